@@ -1,0 +1,1 @@
+package io.firstline; public final class Firstline { public static void main(String[] a) {} }
