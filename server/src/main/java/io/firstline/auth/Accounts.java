@@ -1,0 +1,168 @@
+package io.firstline.auth;
+
+import io.firstline.store.Agent;
+import io.firstline.store.AgentStore;
+import io.firstline.store.Role;
+import io.firstline.store.SessionStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Sign-in, sessions and the first administrator. Tokens are random; only their SHA-256 is stored.
+ * Sessions slide: each use moves their idle deadline. Called from event loops; password hashing
+ * runs on Vert.x's worker pool.
+ */
+public final class Accounts {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** How long a checked session is trusted without asking the database again. */
+    private static final Duration CACHE_FOR = Duration.ofSeconds(10);
+    /** How often a session's last-seen time is written. */
+    private static final Duration TOUCH_EVERY = Duration.ofSeconds(60);
+    /** A password check against no account still costs as much as a real one. */
+    private static final String DUMMY_HASH = Passwords.hash("not a password of anybody");
+
+    private final Vertx vertx;
+    private final AgentStore agents;
+    private final SessionStore sessions;
+    private final Duration idle;
+    private final LoginThrottle throttle = new LoginThrottle();
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    private record Cached(Agent agent, Instant checkedAt, Instant lastSeenAt) {
+    }
+
+    /** A successful sign-in. */
+    public record SignedIn(String token, Agent agent) {
+    }
+
+    /** Why a sign-in did not succeed. */
+    public sealed interface Refusal {
+        /** Wrong username or password (never said which). */
+        record BadCredentials() implements Refusal {
+        }
+
+        /** Too many failures: try again later. */
+        record Throttled(Duration retryAfter) implements Refusal {
+        }
+    }
+
+    /** The outcome of a sign-in attempt: either signed in or refused. */
+    public record LoginResult(Optional<SignedIn> signedIn, Optional<Refusal> refusal) {
+    }
+
+    public Accounts(Vertx vertx, AgentStore agents, SessionStore sessions, Duration idle) {
+        this.vertx = vertx;
+        this.agents = agents;
+        this.sessions = sessions;
+        this.idle = idle;
+    }
+
+    public Future<LoginResult> login(String username, String password, String address) {
+        Instant now = Instant.now();
+        Optional<Duration> wait = throttle.waitBefore(username, address, now);
+        if (wait.isPresent()) {
+            return Future.succeededFuture(new LoginResult(Optional.empty(), Optional.of(new Refusal.Throttled(wait.get()))));
+        }
+        return agents.credentials(username).compose(found -> vertx.executeBlocking(() -> {
+            String hash = found.map(AgentStore.Credentials::passwordHash).orElse(DUMMY_HASH);
+            boolean ok = Passwords.matches(password, hash) && found.isPresent() && found.get().agent().active();
+            return ok ? found.get().agent() : null;
+        }, false)).compose(agent -> {
+            if (agent == null) {
+                throttle.failed(username, address, Instant.now());
+                return Future.succeededFuture(new LoginResult(Optional.empty(), Optional.of(new Refusal.BadCredentials())));
+            }
+            throttle.succeeded(username, address);
+            String token = newToken();
+            return sessions.create(hash(token), agent.id(), Instant.now())
+                    .map(v -> new LoginResult(Optional.of(new SignedIn(token, agent)), Optional.empty()));
+        });
+    }
+
+    /** The agent whose live session this token is, if any; moves the session's idle deadline. */
+    public Future<Optional<Agent>> authenticate(String token) {
+        if (token == null || token.length() < 20 || token.length() > 100) {
+            return Future.succeededFuture(Optional.empty());
+        }
+        String key = hash(token);
+        Instant now = Instant.now();
+        Cached c = cache.get(key);
+        if (c != null && c.checkedAt().plus(CACHE_FOR).isAfter(now) && c.lastSeenAt().plus(idle).isAfter(now)) {
+            return Future.succeededFuture(Optional.of(c.agent()));
+        }
+        return sessions.find(key, now.minus(idle)).compose(found -> {
+            if (found.isEmpty()) {
+                cache.remove(key);
+                return Future.succeededFuture(Optional.<Agent>empty());
+            }
+            Instant lastSeen = found.get().lastSeenAt();
+            Future<Void> touched = Future.succeededFuture();
+            if (lastSeen.plus(TOUCH_EVERY).isBefore(now)) {
+                touched = sessions.touch(key, now);
+                lastSeen = now;
+            }
+            if (cache.size() > 10_000) {
+                cache.clear();
+            }
+            cache.put(key, new Cached(found.get().agent(), now, lastSeen));
+            return touched.map(v -> Optional.of(found.get().agent()));
+        });
+    }
+
+    public Future<Void> logout(String token) {
+        String key = hash(token);
+        cache.remove(key);
+        return sessions.delete(key);
+    }
+
+    /** Forgets cached sessions of this agent, e.g. after their role or password changed. */
+    public void forget(long agentId) {
+        cache.values().removeIf(c -> c.agent().id() == agentId);
+    }
+
+    public Future<Integer> purgeIdleSessions() {
+        return sessions.deleteIdle(Instant.now().minus(idle));
+    }
+
+    /**
+     * Creates the {@code admin} account on the first start, with {@code password} or a generated
+     * one, which is then returned so that it can be shown once.
+     */
+    public Future<Optional<String>> ensureAdmin(Optional<String> password) {
+        return agents.credentials("admin").compose(existing -> {
+            if (existing.isPresent()) {
+                return Future.succeededFuture(Optional.<String>empty());
+            }
+            String chosen = password.orElseGet(Passwords::generate);
+            return vertx.executeBlocking(() -> Passwords.hash(chosen), false)
+                    .compose(h -> agents.create("admin", "Administrator", h, Role.ADMIN, null))
+                    .map(a -> password.isPresent() ? Optional.<String>empty() : Optional.of(chosen));
+        });
+    }
+
+    static String newToken() {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    static String hash(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

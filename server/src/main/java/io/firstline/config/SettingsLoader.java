@@ -1,0 +1,256 @@
+package io.firstline.config;
+
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads settings from the environment ({@code FIRSTLINE_…}) and an optional properties file.
+ *
+ * <p>The file uses the same names without the prefix ({@code HTTP_PORT=8080}); the environment
+ * wins over the file. Several Asterisk servers are named in the file as
+ * {@code PBX.<name>.HOST}, {@code PBX.<name>.PORT}, {@code PBX.<name>.USER}, {@code PBX.<name>.SECRET}.
+ */
+public final class SettingsLoader {
+
+    public static final String ENV_PREFIX = "FIRSTLINE_";
+
+    private static final Set<String> KEYS = Set.of(
+            "HTTP_HOST", "HTTP_PORT", "DATA_DIR", "DB_URL", "DB_USER", "DB_PASSWORD", "DB_POOL_SIZE",
+            "EMBEDDED_DB_PORT", "AMI_NAME", "AMI_HOST", "AMI_PORT", "AMI_USER", "AMI_SECRET", "AGI_HOST", "AGI_PORT",
+            "ADMIN_PASSWORD", "PHONE_REGION", "TIMEZONE", "SESSION_IDLE_MINUTES", "METRICS_ENABLED", "PAUSE_REASONS");
+    private static final Pattern PBX_KEY = Pattern.compile("PBX\\.([A-Za-z0-9_-]{1,32})\\.(HOST|PORT|USER|SECRET)");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\-\\[\\]%]{1,253}");
+
+    private final Map<String, String> values;
+    private final Map<String, String> origin;
+
+    private SettingsLoader(Map<String, String> values, Map<String, String> origin) {
+        this.values = values;
+        this.origin = origin;
+    }
+
+    /** Settings from this process's environment and, when given, the file. */
+    public static Settings load(Map<String, String> env, Optional<Path> file) {
+        Map<String, String> values = new HashMap<>();
+        Map<String, String> origin = new HashMap<>();
+        if (file.isPresent()) {
+            readFile(file.get(), values, origin);
+        }
+        env.forEach((k, v) -> {
+            if (k.startsWith(ENV_PREFIX)) {
+                String key = k.substring(ENV_PREFIX.length());
+                if (KEYS.contains(key)) {
+                    values.put(key, v);
+                    origin.put(key, k);
+                }
+            }
+        });
+        return new SettingsLoader(values, origin).parse();
+    }
+
+    /** Environment variables that look like settings but are not: most likely typos. */
+    public static List<String> unknownEnvironmentSettings(Map<String, String> env) {
+        return env.keySet().stream()
+                .filter(k -> k.startsWith(ENV_PREFIX))
+                .filter(k -> !KEYS.contains(k.substring(ENV_PREFIX.length())))
+                .filter(k -> !k.startsWith(ENV_PREFIX + "TEST_"))
+                .sorted()
+                .toList();
+    }
+
+    private static void readFile(Path file, Map<String, String> values, Map<String, String> origin) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException("--config " + file + ": cannot be read (" + e.getMessage() + ")");
+        }
+        for (String key : new TreeSet<>(p.stringPropertyNames())) {
+            if (!KEYS.contains(key) && !PBX_KEY.matcher(key).matches()) {
+                throw new ConfigException(file + ": unknown setting '" + key + "' (known: " + new TreeSet<>(KEYS)
+                        + " and PBX.<name>.HOST/PORT/USER/SECRET)");
+            }
+            values.put(key, p.getProperty(key).strip());
+            origin.put(key, file + ": " + key);
+        }
+    }
+
+    private Settings parse() {
+        String httpHost = host("HTTP_HOST", "0.0.0.0");
+        int httpPort = port("HTTP_PORT", 8080, true);
+        Path dataDir = Path.of(text("DATA_DIR").orElse("./data")).toAbsolutePath().normalize();
+
+        Optional<Settings.ExternalDb> externalDb = Optional.empty();
+        Optional<String> dbUrl = text("DB_URL");
+        if (dbUrl.isPresent()) {
+            String url = dbUrl.get();
+            if (!url.startsWith("jdbc:mariadb://") && !url.startsWith("jdbc:mysql://")) {
+                throw bad("DB_URL", "'" + url + "' is not a MariaDB JDBC URL (jdbc:mariadb://HOST:PORT/DATABASE)");
+            }
+            String user = text("DB_USER").orElseThrow(() -> bad("DB_USER", "missing; it is required with DB_URL"));
+            // An empty password is a valid password: only an absent one defaults to empty.
+            String password = values.getOrDefault("DB_PASSWORD", "");
+            externalDb = Optional.of(new Settings.ExternalDb(url, user, password));
+        } else {
+            for (String k : List.of("DB_USER", "DB_PASSWORD")) {
+                if (text(k).isPresent()) {
+                    throw bad(k, "set without DB_URL; set DB_URL too, or neither to use the embedded MariaDB");
+                }
+            }
+        }
+        int embeddedDbPort = port("EMBEDDED_DB_PORT", 0, false);
+        int poolSize = integer("DB_POOL_SIZE", 10, 1, 200);
+
+        List<Settings.Pbx> pbxs = pbxs();
+        String agiHost = host("AGI_HOST", "127.0.0.1");
+        int agiPort = port("AGI_PORT", 4573, true);
+        Optional<String> adminPassword = Optional.ofNullable(values.get("ADMIN_PASSWORD")).filter(s -> !s.isEmpty());
+        if (adminPassword.isPresent() && adminPassword.get().length() < 8) {
+            throw bad("ADMIN_PASSWORD", "too short; use at least 8 characters");
+        }
+        String region = text("PHONE_REGION").orElse("US").toUpperCase();
+        if (!PhoneNumberUtil.getInstance().getSupportedRegions().contains(region)) {
+            throw bad("PHONE_REGION", "'" + region + "' is not a region code like US, GB or DE");
+        }
+        ZoneId zone;
+        try {
+            zone = text("TIMEZONE").map(ZoneId::of).orElse(ZoneId.systemDefault());
+        } catch (DateTimeException e) {
+            throw bad("TIMEZONE", "'" + values.get("TIMEZONE") + "' is not a time zone like Europe/Zurich or UTC");
+        }
+        Duration idle = Duration.ofMinutes(integer("SESSION_IDLE_MINUTES", 120, 1, 7 * 24 * 60));
+        boolean metrics = bool("METRICS_ENABLED", true);
+        List<String> reasons = Arrays.stream(text("PAUSE_REASONS").orElse("break,lunch,training,back-office").split(","))
+                .map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
+        for (String r : reasons) {
+            if (!r.matches("[a-z0-9][a-z0-9 _-]{0,39}")) {
+                throw bad("PAUSE_REASONS", "'" + r + "' is not a reason (lower-case letters, digits, space, - and _, up to 40)");
+            }
+        }
+        if (reasons.isEmpty()) {
+            throw bad("PAUSE_REASONS", "empty; give at least one reason, e.g. break,lunch");
+        }
+        return new Settings(httpHost, httpPort, dataDir, externalDb, embeddedDbPort, poolSize, pbxs, agiHost, agiPort,
+                adminPassword, region, zone, idle, metrics, reasons);
+    }
+
+    private List<Settings.Pbx> pbxs() {
+        List<Settings.Pbx> result = new ArrayList<>();
+        if (text("AMI_HOST").isPresent()) {
+            String name = text("AMI_NAME").orElse("pbx");
+            if (!NAME.matcher(name).matches()) {
+                throw bad("AMI_NAME", "'" + name + "' is not a name (letters, digits, - and _, up to 32)");
+            }
+            result.add(new Settings.Pbx(name, host("AMI_HOST", null), port("AMI_PORT", 5038, false),
+                    text("AMI_USER").orElseThrow(() -> bad("AMI_USER", "missing; it is required with AMI_HOST")),
+                    Optional.ofNullable(values.get("AMI_SECRET")).orElseThrow(
+                            () -> bad("AMI_SECRET", "missing; it is required with AMI_HOST"))));
+        } else {
+            for (String k : List.of("AMI_USER", "AMI_SECRET", "AMI_PORT", "AMI_NAME")) {
+                if (text(k).isPresent()) {
+                    throw bad(k, "set without AMI_HOST; set AMI_HOST too");
+                }
+            }
+        }
+        Map<String, Map<String, String>> named = new LinkedHashMap<>();
+        for (String key : new TreeSet<>(values.keySet())) {
+            Matcher m = PBX_KEY.matcher(key);
+            if (m.matches()) {
+                named.computeIfAbsent(m.group(1), n -> new HashMap<>()).put(m.group(2), key);
+            }
+        }
+        for (var e : named.entrySet()) {
+            String name = e.getKey();
+            Map<String, String> keys = e.getValue();
+            for (String part : List.of("HOST", "USER", "SECRET")) {
+                if (!keys.containsKey(part)) {
+                    throw new ConfigException("PBX." + name + "." + part + ": missing; every PBX needs HOST, USER and SECRET");
+                }
+            }
+            if (result.stream().anyMatch(p -> p.name().equals(name))) {
+                throw new ConfigException("PBX." + name + ": the name is used twice (AMI_NAME is '" + name + "' too)");
+            }
+            result.add(new Settings.Pbx(name, host(keys.get("HOST"), null),
+                    keys.containsKey("PORT") ? port(keys.get("PORT"), 5038, false) : 5038,
+                    text(keys.get("USER")).orElseThrow(() -> bad(keys.get("USER"), "empty")),
+                    values.get(keys.get("SECRET"))));
+        }
+        return result;
+    }
+
+    private Optional<String> text(String key) {
+        return Optional.ofNullable(values.get(key)).map(String::strip).filter(s -> !s.isEmpty());
+    }
+
+    private String host(String key, String fallback) {
+        String h = text(key).orElse(fallback);
+        if (h == null) {
+            throw bad(key, "missing");
+        }
+        if (!HOST.matcher(h).matches()) {
+            throw bad(key, "'" + h + "' is not a host name or IP address");
+        }
+        return h;
+    }
+
+    private int port(String key, int fallback, boolean zeroAllowed) {
+        int p = integer(key, fallback, 0, 65535);
+        if (p == 0 && !zeroAllowed && values.containsKey(key) && fallback != 0) {
+            throw bad(key, "0 is not a port number (1-65535)");
+        }
+        return p;
+    }
+
+    private int integer(String key, int fallback, int min, int max) {
+        Optional<String> v = text(key);
+        if (v.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v.get());
+            if (n < min || n > max) {
+                throw bad(key, "'" + v.get() + "' is out of range (" + min + "-" + max + ")");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw bad(key, "'" + v.get() + "' is not a whole number (" + min + "-" + max + ")");
+        }
+    }
+
+    private boolean bool(String key, boolean fallback) {
+        Optional<String> v = text(key);
+        if (v.isEmpty()) {
+            return fallback;
+        }
+        return switch (v.get().toLowerCase()) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw bad(key, "'" + v.get() + "' is not true or false");
+        };
+    }
+
+    private ConfigException bad(String key, String what) {
+        String where = origin.getOrDefault(key, key.contains(".") ? key : ENV_PREFIX + key);
+        return new ConfigException(where + ": " + what);
+    }
+}

