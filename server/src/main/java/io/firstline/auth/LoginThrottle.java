@@ -13,7 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LoginThrottle {
 
-    static final int FREE_FAILURES = 5;
+    /** Failures allowed per username before waiting starts. */
+    static final int FREE_PER_USER = 5;
+    /** Failures allowed per address: higher, as many people may share one (NAT, a proxy). */
+    static final int FREE_PER_ADDRESS = 30;
     private static final Duration MAX_WAIT = Duration.ofMinutes(15);
     private static final Duration FORGET_AFTER = Duration.ofHours(1);
     private static final int MAX_ENTRIES = 100_000;
@@ -25,8 +28,8 @@ public final class LoginThrottle {
 
     /** How long the caller must wait before this attempt may be checked, if at all. */
     public Optional<Duration> waitBefore(String username, String address, Instant now) {
-        Duration a = wait("u:" + username, now);
-        Duration b = wait("a:" + address, now);
+        Duration a = wait("u:" + username, FREE_PER_USER, now);
+        Duration b = wait("a:" + address, FREE_PER_ADDRESS, now);
         Duration w = a.compareTo(b) >= 0 ? a : b;
         return w.isZero() || w.isNegative() ? Optional.empty() : Optional.of(w);
     }
@@ -45,16 +48,16 @@ public final class LoginThrottle {
         failures.remove("a:" + address);
     }
 
-    private Duration wait(String key, Instant now) {
+    private Duration wait(String key, int free, Instant now) {
         Failures f = failures.get(key);
-        if (f == null || f.count() < FREE_FAILURES) {
+        if (f == null || f.count() < free) {
             return Duration.ZERO;
         }
         if (f.last().plus(FORGET_AFTER).isBefore(now)) {
             failures.remove(key, f);
             return Duration.ZERO;
         }
-        int over = Math.min(f.count() - FREE_FAILURES, 20);
+        int over = Math.min(f.count() - free, 20);
         Duration penalty = Duration.ofSeconds(1L << over);
         if (penalty.compareTo(MAX_WAIT) > 0) {
             penalty = MAX_WAIT;

@@ -46,7 +46,7 @@ final class AgentsApi {
     private void list(RoutingContext ctx) {
         Http.require(ctx, Role.SUPERVISOR);
         Http.Paging p = Http.paging(ctx);
-        agents.list(p.limit(), p.offset()).onSuccess(page -> Http.ok(ctx, Http.page(page, Views::agent))).onFailure(ctx::fail);
+        agents.list(p.limit(), p.offset()).onComplete(Http.reply(ctx, page -> Http.ok(ctx, Http.page(page, Views::agent))));
     }
 
     private void get(RoutingContext ctx) {
@@ -55,8 +55,7 @@ final class AgentsApi {
         if (id != me.id()) {
             Http.require(ctx, Role.SUPERVISOR);
         }
-        agents.find(id).onSuccess(a -> Http.ok(ctx, Views.agent(a.orElseThrow(() -> ApiException.notFound("no agent " + id)))))
-                .onFailure(ctx::fail);
+        agents.find(id).onComplete(Http.reply(ctx, a -> Http.ok(ctx, Views.agent(a.orElseThrow(() -> ApiException.notFound("no agent " + id))))));
     }
 
     private void create(RoutingContext ctx) {
@@ -72,8 +71,7 @@ final class AgentsApi {
         String iface = memberInterface(in).flatMap(i -> i).orElse(null);
         vertx.executeBlocking(() -> Passwords.hash(password), false)
                 .compose(hash -> agents.create(username, name, hash, role, iface))
-                .onSuccess(a -> Http.created(ctx, "/api/agents/" + a.id(), Views.agent(a)))
-                .onFailure(ctx::fail);
+                .onComplete(Http.reply(ctx, a -> Http.created(ctx, "/api/agents/" + a.id(), Views.agent(a))));
     }
 
     private void patch(RoutingContext ctx) {
@@ -89,11 +87,10 @@ final class AgentsApi {
                 ? vertx.executeBlocking(() -> Optional.of(Passwords.hash(password.get())), false)
                 : Future.succeededFuture(Optional.empty());
         hash.compose(h -> agents.update(id, new AgentStore.Changes(name, h, role, iface, active)))
-                .onSuccess(a -> {
+                .onComplete(Http.reply(ctx, a -> {
                     accounts.forget(id);
                     Http.ok(ctx, Views.agent(a.orElseThrow(() -> ApiException.notFound("no agent " + id))));
-                })
-                .onFailure(ctx::fail);
+                }));
     }
 
     private static Optional<String> password(Input in) {

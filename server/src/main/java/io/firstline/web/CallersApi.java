@@ -41,11 +41,9 @@ final class CallersApi {
         if (phone.isPresent()) {
             String e164 = phones.normalize(phone.get())
                     .orElseThrow(() -> ApiException.badField("phone", "'" + phone.get() + "' is not a phone number"));
-            callers.byPhone(e164, p.limit(), p.offset()).onSuccess(page -> Http.ok(ctx, Http.page(page, Views::caller)))
-                    .onFailure(ctx::fail);
+            callers.byPhone(e164, p.limit(), p.offset()).onComplete(Http.reply(ctx, page -> Http.ok(ctx, Http.page(page, Views::caller))));
         } else {
-            callers.search(q.orElse(""), p.limit(), p.offset()).onSuccess(page -> Http.ok(ctx, Http.page(page, Views::caller)))
-                    .onFailure(ctx::fail);
+            callers.search(q.orElse(""), p.limit(), p.offset()).onComplete(Http.reply(ctx, page -> Http.ok(ctx, Http.page(page, Views::caller))));
         }
     }
 
@@ -58,16 +56,14 @@ final class CallersApi {
         List<String> numbers = numbers(in).orElse(List.of());
         boolean vip = in.bool("vip").orElse(false);
         callers.create(name, organisation, email, vip, numbers)
-                .onSuccess(c -> Http.created(ctx, "/api/callers/" + c.id(), Views.caller(c)))
-                .onFailure(ctx::fail);
+                .onComplete(Http.reply(ctx, c -> Http.created(ctx, "/api/callers/" + c.id(), Views.caller(c))));
     }
 
     private void get(RoutingContext ctx) {
         Http.signedIn(ctx);
         long id = Http.pathId(ctx, "callerId");
         callers.profile(id, HISTORY)
-                .onSuccess(p -> Http.ok(ctx, Views.profile(p.orElseThrow(() -> ApiException.notFound("no caller " + id)))))
-                .onFailure(ctx::fail);
+                .onComplete(Http.reply(ctx, p -> Http.ok(ctx, Views.profile(p.orElseThrow(() -> ApiException.notFound("no caller " + id))))));
     }
 
     private void patch(RoutingContext ctx) {
@@ -81,8 +77,7 @@ final class CallersApi {
                 in.bool("vip"),
                 numbers(in));
         callers.update(id, changes)
-                .onSuccess(c -> Http.ok(ctx, Views.caller(c.orElseThrow(() -> ApiException.notFound("no caller " + id)))))
-                .onFailure(ctx::fail);
+                .onComplete(Http.reply(ctx, c -> Http.ok(ctx, Views.caller(c.orElseThrow(() -> ApiException.notFound("no caller " + id))))));
     }
 
     private Optional<List<String>> numbers(Input in) {

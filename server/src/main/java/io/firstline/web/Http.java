@@ -3,10 +3,13 @@ package io.firstline.web;
 import io.firstline.store.Agent;
 import io.firstline.store.Page;
 import io.firstline.store.Role;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /** Small helpers shared by the API handlers: who is signed in, paths, paging and replies. */
@@ -106,6 +109,24 @@ final class Http {
         page.items().forEach(i -> items.add(view.apply(i)));
         return new JsonObject().put("items", items).put("total", page.total()).put("limit", page.limit())
                 .put("offset", page.offset());
+    }
+
+    /**
+     * Completes a request from an asynchronous result: a failure, or an exception thrown while
+     * answering (e.g. a 404 for an empty result), goes to the failure handler.
+     */
+    static <T> Handler<AsyncResult<T>> reply(RoutingContext ctx, Consumer<T> answer) {
+        return ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+                return;
+            }
+            try {
+                answer.accept(ar.result());
+            } catch (RuntimeException e) {
+                ctx.fail(e);
+            }
+        };
     }
 
     static void json(RoutingContext ctx, int status, JsonObject body) {

@@ -34,13 +34,13 @@ final class KbApi {
             throw ApiException.badField("category", "'" + category.get() + "' is not one of " + String.join(", ", Ticket.CATEGORIES));
         }
         kb.search(Http.param(ctx, "q", 200).orElse(""), category, p.limit(), p.offset())
-                .onSuccess(page -> Http.ok(ctx, Http.page(page, Views::article))).onFailure(ctx::fail);
+                .onComplete(Http.reply(ctx, page -> Http.ok(ctx, Http.page(page, Views::article))));
     }
 
     private void create(RoutingContext ctx) {
         Agent me = Http.signedIn(ctx);
         KbStore.New a = newArticle(Input.of(ctx, FIELDS));
-        kb.create(a, me.id()).onSuccess(c -> Http.created(ctx, "/api/kb/" + c.id(), Views.article(c))).onFailure(ctx::fail);
+        kb.create(a, me.id()).onComplete(Http.reply(ctx, c -> Http.created(ctx, "/api/kb/" + c.id(), Views.article(c))));
     }
 
     /** The fields of a new article, as POST /api/kb and an outcome's new solution give them. */
@@ -54,8 +54,7 @@ final class KbApi {
     private void get(RoutingContext ctx) {
         Http.signedIn(ctx);
         long id = Http.pathId(ctx, "articleId");
-        kb.find(id).onSuccess(a -> Http.ok(ctx, Views.article(a.orElseThrow(() -> ApiException.notFound("no article " + id)))))
-                .onFailure(ctx::fail);
+        kb.find(id).onComplete(Http.reply(ctx, a -> Http.ok(ctx, Views.article(a.orElseThrow(() -> ApiException.notFound("no article " + id))))));
     }
 
     private void patch(RoutingContext ctx) {
@@ -64,7 +63,6 @@ final class KbApi {
         Input in = Input.of(ctx, FIELDS);
         var changes = new KbStore.Changes(in.optionalText("title", 200), in.optionalText("problem", 20_000),
                 in.optionalText("solution", 20_000), in.oneOf("category", Ticket.CATEGORIES));
-        kb.update(id, changes).onSuccess(a -> Http.ok(ctx, Views.article(a.orElseThrow(() -> ApiException.notFound("no article " + id)))))
-                .onFailure(ctx::fail);
+        kb.update(id, changes).onComplete(Http.reply(ctx, a -> Http.ok(ctx, Views.article(a.orElseThrow(() -> ApiException.notFound("no article " + id))))));
     }
 }

@@ -64,7 +64,7 @@ final class SessionApi {
         String username = in.requiredText("username", 64).toLowerCase(java.util.Locale.ROOT);
         String password = in.requiredText("password", 200);
         String address = ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().hostAddress();
-        accounts.login(username, password, address).onSuccess(result -> {
+        accounts.login(username, password, address).onComplete(Http.reply(ctx, result -> {
             if (result.signedIn().isPresent()) {
                 Accounts.SignedIn s = result.signedIn().get();
                 ctx.response().addCookie(Cookie.cookie(COOKIE, s.token()).setPath("/").setHttpOnly(true)
@@ -80,17 +80,17 @@ final class SessionApi {
             } else {
                 ctx.fail(new ApiException(401, "unauthorized", "wrong username or password", null));
             }
-        }).onFailure(ctx::fail);
+        }));
     }
 
     private void logout(RoutingContext ctx) {
         Agent me = Http.signedIn(ctx);
         Future<Void> done = token(ctx).map(accounts::logout).orElse(Future.succeededFuture());
-        done.onSuccess(v -> {
+        done.onComplete(Http.reply(ctx, v -> {
             accounts.forget(me.id());
             ctx.response().addCookie(Cookie.cookie(COOKIE, "").setPath("/").setHttpOnly(true)
                     .setSameSite(CookieSameSite.STRICT).setMaxAge(0));
             ctx.response().setStatusCode(204).end();
-        }).onFailure(ctx::fail);
+        }));
     }
 }

@@ -36,16 +36,14 @@ final class TicketsApi {
         if (status.isPresent() && !Ticket.STATUSES.contains(status.get())) {
             throw ApiException.badField("status", "'" + status.get() + "' is not one of " + String.join(", ", Ticket.STATUSES));
         }
-        tickets.list(callerId, status, p.limit(), p.offset()).onSuccess(page -> Http.ok(ctx, Http.page(page, Views::ticket)))
-                .onFailure(ctx::fail);
+        tickets.list(callerId, status, p.limit(), p.offset()).onComplete(Http.reply(ctx, page -> Http.ok(ctx, Http.page(page, Views::ticket))));
     }
 
     private void create(RoutingContext ctx) {
         Agent me = Http.signedIn(ctx);
         Input in = Input.of(ctx, CREATE);
         TicketStore.New t = newTicket(in);
-        tickets.create(t, me.id()).onSuccess(created -> Http.created(ctx, "/api/tickets/" + created.id(), Views.ticket(created)))
-                .onFailure(ctx::fail);
+        tickets.create(t, me.id()).onComplete(Http.reply(ctx, created -> Http.created(ctx, "/api/tickets/" + created.id(), Views.ticket(created))));
     }
 
     /** The fields of a new ticket, as POST /api/tickets and an outcome's "new" ticket give them. */
@@ -62,8 +60,7 @@ final class TicketsApi {
     private void get(RoutingContext ctx) {
         Http.signedIn(ctx);
         long id = Http.pathId(ctx, "ticketId");
-        tickets.find(id).onSuccess(d -> Http.ok(ctx, Views.ticketDetail(d.orElseThrow(() -> ApiException.notFound("no ticket " + id)))))
-                .onFailure(ctx::fail);
+        tickets.find(id).onComplete(Http.reply(ctx, d -> Http.ok(ctx, Views.ticketDetail(d.orElseThrow(() -> ApiException.notFound("no ticket " + id))))));
     }
 
     private void patch(RoutingContext ctx) {
@@ -72,8 +69,7 @@ final class TicketsApi {
         Input in = Input.of(ctx, PATCH);
         var changes = new TicketStore.Changes(in.oneOf("status", Ticket.STATUSES), in.optionalText("resolution", 20_000),
                 in.oneOf("priority", Ticket.PRIORITIES), in.optionalText("subject", 200), in.oneOf("category", Ticket.CATEGORIES));
-        tickets.update(id, changes).onSuccess(t -> Http.ok(ctx, Views.ticket(t.orElseThrow(() -> ApiException.notFound("no ticket " + id)))))
-                .onFailure(ctx::fail);
+        tickets.update(id, changes).onComplete(Http.reply(ctx, t -> Http.ok(ctx, Views.ticket(t.orElseThrow(() -> ApiException.notFound("no ticket " + id))))));
     }
 
     private void addNote(RoutingContext ctx) {
@@ -82,7 +78,6 @@ final class TicketsApi {
         Input in = Input.of(ctx, Set.of("body"));
         String body = in.requiredText("body", 20_000);
         tickets.addNote(id, me.id(), body)
-                .onSuccess(n -> Http.created(ctx, "/api/tickets/" + id, Views.note(n.orElseThrow(() -> ApiException.notFound("no ticket " + id)))))
-                .onFailure(ctx::fail);
+                .onComplete(Http.reply(ctx, n -> Http.created(ctx, "/api/tickets/" + id, Views.note(n.orElseThrow(() -> ApiException.notFound("no ticket " + id))))));
     }
 }

@@ -1,0 +1,125 @@
+package io.firstline;
+
+import io.firstline.config.SettingsLoader;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** A Firstline server started on free ports against a fresh database, and a real HTTP client for it. */
+public final class TestServer implements AutoCloseable {
+
+    public static final String ADMIN_PASSWORD = "admin-password-for-tests";
+
+    private final TestDatabase.Fresh db;
+    private final Firstline app;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TestServer(TestDatabase.Fresh db, Firstline app) {
+        this.db = db;
+        this.app = app;
+    }
+
+    public static TestServer start() {
+        return start(Map.of());
+    }
+
+    public static TestServer start(Map<String, String> extraEnv) {
+        TestDatabase.Fresh db = TestDatabase.fresh();
+        Map<String, String> env = new HashMap<>(db.env());
+        env.put("FIRSTLINE_HTTP_HOST", "127.0.0.1");
+        env.put("FIRSTLINE_HTTP_PORT", "0");
+        env.put("FIRSTLINE_AGI_PORT", "0");
+        env.put("FIRSTLINE_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        env.put("FIRSTLINE_DB_POOL_SIZE", "4");
+        env.putAll(extraEnv);
+        try {
+            return new TestServer(db, Firstline.start(SettingsLoader.load(env, Optional.empty()), false));
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    public TestDatabase.Fresh db() {
+        return db;
+    }
+
+    public int port() {
+        return app.httpPort();
+    }
+
+    /** An HTTP response with its body read as JSON (or null when it has none). */
+    public record Reply(int status, JsonObject json, HttpResponse<String> raw) {
+        public String header(String name) {
+            return raw.headers().firstValue(name).orElse(null);
+        }
+    }
+
+    public Reply send(String method, String path, String token, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
+                .timeout(Duration.ofSeconds(20))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return send(b.build());
+    }
+
+    public Reply send(HttpRequest request) {
+        try {
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            String text = r.body();
+            JsonObject json = text == null || text.isBlank() || !text.stripLeading().startsWith("{") ? null : new JsonObject(text);
+            return new Reply(r.statusCode(), json, r);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Reply get(String path, String token) {
+        return send("GET", path, token, null);
+    }
+
+    public Reply post(String path, String token, JsonObject body) {
+        return send("POST", path, token, body.encode());
+    }
+
+    public Reply patch(String path, String token, JsonObject body) {
+        return send("PATCH", path, token, body.encode());
+    }
+
+    /** Signs in and returns the token. */
+    public String login(String username, String password) {
+        Reply r = post("/api/login", null, new JsonObject().put("username", username).put("password", password));
+        if (r.status() != 200) {
+            throw new IllegalStateException("login of " + username + " failed: " + r.status() + " " + r.json());
+        }
+        return r.json().getString("token");
+    }
+
+    public String loginAdmin() {
+        return login("admin", ADMIN_PASSWORD);
+    }
+
+    @Override
+    public void close() {
+        try {
+            app.close();
+        } finally {
+            db.close();
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.firstline.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("settings from the environment and the config file")
+class SettingsLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    private static Settings load(Map<String, String> env) {
+        return SettingsLoader.load(env, Optional.empty());
+    }
+
+    @Test
+    @DisplayName("with nothing set, the defaults give an embedded database, port 8080 and no PBX")
+    void defaults() {
+        Settings s = load(Map.of());
+        assertThat(s.httpPort()).isEqualTo(8080);
+        assertThat(s.httpHost()).isEqualTo("0.0.0.0");
+        assertThat(s.externalDb()).isEmpty();
+        assertThat(s.dataDir()).isEqualTo(Path.of("data").toAbsolutePath());
+        assertThat(s.pbxs()).isEmpty();
+        assertThat(s.agiPort()).isEqualTo(4573);
+        assertThat(s.phoneRegion()).isEqualTo("US");
+        assertThat(s.sessionIdle()).isEqualTo(Duration.ofMinutes(120));
+        assertThat(s.pauseReasons()).containsExactly("break", "lunch", "training", "back-office");
+    }
+
+    @Test
+    @DisplayName("FIRSTLINE_DB_URL selects that server, and an empty password is a password")
+    void externalDatabase() {
+        Settings s = load(Map.of("FIRSTLINE_DB_URL", "jdbc:mariadb://db:3306/firstline", "FIRSTLINE_DB_USER", "fl",
+                "FIRSTLINE_DB_PASSWORD", ""));
+        assertThat(s.externalDb()).hasValueSatisfying(db -> {
+            assertThat(db.url()).isEqualTo("jdbc:mariadb://db:3306/firstline");
+            assertThat(db.password()).isEmpty();
+        });
+    }
+
+    @Test
+    @DisplayName("secrets never appear in the settings' text")
+    void secretsHidden() {
+        Settings s = load(Map.of("FIRSTLINE_DB_URL", "jdbc:mariadb://db/x", "FIRSTLINE_DB_USER", "u",
+                "FIRSTLINE_DB_PASSWORD", "db-secret-123", "FIRSTLINE_AMI_HOST", "pbx1", "FIRSTLINE_AMI_USER", "fl",
+                "FIRSTLINE_AMI_SECRET", "ami-secret-456", "FIRSTLINE_ADMIN_PASSWORD", "admin-secret-789"));
+        assertThat(s.toString()).doesNotContain("db-secret-123", "ami-secret-456", "admin-secret-789");
+    }
+
+    @Test
+    @DisplayName("a bad value stops start-up with one line naming the setting")
+    void badValues() {
+        assertBad(Map.of("FIRSTLINE_HTTP_PORT", "eighty"), "FIRSTLINE_HTTP_PORT: 'eighty' is not a whole number");
+        assertBad(Map.of("FIRSTLINE_HTTP_PORT", "70000"), "FIRSTLINE_HTTP_PORT: '70000' is out of range");
+        assertBad(Map.of("FIRSTLINE_DB_URL", "postgres://x"), "FIRSTLINE_DB_URL: 'postgres://x' is not a MariaDB JDBC URL");
+        assertBad(Map.of("FIRSTLINE_DB_URL", "jdbc:mariadb://x/y"), "FIRSTLINE_DB_USER: missing");
+        assertBad(Map.of("FIRSTLINE_DB_PASSWORD", "x"), "FIRSTLINE_DB_PASSWORD: set without DB_URL");
+        assertBad(Map.of("FIRSTLINE_AMI_HOST", "pbx"), "FIRSTLINE_AMI_USER: missing");
+        assertBad(Map.of("FIRSTLINE_AMI_HOST", "pbx", "FIRSTLINE_AMI_USER", "u"), "FIRSTLINE_AMI_SECRET: missing");
+        assertBad(Map.of("FIRSTLINE_AMI_SECRET", "s"), "FIRSTLINE_AMI_SECRET: set without AMI_HOST");
+        assertBad(Map.of("FIRSTLINE_AMI_HOST", "pbx", "FIRSTLINE_AMI_USER", "u", "FIRSTLINE_AMI_SECRET", "s",
+                "FIRSTLINE_AMI_PORT", "0"), "FIRSTLINE_AMI_PORT: 0 is not a port number");
+        assertBad(Map.of("FIRSTLINE_HTTP_HOST", "bad host!"), "FIRSTLINE_HTTP_HOST: 'bad host!' is not a host name");
+        assertBad(Map.of("FIRSTLINE_PHONE_REGION", "XX"), "FIRSTLINE_PHONE_REGION: 'XX' is not a region code");
+        assertBad(Map.of("FIRSTLINE_TIMEZONE", "Mars/Olympus"), "FIRSTLINE_TIMEZONE: 'Mars/Olympus' is not a time zone");
+        assertBad(Map.of("FIRSTLINE_METRICS_ENABLED", "maybe"), "FIRSTLINE_METRICS_ENABLED: 'maybe' is not true or false");
+        assertBad(Map.of("FIRSTLINE_ADMIN_PASSWORD", "short"), "FIRSTLINE_ADMIN_PASSWORD: too short");
+        assertBad(Map.of("FIRSTLINE_PAUSE_REASONS", "break,<script>"), "FIRSTLINE_PAUSE_REASONS: '<script>' is not a reason");
+    }
+
+    private static void assertBad(Map<String, String> env, String message) {
+        assertThatThrownBy(() -> load(env)).isInstanceOf(ConfigException.class).hasMessageStartingWith(message)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    @DisplayName("the config file gives settings and several PBXs; the environment wins over it")
+    void file() throws IOException {
+        Path f = dir.resolve("firstline.properties");
+        Files.writeString(f, """
+                HTTP_PORT = 9090
+                TIMEZONE = Europe/Zurich
+                PBX.north.HOST = 10.0.0.5
+                PBX.north.USER = firstline
+                PBX.north.SECRET = s1
+                PBX.south.HOST = pbx-south.example
+                PBX.south.PORT = 5039
+                PBX.south.USER = firstline
+                PBX.south.SECRET = s2
+                """);
+        Settings s = SettingsLoader.load(Map.of("FIRSTLINE_HTTP_PORT", "9191"), Optional.of(f));
+        assertThat(s.httpPort()).isEqualTo(9191);
+        assertThat(s.timezone()).isEqualTo(ZoneId.of("Europe/Zurich"));
+        assertThat(s.pbxs()).extracting(Settings.Pbx::name).containsExactly("north", "south");
+        assertThat(s.pbxs().get(1).port()).isEqualTo(5039);
+        assertThat(s.pbxs().get(0).port()).isEqualTo(5038);
+    }
+
+    @Test
+    @DisplayName("an unknown key or an incomplete PBX in the file is named")
+    void badFile() throws IOException {
+        Path f = dir.resolve("bad.properties");
+        Files.writeString(f, "HTTP_PROT=1\n");
+        assertThatThrownBy(() -> SettingsLoader.load(Map.of(), Optional.of(f))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unknown setting 'HTTP_PROT'");
+        Files.writeString(f, "PBX.x.HOST=pbx\nPBX.x.USER=u\n");
+        assertThatThrownBy(() -> SettingsLoader.load(Map.of(), Optional.of(f))).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("PBX.x.SECRET: missing");
+        assertThatThrownBy(() -> SettingsLoader.load(Map.of(), Optional.of(dir.resolve("missing.properties"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cannot be read");
+    }
+
+    @Test
+    @DisplayName("FIRSTLINE_ variables that are not settings are reported as likely typos")
+    void typos() {
+        Map<String, String> env = new HashMap<>(Map.of("FIRSTLINE_HTTP_PROT", "1", "FIRSTLINE_HTTP_PORT", "1", "PATH", "/bin"));
+        assertThat(SettingsLoader.unknownEnvironmentSettings(env)).containsExactly("FIRSTLINE_HTTP_PROT");
+    }
+}
