@@ -1,0 +1,124 @@
+package io.firstline.calls;
+
+import java.time.Instant;
+
+/**
+ * What Asterisk told us, in our own words: the AMI events the call model needs, translated at the
+ * edge (telephony/) so that nothing past it sees an Asterisk-Java type. {@code at} is when the
+ * event reached Firstline (Asterisk's events carry no time of their own). Immutable.
+ */
+public sealed interface PbxEvent {
+
+    /** The name of the PBX the event came from (one AMI link each). */
+    String pbx();
+
+    Instant at();
+
+    /** A channel appeared (Newchannel): the first one of a Linkedid starts a call. */
+    record ChannelCreated(String pbx, Instant at, String uniqueid, String linkedid, String channel,
+            String callerNumber, String callerName, String context, String exten) implements PbxEvent {
+    }
+
+    /** A channel's caller id changed (NewCallerid), e.g. once the menu recognised the caller. */
+    record CallerIdChanged(String pbx, Instant at, String uniqueid, String linkedid, String channel,
+            String callerNumber, String callerName) implements PbxEvent {
+    }
+
+    /** The dialplan set one of our FIRSTLINE_* variables (VarSet); the name has no leading underscores. */
+    record VariableSet(String pbx, Instant at, String uniqueid, String linkedid, String channel, String name,
+            String value) implements PbxEvent {
+    }
+
+    /** The caller entered a queue (QueueCallerJoin). */
+    record QueueJoined(String pbx, Instant at, String uniqueid, String linkedid, String channel, String callerNumber,
+            String callerName, String queue, int position) implements PbxEvent {
+    }
+
+    /** The caller left a queue (QueueCallerLeave): answered, abandoned or timed out. */
+    record QueueLeft(String pbx, Instant at, String uniqueid, String linkedid, String queue) implements PbxEvent {
+    }
+
+    /** The caller hung up while waiting (QueueCallerAbandon); {@code holdSeconds} as Asterisk counted. */
+    record CallerAbandoned(String pbx, Instant at, String uniqueid, String linkedid, String queue, int holdSeconds)
+            implements PbxEvent {
+    }
+
+    /** A member's phone rings for a queued caller (AgentCalled). */
+    record MemberRinging(String pbx, Instant at, String uniqueid, String linkedid, String queue, String memberInterface,
+            String memberName, String memberChannel) implements PbxEvent {
+    }
+
+    /** A member's phone rang without answer (AgentRingNoAnswer); Asterisk gives milliseconds here. */
+    record MemberRingNoAnswer(String pbx, Instant at, String uniqueid, String linkedid, String queue,
+            String memberInterface, String memberName, long ringMillis) implements PbxEvent {
+    }
+
+    /** A member answered (AgentConnect); Asterisk gives seconds here. */
+    record MemberConnected(String pbx, Instant at, String uniqueid, String linkedid, String queue, String memberInterface,
+            String memberName, String memberChannel, int holdSeconds, int ringSeconds) implements PbxEvent {
+    }
+
+    /**
+     * The member's part of the call ended (AgentComplete). {@code reason}: caller, agent, transfer.
+     * Uniqueid and Linkedid may be missing when the caller's leg was redirected away.
+     */
+    record MemberCompleted(String pbx, Instant at, String uniqueid, String linkedid, String queue,
+            String memberInterface, String memberName, int holdSeconds, int talkSeconds, String reason)
+            implements PbxEvent {
+    }
+
+    /** A channel was transferred blind (BlindTransfer) to {@code extension}@{@code context}. */
+    record BlindTransferred(String pbx, Instant at, String linkedid, String transfererChannel, String extension,
+            String context) implements PbxEvent {
+    }
+
+    /** A channel hung up (Hangup). When the last channel of a Linkedid is gone, the call has ended. */
+    record ChannelHungUp(String pbx, Instant at, String uniqueid, String linkedid, String channel, int cause,
+            String causeText) implements PbxEvent {
+    }
+
+    /**
+     * A queue member's state (QueueMemberStatus, or a QueueMember line of a QueueStatus snapshot).
+     * {@code deviceStatus} is Asterisk's device state number (1 not in use, 2 in use, 5 unavailable, 6 ringing …).
+     */
+    record MemberStatus(String pbx, Instant at, String queue, String memberInterface, String memberName,
+            int deviceStatus, boolean paused, String pausedReason, boolean inCall) implements PbxEvent {
+    }
+
+    /** A member was paused or unpaused (QueueMemberPause). */
+    record MemberPaused(String pbx, Instant at, String queue, String memberInterface, String memberName,
+            boolean paused, String reason) implements PbxEvent {
+    }
+
+    /** A member joined a queue (QueueMemberAdded). */
+    record MemberAdded(String pbx, Instant at, String queue, String memberInterface, String memberName, boolean paused)
+            implements PbxEvent {
+    }
+
+    /** A member left a queue (QueueMemberRemoved). */
+    record MemberRemoved(String pbx, Instant at, String queue, String memberInterface, String memberName)
+            implements PbxEvent {
+    }
+
+    /** A caller waiting in a queue, from a QueueStatus snapshot (QueueEntry); {@code waitSeconds} so far. */
+    record WaitingCaller(String pbx, Instant at, String uniqueid, String linkedid, String channel, String queue,
+            int position, String callerNumber, String callerName, int waitSeconds) implements PbxEvent {
+    }
+
+    /** A live channel, from a CoreShowChannels snapshot; {@code seconds} since it was created. */
+    record LiveChannel(String pbx, Instant at, String uniqueid, String linkedid, String channel, String callerNumber,
+            String callerName, String application, int seconds) implements PbxEvent {
+    }
+
+    /** The link has (re)connected and sends a snapshot; calls not in it by {@link SnapshotDone} have ended. */
+    record SnapshotStarted(String pbx, Instant at) implements PbxEvent {
+    }
+
+    /** The snapshot begun by {@link SnapshotStarted} is complete. */
+    record SnapshotDone(String pbx, Instant at) implements PbxEvent {
+    }
+
+    /** The link to the PBX was lost; its calls' states are unknown until the next snapshot. */
+    record LinkLost(String pbx, Instant at) implements PbxEvent {
+    }
+}
