@@ -53,8 +53,8 @@ public final class AmiSimulator implements AutoCloseable {
         this.secret = b.secret;
         this.loginFailureDelay = b.loginFailureDelay;
         this.clock = new SimScheduler(b.timeScale, System.currentTimeMillis());
-        List<PbxState.QueueDef> queues = b.queues.isEmpty() ? List.of(new PbxState.QueueDef("hardware", "ringall"),
-                new PbxState.QueueDef("software", "rrmemory"), new PbxState.QueueDef("network", "rrmemory")) : b.queues;
+        List<PbxState.QueueDef> queues = b.queues.isEmpty() ? List.of(new PbxState.QueueDef("software", "rrmemory"),
+                new PbxState.QueueDef("hardware", "ringall"), new PbxState.QueueDef("network", "rrmemory")) : b.queues;
         List<PbxState.AgentDef> agents = b.agents.isEmpty() ? List.of(
                 new PbxState.AgentDef("Local/1001@agents/n", "Alice Agent"),
                 new PbxState.AgentDef("Local/1002@agents/n", "Bob Agent"),
@@ -627,7 +627,7 @@ public final class AmiSimulator implements AutoCloseable {
             return this;
         }
 
-        /** Adds a queue (strategy "ringall" or "rrmemory"); default: hardware ringall, software and network rrmemory. */
+        /** Adds a queue (strategy "ringall" or "rrmemory"); default (in this order, as Asterisk lists them in the traces): software rrmemory, hardware ringall, network rrmemory. */
         public Builder queue(String name, String strategy) {
             queues.add(new PbxState.QueueDef(name, strategy));
             return this;
