@@ -61,9 +61,11 @@ public final class CallGenerator {
         clock.run(() -> {
             config = cfg;
             random = new Random(cfg.seed);
+            callsCreated = 0;
             int gen = ++trafficGeneration;
-            long planned = 0;
-            scheduleNextArrival(gen, planned);
+            // start on a whole simulated second so that a seed gives the same second-rounded durations every run
+            long firstSecond = (clock.nowMs() / 1000 + 1) * 1000;
+            clock.at(firstSecond, () -> scheduleNextArrival(gen));
         });
     }
 
@@ -148,7 +150,7 @@ public final class CallGenerator {
 
     // ------------------------------------------------------------------------------------ arrivals
 
-    private void scheduleNextArrival(int gen, long ignored) {
+    private void scheduleNextArrival(int gen) {
         double meanMs = 1000.0 / config.callsPerSecond;
         long delay = Math.max(1, Math.round(-Math.log(1 - random.nextDouble()) * meanMs));
         if (callsCreated == 0) {
@@ -166,7 +168,7 @@ public final class CallGenerator {
             } catch (RuntimeException e) {
                 log.error("could not generate a call", e);
             }
-            scheduleNextArrival(gen, 0);
+            scheduleNextArrival(gen);
         });
     }
 
