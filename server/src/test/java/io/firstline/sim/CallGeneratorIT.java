@@ -1,0 +1,148 @@
+// Behaviour of generated traffic over a socket: ids, agent selection (busy, paused), durations, counters, determinism; JUnit thread.
+package io.firstline.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class CallGeneratorIT {
+
+    /** Runs traffic until {@code calls} calls finished and returns every event a client received. */
+    private static List<AmiMessage> run(AmiSimulator sim, TrafficConfig cfg, long calls, List<String> beforeTraffic)
+            throws Exception {
+        List<AmiMessage> events = new ArrayList<>();
+        try (RawAmiClient c = new RawAmiClient(sim.port())) {
+            c.login();
+            for (String action : beforeTraffic) {
+                c.send(action.split("\n"));
+            }
+            sim.traffic().start(cfg);
+            assertThat(sim.traffic().awaitFinished(calls, Duration.ofSeconds(60))).isTrue();
+            c.send("Action: Ping", "ActionID: end");
+            for (AmiMessage m : c.until(m -> "end".equals(m.get("ActionID")), Duration.ofSeconds(30))) {
+                if (m.eventName() != null) {
+                    events.add(m);
+                }
+            }
+        }
+        return events;
+    }
+
+    private static long[] uid(String u) {
+        String[] p = u.split("\\.");
+        return new long[] {Long.parseLong(p[0]), Long.parseLong(p[1])};
+    }
+
+    @Test
+    void idsAreUniqueAndIncreasingAndCountersMatchTheCalls() throws Exception {
+        try (AmiSimulator sim = AmiSimulator.builder().timeScale(500).build()) {
+            List<AmiMessage> events = run(sim, TrafficConfig.builder().seed(11).callsPerSecond(1).maxCalls(25).build(), 25,
+                    List.of());
+            List<String> created = new ArrayList<>();
+            Set<String> linkedids = new LinkedHashSet<>();
+            Set<String> channels = new LinkedHashSet<>();
+            for (AmiMessage m : events) {
+                if (m.eventName().equals("Newchannel")) {
+                    created.add(m.get("Uniqueid"));
+                    assertThat(channels.add(m.get("Channel"))).as("channel name reused").isTrue();
+                    if (m.get("Channel").startsWith("Local/s@helpdesk-ivr-")) {
+                        linkedids.add(m.get("Linkedid"));
+                    }
+                }
+            }
+            assertThat(created).doesNotHaveDuplicates();
+            for (int i = 1; i < created.size(); i++) {
+                long[] a = uid(created.get(i - 1));
+                long[] b = uid(created.get(i));
+                assertThat(b[0]).isGreaterThanOrEqualTo(a[0]);
+                assertThat(b[1]).isGreaterThan(a[1]);
+            }
+            assertThat(sim.traffic().callsGenerated()).isEqualTo(25);
+            assertThat(sim.traffic().linkedids()).containsExactlyElementsOf(linkedids);
+            // every channel that was created was hung up
+            long hangups = events.stream().filter(m -> m.eventName().equals("Hangup")).count();
+            assertThat(hangups).isEqualTo(created.size());
+        }
+    }
+
+    @Test
+    void pausedAgentsAreNotRungAndBusyAgentsAreNotRungTwice() throws Exception {
+        try (AmiSimulator sim = AmiSimulator.builder().timeScale(500).build()) {
+            List<AmiMessage> events = run(sim, TrafficConfig.builder().seed(5).callsPerSecond(0.5).maxCalls(30)
+                    .outcomes(1, 1, 1).talkTime(Duration.ofSeconds(20), Duration.ofSeconds(120))
+                    .maxQueueWait(Duration.ofSeconds(30)).build(), 30,
+                    List.of("Action: QueuePause\nInterface: Local/1003@agents/n\nPaused: true\nReason: break"));
+            Map<String, String> ringingLegByAgent = new HashMap<>();
+            int called = 0;
+            long gaveUp = events.stream().filter(m -> m.eventName().equals("QueueCallerAbandon")).count();
+            assertThat(gaveUp).as("callers had to wait for busy agents").isGreaterThan(0);
+            for (AmiMessage m : events) {
+                switch (m.eventName()) {
+                    case "AgentCalled" -> {
+                        called++;
+                        assertThat(m.get("Interface")).isNotEqualTo("Local/1003@agents/n");
+                        String other = ringingLegByAgent.put(m.get("Interface"), m.get("DestChannel"));
+                        assertThat(other).as("%s rung while busy with %s", m.get("Interface"), other).isNull();
+                    }
+                    case "Hangup" -> ringingLegByAgent.values().remove(m.get("Channel"));
+                    default -> {
+                    }
+                }
+            }
+            assertThat(called).isGreaterThanOrEqualTo(5);
+        }
+    }
+
+    @Test
+    void durationFieldsFollowTheConfiguredTimes() throws Exception {
+        try (AmiSimulator sim = AmiSimulator.builder().timeScale(500).build()) {
+            List<AmiMessage> events = run(sim, TrafficConfig.builder().seed(9).callsPerSecond(0.05).maxCalls(6)
+                    .outcomes(1, 0, 1).menuChoice("2", "software", "main/software", 1)
+                    .ringTime(Duration.ofSeconds(3)).talkTime(Duration.ofSeconds(40), Duration.ofSeconds(40))
+                    .memberTimeout(Duration.ofSeconds(15)).build(), 6, List.of());
+            int connects = 0;
+            for (AmiMessage m : events) {
+                switch (m.eventName()) {
+                    case "AgentConnect" -> {
+                        connects++;
+                        assertThat(m.get("RingTime")).isIn("3", "4");
+                    }
+                    case "AgentComplete" -> assertThat(Integer.parseInt(m.get("TalkTime"))).isBetween(40, 41);
+                    case "AgentRingNoAnswer" -> assertThat(m.get("RingTime")).isEqualTo("15000");
+                    case "VarSet" -> {
+                        if ("QUEUEWAIT_MS".equals(m.get("Variable")) && !m.get("Value").isEmpty()) {
+                            assertThat(Long.parseLong(m.get("Value")) % 1000).isZero();
+                        }
+                    }
+                    default -> {
+                    }
+                }
+            }
+            assertThat(connects).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void theSameSeedGivesTheSameCalls() throws Exception {
+        List<List<String>> runs = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            try (AmiSimulator sim = AmiSimulator.builder().timeScale(500).build()) {
+                List<String> shape = new ArrayList<>();
+                for (AmiMessage m : run(sim, TrafficConfig.builder().seed(77).callsPerSecond(0.3).maxCalls(8)
+                        .outcomes(1, 1, 1).build(), 8, List.of())) {
+                    shape.add(m.eventName() + "|" + m.get("Channel") + "|" + m.get("CallerIDNum") + "|" + m.get("Queue")
+                            + "|" + m.get("MemberName") + "|" + m.get("Value"));
+                }
+                runs.add(shape);
+            }
+        }
+        assertThat(runs.get(1)).isEqualTo(runs.get(0));
+    }
+}

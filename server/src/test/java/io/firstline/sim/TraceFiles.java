@@ -1,0 +1,55 @@
+// Test helpers around the bundled traces: field layouts per event name, the actions a capture sent; used by test threads.
+package io.firstline.sim;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+final class TraceFiles {
+
+    private TraceFiles() {
+    }
+
+    /** For every event name in all the traces, the distinct header-name lists it appears with. */
+    static Map<String, Set<List<String>>> eventLayouts() {
+        Map<String, Set<List<String>>> layouts = new LinkedHashMap<>();
+        for (String name : AmiTrace.bundledNames()) {
+            for (AmiTrace.Entry e : AmiTrace.bundled(name).entries()) {
+                String ev = e.message().eventName();
+                if (ev != null) {
+                    layouts.computeIfAbsent(ev, k -> new LinkedHashSet<>()).add(e.message().names());
+                }
+            }
+        }
+        return layouts;
+    }
+
+    /** The actions of a capture's .sent.txt, each as its lines (without the terminating empty line). */
+    static List<List<String>> sentActions(String name) throws IOException {
+        try (InputStream in = TraceFiles.class.getResourceAsStream("/io/firstline/sim/sent/" + name + ".sent.txt")) {
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            List<List<String>> actions = new ArrayList<>();
+            List<String> current = new ArrayList<>();
+            for (String line : text.replace("\r", "").split("\n", -1)) {
+                if (line.startsWith("# t=")) {
+                    continue;
+                }
+                if (line.isEmpty()) {
+                    if (!current.isEmpty()) {
+                        actions.add(current);
+                        current = new ArrayList<>();
+                    }
+                } else {
+                    current.add(line);
+                }
+            }
+            return actions;
+        }
+    }
+}
