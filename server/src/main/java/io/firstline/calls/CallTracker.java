@@ -1,0 +1,762 @@
+package io.firstline.calls;
+
+import io.firstline.calls.CallChange.Timeline;
+import io.firstline.calls.PbxEvent.BlindTransferred;
+import io.firstline.calls.PbxEvent.CallerAbandoned;
+import io.firstline.calls.PbxEvent.CallerIdChanged;
+import io.firstline.calls.PbxEvent.ChannelCreated;
+import io.firstline.calls.PbxEvent.ChannelHungUp;
+import io.firstline.calls.PbxEvent.LinkLost;
+import io.firstline.calls.PbxEvent.LiveChannel;
+import io.firstline.calls.PbxEvent.MemberAdded;
+import io.firstline.calls.PbxEvent.MemberCompleted;
+import io.firstline.calls.PbxEvent.MemberConnected;
+import io.firstline.calls.PbxEvent.MemberPaused;
+import io.firstline.calls.PbxEvent.MemberRemoved;
+import io.firstline.calls.PbxEvent.MemberRingNoAnswer;
+import io.firstline.calls.PbxEvent.MemberRinging;
+import io.firstline.calls.PbxEvent.MemberStatus;
+import io.firstline.calls.PbxEvent.QueueJoined;
+import io.firstline.calls.PbxEvent.QueueLeft;
+import io.firstline.calls.PbxEvent.SnapshotDone;
+import io.firstline.calls.PbxEvent.SnapshotStarted;
+import io.firstline.calls.PbxEvent.VariableSet;
+import io.firstline.calls.PbxEvent.WaitingCaller;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Turns PBX events into calls and member states. Calls are keyed by (pbx, Linkedid): the Linkedid
+ * ties the caller's leg, the queue and the member's leg together. A call ends when its last
+ * channel hangs up. Pure logic, no I/O: one owner calls {@link #apply} from a single thread.
+ */
+public final class CallTracker {
+
+    /** Longest caller name or number kept; Asterisk allows far more than a person needs. */
+    private static final int MAX_TEXT = 200;
+
+    private final Map<String, Call> calls = new LinkedHashMap<>();
+    private final Map<String, Member> members = new LinkedHashMap<>();
+    /** Linkedids of calls being confirmed by a snapshot, per PBX. */
+    private final Map<String, Set<String>> snapshotSeen = new HashMap<>();
+    private final Map<String, Instant> snapshotStart = new HashMap<>();
+    /** Channels that hung up lately: a snapshot taken before their hang-up must not bring them back. */
+    private final Set<String> recentlyGone = java.util.Collections.newSetFromMap(new LinkedHashMap<>(1024, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > 50_000;
+        }
+    });
+
+    /** Applies one event and says what changed. Never throws for odd input: it is skipped. */
+    public List<CallChange> apply(PbxEvent e) {
+        List<CallChange> out = new ArrayList<>(2);
+        if (e instanceof ChannelCreated c) {
+            channelCreated(c, out);
+        } else if (e instanceof CallerIdChanged c) {
+            callerIdChanged(c, out);
+        } else if (e instanceof VariableSet v) {
+            variableSet(v, out);
+        } else if (e instanceof QueueJoined q) {
+            queueJoined(q, out);
+        } else if (e instanceof QueueLeft q) {
+            queueLeft(q, out);
+        } else if (e instanceof CallerAbandoned a) {
+            abandoned(a, out);
+        } else if (e instanceof MemberRinging r) {
+            ringing(r, out);
+        } else if (e instanceof MemberRingNoAnswer r) {
+            ringNoAnswer(r, out);
+        } else if (e instanceof MemberConnected c) {
+            connected(c, out);
+        } else if (e instanceof MemberCompleted c) {
+            completed(c, out);
+        } else if (e instanceof BlindTransferred t) {
+            transferred(t, out);
+        } else if (e instanceof ChannelHungUp h) {
+            hungUp(h, out);
+        } else if (e instanceof MemberStatus s) {
+            memberStatus(s, out);
+        } else if (e instanceof MemberPaused p) {
+            memberPaused(p, out);
+        } else if (e instanceof MemberAdded a) {
+            memberAdded(a, out);
+        } else if (e instanceof MemberRemoved r) {
+            memberRemoved(r, out);
+        } else if (e instanceof WaitingCaller w) {
+            waitingCaller(w, out);
+        } else if (e instanceof LiveChannel l) {
+            liveChannel(l, out);
+        } else if (e instanceof SnapshotStarted s) {
+            snapshotSeen.put(s.pbx(), new LinkedHashSet<>());
+            snapshotStart.put(s.pbx(), s.at());
+        } else if (e instanceof SnapshotDone d) {
+            snapshotDone(d, out);
+        } else if (e instanceof LinkLost l) {
+            snapshotSeen.remove(l.pbx());
+        }
+        return out;
+    }
+
+    public Optional<CallView> call(String pbx, String linkedid) {
+        return Optional.ofNullable(calls.get(key(pbx, linkedid))).map(Call::view);
+    }
+
+    /** Calls in progress, oldest first. */
+    public List<CallView> activeCalls() {
+        return calls.values().stream().map(Call::view).toList();
+    }
+
+    public List<MemberView> members() {
+        return members.values().stream().map(Member::view).toList();
+    }
+
+    /** The call a member is ringing for or talking on, if any. */
+    public Optional<CallView> callOf(String pbx, String memberInterface) {
+        Member m = members.get(key(pbx, memberInterface));
+        if (m == null || m.linkedid == null) {
+            return Optional.empty();
+        }
+        return call(pbx, m.linkedid);
+    }
+
+    // --- calls -----------------------------------------------------------------------------
+
+    private void channelCreated(ChannelCreated c, List<CallChange> out) {
+        if (blank(c.linkedid()) || blank(c.uniqueid())) {
+            return;
+        }
+        Call call = calls.get(key(c.pbx(), c.linkedid()));
+        if (call == null) {
+            call = new Call(c.pbx(), c.linkedid(), c.at());
+            calls.put(key(c.pbx(), c.linkedid()), call);
+            call.channels.add(c.uniqueid());
+            call.takeCaller(c.callerNumber(), c.callerName());
+            out.add(new CallChange.CallStarted(call.view(), call.entry(c.at(), "entered", null, null,
+                    call.callerNumber, "entered")));
+            return;
+        }
+        call.channels.add(c.uniqueid());
+        if (call.callerNumber == null && call.channels.size() == 1) {
+            call.takeCaller(c.callerNumber(), c.callerName());
+        }
+    }
+
+    private void callerIdChanged(CallerIdChanged c, List<CallChange> out) {
+        Call call = find(c.pbx(), c.linkedid());
+        if (call == null || call.answeredAt != null) {
+            return;
+        }
+        if (call.takeCaller(c.callerNumber(), c.callerName())) {
+            out.add(new CallChange.CallUpdated(call.view(), null));
+        }
+    }
+
+    private void variableSet(VariableSet v, List<CallChange> out) {
+        Call call = find(v.pbx(), v.linkedid());
+        if (call == null || v.value() == null) {
+            return;
+        }
+        String value = clip(v.value().strip());
+        switch (v.name()) {
+            case "FIRSTLINE_MENU_PATH" -> {
+                if (!value.matches("[A-Za-z0-9_/.-]{1,200}") || value.equals(call.menuPath)) {
+                    return;
+                }
+                call.menuPath = value;
+                out.add(new CallChange.CallUpdated(call.view(), call.entry(v.at(), "menu", null, null, value, "menu:" + value)));
+            }
+            case "FIRSTLINE_TICKET" -> {
+                String digits = value.replaceAll("[^0-9]", "");
+                if (digits.isEmpty() || digits.length() > 18 || digits.equals(call.ticketTyped)) {
+                    return;
+                }
+                call.ticketTyped = digits;
+                out.add(new CallChange.CallUpdated(call.view(), call.entry(v.at(), "ticket-typed", null, null, digits,
+                        "ticket:" + digits)));
+            }
+            case "FIRSTLINE_CALLER_ID" -> {
+                if (value.matches("[0-9]{1,18}") && !value.equals(call.callerIdHint)) {
+                    call.callerIdHint = value;
+                    out.add(new CallChange.CallUpdated(call.view(), null));
+                }
+            }
+            default -> {
+                // other FIRSTLINE_* variables are for the dialplan itself
+            }
+        }
+    }
+
+    private void queueJoined(QueueJoined q, List<CallChange> out) {
+        Call call = findOrStart(q.pbx(), q.linkedid(), q.uniqueid(), q.at(), out);
+        if (call == null) {
+            return;
+        }
+        call.callerChannel = q.uniqueid();
+        call.takeCaller(q.callerNumber(), q.callerName());
+        call.queue = clip(q.queue());
+        call.position = q.position();
+        if (call.queuedAt == null) {
+            call.queuedAt = q.at();
+        }
+        if (call.status == CallStatus.IN_MENU) {
+            call.status = CallStatus.QUEUED;
+        }
+        out.add(new CallChange.CallUpdated(call.view(), call.entry(q.at(), "queued", call.queue, null,
+                "position " + q.position(), "queued:" + call.queue)));
+    }
+
+    private void queueLeft(QueueLeft q, List<CallChange> out) {
+        // Asterisk reports the leave just before AgentConnect when a member answers, so this only
+        // says the caller no longer waits; how the wait ended comes with the next events.
+        Call call = find(q.pbx(), q.linkedid());
+        if (call == null || call.position == null) {
+            return;
+        }
+        call.position = null;
+        out.add(new CallChange.CallUpdated(call.view(), null));
+    }
+
+    private void abandoned(CallerAbandoned a, List<CallChange> out) {
+        Call call = find(a.pbx(), a.linkedid());
+        if (call == null || call.answeredAt != null) {
+            return;
+        }
+        call.status = CallStatus.ABANDONED;
+        call.waitSeconds = Math.max(0, a.holdSeconds());
+        call.position = null;
+        withdrawAll(call, a.at(), out);
+        out.add(new CallChange.CallUpdated(call.view(), call.entry(a.at(), "abandoned", a.queue(), null,
+                "after " + call.waitSeconds + " s", "abandoned:" + a.queue())));
+    }
+
+    private void ringing(MemberRinging r, List<CallChange> out) {
+        Call call = find(r.pbx(), r.linkedid());
+        if (call == null || call.answeredAt != null || blank(r.memberInterface())) {
+            return;
+        }
+        if (r.memberChannel() != null) {
+            call.memberChannelNames.put(r.memberChannel(), r.memberInterface());
+        }
+        call.ringing.add(r.memberInterface());
+        if (call.status == CallStatus.QUEUED || call.status == CallStatus.IN_MENU) {
+            call.status = CallStatus.RINGING;
+        }
+        Member m = member(r.pbx(), r.memberInterface(), r.memberName(), r.at());
+        m.linkedid = call.linkedid;
+        m.ringing = true;
+        int n = ++call.rings;
+        out.add(new CallChange.MemberRang(call.view(), r.memberInterface(), m.name,
+                call.entry(r.at(), "ring", r.queue(), r.memberInterface(), null, "ring:" + n)));
+        memberChanged(m, r.at(), out);
+    }
+
+    private void ringNoAnswer(MemberRingNoAnswer r, List<CallChange> out) {
+        Call call = find(r.pbx(), r.linkedid());
+        Member m = members.get(key(r.pbx(), r.memberInterface()));
+        if (call != null && call.ringing.remove(r.memberInterface())) {
+            if (call.ringing.isEmpty() && call.status == CallStatus.RINGING) {
+                call.status = CallStatus.QUEUED;
+            }
+            int n = ++call.misses;
+            out.add(new CallChange.MemberMissed(call.view(), r.memberInterface(), r.memberName(), Math.max(0, r.ringMillis()),
+                    call.entry(r.at(), "ring-no-answer", r.queue(), r.memberInterface(),
+                            "rang " + Math.max(0, r.ringMillis()) / 1000 + " s", "rna:" + n)));
+        }
+        if (m != null && m.ringing && (call == null || call.linkedid.equals(m.linkedid))) {
+            m.ringing = false;
+            m.linkedid = null;
+            memberChanged(m, r.at(), out);
+        }
+    }
+
+    private void connected(MemberConnected c, List<CallChange> out) {
+        Call call = find(c.pbx(), c.linkedid());
+        if (call == null || blank(c.memberInterface())) {
+            return;
+        }
+        call.answeredAt = c.at();
+        call.status = CallStatus.CONNECTED;
+        call.memberInterface = c.memberInterface();
+        call.memberName = clip(c.memberName());
+        call.waitSeconds = Math.max(0, c.holdSeconds());
+        call.position = null;
+        if (call.queue == null) {
+            call.queue = clip(c.queue());
+        }
+        if (c.memberChannel() != null) {
+            call.memberChannelNames.put(c.memberChannel(), c.memberInterface());
+        }
+        call.ringing.remove(c.memberInterface());
+        withdrawAll(call, c.at(), out);
+        Member m = member(c.pbx(), c.memberInterface(), c.memberName(), c.at());
+        m.ringing = false;
+        m.inCall = true;
+        m.linkedid = call.linkedid;
+        out.add(new CallChange.CallAnswered(call.view(), c.memberInterface(), call.memberName,
+                call.entry(c.at(), "answered", call.queue, c.memberInterface(), "after " + call.waitSeconds + " s", "answered")));
+        memberChanged(m, c.at(), out);
+    }
+
+    private void completed(MemberCompleted c, List<CallChange> out) {
+        Call call = find(c.pbx(), c.linkedid());
+        if (call == null && !blank(c.memberInterface())) {
+            // Asterisk sends AgentComplete without the caller's ids when that leg was redirected away.
+            call = callOf(c.pbx(), c.memberInterface()).map(v -> calls.get(key(v.pbx(), v.linkedid()))).orElse(null);
+        }
+        Member m = blank(c.memberInterface()) ? null : members.get(key(c.pbx(), c.memberInterface()));
+        if (call != null) {
+            call.talkSeconds = Math.max(0, c.talkSeconds());
+            String reason = c.reason() == null ? "unknown" : clip(c.reason());
+            if (reason.equals("transfer")) {
+                call.transferred = true;
+            }
+            if (call.endReason == null) {
+                call.endReason = reason;
+            }
+            out.add(new CallChange.MemberDone(call.view(), c.memberInterface(), reason,
+                    call.entry(c.at(), "completed", call.queue, c.memberInterface(),
+                            "talked " + call.talkSeconds + " s, ended by " + reason, "completed:" + c.memberInterface())));
+        }
+        if (m != null && (call == null || call.linkedid.equals(m.linkedid))) {
+            m.inCall = false;
+            m.linkedid = null;
+            memberChanged(m, c.at(), out);
+        }
+    }
+
+    private void transferred(BlindTransferred t, List<CallChange> out) {
+        Call call = find(t.pbx(), t.linkedid());
+        if (call == null) {
+            return;
+        }
+        call.transferred = true;
+        String target = clip(t.extension() + "@" + t.context());
+        out.add(new CallChange.CallUpdated(call.view(), call.entry(t.at(), "transferred", call.queue, call.memberInterface,
+                "to " + target, "transfer:" + target)));
+    }
+
+    private void hungUp(ChannelHungUp h, List<CallChange> out) {
+        Call call = find(h.pbx(), h.linkedid());
+        if (call == null) {
+            return;
+        }
+        call.channels.remove(h.uniqueid());
+        if (!blank(h.uniqueid())) {
+            recentlyGone.add(key(h.pbx(), h.uniqueid()));
+        }
+        String memberIface = h.channel() == null ? null : call.memberChannelNames.remove(h.channel());
+        if (memberIface != null && call.ringing.remove(memberIface)) {
+            int n = ++call.withdrawals;
+            out.add(new CallChange.CallWithdrawn(call.view(), memberIface,
+                    call.entry(h.at(), "withdrawn", call.queue, memberIface, "stopped ringing", "withdrawn:" + n)));
+            if (call.ringing.isEmpty() && call.status == CallStatus.RINGING) {
+                call.status = CallStatus.QUEUED;
+            }
+            Member m = members.get(key(h.pbx(), memberIface));
+            if (m != null && call.linkedid.equals(m.linkedid) && !m.inCall) {
+                m.ringing = false;
+                m.linkedid = null;
+                memberChanged(m, h.at(), out);
+            }
+        }
+        if (call.channels.isEmpty()) {
+            end(call, h.at(), null, out);
+        }
+    }
+
+    private void end(Call call, Instant at, String reason, List<CallChange> out) {
+        withdrawAll(call, at, out);
+        call.endedAt = at;
+        if (reason != null && call.endReason == null) {
+            call.endReason = reason;
+        }
+        if (call.answeredAt != null) {
+            call.status = CallStatus.ANSWERED;
+            if (call.talkSeconds == null) {
+                call.talkSeconds = (int) Duration.between(call.answeredAt, at).toSeconds();
+            }
+        } else if (call.status != CallStatus.ABANDONED) {
+            call.status = call.queuedAt != null ? CallStatus.UNANSWERED : CallStatus.MENU_ONLY;
+            if (call.queuedAt != null && call.waitSeconds == null) {
+                call.waitSeconds = (int) Duration.between(call.queuedAt, at).toSeconds();
+            }
+        }
+        if (call.memberInterface != null) {
+            Member m = members.get(key(call.pbx, call.memberInterface));
+            if (m != null && call.linkedid.equals(m.linkedid)) {
+                m.inCall = false;
+                m.linkedid = null;
+                memberChanged(m, at, out);
+            }
+        }
+        calls.remove(key(call.pbx, call.linkedid));
+        out.add(new CallChange.CallEnded(call.view(), call.entry(at, "ended", call.queue, null,
+                call.status.wire() + (call.endReason == null ? "" : ", " + call.endReason), "ended")));
+    }
+
+    private void withdrawAll(Call call, Instant at, List<CallChange> out) {
+        for (String iface : List.copyOf(call.ringing)) {
+            call.ringing.remove(iface);
+            int n = ++call.withdrawals;
+            out.add(new CallChange.CallWithdrawn(call.view(), iface,
+                    call.entry(at, "withdrawn", call.queue, iface, null, "withdrawn:" + n)));
+            Member m = members.get(key(call.pbx, iface));
+            if (m != null && call.linkedid.equals(m.linkedid) && !m.inCall) {
+                m.ringing = false;
+                m.linkedid = null;
+                memberChanged(m, at, out);
+            }
+        }
+        if (call.status == CallStatus.RINGING) {
+            call.status = CallStatus.QUEUED;
+        }
+    }
+
+    // --- snapshots (after a (re)connect) --------------------------------------------------
+
+    private void waitingCaller(WaitingCaller w, List<CallChange> out) {
+        if (recentlyGone.contains(key(w.pbx(), w.uniqueid()))) {
+            return;
+        }
+        // QueueStatus gives no Linkedid: the channel is known from the CoreShowChannels that came first.
+        String linkedid = blank(w.linkedid()) ? linkedidOfChannel(w.pbx(), w.uniqueid()) : w.linkedid();
+        Call call = findOrStart(w.pbx(), linkedid, w.uniqueid(), w.at().minusSeconds(Math.max(0, w.waitSeconds())), out);
+        if (call == null) {
+            return;
+        }
+        seen(w.pbx(), call);
+        call.callerChannel = w.uniqueid();
+        call.takeCaller(w.callerNumber(), w.callerName());
+        boolean changed = !w.queue().equals(call.queue) || !Integer.valueOf(w.position()).equals(call.position);
+        call.queue = clip(w.queue());
+        call.position = w.position();
+        if (call.queuedAt == null) {
+            call.queuedAt = w.at().minusSeconds(Math.max(0, w.waitSeconds()));
+        }
+        if (call.status == CallStatus.IN_MENU) {
+            call.status = CallStatus.QUEUED;
+            changed = true;
+        }
+        if (changed) {
+            out.add(new CallChange.CallUpdated(call.view(), call.entry(w.at(), "queued", call.queue, null,
+                    "position " + w.position() + " (seen after reconnect)", "queued:" + call.queue)));
+        }
+    }
+
+    private void liveChannel(LiveChannel l, List<CallChange> out) {
+        if (blank(l.linkedid()) || blank(l.uniqueid()) || recentlyGone.contains(key(l.pbx(), l.uniqueid()))) {
+            return;
+        }
+        Call call = calls.get(key(l.pbx(), l.linkedid()));
+        if (call == null) {
+            call = new Call(l.pbx(), l.linkedid(), l.at().minusSeconds(Math.max(0, l.seconds())));
+            calls.put(key(l.pbx(), l.linkedid()), call);
+            call.takeCaller(l.callerNumber(), l.callerName());
+            out.add(new CallChange.CallStarted(call.view(), call.entry(call.enteredAt, "entered", null, null,
+                    "seen after reconnect", "entered")));
+        }
+        call.channels.add(l.uniqueid());
+        Set<String> seen = snapshotSeen.get(l.pbx());
+        if (seen != null) {
+            seen.add(call.linkedid);
+            call.snapshotChannels.add(l.uniqueid());
+        }
+    }
+
+    private String linkedidOfChannel(String pbx, String uniqueid) {
+        if (blank(uniqueid)) {
+            return null;
+        }
+        for (Call c : calls.values()) {
+            if (c.pbx.equals(pbx) && c.channels.contains(uniqueid)) {
+                return c.linkedid;
+            }
+        }
+        return uniqueid;
+    }
+
+    private void seen(String pbx, Call call) {
+        Set<String> seen = snapshotSeen.get(pbx);
+        if (seen != null) {
+            seen.add(call.linkedid);
+        }
+    }
+
+    private void snapshotDone(SnapshotDone d, List<CallChange> out) {
+        Set<String> seen = snapshotSeen.remove(d.pbx());
+        Instant started = snapshotStart.remove(d.pbx());
+        if (seen == null) {
+            return;
+        }
+        for (Call call : List.copyOf(calls.values())) {
+            if (!call.pbx.equals(d.pbx()) || (started != null && call.enteredAt.isAfter(started))) {
+                continue; // another PBX's, or begun while the snapshot was being taken
+            }
+            if (!seen.contains(call.linkedid)) {
+                end(call, d.at(), "ended while the link was down", out);
+            } else if (!call.snapshotChannels.isEmpty()) {
+                call.channels.retainAll(call.snapshotChannels);
+            }
+            call.snapshotChannels.clear();
+        }
+        for (Member m : members.values()) {
+            if (m.pbx.equals(d.pbx()) && m.linkedid != null && !calls.containsKey(key(m.pbx, m.linkedid))) {
+                m.linkedid = null;
+                m.ringing = false;
+                m.inCall = false;
+                memberChanged(m, d.at(), out);
+            }
+        }
+    }
+
+    // --- members -------------------------------------------------------------------------
+
+    private void memberStatus(MemberStatus s, List<CallChange> out) {
+        if (blank(s.memberInterface())) {
+            return;
+        }
+        Member m = member(s.pbx(), s.memberInterface(), s.memberName(), s.at());
+        if (!blank(s.queue())) {
+            m.queues.add(s.queue());
+        }
+        m.paused = s.paused();
+        m.pauseReason = s.paused() ? emptyToNull(s.pausedReason()) : null;
+        m.deviceStatus = s.deviceStatus();
+        memberChanged(m, s.at(), out);
+    }
+
+    private void memberPaused(MemberPaused p, List<CallChange> out) {
+        if (blank(p.memberInterface())) {
+            return;
+        }
+        Member m = member(p.pbx(), p.memberInterface(), p.memberName(), p.at());
+        if (!blank(p.queue())) {
+            m.queues.add(p.queue());
+        }
+        m.paused = p.paused();
+        m.pauseReason = p.paused() ? emptyToNull(p.reason()) : null;
+        memberChanged(m, p.at(), out);
+    }
+
+    private void memberAdded(MemberAdded a, List<CallChange> out) {
+        if (blank(a.memberInterface()) || blank(a.queue())) {
+            return;
+        }
+        Member m = member(a.pbx(), a.memberInterface(), a.memberName(), a.at());
+        m.queues.add(a.queue());
+        m.paused = a.paused();
+        memberChanged(m, a.at(), out);
+    }
+
+    private void memberRemoved(MemberRemoved r, List<CallChange> out) {
+        Member m = blank(r.memberInterface()) ? null : members.get(key(r.pbx(), r.memberInterface()));
+        if (m == null) {
+            return;
+        }
+        m.queues.remove(r.queue());
+        memberChanged(m, r.at(), out);
+    }
+
+    private Member member(String pbx, String iface, String name, Instant at) {
+        Member m = members.computeIfAbsent(key(pbx, iface), k -> new Member(pbx, iface, at));
+        if (!blank(name)) {
+            m.name = clip(name);
+        }
+        return m;
+    }
+
+    private void memberChanged(Member m, Instant at, List<CallChange> out) {
+        MemberState now = m.state();
+        if (now != m.lastState || !java.util.Objects.equals(m.pauseReason, m.lastReason)
+                || !m.queues.equals(m.lastQueues) || !java.util.Objects.equals(m.linkedid, m.lastLinkedid)) {
+            if (now != m.lastState) {
+                m.since = at;
+            }
+            m.lastState = now;
+            m.lastReason = m.pauseReason;
+            m.lastQueues = new TreeSet<>(m.queues);
+            m.lastLinkedid = m.linkedid;
+            out.add(new CallChange.MemberChanged(m.view()));
+        }
+    }
+
+    // --- helpers ---------------------------------------------------------------------------
+
+    private Call find(String pbx, String linkedid) {
+        return blank(linkedid) ? null : calls.get(key(pbx, linkedid));
+    }
+
+    /** The call, or a new one for a call that began before we were connected. */
+    private Call findOrStart(String pbx, String linkedid, String uniqueid, Instant enteredAt, List<CallChange> out) {
+        if (blank(linkedid)) {
+            return null;
+        }
+        Call call = calls.get(key(pbx, linkedid));
+        if (call == null) {
+            call = new Call(pbx, linkedid, enteredAt);
+            calls.put(key(pbx, linkedid), call);
+            if (!blank(uniqueid)) {
+                call.channels.add(uniqueid);
+            }
+            out.add(new CallChange.CallStarted(call.view(), call.entry(enteredAt, "entered", null, null,
+                    "seen first in a queue", "entered")));
+        }
+        return call;
+    }
+
+    private static String key(String pbx, String id) {
+        return pbx + "\u0000" + id;
+    }
+
+    static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static String emptyToNull(String s) {
+        return blank(s) ? null : clip(s.strip());
+    }
+
+    static String clip(String s) {
+        if (s == null) {
+            return null;
+        }
+        return s.length() <= MAX_TEXT ? s : s.substring(0, MAX_TEXT);
+    }
+
+    /** A caller id Asterisk uses for "no number". */
+    static boolean noNumber(String n) {
+        return blank(n) || n.equalsIgnoreCase("<unknown>") || n.equalsIgnoreCase("anonymous")
+                || n.equalsIgnoreCase("unknown") || n.equalsIgnoreCase("restricted") || n.equalsIgnoreCase("private");
+    }
+
+    /** One call's mutable state, owned by the tracker. */
+    private static final class Call {
+        final String pbx;
+        final String linkedid;
+        final Instant enteredAt;
+        final Set<String> channels = new LinkedHashSet<>();
+        final Set<String> snapshotChannels = new LinkedHashSet<>();
+        final Set<String> ringing = new LinkedHashSet<>();
+        /** Member leg channel name → member interface, to notice a ringing phone hanging up. */
+        final Map<String, String> memberChannelNames = new HashMap<>();
+        String callerChannel;
+        String callerNumber;
+        String callerName;
+        String callerIdHint;
+        String menuPath;
+        String ticketTyped;
+        String queue;
+        Integer position;
+        CallStatus status = CallStatus.IN_MENU;
+        Instant queuedAt;
+        Instant answeredAt;
+        Instant endedAt;
+        String memberInterface;
+        String memberName;
+        Integer waitSeconds;
+        Integer talkSeconds;
+        String endReason;
+        boolean transferred;
+        int rings;
+        int misses;
+        int withdrawals;
+
+        Call(String pbx, String linkedid, Instant enteredAt) {
+            this.pbx = pbx;
+            this.linkedid = linkedid;
+            this.enteredAt = enteredAt;
+        }
+
+        /** Takes a caller id when it is a real one; true when something changed. */
+        boolean takeCaller(String number, String name) {
+            boolean changed = false;
+            if (!noNumber(number)) {
+                String n = clip(number.strip());
+                if (!n.equals(callerNumber)) {
+                    callerNumber = n;
+                    changed = true;
+                }
+            }
+            if (!noNumber(name)) {
+                String n = clip(name.strip());
+                if (!n.equals(callerName)) {
+                    callerName = n;
+                    changed = true;
+                }
+            }
+            return changed;
+        }
+
+        Timeline entry(Instant at, String type, String queue, String iface, String detail, String key) {
+            return new Timeline(at, type, queue, iface, detail == null ? null : clip(detail), key);
+        }
+
+        CallView view() {
+            return new CallView(pbx, linkedid, callerNumber, callerName, callerIdHint, menuPath, ticketTyped, queue,
+                    position, status, enteredAt, queuedAt, answeredAt, endedAt, memberInterface, memberName, waitSeconds,
+                    talkSeconds, endReason, transferred, new ArrayList<>(ringing));
+        }
+    }
+
+    /** One queue member's mutable state, owned by the tracker. */
+    private static final class Member {
+        final String pbx;
+        final String iface;
+        String name;
+        final Set<String> queues = new TreeSet<>();
+        boolean paused;
+        String pauseReason;
+        int deviceStatus = 1;
+        boolean ringing;
+        boolean inCall;
+        String linkedid;
+        Instant since;
+        MemberState lastState;
+        String lastReason;
+        Set<String> lastQueues = Set.of();
+        String lastLinkedid;
+
+        Member(String pbx, String iface, Instant at) {
+            this.pbx = pbx;
+            this.iface = iface;
+            this.name = iface;
+            this.since = at;
+        }
+
+        MemberState state() {
+            if (inCall) {
+                return MemberState.IN_CALL;
+            }
+            if (ringing) {
+                return MemberState.RINGING;
+            }
+            if (queues.isEmpty()) {
+                return MemberState.SIGNED_OUT;
+            }
+            if (paused) {
+                return MemberState.PAUSED;
+            }
+            // Asterisk device states: 4 invalid, 5 unavailable.
+            if (deviceStatus == 4 || deviceStatus == 5) {
+                return MemberState.UNAVAILABLE;
+            }
+            return MemberState.AVAILABLE;
+        }
+
+        MemberView view() {
+            return new MemberView(pbx, iface, name, queues, state(), pauseReason, since, linkedid);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.firstline.calls;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A call as the tracker knows it at one moment: immutable, safe to hand to any thread.
+ *
+ * @param callerIdHint the FIRSTLINE_CALLER_ID the dialplan set: only a hint, to be checked against the number
+ * @param ringing member interfaces whose phones ring for this call now
+ */
+public record CallView(
+        String pbx,
+        String linkedid,
+        String callerNumber,
+        String callerName,
+        String callerIdHint,
+        String menuPath,
+        String ticketTyped,
+        String queue,
+        Integer position,
+        CallStatus status,
+        Instant enteredAt,
+        Instant queuedAt,
+        Instant answeredAt,
+        Instant endedAt,
+        String memberInterface,
+        String memberName,
+        Integer waitSeconds,
+        Integer talkSeconds,
+        String endReason,
+        boolean transferred,
+        List<String> ringing) {
+
+    public CallView {
+        ringing = List.copyOf(ringing);
+    }
+
+    /** Seconds waited in the queue so far (or until answered or abandoned). */
+    public int waitedSeconds(Instant now) {
+        if (waitSeconds != null) {
+            return waitSeconds;
+        }
+        if (queuedAt == null) {
+            return 0;
+        }
+        Instant until = answeredAt != null ? answeredAt : endedAt != null ? endedAt : now;
+        return (int) Math.max(0, Duration.between(queuedAt, until).toSeconds());
+    }
+
+    public boolean ended() {
+        return endedAt != null;
+    }
+}

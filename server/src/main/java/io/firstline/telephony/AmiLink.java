@@ -1,0 +1,309 @@
+package io.firstline.telephony;
+
+import io.firstline.calls.PbxEvent;
+import io.firstline.config.Settings;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.asteriskjava.manager.AuthenticationFailedException;
+import org.asteriskjava.manager.ManagerConnection;
+import org.asteriskjava.manager.ManagerConnectionFactory;
+import org.asteriskjava.manager.ManagerEventListener;
+import org.asteriskjava.manager.ResponseEvents;
+import org.asteriskjava.manager.action.CoreShowChannelsAction;
+import org.asteriskjava.manager.action.EventGeneratingAction;
+import org.asteriskjava.manager.action.ManagerAction;
+import org.asteriskjava.manager.action.PingAction;
+import org.asteriskjava.manager.action.QueueStatusAction;
+import org.asteriskjava.manager.event.DisconnectEvent;
+import org.asteriskjava.manager.event.ManagerEvent;
+import org.asteriskjava.manager.event.ResponseEvent;
+import org.asteriskjava.manager.internal.ManagerConnectionImpl;
+import org.asteriskjava.manager.response.ManagerError;
+import org.asteriskjava.manager.response.ManagerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The link to one Asterisk server over AMI: logs in (retrying from the first attempt on), follows
+ * events, notices a dead or half-open socket (pings plus a read timeout), reconnects with backoff,
+ * and after every login resynchronises from Asterisk's own state (CoreShowChannels, QueueStatus).
+ *
+ * <p>Threads: Asterisk-Java's threads only translate each event and hand it to {@code sink}, which
+ * must not block. Connecting, logging in and sending actions happen on this link's own thread,
+ * never on Asterisk-Java's (a synchronous action there would deadlock its reader).
+ */
+public final class AmiLink implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AmiLink.class);
+
+    /** How often to ping, how long the socket may stay silent, and how long to wait between attempts. */
+    public record Timing(Duration pingEvery, Duration readTimeout, Duration firstRetry, Duration maxRetry,
+            Duration actionTimeout) {
+
+        public static Timing standard() {
+            return new Timing(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(30),
+                    Duration.ofSeconds(10));
+        }
+    }
+
+    /** Asterisk's answer to an action. */
+    public record ActionResult(boolean success, String message, Map<String, Object> fields) {
+    }
+
+    private final Settings.Pbx pbx;
+    private final Consumer<PbxEvent> sink;
+    private final Timing timing;
+    private final ScheduledExecutorService thread;
+    private final AtomicLong generation = new AtomicLong();
+    private final AtomicLong eventsReceived = new AtomicLong();
+    private final AtomicLong reconnects = new AtomicLong();
+
+    private volatile PbxHealth.Status status = PbxHealth.Status.CONNECTING;
+    private volatile boolean closed;
+    private ManagerConnection connection;
+    private Duration nextRetry;
+    private ScheduledFuture<?> pinger;
+    private volatile Instant lastPong = Instant.now();
+
+    public AmiLink(Settings.Pbx pbx, Consumer<PbxEvent> sink, Timing timing) {
+        this.pbx = pbx;
+        this.sink = sink;
+        this.timing = timing;
+        this.nextRetry = timing.firstRetry();
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ami-" + pbx.name());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public void start() {
+        thread.execute(this::connect);
+    }
+
+    public String name() {
+        return pbx.name();
+    }
+
+    public PbxHealth health() {
+        return new PbxHealth(pbx.name(), status);
+    }
+
+    public long eventsReceived() {
+        return eventsReceived.get();
+    }
+
+    public long reconnects() {
+        return reconnects.get();
+    }
+
+    /** Sends an action and completes with Asterisk's answer; fails when the link is down or times out. */
+    public Future<ActionResult> send(ManagerAction action) {
+        Promise<ActionResult> promise = Promise.promise();
+        thread.execute(() -> {
+            ManagerConnection c = connection;
+            if (c == null || status != PbxHealth.Status.CONNECTED) {
+                promise.tryFail(new PbxUnavailableException("the PBX '" + pbx.name() + "' is not connected"));
+                return;
+            }
+            ScheduledFuture<?> timeout = thread.schedule(() -> promise.tryFail(new PbxUnavailableException(
+                    "the PBX '" + pbx.name() + "' did not answer " + action.getAction() + " in time")),
+                    timing.actionTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                c.sendAction(action, response -> {
+                    timeout.cancel(false);
+                    promise.tryComplete(result(response));
+                });
+            } catch (Exception e) {
+                timeout.cancel(false);
+                promise.tryFail(new PbxUnavailableException("the PBX '" + pbx.name() + "' could not be sent "
+                        + action.getAction() + ": " + e.getMessage()));
+            }
+        });
+        return promise.future();
+    }
+
+    private static ActionResult result(ManagerResponse r) {
+        boolean ok = !(r instanceof ManagerError) && "Success".equalsIgnoreCase(r.getResponse());
+        Map<String, Object> fields = r.getAttributes() == null ? Map.of() : Map.copyOf(r.getAttributes());
+        return new ActionResult(ok, r.getMessage(), fields);
+    }
+
+    // --- connection lifecycle (on this link's thread) --------------------------------------
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        long gen = generation.incrementAndGet();
+        status = PbxHealth.Status.CONNECTING;
+        ManagerConnection c = new ManagerConnectionFactory(pbx.host(), pbx.port(), pbx.user(), pbx.secret())
+                .createManagerConnection();
+        if (c instanceof ManagerConnectionImpl impl) {
+            impl.setSocketReadTimeout((int) timing.readTimeout().toMillis());
+            impl.setSocketTimeout((int) timing.readTimeout().toMillis());
+            impl.setDefaultResponseTimeout(timing.actionTimeout().toMillis());
+            impl.setKeepAliveAfterAuthenticationFailure(false);
+        }
+        c.addEventListener(listener(gen));
+        try {
+            c.login("on");
+        } catch (AuthenticationFailedException e) {
+            log.error("PBX {}: AMI login refused for user '{}' at {}:{} (check FIRSTLINE_AMI_USER and FIRSTLINE_AMI_SECRET);"
+                    + " trying again in {} s", pbx.name(), pbx.user(), pbx.host(), pbx.port(), nextRetry.toSeconds());
+            fail(c);
+            return;
+        } catch (Exception e) {
+            log.warn("PBX {}: cannot reach AMI at {}:{} ({}); trying again in {} s", pbx.name(), pbx.host(), pbx.port(),
+                    e.getMessage(), nextRetry.toSeconds());
+            fail(c);
+            return;
+        }
+        if (closed || gen != generation.get()) {
+            quietLogoff(c);
+            return;
+        }
+        connection = c;
+        nextRetry = timing.firstRetry();
+        status = PbxHealth.Status.CONNECTED;
+        lastPong = Instant.now();
+        log.info("PBX {}: connected to AMI at {}:{} as {}", pbx.name(), pbx.host(), pbx.port(), pbx.user());
+        resync(c, gen);
+        pinger = thread.scheduleWithFixedDelay(() -> ping(gen), timing.pingEvery().toMillis(),
+                timing.pingEvery().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void fail(ManagerConnection c) {
+        status = PbxHealth.Status.DOWN;
+        quietLogoff(c);
+        scheduleReconnect();
+    }
+
+    private void scheduleReconnect() {
+        if (closed) {
+            return;
+        }
+        long delay = nextRetry.toMillis();
+        Duration doubled = nextRetry.multipliedBy(2);
+        nextRetry = doubled.compareTo(timing.maxRetry()) > 0 ? timing.maxRetry() : doubled;
+        thread.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** Called (on this link's thread) when the connection of generation {@code gen} is gone. */
+    private void lost(long gen, String why) {
+        if (gen != generation.get() || closed) {
+            return;
+        }
+        generation.incrementAndGet();
+        reconnects.incrementAndGet();
+        if (pinger != null) {
+            pinger.cancel(false);
+        }
+        ManagerConnection c = connection;
+        connection = null;
+        status = PbxHealth.Status.CONNECTING;
+        log.warn("PBX {}: AMI link lost ({}); reconnecting", pbx.name(), why);
+        sink.accept(new PbxEvent.LinkLost(pbx.name(), Instant.now()));
+        quietLogoff(c);
+        thread.schedule(this::connect, timing.firstRetry().toMillis() / 2, TimeUnit.MILLISECONDS);
+    }
+
+    private void ping(long gen) {
+        ManagerConnection c = connection;
+        if (c == null || gen != generation.get()) {
+            return;
+        }
+        if (Duration.between(lastPong, Instant.now()).compareTo(timing.readTimeout().plus(timing.pingEvery())) > 0) {
+            lost(gen, "no answer to ping for " + Duration.between(lastPong, Instant.now()).toSeconds() + " s");
+            return;
+        }
+        try {
+            c.sendAction(new PingAction(), response -> lastPong = Instant.now());
+        } catch (Exception e) {
+            lost(gen, "ping failed: " + e.getMessage());
+        }
+    }
+
+    /** Asks Asterisk for its channels, then its queues; the tracker rebuilds its state from them. */
+    private void resync(ManagerConnection c, long gen) {
+        sink.accept(new PbxEvent.SnapshotStarted(pbx.name(), Instant.now()));
+        list(c, gen, new CoreShowChannelsAction(), () -> list(c, gen, new QueueStatusAction(),
+                () -> sink.accept(new PbxEvent.SnapshotDone(pbx.name(), Instant.now()))));
+    }
+
+    private void list(ManagerConnection c, long gen, EventGeneratingAction action, Runnable then) {
+        try {
+            c.sendEventGeneratingAction(action, (ResponseEvents events) -> {
+                if (gen != generation.get()) {
+                    return;
+                }
+                Instant at = Instant.now();
+                for (ResponseEvent e : events.getEvents()) {
+                    AmiEvents.translate(pbx.name(), e, at).ifPresent(sink);
+                }
+                thread.execute(then);
+            });
+        } catch (Exception e) {
+            thread.execute(() -> lost(gen, action.getAction() + " failed: " + e.getMessage()));
+        }
+    }
+
+    private ManagerEventListener listener(long gen) {
+        return (ManagerEvent event) -> {
+            if (gen != generation.get()) {
+                return;
+            }
+            if (event instanceof DisconnectEvent) {
+                thread.execute(() -> lost(gen, "disconnected"));
+                return;
+            }
+            if (event instanceof ResponseEvent r && r.getActionId() != null) {
+                return; // a line of a list we asked for: it arrives through the list's callback
+            }
+            eventsReceived.incrementAndGet();
+            AmiEvents.translate(pbx.name(), event, Instant.now()).ifPresent(sink);
+        };
+    }
+
+    /** Logs off without waiting: on a half-open socket Logoff would wait for an answer that never comes. */
+    private static void quietLogoff(ManagerConnection c) {
+        if (c == null) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                c.logoff();
+            } catch (Exception e) {
+                // already gone
+            }
+        }, "ami-logoff");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.execute(() -> {
+            generation.incrementAndGet();
+            quietLogoff(connection);
+            connection = null;
+            status = PbxHealth.Status.DOWN;
+        });
+        thread.shutdown();
+        try {
+            thread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

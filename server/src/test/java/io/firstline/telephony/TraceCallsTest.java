@@ -1,0 +1,160 @@
+package io.firstline.telephony;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.firstline.calls.CallChange;
+import io.firstline.calls.CallStatus;
+import io.firstline.calls.CallTracker;
+import io.firstline.calls.CallView;
+import io.firstline.calls.MemberState;
+import io.firstline.calls.MemberView;
+import io.firstline.calls.PbxEvent;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("the real Asterisk traces become calls and member states")
+class TraceCallsTest {
+
+    private final CallTracker tracker = new CallTracker();
+
+    private List<CallChange> replay(String trace) throws Exception {
+        List<CallChange> changes = new ArrayList<>();
+        for (PbxEvent e : Traces.pbxEvents(trace)) {
+            changes.addAll(tracker.apply(e));
+        }
+        return changes;
+    }
+
+    private static <T> List<T> only(List<CallChange> changes, Class<T> type) {
+        return changes.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    @Test
+    @DisplayName("answered-software: Jane Doe chooses software, Alice's phone rings, Alice answers, the caller hangs up")
+    void answered() throws Exception {
+        List<CallChange> changes = replay("answered-software");
+        List<CallChange.CallEnded> ended = only(changes, CallChange.CallEnded.class);
+        assertThat(ended).hasSize(1);
+        CallView call = ended.get(0).call();
+        assertThat(call.linkedid()).isEqualTo("1795483013.0");
+        assertThat(call.callerNumber()).isEqualTo("+15551234567");
+        assertThat(call.callerName()).isEqualTo("Jane Doe");
+        assertThat(call.callerIdHint()).isEqualTo("42");
+        assertThat(call.queue()).isEqualTo("software");
+        assertThat(call.menuPath()).isEqualTo("main/software");
+        assertThat(call.status()).isEqualTo(CallStatus.ANSWERED);
+        assertThat(call.memberInterface()).isEqualTo("Local/1001@agents/n");
+        assertThat(call.memberName()).isEqualTo("Alice Agent");
+        assertThat(call.endReason()).isEqualTo("caller");
+        assertThat(call.waitSeconds()).isNotNull();
+        assertThat(call.talkSeconds()).isNotNull();
+
+        assertThat(only(changes, CallChange.MemberRang.class)).extracting(CallChange.MemberRang::memberInterface)
+                .containsExactly("Local/1001@agents/n");
+        List<CallChange.CallAnswered> answered = only(changes, CallChange.CallAnswered.class);
+        assertThat(answered).hasSize(1);
+        assertThat(answered.get(0).call().menuPath()).isEqualTo("main/software");
+        assertThat(only(changes, CallChange.CallWithdrawn.class)).isEmpty();
+        assertThat(only(changes, CallChange.CallStarted.class)).hasSize(1);
+        assertThat(tracker.activeCalls()).isEmpty();
+
+        MemberView alice = tracker.members().stream().filter(m -> m.memberInterface().equals("Local/1001@agents/n"))
+                .findFirst().orElseThrow();
+        assertThat(alice.state()).isEqualTo(MemberState.AVAILABLE);
+        assertThat(alice.queues()).contains("software", "hardware", "network");
+    }
+
+    @Test
+    @DisplayName("abandoned-hardware: three phones ring (ringall), the caller hangs up, every ringing phone is withdrawn")
+    void abandoned() throws Exception {
+        List<CallChange> changes = replay("abandoned-hardware");
+        CallView call = only(changes, CallChange.CallEnded.class).get(0).call();
+        assertThat(call.status()).isEqualTo(CallStatus.ABANDONED);
+        assertThat(call.queue()).isEqualTo("hardware");
+        assertThat(call.answeredAt()).isNull();
+        assertThat(call.waitSeconds()).isBetween(3, 10);
+        assertThat(only(changes, CallChange.MemberRang.class)).extracting(CallChange.MemberRang::memberInterface)
+                .containsExactlyInAnyOrder("Local/1001@agents/n", "Local/1002@agents/n", "Local/1003@agents/n");
+        assertThat(only(changes, CallChange.CallWithdrawn.class)).extracting(CallChange.CallWithdrawn::memberInterface)
+                .containsExactlyInAnyOrder("Local/1001@agents/n", "Local/1002@agents/n", "Local/1003@agents/n");
+        assertThat(only(changes, CallChange.CallAnswered.class)).isEmpty();
+        assertThat(tracker.members()).allSatisfy(m -> assertThat(m.state()).isNotIn(MemberState.RINGING, MemberState.IN_CALL));
+    }
+
+    @Test
+    @DisplayName("ring-no-answer-software: Alice rings 15 s unanswered (RingTime in ms), Bob answers, the agent hangs up")
+    void ringNoAnswer() throws Exception {
+        List<CallChange> changes = replay("ring-no-answer-software");
+        List<CallChange.MemberMissed> missed = only(changes, CallChange.MemberMissed.class);
+        assertThat(missed).hasSize(1);
+        assertThat(missed.get(0).memberInterface()).isEqualTo("Local/1001@agents/n");
+        assertThat(missed.get(0).ringMillis()).isBetween(14_000L, 16_000L);
+        CallView call = only(changes, CallChange.CallEnded.class).get(0).call();
+        assertThat(call.status()).isEqualTo(CallStatus.ANSWERED);
+        assertThat(call.memberInterface()).isEqualTo("Local/1002@agents/n");
+        assertThat(call.endReason()).isEqualTo("agent");
+        assertThat(only(changes, CallChange.CallAnswered.class)).extracting(CallChange.CallAnswered::memberInterface)
+                .containsExactly("Local/1002@agents/n");
+    }
+
+    @Test
+    @DisplayName("ticket-status-ivr: the caller types a ticket number and never reaches a queue")
+    void ticketStatus() throws Exception {
+        List<CallChange> changes = replay("ticket-status-ivr");
+        CallView call = only(changes, CallChange.CallEnded.class).get(0).call();
+        assertThat(call.ticketTyped()).isEqualTo("1234");
+        assertThat(call.menuPath()).startsWith("main/");
+        assertThat(call.status()).isEqualTo(CallStatus.MENU_ONLY);
+        assertThat(call.queue()).isNull();
+    }
+
+    @Test
+    @DisplayName("blind-transfer-action: the agent's leg is transferred; the call is marked transferred")
+    void blindTransfer() throws Exception {
+        List<CallChange> changes = replay("blind-transfer-action");
+        List<CallChange.CallEnded> ended = only(changes, CallChange.CallEnded.class);
+        assertThat(ended).isNotEmpty();
+        assertThat(ended).anySatisfy(e -> assertThat(e.call().transferred()).isTrue());
+        assertThat(only(changes, CallChange.MemberDone.class)).anySatisfy(d -> assertThat(d.reason()).isEqualTo("transfer"));
+    }
+
+    @Test
+    @DisplayName("agent-pause-and-membership: pauses with a reason, unpauses and membership changes reach the members")
+    void pauses() throws Exception {
+        List<CallChange> changes = replay("agent-pause-and-membership");
+        List<MemberView> states = only(changes, CallChange.MemberChanged.class).stream().map(CallChange.MemberChanged::member).toList();
+        assertThat(states).anySatisfy(m -> {
+            assertThat(m.state()).isEqualTo(MemberState.PAUSED);
+            assertThat(m.pauseReason()).isNotBlank();
+        });
+        assertThat(states.get(states.size() - 1).state()).isNotEqualTo(MemberState.RINGING);
+    }
+
+    @Test
+    @DisplayName("status-snapshot: a fresh login learns the connected and the waiting call from Asterisk's lists")
+    void snapshot() throws Exception {
+        List<CallChange> changes = new ArrayList<>();
+        changes.addAll(tracker.apply(new PbxEvent.SnapshotStarted("pbx", java.time.Instant.parse("2026-11-24T08:59:00Z"))));
+        for (PbxEvent e : Traces.pbxEvents("status-snapshot")) {
+            changes.addAll(tracker.apply(e));
+        }
+        changes.addAll(tracker.apply(new PbxEvent.SnapshotDone("pbx", java.time.Instant.parse("2026-11-24T09:10:00Z"))));
+        assertThat(tracker.activeCalls()).anySatisfy(c -> {
+            assertThat(c.queue()).isEqualTo("hardware");
+            assertThat(c.callerNumber()).isEqualTo("+15557654321");
+            assertThat(c.status()).isEqualTo(CallStatus.QUEUED);
+        });
+        assertThat(tracker.members()).anySatisfy(m -> {
+            assertThat(m.memberInterface()).isEqualTo("Local/1001@agents/n");
+            assertThat(m.queues()).contains("hardware", "software");
+        });
+    }
+
+    @Test
+    @DisplayName("login-failure-and-bad-action and the greeting carry no calls")
+    void noCalls() throws Exception {
+        assertThat(only(replay("login-failure-and-bad-action"), CallChange.CallStarted.class)).isEmpty();
+    }
+}
