@@ -13,7 +13,14 @@ import io.firstline.store.KbStore;
 import io.firstline.store.SessionStore;
 import io.firstline.store.StoreException;
 import io.firstline.store.TicketStore;
+import io.firstline.desk.ScreenPops;
+import io.firstline.sim.AmiSimulator;
+import io.firstline.sim.TrafficConfig;
+import io.firstline.telephony.AmiLink;
 import io.firstline.web.WebVerticle;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,15 +37,22 @@ import org.slf4j.LoggerFactory;
 public final class Firstline implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Firstline.class);
+    private static final String DEMO_AMI_USER = "firstline";
+    private static final String DEMO_AMI_SECRET = "demo-secret";
+    /** Until a call is recorded its id is unknown. */
+    private static final java.util.function.BiFunction<String, String, io.vertx.core.Future<Optional<Long>>>
+            CALL_IDS_NOT_RECORDED = (pbx, linkedid) -> io.vertx.core.Future.succeededFuture(Optional.empty());
 
     private final Vertx vertx;
     private final Database db;
     private final WebVerticle web;
+    private final Optional<AmiSimulator> simulator;
 
-    private Firstline(Vertx vertx, Database db, WebVerticle web) {
+    private Firstline(Vertx vertx, Database db, WebVerticle web, Optional<AmiSimulator> simulator) {
         this.vertx = vertx;
         this.db = db;
         this.web = web;
+        this.simulator = simulator;
     }
 
     public static void main(String[] args) {
@@ -81,6 +95,7 @@ public final class Firstline implements AutoCloseable {
     public static Firstline start(Settings settings, boolean demo) {
         Vertx vertx = Vertx.vertx();
         Database db = null;
+        Optional<AmiSimulator> simulator = Optional.empty();
         try {
             db = openDatabase(vertx, settings);
             AgentStore agents = new AgentStore(db);
@@ -100,20 +115,53 @@ public final class Firstline implements AutoCloseable {
                     ================================================================
                     """.formatted(p)));
             PhoneNumbers phones = new PhoneNumbers(settings.phoneRegion());
+            List<Settings.Pbx> pbxs = new ArrayList<>(settings.pbxs());
+            if (demo) {
+                simulator = Optional.of(AmiSimulator.builder().host("127.0.0.1").port(0)
+                        .credentials(DEMO_AMI_USER, DEMO_AMI_SECRET).build());
+                pbxs.add(new Settings.Pbx("demo", "127.0.0.1", simulator.get().port(), DEMO_AMI_USER, DEMO_AMI_SECRET));
+            }
+            ScreenPops pops = new ScreenPops(vertx, agents, callers, kb, phones, CALL_IDS_NOT_RECORDED);
+            CallFlowVerticle flow = new CallFlowVerticle(pbxs, AmiLink.Timing.standard(), pops, change -> { });
+            await(vertx.deployVerticle(flow));
             WebVerticle web = new WebVerticle(settings.httpHost(), settings.httpPort(),
-                    new WebVerticle.Services(db, agents, callers, tickets, kb, accounts, phones, List::of));
+                    new WebVerticle.Services(db, agents, callers, tickets, kb, accounts, phones, flow::health));
             await(vertx.deployVerticle(web));
             vertx.setPeriodic(TimeUnit.MINUTES.toMillis(10), id -> accounts.purgeIdleSessions());
             log.info("Firstline is ready on http://{}:{}{}", displayHost(settings.httpHost()), web.actualPort(),
-                    settings.pbxs().isEmpty() ? " (no PBX configured: set FIRSTLINE_AMI_HOST to connect to Asterisk)" : "");
-            return new Firstline(vertx, db, web);
-        } catch (RuntimeException | Error e) {
+                    pbxs.isEmpty() ? " (no PBX configured: set FIRSTLINE_AMI_HOST to connect to Asterisk)" : "");
+            if (simulator.isPresent()) {
+                startDemoTraffic(simulator.get(), callers);
+            }
+            return new Firstline(vertx, db, web, simulator);
+        } catch (RuntimeException | Error | IOException e) {
+            simulator.ifPresent(AmiSimulator::close);
             if (db != null) {
                 db.close();
             }
             await(vertx.close());
-            throw e;
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("the demo PBX simulator could not start: " + io.getMessage(), io);
+            }
+            if (e instanceof Error err) {
+                throw err;
+            }
+            throw (RuntimeException) e;
         }
+    }
+
+    /** A simulated help desk's traffic: calls from the callers in the database, every few seconds. */
+    private static void startDemoTraffic(AmiSimulator sim, CallerStore callers) {
+        callers.search("", 300, 0).onComplete(ar -> {
+            TrafficConfig.Builder traffic = TrafficConfig.builder().callsPerSecond(0.1).seed(42)
+                    .talkTime(Duration.ofSeconds(20), Duration.ofSeconds(90));
+            if (ar.succeeded()) {
+                ar.result().items().stream().filter(c -> !c.phones().isEmpty())
+                        .forEach(c -> traffic.caller(c.phones().get(0), c.name()));
+            }
+            sim.traffic().start(traffic.build());
+            log.info("Demo: a simulated Asterisk sends a call about every 10 s (agents alice, bob and carol answer)");
+        });
     }
 
     private static Database openDatabase(Vertx vertx, Settings settings) {
@@ -131,6 +179,11 @@ public final class Firstline implements AutoCloseable {
         }
     }
 
+    /** The demo's simulated PBX, when started with --demo. */
+    public Optional<AmiSimulator> simulator() {
+        return simulator;
+    }
+
     public int httpPort() {
         return web.actualPort();
     }
@@ -138,6 +191,7 @@ public final class Firstline implements AutoCloseable {
     /** Stops the HTTP server, then the database (and the embedded MariaDB, waiting for it). */
     @Override
     public void close() {
+        simulator.ifPresent(AmiSimulator::close);
         try {
             await(vertx.close());
         } catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package io.firstline.web;
 
 import io.firstline.auth.Accounts;
 import io.firstline.auth.Passwords;
+import io.firstline.desk.ScreenPops;
 import io.firstline.store.Agent;
 import io.firstline.store.AgentStore;
 import io.firstline.store.Role;
@@ -71,7 +72,10 @@ final class AgentsApi {
         String iface = memberInterface(in).flatMap(i -> i).orElse(null);
         vertx.executeBlocking(() -> Passwords.hash(password), false)
                 .compose(hash -> agents.create(username, name, hash, role, iface))
-                .onComplete(Http.reply(ctx, a -> Http.created(ctx, "/api/agents/" + a.id(), Views.agent(a))));
+                .onComplete(Http.reply(ctx, a -> {
+                    vertx.eventBus().publish(ScreenPops.AGENTS_CHANGED, a.id());
+                    Http.created(ctx, "/api/agents/" + a.id(), Views.agent(a));
+                }));
     }
 
     private void patch(RoutingContext ctx) {
@@ -89,6 +93,7 @@ final class AgentsApi {
         hash.compose(h -> agents.update(id, new AgentStore.Changes(name, h, role, iface, active)))
                 .onComplete(Http.reply(ctx, a -> {
                     accounts.forget(id);
+                    vertx.eventBus().publish(ScreenPops.AGENTS_CHANGED, id);
                     Http.ok(ctx, Views.agent(a.orElseThrow(() -> ApiException.notFound("no agent " + id))));
                 }));
     }

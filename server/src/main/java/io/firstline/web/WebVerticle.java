@@ -13,6 +13,7 @@ import io.firstline.telephony.PbxHealth;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -28,6 +29,8 @@ public final class WebVerticle extends VerticleBase {
 
     private static final Logger log = LoggerFactory.getLogger(WebVerticle.class);
     private static final long MAX_BODY = 256 * 1024;
+    /** Where a desktop's WebSocket asks for its agent's state and current call (with the agent id). */
+    public static final String DESK_SNAPSHOT_ADDRESS = WsHub.SNAPSHOT_ADDRESS;
 
     /** What the HTTP server needs from the rest of Firstline. */
     public record Services(Database db, AgentStore agents, CallerStore callers, TicketStore tickets, KbStore kb,
@@ -54,6 +57,8 @@ public final class WebVerticle extends VerticleBase {
             ctx.next();
         });
         router.get("/health").handler(this::health);
+        WsHub ws = new WsHub(vertx, s.accounts());
+        router.get("/ws").handler(ws::handle);
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
         SessionApi sessions = new SessionApi(s.accounts());
         router.route("/api/*").handler(sessions::identify);
@@ -66,7 +71,9 @@ public final class WebVerticle extends VerticleBase {
             throw ApiException.notFound("no API at " + ctx.request().method() + " " + ctx.request().path());
         });
         router.route().failureHandler(this::failure);
-        return vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(srv -> server = srv);
+        HttpServerOptions options = new HttpServerOptions().setMaxWebSocketFrameSize(64 * 1024)
+                .setMaxWebSocketMessageSize(64 * 1024);
+        return vertx.createHttpServer(options).requestHandler(router).listen(port, host).onSuccess(srv -> server = srv);
     }
 
     /** The port the server listens on (useful when configured as 0). */

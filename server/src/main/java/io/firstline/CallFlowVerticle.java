@@ -1,0 +1,95 @@
+package io.firstline;
+
+import io.firstline.calls.CallChange;
+import io.firstline.calls.CallTracker;
+import io.firstline.calls.PbxEvent;
+import io.firstline.config.Settings;
+import io.firstline.desk.ScreenPops;
+import io.firstline.telephony.AmiLink;
+import io.firstline.telephony.PbxHealth;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The path of a call through Firstline: PBX events from every AMI link are handed, in order, to
+ * this verticle's context, where the single {@link CallTracker} turns them into changes that go to
+ * the screen pops and the call records. One context, no locks.
+ */
+final class CallFlowVerticle extends VerticleBase {
+
+    private static final Logger log = LoggerFactory.getLogger(CallFlowVerticle.class);
+
+    private final List<Settings.Pbx> pbxs;
+    private final AmiLink.Timing timing;
+    private final ScreenPops pops;
+    private final Consumer<CallChange> records;
+    private final CallTracker tracker = new CallTracker();
+    private final List<AmiLink> links = new ArrayList<>();
+    private final AtomicLong eventsHandled = new AtomicLong();
+
+    CallFlowVerticle(List<Settings.Pbx> pbxs, AmiLink.Timing timing, ScreenPops pops, Consumer<CallChange> records) {
+        this.pbxs = pbxs;
+        this.timing = timing;
+        this.pops = pops;
+        this.records = records;
+    }
+
+    @Override
+    public Future<?> start() {
+        Context ctx = context;
+        vertx.eventBus().<Long>consumer(io.firstline.web.WebVerticle.DESK_SNAPSHOT_ADDRESS,
+                m -> m.reply(new JsonArray(new ArrayList<>(pops.snapshotFor(m.body())))));
+        vertx.eventBus().consumer(ScreenPops.AGENTS_CHANGED, m -> pops.agentsChanged());
+        for (Settings.Pbx pbx : pbxs) {
+            AmiLink link = new AmiLink(pbx, event -> ctx.runOnContext(v -> handle(event)), timing);
+            links.add(link);
+            link.start();
+        }
+        return Future.succeededFuture();
+    }
+
+    /** Every PBX event, on this verticle's context, in the order the links received them. */
+    private void handle(PbxEvent event) {
+        eventsHandled.incrementAndGet();
+        List<CallChange> changes;
+        try {
+            changes = tracker.apply(event);
+        } catch (RuntimeException e) {
+            log.error("PBX {}: event {} could not be applied; skipped", event.pbx(), event.getClass().getSimpleName(), e);
+            return;
+        }
+        if (log.isTraceEnabled()) {
+            log.trace("{} → {}", event, changes);
+        }
+        for (CallChange change : changes) {
+            try {
+                pops.apply(change);
+            } catch (RuntimeException e) {
+                log.error("Screen pop for {} failed", change.getClass().getSimpleName(), e);
+            }
+            records.accept(change);
+        }
+    }
+
+    List<PbxHealth> health() {
+        return links.stream().map(AmiLink::health).toList();
+    }
+
+    long eventsHandled() {
+        return eventsHandled.get();
+    }
+
+    @Override
+    public Future<?> stop() {
+        links.forEach(AmiLink::close);
+        return Future.succeededFuture();
+    }
+}

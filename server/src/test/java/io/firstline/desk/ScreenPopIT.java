@@ -1,0 +1,220 @@
+package io.firstline.desk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.firstline.TestServer;
+import io.firstline.TestTraces;
+import io.firstline.sim.AmiSimulator;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+@DisplayName("screen pops over /ws from real Asterisk traces on a real AMI socket")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ScreenPopIT {
+
+    private AmiSimulator pbx;
+    private TestServer server;
+    private Vertx client;
+    private String admin;
+    private long janeId;
+    private long ticketId;
+
+    @BeforeAll
+    void start() throws Exception {
+        pbx = AmiSimulator.builder().host("127.0.0.1").port(0).build();
+        server = TestServer.start(Map.of("FIRSTLINE_AMI_HOST", "127.0.0.1", "FIRSTLINE_AMI_PORT", String.valueOf(pbx.port()),
+                "FIRSTLINE_AMI_USER", "firstline", "FIRSTLINE_AMI_SECRET", "firstline-secret"));
+        client = Vertx.vertx();
+        admin = server.loginAdmin();
+        for (String[] a : new String[][] {{"alice", "Alice Agent", "Local/1001@agents/n"}, {"bob", "Bob Agent", "Local/1002@agents/n"},
+                {"carol", "Carol Agent", "Local/1003@agents/n"}}) {
+            assertThat(server.post("/api/agents", admin, new JsonObject().put("username", a[0]).put("name", a[1])
+                    .put("password", a[0] + "-password").put("interface", a[2])).status()).isEqualTo(201);
+        }
+        janeId = server.post("/api/callers", admin, new JsonObject().put("name", "Jane Doe").put("organisation", "Acme Widgets")
+                .put("phones", new JsonArray().add("+1 555 123 4567"))).json().getLong("id");
+        ticketId = server.post("/api/tickets", admin, new JsonObject().put("callerId", janeId)
+                .put("subject", "Outlook keeps asking for the password").put("category", "software")).json().getLong("id");
+        server.post("/api/kb", admin, new JsonObject().put("title", "Outlook keeps asking for the password after a password change")
+                .put("problem", "Outlook prompts again and again").put("solution", "1. Remove cached credentials.")
+                .put("category", "software"));
+        awaitPbxConnected();
+    }
+
+    @AfterAll
+    void stop() {
+        if (client != null) {
+            client.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (pbx != null) {
+            pbx.close();
+        }
+    }
+
+    private void awaitPbxConnected() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            JsonObject h = server.get("/health", null).json();
+            if ("connected".equals(h.getJsonArray("pbx").getJsonObject(0).getString("status"))) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the PBX link did not connect: " + server.get("/health", null).json());
+    }
+
+    /** A desktop's WebSocket, as a client other than a browser opens it. */
+    private final class Desk implements AutoCloseable {
+        final BlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
+        final WebSocket ws;
+
+        Desk(String username) throws Exception {
+            String token = server.login(username, username + "-password");
+            // The handler is set on the client's event loop as the socket opens, so no first message is missed.
+            ws = client.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+                    .setPort(server.port()).setURI("/ws").addHeader("Authorization", "Bearer " + token))
+                    .onSuccess(s -> s.textMessageHandler(t -> received.add(new JsonObject(t))))
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            JsonObject hello = next(m -> m.getString("type").equals("hello"), Duration.ofSeconds(5));
+            assertThat(hello.getJsonObject("agent").getString("username")).isEqualTo(username);
+        }
+
+        JsonObject next(Predicate<JsonObject> what, Duration within) throws InterruptedException {
+            long deadline = System.nanoTime() + within.toNanos();
+            List<JsonObject> skipped = new ArrayList<>();
+            while (System.nanoTime() < deadline) {
+                JsonObject m = received.poll(50, TimeUnit.MILLISECONDS);
+                if (m != null) {
+                    if (what.test(m)) {
+                        return m;
+                    }
+                    skipped.add(m);
+                }
+            }
+            throw new AssertionError("no such message within " + within + "; got " + skipped);
+        }
+
+        List<JsonObject> drain() {
+            List<JsonObject> all = new ArrayList<>();
+            received.drainTo(all);
+            return all;
+        }
+
+        @Override
+        public void close() {
+            ws.close();
+        }
+    }
+
+    private static Predicate<JsonObject> type(String t) {
+        return m -> t.equals(m.getString("type"));
+    }
+
+    @Test
+    @DisplayName("a caller with an open ticket rings Alice's phone and is popped to Alice when she answers; Bob sees nothing")
+    void answeredCallIsPopped() throws Exception {
+        try (Desk alice = new Desk("alice"); Desk bob = new Desk("bob")) {
+            pbx.replay(TestTraces.amiRaw("answered-software"), false);
+            JsonObject ringing = alice.next(type("call.ringing"), Duration.ofSeconds(10));
+            assertThat(ringing.getJsonObject("call").getString("linkedid")).isEqualTo("1795483013.0");
+            assertThat(ringing.getJsonObject("caller").getString("name")).isEqualTo("Jane Doe");
+
+            JsonObject pop = alice.next(type("call.connected"), Duration.ofSeconds(10));
+            JsonObject call = pop.getJsonObject("call");
+            assertThat(call.getString("queue")).isEqualTo("software");
+            assertThat(call.getString("menuPath")).isEqualTo("main/software");
+            assertThat(call.getString("callerNumber")).isEqualTo("+15551234567");
+            assertThat(call.getInteger("waitSeconds")).isNotNull();
+            JsonObject caller = pop.getJsonObject("caller");
+            assertThat(caller.getLong("id")).isEqualTo(janeId);
+            assertThat(caller.getString("organisation")).isEqualTo("Acme Widgets");
+            assertThat(caller.getBoolean("vip")).isFalse();
+            assertThat(caller.getJsonArray("phones")).contains("+15551234567");
+            assertThat(pop.getJsonArray("openTickets")).hasSize(1);
+            assertThat(pop.getJsonArray("openTickets").getJsonObject(0).getLong("id")).isEqualTo(ticketId);
+            assertThat(pop.getJsonArray("openTickets").getJsonObject(0).getString("subject")).startsWith("Outlook");
+            assertThat(pop.getJsonArray("suggestions")).isNotEmpty();
+            assertThat(pop.getJsonArray("suggestions").getJsonObject(0).getString("title")).contains("Outlook");
+            assertThat(pop.getJsonArray("history")).isNotNull();
+
+            alice.next(type("call.ended"), Duration.ofSeconds(10));
+            Thread.sleep(300);
+            assertThat(bob.drain()).noneMatch(m -> m.getString("type").startsWith("call.")
+                    && "1795483013.0".equals(m.getJsonObject("call").getString("linkedid")));
+        }
+    }
+
+    @Test
+    @DisplayName("a desktop that reconnects during a call gets the call again")
+    void reconnectGetsCurrentCall() throws Exception {
+        try (Desk first = new Desk("bob")) {
+            pbx.replay(TestTraces.amiRaw("ring-no-answer-software"), true);
+            first.next(type("call.connected"), Duration.ofSeconds(30));
+        }
+        try (Desk again = new Desk("bob")) {
+            JsonObject m = again.next(m2 -> m2.getString("type").startsWith("call."), Duration.ofSeconds(5));
+            assertThat(m.getString("type")).isIn("call.connected", "call.ended");
+            assertThat(m.getJsonObject("call").getString("linkedid")).isNotBlank();
+        }
+    }
+
+    @Test
+    @DisplayName("when nobody answers and the caller hangs up, every ringing phone's agent is told the call is withdrawn")
+    void abandonedIsWithdrawn() throws Exception {
+        try (Desk alice = new Desk("alice"); Desk bob = new Desk("bob"); Desk carol = new Desk("carol")) {
+            pbx.replay(TestTraces.amiRaw("abandoned-hardware"), false);
+            for (Desk d : List.of(alice, bob, carol)) {
+                d.next(type("call.ringing"), Duration.ofSeconds(10));
+                JsonObject w = d.next(type("call.withdrawn"), Duration.ofSeconds(10));
+                assertThat(w.getJsonObject("call").getString("queue")).isEqualTo("hardware");
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("/ws refuses a missing or wrong token and a foreign Origin")
+    void refusesStrangers() throws Exception {
+        var refused = client.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+                .setPort(server.port()).setURI("/ws")).toCompletionStage().toCompletableFuture();
+        assertThat(refused).failsWithin(Duration.ofSeconds(5));
+        var wrong = client.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+                .setPort(server.port()).setURI("/ws").addHeader("Authorization", "Bearer not-a-real-token-at-all-123"))
+                .toCompletionStage().toCompletableFuture();
+        assertThat(wrong).failsWithin(Duration.ofSeconds(5));
+        String token = server.login("carol", "carol-password");
+        var foreign = client.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+                .setPort(server.port()).setURI("/ws").addHeader("Authorization", "Bearer " + token)
+                .addHeader("Origin", "http://evil.example")).toCompletionStage().toCompletableFuture();
+        assertThat(foreign).failsWithin(Duration.ofSeconds(5));
+    }
+
+    @Test
+    @DisplayName("garbage on the WebSocket gets an error message and the connection stays up")
+    void garbageFrames() throws Exception {
+        try (Desk carol = new Desk("carol")) {
+            carol.ws.writeTextMessage("this is not json");
+            assertThat(carol.next(type("error"), Duration.ofSeconds(5)).getString("detail")).contains("JSON");
+            carol.ws.writeTextMessage("{\"type\":\"ping\"}");
+            carol.next(type("pong"), Duration.ofSeconds(5));
+        }
+    }
+}
