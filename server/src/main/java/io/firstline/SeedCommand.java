@@ -89,7 +89,7 @@ final class SeedCommand {
                     r.counts().callers(), r.phones(), r.counts().tickets(), r.counts().calls(), format(r.took()),
                     r.callersPerSecond());
             return 0;
-        } catch (StoreException | org.jooq.exception.DataAccessException e) {
+        } catch (StoreException e) {
             System.err.println();
             System.err.println("firstline seed: failed: " + e.getMessage());
             return 1;

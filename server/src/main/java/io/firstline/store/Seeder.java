@@ -19,6 +19,7 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Table;
 import org.jooq.TableField;
+import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
 /**
@@ -78,6 +79,15 @@ public final class Seeder {
         long t0 = System.nanoTime();
         long[] phones = new long[1];
         double[] callersPerSecond = new double[1];
+        try {
+            seed(counts, phones, callersPerSecond);
+        } catch (DataAccessException e) {
+            throw new StoreException("seeding failed: " + Database.oneLine(e.getMessage()), e);
+        }
+        return new Result(counts, phones[0], Duration.ofNanos(System.nanoTime() - t0), callersPerSecond[0]);
+    }
+
+    private void seed(Counts counts, long[] phones, double[] callersPerSecond) {
         db.dsl().connection(connection -> {
             DSLContext dsl = DSL.using(connection, db.dsl().dialect(), db.dsl().settings());
             dsl.execute("SET SESSION unique_checks = 0, foreign_key_checks = 0");
@@ -94,7 +104,6 @@ public final class Seeder {
                 dsl.execute("SET SESSION unique_checks = 1, foreign_key_checks = 1");
             }
         });
-        return new Result(counts, phones[0], Duration.ofNanos(System.nanoTime() - t0), callersPerSecond[0]);
     }
 
     private long seedCallers(DSLContext dsl, long first, int count) {

@@ -12,7 +12,6 @@ import static io.firstline.store.db.Tables.TICKET_NOTES;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firstline.auth.Passwords;
-import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -20,18 +19,15 @@ import org.jooq.DSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class DemoDataIT {
 
-    @TempDir
-    static Path dir;
     static FreshDatabase fresh;
     static long fillMillis;
 
     @BeforeAll
     static void fill() throws Exception {
-        fresh = FreshDatabase.start(dir, "demo_it");
+        fresh = FreshDatabase.start();
         long t0 = System.nanoTime();
         assertThat(DemoData.fillIfEmpty(fresh.db, ZoneId.of("America/New_York"),
                 () -> Passwords.hash(DemoData.PASSWORD))).isTrue();

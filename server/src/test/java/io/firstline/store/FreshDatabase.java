@@ -1,39 +1,29 @@
 package io.firstline.store;
 
+import io.firstline.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-/**
- * A migrated, empty problems database in a private embedded MariaDB, for the integration tests of
- * demo data and seeding (stands in until the shared test database helper exists). Test thread only.
- */
+/** A migrated, empty problems database from {@link TestDatabase}, opened as the server opens it. Test thread only. */
 final class FreshDatabase implements AutoCloseable {
 
     final Vertx vertx;
     final Database db;
+    private final TestDatabase.Fresh fresh;
 
-    private FreshDatabase(Vertx vertx, Database db) {
+    private FreshDatabase(Vertx vertx, Database db, TestDatabase.Fresh fresh) {
         this.vertx = vertx;
         this.db = db;
+        this.fresh = fresh;
     }
 
-    static FreshDatabase start(Path dir, String name) throws SQLException {
-        EmbeddedMariaDb mariaDb = EmbeddedMariaDb.start(dir, 0);
-        String server = "jdbc:mariadb://127.0.0.1:" + mariaDb.port() + "/";
-        try (Connection c = DriverManager.getConnection(server, mariaDb.user(), mariaDb.password());
-                Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
-        }
+    static FreshDatabase start() {
+        TestDatabase.Fresh fresh = TestDatabase.fresh();
         Vertx vertx = Vertx.vertx();
-        return new FreshDatabase(vertx,
-                Database.open(vertx, server + name, mariaDb.user(), mariaDb.password(), 4, Optional.of(mariaDb)));
+        return new FreshDatabase(vertx, Database.open(vertx, fresh.url(), fresh.user(), fresh.password(), 4,
+                Optional.empty()), fresh);
     }
 
     static <T> T await(Future<T> f) throws Exception {
@@ -44,5 +34,6 @@ final class FreshDatabase implements AutoCloseable {
     public void close() throws Exception {
         db.close();
         await(vertx.close());
+        fresh.close();
     }
 }

@@ -10,23 +10,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class SeederIT {
 
-    @TempDir
-    static Path dir;
     static FreshDatabase fresh;
 
     @BeforeAll
     static void start() throws Exception {
-        fresh = FreshDatabase.start(dir, "seeder_it");
+        fresh = FreshDatabase.start();
     }
 
     @AfterAll
