@@ -1,6 +1,7 @@
 package io.firstline;
 
 import io.firstline.auth.Accounts;
+import io.firstline.auth.Passwords;
 import io.firstline.config.ConfigException;
 import io.firstline.config.Settings;
 import io.firstline.config.SettingsLoader;
@@ -8,6 +9,7 @@ import io.firstline.phone.PhoneNumbers;
 import io.firstline.store.AgentStore;
 import io.firstline.store.CallerStore;
 import io.firstline.store.Database;
+import io.firstline.store.DemoData;
 import io.firstline.store.EmbeddedMariaDb;
 import io.firstline.store.KbStore;
 import io.firstline.store.SessionStore;
@@ -58,6 +60,9 @@ public final class Firstline implements AutoCloseable {
     public static void main(String[] args) {
         System.setProperty("org.jooq.no-logo", "true");
         System.setProperty("org.jooq.no-tips", "true");
+        if (args.length > 0 && args[0].equals("seed")) {
+            System.exit(SeedCommand.run(List.of(args).subList(1, args.length)));
+        }
         Options options;
         try {
             options = Options.parse(args);
@@ -98,6 +103,9 @@ public final class Firstline implements AutoCloseable {
         Optional<AmiSimulator> simulator = Optional.empty();
         try {
             db = openDatabase(vertx, settings);
+            if (demo) {
+                DemoData.fillIfEmpty(db, settings.timezone(), () -> Passwords.hash(DemoData.PASSWORD));
+            }
             AgentStore agents = new AgentStore(db);
             CallerStore callers = new CallerStore(db);
             TicketStore tickets = new TicketStore(db);
@@ -164,7 +172,7 @@ public final class Firstline implements AutoCloseable {
         });
     }
 
-    private static Database openDatabase(Vertx vertx, Settings settings) {
+    static Database openDatabase(Vertx vertx, Settings settings) {
         if (settings.externalDb().isPresent()) {
             Settings.ExternalDb x = settings.externalDb().get();
             return Database.open(vertx, x.url(), x.user(), x.password(), settings.dbPoolSize(), Optional.empty());
@@ -226,8 +234,11 @@ public final class Firstline implements AutoCloseable {
 
         static final String USAGE = """
                 usage: java -jar firstline.jar [--config FILE] [--demo]
+                       java -jar firstline.jar seed [--callers N] [--tickets N] [--calls N] [--config FILE]
                   --config FILE   settings file (KEY=VALUE lines, e.g. HTTP_PORT=8080); FIRSTLINE_* variables win
                   --demo          add demo data and a simulated PBX, so that calls arrive at once
+                                  (demo accounts alice, bob, carol and sam; password demo-password)
+                  seed            add N synthetic callers, tickets and calls for load tests, then exit
                   --help          this text""";
 
         static Options parse(String[] args) {

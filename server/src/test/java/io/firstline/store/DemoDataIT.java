@@ -1,0 +1,103 @@
+package io.firstline.store;
+
+import static io.firstline.store.FreshDatabase.await;
+import static io.firstline.store.db.Tables.AGENTS;
+import static io.firstline.store.db.Tables.CALLBACK_REQUESTS;
+import static io.firstline.store.db.Tables.CALLERS;
+import static io.firstline.store.db.Tables.CALLS;
+import static io.firstline.store.db.Tables.CALL_OUTCOMES;
+import static io.firstline.store.db.Tables.KB_ARTICLES;
+import static io.firstline.store.db.Tables.TICKETS;
+import static io.firstline.store.db.Tables.TICKET_NOTES;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.firstline.auth.Passwords;
+import java.time.ZoneId;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.jooq.DSLContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class DemoDataIT {
+
+    static FreshDatabase fresh;
+    static long fillMillis;
+
+    @BeforeAll
+    static void fill() throws Exception {
+        fresh = FreshDatabase.start();
+        long t0 = System.nanoTime();
+        assertThat(DemoData.fillIfEmpty(fresh.db, ZoneId.of("America/New_York"),
+                () -> Passwords.hash(DemoData.PASSWORD))).isTrue();
+        fillMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        System.out.println("demo data filled in " + fillMillis + " ms");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        fresh.close();
+    }
+
+    @Test
+    void fillsABelievableHelpDeskQuickly() {
+        DSLContext dsl = fresh.db.dsl();
+        assertThat(fillMillis).isLessThan(15_000);
+        assertThat(dsl.fetchCount(CALLERS)).isEqualTo(3000);
+        assertThat(dsl.fetchCount(dsl.selectDistinct(CALLERS.ORGANISATION).from(CALLERS))).isEqualTo(100);
+        assertThat(dsl.fetchCount(CALLERS, CALLERS.VIP.isTrue())).isBetween(100, 250);
+        assertThat(dsl.fetchCount(CALLS, CALLS.PBX.eq("demo"))).isBetween(2000, 5000);
+        assertThat(dsl.fetchCount(CALLS, CALLS.STATUS.eq("abandoned"))).isPositive();
+        assertThat(dsl.fetchCount(CALL_OUTCOMES)).isEqualTo(dsl.fetchCount(CALLS, CALLS.STATUS.eq("answered")));
+        assertThat(dsl.fetchCount(TICKETS)).isBetween(800, 2000);
+        assertThat(dsl.fetchCount(TICKETS, TICKETS.STATUS.eq("open"))).isPositive();
+        assertThat(dsl.fetchCount(TICKET_NOTES)).isGreaterThanOrEqualTo(dsl.fetchCount(TICKETS));
+        assertThat(dsl.fetchCount(KB_ARTICLES)).isBetween(180, 260);
+        assertThat(dsl.fetchCount(dsl.selectDistinct(KB_ARTICLES.TITLE).from(KB_ARTICLES)))
+                .isEqualTo(dsl.fetchCount(KB_ARTICLES));
+        assertThat(dsl.fetchCount(CALLBACK_REQUESTS, CALLBACK_REQUESTS.STATUS.eq("open"))).isPositive();
+    }
+
+    @Test
+    void demoAccountsSignInWithTheDemoPassword() {
+        var agents = fresh.db.dsl().selectFrom(AGENTS).orderBy(AGENTS.USERNAME).fetch();
+        assertThat(agents).extracting(a -> a.getUsername()).containsExactly("alice", "bob", "carol", "sam");
+        assertThat(agents).allSatisfy(a -> assertThat(Passwords.matches(DemoData.PASSWORD, a.getPasswordHash())).isTrue());
+        assertThat(agents.get(0).getInterface()).isEqualTo("Local/1001@agents/n");
+        assertThat(agents.get(3).getRole()).isEqualTo("supervisor");
+        assertThat(agents.get(3).getInterface()).isNull();
+    }
+
+    @Test
+    void janeDoeIsKnownByTheNumberOfTheRecordedCalls() throws Exception {
+        CallerStore callers = new CallerStore(fresh.db);
+        var found = await(callers.byPhone("+15551234567", 10, 0));
+        assertThat(found.items()).hasSize(1);
+        Caller jane = found.items().get(0);
+        assertThat(jane.name()).isEqualTo("Jane Doe");
+        assertThat(jane.id()).isEqualTo(42);
+        var profile = await(callers.profile(jane.id(), 10)).orElseThrow();
+        assertThat(profile.history()).hasSize(2);
+        assertThat(profile.openTickets()).extracting(Ticket::id).containsExactly(1234L);
+        assertThat(profile.openTickets().get(0).status()).isEqualTo("open");
+    }
+
+    @Test
+    void knowledgeBaseFindsVpnArticles() throws Exception {
+        var page = await(new KbStore(fresh.db).search("vpn", Optional.empty(), 10, 0));
+        assertThat(page.total()).isGreaterThan(3);
+        assertThat(page.items().get(0).title()).containsIgnoringCase("vpn");
+    }
+
+    @Test
+    void aSecondFillDoesNothing() {
+        DSLContext dsl = fresh.db.dsl();
+        int calls = dsl.fetchCount(CALLS);
+        assertThat(DemoData.fillIfEmpty(fresh.db, ZoneId.of("UTC"), () -> {
+            throw new AssertionError("no password needed");
+        })).isFalse();
+        assertThat(dsl.fetchCount(CALLERS)).isEqualTo(3000);
+        assertThat(dsl.fetchCount(CALLS)).isEqualTo(calls);
+    }
+}

@@ -1,0 +1,39 @@
+package io.firstline.store;
+
+import io.firstline.TestDatabase;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** A migrated, empty problems database from {@link TestDatabase}, opened as the server opens it. Test thread only. */
+final class FreshDatabase implements AutoCloseable {
+
+    final Vertx vertx;
+    final Database db;
+    private final TestDatabase.Fresh fresh;
+
+    private FreshDatabase(Vertx vertx, Database db, TestDatabase.Fresh fresh) {
+        this.vertx = vertx;
+        this.db = db;
+        this.fresh = fresh;
+    }
+
+    static FreshDatabase start() {
+        TestDatabase.Fresh fresh = TestDatabase.fresh();
+        Vertx vertx = Vertx.vertx();
+        return new FreshDatabase(vertx, Database.open(vertx, fresh.url(), fresh.user(), fresh.password(), 4,
+                Optional.empty()), fresh);
+    }
+
+    static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
+    }
+
+    @Override
+    public void close() throws Exception {
+        db.close();
+        await(vertx.close());
+        fresh.close();
+    }
+}
