@@ -6,10 +6,12 @@ import io.firstline.config.Settings;
 import io.firstline.config.SettingsLoader;
 import io.firstline.phone.PhoneNumbers;
 import io.firstline.store.AgentStore;
+import io.firstline.store.CallStore;
 import io.firstline.store.CallerStore;
 import io.firstline.store.Database;
 import io.firstline.store.EmbeddedMariaDb;
 import io.firstline.store.KbStore;
+import io.firstline.store.OutcomeStore;
 import io.firstline.store.SessionStore;
 import io.firstline.store.StoreException;
 import io.firstline.store.TicketStore;
@@ -101,7 +103,8 @@ public final class Firstline implements AutoCloseable {
                     """.formatted(p)));
             PhoneNumbers phones = new PhoneNumbers(settings.phoneRegion());
             WebVerticle web = new WebVerticle(settings.httpHost(), settings.httpPort(),
-                    new WebVerticle.Services(db, agents, callers, tickets, kb, accounts, phones, List::of));
+                    new WebVerticle.Services(db, agents, callers, tickets, kb, new CallStore(db, phones),
+                            new OutcomeStore(db, phones), accounts, phones, List::of));
             await(vertx.deployVerticle(web));
             vertx.setPeriodic(TimeUnit.MINUTES.toMillis(10), id -> accounts.purgeIdleSessions());
             log.info("Firstline is ready on http://{}:{}{}", displayHost(settings.httpHost()), web.actualPort(),
