@@ -78,7 +78,7 @@ public final class OutcomeStore {
                 return db.query(dsl -> byKey(dsl, idempotencyKey.get())
                         .<Result>map(found -> found.callId() == callId ? new Result.Recorded(found, false)
                                 : new Result.KeyUsedElsewhere(found.callId()))
-                        .orElseThrow(() -> (RuntimeException) e));
+                        .orElseThrow(() -> e instanceof RuntimeException r ? r : new IllegalStateException(e)));
             }
             return Future.failedFuture(e);
         });
