@@ -7,11 +7,16 @@ import io.firstline.config.Settings;
 import io.firstline.config.SettingsLoader;
 import io.firstline.phone.PhoneNumbers;
 import io.firstline.store.AgentStore;
+import io.firstline.store.CallStore;
+import io.firstline.store.CallRecorder;
+import io.firstline.store.CallStore;
 import io.firstline.store.CallerStore;
+import io.firstline.store.OutcomeStore;
 import io.firstline.store.Database;
 import io.firstline.store.DemoData;
 import io.firstline.store.EmbeddedMariaDb;
 import io.firstline.store.KbStore;
+import io.firstline.store.OutcomeStore;
 import io.firstline.store.SessionStore;
 import io.firstline.store.StoreException;
 import io.firstline.store.TicketStore;
@@ -41,20 +46,19 @@ public final class Firstline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Firstline.class);
     private static final String DEMO_AMI_USER = "firstline";
     private static final String DEMO_AMI_SECRET = "demo-secret";
-    /** Until a call is recorded its id is unknown. */
-    private static final java.util.function.BiFunction<String, String, io.vertx.core.Future<Optional<Long>>>
-            CALL_IDS_NOT_RECORDED = (pbx, linkedid) -> io.vertx.core.Future.succeededFuture(Optional.empty());
 
     private final Vertx vertx;
     private final Database db;
     private final WebVerticle web;
     private final Optional<AmiSimulator> simulator;
+    private final CallRecorder recorder;
 
-    private Firstline(Vertx vertx, Database db, WebVerticle web, Optional<AmiSimulator> simulator) {
+    private Firstline(Vertx vertx, Database db, WebVerticle web, Optional<AmiSimulator> simulator, CallRecorder recorder) {
         this.vertx = vertx;
         this.db = db;
         this.web = web;
         this.simulator = simulator;
+        this.recorder = recorder;
     }
 
     public static void main(String[] args) {
@@ -101,6 +105,7 @@ public final class Firstline implements AutoCloseable {
         Vertx vertx = Vertx.vertx();
         Database db = null;
         Optional<AmiSimulator> simulator = Optional.empty();
+        CallRecorder recorder = null;
         try {
             db = openDatabase(vertx, settings);
             if (demo) {
@@ -129,11 +134,19 @@ public final class Firstline implements AutoCloseable {
                         .credentials(DEMO_AMI_USER, DEMO_AMI_SECRET).build());
                 pbxs.add(new Settings.Pbx("demo", "127.0.0.1", simulator.get().port(), DEMO_AMI_USER, DEMO_AMI_SECRET));
             }
-            ScreenPops pops = new ScreenPops(vertx, agents, callers, kb, phones, CALL_IDS_NOT_RECORDED);
-            CallFlowVerticle flow = new CallFlowVerticle(pbxs, AmiLink.Timing.standard(), pops, change -> { });
+            CallStore calls = new CallStore(db, phones);
+            recorder = new CallRecorder(vertx, calls::record, 2);
+            CallRecorder records = recorder;
+            ScreenPops pops = new ScreenPops(vertx, agents, callers, kb, phones, calls::idOf);
+            CallFlowVerticle flow = new CallFlowVerticle(pbxs, AmiLink.Timing.standard(), pops, change -> {
+                if (change.call() != null) {
+                    records.submit(change.call(), change.timeline());
+                }
+            });
             await(vertx.deployVerticle(flow));
             WebVerticle web = new WebVerticle(settings.httpHost(), settings.httpPort(),
-                    new WebVerticle.Services(db, agents, callers, tickets, kb, accounts, phones, flow::health));
+                    new WebVerticle.Services(db, agents, callers, tickets, kb, calls, new OutcomeStore(db, phones),
+                            accounts, phones, flow::health));
             await(vertx.deployVerticle(web));
             vertx.setPeriodic(TimeUnit.MINUTES.toMillis(10), id -> accounts.purgeIdleSessions());
             log.info("Firstline is ready on http://{}:{}{}", displayHost(settings.httpHost()), web.actualPort(),
@@ -141,7 +154,7 @@ public final class Firstline implements AutoCloseable {
             if (simulator.isPresent()) {
                 startDemoTraffic(simulator.get(), callers);
             }
-            return new Firstline(vertx, db, web, simulator);
+            return new Firstline(vertx, db, web, simulator, recorder);
         } catch (RuntimeException | Error | IOException e) {
             simulator.ifPresent(AmiSimulator::close);
             if (db != null) {
@@ -197,9 +210,20 @@ public final class Firstline implements AutoCloseable {
     }
 
     /** Stops the HTTP server, then the database (and the embedded MariaDB, waiting for it). */
+    /** Calls whose changes are not yet written (for tests and metrics). */
+    public CallRecorder recorder() {
+        return recorder;
+    }
+
     @Override
     public void close() {
         simulator.ifPresent(AmiSimulator::close);
+        try {
+            // Every call change received so far is written before the database goes.
+            recorder.flushed().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("{} calls could not be written before stopping: {}", recorder.backlog(), e.getMessage());
+        }
         try {
             await(vertx.close());
         } catch (RuntimeException e) {

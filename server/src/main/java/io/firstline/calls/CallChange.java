@@ -15,6 +15,9 @@ public sealed interface CallChange {
     /** The timeline entry this change adds, or null. */
     Timeline timeline();
 
+    /** The call this change is about, or null for a member's change. */
+    CallView call();
+
     /** A call appeared. */
     record CallStarted(CallView call, Timeline timeline) implements CallChange {
     }
@@ -52,6 +55,11 @@ public sealed interface CallChange {
     record MemberChanged(MemberView member) implements CallChange {
         @Override
         public Timeline timeline() {
+            return null;
+        }
+
+        @Override
+        public CallView call() {
             return null;
         }
     }

@@ -135,6 +135,21 @@ final class Input {
         return Optional.of(n.longValue());
     }
 
+    /** A whole number within [min, max], when present. */
+    Optional<Long> wholeNumber(String field, long min, long max) {
+        Object v = json.getValue(field);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+            throw bad(field, "must be a whole number");
+        }
+        if (n.doubleValue() < min || n.doubleValue() > max) {
+            throw bad(field, "must be between " + min + " and " + max);
+        }
+        return Optional.of(n.longValue());
+    }
+
     Optional<List<String>> texts(String field, int maxItems, int maxLength) {
         Object v = json.getValue(field);
         if (v == null) {

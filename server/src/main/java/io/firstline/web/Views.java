@@ -4,10 +4,14 @@ import io.firstline.store.Agent;
 import io.firstline.store.CallSummary;
 import io.firstline.store.Caller;
 import io.firstline.store.CallerStore;
+import io.firstline.store.CallStore;
 import io.firstline.store.KbArticle;
+import io.firstline.store.Outcome;
+import io.firstline.store.RecordedCall;
 import io.firstline.store.Ticket;
 import io.firstline.store.TicketNote;
 import io.firstline.store.TicketStore;
+import io.firstline.store.TimelineEntry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -77,5 +81,53 @@ final class Views {
         return new JsonObject().put("id", a.id()).put("title", a.title()).put("problem", a.problem())
                 .put("solution", a.solution()).put("category", a.category()).put("timesUsed", a.timesUsed())
                 .put("createdAt", time(a.createdAt())).put("updatedAt", time(a.updatedAt()));
+    }
+
+    /** An agent as a call or an outcome names them: {id, username, name}, or null. */
+    static JsonObject agentOf(Long id, String username, String name) {
+        return id == null ? null : new JsonObject().put("id", id).put("username", username).put("name", name);
+    }
+
+    static JsonObject call(RecordedCall c) {
+        return new JsonObject().put("id", c.id()).put("pbx", c.pbx()).put("linkedid", c.linkedid())
+                .put("callerNumber", c.callerNumber()).put("callerId", c.callerId()).put("callerName", c.callerName())
+                .put("queue", c.queue()).put("menuPath", c.menuPath()).put("ticketTyped", c.ticketTyped())
+                .put("status", c.status()).put("agent", agentOf(c.agentId(), c.agentUsername(), c.agentName()))
+                .put("enteredAt", time(c.enteredAt())).put("answeredAt", time(c.answeredAt()))
+                .put("endedAt", time(c.endedAt())).put("waitSeconds", c.waitSeconds()).put("talkSeconds", c.talkSeconds());
+    }
+
+    static JsonObject callDetail(CallStore.Detail d) {
+        JsonArray timeline = new JsonArray();
+        d.timeline().forEach(e -> timeline.add(timelineEntry(e)));
+        JsonArray outcomes = new JsonArray();
+        d.outcomes().forEach(o -> outcomes.add(outcome(o)));
+        return call(d.call()).put("endReason", d.call().endReason()).put("timeline", timeline).put("outcomes", outcomes);
+    }
+
+    /** A timeline entry; fields it does not have are left out. */
+    static JsonObject timelineEntry(TimelineEntry e) {
+        JsonObject o = new JsonObject().put("at", time(e.at())).put("type", e.type());
+        if (e.queue() != null) {
+            o.put("queue", e.queue());
+        }
+        if (e.agentId() != null) {
+            o.put("agent", agentOf(e.agentId(), e.agentUsername(), e.agentName()));
+        }
+        if (e.memberInterface() != null) {
+            o.put("interface", e.memberInterface());
+        }
+        if (e.detail() != null) {
+            o.put("detail", e.detail());
+        }
+        return o;
+    }
+
+    static JsonObject outcome(Outcome o) {
+        return new JsonObject().put("id", o.id()).put("callId", o.callId()).put("disposition", o.disposition())
+                .put("notes", o.notes()).put("ticketId", o.ticketId()).put("ticketAction", o.ticketAction())
+                .put("kbArticleId", o.kbArticleId()).put("newArticleId", o.newArticleId())
+                .put("wrapupSeconds", o.wrapupSeconds()).put("agent", agentOf(o.agentId(), o.agentUsername(), o.agentName()))
+                .put("createdAt", time(o.createdAt()));
     }
 }

@@ -3,10 +3,12 @@ package io.firstline.web;
 import io.firstline.auth.Accounts;
 import io.firstline.phone.PhoneNumbers;
 import io.firstline.store.AgentStore;
+import io.firstline.store.CallStore;
 import io.firstline.store.CallerStore;
 import io.firstline.store.Database;
 import io.firstline.store.DuplicateException;
 import io.firstline.store.KbStore;
+import io.firstline.store.OutcomeStore;
 import io.firstline.store.TicketStore;
 import io.firstline.store.UnknownReferenceException;
 import io.firstline.telephony.PbxHealth;
@@ -34,7 +36,8 @@ public final class WebVerticle extends VerticleBase {
 
     /** What the HTTP server needs from the rest of Firstline. */
     public record Services(Database db, AgentStore agents, CallerStore callers, TicketStore tickets, KbStore kb,
-            Accounts accounts, PhoneNumbers phones, Supplier<List<PbxHealth>> pbxHealth) {
+            CallStore calls, OutcomeStore outcomes, Accounts accounts, PhoneNumbers phones,
+            Supplier<List<PbxHealth>> pbxHealth) {
     }
 
     private final String host;
@@ -67,6 +70,7 @@ public final class WebVerticle extends VerticleBase {
         new CallersApi(s.callers(), s.phones()).mount(router);
         new TicketsApi(s.tickets()).mount(router);
         new KbApi(s.kb()).mount(router);
+        new CallsApi(s.calls(), s.outcomes()).mount(router);
         router.route("/api/*").handler(ctx -> {
             throw ApiException.notFound("no API at " + ctx.request().method() + " " + ctx.request().path());
         });

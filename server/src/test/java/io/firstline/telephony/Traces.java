@@ -18,7 +18,7 @@ import java.lang.reflect.Method;
  * The real Asterisk 22 traces in ../shared/ami-traces, read the way Asterisk-Java reads a socket
  * (its own event builder) and translated by {@link AmiEvents}. Test helper.
  */
-final class Traces {
+public final class Traces {
 
     static final Path DIR = locate();
 
@@ -89,7 +89,7 @@ final class Traces {
     }
 
     /** The trace as our own events, one second apart from a fixed start so that durations are readable. */
-    static List<PbxEvent> pbxEvents(String name) throws IOException {
+    public static List<PbxEvent> pbxEvents(String name) throws IOException {
         List<PbxEvent> out = new ArrayList<>();
         Instant t = Instant.parse("2026-11-24T09:00:00Z");
         for (ManagerEvent e : managerEvents(name)) {

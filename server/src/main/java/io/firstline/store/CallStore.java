@@ -1,0 +1,287 @@
+package io.firstline.store;
+
+import static io.firstline.store.db.Tables.AGENTS;
+import static io.firstline.store.db.Tables.CALLBACK_REQUESTS;
+import static io.firstline.store.db.Tables.CALLER_PHONES;
+import static io.firstline.store.db.Tables.CALLS;
+import static io.firstline.store.db.Tables.CALL_EVENTS;
+
+import io.firstline.calls.CallChange;
+import io.firstline.calls.CallStatus;
+import io.firstline.calls.CallView;
+import io.firstline.phone.PhoneNumbers;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.impl.DSL;
+
+/**
+ * The calls Asterisk reported, each written once under (pbx, Linkedid) however often it is
+ * recorded, with its timeline; and the calls as the API lists them. Called from any thread; every
+ * method is one blocking call on the database pool.
+ */
+public final class CallStore {
+
+    /** The values of the list's {@code status} filter: how a call ended, or that it has not. */
+    public static final List<String> STATUS_FILTERS = List.of("answered", "abandoned", "unanswered", "menu-only",
+            "in-progress");
+
+    private final Database db;
+    private final PhoneNumbers phones;
+
+    public CallStore(Database db, PhoneNumbers phones) {
+        this.db = db;
+        this.phones = phones;
+    }
+
+    /** Which calls a list shows; an empty optional does not narrow. {@code to} is exclusive. */
+    public record Filter(Optional<Instant> from, Optional<Instant> to, Optional<String> queue, Optional<Long> agentId,
+            Optional<Long> callerId, Optional<String> status) {
+    }
+
+    /** A call with its timeline, in time order, and the outcomes agents recorded for it. */
+    public record Detail(RecordedCall call, List<TimelineEntry> timeline, List<Outcome> outcomes) {
+    }
+
+    /**
+     * Writes the call as it is now and the timeline entries not yet written, in one transaction. A
+     * repeated or replayed write changes nothing that is already there; what was known once (an
+     * answer, an agent, a caller) is never forgotten by a later, less informed view of the call.
+     *
+     * @return the call's id
+     */
+    public Future<Long> record(CallView call, List<CallChange.Timeline> entries) {
+        List<CallChange.Timeline> copy = List.copyOf(entries);
+        return db.transaction(dsl -> recordIn(dsl, call, copy));
+    }
+
+    private long recordIn(DSLContext dsl, CallView call, List<CallChange.Timeline> entries) {
+        Set<String> interfaces = new LinkedHashSet<>();
+        if (call.memberInterface() != null) {
+            interfaces.add(call.memberInterface());
+        }
+        entries.stream().map(CallChange.Timeline::memberInterface).filter(i -> i != null).forEach(interfaces::add);
+        Map<String, Long> agents = agentIds(dsl, interfaces);
+        Long agentId = call.memberInterface() == null ? null : agents.get(call.memberInterface());
+        Long callerId = callerOf(dsl, phones, call.callerNumber(), call.callerIdHint());
+
+        String pbx = clip(call.pbx(), 64);
+        String linkedid = clip(call.linkedid(), 64);
+        String number = clip(call.callerNumber(), 64);
+        String name = clip(call.callerName(), 200);
+        String menuPath = clip(call.menuPath(), 255);
+        String ticket = clip(call.ticketTyped(), 32);
+        String queue = clip(call.queue(), 80);
+        String iface = clip(call.memberInterface(), 200);
+        String endReason = clip(call.endReason(), 40);
+        String status = call.status().wire();
+        Instant entered = millis(call.enteredAt() != null ? call.enteredAt() : Clock.now());
+        // A view that has not ended must not turn an ended call back into a live one.
+        Field<String> statusOnUpdate = call.ended() ? DSL.val(status)
+                : DSL.when(CALLS.ENDED_AT.isNull(), DSL.val(status)).otherwise(CALLS.STATUS);
+
+        dsl.insertInto(CALLS)
+                .set(CALLS.PBX, pbx)
+                .set(CALLS.LINKEDID, linkedid)
+                .set(CALLS.CALLER_NUMBER, number)
+                .set(CALLS.CALLER_NAME, name)
+                .set(CALLS.CALLER_ID, callerId)
+                .set(CALLS.MENU_PATH, menuPath)
+                .set(CALLS.TICKET_TYPED, ticket)
+                .set(CALLS.QUEUE, queue)
+                .set(CALLS.STATUS, status)
+                .set(CALLS.AGENT_ID, agentId)
+                .set(CALLS.AGENT_INTERFACE, iface)
+                .set(CALLS.ENTERED_AT, entered)
+                .set(CALLS.QUEUED_AT, millis(call.queuedAt()))
+                .set(CALLS.ANSWERED_AT, millis(call.answeredAt()))
+                .set(CALLS.ENDED_AT, millis(call.endedAt()))
+                .set(CALLS.END_REASON, endReason)
+                .set(CALLS.WAIT_SECONDS, call.waitSeconds())
+                .set(CALLS.TALK_SECONDS, call.talkSeconds())
+                .onDuplicateKeyUpdate()
+                .set(CALLS.CALLER_NUMBER, keep(number, CALLS.CALLER_NUMBER))
+                .set(CALLS.CALLER_NAME, keep(name, CALLS.CALLER_NAME))
+                .set(CALLS.CALLER_ID, keep(callerId, CALLS.CALLER_ID))
+                .set(CALLS.MENU_PATH, keep(menuPath, CALLS.MENU_PATH))
+                .set(CALLS.TICKET_TYPED, keep(ticket, CALLS.TICKET_TYPED))
+                .set(CALLS.QUEUE, keep(queue, CALLS.QUEUE))
+                .set(CALLS.STATUS, statusOnUpdate)
+                .set(CALLS.AGENT_ID, keep(agentId, CALLS.AGENT_ID))
+                .set(CALLS.AGENT_INTERFACE, keep(iface, CALLS.AGENT_INTERFACE))
+                .set(CALLS.ENTERED_AT, DSL.least(DSL.val(entered, CALLS.ENTERED_AT), CALLS.ENTERED_AT))
+                .set(CALLS.QUEUED_AT, keep(millis(call.queuedAt()), CALLS.QUEUED_AT))
+                .set(CALLS.ANSWERED_AT, keep(millis(call.answeredAt()), CALLS.ANSWERED_AT))
+                .set(CALLS.ENDED_AT, keep(millis(call.endedAt()), CALLS.ENDED_AT))
+                .set(CALLS.END_REASON, keep(endReason, CALLS.END_REASON))
+                .set(CALLS.WAIT_SECONDS, keep(call.waitSeconds(), CALLS.WAIT_SECONDS))
+                .set(CALLS.TALK_SECONDS, keep(call.talkSeconds(), CALLS.TALK_SECONDS))
+                .execute();
+        Record row = dsl.select(CALLS.ID, CALLS.CALLER_ID).from(CALLS)
+                .where(CALLS.PBX.eq(pbx)).and(CALLS.LINKEDID.eq(linkedid)).fetchOne();
+        long id = row.get(CALLS.ID);
+
+        var insert = dsl.insertInto(CALL_EVENTS, CALL_EVENTS.CALL_ID, CALL_EVENTS.EVENT_KEY, CALL_EVENTS.AT,
+                CALL_EVENTS.TYPE, CALL_EVENTS.QUEUE, CALL_EVENTS.AGENT_ID, CALL_EVENTS.INTERFACE, CALL_EVENTS.DETAIL);
+        int rows = 0;
+        for (CallChange.Timeline e : entries) {
+            if (e == null || e.key() == null) {
+                continue; // without a key a replay could not be told from a new event
+            }
+            insert = insert.values(id, clip(e.key(), 160), millis(e.at() != null ? e.at() : Clock.now()),
+                    clip(e.type() != null ? e.type() : "unknown", 40), clip(e.queue(), 80),
+                    e.memberInterface() == null ? null : agents.get(e.memberInterface()), clip(e.memberInterface(), 200),
+                    clip(e.detail(), 500));
+            rows++;
+        }
+        if (rows > 0) {
+            insert.onDuplicateKeyIgnore().execute();
+        }
+
+        if (call.ended() && call.status() == CallStatus.ABANDONED && number != null) {
+            dsl.insertInto(CALLBACK_REQUESTS)
+                    .set(CALLBACK_REQUESTS.CALL_ID, id)
+                    .set(CALLBACK_REQUESTS.CALLER_ID, row.get(CALLS.CALLER_ID))
+                    .set(CALLBACK_REQUESTS.PHONE, number)
+                    .set(CALLBACK_REQUESTS.QUEUE, queue)
+                    .set(CALLBACK_REQUESTS.MENU_PATH, menuPath)
+                    .set(CALLBACK_REQUESTS.REASON, "abandoned")
+                    .set(CALLBACK_REQUESTS.STATUS, "open")
+                    .set(CALLBACK_REQUESTS.CREATED_AT, millis(call.endedAt()))
+                    .onDuplicateKeyIgnore()
+                    .execute();
+        }
+        return id;
+    }
+
+    /** Calls, newest first. */
+    public Future<Page<RecordedCall>> list(Filter f, int limit, int offset) {
+        return db.query(dsl -> {
+            Condition where = DSL.trueCondition();
+            if (f.from().isPresent()) {
+                where = where.and(CALLS.ENTERED_AT.ge(f.from().get()));
+            }
+            if (f.to().isPresent()) {
+                where = where.and(CALLS.ENTERED_AT.lt(f.to().get()));
+            }
+            if (f.queue().isPresent()) {
+                where = where.and(CALLS.QUEUE.eq(f.queue().get()));
+            }
+            if (f.agentId().isPresent()) {
+                where = where.and(CALLS.AGENT_ID.eq(f.agentId().get()));
+            }
+            if (f.callerId().isPresent()) {
+                where = where.and(CALLS.CALLER_ID.eq(f.callerId().get()));
+            }
+            if (f.status().isPresent()) {
+                String s = f.status().get();
+                where = where.and(s.equals("in-progress") ? CALLS.ENDED_AT.isNull()
+                        : CALLS.STATUS.eq(s).and(CALLS.ENDED_AT.isNotNull()));
+            }
+            List<RecordedCall> items = dsl.select(CALLS.asterisk(), AGENTS.USERNAME, AGENTS.NAME).from(CALLS)
+                    .leftJoin(AGENTS).on(AGENTS.ID.eq(CALLS.AGENT_ID))
+                    .where(where).orderBy(CALLS.ENTERED_AT.desc(), CALLS.ID.desc()).limit(limit).offset(offset)
+                    .fetch(CallStore::toCall);
+            return new Page<>(items, dsl.fetchCount(CALLS, where), limit, offset);
+        });
+    }
+
+    /** The id of a recorded call by its PBX and Linkedid (empty until it has been written). */
+    public Future<Optional<Long>> idOf(String pbx, String linkedid) {
+        return db.query(dsl -> dsl.select(CALLS.ID).from(CALLS).where(CALLS.PBX.eq(pbx)).and(CALLS.LINKEDID.eq(linkedid))
+                .fetchOptional(CALLS.ID));
+    }
+
+    public Future<Optional<Detail>> find(long id) {
+        return db.query(dsl -> findIn(dsl, id).map(c -> new Detail(c, timeline(dsl, id), OutcomeStore.outcomesOf(dsl, id))));
+    }
+
+    static Optional<RecordedCall> findIn(DSLContext dsl, long id) {
+        return dsl.select(CALLS.asterisk(), AGENTS.USERNAME, AGENTS.NAME).from(CALLS)
+                .leftJoin(AGENTS).on(AGENTS.ID.eq(CALLS.AGENT_ID))
+                .where(CALLS.ID.eq(id)).fetchOptional(CallStore::toCall);
+    }
+
+    private static List<TimelineEntry> timeline(DSLContext dsl, long callId) {
+        return dsl.select(CALL_EVENTS.AT, CALL_EVENTS.TYPE, CALL_EVENTS.QUEUE, CALL_EVENTS.AGENT_ID, AGENTS.USERNAME,
+                        AGENTS.NAME, CALL_EVENTS.INTERFACE, CALL_EVENTS.DETAIL)
+                .from(CALL_EVENTS).leftJoin(AGENTS).on(AGENTS.ID.eq(CALL_EVENTS.AGENT_ID))
+                .where(CALL_EVENTS.CALL_ID.eq(callId)).orderBy(CALL_EVENTS.AT, CALL_EVENTS.ID)
+                .fetch(r -> new TimelineEntry(r.get(CALL_EVENTS.AT), r.get(CALL_EVENTS.TYPE), r.get(CALL_EVENTS.QUEUE),
+                        r.get(CALL_EVENTS.AGENT_ID), r.get(AGENTS.USERNAME), r.get(AGENTS.NAME),
+                        r.get(CALL_EVENTS.INTERFACE), r.get(CALL_EVENTS.DETAIL)));
+    }
+
+    /**
+     * The caller a call came from: the one caller who owns the number, or among several owners of a
+     * shared number the one the dialplan's hint names; null when that cannot be told.
+     */
+    static Long callerOf(DSLContext dsl, PhoneNumbers phones, String number, String hint) {
+        Optional<String> e164 = phones.normalize(number);
+        if (e164.isEmpty()) {
+            return null;
+        }
+        List<Long> owners = dsl.select(CALLER_PHONES.CALLER_ID).from(CALLER_PHONES)
+                .where(CALLER_PHONES.PHONE.eq(e164.get())).fetch(CALLER_PHONES.CALLER_ID);
+        if (owners.size() == 1) {
+            return owners.get(0);
+        }
+        Long hinted = parseId(hint);
+        return hinted != null && owners.contains(hinted) ? hinted : null;
+    }
+
+    private static Map<String, Long> agentIds(DSLContext dsl, Set<String> interfaces) {
+        if (interfaces.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Long> out = new HashMap<>();
+        dsl.select(AGENTS.INTERFACE, AGENTS.ID).from(AGENTS).where(AGENTS.INTERFACE.in(interfaces))
+                .forEach(r -> out.put(r.get(AGENTS.INTERFACE), r.get(AGENTS.ID)));
+        return out;
+    }
+
+    private static RecordedCall toCall(Record r) {
+        Instant ended = r.get(CALLS.ENDED_AT);
+        return new RecordedCall(r.get(CALLS.ID), r.get(CALLS.PBX), r.get(CALLS.LINKEDID), r.get(CALLS.CALLER_NUMBER),
+                r.get(CALLS.CALLER_ID), r.get(CALLS.CALLER_NAME), r.get(CALLS.QUEUE), r.get(CALLS.MENU_PATH),
+                r.get(CALLS.TICKET_TYPED), ended == null ? "in-progress" : r.get(CALLS.STATUS), r.get(CALLS.AGENT_ID),
+                r.get(AGENTS.USERNAME), r.get(AGENTS.NAME), r.get(CALLS.AGENT_INTERFACE), r.get(CALLS.ENTERED_AT),
+                r.get(CALLS.ANSWERED_AT), ended, r.get(CALLS.WAIT_SECONDS), r.get(CALLS.TALK_SECONDS),
+                r.get(CALLS.END_REASON));
+    }
+
+    /** The new value, or the stored one when the new view does not know it. */
+    private static <T> Field<T> keep(T value, Field<T> column) {
+        return value == null ? column : DSL.val(value, column);
+    }
+
+    private static Long parseId(String s) {
+        if (s == null || !s.matches("[0-9]{1,18}")) {
+            return null;
+        }
+        long id = Long.parseLong(s);
+        return id > 0 ? id : null;
+    }
+
+    private static Instant millis(Instant t) {
+        return t == null ? null : t.truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /** Cuts a text to its column's width: the PBX may send more than a column holds, and no call may be lost for that. */
+    static String clip(String s, int max) {
+        if (s == null) {
+            return null;
+        }
+        return s.codePointCount(0, s.length()) <= max ? s : s.substring(0, s.offsetByCodePoints(0, max));
+    }
+}

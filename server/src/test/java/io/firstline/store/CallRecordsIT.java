@@ -1,0 +1,304 @@
+package io.firstline.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.firstline.TestDatabase;
+import io.firstline.calls.CallChange;
+import io.firstline.calls.CallStatus;
+import io.firstline.calls.CallTracker;
+import io.firstline.calls.CallView;
+import io.firstline.calls.PbxEvent;
+import io.firstline.phone.PhoneNumbers;
+import io.firstline.telephony.Traces;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+@DisplayName("call records in MariaDB: every call once, with its timeline")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CallRecordsIT {
+
+    private static final String ALICE_IFACE = "Local/1001@agents/n";
+
+    private Vertx vertx;
+    private TestDatabase.Fresh fresh;
+    private Database db;
+    private CallStore store;
+    private CallerStore callers;
+    private long alice;
+    private long jane;
+
+    @BeforeAll
+    void start() throws Exception {
+        vertx = Vertx.vertx();
+        fresh = TestDatabase.fresh();
+        db = Database.open(vertx, fresh.url(), fresh.user(), fresh.password(), 4, Optional.empty());
+        store = new CallStore(db, new PhoneNumbers("US"));
+        callers = new CallerStore(db);
+        AgentStore agents = new AgentStore(db);
+        alice = await(agents.create("alice", "Alice Agent", "x", Role.AGENT, ALICE_IFACE)).id();
+        await(agents.create("bob", "Bob Agent", "x", Role.AGENT, "Local/1002@agents/n"));
+        jane = await(callers.create("Jane Doe", "Acme", null, false, List.of("+15551234567"))).id();
+    }
+
+    @AfterAll
+    void stop() {
+        if (db != null) {
+            db.close();
+        }
+        if (fresh != null) {
+            fresh.close();
+        }
+        vertx.close();
+    }
+
+    private static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    private long count(String sql, Object... args) {
+        try (Connection c = fresh.connect(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Object value(String column, String linkedid) {
+        try (Connection c = fresh.connect();
+             PreparedStatement s = c.prepareStatement("SELECT " + column + " FROM calls WHERE pbx = 'pbx' AND linkedid = ?")) {
+            s.setString(1, linkedid);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getObject(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The trace's call changes, as the tracker says them. */
+    private static List<CallChange> replay(String trace) throws Exception {
+        CallTracker tracker = new CallTracker();
+        List<CallChange> out = new ArrayList<>();
+        for (PbxEvent e : Traces.pbxEvents(trace)) {
+            out.addAll(tracker.apply(e));
+        }
+        return out;
+    }
+
+    private static CallView callOf(CallChange c) {
+        if (c instanceof CallChange.CallStarted x) {
+            return x.call();
+        } else if (c instanceof CallChange.CallUpdated x) {
+            return x.call();
+        } else if (c instanceof CallChange.MemberRang x) {
+            return x.call();
+        } else if (c instanceof CallChange.MemberMissed x) {
+            return x.call();
+        } else if (c instanceof CallChange.CallAnswered x) {
+            return x.call();
+        } else if (c instanceof CallChange.CallWithdrawn x) {
+            return x.call();
+        } else if (c instanceof CallChange.MemberDone x) {
+            return x.call();
+        } else if (c instanceof CallChange.CallEnded x) {
+            return x.call();
+        }
+        return null;
+    }
+
+    private static void submitAll(CallRecorder recorder, List<CallChange> changes) {
+        for (CallChange c : changes) {
+            CallView call = callOf(c);
+            if (call != null) {
+                recorder.submit(call, c.timeline());
+            }
+        }
+    }
+
+    private static List<CallChange.Timeline> entries(List<CallChange> changes) {
+        return changes.stream().map(CallChange::timeline).filter(t -> t != null).toList();
+    }
+
+    private static CallView view(String linkedid, String number, String hint, CallStatus status) {
+        Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
+        boolean ended = status.finished();
+        return new CallView("pbx", linkedid, number, "Someone", hint, "main/network", null, "network", null, status, t0,
+                t0.plusSeconds(5), null, ended ? t0.plusSeconds(30) : null, null, null, ended ? 25 : null, null, null,
+                false, List.of());
+    }
+
+    @Test
+    @DisplayName("answered-software through the tracker and the recorder: one row, the agent, the caller, the whole path; recorded 3 times more, nothing doubles")
+    void answeredOnce() throws Exception {
+        List<CallChange> changes = replay("answered-software");
+        CallRecorder recorder = new CallRecorder(vertx, store::record, 2);
+        submitAll(recorder, changes);
+        await(recorder.flushed());
+
+        String linkedid = "1795483013.0";
+        assertThat(count("SELECT COUNT(*) FROM calls WHERE linkedid = ?", linkedid)).isEqualTo(1);
+        assertThat(value("status", linkedid)).isEqualTo("answered");
+        assertThat(value("agent_id", linkedid)).isEqualTo(alice);
+        assertThat(value("agent_interface", linkedid)).isEqualTo(ALICE_IFACE);
+        assertThat(value("caller_id", linkedid)).isEqualTo(jane);
+        assertThat(value("menu_path", linkedid)).isEqualTo("main/software");
+        assertThat(value("queue", linkedid)).isEqualTo("software");
+        assertThat(value("end_reason", linkedid)).isEqualTo("caller");
+        assertThat(value("answered_at", linkedid)).isNotNull();
+        assertThat(value("talk_seconds", linkedid)).isNotNull();
+        long id = ((Number) value("id", linkedid)).longValue();
+        long events = count("SELECT COUNT(*) FROM call_events WHERE call_id = ?", id);
+        List<CallChange.Timeline> entries = entries(changes);
+        assertThat(events).isEqualTo(entries.stream().map(CallChange.Timeline::key).distinct().count()).isGreaterThan(4);
+        assertThat(count("SELECT COUNT(*) FROM call_events WHERE call_id = ? AND type = 'answered' AND agent_id = ?", id, alice))
+                .isEqualTo(1);
+
+        CallView last = callOf(changes.stream().filter(c -> c instanceof CallChange.CallEnded).findFirst().orElseThrow());
+        for (int i = 0; i < 3; i++) {
+            assertThat(await(store.record(last, entries))).isEqualTo(id);
+        }
+        assertThat(count("SELECT COUNT(*) FROM calls WHERE linkedid = ?", linkedid)).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM call_events WHERE call_id = ?", id)).isEqualTo(events);
+        assertThat(count("SELECT COUNT(*) FROM callback_requests WHERE call_id = ?", id)).isZero();
+
+        CallStore.Detail detail = await(store.find(id)).orElseThrow();
+        assertThat(detail.call().status()).isEqualTo("answered");
+        assertThat(detail.call().agentUsername()).isEqualTo("alice");
+        assertThat(detail.timeline()).extracting(TimelineEntry::type).startsWith("entered").endsWith("ended")
+                .contains("menu", "queued", "ring", "answered", "completed");
+        assertThat(detail.timeline()).filteredOn(e -> e.type().equals("answered")).singleElement()
+                .satisfies(e -> assertThat(e.agentName()).isEqualTo("Alice Agent"));
+    }
+
+    @Test
+    @DisplayName("abandoned-hardware: the caller who hung up waiting gets one callback request, however often the call is recorded")
+    void abandonedGetsOneCallback() throws Exception {
+        List<CallChange> changes = replay("abandoned-hardware");
+        CallRecorder recorder = new CallRecorder(vertx, store::record, 1);
+        submitAll(recorder, changes);
+        await(recorder.flushed());
+        CallView last = callOf(changes.stream().filter(c -> c instanceof CallChange.CallEnded).findFirst().orElseThrow());
+        long id = 0;
+        for (int i = 0; i < 3; i++) {
+            id = await(store.record(last, entries(changes)));
+        }
+        assertThat(count("SELECT COUNT(*) FROM calls WHERE pbx = 'pbx' AND linkedid = ?", last.linkedid())).isEqualTo(1);
+        assertThat(value("status", last.linkedid())).isEqualTo("abandoned");
+        assertThat(value("agent_id", last.linkedid())).isNull();
+        assertThat(count("SELECT COUNT(*) FROM callback_requests WHERE call_id = ?", id)).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM callback_requests WHERE call_id = ? AND reason = 'abandoned' AND status = 'open'"
+                + " AND phone = '+15551234567' AND queue = 'hardware' AND caller_id = ?", id, jane)).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("the caller is found by number: one owner; a shared number with a hint that owns it; otherwise unknown")
+    void callerResolution() throws Exception {
+        long sole = await(callers.create("Sole Owner", null, null, false, List.of("+15550001111"))).id();
+        long a = await(callers.create("Shared A", "Switchboard Inc", null, false, List.of("+15550002222"))).id();
+        long b = await(callers.create("Shared B", "Switchboard Inc", null, false, List.of("+15550002222"))).id();
+        long outsider = await(callers.create("Outsider", null, null, false, List.of("+15550003333"))).id();
+
+        await(store.record(view("res-1", "555-000-1111", null, CallStatus.QUEUED), List.of()));
+        await(store.record(view("res-2", "+15550002222", String.valueOf(b), CallStatus.QUEUED), List.of()));
+        await(store.record(view("res-3", "+15550002222", String.valueOf(outsider), CallStatus.QUEUED), List.of()));
+        await(store.record(view("res-4", "+15550002222", null, CallStatus.QUEUED), List.of()));
+        await(store.record(view("res-5", "+15559999999", String.valueOf(sole), CallStatus.QUEUED), List.of()));
+        await(store.record(view("res-6", null, null, CallStatus.QUEUED), List.of()));
+
+        assertThat(value("caller_id", "res-1")).as("the one owner").isEqualTo(sole);
+        assertThat(value("caller_id", "res-2")).as("shared number, hint owns it").isEqualTo(b);
+        assertThat(value("caller_id", "res-3")).as("hint does not own the number").isNull();
+        assertThat(value("caller_id", "res-4")).as("shared number, no hint").isNull();
+        assertThat(value("caller_id", "res-5")).as("unknown number, whatever the hint").isNull();
+        assertThat(value("caller_id", "res-6")).as("no number").isNull();
+        assertThat(a).isNotEqualTo(b);
+    }
+
+    @Test
+    @DisplayName("a later view that knows less (e.g. after a restart) does not forget the answer, the agent or the end")
+    void neverForgets() throws Exception {
+        Instant t0 = Instant.parse("2026-11-24T11:00:00Z");
+        CallView answered = new CallView("pbx", "keep-1", "+15551234567", "Jane Doe", null, "main/software", null,
+                "software", null, CallStatus.ANSWERED, t0, t0.plusSeconds(3), t0.plusSeconds(10), t0.plusSeconds(70),
+                ALICE_IFACE, "Alice Agent", 7, 60, "caller", false, List.of());
+        CallView lessInformed = new CallView("pbx", "keep-1", "+15551234567", null, null, null, null, null, null,
+                CallStatus.IN_MENU, t0.plusSeconds(40), null, null, null, null, null, null, null, null, false, List.of());
+        await(store.record(answered, List.of()));
+        await(store.record(lessInformed, List.of()));
+        assertThat(value("status", "keep-1")).isEqualTo("answered");
+        assertThat(value("agent_id", "keep-1")).isEqualTo(alice);
+        assertThat(value("answered_at", "keep-1")).isNotNull();
+        assertThat(value("ended_at", "keep-1")).isNotNull();
+        assertThat(value("menu_path", "keep-1")).isEqualTo("main/software");
+        assertThat(value("talk_seconds", "keep-1")).isEqualTo(60);
+        assertThat(value("CAST(entered_at AS CHAR)", "keep-1")).isEqualTo("2026-11-24 11:00:00.000");
+    }
+
+    @Test
+    @DisplayName("texts longer than their columns are cut, not refused: no call is lost for an odd PBX value")
+    void longTextsAreCut() throws Exception {
+        CallView odd = new CallView("pbx", "long-1", "1".repeat(200), "N".repeat(200), null, "m/".repeat(150), "9".repeat(18),
+                "q".repeat(200), null, CallStatus.QUEUED, Instant.parse("2026-11-24T12:00:00Z"), null, null, null, null, null,
+                null, null, null, false, List.of());
+        long id = await(store.record(odd, List.of(new CallChange.Timeline(Instant.parse("2026-11-24T12:00:01Z"),
+                "queued", "q".repeat(200), "I".repeat(300), "d".repeat(900), "k".repeat(300)))));
+        assertThat(count("SELECT COUNT(*) FROM call_events WHERE call_id = ?", id)).isEqualTo(1);
+        assertThat(((Number) value("CHAR_LENGTH(queue)", "long-1")).intValue()).isEqualTo(80);
+    }
+
+    @Test
+    @DisplayName("while writes fail — before or after the commit — everything waits, then lands exactly once")
+    void recoversExactlyOnce() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        CallRecorder.Writer flaky = (call, entries) -> {
+            int n = attempts.incrementAndGet();
+            if (n <= 3) {
+                return Future.failedFuture(new IllegalStateException("Connection refused (attempt " + n + ")"));
+            }
+            if (n <= 5) {
+                // written, but the answer was lost: the retry must not add anything
+                return store.record(call, entries).compose(id -> Future.failedFuture(new IllegalStateException("lost ack")));
+            }
+            return store.record(call, entries);
+        };
+        CallRecorder recorder = new CallRecorder(vertx, flaky, 1, Duration.ofMillis(20), Duration.ofMillis(100));
+        List<CallChange> changes = replay("ring-no-answer-software");
+        submitAll(recorder, changes);
+        assertThat(recorder.backlog()).isPositive();
+        await(recorder.flushed());
+        assertThat(recorder.backlog()).isZero();
+        assertThat(attempts.get()).isGreaterThan(5);
+
+        CallView last = callOf(changes.stream().filter(c -> c instanceof CallChange.CallEnded).findFirst().orElseThrow());
+        assertThat(count("SELECT COUNT(*) FROM calls WHERE pbx = 'pbx' AND linkedid = ?", last.linkedid())).isEqualTo(1);
+        assertThat(value("status", last.linkedid())).isEqualTo("answered");
+        assertThat(value("agent_interface", last.linkedid())).isEqualTo("Local/1002@agents/n");
+        long id = ((Number) value("id", last.linkedid())).longValue();
+        assertThat(count("SELECT COUNT(*) FROM call_events WHERE call_id = ?", id))
+                .isEqualTo(entries(changes).stream().map(CallChange.Timeline::key).distinct().count());
+        assertThat(count("SELECT COUNT(*) FROM call_events WHERE call_id = ? AND type = 'ring-no-answer'", id)).isEqualTo(1);
+    }
+}
