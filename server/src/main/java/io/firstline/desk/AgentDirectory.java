@@ -17,13 +17,16 @@ import java.util.Optional;
  */
 final class AgentDirectory {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AgentDirectory.class);
+
     private static final Duration REFRESH = Duration.ofSeconds(30);
 
     private final AgentStore agents;
     private Map<String, Agent> byInterface = Map.of();
     private Map<String, Agent> byName = Map.of();
     private Instant loadedAt = Instant.EPOCH;
-    private Future<Void> loading;
+    private long started;
+    private long applied;
 
     AgentDirectory(AgentStore agents) {
         this.agents = agents;
@@ -52,11 +55,14 @@ final class AgentDirectory {
         return Optional.ofNullable(a);
     }
 
+    /** Reads the agents again; when several reads overlap, the one started last wins. */
     Future<Void> reload() {
-        if (loading != null) {
-            return loading.compose(v -> reload());
-        }
-        loading = agents.withInterfaces().map(list -> {
+        long mine = ++started;
+        return agents.withInterfaces().map(list -> {
+            if (mine < applied) {
+                return (Void) null;
+            }
+            applied = mine;
             Map<String, Agent> i = new HashMap<>();
             Map<String, Agent> n = new HashMap<>();
             for (Agent a : list) {
@@ -66,9 +72,9 @@ final class AgentDirectory {
             byInterface = i;
             byName = n;
             loadedAt = Instant.now();
+            log.debug("{} agents with a queue-member interface", i.size());
             return (Void) null;
-        }).onComplete(ar -> loading = null);
-        return loading;
+        });
     }
 
     static String normal(String iface) {

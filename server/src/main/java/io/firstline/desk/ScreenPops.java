@@ -73,6 +73,7 @@ public final class ScreenPops {
 
     /** Reads the agents' interfaces again (after an agent was created or changed). */
     public void agentsChanged() {
+        log.debug("agents changed: reading their interfaces again");
         directory.reload();
     }
 

@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
 
 public final class AmiSimulator implements AutoCloseable {
 
+    private volatile EventWatcher watcher;
+
     private static final Logger log = LoggerFactory.getLogger(AmiSimulator.class);
     static final String GREETING = "Asterisk Call Manager/11.0.0\r\n";
     private static final DateTimeFormatter EVENT_TV =
@@ -221,6 +223,21 @@ public final class AmiSimulator implements AutoCloseable {
     private void publish(AmiMessage event) {
         pbx.observe(event, clock.nowMs());
         sendToAll(event.get("Privilege"), event.toBytes());
+        EventWatcher w = watcher;
+        if (w != null) {
+            w.sent(event.get("Event"), event.get("Linkedid"), event.get("Interface"), System.nanoTime());
+        }
+    }
+
+    /** Told of every generated event as it is handed to the clients' sockets; for load measurements. */
+    public interface EventWatcher {
+        /** Called on the simulator's clock thread; must be quick. */
+        void sent(String event, String linkedid, String memberInterface, long nanoTime);
+    }
+
+    /** Watches generated events (one watcher; null to stop). */
+    public void watchEvents(EventWatcher w) {
+        this.watcher = w;
     }
 
     private void publishRaw(AmiMessage message, byte[] bytes) {

@@ -61,7 +61,6 @@ public final class WebVerticle extends VerticleBase {
         });
         router.get("/health").handler(this::health);
         WsHub ws = new WsHub(vertx, s.accounts());
-        router.get("/ws").handler(ws::handle);
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
         SessionApi sessions = new SessionApi(s.accounts());
         router.route("/api/*").handler(sessions::identify);
@@ -77,7 +76,10 @@ public final class WebVerticle extends VerticleBase {
         router.route().failureHandler(this::failure);
         HttpServerOptions options = new HttpServerOptions().setMaxWebSocketFrameSize(64 * 1024)
                 .setMaxWebSocketMessageSize(64 * 1024);
-        return vertx.createHttpServer(options).requestHandler(router).listen(port, host).onSuccess(srv -> server = srv);
+        return vertx.createHttpServer(options).requestHandler(router)
+                // WebSockets are decided before they open: the handshake handler accepts /ws for a live session.
+                .webSocketHandshakeHandler(ws::handshake).webSocketHandler(socket -> { })
+                .listen(port, host).onSuccess(srv -> server = srv);
     }
 
     /** The port the server listens on (useful when configured as 0). */

@@ -4,12 +4,12 @@ import io.firstline.auth.Accounts;
 import io.firstline.store.Agent;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,6 +28,8 @@ final class WsHub {
     /** The event-bus address that answers a desktop's first messages (state, current call). */
     static final String SNAPSHOT_ADDRESS = "desk.snapshot";
     private static final long RECHECK_MS = 60_000;
+    /** WebSocket close code for "not signed in" (4000-4999 are the application's). */
+    static final short CLOSE_UNAUTHORIZED = 4401;
 
     private final Vertx vertx;
     private final Accounts accounts;
@@ -42,29 +44,54 @@ final class WsHub {
         return open.get();
     }
 
-    void handle(RoutingContext ctx) {
-        HttpServerRequest req = ctx.request();
-        if (!sameOrigin(req)) {
-            ctx.fail(ApiException.forbidden("the WebSocket's Origin is not this server"));
+    /**
+     * Decides on a WebSocket before it opens: only {@code /ws}, from this server's own origin, with a
+     * live session; anything else is refused with the HTTP status that says why.
+     */
+    void handshake(ServerWebSocketHandshake h) {
+        if (!"/ws".equals(h.path())) {
+            h.reject(404);
             return;
         }
-        Optional<String> token = SessionApi.token(ctx);
+        if (!sameOrigin(h.headers().get("Origin"), h.headers().get("Host"))) {
+            h.reject(403);
+            return;
+        }
+        Optional<String> token = token(h.headers());
         if (token.isEmpty()) {
-            ctx.fail(ApiException.unauthorized());
+            h.reject(401);
             return;
         }
-        req.pause();
-        accounts.authenticate(token.get()).onComplete(ar -> {
-            if (ar.failed() || ar.result().isEmpty()) {
-                req.resume();
-                ctx.fail(ar.failed() ? ar.cause() : ApiException.unauthorized());
-                return;
-            }
-            Agent agent = ar.result().get();
-            req.toWebSocket().onSuccess(ws -> opened(ws, agent, token.get())).onFailure(e -> {
-                log.debug("WebSocket upgrade failed: {}", e.getMessage());
+        // The handshake is decided at once (deciding it later made Vert.x drop some connections);
+        // the session is then checked before anything is sent, and a bad one closes the socket.
+        h.accept().onSuccess(ws -> {
+            ws.pause();
+            accounts.authenticate(token.get()).onComplete(ar -> {
+                if (ar.failed() || ar.result().isEmpty()) {
+                    ws.close(CLOSE_UNAUTHORIZED, "sign in first");
+                    return;
+                }
+                opened(ws, ar.result().get(), token.get());
+                ws.resume();
             });
-        });
+        }).onFailure(e -> log.debug("WebSocket handshake failed: {}", e.getMessage()));
+    }
+
+    /** The token of a handshake: the bearer header, else the session cookie. */
+    static Optional<String> token(MultiMap headers) {
+        String auth = headers.get("Authorization");
+        if (auth != null) {
+            return auth.regionMatches(true, 0, "Bearer ", 0, 7) ? Optional.of(auth.substring(7).strip()) : Optional.empty();
+        }
+        for (String cookieHeader : headers.getAll("Cookie")) {
+            for (String part : cookieHeader.split(";")) {
+                String p = part.strip();
+                if (p.startsWith(SessionApi.COOKIE + "=")) {
+                    return Optional.of(p.substring(SessionApi.COOKIE.length() + 1));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private void opened(ServerWebSocket ws, Agent agent, String token) {
@@ -82,7 +109,7 @@ final class WsHub {
         ws.writeTextMessage(new JsonObject().put("type", "hello").put("agent", Views.agent(agent)).encode());
         long timer = vertx.setPeriodic(RECHECK_MS, id -> accounts.authenticate(token).onSuccess(still -> {
             if (still.isEmpty() && !ws.isClosed()) {
-                ws.close((short) 4401, "signed out");
+                ws.close(CLOSE_UNAUTHORIZED, "signed out");
             }
         }));
         ws.textMessageHandler(text -> {
@@ -118,12 +145,10 @@ final class WsHub {
     }
 
     /** True when there is no Origin (not a browser) or it names this very host. */
-    static boolean sameOrigin(HttpServerRequest req) {
-        String origin = req.getHeader("Origin");
+    static boolean sameOrigin(String origin, String host) {
         if (origin == null) {
             return true;
         }
-        String host = req.getHeader("Host");
         try {
             URI o = URI.create(origin);
             String originHost = o.getHost() + (o.getPort() == -1 ? "" : ":" + o.getPort());
