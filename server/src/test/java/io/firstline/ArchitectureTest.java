@@ -33,9 +33,9 @@ class ArchitectureTest {
     }
 
     @Test
-    @DisplayName("only web/ knows HTTP and the router")
+    @DisplayName("only web/ knows HTTP and the router (the load run is a client of it, like the tests)")
     void httpOnlyInWeb() {
-        noClasses().that().resideOutsideOfPackages("io.firstline.web..", "io.firstline")
+        noClasses().that().resideOutsideOfPackages("io.firstline.web..", "io.firstline", "io.firstline.load..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.vertx.ext.web..", "io.vertx.core.http..")
                 .check(CLASSES);
     }

@@ -51,6 +51,10 @@ public final class TestServer implements AutoCloseable {
         return db;
     }
 
+    public Firstline app() {
+        return app;
+    }
+
     public int port() {
         return app.httpPort();
     }

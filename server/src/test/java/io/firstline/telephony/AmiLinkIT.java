@@ -1,0 +1,135 @@
+package io.firstline.telephony;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.firstline.TestServer;
+import io.firstline.sim.AmiSimulator;
+import io.firstline.sim.TrafficConfig;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("the AMI link survives drops and half-open sockets without losing or doubling a call")
+class AmiLinkIT {
+
+    private AmiSimulator pbx;
+    private TestServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        pbx = AmiSimulator.builder().host("127.0.0.1").port(0).timeScale(4).build();
+        server = TestServer.start(Map.of("FIRSTLINE_AMI_HOST", "127.0.0.1", "FIRSTLINE_AMI_PORT", String.valueOf(pbx.port()),
+                "FIRSTLINE_AMI_USER", "firstline", "FIRSTLINE_AMI_SECRET", "firstline-secret", "FIRSTLINE_AMI_NAME", "north"));
+        awaitHealth(s -> s.equals("connected"), Duration.ofSeconds(20));
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+        if (pbx != null) {
+            pbx.close();
+        }
+    }
+
+    private String pbxStatus() {
+        return server.get("/health", null).json().getJsonArray("pbx").getJsonObject(0).getString("status");
+    }
+
+    private void awaitHealth(Predicate<String> wanted, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (wanted.test(pbxStatus())) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the PBX link stayed " + pbxStatus());
+    }
+
+    private Set<String> recordedLinkedids(String where) throws Exception {
+        Set<String> ids = new HashSet<>();
+        try (Connection c = server.db().connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT linkedid FROM calls WHERE pbx = 'north'" + where)) {
+            while (rs.next()) {
+                assertThat(ids.add(rs.getString(1))).as("recorded twice: " + rs.getString(1)).isTrue();
+            }
+        }
+        return ids;
+    }
+
+    @Test
+    @DisplayName("dropping the AMI socket in the middle of calls: every call is recorded once and ended")
+    void dropInTheMiddleOfCalls() throws Exception {
+        pbx.traffic().start(TrafficConfig.builder().seed(3).callsPerSecond(3).outcomes(0.7, 0.2, 0.1)
+                .talkTime(Duration.ofSeconds(4), Duration.ofSeconds(12)).waitTime(Duration.ofSeconds(1), Duration.ofSeconds(4))
+                .build());
+        Thread.sleep(2500);
+        pbx.dropAllClients();
+        awaitHealth(s -> !s.equals("connected"), Duration.ofSeconds(5));
+        awaitHealth(s -> s.equals("connected"), Duration.ofSeconds(20));
+        Thread.sleep(2500);
+        pbx.dropAllClients();
+        awaitHealth(s -> s.equals("connected"), Duration.ofSeconds(20));
+        pbx.traffic().stop();
+        long generated = pbx.traffic().callsGenerated();
+        assertThat(pbx.traffic().awaitFinished(generated, Duration.ofSeconds(60))).isTrue();
+        // The last calls end after the drops: give the link a moment, then wait for every write.
+        Thread.sleep(1500);
+        server.app().recorder().flushed().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+        assertThat(generated).isGreaterThan(5);
+        Set<String> recorded = recordedLinkedids("");
+        assertThat(recorded).containsExactlyInAnyOrderElementsOf(pbx.traffic().linkedids());
+        assertThat(recordedLinkedids(" AND ended_at IS NULL")).as("calls still open").isEmpty();
+        try (Connection c = server.db().connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM call_events e JOIN calls k ON k.id = e.call_id"
+                     + " WHERE k.pbx = 'north' AND e.type = 'entered'")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("one 'entered' per call").isEqualTo(recorded.size());
+        }
+    }
+
+    @Test
+    @DisplayName("a half-open socket (Asterisk stops answering) is noticed within seconds, and the link comes back")
+    void halfOpenSocket() throws Exception {
+        pbx.setResponsive(false);
+        long t0 = System.nanoTime();
+        awaitHealth(s -> !s.equals("connected"), Duration.ofSeconds(15));
+        long noticedMs = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(noticedMs).as("noticed after %d ms", noticedMs).isLessThan(12_000);
+        pbx.setResponsive(true);
+        awaitHealth(s -> s.equals("connected"), Duration.ofSeconds(40));
+    }
+
+    @Test
+    @DisplayName("a wrong AMI secret leaves the link down and says so, and the server keeps running")
+    void wrongSecret() throws Exception {
+        try (TestServer other = TestServer.start(Map.of("FIRSTLINE_AMI_HOST", "127.0.0.1",
+                "FIRSTLINE_AMI_PORT", String.valueOf(pbx.port()), "FIRSTLINE_AMI_USER", "firstline",
+                "FIRSTLINE_AMI_SECRET", "not-the-secret"))) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            String status = null;
+            while (System.nanoTime() < deadline) {
+                status = other.get("/health", null).json().getJsonArray("pbx").getJsonObject(0).getString("status");
+                if (status.equals("down")) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertThat(status).isEqualTo("down");
+            assertThat(other.get("/health", null).status()).isEqualTo(200);
+        }
+    }
+}
