@@ -131,6 +131,8 @@ public final class LoadRun {
                             popsRight.incrementAndGet();
                         } else {
                             popsWrong.incrementAndGet();
+                            System.out.printf("  pop of %s went to %s, but Asterisk connected %s%n", linkedid, iface,
+                                    connectMember.get(linkedid));
                         }
                     })));
         }

@@ -222,14 +222,16 @@ public final class AmiSimulator implements AutoCloseable {
     /** Sends an event to every logged-in client that wants it, after updating the PBX state. Clock thread. */
     private void publish(AmiMessage event) {
         pbx.observe(event, clock.nowMs());
-        sendToAll(event.get("Privilege"), event.toBytes());
+        byte[] bytes = event.toBytes();
         EventWatcher w = watcher;
         if (w != null) {
+            // Told before the bytes go out, so that a watcher never learns of an event after its effect.
             w.sent(event.get("Event"), event.get("Linkedid"), event.get("Interface"), System.nanoTime());
         }
+        sendToAll(event.get("Privilege"), bytes);
     }
 
-    /** Told of every generated event as it is handed to the clients' sockets; for load measurements. */
+    /** Told of every generated event just before it is handed to the clients' sockets; for load measurements. */
     public interface EventWatcher {
         /** Called on the simulator's clock thread; must be quick. */
         void sent(String event, String linkedid, String memberInterface, long nanoTime);
