@@ -12,11 +12,13 @@ import io.firstline.store.CallRecorder;
 import io.firstline.store.CallStore;
 import io.firstline.store.CallerStore;
 import io.firstline.store.OutcomeStore;
+import io.firstline.store.PhoneMenuStore;
 import io.firstline.store.Database;
 import io.firstline.store.DemoData;
 import io.firstline.store.EmbeddedMariaDb;
 import io.firstline.store.KbStore;
 import io.firstline.store.OutcomeStore;
+import io.firstline.store.PhoneMenuStore;
 import io.firstline.store.SessionStore;
 import io.firstline.store.StoreException;
 import io.firstline.store.TicketStore;
@@ -24,6 +26,7 @@ import io.firstline.desk.ScreenPops;
 import io.firstline.sim.AmiSimulator;
 import io.firstline.sim.TrafficConfig;
 import io.firstline.telephony.AmiLink;
+import io.firstline.telephony.agi.AgiVerticle;
 import io.firstline.web.WebVerticle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,13 +53,16 @@ public final class Firstline implements AutoCloseable {
     private final Vertx vertx;
     private final Database db;
     private final WebVerticle web;
+    private final AgiVerticle agi;
     private final Optional<AmiSimulator> simulator;
     private final CallRecorder recorder;
 
-    private Firstline(Vertx vertx, Database db, WebVerticle web, Optional<AmiSimulator> simulator, CallRecorder recorder) {
+    private Firstline(Vertx vertx, Database db, WebVerticle web, AgiVerticle agi, Optional<AmiSimulator> simulator,
+            CallRecorder recorder) {
         this.vertx = vertx;
         this.db = db;
         this.web = web;
+        this.agi = agi;
         this.simulator = simulator;
         this.recorder = recorder;
     }
@@ -148,13 +154,15 @@ public final class Firstline implements AutoCloseable {
                     new WebVerticle.Services(db, agents, callers, tickets, kb, calls, new OutcomeStore(db, phones),
                             accounts, phones, flow::health));
             await(vertx.deployVerticle(web));
+            AgiVerticle agi = new AgiVerticle(settings.agiHost(), settings.agiPort(), new PhoneMenuStore(db), phones);
+            await(vertx.deployVerticle(agi));
             vertx.setPeriodic(TimeUnit.MINUTES.toMillis(10), id -> accounts.purgeIdleSessions());
             log.info("Firstline is ready on http://{}:{}{}", displayHost(settings.httpHost()), web.actualPort(),
                     pbxs.isEmpty() ? " (no PBX configured: set FIRSTLINE_AMI_HOST to connect to Asterisk)" : "");
             if (simulator.isPresent()) {
                 startDemoTraffic(simulator.get(), callers);
             }
-            return new Firstline(vertx, db, web, simulator, recorder);
+            return new Firstline(vertx, db, web, agi, simulator, recorder);
         } catch (RuntimeException | Error | IOException e) {
             simulator.ifPresent(AmiSimulator::close);
             if (db != null) {
@@ -203,6 +211,11 @@ public final class Firstline implements AutoCloseable {
     /** The demo's simulated PBX, when started with --demo. */
     public Optional<AmiSimulator> simulator() {
         return simulator;
+    }
+
+    /** The port the FastAGI server listens on. */
+    public int agiPort() {
+        return agi.actualPort();
     }
 
     public int httpPort() {

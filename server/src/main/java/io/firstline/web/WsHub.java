@@ -103,10 +103,13 @@ final class WsHub {
                         ws.writeTextMessage(m.body().encode());
                     }
                 });
-        consumer.completion().onComplete(ready -> vertx.eventBus().<JsonArray>request(SNAPSHOT_ADDRESS, agent.id())
-                .onSuccess(reply -> reply.body().forEach(o -> ws.writeTextMessage(((JsonObject) o).encode())))
-                .onFailure(e -> log.debug("no desk snapshot for agent {}: {}", agent.id(), e.getMessage())));
-        ws.writeTextMessage(new JsonObject().put("type", "hello").put("agent", Views.agent(agent)).encode());
+        // "hello" once the desktop is listening; then its state and current call, which nothing missed.
+        consumer.completion().onComplete(ready -> {
+            ws.writeTextMessage(new JsonObject().put("type", "hello").put("agent", Views.agent(agent)).encode());
+            vertx.eventBus().<JsonArray>request(SNAPSHOT_ADDRESS, agent.id())
+                    .onSuccess(reply -> reply.body().forEach(o -> ws.writeTextMessage(((JsonObject) o).encode())))
+                    .onFailure(e -> log.debug("no desk snapshot for agent {}: {}", agent.id(), e.getMessage()));
+        });
         long timer = vertx.setPeriodic(RECHECK_MS, id -> accounts.authenticate(token).onSuccess(still -> {
             if (still.isEmpty() && !ws.isClosed()) {
                 ws.close(CLOSE_UNAUTHORIZED, "signed out");

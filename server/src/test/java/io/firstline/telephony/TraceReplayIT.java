@@ -161,6 +161,10 @@ class TraceReplayIT {
                 .onSuccess(s -> s.textMessageHandler(t -> received.add(new JsonObject(t))))
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         try {
+            // The desktop listens once it has said hello; only then does the PBX start talking.
+            JsonObject hello = received.poll(10, TimeUnit.SECONDS);
+            assertThat(hello).isNotNull();
+            assertThat(hello.getString("type")).isEqualTo("hello");
             pbx.replay(TestTraces.amiRaw("agent-pause-and-membership"), false).get(30, TimeUnit.SECONDS);
             List<JsonObject> states = new ArrayList<>();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

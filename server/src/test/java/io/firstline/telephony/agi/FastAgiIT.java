@@ -1,0 +1,170 @@
+package io.firstline.telephony.agi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.firstline.TestServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+@DisplayName("the FastAGI scripts, spoken to over a real socket as Asterisk 22 does")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FastAgiIT {
+
+    private TestServer server;
+    private long janeId;
+    private long janeTicket;
+    private long otherTicket;
+
+    @BeforeAll
+    void start() {
+        server = TestServer.start();
+        String admin = server.loginAdmin();
+        janeId = server.post("/api/callers", admin, new JsonObject().put("name", "Jane \"JD\" Doe, IT")
+                .put("phones", new JsonArray().add("+15551234567"))).json().getLong("id");
+        janeTicket = server.post("/api/tickets", admin, new JsonObject().put("callerId", janeId).put("subject", "Printer")
+                .put("category", "hardware")).json().getLong("id");
+        long vip = server.post("/api/callers", admin, new JsonObject().put("name", "Vera Vip").put("vip", true)
+                .put("phones", new JsonArray().add("+15559990000"))).json().getLong("id");
+        otherTicket = server.post("/api/tickets", admin, new JsonObject().put("callerId", vip).put("subject", "Secret")
+                .put("category", "account")).json().getLong("id");
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** One AGI session: the environment block as Asterisk sends it, then every command answered with success. */
+    private List<String> agi(String script, String callerId, String calleridName, String uniqueid) throws Exception {
+        List<String> commands = new ArrayList<>();
+        try (Socket s = new Socket("127.0.0.1", server.app().agiPort())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            String env = "agi_network: yes\n"
+                    + "agi_network_script: " + script + "\n"
+                    + "agi_request: agi://127.0.0.1:4573/" + script + "\n"
+                    + "agi_channel: Local/s@helpdesk-ivr-00000000;2\n"
+                    + "agi_language: en\n"
+                    + "agi_type: Local\n"
+                    + "agi_uniqueid: " + uniqueid + "\n"
+                    + "agi_version: 22.10.1\n"
+                    + "agi_callerid: " + callerId + "\n"
+                    + "agi_calleridname: " + calleridName + "\n"
+                    + "agi_callingpres: 0\n"
+                    + "agi_callingani2: 0\n"
+                    + "agi_callington: 0\n"
+                    + "agi_callingtns: 0\n"
+                    + "agi_dnid: unknown\n"
+                    + "agi_rdnis: unknown\n"
+                    + "agi_context: helpdesk-ivr\n"
+                    + "agi_extension: s\n"
+                    + "agi_priority: 4\n"
+                    + "agi_enhanced: 0.0\n"
+                    + "agi_accountcode: \n"
+                    + "agi_threadid: 139922047522496\n"
+                    + "\n";
+            out.write(env.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            while ((line = in.readLine()) != null) {
+                commands.add(line);
+                String reply = line.equals("GET VARIABLE FIRSTLINE_MENU_PATH") ? "200 result=1 (main/software/callback)\n"
+                        : "200 result=1\n";
+                out.write(reply.getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+        }
+        return commands;
+    }
+
+    @Test
+    @DisplayName("identify: a known caller is named, with open tickets, VIP flag and queue priority; quotes are escaped")
+    void identifyKnown() throws Exception {
+        List<String> c = agi("identify", "+15551234567", "Jane Doe", "1795483013.1");
+        assertThat(c).containsExactly(
+                "SET VARIABLE FIRSTLINE_CALLER_ID \"" + janeId + "\"",
+                "SET VARIABLE FIRSTLINE_CALLER_NAME \"Jane \\\"JD\\\" Doe, IT\"",
+                "SET VARIABLE CALLERID(name) \"Jane \\\"JD\\\" Doe, IT\"",
+                "SET VARIABLE FIRSTLINE_OPEN_TICKETS \"1\"",
+                "SET VARIABLE FIRSTLINE_VIP \"0\"",
+                "SET VARIABLE FIRSTLINE_PRIORITY \"5\"");
+        assertThat(agi("identify", "555-999-0000", "V", "2.1")).contains("SET VARIABLE FIRSTLINE_VIP \"1\"",
+                "SET VARIABLE FIRSTLINE_PRIORITY \"10\"");
+    }
+
+    @Test
+    @DisplayName("identify: withheld, unknown and garbage caller ids give an unknown caller")
+    void identifyUnknown() throws Exception {
+        for (String id : List.of("anonymous", "<unknown>", "\"Smith, John\" <555>", "+15550000000", "x".repeat(300))) {
+            assertThat(agi("identify", id, "\"Smith, John\"", "3.1")).as(id).containsExactly(
+                    "SET VARIABLE FIRSTLINE_CALLER_ID \"\"", "SET VARIABLE FIRSTLINE_OPEN_TICKETS \"0\"",
+                    "SET VARIABLE FIRSTLINE_VIP \"0\"", "SET VARIABLE FIRSTLINE_PRIORITY \"0\"");
+        }
+    }
+
+    @Test
+    @DisplayName("ticket-status: a caller hears the status of their own ticket, and 'not-found' for anyone else's")
+    void ticketStatus() throws Exception {
+        assertThat(agi("ticket-status?ticket=" + janeTicket, "+15551234567", "Jane", "4.1"))
+                .containsExactly("SET VARIABLE FIRSTLINE_TICKET_STATUS \"open\"");
+        for (String script : List.of("ticket-status?ticket=" + otherTicket, "ticket-status?ticket=99999999",
+                "ticket-status?ticket=12ab", "ticket-status?ticket=" + "9".repeat(40), "ticket-status")) {
+            assertThat(agi(script, "+15551234567", "Jane", "4.2")).as(script)
+                    .containsExactly("SET VARIABLE FIRSTLINE_TICKET_STATUS \"not-found\"");
+        }
+        assertThat(agi("ticket-status?ticket=" + janeTicket, "anonymous", "", "4.3"))
+                .containsExactly("SET VARIABLE FIRSTLINE_TICKET_STATUS \"not-found\"");
+    }
+
+    @Test
+    @DisplayName("callback-request: stored once per channel with the caller, queue and menu path")
+    void callbackRequest() throws Exception {
+        List<String> first = agi("callback-request?from=queue&queue=software&position=3", "+15551234567", "Jane", "5.1");
+        assertThat(first).containsExactly("GET VARIABLE FIRSTLINE_MENU_PATH", "SET VARIABLE FIRSTLINE_CALLBACK_STATUS \"ok\"");
+        agi("callback-request?from=queue&queue=software&position=3", "+15551234567", "Jane", "5.1");
+        try (Connection c = server.db().connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*), MAX(caller_id), MAX(queue), MAX(menu_path), MAX(phone)"
+                     + " FROM callback_requests WHERE channel_uniqueid = '5.1'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+            assertThat(rs.getLong(2)).isEqualTo(janeId);
+            assertThat(rs.getString(3)).isEqualTo("software");
+            assertThat(rs.getString(4)).isEqualTo("main/software/callback");
+            assertThat(rs.getString(5)).isEqualTo("+15551234567");
+        }
+        assertThat(agi("callback-request?from=closed", "anonymous", "", "5.2"))
+                .containsExactly("SET VARIABLE FIRSTLINE_CALLBACK_STATUS \"refused\"");
+    }
+
+    @Test
+    @DisplayName("an unknown script, garbage and an absurdly long line end the session without answer or harm")
+    void hostileInput() throws Exception {
+        assertThat(agi("format-disk", "+15551234567", "Jane", "6.1")).isEmpty();
+        for (String garbage : List.of("hello there\n\n", "agi_network: " + "y".repeat(10_000) + "\n\n")) {
+            try (Socket s = new Socket("127.0.0.1", server.app().agiPort())) {
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write(garbage.getBytes(StandardCharsets.UTF_8));
+                assertThat(s.getInputStream().read()).isEqualTo(-1);
+            }
+        }
+        assertThat(agi("identify", "+15551234567", "Jane", "6.2")).hasSize(6);
+    }
+}
