@@ -47,6 +47,44 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** A server whose PBX is the given simulator (user firstline, the simulator's default secret). */
+    public static TestServer withPbx(io.firstline.sim.AmiSimulator pbx, Map<String, String> extraEnv) {
+        Map<String, String> env = new HashMap<>(Map.of("FIRSTLINE_AMI_HOST", "127.0.0.1",
+                "FIRSTLINE_AMI_PORT", String.valueOf(pbx.port()), "FIRSTLINE_AMI_USER", "firstline",
+                "FIRSTLINE_AMI_SECRET", "firstline-secret"));
+        env.putAll(extraEnv);
+        return start(env);
+    }
+
+    /** Alice, Bob and Carol on the interfaces of the recorded traces (password: username + "-password"). */
+    public void createTraceAgents(String adminToken) {
+        for (String[] a : new String[][] {{"alice", "Alice Agent", "Local/1001@agents/n"},
+                {"bob", "Bob Agent", "Local/1002@agents/n"}, {"carol", "Carol Agent", "Local/1003@agents/n"}}) {
+            Reply r = post("/api/agents", adminToken, new JsonObject().put("username", a[0]).put("name", a[1])
+                    .put("password", a[0] + "-password").put("interface", a[2]));
+            if (r.status() != 201) {
+                throw new IllegalStateException("agent " + a[0] + ": " + r.status() + " " + r.json());
+            }
+        }
+    }
+
+    /** The first PBX link's status in /health. */
+    public String pbxStatus() {
+        return get("/health", null).json().getJsonArray("pbx").getJsonObject(0).getString("status");
+    }
+
+    /** Waits until the first PBX link's status is what {@code wanted} accepts. */
+    public void awaitPbx(java.util.function.Predicate<String> wanted, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (wanted.test(pbxStatus())) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the PBX link stayed " + pbxStatus());
+    }
+
     public TestDatabase.Fresh db() {
         return db;
     }

@@ -31,6 +31,12 @@ class ScreenPopIT {
     private AmiSimulator pbx;
     private TestServer server;
     private Vertx client;
+    /** Held for the whole class: Vert.x closes a client nobody references, even in mid-handshake. */
+    private io.vertx.core.http.WebSocketClient wsClient;
+
+    private io.vertx.core.http.WebSocketClient ws() {
+        return wsClient;
+    }
     private String admin;
     private long janeId;
     private long ticketId;
@@ -38,15 +44,11 @@ class ScreenPopIT {
     @BeforeAll
     void start() throws Exception {
         pbx = AmiSimulator.builder().host("127.0.0.1").port(0).build();
-        server = TestServer.start(Map.of("FIRSTLINE_AMI_HOST", "127.0.0.1", "FIRSTLINE_AMI_PORT", String.valueOf(pbx.port()),
-                "FIRSTLINE_AMI_USER", "firstline", "FIRSTLINE_AMI_SECRET", "firstline-secret"));
+        server = TestServer.withPbx(pbx, Map.of());
         client = Vertx.vertx();
+        wsClient = client.createWebSocketClient();
         admin = server.loginAdmin();
-        for (String[] a : new String[][] {{"alice", "Alice Agent", "Local/1001@agents/n"}, {"bob", "Bob Agent", "Local/1002@agents/n"},
-                {"carol", "Carol Agent", "Local/1003@agents/n"}}) {
-            assertThat(server.post("/api/agents", admin, new JsonObject().put("username", a[0]).put("name", a[1])
-                    .put("password", a[0] + "-password").put("interface", a[2])).status()).isEqualTo(201);
-        }
+        server.createTraceAgents(admin);
         janeId = server.post("/api/callers", admin, new JsonObject().put("name", "Jane Doe").put("organisation", "Acme Widgets")
                 .put("phones", new JsonArray().add("+1 555 123 4567"))).json().getLong("id");
         ticketId = server.post("/api/tickets", admin, new JsonObject().put("callerId", janeId)
@@ -54,7 +56,7 @@ class ScreenPopIT {
         server.post("/api/kb", admin, new JsonObject().put("title", "Outlook keeps asking for the password after a password change")
                 .put("problem", "Outlook prompts again and again").put("solution", "1. Remove cached credentials.")
                 .put("category", "software"));
-        awaitPbxConnected();
+        server.awaitPbx("connected"::equals, Duration.ofSeconds(20));
     }
 
     @AfterAll
@@ -70,18 +72,6 @@ class ScreenPopIT {
         }
     }
 
-    private void awaitPbxConnected() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            JsonObject h = server.get("/health", null).json();
-            if ("connected".equals(h.getJsonArray("pbx").getJsonObject(0).getString("status"))) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the PBX link did not connect: " + server.get("/health", null).json());
-    }
-
     /** A desktop's WebSocket, as a client other than a browser opens it. */
     private final class Desk implements AutoCloseable {
         final BlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
@@ -90,7 +80,7 @@ class ScreenPopIT {
         Desk(String username) throws Exception {
             String token = server.login(username, username + "-password");
             // The handler is set on the client's event loop as the socket opens, so no first message is missed.
-            ws = client.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+            ws = ws().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
                     .setPort(server.port()).setURI("/ws").addHeader("Authorization", "Bearer " + token))
                     .onSuccess(s -> s.textMessageHandler(t -> received.add(new JsonObject(t))))
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -193,13 +183,13 @@ class ScreenPopIT {
     @Test
     @DisplayName("/ws refuses a missing or wrong token and a foreign Origin")
     void refusesStrangers() throws Exception {
-        var refused = client.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+        var refused = ws().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
                 .setPort(server.port()).setURI("/ws")).toCompletionStage().toCompletableFuture();
         assertThat(refused).failsWithin(Duration.ofSeconds(5));
         // A token that is not a live session: the socket is closed with 4401 before anything is sent.
         var closedWith = new java.util.concurrent.CompletableFuture<Short>();
         var sent = new LinkedBlockingQueue<String>();
-        client.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+        ws().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
                 .setPort(server.port()).setURI("/ws").addHeader("Authorization", "Bearer not-a-real-token-at-all-123"))
                 .onSuccess(ws -> {
                     ws.textMessageHandler(sent::add);
@@ -208,7 +198,7 @@ class ScreenPopIT {
         assertThat(closedWith.get(5, TimeUnit.SECONDS)).isEqualTo((short) 4401);
         assertThat(sent).isEmpty();
         String token = server.login("carol", "carol-password");
-        var foreign = client.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+        var foreign = ws().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
                 .setPort(server.port()).setURI("/ws").addHeader("Authorization", "Bearer " + token)
                 .addHeader("Origin", "http://evil.example")).toCompletionStage().toCompletableFuture();
         assertThat(foreign).failsWithin(Duration.ofSeconds(5));

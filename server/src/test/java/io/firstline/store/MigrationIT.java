@@ -40,7 +40,11 @@ class MigrationIT {
             try (Connection c = fresh.connect(); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT COUNT(*), MIN(success) FROM flyway_schema_history WHERE version IS NOT NULL")) {
                 rs.next();
-                assertThat(rs.getInt(1)).isEqualTo(1);
+                long migrations;
+                try (var files = java.nio.file.Files.list(java.nio.file.Path.of("../sql"))) {
+                    migrations = files.filter(f -> f.getFileName().toString().matches("V\\d+__.+\\.sql")).count();
+                }
+                assertThat(rs.getInt(1)).isEqualTo(migrations).isGreaterThanOrEqualTo(2);
                 assertThat(rs.getBoolean(2)).isTrue();
             }
             try (Connection c = fresh.connect(); Statement s = c.createStatement();

@@ -13,7 +13,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -28,9 +27,8 @@ class AmiLinkIT {
     @BeforeEach
     void start() throws Exception {
         pbx = AmiSimulator.builder().host("127.0.0.1").port(0).timeScale(4).build();
-        server = TestServer.start(Map.of("FIRSTLINE_AMI_HOST", "127.0.0.1", "FIRSTLINE_AMI_PORT", String.valueOf(pbx.port()),
-                "FIRSTLINE_AMI_USER", "firstline", "FIRSTLINE_AMI_SECRET", "firstline-secret", "FIRSTLINE_AMI_NAME", "north"));
-        awaitHealth(s -> s.equals("connected"), Duration.ofSeconds(20));
+        server = TestServer.withPbx(pbx, Map.of("FIRSTLINE_AMI_NAME", "north"));
+        server.awaitPbx(s -> s.equals("connected"), Duration.ofSeconds(20));
     }
 
     @AfterEach
@@ -41,21 +39,6 @@ class AmiLinkIT {
         if (pbx != null) {
             pbx.close();
         }
-    }
-
-    private String pbxStatus() {
-        return server.get("/health", null).json().getJsonArray("pbx").getJsonObject(0).getString("status");
-    }
-
-    private void awaitHealth(Predicate<String> wanted, Duration within) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (wanted.test(pbxStatus())) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the PBX link stayed " + pbxStatus());
     }
 
     private Set<String> recordedLinkedids(String where) throws Exception {
@@ -77,11 +60,11 @@ class AmiLinkIT {
                 .build());
         Thread.sleep(2500);
         pbx.dropAllClients();
-        awaitHealth(s -> !s.equals("connected"), Duration.ofSeconds(5));
-        awaitHealth(s -> s.equals("connected"), Duration.ofSeconds(20));
+        server.awaitPbx(s -> !s.equals("connected"), Duration.ofSeconds(5));
+        server.awaitPbx(s -> s.equals("connected"), Duration.ofSeconds(20));
         Thread.sleep(2500);
         pbx.dropAllClients();
-        awaitHealth(s -> s.equals("connected"), Duration.ofSeconds(20));
+        server.awaitPbx(s -> s.equals("connected"), Duration.ofSeconds(20));
         pbx.traffic().stop();
         long generated = pbx.traffic().callsGenerated();
         assertThat(pbx.traffic().awaitFinished(generated, Duration.ofSeconds(60))).isTrue();
@@ -106,11 +89,11 @@ class AmiLinkIT {
     void halfOpenSocket() throws Exception {
         pbx.setResponsive(false);
         long t0 = System.nanoTime();
-        awaitHealth(s -> !s.equals("connected"), Duration.ofSeconds(15));
+        server.awaitPbx(s -> !s.equals("connected"), Duration.ofSeconds(15));
         long noticedMs = (System.nanoTime() - t0) / 1_000_000;
         assertThat(noticedMs).as("noticed after %d ms", noticedMs).isLessThan(12_000);
         pbx.setResponsive(true);
-        awaitHealth(s -> s.equals("connected"), Duration.ofSeconds(40));
+        server.awaitPbx(s -> s.equals("connected"), Duration.ofSeconds(40));
     }
 
     @Test

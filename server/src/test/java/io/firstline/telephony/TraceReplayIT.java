@@ -29,25 +29,23 @@ class TraceReplayIT {
     private TestServer server;
     private String admin;
     private Vertx client;
+    /** Held for the whole class: Vert.x closes a client nobody references, even in mid-handshake. */
+    private io.vertx.core.http.WebSocketClient wsClient;
+
+    private io.vertx.core.http.WebSocketClient ws() {
+        return wsClient;
+    }
 
     @BeforeAll
     void start() throws Exception {
         pbx = AmiSimulator.builder().host("127.0.0.1").port(0).build();
-        server = TestServer.start(Map.of("FIRSTLINE_AMI_HOST", "127.0.0.1", "FIRSTLINE_AMI_PORT", String.valueOf(pbx.port()),
-                "FIRSTLINE_AMI_USER", "firstline", "FIRSTLINE_AMI_SECRET", "firstline-secret"));
+        server = TestServer.withPbx(pbx, Map.of());
         client = Vertx.vertx();
+        wsClient = client.createWebSocketClient();
         admin = server.loginAdmin();
-        for (String[] a : new String[][] {{"alice", "Alice Agent", "Local/1001@agents/n"}, {"bob", "Bob Agent", "Local/1002@agents/n"},
-                {"carol", "Carol Agent", "Local/1003@agents/n"}}) {
-            server.post("/api/agents", admin, new JsonObject().put("username", a[0]).put("name", a[1])
-                    .put("password", a[0] + "-password").put("interface", a[2]));
-        }
+        server.createTraceAgents(admin);
         server.post("/api/callers", admin, new JsonObject().put("name", "Jane Doe").put("phones", new JsonArray().add("+15551234567")));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!"connected".equals(server.get("/health", null).json().getJsonArray("pbx").getJsonObject(0).getString("status"))) {
-            assertThat(System.nanoTime()).as("PBX link connected").isLessThan(deadline);
-            Thread.sleep(100);
-        }
+        server.awaitPbx("connected"::equals, java.time.Duration.ofSeconds(20));
     }
 
     @AfterAll
@@ -156,7 +154,7 @@ class TraceReplayIT {
     void pauses() throws Exception {
         BlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
         String token = server.login("bob", "bob-password");
-        var ws = client.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+        var ws = ws().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
                 .setPort(server.port()).setURI("/ws").addHeader("Authorization", "Bearer " + token))
                 .onSuccess(s -> s.textMessageHandler(t -> received.add(new JsonObject(t))))
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
