@@ -62,8 +62,8 @@ final class WsHub {
             h.reject(401);
             return;
         }
-        // The handshake is decided at once (deciding it later made Vert.x drop some connections);
-        // the session is then checked before anything is sent, and a bad one closes the socket.
+        // The handshake is decided at once; the session is then checked before anything is sent,
+        // and a socket without a live session is closed with 4401.
         h.accept().onSuccess(ws -> {
             ws.pause();
             accounts.authenticate(token.get()).onComplete(ar -> {
