@@ -47,19 +47,6 @@ public final class AgentStore {
         });
     }
 
-    /** Creates the agent unless the username exists; blocking, for start-up and demo data. */
-    Optional<Agent> createIfAbsentBlocking(String username, String name, String passwordHash, Role role,
-            String memberInterface) {
-        DSLContext dsl = db.dsl();
-        if (dsl.fetchExists(AGENTS, AGENTS.USERNAME.eq(username))) {
-            return Optional.empty();
-        }
-        AgentsRecord r = dsl.newRecord(AGENTS).setUsername(username).setName(name).setPasswordHash(passwordHash)
-                .setRole(role.wire()).setInterface(memberInterface).setActive(true).setCreatedAt(Clock.now());
-        r.store();
-        return Optional.of(toAgent(r));
-    }
-
     public Future<Optional<Agent>> find(long id) {
         return db.query(dsl -> dsl.selectFrom(AGENTS).where(AGENTS.ID.eq(id)).fetchOptional().map(AgentStore::toAgent));
     }
@@ -105,10 +92,6 @@ public final class AgentStore {
             }
             return Optional.of(toAgent(r));
         });
-    }
-
-    boolean anyAdminBlocking() {
-        return db.dsl().fetchExists(AGENTS, AGENTS.ROLE.eq(Role.ADMIN.wire()));
     }
 
     private static DuplicateException duplicate(DSLContext dsl, String username, String memberInterface, Long self) {
