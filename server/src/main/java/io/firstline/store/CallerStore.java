@@ -34,13 +34,20 @@ public final class CallerStore {
 
     /** What changes in a PATCH; an empty optional leaves the field as it is; phones replace all. */
     public record Changes(Optional<String> name, Optional<Optional<String>> organisation,
-            Optional<Optional<String>> email, Optional<Boolean> vip, Optional<List<String>> phones) {
+            Optional<Optional<String>> email, Optional<Boolean> vip, Optional<List<String>> phones,
+            Optional<Optional<String>> pinHash) {
     }
 
     public Future<Caller> create(String name, String organisation, String email, boolean vip, List<String> phones) {
+        return create(name, organisation, email, vip, phones, null);
+    }
+
+    /** A new caller; {@code pinHash} (Argon2id of their PIN) may be null. */
+    public Future<Caller> create(String name, String organisation, String email, boolean vip, List<String> phones,
+            String pinHash) {
         return db.transaction(dsl -> {
             CallersRecord r = dsl.newRecord(CALLERS).setName(name).setOrganisation(organisation).setEmail(email)
-                    .setVip(vip).setCreatedAt(Clock.now());
+                    .setVip(vip).setPinHash(pinHash).setCreatedAt(Clock.now());
             r.store();
             insertPhones(dsl, r.getId(), phones);
             return toCaller(r, phones.stream().distinct().toList());
@@ -95,6 +102,7 @@ public final class CallerStore {
             c.organisation().ifPresent(o -> r.setOrganisation(o.orElse(null)));
             c.email().ifPresent(e -> r.setEmail(e.orElse(null)));
             c.vip().ifPresent(r::setVip);
+            c.pinHash().ifPresent(h -> r.setPinHash(h.orElse(null)));
             r.store();
             if (c.phones().isPresent()) {
                 dsl.deleteFrom(CALLER_PHONES).where(CALLER_PHONES.CALLER_ID.eq(id)).execute();
@@ -173,7 +181,8 @@ public final class CallerStore {
     }
 
     static Caller toCaller(CallersRecord r, List<String> phones) {
-        return new Caller(r.getId(), r.getName(), r.getOrganisation(), r.getEmail(), r.getVip(), phones, r.getCreatedAt());
+        return new Caller(r.getId(), r.getName(), r.getOrganisation(), r.getEmail(), r.getVip(), phones, r.getCreatedAt(),
+                r.getPinHash() != null);
     }
 
     static boolean existsIn(DSLContext dsl, long id) {

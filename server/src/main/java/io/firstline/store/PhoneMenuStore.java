@@ -39,12 +39,25 @@ public final class PhoneMenuStore {
         });
     }
 
-    /** The ticket's status, only when the ticket belongs to a caller who owns this number. */
-    public Future<Optional<String>> ticketStatusFor(long ticketId, String e164) {
-        return db.query(dsl -> dsl.select(TICKETS.STATUS).from(TICKETS)
-                .join(CALLER_PHONES).on(CALLER_PHONES.CALLER_ID.eq(TICKETS.CALLER_ID))
-                .where(TICKETS.ID.eq(ticketId)).and(CALLER_PHONES.PHONE.eq(e164))
-                .limit(1).fetchOptional(TICKETS.STATUS));
+    /**
+     * What the menu may say about a ticket to this number: its status only when the ticket belongs
+     * to a caller who owns the number; and the PIN (hash) of the number's owner, if one is set.
+     */
+    public record TicketLookup(Optional<String> status, Optional<String> pinHash) {
+    }
+
+    public Future<TicketLookup> ticketStatusFor(long ticketId, String e164) {
+        return db.query(dsl -> {
+            Optional<String> status = dsl.select(TICKETS.STATUS).from(TICKETS)
+                    .join(CALLER_PHONES).on(CALLER_PHONES.CALLER_ID.eq(TICKETS.CALLER_ID))
+                    .where(TICKETS.ID.eq(ticketId)).and(CALLER_PHONES.PHONE.eq(e164))
+                    .limit(1).fetchOptional(TICKETS.STATUS);
+            Optional<String> pin = dsl.select(CALLERS.PIN_HASH).from(CALLERS).join(CALLER_PHONES)
+                    .on(CALLER_PHONES.CALLER_ID.eq(CALLERS.ID))
+                    .where(CALLER_PHONES.PHONE.eq(e164)).and(CALLERS.PIN_HASH.isNotNull())
+                    .limit(1).fetchOptional(CALLERS.PIN_HASH);
+            return new TicketLookup(status, pin);
+        });
     }
 
     /** Stores a callback request left in the menu; a repeat for the same channel changes nothing. */

@@ -12,13 +12,15 @@ import java.util.Set;
 /** {@code /api/callers}: the people who call, found by number or by name, organisation or email. */
 final class CallersApi {
 
-    private static final Set<String> FIELDS = Set.of("name", "organisation", "email", "phones", "vip");
+    private static final Set<String> FIELDS = Set.of("name", "organisation", "email", "phones", "vip", "pin");
     private static final int HISTORY = 20;
 
+    private final io.vertx.core.Vertx vertx;
     private final CallerStore callers;
     private final PhoneNumbers phones;
 
-    CallersApi(CallerStore callers, PhoneNumbers phones) {
+    CallersApi(io.vertx.core.Vertx vertx, CallerStore callers, PhoneNumbers phones) {
+        this.vertx = vertx;
         this.callers = callers;
         this.phones = phones;
     }
@@ -55,7 +57,8 @@ final class CallersApi {
         String email = email(in, in.optionalText("email", 254));
         List<String> numbers = numbers(in).orElse(List.of());
         boolean vip = in.bool("vip").orElse(false);
-        callers.create(name, organisation, email, vip, numbers)
+        Optional<Optional<String>> pin = pin(in);
+        hashed(pin).compose(h -> callers.create(name, organisation, email, vip, numbers, h.flatMap(x -> x).orElse(null)))
                 .onComplete(Http.reply(ctx, c -> Http.created(ctx, "/api/callers/" + c.id(), Views.caller(c))));
     }
 
@@ -70,14 +73,34 @@ final class CallersApi {
         Http.signedIn(ctx);
         long id = Http.pathId(ctx, "callerId");
         Input in = Input.of(ctx, FIELDS);
-        var changes = new CallerStore.Changes(
-                in.optionalText("name", 200),
-                in.clearableText("organisation", 200),
-                in.clearableText("email", 254).map(e -> e.map(v -> email(in, Optional.of(v)))),
-                in.bool("vip"),
-                numbers(in));
-        callers.update(id, changes)
+        Optional<String> name = in.optionalText("name", 200);
+        Optional<Optional<String>> organisation = in.clearableText("organisation", 200);
+        Optional<Optional<String>> mail = in.clearableText("email", 254).map(e -> e.map(v -> email(in, Optional.of(v))));
+        Optional<Boolean> vip = in.bool("vip");
+        Optional<List<String>> numbers = numbers(in);
+        Optional<Optional<String>> pin = pin(in);
+        hashed(pin).compose(h -> callers.update(id, new CallerStore.Changes(name, organisation, mail, vip, numbers, h)))
                 .onComplete(Http.reply(ctx, c -> Http.ok(ctx, Views.caller(c.orElseThrow(() -> ApiException.notFound("no caller " + id))))));
+    }
+
+    /** The PIN the phone menu asks before telling a ticket's status: 4-8 digits; null clears it. */
+    private static Optional<Optional<String>> pin(Input in) {
+        Optional<Optional<String>> pin = in.clearableText("pin", 8);
+        pin.flatMap(p -> p).ifPresent(p -> {
+            if (!p.matches("[0-9]{4,8}")) {
+                throw in.bad("pin", "use 4 to 8 digits");
+            }
+        });
+        return pin;
+    }
+
+    /** Argon2id of the PIN, on a worker thread (it costs tens of milliseconds). */
+    private io.vertx.core.Future<Optional<Optional<String>>> hashed(Optional<Optional<String>> pin) {
+        if (pin.isEmpty() || pin.get().isEmpty()) {
+            return io.vertx.core.Future.succeededFuture(pin);
+        }
+        String plain = pin.get().get();
+        return vertx.executeBlocking(() -> Optional.of(Optional.of(io.firstline.auth.Passwords.hash(plain))), false);
     }
 
     private Optional<List<String>> numbers(Input in) {

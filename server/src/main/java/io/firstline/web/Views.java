@@ -38,7 +38,7 @@ final class Views {
 
     static JsonObject caller(Caller c) {
         return new JsonObject().put("id", c.id()).put("name", c.name()).put("organisation", c.organisation())
-                .put("email", c.email()).put("vip", c.vip()).put("phones", new JsonArray(c.phones()))
+                .put("email", c.email()).put("vip", c.vip()).put("pinSet", c.pinSet()).put("phones", new JsonArray(c.phones()))
                 .put("createdAt", time(c.createdAt()));
     }
 

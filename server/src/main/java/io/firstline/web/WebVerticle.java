@@ -66,7 +66,7 @@ public final class WebVerticle extends VerticleBase {
         router.route("/api/*").handler(sessions::identify);
         sessions.mount(router);
         new AgentsApi(vertx, s.agents(), s.accounts()).mount(router);
-        new CallersApi(s.callers(), s.phones()).mount(router);
+        new CallersApi(vertx, s.callers(), s.phones()).mount(router);
         new TicketsApi(s.tickets()).mount(router);
         new KbApi(s.kb()).mount(router);
         new CallsApi(s.calls(), s.outcomes()).mount(router);

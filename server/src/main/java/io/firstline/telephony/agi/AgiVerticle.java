@@ -21,18 +21,22 @@ public final class AgiVerticle extends VerticleBase {
 
     private final String host;
     private final int port;
-    private final PhoneMenuScripts scripts;
+    private final PhoneMenuStore store;
+    private final PhoneNumbers phones;
+    private PhoneMenuScripts scripts;
     private final AtomicInteger sessions = new AtomicInteger();
     private NetServer server;
 
     public AgiVerticle(String host, int port, PhoneMenuStore store, PhoneNumbers phones) {
         this.host = host;
         this.port = port;
-        this.scripts = new PhoneMenuScripts(store, phones);
+        this.store = store;
+        this.phones = phones;
     }
 
     @Override
     public Future<?> start() {
+        scripts = new PhoneMenuScripts(vertx, store, phones);
         NetServerOptions options = new NetServerOptions().setHost(host).setPort(port).setTcpNoDelay(true)
                 .setAcceptBacklog(1024);
         return vertx.createNetServer(options)

@@ -1,15 +1,18 @@
 package io.firstline.telephony.agi;
 
+import io.firstline.auth.Passwords;
 import io.firstline.phone.PhoneNumbers;
 import io.firstline.store.PhoneMenuStore;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The phone menu's FastAGI scripts. {@code identify}: who calls, for the greeting and the queue
  * priority; {@code ticket-status?ticket=N}: the status of one of the caller's own tickets, and
- * "not-found" for anything else so that the menu leaks nobody's tickets; {@code callback-request}:
+ * "not-found" for anything else so that the menu leaks nobody's tickets, after the caller's PIN
+ * when they have one; {@code callback-request}:
  * stores a callback request once per channel. When the database is slow or down a script sets
  * nothing within {@link #DB_DEADLINE_MS} and the dialplan goes on with its safe defaults.
  */
@@ -21,10 +24,12 @@ final class PhoneMenuScripts {
     static final int PRIORITY_VIP = 10;
     static final int PRIORITY_OPEN_TICKET = 5;
 
+    private final Vertx vertx;
     private final PhoneMenuStore store;
     private final PhoneNumbers phones;
 
-    PhoneMenuScripts(PhoneMenuStore store, PhoneNumbers phones) {
+    PhoneMenuScripts(Vertx vertx, PhoneMenuStore store, PhoneNumbers phones) {
+        this.vertx = vertx;
         this.store = store;
         this.phones = phones;
     }
@@ -68,11 +73,24 @@ final class PhoneMenuScripts {
     private Future<?> ticketStatus(AgiRequest r, AgiChannel ch) {
         Optional<String> ticket = r.param("ticket").filter(t -> t.matches("[0-9]{1,18}"));
         Optional<String> number = phones.normalize(r.callerId());
-        if (ticket.isEmpty() || number.isEmpty()) {
+        if (number.isEmpty()) {
             return ch.setVariable("FIRSTLINE_TICKET_STATUS", "not-found");
         }
-        return deadline(store.ticketStatusFor(Long.parseLong(ticket.get()), number.get()))
-                .compose(status -> ch.setVariable("FIRSTLINE_TICKET_STATUS", status.orElse("not-found")));
+        // An unparsable ticket is looked up as one that does not exist, so that a caller with a
+        // PIN is asked for it either way: nobody can probe which ticket numbers exist.
+        long id = ticket.map(Long::parseLong).orElse(0L);
+        return deadline(store.ticketStatusFor(id, number.get())).compose(lookup -> {
+            if (lookup.pinHash().isEmpty()) {
+                return ch.setVariable("FIRSTLINE_TICKET_STATUS", lookup.status().orElse("not-found"));
+            }
+            Optional<String> pin = r.param("pin").filter(p -> p.matches("[0-9]{1,12}"));
+            if (pin.isEmpty()) {
+                return ch.setVariable("FIRSTLINE_PIN_REQUIRED", "1");
+            }
+            return vertx.executeBlocking(() -> Passwords.matches(pin.get(), lookup.pinHash().get()), false)
+                    .compose(ok -> ok ? ch.setVariable("FIRSTLINE_TICKET_STATUS", lookup.status().orElse("not-found"))
+                            : ch.setVariable("FIRSTLINE_PIN_REQUIRED", "1"));
+        });
     }
 
     private Future<?> callbackRequest(AgiRequest r, AgiChannel ch) {

@@ -135,6 +135,32 @@ class FastAgiIT {
     }
 
     @Test
+    @DisplayName("ticket-status with a PIN: asked for it first, for existing and unknown tickets alike; told only with the right one")
+    void ticketStatusWithPin() throws Exception {
+        String admin = server.loginAdmin();
+        JsonObject pat = server.post("/api/callers", admin, new JsonObject().put("name", "Pat Pin").put("pin", "4321")
+                .put("phones", new JsonArray().add("+15557770042"))).json();
+        assertThat(pat.getBoolean("pinSet")).isTrue();
+        assertThat(pat.encode()).doesNotContain("4321").doesNotContain("argon2");
+        long ticket = server.post("/api/tickets", admin, new JsonObject().put("callerId", pat.getLong("id"))
+                .put("subject", "VPN").put("category", "network")).json().getLong("id");
+        String ask = "SET VARIABLE FIRSTLINE_PIN_REQUIRED \"1\"";
+        assertThat(agi("ticket-status?ticket=" + ticket, "+15557770042", "Pat", "7.1")).containsExactly(ask);
+        assertThat(agi("ticket-status?ticket=99999999", "+15557770042", "Pat", "7.2")).containsExactly(ask);
+        assertThat(agi("ticket-status?ticket=" + ticket + "&pin=1111", "+15557770042", "Pat", "7.3")).containsExactly(ask);
+        assertThat(agi("ticket-status?ticket=" + ticket + "&pin=4321", "+15557770042", "Pat", "7.4"))
+                .containsExactly("SET VARIABLE FIRSTLINE_TICKET_STATUS \"open\"");
+        assertThat(agi("ticket-status?ticket=99999999&pin=4321", "+15557770042", "Pat", "7.5"))
+                .containsExactly("SET VARIABLE FIRSTLINE_TICKET_STATUS \"not-found\"");
+        assertThat(server.patch("/api/callers/" + pat.getLong("id"), admin, new JsonObject().putNull("pin")).json()
+                .getBoolean("pinSet")).isFalse();
+        assertThat(agi("ticket-status?ticket=" + ticket, "+15557770042", "Pat", "7.6"))
+                .containsExactly("SET VARIABLE FIRSTLINE_TICKET_STATUS \"open\"");
+        assertThat(server.patch("/api/callers/" + pat.getLong("id"), admin, new JsonObject().put("pin", "12a4")).status())
+                .isEqualTo(400);
+    }
+
+    @Test
     @DisplayName("callback-request: stored once per channel with the caller, queue and menu path")
     void callbackRequest() throws Exception {
         List<String> first = agi("callback-request?from=queue&queue=software&position=3", "+15551234567", "Jane", "5.1");
