@@ -181,6 +181,49 @@ class FastAgiIT {
     }
 
     @Test
+    @DisplayName("two hundred sessions at once are all answered")
+    void busyPbx() throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(100);
+        try {
+            List<java.util.concurrent.Future<List<String>>> sessions = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                String uniqueid = "8." + i;
+                sessions.add(pool.submit(() -> agi("identify", "+15551234567", "Jane", uniqueid)));
+            }
+            for (var f : sessions) {
+                assertThat(f.get(60, java.util.concurrent.TimeUnit.SECONDS)).hasSize(6);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    @DisplayName("with the database gone, a script ends at once without setting anything, so the dialplan's defaults apply")
+    void databaseDown() throws Exception {
+        try (TestServer broken = TestServer.start()) {
+            try (Connection c = broken.db().connect(); Statement s = c.createStatement()) {
+                s.execute("DROP DATABASE `" + broken.db().name() + "`");
+            }
+            long t0 = System.nanoTime();
+            List<String> commands = new ArrayList<>();
+            try (Socket s = new Socket("127.0.0.1", broken.app().agiPort())) {
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write(("agi_network: yes\nagi_network_script: identify\nagi_callerid: +15551234567\n"
+                        + "agi_uniqueid: 9.1\n\n").getBytes(StandardCharsets.UTF_8));
+                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                String line;
+                while ((line = in.readLine()) != null) {
+                    commands.add(line);
+                    s.getOutputStream().write("200 result=1\n".getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            assertThat(commands).isEmpty();
+            assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(PhoneMenuScripts.DB_DEADLINE_MS + 1_000);
+        }
+    }
+
+    @Test
     @DisplayName("an unknown script, garbage and an absurdly long line end the session without answer or harm")
     void hostileInput() throws Exception {
         assertThat(agi("format-disk", "+15551234567", "Jane", "6.1")).isEmpty();
