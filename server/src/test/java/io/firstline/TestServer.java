@@ -85,6 +85,17 @@ public final class TestServer implements AutoCloseable {
         throw new AssertionError("the PBX link stayed " + pbxStatus());
     }
 
+    /** One number from the test database, e.g. {@code SELECT COUNT(*) FROM callers}. */
+    public long queryLong(String sql) {
+        try (java.sql.Connection c = db.connect(); java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
     public TestDatabase.Fresh db() {
         return db;
     }

@@ -276,8 +276,7 @@ public final class ScreenPops {
                     : Future.succeededFuture(l));
         }
         List<String> categories = category(call.menuPath()).map(List::of).orElse(List.of());
-        Future<List<Caller>> matches = likely;
-        return matches.compose(l -> kb.suggest(categories, Optional.empty(), SUGGESTIONS).map(s -> {
+        return likely.compose(l -> kb.suggest(categories, Optional.empty(), SUGGESTIONS).map(s -> {
             JsonArray m = new JsonArray();
             l.forEach(c -> m.add(callerJson(c)));
             return new JsonObject().putNull("caller")

@@ -2,16 +2,14 @@ package io.firstline.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static io.firstline.ApiAssertions.assertRefused;
+
 import io.firstline.TestServer;
 import io.firstline.TestServer.Reply;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,26 +51,6 @@ class ApiIT {
         assertThat(r.status()).as(path + " " + r.json()).isEqualTo(201);
         assertThat(r.header("Location")).isEqualTo(path + "/" + r.json().getLong("id"));
         return r.json();
-    }
-
-    private long count(String table) {
-        try (Connection c = server.db().connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private void assertRefused(Reply r, int status, String field) {
-        assertThat(r.status()).as(String.valueOf(r.json())).isEqualTo(status);
-        assertThat(r.json().getString("error")).isNotBlank();
-        assertThat(r.json().getString("detail")).isNotBlank();
-        if (field != null) {
-            assertThat(r.json().getString("detail")).startsWith(field + ":");
-            assertThat(r.json().getString("field")).isEqualTo(field);
-        }
     }
 
     @Nested
@@ -181,17 +159,20 @@ class ApiIT {
         @Test
         @DisplayName("bad agents are refused with the field named, and nothing is written")
         void badAgents() {
-            long before = count("agents");
+            long before = server.queryLong("SELECT COUNT(*) FROM agents");
             JsonObject good = new JsonObject().put("username", "frank").put("name", "Frank").put("password", "frank-password");
             assertRefused(server.post("/api/agents", admin, good.copy().put("username", "Frank Smith")), 400, "username");
             assertRefused(server.post("/api/agents", admin, good.copy().put("password", "short")), 400, "password");
             assertRefused(server.post("/api/agents", admin, good.copy().put("role", "king")), 400, "role");
             assertRefused(server.post("/api/agents", admin, good.copy().put("interface", "not an interface")), 400, "interface");
-            assertRefused(server.post("/api/agents", admin, good.copy().remove("name") == null ? good : good.copy().put("name", "")), 400, "name");
+            JsonObject noName = good.copy();
+            noName.remove("name");
+            assertRefused(server.post("/api/agents", admin, noName), 400, "name");
+            assertRefused(server.post("/api/agents", admin, good.copy().put("name", " ")), 400, "name");
             assertRefused(server.post("/api/agents", admin, good.copy().put("isAdmin", true)), 400, "isAdmin");
             assertRefused(server.post("/api/agents", admin, good.copy().put("username", "alice")), 409, null);
             assertRefused(server.post("/api/agents", admin, good.copy().put("interface", "Local/1001@agents/n")), 409, null);
-            assertThat(count("agents")).isEqualTo(before);
+            assertThat(server.queryLong("SELECT COUNT(*) FROM agents")).isEqualTo(before);
             assertRefused(server.get("/api/agents/999999", admin), 404, null);
             assertRefused(server.get("/api/agents/abc", admin), 404, null);
             assertRefused(server.patch("/api/agents/999999", admin, new JsonObject().put("name", "Nobody")), 404, null);
@@ -261,8 +242,8 @@ class ApiIT {
         @Test
         @DisplayName("bad callers are refused with the field named, and nothing is written")
         void badCallers() {
-            long callers = count("callers");
-            long phones = count("caller_phones");
+            long callers = server.queryLong("SELECT COUNT(*) FROM callers");
+            long phones = server.queryLong("SELECT COUNT(*) FROM caller_phones");
             assertRefused(server.post("/api/callers", agent, new JsonObject().put("phones", new JsonArray().add("555-111-2222"))), 400, "name");
             assertRefused(server.post("/api/callers", agent, new JsonObject().put("name", "A").put("phones",
                     new JsonArray().add("555-111-2222").add("call me maybe"))), 400, "phones[1]");
@@ -271,8 +252,8 @@ class ApiIT {
             assertRefused(server.post("/api/callers", agent, new JsonObject().put("name", "x".repeat(201))), 400, "name");
             assertRefused(server.post("/api/callers", agent, new JsonObject().put("name", "A\u0000B")), 400, "name");
             assertRefused(server.post("/api/callers", agent, new JsonObject().put("name", "A").put("phones", "555")), 400, "phones");
-            assertThat(count("callers")).isEqualTo(callers);
-            assertThat(count("caller_phones")).isEqualTo(phones);
+            assertThat(server.queryLong("SELECT COUNT(*) FROM callers")).isEqualTo(callers);
+            assertThat(server.queryLong("SELECT COUNT(*) FROM caller_phones")).isEqualTo(phones);
             assertRefused(server.get("/api/callers/987654321", agent), 404, null);
             assertRefused(server.get("/api/callers?limit=0", agent), 400, "limit");
             assertRefused(server.get("/api/callers?offset=-1", agent), 400, "offset");
@@ -325,7 +306,7 @@ class ApiIT {
         @DisplayName("bad tickets are refused with the field named, and nothing is written")
         void badTickets() {
             long callerId = create(agent, "/api/callers", new JsonObject().put("name", "Bad Ticket Caller")).getLong("id");
-            long tickets = count("tickets");
+            long tickets = server.queryLong("SELECT COUNT(*) FROM tickets");
             JsonObject good = new JsonObject().put("callerId", callerId).put("subject", "S").put("category", "network");
             assertRefused(server.post("/api/tickets", agent, good.copy().put("category", "plumbing")), 400, "category");
             assertRefused(server.post("/api/tickets", agent, good.copy().put("priority", "whenever")), 400, "priority");
@@ -333,13 +314,13 @@ class ApiIT {
             assertRefused(server.post("/api/tickets", agent, good.copy().put("callerId", "12")), 400, "callerId");
             assertRefused(server.post("/api/tickets", agent, good.copy().put("callerId", -3)), 400, "callerId");
             assertRefused(server.post("/api/tickets", agent, good.copy().put("subject", " ")), 400, "subject");
-            assertThat(count("tickets")).isEqualTo(tickets);
+            assertThat(server.queryLong("SELECT COUNT(*) FROM tickets")).isEqualTo(tickets);
             assertRefused(server.get("/api/tickets?status=lost", agent), 400, "status");
             assertRefused(server.patch("/api/tickets/99999999", agent, new JsonObject().put("status", "closed")), 404, null);
-            long notes = count("ticket_notes");
+            long notes = server.queryLong("SELECT COUNT(*) FROM ticket_notes");
             assertRefused(server.post("/api/tickets/99999999/notes", agent, new JsonObject().put("body", "hi")), 404, null);
             assertRefused(server.post("/api/tickets/1/notes", agent, new JsonObject()), 400, "body");
-            assertThat(count("ticket_notes")).isEqualTo(notes);
+            assertThat(server.queryLong("SELECT COUNT(*) FROM ticket_notes")).isEqualTo(notes);
         }
     }
 
@@ -372,12 +353,12 @@ class ApiIT {
         @Test
         @DisplayName("bad articles are refused and nothing is written")
         void badArticles() {
-            long before = count("kb_articles");
+            long before = server.queryLong("SELECT COUNT(*) FROM kb_articles");
             JsonObject good = new JsonObject().put("title", "T").put("problem", "P").put("solution", "S").put("category", "account");
             assertRefused(server.post("/api/kb", agent, good.copy().put("category", "misc")), 400, "category");
             assertRefused(server.post("/api/kb", agent, good.copy().put("solution", 5)), 400, "solution");
             assertRefused(server.post("/api/kb", agent, good.copy().putNull("title")), 400, "title");
-            assertThat(count("kb_articles")).isEqualTo(before);
+            assertThat(server.queryLong("SELECT COUNT(*) FROM kb_articles")).isEqualTo(before);
             assertRefused(server.get("/api/kb/77777777", agent), 404, null);
             assertRefused(server.get("/api/kb?category=misc", agent), 400, "category");
         }

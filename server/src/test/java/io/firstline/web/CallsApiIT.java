@@ -2,6 +2,8 @@ package io.firstline.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static io.firstline.ApiAssertions.assertRefused;
+
 import io.firstline.TestServer;
 import io.firstline.TestServer.Reply;
 import io.firstline.calls.CallChange;
@@ -15,10 +17,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -89,32 +87,13 @@ class CallsApiIT {
         return r.json();
     }
 
-    private long count(String sql) {
-        try (Connection c = server.db().connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** Every table an outcome may write to, with the KB use counter. */
     private List<Long> outcomeTables() {
-        return List.of(count("SELECT COUNT(*) FROM call_outcomes"), count("SELECT COUNT(*) FROM tickets"),
-                count("SELECT COUNT(*) FROM ticket_notes"), count("SELECT COUNT(*) FROM kb_articles"),
-                count("SELECT COALESCE(SUM(times_used), 0) FROM kb_articles"),
-                count("SELECT COUNT(*) FROM tickets WHERE status = 'resolved'"),
-                count("SELECT COUNT(*) FROM calls WHERE caller_id IS NOT NULL"));
-    }
-
-    private void assertRefused(Reply r, int status, String field) {
-        assertThat(r.status()).as(String.valueOf(r.json())).isEqualTo(status);
-        assertThat(r.json().getString("error")).isNotBlank();
-        assertThat(r.json().getString("detail")).isNotBlank();
-        if (field != null) {
-            assertThat(r.json().getString("detail")).startsWith(field + ":");
-            assertThat(r.json().getString("field")).isEqualTo(field);
-        }
+        return List.of(server.queryLong("SELECT COUNT(*) FROM call_outcomes"), server.queryLong("SELECT COUNT(*) FROM tickets"),
+                server.queryLong("SELECT COUNT(*) FROM ticket_notes"), server.queryLong("SELECT COUNT(*) FROM kb_articles"),
+                server.queryLong("SELECT COALESCE(SUM(times_used), 0) FROM kb_articles"),
+                server.queryLong("SELECT COUNT(*) FROM tickets WHERE status = 'resolved'"),
+                server.queryLong("SELECT COUNT(*) FROM calls WHERE caller_id IS NOT NULL"));
     }
 
     private long caller(String name, String phone) {
