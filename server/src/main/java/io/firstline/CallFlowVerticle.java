@@ -6,6 +6,7 @@ import io.firstline.calls.PbxEvent;
 import io.firstline.config.Settings;
 import io.firstline.desk.ScreenPops;
 import io.firstline.telephony.AmiLink;
+import io.firstline.telephony.PbxCommands;
 import io.firstline.telephony.PbxHealth;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -34,6 +35,7 @@ final class CallFlowVerticle extends VerticleBase {
     private final CallTracker tracker = new CallTracker();
     private final List<AmiLink> links = new ArrayList<>();
     private final AtomicLong eventsHandled = new AtomicLong();
+    private PbxCommands commands;
 
     CallFlowVerticle(List<Settings.Pbx> pbxs, AmiLink.Timing timing, ScreenPops pops, Consumer<CallChange> records) {
         this.pbxs = pbxs;
@@ -53,6 +55,7 @@ final class CallFlowVerticle extends VerticleBase {
             links.add(link);
             link.start();
         }
+        commands = new PbxCommands(vertx, links);
         return Future.succeededFuture();
     }
 
@@ -81,6 +84,11 @@ final class CallFlowVerticle extends VerticleBase {
 
     List<PbxHealth> health() {
         return links.stream().map(AmiLink::health).toList();
+    }
+
+    /** The actions Firstline sends to the PBXs; set once this verticle has started. */
+    PbxCommands commands() {
+        return commands;
     }
 
     long eventsHandled() {

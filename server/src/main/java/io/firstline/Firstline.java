@@ -9,7 +9,6 @@ import io.firstline.phone.PhoneNumbers;
 import io.firstline.store.AgentStore;
 import io.firstline.store.CallStore;
 import io.firstline.store.CallRecorder;
-import io.firstline.store.CallStore;
 import io.firstline.store.CallerStore;
 import io.firstline.store.OutcomeStore;
 import io.firstline.store.PhoneMenuStore;
@@ -17,8 +16,6 @@ import io.firstline.store.Database;
 import io.firstline.store.DemoData;
 import io.firstline.store.EmbeddedMariaDb;
 import io.firstline.store.KbStore;
-import io.firstline.store.OutcomeStore;
-import io.firstline.store.PhoneMenuStore;
 import io.firstline.store.SessionStore;
 import io.firstline.store.StoreException;
 import io.firstline.store.TicketStore;
@@ -152,7 +149,7 @@ public final class Firstline implements AutoCloseable {
             await(vertx.deployVerticle(flow));
             WebVerticle web = new WebVerticle(settings.httpHost(), settings.httpPort(),
                     new WebVerticle.Services(db, agents, callers, tickets, kb, calls, new OutcomeStore(db, phones),
-                            accounts, phones, flow::health));
+                            accounts, phones, flow::health, flow.commands(), settings));
             await(vertx.deployVerticle(web));
             AgiVerticle agi = new AgiVerticle(settings.agiHost(), settings.agiPort(), new PhoneMenuStore(db), phones);
             await(vertx.deployVerticle(agi));

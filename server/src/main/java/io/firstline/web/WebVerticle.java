@@ -11,6 +11,8 @@ import io.firstline.store.KbStore;
 import io.firstline.store.OutcomeStore;
 import io.firstline.store.TicketStore;
 import io.firstline.store.UnknownReferenceException;
+import io.firstline.config.Settings;
+import io.firstline.telephony.PbxCommands;
 import io.firstline.telephony.PbxHealth;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -37,7 +39,7 @@ public final class WebVerticle extends VerticleBase {
     /** What the HTTP server needs from the rest of Firstline. */
     public record Services(Database db, AgentStore agents, CallerStore callers, TicketStore tickets, KbStore kb,
             CallStore calls, OutcomeStore outcomes, Accounts accounts, PhoneNumbers phones,
-            Supplier<List<PbxHealth>> pbxHealth) {
+            Supplier<List<PbxHealth>> pbxHealth, PbxCommands pbx, Settings settings) {
     }
 
     private final String host;
