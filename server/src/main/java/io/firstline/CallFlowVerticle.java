@@ -1,6 +1,9 @@
 package io.firstline;
 
+import io.firstline.board.LiveBoard;
 import io.firstline.calls.CallChange;
+import io.firstline.calls.CallView;
+import io.firstline.calls.MemberView;
 import io.firstline.calls.CallTracker;
 import io.firstline.calls.PbxEvent;
 import io.firstline.config.Settings;
@@ -15,7 +18,9 @@ import io.vertx.core.json.JsonArray;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,12 +41,28 @@ final class CallFlowVerticle extends VerticleBase {
     private final List<AmiLink> links = new ArrayList<>();
     private final AtomicLong eventsHandled = new AtomicLong();
     private PbxCommands commands;
+    private final BoardFactory boardFactory;
+    private final BiConsumer<PbxEvent, List<CallChange>> observer;
+    private LiveBoard board;
+
+    /** Makes the live board from the tracker's state, on this verticle's context. */
+    interface BoardFactory {
+        LiveBoard create(Supplier<List<CallView>> calls, Supplier<List<MemberView>> members, Supplier<List<PbxHealth>> health);
+    }
 
     CallFlowVerticle(List<Settings.Pbx> pbxs, AmiLink.Timing timing, ScreenPops pops, Consumer<CallChange> records) {
+        this(pbxs, timing, pops, records, null, (e, c) -> { });
+    }
+
+    /** With the supervisors' live board and an observer of every event and its changes (metrics). */
+    CallFlowVerticle(List<Settings.Pbx> pbxs, AmiLink.Timing timing, ScreenPops pops, Consumer<CallChange> records,
+            BoardFactory boardFactory, BiConsumer<PbxEvent, List<CallChange>> observer) {
         this.pbxs = pbxs;
         this.timing = timing;
         this.pops = pops;
         this.records = records;
+        this.boardFactory = boardFactory;
+        this.observer = observer;
     }
 
     @Override
@@ -56,6 +77,10 @@ final class CallFlowVerticle extends VerticleBase {
             link.start();
         }
         commands = new PbxCommands(vertx, links);
+        if (boardFactory != null) {
+            board = boardFactory.create(tracker::activeCalls, tracker::members, this::health);
+            board.start();
+        }
         return Future.succeededFuture();
     }
 
@@ -72,6 +97,12 @@ final class CallFlowVerticle extends VerticleBase {
         if (log.isTraceEnabled()) {
             log.trace("{} → {}", event, changes);
         }
+        try {
+            // Before the pops go out: a pop's latency is measured from here.
+            observer.accept(event, changes);
+        } catch (RuntimeException e) {
+            log.error("Metrics failed on {}", event.getClass().getSimpleName(), e);
+        }
         for (CallChange change : changes) {
             try {
                 pops.apply(change);
@@ -80,6 +111,18 @@ final class CallFlowVerticle extends VerticleBase {
             }
             records.accept(change);
         }
+        if (board != null) {
+            try {
+                board.apply(event, changes);
+            } catch (RuntimeException e) {
+                log.error("The board failed on {}", event.getClass().getSimpleName(), e);
+            }
+        }
+    }
+
+    /** The AMI links, once started (for metrics). */
+    List<AmiLink> links() {
+        return List.copyOf(links);
     }
 
     List<PbxHealth> health() {

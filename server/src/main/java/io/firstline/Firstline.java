@@ -6,7 +6,12 @@ import io.firstline.config.ConfigException;
 import io.firstline.config.Settings;
 import io.firstline.config.SettingsLoader;
 import io.firstline.phone.PhoneNumbers;
+import io.firstline.board.LiveBoard;
+import io.firstline.metrics.Metrics;
 import io.firstline.store.AgentStore;
+import io.firstline.store.AuditStore;
+import io.firstline.store.KioskStore;
+import io.firstline.store.KpiStore;
 import io.firstline.store.CallStore;
 import io.firstline.store.CallRecorder;
 import io.firstline.store.CallerStore;
@@ -141,16 +146,25 @@ public final class Firstline implements AutoCloseable {
             recorder = new CallRecorder(vertx, calls::record, 2);
             CallRecorder records = recorder;
             ScreenPops pops = new ScreenPops(vertx, agents, callers, kb, phones, calls::idOf);
+            Metrics metrics = new Metrics();
+            KpiStore kpis = new KpiStore(db);
             CallFlowVerticle flow = new CallFlowVerticle(pbxs, AmiLink.Timing.standard(), pops, change -> {
                 if (change.call() != null) {
                     records.submit(change.call(), change.timeline());
                 }
-            });
+            }, (liveCalls, members, health) -> new LiveBoard(vertx, settings.board(), settings.timezone(), kpis, agents,
+                    liveCalls, members, health, records::flushed), metrics::observe);
             await(vertx.deployVerticle(flow));
             WebVerticle web = new WebVerticle(settings.httpHost(), settings.httpPort(),
                     new WebVerticle.Services(db, agents, callers, tickets, kb, calls, new OutcomeStore(db, phones),
-                            accounts, phones, flow::health, flow.commands(), settings));
+                            accounts, phones, flow::health, flow.commands(), settings),
+                    new WebVerticle.BoardServices(new AuditStore(db), new KioskStore(db),
+                            settings.metricsEnabled() ? metrics::scrape : null));
             await(vertx.deployVerticle(web));
+            metrics.watchPops(vertx);
+            metrics.pbxLinks(flow.links());
+            metrics.databasePool(db::activeConnections, db::poolSize);
+            metrics.webSockets(web::openWebSockets);
             AgiVerticle agi = new AgiVerticle(settings.agiHost(), settings.agiPort(), new PhoneMenuStore(db), phones);
             await(vertx.deployVerticle(agi));
             vertx.setPeriodic(TimeUnit.MINUTES.toMillis(10), id -> accounts.purgeIdleSessions());

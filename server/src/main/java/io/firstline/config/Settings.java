@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Every setting of a Firstline process, parsed and validated once at start; immutable afterwards. */
@@ -22,11 +23,42 @@ public record Settings(
         ZoneId timezone,
         Duration sessionIdle,
         boolean metricsEnabled,
-        List<String> pauseReasons) {
+        List<String> pauseReasons,
+        Board board) {
 
     public Settings {
         pbxs = List.copyOf(pbxs);
         pauseReasons = List.copyOf(pauseReasons);
+    }
+
+    /**
+     * The wallboard: thresholds for every queue and per queue, and how long a wall screen's kiosk
+     * link stays valid.
+     */
+    public record Board(Thresholds defaults, Map<String, Thresholds> queues, int kioskDays) {
+        public Board {
+            queues = Map.copyOf(queues);
+        }
+
+        /** The thresholds of a queue: its own, else the defaults. */
+        public Thresholds forQueue(String queue) {
+            return queue == null ? defaults : queues.getOrDefault(normalQueue(queue), defaults);
+        }
+
+        /** Queue names as settings match them: lower case, {@code _} and {@code -} the same. */
+        public static String normalQueue(String name) {
+            return name.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /**
+     * When a queue's tile turns amber or red: callers waiting and longest wait (seconds) at or above
+     * the value, service level (percent) below it. {@code serviceLevelSeconds}: answered within it
+     * counts as in service.
+     */
+    public record Thresholds(int serviceLevelSeconds, int waitingAmber, int waitingRed, int longestWaitAmber,
+            int longestWaitRed, int serviceLevelAmber, int serviceLevelRed) {
+        public static final Thresholds STANDARD = new Thresholds(20, 3, 6, 60, 120, 80, 60);
     }
 
     /** A MariaDB server named by FIRSTLINE_DB_URL instead of the embedded one. */
@@ -52,6 +84,6 @@ public record Settings(
                 + ", pbxs=" + pbxs + ", agi=" + agiHost + ":" + agiPort
                 + ", adminPassword=" + (adminPassword.isPresent() ? "***" : "unset")
                 + ", phoneRegion=" + phoneRegion + ", timezone=" + timezone + ", sessionIdle=" + sessionIdle
-                + ", metrics=" + metricsEnabled + ", pauseReasons=" + pauseReasons + "]";
+                + ", metrics=" + metricsEnabled + ", pauseReasons=" + pauseReasons + ", board=" + board + "]";
     }
 }

@@ -36,7 +36,14 @@ public final class SettingsLoader {
     private static final Set<String> KEYS = Set.of(
             "HTTP_HOST", "HTTP_PORT", "DATA_DIR", "DB_URL", "DB_USER", "DB_PASSWORD", "DB_POOL_SIZE",
             "EMBEDDED_DB_PORT", "AMI_NAME", "AMI_HOST", "AMI_PORT", "AMI_USER", "AMI_SECRET", "AGI_HOST", "AGI_PORT",
-            "ADMIN_PASSWORD", "PHONE_REGION", "TIMEZONE", "SESSION_IDLE_MINUTES", "METRICS_ENABLED", "PAUSE_REASONS");
+            "ADMIN_PASSWORD", "PHONE_REGION", "TIMEZONE", "SESSION_IDLE_MINUTES", "METRICS_ENABLED", "PAUSE_REASONS",
+            "SERVICE_LEVEL_SECONDS", "BOARD_WAITING", "BOARD_LONGEST_WAIT", "BOARD_SERVICE_LEVEL", "KIOSK_DAYS");
+    /** A queue's own wallboard thresholds: {@code QUEUE.<name>.WAITING} in the file. */
+    private static final Pattern QUEUE_KEY = Pattern.compile(
+            "QUEUE\\.([A-Za-z0-9_-]{1,64})\\.(SERVICE_LEVEL_SECONDS|WAITING|LONGEST_WAIT|SERVICE_LEVEL)");
+    /** The same in the environment: {@code FIRSTLINE_QUEUE_<NAME>_WAITING} ({@code _} stands for {@code -} too). */
+    private static final Pattern QUEUE_ENV = Pattern.compile(
+            "QUEUE_([A-Z0-9_]{1,64})_(SERVICE_LEVEL_SECONDS|WAITING|LONGEST_WAIT|SERVICE_LEVEL)");
     private static final Pattern PBX_KEY = Pattern.compile("PBX\\.([A-Za-z0-9_-]{1,32})\\.(HOST|PORT|USER|SECRET)");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,32}");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\-\\[\\]%]{1,253}");
@@ -59,9 +66,14 @@ public final class SettingsLoader {
         env.forEach((k, v) -> {
             if (k.startsWith(ENV_PREFIX)) {
                 String key = k.substring(ENV_PREFIX.length());
+                Matcher q = QUEUE_ENV.matcher(key);
                 if (KEYS.contains(key)) {
                     values.put(key, v);
                     origin.put(key, k);
+                } else if (q.matches()) {
+                    String fileKey = "QUEUE." + Settings.Board.normalQueue(q.group(1)) + "." + q.group(2);
+                    values.put(fileKey, v);
+                    origin.put(fileKey, k);
                 }
             }
         });
@@ -73,6 +85,7 @@ public final class SettingsLoader {
         return env.keySet().stream()
                 .filter(k -> k.startsWith(ENV_PREFIX))
                 .filter(k -> !KEYS.contains(k.substring(ENV_PREFIX.length())))
+                .filter(k -> !QUEUE_ENV.matcher(k.substring(ENV_PREFIX.length())).matches())
                 .filter(k -> !k.startsWith(ENV_PREFIX + "TEST_"))
                 .sorted()
                 .toList();
@@ -86,12 +99,14 @@ public final class SettingsLoader {
             throw new ConfigException("--config " + file + ": cannot be read (" + e.getMessage() + ")");
         }
         for (String key : new TreeSet<>(p.stringPropertyNames())) {
-            if (!KEYS.contains(key) && !PBX_KEY.matcher(key).matches()) {
+            if (!KEYS.contains(key) && !PBX_KEY.matcher(key).matches() && !QUEUE_KEY.matcher(key).matches()) {
                 throw new ConfigException(file + ": unknown setting '" + key + "' (known: " + new TreeSet<>(KEYS)
-                        + " and PBX.<name>.HOST/PORT/USER/SECRET)");
+                        + ", PBX.<name>.HOST/PORT/USER/SECRET and QUEUE.<name>.SERVICE_LEVEL_SECONDS/WAITING/LONGEST_WAIT/SERVICE_LEVEL)");
             }
-            values.put(key, p.getProperty(key).strip());
-            origin.put(key, file + ": " + key);
+            Matcher q = QUEUE_KEY.matcher(key);
+            String stored = q.matches() ? "QUEUE." + Settings.Board.normalQueue(q.group(1)) + "." + q.group(2) : key;
+            values.put(stored, p.getProperty(key).strip());
+            origin.put(stored, file + ": " + key);
         }
     }
 
@@ -151,7 +166,55 @@ public final class SettingsLoader {
             throw bad("PAUSE_REASONS", "empty; give at least one reason, e.g. break,lunch");
         }
         return new Settings(httpHost, httpPort, dataDir, externalDb, embeddedDbPort, poolSize, pbxs, agiHost, agiPort,
-                adminPassword, region, zone, idle, metrics, reasons);
+                adminPassword, region, zone, idle, metrics, reasons, board());
+    }
+
+    /** The wallboard's thresholds: defaults for every queue, then each queue's own. */
+    private Settings.Board board() {
+        Settings.Thresholds defaults = thresholds("SERVICE_LEVEL_SECONDS", "BOARD_WAITING", "BOARD_LONGEST_WAIT",
+                "BOARD_SERVICE_LEVEL", Settings.Thresholds.STANDARD);
+        Map<String, Settings.Thresholds> queues = new LinkedHashMap<>();
+        for (String key : new TreeSet<>(values.keySet())) {
+            Matcher m = QUEUE_KEY.matcher(key);
+            if (m.matches() && !queues.containsKey(m.group(1))) {
+                String q = "QUEUE." + m.group(1) + ".";
+                queues.put(m.group(1), thresholds(q + "SERVICE_LEVEL_SECONDS", q + "WAITING", q + "LONGEST_WAIT",
+                        q + "SERVICE_LEVEL", defaults));
+            }
+        }
+        return new Settings.Board(defaults, queues, integer("KIOSK_DAYS", 30, 1, 366));
+    }
+
+    private Settings.Thresholds thresholds(String slSeconds, String waiting, String longest, String level,
+            Settings.Thresholds fallback) {
+        int[] w = pair(waiting, fallback.waitingAmber(), fallback.waitingRed(), 0, 10_000, true);
+        int[] l = pair(longest, fallback.longestWaitAmber(), fallback.longestWaitRed(), 0, 86_400, true);
+        int[] sl = pair(level, fallback.serviceLevelAmber(), fallback.serviceLevelRed(), 0, 100, false);
+        return new Settings.Thresholds(integer(slSeconds, fallback.serviceLevelSeconds(), 1, 3600), w[0], w[1], l[0], l[1],
+                sl[0], sl[1]);
+    }
+
+    /** "AMBER,RED": amber before red, rising (counts, seconds) or falling (percentages). */
+    private int[] pair(String key, int amber, int red, int min, int max, boolean rising) {
+        Optional<String> v = text(key);
+        if (v.isEmpty()) {
+            return new int[] {amber, red};
+        }
+        String[] parts = v.get().split(",");
+        String shape = rising ? "AMBER,RED with AMBER <= RED, e.g. 3,6" : "AMBER,RED with AMBER >= RED, e.g. 80,60";
+        if (parts.length != 2) {
+            throw bad(key, "'" + v.get() + "' is not " + shape);
+        }
+        try {
+            int a = Integer.parseInt(parts[0].strip());
+            int r = Integer.parseInt(parts[1].strip());
+            if (a < min || a > max || r < min || r > max || (rising ? a > r : a < r)) {
+                throw bad(key, "'" + v.get() + "' is not " + shape + " (" + min + "-" + max + ")");
+            }
+            return new int[] {a, r};
+        } catch (NumberFormatException e) {
+            throw bad(key, "'" + v.get() + "' is not " + shape);
+        }
     }
 
     private List<Settings.Pbx> pbxs() {

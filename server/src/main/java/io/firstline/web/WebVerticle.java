@@ -3,6 +3,8 @@ package io.firstline.web;
 import io.firstline.auth.Accounts;
 import io.firstline.phone.PhoneNumbers;
 import io.firstline.store.AgentStore;
+import io.firstline.store.AuditStore;
+import io.firstline.store.KioskStore;
 import io.firstline.store.CallStore;
 import io.firstline.store.CallerStore;
 import io.firstline.store.Database;
@@ -42,15 +44,34 @@ public final class WebVerticle extends VerticleBase {
             Supplier<List<PbxHealth>> pbxHealth, PbxCommands pbx, Settings settings) {
     }
 
+    /**
+     * What the supervisors' board and the metrics need: the audit log, kiosk screens, and the
+     * Prometheus text (null when FIRSTLINE_METRICS_ENABLED is false: /metrics is then 404).
+     */
+    public record BoardServices(AuditStore audit, KioskStore kiosks, Supplier<String> metrics) {
+    }
+
     private final String host;
     private final int port;
     private final Services s;
+    private final BoardServices board;
     private HttpServer server;
+    private WsHub hub;
 
     public WebVerticle(String host, int port, Services services) {
+        this(host, port, services, null);
+    }
+
+    public WebVerticle(String host, int port, Services services, BoardServices board) {
         this.host = host;
         this.port = port;
         this.s = services;
+        this.board = board;
+    }
+
+    /** WebSockets open now (desktops, boards and kiosk screens). */
+    public int openWebSockets() {
+        return hub == null ? 0 : hub.openSockets();
     }
 
     @Override
@@ -63,6 +84,17 @@ public final class WebVerticle extends VerticleBase {
         });
         router.get("/health").handler(this::health);
         WsHub ws = new WsHub(vertx, s.accounts());
+        hub = ws;
+        Kiosks kiosks = board == null ? null : new Kiosks(board.kiosks(), board.audit(), s.settings().board().kioskDays());
+        if (board != null) {
+            ws.kiosks(kiosks);
+            router.get("/metrics").handler(ctx -> {
+                if (board.metrics() == null) {
+                    throw ApiException.notFound("metrics are turned off (FIRSTLINE_METRICS_ENABLED=false)");
+                }
+                ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(board.metrics().get());
+            });
+        }
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
         SessionApi sessions = new SessionApi(s.accounts());
         router.route("/api/*").handler(sessions::identify);
@@ -72,6 +104,10 @@ public final class WebVerticle extends VerticleBase {
         new TicketsApi(s.tickets()).mount(router);
         new KbApi(s.kb()).mount(router);
         new CallsApi(s.calls(), s.outcomes()).mount(router);
+        if (board != null) {
+            new BoardApi(vertx, s.agents(), board.audit(), s.pbx(), kiosks, s.settings().pauseReasons()).mount(router);
+            kiosks.mount(router);
+        }
         router.route("/api/*").handler(ctx -> {
             throw ApiException.notFound("no API at " + ctx.request().method() + " " + ctx.request().path());
         });

@@ -34,10 +34,17 @@ final class WsHub {
     private final Vertx vertx;
     private final Accounts accounts;
     private final AtomicInteger open = new AtomicInteger();
+    private Kiosks kiosks;
 
     WsHub(Vertx vertx, Accounts accounts) {
         this.vertx = vertx;
         this.accounts = accounts;
+    }
+
+    /** Lets kiosk screens (wall boards) open a read-only socket that gets only the board. */
+    WsHub kiosks(Kiosks k) {
+        this.kiosks = k;
+        return this;
     }
 
     int openSockets() {
@@ -58,6 +65,21 @@ final class WsHub {
             return;
         }
         Optional<String> token = token(h.headers());
+        Optional<String> kiosk = kiosks == null ? Optional.empty() : Kiosks.token(h.headers());
+        if (token.isEmpty() && kiosk.isPresent()) {
+            h.accept().onSuccess(ws -> {
+                ws.pause();
+                kiosks.screen(kiosk.get()).onComplete(ar -> {
+                    if (ar.failed() || ar.result().isEmpty()) {
+                        ws.close(CLOSE_UNAUTHORIZED, "this kiosk link is no longer valid");
+                        return;
+                    }
+                    openedKiosk(ws, kiosk.get());
+                    ws.resume();
+                });
+            }).onFailure(e -> log.debug("WebSocket handshake failed: {}", e.getMessage()));
+            return;
+        }
         if (token.isEmpty()) {
             h.reject(401);
             return;
@@ -110,6 +132,7 @@ final class WsHub {
                     .onSuccess(reply -> reply.body().forEach(o -> ws.writeTextMessage(((JsonObject) o).encode())))
                     .onFailure(e -> log.debug("no desk snapshot for agent {}: {}", agent.id(), e.getMessage()));
         });
+        Runnable board = agent.role().atLeast(io.firstline.store.Role.SUPERVISOR) ? followBoard(ws) : () -> { };
         long timer = vertx.setPeriodic(RECHECK_MS, id -> accounts.authenticate(token).onSuccess(still -> {
             if (still.isEmpty() && !ws.isClosed()) {
                 ws.close(CLOSE_UNAUTHORIZED, "signed out");
@@ -136,7 +159,52 @@ final class WsHub {
             open.decrementAndGet();
             vertx.cancelTimer(timer);
             consumer.unregister();
+            board.run();
         });
+    }
+
+    /** A wall screen's socket: the board's updates only; anything it sends is ignored but a ping. */
+    private void openedKiosk(ServerWebSocket ws, String kioskToken) {
+        open.incrementAndGet();
+        Runnable board = followBoard(ws);
+        long timer = vertx.setPeriodic(RECHECK_MS, id -> kiosks.screen(kioskToken).onSuccess(still -> {
+            if (still.isEmpty() && !ws.isClosed()) {
+                ws.close(CLOSE_UNAUTHORIZED, "this kiosk link is no longer valid");
+            }
+        }));
+        ws.textMessageHandler(text -> {
+            if (text.contains("\"ping\"")) {
+                ws.writeTextMessage(new JsonObject().put("type", "pong").encode());
+            }
+        });
+        ws.exceptionHandler(e -> log.debug("kiosk WebSocket: {}", e.getMessage()));
+        ws.closeHandler(v -> {
+            open.decrementAndGet();
+            vertx.cancelTimer(timer);
+            board.run();
+        });
+    }
+
+    /**
+     * Sends the board to a supervisor's or kiosk's socket: the whole board at once, then each
+     * coalesced {@code board.update}. A socket that cannot keep up skips updates (the next one
+     * carries everything). Returns what stops it.
+     */
+    private Runnable followBoard(ServerWebSocket ws) {
+        MessageConsumer<JsonObject> updates = vertx.eventBus().consumer(io.firstline.board.LiveBoard.UPDATES, m -> {
+            if (!ws.isClosed() && !ws.writeQueueFull()) {
+                ws.writeTextMessage(m.body().encode());
+            }
+        });
+        updates.completion().onComplete(ready -> vertx.eventBus()
+                .<JsonObject>request(io.firstline.board.LiveBoard.SNAPSHOT, null)
+                .onSuccess(reply -> {
+                    if (!ws.isClosed()) {
+                        ws.writeTextMessage(reply.body().copy().put("type", "board.update").encode());
+                    }
+                })
+                .onFailure(e -> log.debug("no board snapshot: {}", e.getMessage())));
+        return updates::unregister;
     }
 
     private static String error(String detail) {

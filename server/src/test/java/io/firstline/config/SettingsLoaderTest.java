@@ -129,4 +129,42 @@ class SettingsLoaderTest {
         Map<String, String> env = new HashMap<>(Map.of("FIRSTLINE_HTTP_PROT", "1", "FIRSTLINE_HTTP_PORT", "1", "PATH", "/bin"));
         assertThat(SettingsLoader.unknownEnvironmentSettings(env)).containsExactly("FIRSTLINE_HTTP_PROT");
     }
+
+    @Test
+    @DisplayName("wallboard thresholds: defaults, then per queue from the environment or the file; bad ones name the setting")
+    void boardThresholds() throws IOException {
+        Settings plain = load(Map.of());
+        assertThat(plain.board().forQueue("software")).isEqualTo(Settings.Thresholds.STANDARD);
+        assertThat(plain.board().defaults().serviceLevelSeconds()).isEqualTo(20);
+        assertThat(plain.board().kioskDays()).isEqualTo(30);
+
+        Settings env = load(Map.of("FIRSTLINE_SERVICE_LEVEL_SECONDS", "15", "FIRSTLINE_BOARD_WAITING", "2,4",
+                "FIRSTLINE_QUEUE_NETWORK_INTERNET_WAITING", "5,9", "FIRSTLINE_QUEUE_SOFTWARE_SERVICE_LEVEL_SECONDS", "30",
+                "FIRSTLINE_QUEUE_SOFTWARE_SERVICE_LEVEL", "90,70"));
+        assertThat(env.board().forQueue("hardware").serviceLevelSeconds()).isEqualTo(15);
+        assertThat(env.board().forQueue("hardware").waitingAmber()).isEqualTo(2);
+        assertThat(env.board().forQueue("network-internet").waitingRed()).isEqualTo(9);
+        assertThat(env.board().forQueue("network-internet").serviceLevelSeconds()).isEqualTo(15);
+        assertThat(env.board().forQueue("Software").serviceLevelSeconds()).isEqualTo(30);
+        assertThat(env.board().forQueue("software").serviceLevelAmber()).isEqualTo(90);
+        assertThat(env.board().forQueue("software").waitingAmber()).isEqualTo(2);
+        assertThat(SettingsLoader.unknownEnvironmentSettings(Map.of("FIRSTLINE_QUEUE_SOFTWARE_WAITING", "1,2"))).isEmpty();
+
+        Path f = dir.resolve("board.properties");
+        Files.writeString(f, "QUEUE.hardware.LONGEST_WAIT=30,90\nBOARD_SERVICE_LEVEL=85,70\n");
+        Settings file = SettingsLoader.load(Map.of(), Optional.of(f));
+        assertThat(file.board().forQueue("hardware").longestWaitAmber()).isEqualTo(30);
+        assertThat(file.board().forQueue("hardware").serviceLevelRed()).isEqualTo(70);
+
+        assertThatThrownBy(() -> load(Map.of("FIRSTLINE_BOARD_WAITING", "6,3")))
+                .hasMessageStartingWith("FIRSTLINE_BOARD_WAITING: '6,3' is not AMBER,RED");
+        assertThatThrownBy(() -> load(Map.of("FIRSTLINE_BOARD_SERVICE_LEVEL", "60,80")))
+                .hasMessageStartingWith("FIRSTLINE_BOARD_SERVICE_LEVEL:");
+        assertThatThrownBy(() -> load(Map.of("FIRSTLINE_QUEUE_SOFTWARE_WAITING", "many")))
+                .hasMessageStartingWith("FIRSTLINE_QUEUE_SOFTWARE_WAITING:");
+        assertThatThrownBy(() -> load(Map.of("FIRSTLINE_SERVICE_LEVEL_SECONDS", "0")))
+                .hasMessageStartingWith("FIRSTLINE_SERVICE_LEVEL_SECONDS:");
+        Files.writeString(f, "QUEUE.hardware.COLOUR=red\n");
+        assertThatThrownBy(() -> SettingsLoader.load(Map.of(), Optional.of(f))).hasMessageContaining("unknown setting 'QUEUE.hardware.COLOUR'");
+    }
 }

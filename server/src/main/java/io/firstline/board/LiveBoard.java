@@ -1,0 +1,484 @@
+package io.firstline.board;
+
+import io.firstline.calls.CallChange;
+import io.firstline.calls.CallStatus;
+import io.firstline.calls.CallView;
+import io.firstline.calls.MemberState;
+import io.firstline.calls.MemberView;
+import io.firstline.calls.PbxEvent;
+import io.firstline.config.Settings;
+import io.firstline.kpi.CallFact;
+import io.firstline.kpi.Figures;
+import io.firstline.store.Agent;
+import io.firstline.store.AgentStore;
+import io.firstline.store.KpiStore;
+import io.firstline.store.Role;
+import io.firstline.telephony.PbxHealth;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a supervisor sees live: per queue the callers waiting and today's figures, every agent, the
+ * callers waiting and today's charts. The live parts are read from the call tracker's state; the
+ * "today" figures are {@link Figures} over {@link KpiStore#facts} so that they equal the reports.
+ * Changes are coalesced into at most {@value #PUBLISH_MS}-ms-apart {@code board.update} messages on
+ * {@link #UPDATES}. Lives on the call flow's context: every method is called there.
+ */
+public final class LiveBoard {
+
+    private static final Logger log = LoggerFactory.getLogger(LiveBoard.class);
+
+    /** Request (no body) → the whole board as JSON. */
+    public static final String SNAPSHOT = "board.snapshot.get";
+    /** Published: the whole board, as a {@code board.update} message, after changes (coalesced). */
+    public static final String UPDATES = "board.update.published";
+    /** Request {interface} → {pbx, state, queues} of that queue member, or a failure when it is unknown. */
+    public static final String MEMBER = "board.member.find";
+    /** How the page states the service level; the threshold is each queue's. */
+    public static final String SERVICE_LEVEL_DEFINITION = "Service level: calls answered within the queue's threshold"
+            + " (N s) as a share of the calls that were answered, abandoned or left the queue unanswered today;"
+            + " callers still waiting do not count yet.";
+
+    static final long PUBLISH_MS = 250;
+    private static final long FIGURES_MIN_MS = 1000;
+    private static final long FIGURES_EVERY_MS = 15_000;
+    private static final long HEARTBEAT_MS = 5_000;
+    private static final int BUCKET_MINUTES = 15;
+
+    private final Vertx vertx;
+    private final Settings.Board settings;
+    private final ZoneId zone;
+    private final KpiStore kpis;
+    private final AgentStore agentStore;
+    private final Supplier<List<CallView>> calls;
+    private final Supplier<List<MemberView>> members;
+    private final Supplier<List<PbxHealth>> health;
+    /** Completes once the call records received so far are written, so that the figures include them. */
+    private final Supplier<Future<Void>> recorded;
+
+    private List<Agent> agents = List.of();
+    private Map<String, Figures> figures = Map.of();
+    private Map<Long, Integer> handledToday = Map.of();
+    private JsonObject chart = new JsonObject();
+    private Instant figuresAsOf;
+    private boolean figuresRunning;
+    private boolean figuresAgain;
+    private long figuresTimer = -1;
+    private long lastFiguresStart;
+    private long publishTimer = -1;
+    private final Map<String, Set<String>> queuesOfMember = new HashMap<>();
+    private final Map<String, Instant> queueChangedAt = new HashMap<>();
+    private final Set<String> resyncing = new HashSet<>();
+    /** Queue priorities the dialplan set (FIRSTLINE_PRIORITY or QUEUE_PRIO), by call. */
+    private final Map<String, Integer> priorities = new HashMap<>();
+    private final Map<String, Instant> connectedUntil = new HashMap<>();
+
+    public LiveBoard(Vertx vertx, Settings.Board settings, ZoneId zone, KpiStore kpis, AgentStore agentStore,
+            Supplier<List<CallView>> calls, Supplier<List<MemberView>> members, Supplier<List<PbxHealth>> health,
+            Supplier<Future<Void>> recorded) {
+        this.vertx = vertx;
+        this.settings = settings;
+        this.zone = zone;
+        this.kpis = kpis;
+        this.agentStore = agentStore;
+        this.calls = calls;
+        this.members = members;
+        this.health = health;
+        this.recorded = recorded;
+    }
+
+    /** Registers the board's addresses and timers on the current (call flow) context. */
+    public void start() {
+        vertx.eventBus().consumer(SNAPSHOT, m -> m.reply(snapshot(Instant.now())));
+        vertx.eventBus().<String>consumer(MEMBER, m -> {
+            String wanted = normal(m.body());
+            for (MemberView v : members.get()) {
+                if (normal(v.memberInterface()).equals(wanted)) {
+                    Set<String> queues = new TreeSet<>(v.queues());
+                    m.reply(new JsonObject().put("pbx", v.pbx()).put("state", v.state().wire())
+                            .put("queues", new JsonArray(new ArrayList<>(queues))));
+                    return;
+                }
+            }
+            m.fail(404, "not a queue member");
+        });
+        vertx.eventBus().consumer(io.firstline.desk.ScreenPops.AGENTS_CHANGED, m -> loadAgents());
+        loadAgents();
+        refreshFigures();
+        vertx.setPeriodic(FIGURES_EVERY_MS, id -> refreshFigures());
+        vertx.setPeriodic(30_000, id -> loadAgents());
+        vertx.setPeriodic(HEARTBEAT_MS, id -> publishSoon());
+        vertx.setPeriodic(1000, id -> watchLinks());
+    }
+
+    /** One PBX event and what it changed. */
+    public void apply(PbxEvent event, List<CallChange> changes) {
+        if (event instanceof PbxEvent.SnapshotStarted) {
+            resyncing.add(event.pbx());
+        } else if (event instanceof PbxEvent.SnapshotDone || event instanceof PbxEvent.LinkLost) {
+            resyncing.remove(event.pbx());
+        }
+        if (event instanceof PbxEvent.VariableSet v && v.linkedid() != null
+                && ("FIRSTLINE_PRIORITY".equals(v.name()) || "QUEUE_PRIO".equals(v.name()))) {
+            try {
+                priorities.put(key(v.pbx(), v.linkedid()), Integer.parseInt(v.value().strip()));
+            } catch (NumberFormatException | NullPointerException e) {
+                log.debug("board: priority '{}' of call {} is not a number", v.value(), v.linkedid());
+            }
+        }
+        boolean figuresChanged = false;
+        Instant now = Instant.now();
+        for (CallChange c : changes) {
+            if (c instanceof CallChange.CallEnded) {
+                priorities.remove(key(c.call().pbx(), c.call().linkedid()));
+            }
+            if (c instanceof CallChange.MemberChanged m) {
+                MemberView v = m.member();
+                queuesOfMember.computeIfAbsent(key(v.pbx(), v.memberInterface()), k -> new TreeSet<>()).addAll(v.queues());
+                v.queues().forEach(q -> queueChangedAt.put(q, now));
+            } else if (c.call() != null && c.call().queue() != null) {
+                queueChangedAt.put(c.call().queue(), now);
+                figuresChanged |= c instanceof CallChange.CallAnswered || c instanceof CallChange.CallEnded
+                        || (c instanceof CallChange.CallUpdated && c.timeline() != null && "queued".equals(c.timeline().type()));
+            }
+        }
+        if (figuresChanged) {
+            figuresSoon();
+        }
+        if (!changes.isEmpty() || event instanceof PbxEvent.SnapshotStarted || event instanceof PbxEvent.SnapshotDone) {
+            publishSoon();
+        }
+    }
+
+    private void watchLinks() {
+        Instant now = Instant.now();
+        boolean changed = false;
+        for (PbxHealth h : health.get()) {
+            boolean up = h.status() == PbxHealth.Status.CONNECTED;
+            Instant before = connectedUntil.get(h.name());
+            if (up) {
+                changed |= before != null && before.isBefore(now.minusSeconds(2));
+                connectedUntil.put(h.name(), now);
+            } else if (before == null || !before.equals(connectedUntil.put(h.name(), before))) {
+                changed = true;
+            }
+        }
+        if (changed) {
+            publishSoon();
+        }
+    }
+
+    private void loadAgents() {
+        agentStore.withInterfaces().onSuccess(list -> {
+            agents = list.stream().sorted(Comparator.comparing(Agent::name, String.CASE_INSENSITIVE_ORDER)).toList();
+            publishSoon();
+        }).onFailure(e -> log.debug("board: agents not loaded: {}", e.getMessage()));
+    }
+
+    private void publishSoon() {
+        if (publishTimer != -1) {
+            return;
+        }
+        publishTimer = vertx.setTimer(PUBLISH_MS, id -> {
+            publishTimer = -1;
+            vertx.eventBus().publish(UPDATES, snapshot(Instant.now()).put("type", "board.update"));
+        });
+    }
+
+    /** Recomputes today's figures at most once a second while calls change. */
+    private void figuresSoon() {
+        if (figuresTimer != -1) {
+            return;
+        }
+        long wait = Math.max(1, lastFiguresStart + FIGURES_MIN_MS - System.currentTimeMillis());
+        figuresTimer = vertx.setTimer(wait, id -> {
+            figuresTimer = -1;
+            refreshFigures();
+        });
+    }
+
+    private void refreshFigures() {
+        if (figuresRunning) {
+            figuresAgain = true;
+            return;
+        }
+        figuresRunning = true;
+        lastFiguresStart = System.currentTimeMillis();
+        recorded.get().timeout(3, java.util.concurrent.TimeUnit.SECONDS).recover(e -> Future.succeededFuture())
+                .compose(v -> {
+                    Instant now = Instant.now();
+                    Instant from = startOfDay(now);
+                    return kpis.facts(from, now.plusMillis(1)).map(facts -> {
+                        compute(facts, from, now);
+                        return null;
+                    });
+                }).onComplete(ar -> {
+                    if (ar.failed()) {
+                        log.warn("board: today's figures could not be read: {}", ar.cause().getMessage());
+                    }
+                    figuresRunning = false;
+                    publishSoon();
+                    if (figuresAgain) {
+                        figuresAgain = false;
+                        figuresSoon();
+                    }
+                });
+    }
+
+    /** The start of today in the configured time zone. */
+    Instant startOfDay(Instant now) {
+        return LocalDate.ofInstant(now, zone).atStartOfDay(zone).toInstant();
+    }
+
+    private void compute(List<CallFact> facts, Instant from, Instant now) {
+        Map<String, Figures> byQueue = new TreeMap<>();
+        Map<Long, Integer> handled = new HashMap<>();
+        TreeMap<Instant, Figures> buckets = new TreeMap<>();
+        Figures day = new Figures(settings.defaults().serviceLevelSeconds());
+        for (Instant b = from; b.isBefore(now); b = b.plus(BUCKET_MINUTES, ChronoUnit.MINUTES)) {
+            buckets.put(b, new Figures(settings.defaults().serviceLevelSeconds()));
+        }
+        for (CallFact f : facts) {
+            byQueue.computeIfAbsent(f.queue(), q -> new Figures(settings.forQueue(q).serviceLevelSeconds())).add(f);
+            if (f.result() == CallFact.Result.ANSWERED && f.agentId() != null) {
+                handled.merge(f.agentId(), 1, Integer::sum);
+            }
+            Map.Entry<Instant, Figures> bucket = buckets.floorEntry(f.queuedAt());
+            if (bucket != null) {
+                bucket.getValue().add(f);
+            }
+        }
+        JsonArray rows = new JsonArray();
+        int i = 0;
+        List<CallFact> sorted = facts.stream().sorted(Comparator.comparing(CallFact::queuedAt)).toList();
+        for (Map.Entry<Instant, Figures> b : buckets.entrySet()) {
+            Instant end = b.getKey().plus(BUCKET_MINUTES, ChronoUnit.MINUTES);
+            while (i < sorted.size() && sorted.get(i).queuedAt().isBefore(end)) {
+                day.add(sorted.get(i++));
+            }
+            Figures f = b.getValue();
+            rows.add(new JsonObject().put("at", b.getKey().toString()).put("offered", f.offered())
+                    .put("answered", f.answered()).put("abandoned", f.abandoned())
+                    .put("serviceLevelPercent", day.serviceLevelPercent()));
+        }
+        figures = byQueue;
+        handledToday = handled;
+        chart = new JsonObject().put("from", from.toString()).put("bucketMinutes", BUCKET_MINUTES)
+                .put("serviceLevelSeconds", settings.defaults().serviceLevelSeconds()).put("buckets", rows);
+        figuresAsOf = now;
+    }
+
+    /** The whole board now. */
+    JsonObject snapshot(Instant now) {
+        List<CallView> active = calls.get();
+        List<MemberView> memberList = members.get();
+        List<PbxHealth> links = health.get();
+        Instant liveAsOf = now;
+        JsonArray pbx = new JsonArray();
+        for (PbxHealth h : links) {
+            String status = h.status() == PbxHealth.Status.CONNECTED && resyncing.contains(h.name()) ? "resynchronising"
+                    : h.status().wire();
+            pbx.add(new JsonObject().put("name", h.name()).put("status", status));
+            if (h.status() != PbxHealth.Status.CONNECTED || resyncing.contains(h.name())) {
+                Instant last = connectedUntil.get(h.name());
+                liveAsOf = last == null ? null : liveAsOf == null || last.isBefore(liveAsOf) ? last : liveAsOf;
+            }
+        }
+        List<CallView> waiting = active.stream().filter(LiveBoard::isWaiting)
+                .sorted(Comparator.comparing(CallView::queue).thenComparing(c -> c.position() == null ? Integer.MAX_VALUE : c.position())
+                        .thenComparing(c -> c.queuedAt() == null ? now : c.queuedAt()))
+                .toList();
+        Set<String> queueNames = new TreeSet<>(figures.keySet());
+        settings.queues().keySet().forEach(q -> {
+            if (queueNames.stream().noneMatch(n -> Settings.Board.normalQueue(n).equals(q))) {
+                queueNames.add(q);
+            }
+        });
+        waiting.forEach(c -> queueNames.add(c.queue()));
+        memberList.forEach(m -> queueNames.addAll(m.queues()));
+        queuesOfMember.values().forEach(queueNames::addAll);
+
+        JsonArray queues = new JsonArray();
+        for (String q : queueNames) {
+            queues.add(queue(q, waiting, memberList, now, liveAsOf));
+        }
+        JsonArray agentRows = agents(memberList, active, now);
+        JsonArray waitingRows = new JsonArray();
+        Map<String, Integer> positions = new HashMap<>();
+        for (CallView c : waiting) {
+            int position = c.position() != null ? c.position() : positions.getOrDefault(c.queue(), 0) + 1;
+            positions.put(c.queue(), position);
+            waitingRows.add(new JsonObject().put("queue", c.queue()).put("position", position)
+                    .put("waitSeconds", c.waitedSeconds(now)).put("queuedAt", str(c.queuedAt()))
+                    .put("callerNumber", c.callerNumber()).put("callerName", c.callerName())
+                    .put("menuPath", c.menuPath()).put("priority", priority(c)).put("ringing", !c.ringing().isEmpty())
+                    .put("linkedid", c.linkedid()).put("pbx", c.pbx()));
+        }
+        return new JsonObject().put("at", now.toString()).put("liveAsOf", str(liveAsOf))
+                .put("figuresAsOf", str(figuresAsOf)).put("today", startOfDay(now).toString()).put("timezone", zone.getId())
+                .put("serviceLevelDefinition", SERVICE_LEVEL_DEFINITION).put("pbx", pbx).put("queues", queues)
+                .put("agents", agentRows).put("waiting", waitingRows).put("chart", chart);
+    }
+
+    private JsonObject queue(String name, List<CallView> waiting, List<MemberView> memberList, Instant now, Instant liveAsOf) {
+        Settings.Thresholds t = settings.forQueue(name);
+        Figures f = figures.getOrDefault(name, new Figures(t.serviceLevelSeconds()));
+        List<CallView> here = waiting.stream().filter(c -> name.equals(c.queue())).toList();
+        int longest = here.stream().mapToInt(c -> c.waitedSeconds(now)).max().orElse(0);
+        int available = 0;
+        int onCall = 0;
+        int ringing = 0;
+        int paused = 0;
+        int signedOut = 0;
+        for (MemberView m : memberList) {
+            boolean inQueue = m.queues().contains(name);
+            boolean wasInQueue = queuesOfMember.getOrDefault(key(m.pbx(), m.memberInterface()), Set.of()).contains(name);
+            if (!inQueue) {
+                if (wasInQueue) {
+                    signedOut++;
+                }
+                continue;
+            }
+            switch (m.state()) {
+                case AVAILABLE -> available++;
+                case IN_CALL -> onCall++;
+                case RINGING -> ringing++;
+                case PAUSED -> paused++;
+                case UNAVAILABLE, SIGNED_OUT -> signedOut++;
+            }
+        }
+        String waitingLevel = rising(here.size(), t.waitingAmber(), t.waitingRed());
+        String longestLevel = rising(longest, t.longestWaitAmber(), t.longestWaitRed());
+        Double sl = f.serviceLevelPercent();
+        String slLevel = sl == null ? "ok" : sl < t.serviceLevelRed() ? "red" : sl < t.serviceLevelAmber() ? "amber" : "ok";
+        Instant asOf = liveAsOf == null ? null : figuresAsOf == null ? liveAsOf
+                : figuresAsOf.isBefore(liveAsOf) ? figuresAsOf : liveAsOf;
+        JsonObject out = new JsonObject().put("name", name).put("waiting", here.size()).put("longestWaitSeconds", longest)
+                .put("offered", f.offered()).put("answered", f.answered()).put("abandoned", f.abandoned())
+                .put("unanswered", f.unanswered()).put("abandonedPercent", f.abandonedPercent())
+                .put("serviceLevelSeconds", f.serviceLevelSeconds()).put("serviceLevelPercent", sl)
+                .put("averageWaitSeconds", f.averageWaitSeconds()).put("averageHandleSeconds", f.averageHandleSeconds())
+                .put("agents", new JsonObject().put("available", available).put("onCall", onCall).put("ringing", ringing)
+                        .put("paused", paused).put("signedOut", signedOut))
+                .put("asOf", str(asOf)).put("liveAsOf", str(liveAsOf)).put("figuresAsOf", str(figuresAsOf))
+                .put("level", worst(waitingLevel, longestLevel, slLevel))
+                .put("levels", new JsonObject().put("waiting", waitingLevel).put("longestWait", longestLevel)
+                        .put("serviceLevel", slLevel))
+                .put("thresholds", new JsonObject()
+                        .put("waiting", new JsonObject().put("amber", t.waitingAmber()).put("red", t.waitingRed()))
+                        .put("longestWaitSeconds", new JsonObject().put("amber", t.longestWaitAmber()).put("red", t.longestWaitRed()))
+                        .put("serviceLevelPercent", new JsonObject().put("amber", t.serviceLevelAmber()).put("red", t.serviceLevelRed())));
+        Instant changed = queueChangedAt.get(name);
+        out.put("changedAt", str(changed));
+        return out;
+    }
+
+    private JsonArray agents(List<MemberView> memberList, List<CallView> active, Instant now) {
+        Map<String, MemberView> byInterface = new HashMap<>();
+        memberList.forEach(m -> byInterface.putIfAbsent(normal(m.memberInterface()), m));
+        Map<String, CallView> byLinkedid = new HashMap<>();
+        active.forEach(c -> byLinkedid.put(key(c.pbx(), c.linkedid()), c));
+        JsonArray rows = new JsonArray();
+        Set<String> shown = new HashSet<>();
+        for (Agent a : agents) {
+            MemberView m = byInterface.get(normal(a.memberInterface()));
+            if (a.role() != Role.AGENT && m == null) {
+                continue;
+            }
+            shown.add(normal(a.memberInterface()));
+            rows.add(agentRow(a.id(), a.username(), a.name(), a.memberInterface(), m, byLinkedid, now));
+        }
+        for (MemberView m : memberList) {
+            if (shown.add(normal(m.memberInterface()))) {
+                rows.add(agentRow(null, null, m.memberName(), m.memberInterface(), m, byLinkedid, now));
+            }
+        }
+        return rows;
+    }
+
+    private JsonObject agentRow(Long id, String username, String name, String iface, MemberView m,
+            Map<String, CallView> byLinkedid, Instant now) {
+        JsonObject row = new JsonObject().put("id", id).put("username", username).put("name", name).put("interface", iface)
+                .put("state", m == null ? MemberState.SIGNED_OUT.wire() : m.state().wire())
+                .put("since", m == null ? null : str(m.since()))
+                .put("stateSeconds", m == null || m.since() == null ? null : Duration.between(m.since(), now).toSeconds())
+                .put("pauseReason", m == null ? null : m.pauseReason())
+                .put("queues", new JsonArray(m == null ? List.of() : new ArrayList<>(new TreeSet<>(m.queues()))))
+                .put("handledToday", id == null ? 0 : handledToday.getOrDefault(id, 0));
+        CallView c = m == null || m.linkedid() == null ? null : byLinkedid.get(key(m.pbx(), m.linkedid()));
+        if (c != null) {
+            Instant since = c.answeredAt() != null ? c.answeredAt() : c.queuedAt();
+            row.put("call", new JsonObject().put("linkedid", c.linkedid()).put("queue", c.queue())
+                    .put("callerNumber", c.callerNumber()).put("callerName", c.callerName())
+                    .put("status", c.status().wire()).put("since", str(since))
+                    .put("seconds", since == null ? null : Duration.between(since, now).toSeconds()));
+        } else {
+            row.putNull("call");
+        }
+        return row;
+    }
+
+    static boolean isWaiting(CallView c) {
+        return c.queue() != null && c.answeredAt() == null && !c.ended()
+                && (c.status() == CallStatus.QUEUED || c.status() == CallStatus.RINGING);
+    }
+
+    /** The queue priority the dialplan gave the caller (higher is answered first); 0 when none. */
+    private int priority(CallView c) {
+        return priorities.getOrDefault(key(c.pbx(), c.linkedid()), 0);
+    }
+
+    private static String rising(int value, int amber, int red) {
+        return value >= red && red > 0 ? "red" : value >= amber && amber > 0 ? "amber" : "ok";
+    }
+
+    private static String worst(String... levels) {
+        String w = "ok";
+        for (String l : levels) {
+            if (l.equals("red")) {
+                return "red";
+            }
+            if (l.equals("amber")) {
+                w = "amber";
+            }
+        }
+        return w;
+    }
+
+    private static String str(Instant i) {
+        return i == null ? null : i.toString();
+    }
+
+    private static String key(String pbx, String id) {
+        return pbx + "|" + id;
+    }
+
+    /** Interfaces compared as the desk does: without FreePBX's trailing /n, ignoring case. */
+    static String normal(String iface) {
+        if (iface == null) {
+            return "";
+        }
+        String s = iface.strip().toLowerCase(Locale.ROOT);
+        return s.endsWith("/n") ? s.substring(0, s.length() - 2) : s;
+    }
+}

@@ -1,0 +1,482 @@
+package io.firstline.board;
+
+import static io.firstline.ApiAssertions.assertRefused;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.firstline.TestServer;
+import io.firstline.TestTraces;
+import io.firstline.sim.AmiSimulator;
+import io.firstline.sim.ReceivedAction;
+import io.firstline.sim.TrafficConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+@DisplayName("the supervisors' live board, stepping in and the audit log, over a real AMI socket and /ws")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BoardIT {
+
+    private AmiSimulator pbx;
+    private TestServer server;
+    private Vertx client;
+    /** Held for the whole class: Vert.x closes a client nobody references. */
+    private WebSocketClient wsClient;
+    private String admin;
+    private String sam;
+    private String alice;
+    private long samId;
+    private long aliceId;
+    private long bobId;
+    private long carolId;
+
+    @BeforeAll
+    void start() throws Exception {
+        pbx = AmiSimulator.builder().host("127.0.0.1").port(0).build();
+        server = TestServer.withPbx(pbx, Map.of("FIRSTLINE_QUEUE_SOFTWARE_WAITING", "1,2",
+                "FIRSTLINE_QUEUE_SOFTWARE_SERVICE_LEVEL_SECONDS", "30"));
+        client = Vertx.vertx();
+        wsClient = client.createWebSocketClient();
+        admin = server.loginAdmin();
+        server.createTraceAgents(admin);
+        samId = server.post("/api/agents", admin, new JsonObject().put("username", "sam").put("name", "Sam Supervisor")
+                .put("password", "sam-password").put("role", "supervisor").put("interface", "Local/9000@supervisor"))
+                .json().getLong("id");
+        sam = server.login("sam", "sam-password");
+        alice = server.login("alice", "alice-password");
+        JsonArray agents = server.get("/api/agents", admin).json().getJsonArray("items");
+        for (int i = 0; i < agents.size(); i++) {
+            JsonObject a = agents.getJsonObject(i);
+            switch (a.getString("username")) {
+                case "alice" -> aliceId = a.getLong("id");
+                case "bob" -> bobId = a.getLong("id");
+                case "carol" -> carolId = a.getLong("id");
+                default -> { }
+            }
+        }
+        server.awaitPbx("connected"::equals, Duration.ofSeconds(20));
+    }
+
+    @AfterAll
+    void stop() {
+        if (client != null) {
+            client.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (pbx != null) {
+            pbx.close();
+        }
+    }
+
+    /** A board's WebSocket as a client other than a browser opens it. */
+    private final class Board implements AutoCloseable {
+        final BlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
+        final WebSocket ws;
+
+        Board(WebSocketConnectOptions options) throws Exception {
+            ws = wsClient.connect(options.setHost("127.0.0.1").setPort(server.port()).setURI("/ws"))
+                    .onSuccess(s -> s.textMessageHandler(t -> received.add(new JsonObject(t))))
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+
+        JsonObject next(Predicate<JsonObject> what, Duration within) throws InterruptedException {
+            long deadline = System.nanoTime() + within.toNanos();
+            JsonObject last = null;
+            while (System.nanoTime() < deadline) {
+                JsonObject m = received.poll(50, TimeUnit.MILLISECONDS);
+                if (m != null && "board.update".equals(m.getString("type"))) {
+                    last = m;
+                    if (what.test(m)) {
+                        return m;
+                    }
+                }
+            }
+            throw new AssertionError("no such board.update within " + within + "; the last was " + last);
+        }
+
+        @Override
+        public void close() {
+            ws.close();
+        }
+    }
+
+    private Board supervisorBoard() throws Exception {
+        return new Board(new WebSocketConnectOptions().addHeader("Authorization", "Bearer " + sam));
+    }
+
+    private static JsonObject queue(JsonObject board, String name) {
+        JsonArray qs = board.getJsonArray("queues");
+        for (int i = 0; i < qs.size(); i++) {
+            if (name.equals(qs.getJsonObject(i).getString("name"))) {
+                return qs.getJsonObject(i);
+            }
+        }
+        return null;
+    }
+
+    private static JsonObject item(JsonArray items, String key, Object value) {
+        for (int i = 0; i < items.size(); i++) {
+            if (value.equals(items.getJsonObject(i).getValue(key))) {
+                return items.getJsonObject(i);
+            }
+        }
+        return null;
+    }
+
+    private long auditCount() {
+        return server.queryLong("SELECT COUNT(*) FROM audit_log");
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("an agent gets 403 and a stranger 401 on the board's data, stepping in and the audit log")
+    void rolesAreChecked() {
+        for (String path : List.of("/api/live/queues", "/api/live/agents", "/api/live/waiting", "/api/live/board",
+                "/api/audit", "/api/kiosks")) {
+            assertRefused(server.get(path, alice), 403, null);
+            assertRefused(server.get(path, null), 401, null);
+        }
+        for (String action : List.of("spy", "pause", "sign-out")) {
+            assertRefused(server.post("/api/agents/" + bobId + "/" + action, alice,
+                    new JsonObject().put("mode", "listen").put("reason", "lunch")), 403, null);
+        }
+        assertThat(auditCount()).isZero();
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("a recorded call shows as waiting, then answered by Alice, on the supervisor's /ws and in /api/live")
+    void callWaitingThenAnswered() throws Exception {
+        try (Board board = supervisorBoard()) {
+            JsonObject first = board.next(b -> queue(b, "software") != null, Duration.ofSeconds(10));
+            assertThat(first.getString("serviceLevelDefinition")).contains("answered within");
+            assertThat(queue(first, "software").getInteger("serviceLevelSeconds")).isEqualTo(30);
+            pbx.replay(TestTraces.amiRaw("answered-software"), true);
+            JsonObject waiting = board.next(b -> queue(b, "software").getInteger("waiting") == 1, Duration.ofSeconds(15));
+            JsonObject tile = queue(waiting, "software");
+            assertThat(tile.getString("level")).isEqualTo("amber");
+            assertThat(tile.getJsonObject("levels").getString("waiting")).isEqualTo("amber");
+            JsonObject caller = waiting.getJsonArray("waiting").getJsonObject(0);
+            assertThat(caller.getString("queue")).isEqualTo("software");
+            assertThat(caller.getInteger("position")).isEqualTo(1);
+            assertThat(caller.getString("callerNumber")).isEqualTo("+15551234567");
+            assertThat(caller.getString("menuPath")).isEqualTo("main/software");
+            assertThat(caller.getInteger("waitSeconds")).isNotNull();
+
+            JsonObject answered = board.next(b -> queue(b, "software").getInteger("answered") == 1
+                    && queue(b, "software").getInteger("waiting") == 0, Duration.ofSeconds(20));
+            JsonObject sw = queue(answered, "software");
+            assertThat(sw.getInteger("offered")).isEqualTo(1);
+            assertThat(sw.getInteger("abandoned")).isZero();
+            assertThat(sw.getDouble("serviceLevelPercent")).isEqualTo(100.0);
+            assertThat(sw.getString("figuresAsOf")).isNotNull();
+            assertThat(sw.getString("asOf")).isNotNull();
+
+            board.next(b -> item(b.getJsonArray("agents"), "username", "alice").getInteger("handledToday") == 1
+                    && item(b.getJsonArray("agents"), "username", "alice").getValue("call") == null, Duration.ofSeconds(20));
+        }
+        JsonObject queues = server.get("/api/live/queues", sam).json();
+        JsonObject sw = item(queues.getJsonArray("items"), "name", "software");
+        assertThat(sw.getInteger("offered")).isEqualTo(1);
+        assertThat(sw.getInteger("answered")).isEqualTo(1);
+        assertThat(sw.getInteger("abandoned")).isZero();
+        assertThat(sw.getDouble("abandonedPercent")).isZero();
+        assertThat(sw.getDouble("averageWaitSeconds")).isNotNull();
+        assertThat(sw.getDouble("averageHandleSeconds")).isNotNull();
+        assertThat(sw.getJsonObject("agents").fieldNames()).containsExactlyInAnyOrder("available", "onCall", "ringing",
+                "paused", "signedOut");
+        assertThat(sw.getJsonObject("agents").getInteger("available")).isEqualTo(3);
+        assertThat(sw.getString("level")).isEqualTo("ok");
+        JsonObject agents = server.get("/api/live/agents", sam).json();
+        JsonObject a = item(agents.getJsonArray("items"), "username", "alice");
+        assertThat(a.getString("state")).isEqualTo("available");
+        assertThat(a.getInteger("handledToday")).isEqualTo(1);
+        assertThat(agents.getInteger("total")).isEqualTo(3);
+        assertThat(server.get("/api/live/waiting", sam).json().getJsonArray("items")).isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("whisper rings the supervisor's own interface and runs ChanSpy on Bob's interface without /n; it is audited")
+    void whisperSendsTheRightOriginate() throws Exception {
+        pbx.receivedActions();
+        int before = pbx.receivedActions().size();
+        TestServer.Reply r = server.post("/api/agents/" + bobId + "/spy", sam, new JsonObject().put("mode", "whisper"));
+        assertThat(r.status()).as(String.valueOf(r.json())).isEqualTo(200);
+        ReceivedAction originate = awaitNew("Originate", before);
+        assertThat(originate.get("Channel")).isEqualTo("Local/9000@supervisor");
+        assertThat(originate.get("Application")).isEqualTo("ChanSpy");
+        assertThat(originate.get("Data")).isEqualTo("Local/1002@agents,qwE");
+        assertThat(originate.get("Async")).isEqualToIgnoringCase("true");
+        assertThat(originate.get("CallerID")).isEqualTo("\"Whisper: Bob Agent\" <bob>");
+        JsonObject entry = r.json();
+        assertThat(entry.getString("action")).isEqualTo("spy.whisper");
+        assertThat(entry.getJsonObject("actor").getString("username")).isEqualTo("sam");
+        assertThat(entry.getJsonObject("target").getString("username")).isEqualTo("bob");
+        assertThat(entry.getBoolean("success")).isTrue();
+        assertThat(entry.getString("pbxResponse")).isEqualTo("Originate successfully queued");
+
+        for (String[] m : new String[][] {{"listen", "qE"}, {"barge", "qBE"}}) {
+            int n = pbx.receivedActions().size();
+            assertThat(server.post("/api/agents/" + bobId + "/spy", sam, new JsonObject().put("mode", m[0])).status()).isEqualTo(200);
+            assertThat(awaitNew("Originate", n).get("Data")).isEqualTo("Local/1002@agents," + m[1]);
+        }
+        JsonObject log = server.get("/api/audit?agentId=" + bobId, sam).json();
+        assertThat(log.getInteger("total")).isEqualTo(3);
+        assertThat(log.getJsonArray("items").getJsonObject(0).getString("action")).isEqualTo("spy.barge");
+        assertThat(log.getJsonArray("items").getJsonObject(2).getString("action")).isEqualTo("spy.whisper");
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("bad stepping-in requests are refused naming the field, and nothing is sent or written")
+    void badRequestsChangeNothing() {
+        long audited = auditCount();
+        int sent = pbx.receivedActions().size();
+        assertRefused(server.post("/api/agents/" + bobId + "/spy", sam, new JsonObject().put("mode", "shout")), 400, "mode");
+        assertRefused(server.post("/api/agents/" + bobId + "/spy", sam, new JsonObject()), 400, "mode");
+        assertRefused(server.post("/api/agents/" + bobId + "/spy", sam, new JsonObject().put("mode", 3)), 400, "mode");
+        assertRefused(server.post("/api/agents/" + bobId + "/spy", sam, new JsonObject().put("mode", "listen").put("x", 1)),
+                400, "x");
+        assertRefused(server.send("POST", "/api/agents/" + bobId + "/spy", sam, "not json"), 400, null);
+        assertRefused(server.post("/api/agents/99999/spy", sam, new JsonObject().put("mode", "listen")), 404, null);
+        assertRefused(server.post("/api/agents/" + bobId + "/pause", sam, new JsonObject().put("reason", "nap")), 400, "reason");
+        assertRefused(server.post("/api/agents/" + bobId + "/pause", sam, new JsonObject()), 400, "reason");
+        assertRefused(server.post("/api/agents/" + bobId + "/sign-out", sam, new JsonObject().put("queue", "x")), 400, "queue");
+        // The admin has no interface of their own to listen from.
+        TestServer.Reply noPhone = server.post("/api/agents/" + bobId + "/spy", admin, new JsonObject().put("mode", "listen"));
+        assertThat(noPhone.status()).isEqualTo(409);
+        assertThat(noPhone.json().getString("field")).isEqualTo("interface");
+        assertRefused(server.get("/api/audit?from=yesterday", sam), 400, "from");
+        assertRefused(server.get("/api/live/queues?limit=0", sam), 400, "limit");
+        assertThat(auditCount()).isEqualTo(audited);
+        assertThat(pbx.receivedActions().size()).isEqualTo(sent);
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName("a supervisor pauses Bob with a reason and signs Carol out of her queues; the board shows both; audited")
+    void pauseAndSignOut() throws Exception {
+        try (Board board = supervisorBoard()) {
+            int n = pbx.receivedActions().size();
+            TestServer.Reply paused = server.post("/api/agents/" + bobId + "/pause", sam, new JsonObject().put("reason", "lunch"));
+            assertThat(paused.status()).as(String.valueOf(paused.json())).isEqualTo(200);
+            ReceivedAction pause = awaitNew("QueuePause", n);
+            assertThat(pause.get("Interface")).isEqualTo("Local/1002@agents/n");
+            assertThat(pause.get("Paused")).isEqualToIgnoringCase("true");
+            assertThat(pause.get("Reason")).isEqualTo("lunch");
+            assertThat(paused.json().getString("action")).isEqualTo("agent.pause");
+            assertThat(paused.json().getString("detail")).isEqualTo("reason: lunch");
+            board.next(b -> {
+                JsonObject bob = item(b.getJsonArray("agents"), "username", "bob");
+                return "paused".equals(bob.getString("state")) && "lunch".equals(bob.getString("pauseReason"));
+            }, Duration.ofSeconds(10));
+
+            // Bob is a static member (queues.conf): Asterisk refuses to remove him, and that is audited too.
+            TestServer.Reply refused = server.post("/api/agents/" + bobId + "/sign-out", sam, new JsonObject());
+            assertThat(refused.status()).isEqualTo(502);
+            assertThat(refused.json().getString("detail")).contains("Member not dynamic");
+
+            // Carol on a phone that joined two queues dynamically, as a desktop's queue login does.
+            assertThat(server.patch("/api/agents/" + carolId, admin, new JsonObject().put("interface", "Local/1004@agents/n"))
+                    .status()).isEqualTo(200);
+            amiActions("Action: QueueAdd\r\nQueue: software\r\nInterface: Local/1004@agents/n\r\nMemberName: Carol Agent\r\n",
+                    "Action: QueueAdd\r\nQueue: hardware\r\nInterface: Local/1004@agents/n\r\nMemberName: Carol Agent\r\n");
+            board.next(b -> item(b.getJsonArray("agents"), "username", "carol").getJsonArray("queues").size() == 2,
+                    Duration.ofSeconds(10));
+            int n2 = pbx.receivedActions().size();
+            TestServer.Reply out = server.post("/api/agents/" + carolId + "/sign-out", sam, new JsonObject());
+            assertThat(out.status()).as(String.valueOf(out.json())).isEqualTo(200);
+            Thread.sleep(300);
+            List<ReceivedAction> removes = pbx.receivedActions().subList(n2, pbx.receivedActions().size()).stream()
+                    .filter(a -> a.name().equalsIgnoreCase("QueueRemove")).toList();
+            assertThat(removes).extracting(a -> a.get("Queue")).containsExactlyInAnyOrder("hardware", "software");
+            assertThat(removes).allMatch(a -> a.get("Interface").equals("Local/1004@agents/n"));
+            JsonObject after = board.next(b -> "signed-out".equals(item(b.getJsonArray("agents"), "username", "carol")
+                    .getString("state")), Duration.ofSeconds(10));
+            assertThat(queue(after, "software").getJsonObject("agents").getInteger("signedOut")).isEqualTo(1);
+            assertThat(queue(after, "software").getJsonObject("agents").getInteger("paused")).isEqualTo(1);
+        }
+        TestServer.Reply again = server.post("/api/agents/" + carolId + "/sign-out", sam, new JsonObject());
+        assertThat(again.status()).isEqualTo(409);
+        JsonArray log = server.get("/api/audit?limit=2", sam).json().getJsonArray("items");
+        assertThat(log.getJsonObject(0).getString("action")).isEqualTo("agent.sign-out");
+        assertThat(log.getJsonObject(0).getString("detail")).isEqualTo("queues: hardware, software");
+        assertThat(log.getJsonObject(0).getBoolean("success")).isTrue();
+        assertThat(log.getJsonObject(1).getString("action")).isEqualTo("agent.sign-out");
+        assertThat(log.getJsonObject(1).getBoolean("success")).isFalse();
+        assertThat(log.getJsonObject(1).getString("pbxResponse")).contains("Member not dynamic");
+    }
+
+    @Test
+    @Order(6)
+    @DisplayName("a burst of calls is coalesced: a board gets at most a few updates a second")
+    void burstIsCoalesced() throws Exception {
+        try (Board board = supervisorBoard()) {
+            board.next(b -> true, Duration.ofSeconds(5));
+            board.received.clear();
+            pbx.traffic().start(TrafficConfig.builder().seed(5).callsPerSecond(30).maxCalls(60)
+                    .talkTime(Duration.ofSeconds(1), Duration.ofSeconds(2)).waitTime(Duration.ofSeconds(0), Duration.ofSeconds(1))
+                    .build());
+            long start = System.nanoTime();
+            Thread.sleep(3000);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            List<JsonObject> got = new ArrayList<>();
+            board.received.drainTo(got);
+            long updates = got.stream().filter(m -> "board.update".equals(m.getString("type"))).count();
+            assertThat(updates).isGreaterThan(2);
+            assertThat(updates / seconds).isLessThanOrEqualTo(1000.0 / LiveBoard.PUBLISH_MS + 0.5);
+            pbx.traffic().stop();
+            pbx.traffic().awaitFinished(pbx.traffic().callsGenerated(), Duration.ofSeconds(60));
+        }
+    }
+
+    @Test
+    @Order(7)
+    @DisplayName("/metrics shows calls by outcome, pops and their latency, the PBX link, AMI events, the pool and WebSockets")
+    void metrics() throws Exception {
+        try (Board board = supervisorBoard()) {
+            board.next(b -> true, Duration.ofSeconds(5));
+            TestServer.Reply r = server.get("/metrics", null);
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("Content-Type")).startsWith("text/plain");
+            String text = r.raw().body();
+            assertThat(text).contains("firstline_calls_total{outcome=\"answered\"}");
+            assertThat(text).contains("firstline_pops_total{type=\"call.connected\"}");
+            assertThat(text).contains("firstline_pop_latency_seconds_bucket{type=\"call.connected\"");
+            assertThat(text).contains("firstline_pbx_link_up{pbx=\"pbx\"} 1.0");
+            assertThat(text).contains("firstline_pbx_link_state{pbx=\"pbx\",state=\"connected\"} 1.0");
+            assertThat(text).contains("firstline_pbx_reconnects_total{pbx=\"pbx\"}");
+            assertThat(text).contains("firstline_ami_events_total{pbx=\"pbx\",type=\"MemberConnected\"}");
+            assertThat(text).contains("firstline_db_pool_max 4.0");
+            assertThat(text).contains("firstline_db_pool_active");
+            assertThat(text).containsPattern("firstline_websocket_sessions [1-9]");
+        }
+        try (TestServer off = TestServer.start(Map.of("FIRSTLINE_METRICS_ENABLED", "false"))) {
+            assertThat(off.get("/metrics", null).status()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    @Order(8)
+    @DisplayName("kiosk mode: a wall screen's link gives a cookie that reads the board and nothing else, until revoked")
+    void kioskMode() throws Exception {
+        TestServer.Reply made = server.post("/api/kiosks", sam, new JsonObject().put("name", "Wall by the coffee machine"));
+        assertThat(made.status()).isEqualTo(201);
+        assertRefused(server.post("/api/kiosks", sam, new JsonObject()), 400, "name");
+        assertRefused(server.post("/api/kiosks", alice, new JsonObject().put("name", "x")), 403, null);
+        String link = made.json().getString("link");
+        TestServer.Reply opened = server.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + link))
+                .GET().build());
+        assertThat(opened.status()).isEqualTo(303);
+        assertThat(opened.header("Location")).isEqualTo("/board?kiosk=1");
+        String setCookie = opened.header("Set-Cookie");
+        assertThat(setCookie).startsWith("firstline_kiosk=").containsIgnoringCase("HttpOnly").contains("SameSite=Strict");
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+
+        assertThat(withCookie("/api/live/queues", cookie).status()).isEqualTo(200);
+        assertThat(withCookie("/api/live/agents", cookie).status()).isEqualTo(200);
+        for (String path : List.of("/api/agents", "/api/audit", "/api/calls", "/api/callers?q=a", "/api/kiosks")) {
+            assertThat(withCookie(path, cookie).status()).as(path).isEqualTo(401);
+        }
+        try (Board wall = new Board(new WebSocketConnectOptions().addHeader("Cookie", cookie))) {
+            assertThat(wall.next(b -> queue(b, "software") != null, Duration.ofSeconds(10))).isNotNull();
+        }
+        assertThat(server.send("DELETE", "/api/kiosks/" + made.json().getLong("id"), sam, null).status()).isEqualTo(204);
+        assertThat(withCookie("/api/live/queues", cookie).status()).isEqualTo(401);
+        assertThat(server.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + link)).GET().build())
+                .status()).isEqualTo(404);
+        JsonArray log = server.get("/api/audit?limit=2", sam).json().getJsonArray("items");
+        assertThat(log.getJsonObject(0).getString("action")).isEqualTo("kiosk.revoke");
+        assertThat(log.getJsonObject(1).getString("action")).isEqualTo("kiosk.create");
+    }
+
+    @Test
+    @Order(9)
+    @DisplayName("with the PBX gone, spying answers 503, is audited as failed, and the board says the link is down")
+    void pbxDown() throws Exception {
+        try (Board board = supervisorBoard()) {
+            pbx.setResponsive(false);
+            pbx.dropAllClients();
+            server.awaitPbx(s -> !s.equals("connected"), Duration.ofSeconds(10));
+            TestServer.Reply r = server.post("/api/agents/" + bobId + "/spy", sam, new JsonObject().put("mode", "listen"));
+            assertThat(r.status()).isEqualTo(503);
+            JsonObject last = server.get("/api/audit?limit=1", sam).json().getJsonArray("items").getJsonObject(0);
+            assertThat(last.getString("action")).isEqualTo("spy.listen");
+            assertThat(last.getBoolean("success")).isFalse();
+            assertThat(last.getString("pbxResponse")).isNotBlank();
+            board.next(b -> !"connected".equals(b.getJsonArray("pbx").getJsonObject(0).getString("status")),
+                    Duration.ofSeconds(10));
+        } finally {
+            pbx.setResponsive(true);
+        }
+    }
+
+    /** Sends AMI actions to the simulator on a connection of its own, as another AMI client would. */
+    private void amiActions(String... actions) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", pbx.port())) {
+            socket.setSoTimeout(5000);
+            var out = socket.getOutputStream();
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            in.readLine();
+            List<String> all = new ArrayList<>();
+            all.add("Action: Login\r\nUsername: firstline\r\nSecret: firstline-secret\r\nEvents: off\r\n");
+            all.addAll(List.of(actions));
+            for (String a : all) {
+                out.write((a + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                out.flush();
+                String line;
+                while ((line = in.readLine()) != null && !line.startsWith("Response:")) {
+                    // skips anything before the answer
+                }
+                assertThat(line).as(a).isEqualTo("Response: Success");
+                while ((line = in.readLine()) != null && !line.isEmpty()) {
+                    // the rest of the answer
+                }
+            }
+        }
+    }
+
+    private TestServer.Reply withCookie(String path, String cookie) {
+        return server.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .header("Cookie", cookie).GET().build());
+    }
+
+    private ReceivedAction awaitNew(String name, int after) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<ReceivedAction> all = pbx.receivedActions();
+            for (int i = after; i < all.size(); i++) {
+                if (all.get(i).name().equalsIgnoreCase(name)) {
+                    return all.get(i);
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the simulator received no " + name);
+    }
+}
