@@ -304,8 +304,9 @@ public final class LiveBoard {
                 liveAsOf = last == null ? null : liveAsOf == null || last.isBefore(liveAsOf) ? last : liveAsOf;
             }
         }
+        // Asterisk answers a queue's callers by priority, then by when they joined: that is their position now.
         List<CallView> waiting = active.stream().filter(LiveBoard::isWaiting)
-                .sorted(Comparator.comparing(CallView::queue).thenComparing(c -> c.position() == null ? Integer.MAX_VALUE : c.position())
+                .sorted(Comparator.comparing(CallView::queue).thenComparing(Comparator.comparingInt(this::priority).reversed())
                         .thenComparing(c -> c.queuedAt() == null ? now : c.queuedAt()))
                 .toList();
         Set<String> queueNames = new TreeSet<>(figures.keySet());
@@ -326,7 +327,7 @@ public final class LiveBoard {
         JsonArray waitingRows = new JsonArray();
         Map<String, Integer> positions = new HashMap<>();
         for (CallView c : waiting) {
-            int position = c.position() != null ? c.position() : positions.getOrDefault(c.queue(), 0) + 1;
+            int position = positions.getOrDefault(c.queue(), 0) + 1;
             positions.put(c.queue(), position);
             waitingRows.add(new JsonObject().put("queue", c.queue()).put("position", position)
                     .put("waitSeconds", c.waitedSeconds(now)).put("queuedAt", str(c.queuedAt()))

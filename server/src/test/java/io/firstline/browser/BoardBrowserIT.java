@@ -1,0 +1,156 @@
+package io.firstline.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.firstline.TestServer;
+import io.firstline.TestTraces;
+import io.firstline.sim.AmiSimulator;
+import io.firstline.sim.ReceivedAction;
+import io.firstline.sim.TrafficConfig;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.WebElement;
+
+@DisplayName("the wallboard in a real browser, fed by the simulated PBX")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BoardBrowserIT {
+
+    private AmiSimulator pbx;
+    private TestServer server;
+    private String sam;
+
+    @BeforeAll
+    void start() throws Exception {
+        pbx = AmiSimulator.builder().host("127.0.0.1").port(0).build();
+        server = TestServer.withPbx(pbx, Map.of());
+        String admin = server.loginAdmin();
+        server.createTraceAgents(admin);
+        assertThat(server.post("/api/agents", admin, new JsonObject().put("username", "sam").put("name", "Sam Supervisor")
+                .put("password", "sam-password").put("role", "supervisor").put("interface", "Local/9000@supervisor"))
+                .status()).isEqualTo(201);
+        sam = server.login("sam", "sam-password");
+        server.awaitPbx("connected"::equals, Duration.ofSeconds(20));
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+        if (pbx != null) {
+            pbx.close();
+        }
+    }
+
+    private static By tileFigure(String queue, String figure) {
+        return By.cssSelector("article.tile[data-queue='" + queue + "'] .figure." + figure + " .figure-value");
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("a call shows as waiting, then answered, with the right counters; whisper sends the right Originate")
+    void waitingThenAnsweredThenWhisper() throws Exception {
+        try (Browser b = Browser.open(server.port(), new Dimension(1600, 1000))) {
+            b.signIn("sam", "sam-password", "/board");
+            b.waitFor(By.cssSelector("article.tile[data-queue='software']"));
+            assertThat(b.driver().findElement(By.id("sl-definition")).getText()).contains("answered within");
+
+            pbx.replay(TestTraces.amiRaw("answered-software"), true);
+            b.waitForText(tileFigure("software", "waiting"), "1");
+            WebElement row = b.waitFor(By.cssSelector("#waiting tbody tr"));
+            assertThat(row.getText()).contains("software").contains("+15551234567").contains("main/software");
+            b.screenshot("board-waiting");
+
+            b.waitForText(tileFigure("software", "answered"), "1");
+            b.waitForText(tileFigure("software", "waiting"), "0");
+            assertThat(b.driver().findElement(tileFigure("software", "offered")).getText()).isEqualTo("1");
+            assertThat(b.driver().findElement(tileFigure("software", "abandoned")).getText()).isEqualTo("0 (0.0 %)");
+            assertThat(b.driver().findElement(tileFigure("software", "sl")).getText()).isEqualTo("100.0 %");
+            b.waitForText(By.cssSelector("#agents tr[data-agent='alice'] td.handled"), "1");
+            assertThat(b.driver().findElement(By.id("waiting-none")).isDisplayed()).isTrue();
+            b.screenshot("board-answered");
+
+            int before = pbx.receivedActions().size();
+            b.driver().findElement(By.cssSelector("#agents tr[data-agent='bob'] button.spy-whisper")).click();
+            ReceivedAction originate = awaitNew("Originate", before);
+            assertThat(originate.get("Channel")).isEqualTo("Local/9000@supervisor");
+            assertThat(originate.get("Application")).isEqualTo("ChanSpy");
+            assertThat(originate.get("Data")).isEqualTo("Local/1002@agents,qwE");
+            b.waitForText(By.id("action-result"), "Whisper");
+            assertThat(b.consoleErrors()).isEmpty();
+        }
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("a busy moment: tiles turn amber or red, the charts fill, timers run; the picture goes to docs/wallboard.png")
+    void busyBoardScreenshot() throws Exception {
+        try (Browser b = Browser.open(server.port(), new Dimension(1600, 1500))) {
+            b.signIn("sam", "sam-password", "/board");
+            pbx.traffic().start(TrafficConfig.builder().seed(7).callsPerSecond(1.5).maxCalls(14)
+                    .talkTime(Duration.ofSeconds(20), Duration.ofSeconds(40)).waitTime(Duration.ofSeconds(5), Duration.ofSeconds(25))
+                    .build());
+            b.waitUntil(d -> !d.findElements(By.cssSelector("article.tile.level-amber, article.tile.level-red")).isEmpty());
+            b.waitUntil(d -> d.findElements(By.cssSelector("#waiting tbody tr")).size() >= 2);
+            b.waitFor(By.cssSelector("#chart-volume canvas"));
+            String first = b.driver().findElement(By.cssSelector("#waiting tbody tr td.timer")).getText();
+            Thread.sleep(2100);
+            assertThat(b.driver().findElement(By.cssSelector("#waiting tbody tr td.timer")).getText()).isNotEqualTo(first);
+            Path shot = b.screenshot("wallboard");
+            Path docs = Path.of("..", "docs");
+            if (Files.isDirectory(docs)) {
+                Files.copy(shot, docs.resolve("wallboard.png"), StandardCopyOption.REPLACE_EXISTING);
+            }
+            assertThat(b.consoleErrors()).isEmpty();
+            pbx.traffic().stop();
+        }
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("kiosk mode: a wall screen opens its link once and shows the board read-only, without signing in")
+    void kiosk() {
+        String link = server.post("/api/kiosks", sam, new JsonObject().put("name", "Wall screen")).json().getString("link");
+        try (Browser b = Browser.open(server.port(), new Dimension(1920, 1080))) {
+            b.go(link);
+            b.waitUntil(d -> b.path().equals("/board"));
+            b.waitFor(By.cssSelector("article.tile[data-queue='software']"));
+            assertThat(b.driver().findElements(By.cssSelector("button.spy-whisper"))).allMatch(e -> !e.isDisplayed());
+            assertThat(b.driver().findElement(By.id("sign-out")).isDisplayed()).isFalse();
+            assertThat(b.script("return document.cookie")).asString().doesNotContain("firstline_kiosk");
+            b.screenshot("wallboard-kiosk");
+            List<String> errors = b.consoleErrors();
+            assertThat(errors).isEmpty();
+        }
+    }
+
+    private ReceivedAction awaitNew(String name, int after) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<ReceivedAction> all = pbx.receivedActions();
+            for (int i = after; i < all.size(); i++) {
+                if (all.get(i).name().equalsIgnoreCase(name)) {
+                    return all.get(i);
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the simulator received no " + name);
+    }
+}
