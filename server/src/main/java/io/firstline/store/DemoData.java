@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The help desk that {@code --demo} shows: agents alice, bob and carol (interfaces
- * {@code Local/1001..1003@agents/n}) and supervisor sam, who has no interface because supervisors
- * listen in through {@code Local/9000@supervisor}, which belongs to nobody; all sign in with
+ * {@code Local/1001..1003@agents/n}) and supervisor sam, whose own phone {@code Local/9000@supervisor}
+ * (in no queue) rings when he listens in on a call from the wallboard; all sign in with
  * {@link #PASSWORD}. Around them 3,000 callers in 100 organisations, a month of calls with their
  * outcomes, tickets with notes, callbacks, and some 200 knowledge-base articles. Jane Doe
  * ({@value #JANE_DOE_PHONE}, caller {@value #JANE_DOE_ID}, as in the recorded Asterisk traces) has
@@ -188,7 +188,7 @@ public final class DemoData {
                 {"alice", "Alice Agent", "agent", "Local/1001@agents/n"},
                 {"bob", "Bob Agent", "agent", "Local/1002@agents/n"},
                 {"carol", "Carol Agent", "agent", "Local/1003@agents/n"},
-                {"sam", "Sam Supervisor", "supervisor", null}};
+                {"sam", "Sam Supervisor", "supervisor", "Local/9000@supervisor"}};
         for (String[] a : accounts) {
             var existing = dsl.selectFrom(AGENTS).where(AGENTS.USERNAME.eq(a[0])).fetchOne();
             if (existing != null) {
