@@ -8,6 +8,7 @@ import io.firstline.store.CallerStore;
 import io.firstline.store.Database;
 import io.firstline.store.DuplicateException;
 import io.firstline.store.KbStore;
+import io.firstline.store.KpiStore;
 import io.firstline.store.OutcomeStore;
 import io.firstline.store.TicketStore;
 import io.firstline.store.UnknownReferenceException;
@@ -72,6 +73,7 @@ public final class WebVerticle extends VerticleBase {
         new TicketsApi(s.tickets()).mount(router);
         new KbApi(s.kb()).mount(router);
         new CallsApi(s.calls(), s.outcomes()).mount(router);
+        new ReportsApi(vertx, new KpiStore(s.db()), s.settings().timezone()).mount(router);
         router.route("/api/*").handler(ctx -> {
             throw ApiException.notFound("no API at " + ctx.request().method() + " " + ctx.request().path());
         });
