@@ -171,6 +171,12 @@ async function main() {
   $('#who').textContent = s.agent.name;
   $('#timezone').textContent = s.timezone;
   $('#signout').addEventListener('click', signOut);
+  if (s.agent.role === 'agent') {
+    error.textContent = 'Reports are for supervisors.';
+    error.hidden = false;
+    document.querySelectorAll('section.report, #report-form').forEach((el) => { el.hidden = true; });
+    return;
+  }
   const params = new URLSearchParams(location.search);
   const last = today(s.timezone);
   form.from.value = params.get('from') || addDays(last, -6);

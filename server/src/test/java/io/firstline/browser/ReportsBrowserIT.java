@@ -99,4 +99,17 @@ class ReportsBrowserIT {
             assertThat(b.consoleErrors()).isEmpty();
         }
     }
+
+    @Test
+    @DisplayName("an agent who opens /reports is told it is for supervisors, and no report is asked for")
+    void agentIsTurnedAway() {
+        try (Browser b = Browser.open(server.port())) {
+            b.signIn("alice", "alice-password", "/desk");
+            b.consoleErrors(); // the desk is another page, not under test here
+            b.go("/reports");
+            assertThat(b.waitFor(By.id("report-error")).getText()).isEqualTo("Reports are for supervisors.");
+            assertThat(b.driver().findElement(By.id("queues")).isDisplayed()).isFalse();
+            assertThat(b.consoleErrors()).isEmpty();
+        }
+    }
 }

@@ -53,6 +53,19 @@ class ReportPeriodsTest {
     }
 
     @Test
+    @DisplayName("where the clocks skip midnight (Santiago), the day starts at 01:00 and has 23 hours")
+    void noMidnight() {
+        LocalDate day = LocalDate.parse("2026-09-06");
+        ZoneId santiago = ZoneId.of("America/Santiago");
+        List<Period> hours = ReportPeriods.of(santiago, day.minusDays(1), day, By.HOUR);
+        assertThat(hours).hasSize(24 + 23);
+        assertThat(hours.get(24).label()).isEqualTo("2026-09-06T01:00-03:00");
+        assertThat(hours.get(23).end()).isEqualTo(hours.get(24).start());
+        List<Period> days = ReportPeriods.of(santiago, day, day, By.DAY);
+        assertThat(Duration.between(days.get(0).start(), days.get(0).end())).isEqualTo(Duration.ofHours(23));
+    }
+
+    @Test
     @DisplayName("a zone half an hour off UTC still gets whole local hours")
     void halfHourZone() {
         LocalDate day = LocalDate.parse("2026-11-24");
