@@ -72,6 +72,9 @@ class ReportsBrowserIT {
             assertThat(b.driver().findElements(By.cssSelector("#calls-chart svg rect"))).hasSize(3);
             assertThat(b.driver().findElements(By.cssSelector("#queues-chart svg rect"))).hasSize(3);
 
+            b.script("document.getElementById('queues').scrollIntoView()");
+            b.screenshot("reports-queues");
+
             String href = b.driver().findElement(By.id("queues-csv")).getAttribute("href");
             assertThat(href).endsWith("/api/reports/queues?from=2026-11-02&to=2026-11-03&by=day&format=csv");
             @SuppressWarnings("unchecked")
