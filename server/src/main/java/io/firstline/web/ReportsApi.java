@@ -18,6 +18,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -68,7 +69,8 @@ final class ReportsApi {
         Future<List<CallbackFact>> callbacks = kpis.callbacks(start, end);
         Future.all(facts, callbacks)
                 .compose(all -> req.kind() != Report.Kind.AGENTS ? Future.succeededFuture(Map.<Long, Report.AgentLabel>of())
-                        : kpis.agentLabels(agentIds(facts.result(), callbacks.result())))
+                        : vertx.executeBlocking(() -> agentIds(facts.result(), callbacks.result()), false)
+                                .compose(kpis::agentLabels))
                 .compose(agents -> vertx.executeBlocking(() -> {
                     Report report = Report.build(req.kind(), periods, facts.result(), callbacks.result(), agents,
                             Figures.DEFAULT_SERVICE_LEVEL_SECONDS);
@@ -190,7 +192,7 @@ final class ReportsApi {
             List<Object> cells = new ArrayList<>(List.of(r.period().label(), r.period().start().toString()));
             switch (report.kind()) {
                 case QUEUES -> cells.add(r.queue());
-                case AGENTS -> cells.addAll(java.util.Arrays.asList(r.agent().id(), r.agent().username(), r.agent().name()));
+                case AGENTS -> cells.addAll(Arrays.asList(r.agent().id(), r.agent().username(), r.agent().name()));
                 default -> { }
             }
             Map<String, Object> figures = r.figures().asMap();
