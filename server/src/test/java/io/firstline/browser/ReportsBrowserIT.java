@@ -6,6 +6,8 @@ import io.firstline.CallLog;
 import io.firstline.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -59,6 +61,12 @@ class ReportsBrowserIT {
         try (Browser b = Browser.open(server.port())) {
             b.signIn("sam", "sam-password", "/board");
             b.consoleErrors(); // the board is another page, not under test here
+            b.go("/reports");
+            LocalDate today = LocalDate.now(ZoneId.of("Europe/Paris"));
+            String lastWeek = today.minusDays(6) + "/" + today + "/day";
+            b.waitUntil(d -> lastWeek.equals(b.script("return document.body.dataset.loaded")));
+            assertThat(b.driver().findElements(By.cssSelector("#calls-table tbody tr"))).hasSize(8);
+
             b.go("/reports?from=2026-11-02&to=2026-11-03&by=day");
             b.waitUntil(d -> "2026-11-02/2026-11-03/day".equals(b.script("return document.body.dataset.loaded")));
 
