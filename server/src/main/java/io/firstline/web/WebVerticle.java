@@ -10,6 +10,7 @@ import io.firstline.store.CallerStore;
 import io.firstline.store.Database;
 import io.firstline.store.DuplicateException;
 import io.firstline.store.KbStore;
+import io.firstline.store.KpiStore;
 import io.firstline.store.OutcomeStore;
 import io.firstline.store.TicketStore;
 import io.firstline.store.UnknownReferenceException;
@@ -111,6 +112,7 @@ public final class WebVerticle extends VerticleBase {
         new TicketsApi(s.tickets()).mount(router);
         new KbApi(s.kb()).mount(router);
         new CallsApi(s.calls(), s.outcomes()).mount(router);
+        new ReportsApi(vertx, new KpiStore(s.db()), s.settings().timezone()).mount(router);
         if (board != null) {
             new BoardApi(vertx, s.agents(), board.audit(), s.pbx(), kiosks, s.settings().pauseReasons()).mount(router);
             kiosks.mount(router);
