@@ -81,6 +81,8 @@ public final class LiveBoard {
     private Map<Long, Integer> handledToday = Map.of();
     private JsonObject chart = new JsonObject();
     private Instant figuresAsOf;
+    /** The first call change that today's figures do not include yet; null when they are current. */
+    private Instant pendingSince;
     private boolean figuresRunning;
     private boolean figuresAgain;
     private long figuresTimer = -1;
@@ -163,6 +165,9 @@ public final class LiveBoard {
             }
         }
         if (figuresChanged) {
+            if (pendingSince == null) {
+                pendingSince = now;
+            }
             figuresSoon();
         }
         if (!changes.isEmpty() || event instanceof PbxEvent.SnapshotStarted || event instanceof PbxEvent.SnapshotDone) {
@@ -230,6 +235,10 @@ public final class LiveBoard {
                     Instant from = startOfDay(now);
                     return kpis.facts(from, now.plusMillis(1)).map(facts -> {
                         compute(facts, from, now);
+                        // Changes before the records were flushed are in these figures.
+                        if (pendingSince != null && !pendingSince.isAfter(now)) {
+                            pendingSince = null;
+                        }
                         return null;
                     });
                 }).onComplete(ar -> {
@@ -372,7 +381,8 @@ public final class LiveBoard {
         String longestLevel = rising(longest, t.longestWaitAmber(), t.longestWaitRed());
         Double sl = f.serviceLevelPercent();
         String slLevel = sl == null ? "ok" : sl < t.serviceLevelRed() ? "red" : sl < t.serviceLevelAmber() ? "amber" : "ok";
-        Instant asOf = liveAsOf == null ? null : figuresAsOf == null ? liveAsOf
+        // Today's figures are as fresh as the live state unless a change is waiting to be counted.
+        Instant asOf = liveAsOf == null ? null : figuresAsOf == null || pendingSince == null ? liveAsOf
                 : figuresAsOf.isBefore(liveAsOf) ? figuresAsOf : liveAsOf;
         JsonObject out = new JsonObject().put("name", name).put("waiting", here.size()).put("longestWaitSeconds", longest)
                 .put("offered", f.offered()).put("answered", f.answered()).put("abandoned", f.abandoned())

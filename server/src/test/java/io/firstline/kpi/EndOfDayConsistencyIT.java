@@ -36,7 +36,7 @@ import org.junit.jupiter.api.TestInstance;
  * One definition of each number (docs/kpis.md): a simulated day, partly played by the simulated PBX through
  * the real recorder, reads the same in the report as in the live board's "today" (today's facts into Figures).
  */
-@DisplayName("end of day: the report's figures for today equal the live board's")
+@DisplayName("end of day: the report's figures for today equal the live board's (GET /api/live/queues)")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EndOfDayConsistencyIT {
 
@@ -122,7 +122,6 @@ class EndOfDayConsistencyIT {
         }
 
         // The board's path: today's facts into Figures. The report's path: the HTTP API.
-        // When GET /api/live/queues is on main, its figures join this comparison.
         List<CallFact> facts = CallLog.await(kpis.facts(dayStart, dayEnd));
         Map<String, Integer> callbacks = CallLog.await(kpis.callbacksMade(dayStart, dayEnd));
         Reply queuesReply = server.get("/api/reports/queues?from=" + today + "&to=" + today, sam);
@@ -145,6 +144,32 @@ class EndOfDayConsistencyIT {
         JsonObject total = items(callsReply.json()).get(0);
         assertThat(figuresOf(total)).isEqualTo(expected(day, callbacks.values().stream().mapToInt(Integer::intValue).sum()));
 
+        // The live board's tiles say the same, once it has read the outcomes and callbacks written above
+        // (it reads today's figures again at least every 15 s).
+        Map<String, JsonObject> reported = new java.util.HashMap<>();
+        rows.forEach(r -> reported.put(r.getString("queue"), r));
+        List<String> kpiNames = List.of("offered", "answered", "abandoned", "unanswered", "abandonedPercent",
+                "serviceLevelSeconds", "serviceLevelPercent", "averageWaitSeconds", "averageHandleSeconds");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Map<String, JsonObject> live = Map.of();
+        Map<String, JsonObject> wanted = new java.util.HashMap<>();
+        reported.forEach((q, r) -> wanted.put(q, pick(r, kpiNames)));
+        while (System.nanoTime() < deadline) {
+            Reply board = server.get("/api/live/queues", sam);
+            assertThat(board.status()).isEqualTo(200);
+            live = new java.util.HashMap<>();
+            for (JsonObject tile : items(board.json())) {
+                if (reported.containsKey(tile.getString("name"))) {
+                    live.put(tile.getString("name"), pick(tile, kpiNames));
+                }
+            }
+            if (live.equals(wanted)) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        assertThat(live).isEqualTo(wanted);
+
         // And both agree with the calls table itself: yesterday's late call is not today's, the waiting one is.
         assertThat(total.getInteger("offered")).isEqualTo((int) count(
                 "SELECT COUNT(*) FROM calls WHERE queue IS NOT NULL AND queued_at >= ? AND queued_at < ?", dayStart, dayEnd));
@@ -158,6 +183,12 @@ class EndOfDayConsistencyIT {
 
     private static List<JsonObject> items(JsonObject report) {
         return report.getJsonArray("items").stream().map(o -> (JsonObject) o).collect(Collectors.toList());
+    }
+
+    private static JsonObject pick(JsonObject o, List<String> names) {
+        JsonObject out = new JsonObject();
+        names.forEach(n -> out.put(n, o.getValue(n)));
+        return out;
     }
 
     /** A report row without its period and subject: the figures alone. */
