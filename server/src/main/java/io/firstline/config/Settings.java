@@ -58,7 +58,8 @@ public record Settings(
      */
     public record Thresholds(int serviceLevelSeconds, int waitingAmber, int waitingRed, int longestWaitAmber,
             int longestWaitRed, int serviceLevelAmber, int serviceLevelRed) {
-        public static final Thresholds STANDARD = new Thresholds(20, 3, 6, 60, 120, 80, 60);
+        public static final Thresholds STANDARD = new Thresholds(io.firstline.kpi.Figures.DEFAULT_SERVICE_LEVEL_SECONDS, 3, 6, 60,
+                120, 80, 60);
     }
 
     /** A MariaDB server named by FIRSTLINE_DB_URL instead of the embedded one. */
