@@ -98,6 +98,31 @@ async function act(path, body, doneText) {
   } catch (e) {
     say(e.message, 'bad');
   }
+  loadAudit();
+}
+
+const ACTION_LABEL = {
+  'spy.listen': 'listened in', 'spy.whisper': 'whispered', 'spy.barge': 'barged in', 'agent.pause': 'paused',
+  'agent.sign-out': 'signed out', 'kiosk.create': 'made a kiosk link', 'kiosk.revoke': 'revoked a kiosk link',
+};
+
+/** The last actions of supervisors, from the audit log. */
+async function loadAudit() {
+  if (kiosk) {
+    return;
+  }
+  try {
+    const log = await api('GET', '/api/audit?limit=8');
+    fill($('#audit tbody'), log.items.map((e) => h('tr', { class: e.success ? '' : 'failed' },
+      h('td', { text: new Date(e.at).toLocaleTimeString() }),
+      h('td', { text: e.actor.name }),
+      h('td', { text: `${ACTION_LABEL[e.action] || e.action}${e.detail ? ` · ${e.detail}` : ''}` }),
+      h('td', { text: e.target ? e.target.name : '—' }),
+      h('td', {}, h('span', { class: `pill ${e.success ? 'ok' : 'bad'}`, text: e.success ? 'OK' : 'refused' }), ' ',
+        e.pbxResponse || ''))));
+  } catch (e) {
+    say(e.message, 'bad');
+  }
 }
 
 function actions(agent) {
@@ -297,6 +322,7 @@ async function loadKiosks() {
       await api('DELETE', `/api/kiosks/${k.id}`);
       say(`The kiosk link of "${k.name}" is revoked.`);
       loadKiosks();
+      loadAudit();
     } } }, 'Revoke')))));
 }
 
@@ -317,6 +343,7 @@ function setUpKiosks() {
       fill($('#kiosk-made'), 'Open this link once on the wall screen (it is shown only now): ', h('code', { text: link }));
       $('#kiosk-made').hidden = false;
       loadKiosks();
+      loadAudit();
     } catch (e) {
       say(e.message, 'bad');
     }
@@ -337,6 +364,7 @@ async function start() {
     $('#who').textContent = me.name;
     $('#sign-out').addEventListener('click', signOut);
     setUpKiosks();
+    loadAudit();
   }
   try {
     render(await api('GET', '/api/live/board'));

@@ -93,6 +93,9 @@ class BoardBrowserIT {
             assertThat(originate.get("Application")).isEqualTo("ChanSpy");
             assertThat(originate.get("Data")).isEqualTo("Local/1002@agents,qwE");
             b.waitForText(By.id("action-result"), "Whisper");
+            WebElement audited = b.waitForText(By.cssSelector("#audit tbody tr"), "whispered");
+            assertThat(audited.getText()).contains("Sam Supervisor").contains("Bob Agent").contains("qwE")
+                    .contains("Originate successfully queued");
             assertThat(b.consoleErrors()).isEmpty();
         }
     }
@@ -137,6 +140,28 @@ class BoardBrowserIT {
             b.screenshot("wallboard-kiosk");
             List<String> errors = b.consoleErrors();
             assertThat(errors).isEmpty();
+        }
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("when the PBX link is lost the board says so in a banner, and the banner goes once it is back")
+    void pbxBanner() throws Exception {
+        try (Browser b = Browser.open(server.port())) {
+            b.signIn("sam", "sam-password", "/board");
+            b.waitFor(By.cssSelector("article.tile[data-queue='software']"));
+            assertThat(b.driver().findElement(By.id("pbx-banner")).isDisplayed()).isFalse();
+            pbx.setResponsive(false);
+            pbx.dropAllClients();
+            WebElement banner = b.waitFor(By.id("pbx-banner"));
+            assertThat(banner.getText()).contains("the link to Asterisk is");
+            b.screenshot("board-pbx-down");
+            pbx.setResponsive(true);
+            server.awaitPbx("connected"::equals, Duration.ofSeconds(30));
+            b.waitUntil(d -> !d.findElement(By.id("pbx-banner")).isDisplayed());
+            assertThat(b.consoleErrors()).isEmpty();
+        } finally {
+            pbx.setResponsive(true);
         }
     }
 
