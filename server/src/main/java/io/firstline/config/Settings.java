@@ -22,11 +22,26 @@ public record Settings(
         ZoneId timezone,
         Duration sessionIdle,
         boolean metricsEnabled,
-        List<String> pauseReasons) {
+        List<String> pauseReasons,
+        Desk desk) {
 
     public Settings {
         pbxs = List.copyOf(pbxs);
         pauseReasons = List.copyOf(pauseReasons);
+    }
+
+    /**
+     * The agent desktop's dialplan names and wrap-up rule.
+     *
+     * @param callbackContext where a call-back Originate sends the caller's number (dialplans: firstline-callback)
+     * @param transferContext where a blind transfer sends the caller (dialplans: firstline-transfer)
+     * @param queues the queues an agent may join, leave and transfer to
+     * @param wrapupPause whether the server pauses an agent when a call ends, until they say they are ready
+     */
+    public record Desk(String callbackContext, String transferContext, List<String> queues, boolean wrapupPause) {
+        public Desk {
+            queues = List.copyOf(queues);
+        }
     }
 
     /** A MariaDB server named by FIRSTLINE_DB_URL instead of the embedded one. */
@@ -52,6 +67,6 @@ public record Settings(
                 + ", pbxs=" + pbxs + ", agi=" + agiHost + ":" + agiPort
                 + ", adminPassword=" + (adminPassword.isPresent() ? "***" : "unset")
                 + ", phoneRegion=" + phoneRegion + ", timezone=" + timezone + ", sessionIdle=" + sessionIdle
-                + ", metrics=" + metricsEnabled + ", pauseReasons=" + pauseReasons + "]";
+                + ", metrics=" + metricsEnabled + ", pauseReasons=" + pauseReasons + ", desk=" + desk + "]";
     }
 }

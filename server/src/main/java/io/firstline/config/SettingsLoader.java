@@ -36,7 +36,8 @@ public final class SettingsLoader {
     private static final Set<String> KEYS = Set.of(
             "HTTP_HOST", "HTTP_PORT", "DATA_DIR", "DB_URL", "DB_USER", "DB_PASSWORD", "DB_POOL_SIZE",
             "EMBEDDED_DB_PORT", "AMI_NAME", "AMI_HOST", "AMI_PORT", "AMI_USER", "AMI_SECRET", "AGI_HOST", "AGI_PORT",
-            "ADMIN_PASSWORD", "PHONE_REGION", "TIMEZONE", "SESSION_IDLE_MINUTES", "METRICS_ENABLED", "PAUSE_REASONS");
+            "ADMIN_PASSWORD", "PHONE_REGION", "TIMEZONE", "SESSION_IDLE_MINUTES", "METRICS_ENABLED", "PAUSE_REASONS",
+            "CALLBACK_CONTEXT", "TRANSFER_CONTEXT", "DESK_QUEUES", "WRAPUP_PAUSE");
     private static final Pattern PBX_KEY = Pattern.compile("PBX\\.([A-Za-z0-9_-]{1,32})\\.(HOST|PORT|USER|SECRET)");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,32}");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\-\\[\\]%]{1,253}");
@@ -151,7 +152,31 @@ public final class SettingsLoader {
             throw bad("PAUSE_REASONS", "empty; give at least one reason, e.g. break,lunch");
         }
         return new Settings(httpHost, httpPort, dataDir, externalDb, embeddedDbPort, poolSize, pbxs, agiHost, agiPort,
-                adminPassword, region, zone, idle, metrics, reasons);
+                adminPassword, region, zone, idle, metrics, reasons, desk());
+    }
+
+    private Settings.Desk desk() {
+        String callback = dialplanName("CALLBACK_CONTEXT", "firstline-callback");
+        String transfer = dialplanName("TRANSFER_CONTEXT", "firstline-transfer");
+        List<String> queues = Arrays.stream(text("DESK_QUEUES").orElse("helpdesk,hardware,software,network").split(","))
+                .map(String::strip).filter(q -> !q.isEmpty()).distinct().toList();
+        for (String q : queues) {
+            if (!q.matches("[A-Za-z0-9_-]{1,80}")) {
+                throw bad("DESK_QUEUES", "'" + q + "' is not a queue name (letters, digits, _ and -, up to 80)");
+            }
+        }
+        if (queues.isEmpty()) {
+            throw bad("DESK_QUEUES", "empty; give at least one queue, e.g. helpdesk");
+        }
+        return new Settings.Desk(callback, transfer, queues, bool("WRAPUP_PAUSE", false));
+    }
+
+    private String dialplanName(String key, String fallback) {
+        String v = text(key).orElse(fallback);
+        if (!v.matches("[A-Za-z0-9_-]{1,80}")) {
+            throw bad(key, "'" + v + "' is not a dialplan context name (letters, digits, _ and -, up to 80)");
+        }
+        return v;
     }
 
     private List<Settings.Pbx> pbxs() {

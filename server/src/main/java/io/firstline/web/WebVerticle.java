@@ -72,6 +72,8 @@ public final class WebVerticle extends VerticleBase {
         new TicketsApi(s.tickets()).mount(router);
         new KbApi(s.kb()).mount(router);
         new CallsApi(s.calls(), s.outcomes()).mount(router);
+        new DeskApi(vertx, new io.firstline.store.DeskStore(s.db()), s.agents(), s.callers(), s.phones(), s.pbx(),
+                s.settings()).mount(router);
         router.route("/api/*").handler(ctx -> {
             throw ApiException.notFound("no API at " + ctx.request().method() + " " + ctx.request().path());
         });

@@ -1,0 +1,173 @@
+package io.firstline.store;
+
+import static io.firstline.store.db.Tables.AGENTS;
+import static io.firstline.store.db.Tables.CALLBACK_REQUESTS;
+import static io.firstline.store.db.Tables.CALLERS;
+import static io.firstline.store.db.Tables.CALLS;
+import static io.firstline.store.db.Tables.CALL_OUTCOMES;
+
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.impl.DSL;
+
+/** What the agent desktop reads and writes beyond calls and tickets: callbacks, wrap-up time, an agent's figures. */
+public final class DeskStore {
+
+    /** Statuses of a callback that still needs someone. */
+    public static final List<String> UNFINISHED = List.of("open", "in-progress", "failed");
+    /** How long an agent's claim on a callback keeps others from calling the same person. */
+    public static final Duration CLAIM = Duration.ofMinutes(2);
+
+    private final Database db;
+
+    public DeskStore(Database db) {
+        this.db = db;
+    }
+
+    /** A caller to call back: an abandoned call or a request left in the phone menu. */
+    public record Callback(long id, Long callId, Long callerId, String callerName, String organisation, String phone,
+            String queue, String menuPath, String reason, String status, Instant createdAt, Long handledBy,
+            String handledByName, Instant handledAt, String result) {
+    }
+
+    /** What came of claiming a callback before calling. */
+    public sealed interface Claim {
+        record Claimed(Callback callback) implements Claim {
+        }
+
+        record NoSuchCallback() implements Claim {
+        }
+
+        record AlreadyDone(Callback callback) implements Claim {
+        }
+
+        record Busy(Callback callback) implements Claim {
+        }
+    }
+
+    /** An agent's own figures for one day; {@code averageHandleSeconds} is talk plus wrap-up. */
+    public record Figures(int answered, Integer averageHandleSeconds, int resolvedFirstCall, int outcomes) {
+    }
+
+    /** Unfinished callbacks, oldest first. */
+    public Future<Page<Callback>> unfinishedCallbacks(int limit, int offset) {
+        return db.query(dsl -> {
+            var where = CALLBACK_REQUESTS.STATUS.in(UNFINISHED);
+            long total = dsl.fetchCount(CALLBACK_REQUESTS, where);
+            List<Callback> items = select(dsl).where(where)
+                    .orderBy(CALLBACK_REQUESTS.CREATED_AT.asc(), CALLBACK_REQUESTS.ID.asc()).limit(limit).offset(offset)
+                    .fetch(DeskStore::callback);
+            return new Page<>(items, total, limit, offset);
+        });
+    }
+
+    public Future<Optional<Callback>> callback(long id) {
+        return db.query(dsl -> find(dsl, id));
+    }
+
+    /**
+     * Marks a callback as being called by this agent, unless it is done or another agent claimed it
+     * less than {@link #CLAIM} ago. One transaction with the row locked, so two agents cannot both win.
+     */
+    public Future<Claim> claim(long id, long agentId) {
+        return db.transaction(dsl -> {
+            var row = dsl.selectFrom(CALLBACK_REQUESTS).where(CALLBACK_REQUESTS.ID.eq(id)).forUpdate().fetchOne();
+            if (row == null) {
+                return new Claim.NoSuchCallback();
+            }
+            if (row.getStatus().equals("done")) {
+                return new Claim.AlreadyDone(find(dsl, id).orElseThrow());
+            }
+            Instant now = Clock.now();
+            if (row.getStatus().equals("in-progress") && row.getHandledBy() != null && row.getHandledBy() != agentId
+                    && row.getHandledAt() != null && row.getHandledAt().isAfter(now.minus(CLAIM))) {
+                return new Claim.Busy(find(dsl, id).orElseThrow());
+            }
+            dsl.update(CALLBACK_REQUESTS).set(CALLBACK_REQUESTS.STATUS, "in-progress")
+                    .set(CALLBACK_REQUESTS.HANDLED_BY, agentId).set(CALLBACK_REQUESTS.HANDLED_AT, now)
+                    .set(CALLBACK_REQUESTS.RESULT, "calling").where(CALLBACK_REQUESTS.ID.eq(id)).execute();
+            return new Claim.Claimed(find(dsl, id).orElseThrow());
+        });
+    }
+
+    /** Records what came of a callback (status open, in-progress, done or failed; result up to 40 characters). */
+    public Future<Optional<Callback>> finish(long id, long agentId, String status, String result) {
+        return db.transaction(dsl -> {
+            int n = dsl.update(CALLBACK_REQUESTS).set(CALLBACK_REQUESTS.STATUS, status)
+                    .set(CALLBACK_REQUESTS.HANDLED_BY, agentId).set(CALLBACK_REQUESTS.HANDLED_AT, Clock.now())
+                    .set(CALLBACK_REQUESTS.RESULT, clip(result, 40)).where(CALLBACK_REQUESTS.ID.eq(id)).execute();
+            return n == 0 ? Optional.<Callback>empty() : find(dsl, id);
+        });
+    }
+
+    /**
+     * Sets the wrap-up time on this agent's outcomes of the call (pbx, linkedid) that have none yet;
+     * the number of outcomes changed.
+     */
+    public Future<Integer> recordWrapup(String pbx, String linkedid, long agentId, int seconds) {
+        return db.query(dsl -> dsl.update(CALL_OUTCOMES).set(CALL_OUTCOMES.WRAPUP_SECONDS, seconds)
+                .where(CALL_OUTCOMES.AGENT_ID.eq(agentId)).and(CALL_OUTCOMES.WRAPUP_SECONDS.isNull())
+                .and(CALL_OUTCOMES.CALL_ID.in(DSL.select(CALLS.ID).from(CALLS)
+                        .where(CALLS.PBX.eq(pbx)).and(CALLS.LINKEDID.eq(linkedid))))
+                .execute());
+    }
+
+    /**
+     * An agent's figures for calls answered in [from, to): how many, the average of talk plus
+     * wrap-up, and how many were resolved on that call (an outcome "resolved").
+     */
+    public Future<Figures> figures(long agentId, Instant from, Instant to) {
+        return db.query(dsl -> {
+            Field<Integer> wrapup = DSL.select(DSL.max(CALL_OUTCOMES.WRAPUP_SECONDS)).from(CALL_OUTCOMES)
+                    .where(CALL_OUTCOMES.CALL_ID.eq(CALLS.ID)).asField();
+            Field<Integer> resolved = DSL.field(DSL.exists(DSL.selectOne().from(CALL_OUTCOMES)
+                    .where(CALL_OUTCOMES.CALL_ID.eq(CALLS.ID)).and(CALL_OUTCOMES.DISPOSITION.eq("resolved"))))
+                    .cast(Integer.class);
+            Field<Integer> hasOutcome = DSL.field(DSL.exists(DSL.selectOne().from(CALL_OUTCOMES)
+                    .where(CALL_OUTCOMES.CALL_ID.eq(CALLS.ID)))).cast(Integer.class);
+            var per = DSL.select(CALLS.ID, DSL.coalesce(CALLS.TALK_SECONDS, 0).plus(DSL.coalesce(wrapup, 0)).as("handle"),
+                    resolved.as("resolved"), hasOutcome.as("has_outcome"))
+                    .from(CALLS)
+                    .where(CALLS.AGENT_ID.eq(agentId)).and(CALLS.ANSWERED_AT.ge(from)).and(CALLS.ANSWERED_AT.lt(to))
+                    .asTable("per");
+            Record r = dsl.select(DSL.count(), DSL.avg(per.field("handle", Integer.class)),
+                    DSL.sum(per.field("resolved", Integer.class)), DSL.sum(per.field("has_outcome", Integer.class)))
+                    .from(per).fetchOne();
+            int answered = r.get(0, Integer.class);
+            java.math.BigDecimal avg = r.get(1, java.math.BigDecimal.class);
+            Integer sumResolved = r.get(2, Integer.class);
+            Integer sumOutcomes = r.get(3, Integer.class);
+            return new Figures(answered, avg == null ? null : avg.setScale(0, java.math.RoundingMode.HALF_UP).intValue(),
+                    sumResolved == null ? 0 : sumResolved, sumOutcomes == null ? 0 : sumOutcomes);
+        });
+    }
+
+    private static org.jooq.SelectOnConditionStep<Record> select(DSLContext dsl) {
+        return dsl.select(CALLBACK_REQUESTS.fields()).select(CALLERS.NAME, CALLERS.ORGANISATION, AGENTS.NAME)
+                .from(CALLBACK_REQUESTS)
+                .leftJoin(CALLERS).on(CALLERS.ID.eq(CALLBACK_REQUESTS.CALLER_ID))
+                .leftJoin(AGENTS).on(AGENTS.ID.eq(CALLBACK_REQUESTS.HANDLED_BY));
+    }
+
+    private static Optional<Callback> find(DSLContext dsl, long id) {
+        return select(dsl).where(CALLBACK_REQUESTS.ID.eq(id)).fetchOptional(DeskStore::callback);
+    }
+
+    private static Callback callback(Record r) {
+        return new Callback(r.get(CALLBACK_REQUESTS.ID), r.get(CALLBACK_REQUESTS.CALL_ID), r.get(CALLBACK_REQUESTS.CALLER_ID),
+                r.get(CALLERS.NAME), r.get(CALLERS.ORGANISATION), r.get(CALLBACK_REQUESTS.PHONE), r.get(CALLBACK_REQUESTS.QUEUE),
+                r.get(CALLBACK_REQUESTS.MENU_PATH), r.get(CALLBACK_REQUESTS.REASON), r.get(CALLBACK_REQUESTS.STATUS),
+                r.get(CALLBACK_REQUESTS.CREATED_AT), r.get(CALLBACK_REQUESTS.HANDLED_BY), r.get(AGENTS.NAME),
+                r.get(CALLBACK_REQUESTS.HANDLED_AT), r.get(CALLBACK_REQUESTS.RESULT));
+    }
+
+    private static String clip(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+}
