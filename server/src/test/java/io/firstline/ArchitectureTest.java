@@ -51,6 +51,16 @@ class ArchitectureTest {
     }
 
     @Test
+    @DisplayName("the KPI definitions are pure: the board and the reports feed them the same facts")
+    void kpisArePureLogic() {
+        noClasses().that().resideInAPackage("io.firstline.kpi..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "org.jooq..", "java.sql..",
+                        "org.asteriskjava..", "io.firstline.store..", "io.firstline.web..", "io.firstline.telephony..",
+                        "io.firstline.board..", "io.firstline.desk..")
+                .check(CLASSES);
+    }
+
+    @Test
     @DisplayName("the database layer does not reach up into the web or telephony layers")
     void storeIsALeaf() {
         noClasses().that().resideInAPackage("io.firstline.store..")

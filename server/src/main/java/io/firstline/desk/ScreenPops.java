@@ -296,22 +296,7 @@ public final class ScreenPops {
 
     /** The knowledge-base category a menu path points at: main/software → software. */
     static Optional<String> category(String menuPath) {
-        if (menuPath == null) {
-            return Optional.empty();
-        }
-        for (String step : menuPath.split("/")) {
-            switch (step) {
-                case "hardware":
-                    return Optional.of("hardware");
-                case "software":
-                    return Optional.of("software");
-                case "network", "network-internet", "internet":
-                    return Optional.of("network");
-                default:
-                    break;
-            }
-        }
-        return Optional.empty();
+        return io.firstline.kpi.ProblemCategory.ofMenuPath(menuPath);
     }
 
     private static JsonArray articles(List<KbArticle> list) {

@@ -1,13 +1,21 @@
 package io.firstline.web;
 
 import io.firstline.auth.Accounts;
+import io.firstline.config.Settings;
 import io.firstline.store.Agent;
 import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
 
@@ -19,15 +27,73 @@ final class SessionApi {
 
     static final String COOKIE = "firstline_session";
 
-    private final Accounts accounts;
+    /** The header a page sends its CSRF token in. */
+    static final String CSRF_HEADER = "X-CSRF-Token";
+    private static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
-    SessionApi(Accounts accounts) {
+    private final Accounts accounts;
+    private final Settings settings;
+
+    SessionApi(Accounts accounts, Settings settings) {
         this.accounts = accounts;
+        this.settings = settings;
     }
 
     void mount(Router r) {
         r.post("/api/login").handler(this::login);
         r.post("/api/logout").handler(this::logout);
+        r.get("/api/session").handler(this::session);
+    }
+
+    /**
+     * Refuses a state-changing request that the browser authenticated by the session cookie alone
+     * unless it carries the session's CSRF token, which only this origin's pages can read. Bearer
+     * requests and sign-in itself need none: no browser adds those on its own.
+     */
+    static void checkCsrf(RoutingContext ctx) {
+        HttpServerRequest req = ctx.request();
+        Cookie cookie = req.getCookie(COOKIE);
+        if (SAFE.contains(req.method()) || req.getHeader("Authorization") != null || cookie == null
+                || "/api/login".equals(req.path())) {
+            ctx.next();
+            return;
+        }
+        String sent = req.getHeader(CSRF_HEADER);
+        if (sent == null || !MessageDigest.isEqual(sent.getBytes(StandardCharsets.US_ASCII),
+                csrfToken(cookie.getValue()).getBytes(StandardCharsets.US_ASCII))) {
+            ctx.fail(new ApiException(403, "csrf", "this request needs the page's " + CSRF_HEADER
+                    + " header; reload the page", null));
+            return;
+        }
+        ctx.next();
+    }
+
+    /** The CSRF token of a session: derived from its secret token, so it needs no storage. */
+    static String csrfToken(String sessionToken) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256")
+                    .digest(("firstline-csrf\u0000" + sessionToken).getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(d);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Who is signed in, the page's CSRF token, and the settings the pages need; {@code agent: null}
+     * (not 401) when nobody is, so that the sign-in page can ask without an error in the console.
+     */
+    private void session(RoutingContext ctx) {
+        Agent me = ctx.get(Http.AGENT);
+        Optional<String> token = token(ctx);
+        if (me == null || token.isEmpty()) {
+            Http.ok(ctx, new JsonObject().putNull("agent"));
+            return;
+        }
+        Http.ok(ctx, new JsonObject().put("agent", Views.agent(me)).put("csrfToken", csrfToken(token.get()))
+                .put("pauseReasons", new JsonArray(settings.pauseReasons()))
+                .put("timezone", settings.timezone().getId())
+                .put("idleMinutes", settings.sessionIdle().toMinutes()));
     }
 
     /** Puts the signed-in agent, if any, on the context; never refuses by itself. */
@@ -69,7 +135,8 @@ final class SessionApi {
                 Accounts.SignedIn s = result.signedIn().get();
                 ctx.response().addCookie(Cookie.cookie(COOKIE, s.token()).setPath("/").setHttpOnly(true)
                         .setSameSite(CookieSameSite.STRICT).setSecure(ctx.request().isSSL()));
-                Http.ok(ctx, new JsonObject().put("token", s.token()).put("agent", Views.agent(s.agent())));
+                Http.ok(ctx, new JsonObject().put("token", s.token()).put("agent", Views.agent(s.agent()))
+                        .put("csrfToken", csrfToken(s.token())));
                 return;
             }
             if (result.refusal().orElseThrow() instanceof Accounts.Refusal.Throttled t) {

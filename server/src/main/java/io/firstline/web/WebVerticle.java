@@ -28,11 +28,15 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The HTTP server: JSON API, health, and (later) pages and WebSocket. Runs on its event loop. */
+/** The HTTP server: pages, JSON API, health and the WebSocket. Runs on its event loop. */
 public final class WebVerticle extends VerticleBase {
 
     private static final Logger log = LoggerFactory.getLogger(WebVerticle.class);
     private static final long MAX_BODY = 256 * 1024;
+    /** Pages run only this server's own scripts and styles: nothing inline, nothing from elsewhere. */
+    static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+            + "frame-ancestors 'none'";
     /** Where a desktop's WebSocket asks for its agent's state and current call (with the agent id). */
     public static final String DESK_SNAPSHOT_ADDRESS = WsHub.SNAPSHOT_ADDRESS;
 
@@ -58,14 +62,17 @@ public final class WebVerticle extends VerticleBase {
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
             ctx.response().putHeader("X-Content-Type-Options", "nosniff").putHeader("Referrer-Policy", "no-referrer")
+                    .putHeader("Content-Security-Policy", CSP).putHeader("X-Frame-Options", "DENY")
                     .putHeader("Cache-Control", "no-store");
             ctx.next();
         });
         router.get("/health").handler(this::health);
+        Pages.mount(router);
         WsHub ws = new WsHub(vertx, s.accounts());
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
-        SessionApi sessions = new SessionApi(s.accounts());
+        SessionApi sessions = new SessionApi(s.accounts(), s.settings());
         router.route("/api/*").handler(sessions::identify);
+        router.route("/api/*").handler(SessionApi::checkCsrf);
         sessions.mount(router);
         new AgentsApi(vertx, s.agents(), s.accounts()).mount(router);
         new CallersApi(vertx, s.callers(), s.phones()).mount(router);

@@ -1,0 +1,84 @@
+package io.firstline.store;
+
+import static io.firstline.store.db.Tables.CALLBACK_REQUESTS;
+import static io.firstline.store.db.Tables.CALLS;
+import static io.firstline.store.db.Tables.CALL_OUTCOMES;
+import static io.firstline.store.db.Tables.TICKETS;
+
+import io.firstline.kpi.CallFact;
+import io.firstline.kpi.ProblemCategory;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jooq.Record;
+
+/**
+ * The calls of a period as KPI facts (docs/kpis.md): what the live board's "today" and the reports
+ * both read, so that a number means the same everywhere. Any thread; one blocking query each.
+ */
+public final class KpiStore {
+
+    private final Database db;
+
+    public KpiStore(Database db) {
+        this.db = db;
+    }
+
+    /** Every call that entered a queue in [from, to), with its latest outcome. */
+    public Future<List<CallFact>> facts(Instant from, Instant to) {
+        return db.query(dsl -> {
+            Map<Long, Record> outcomes = new HashMap<>();
+            dsl.select(CALL_OUTCOMES.CALL_ID, CALL_OUTCOMES.WRAPUP_SECONDS, CALL_OUTCOMES.DISPOSITION, TICKETS.CATEGORY)
+                    .from(CALL_OUTCOMES).join(CALLS).on(CALLS.ID.eq(CALL_OUTCOMES.CALL_ID))
+                    .leftJoin(TICKETS).on(TICKETS.ID.eq(CALL_OUTCOMES.TICKET_ID))
+                    .where(CALLS.QUEUED_AT.ge(from)).and(CALLS.QUEUED_AT.lt(to)).and(CALLS.QUEUE.isNotNull())
+                    .orderBy(CALL_OUTCOMES.ID)
+                    .forEach(r -> outcomes.put(r.get(CALL_OUTCOMES.CALL_ID), r));
+            List<CallFact> facts = new ArrayList<>();
+            dsl.select(CALLS.ID, CALLS.QUEUE, CALLS.AGENT_ID, CALLS.QUEUED_AT, CALLS.STATUS, CALLS.ANSWERED_AT,
+                    CALLS.ENDED_AT, CALLS.WAIT_SECONDS, CALLS.TALK_SECONDS, CALLS.MENU_PATH)
+                    .from(CALLS)
+                    .where(CALLS.QUEUED_AT.ge(from)).and(CALLS.QUEUED_AT.lt(to)).and(CALLS.QUEUE.isNotNull())
+                    .orderBy(CALLS.QUEUED_AT, CALLS.ID)
+                    .forEach(r -> {
+                        Record o = outcomes.get(r.get(CALLS.ID));
+                        String category = o != null && o.get(TICKETS.CATEGORY) != null ? o.get(TICKETS.CATEGORY)
+                                : ProblemCategory.ofMenuPath(r.get(CALLS.MENU_PATH)).orElse(null);
+                        CallFact.Result result = result(r.get(CALLS.STATUS), r.get(CALLS.ANSWERED_AT) != null,
+                                r.get(CALLS.ENDED_AT) != null);
+                        facts.add(new CallFact(r.get(CALLS.QUEUE), r.get(CALLS.AGENT_ID), r.get(CALLS.QUEUED_AT), result,
+                                r.get(CALLS.WAIT_SECONDS), result == CallFact.Result.ANSWERED ? r.get(CALLS.TALK_SECONDS) : null,
+                                o == null ? null : o.get(CALL_OUTCOMES.WRAPUP_SECONDS),
+                                o == null ? null : o.get(CALL_OUTCOMES.DISPOSITION), category));
+                    });
+            return facts;
+        });
+    }
+
+    /** Callbacks an agent made (callback requests handled) in [from, to), by queue (null: none named). */
+    public Future<Map<String, Integer>> callbacksMade(Instant from, Instant to) {
+        return db.query(dsl -> {
+            Map<String, Integer> byQueue = new HashMap<>();
+            dsl.select(CALLBACK_REQUESTS.QUEUE, org.jooq.impl.DSL.count()).from(CALLBACK_REQUESTS)
+                    .where(CALLBACK_REQUESTS.HANDLED_AT.ge(from)).and(CALLBACK_REQUESTS.HANDLED_AT.lt(to))
+                    .and(CALLBACK_REQUESTS.STATUS.eq("done"))
+                    .groupBy(CALLBACK_REQUESTS.QUEUE)
+                    .forEach(r -> byQueue.put(r.value1(), r.value2()));
+            return byQueue;
+        });
+    }
+
+    /** A stored status as a KPI result: an answer counts as soon as it happens. */
+    static CallFact.Result result(String status, boolean answered, boolean ended) {
+        if (answered) {
+            return CallFact.Result.ANSWERED;
+        }
+        if (status.equals("abandoned")) {
+            return CallFact.Result.ABANDONED;
+        }
+        return ended ? CallFact.Result.UNANSWERED : CallFact.Result.WAITING;
+    }
+}
