@@ -20,12 +20,32 @@ public final class CurrentCalls {
      */
     public static final String ADDRESS = "desk.call.current";
 
+    /**
+     * Request {@code {"interface"}}; reply the member as the PBX reports it now,
+     * {@code {"state", "pauseReason", "since", "queues", "pbx", "interface"}}, or {@code {}} when unknown.
+     */
+    public static final String MEMBER_ADDRESS = "desk.member.state";
+
     private CurrentCalls() {
     }
 
     public static void register(Vertx vertx, CallTracker tracker) {
         vertx.eventBus().<JsonObject>consumer(ADDRESS, m -> m.reply(find(tracker, m.body().getString("interface"))
                 .orElseGet(JsonObject::new)));
+        vertx.eventBus().<JsonObject>consumer(MEMBER_ADDRESS, m -> m.reply(member(tracker, m.body().getString("interface"))
+                .orElseGet(JsonObject::new)));
+    }
+
+    static Optional<JsonObject> member(CallTracker tracker, String memberInterface) {
+        if (memberInterface == null) {
+            return Optional.empty();
+        }
+        String wanted = key(memberInterface);
+        return tracker.members().stream().filter(m -> key(m.memberInterface()).equals(wanted)).findFirst()
+                .map(m -> new JsonObject().put("state", m.state().wire()).put("pauseReason", m.pauseReason())
+                        .put("since", m.since() == null ? null : m.since().toString())
+                        .put("queues", new io.vertx.core.json.JsonArray(java.util.List.copyOf(m.queues())))
+                        .put("pbx", m.pbx()).put("interface", m.memberInterface()));
     }
 
     static Optional<JsonObject> find(CallTracker tracker, String memberInterface) {

@@ -68,6 +68,7 @@ final class DeskApi {
         r.post("/api/agents/me/leave").handler(ctx -> membership(ctx, false));
         r.post("/api/agents/me/ready").handler(this::ready);
         r.post("/api/agents/me/transfer").handler(this::transfer);
+        r.get("/api/agents/me/transfer-targets").handler(this::transferTargets);
         r.get("/api/agents/me/figures").handler(this::figures);
         r.get("/api/callbacks").handler(this::callbacks);
         r.post("/api/callbacks/:callbackId/call").handler(this::callBack);
@@ -77,31 +78,31 @@ final class DeskApi {
 
     private void status(RoutingContext ctx) {
         Agent me = Http.signedIn(ctx);
-        vertx.eventBus().<JsonArray>request(WebVerticle.DESK_SNAPSHOT_ADDRESS, me.id())
-                .map(a -> a.body())
-                .recover(e -> Future.succeededFuture(new JsonArray()))
-                .onComplete(Http.reply(ctx, snapshot -> {
-                    JsonObject state = null;
-                    JsonObject call = null;
-                    for (Object o : snapshot) {
-                        JsonObject m = (JsonObject) o;
-                        if ("agent.state".equals(m.getString("type"))) {
-                            state = m;
-                        } else {
-                            call = m;
-                        }
-                    }
-                    Http.ok(ctx, new JsonObject().put("agent", Views.agent(me)).put("interface", me.memberInterface())
-                            .put("state", state == null ? (me.memberInterface() == null ? "no-interface" : "unknown")
-                                    : state.getString("state"))
-                            .put("pauseReason", state == null ? null : state.getString("pauseReason"))
-                            .put("since", state == null ? null : state.getString("since"))
-                            .put("queues", state == null ? new JsonArray() : state.getJsonArray("queues"))
-                            .put("call", call)
-                            .put("availableQueues", new JsonArray(settings.desk().queues()))
-                            .put("pauseReasons", new JsonArray(settings.pauseReasons()))
-                            .put("wrapupPause", settings.desk().wrapupPause()));
-                }));
+        Future<JsonArray> snapshot = vertx.eventBus().<JsonArray>request(WebVerticle.DESK_SNAPSHOT_ADDRESS, me.id())
+                .map(a -> a.body()).recover(e -> Future.succeededFuture(new JsonArray()));
+        Future<JsonObject> member = me.memberInterface() == null ? Future.succeededFuture(new JsonObject())
+                : vertx.eventBus().<JsonObject>request(CurrentCalls.MEMBER_ADDRESS, new JsonObject().put("interface", me.memberInterface()))
+                        .map(m -> m.body()).recover(e -> Future.succeededFuture(new JsonObject()));
+        Future.all(snapshot, member).onComplete(Http.reply(ctx, all -> {
+            JsonObject call = null;
+            for (Object o : snapshot.result()) {
+                JsonObject m = (JsonObject) o;
+                if (!"agent.state".equals(m.getString("type"))) {
+                    call = m;
+                }
+            }
+            JsonObject state = member.result();
+            boolean known = state.containsKey("state");
+            Http.ok(ctx, new JsonObject().put("agent", Views.agent(me)).put("interface", me.memberInterface())
+                    .put("state", known ? state.getString("state") : me.memberInterface() == null ? "no-interface" : "unknown")
+                    .put("pauseReason", state.getString("pauseReason"))
+                    .put("since", state.getString("since"))
+                    .put("queues", known ? state.getJsonArray("queues") : new JsonArray())
+                    .put("call", call)
+                    .put("availableQueues", new JsonArray(settings.desk().queues()))
+                    .put("pauseReasons", new JsonArray(settings.pauseReasons()))
+                    .put("wrapupPause", settings.desk().wrapupPause()));
+        }));
     }
 
     private void pause(RoutingContext ctx) {
@@ -203,6 +204,19 @@ final class DeskApi {
                         settings.desk().transferContext(), call.getString("exten")), r -> new JsonObject()
                         .put("linkedid", call.getString("linkedid")).put("to", call.getString("exten"))
                         .put("context", settings.desk().transferContext()))));
+    }
+
+    /** Where an agent may send a caller: the queues, and colleagues who have a phone (no other details of them). */
+    private void transferTargets(RoutingContext ctx) {
+        Agent me = Http.signedIn(ctx);
+        agents.withInterfaces().onComplete(Http.reply(ctx, list -> {
+            JsonArray people = new JsonArray();
+            list.stream().filter(a -> a.active() && a.id() != me.id() && a.memberInterface() != null
+                    && EXTENSION.matcher(a.memberInterface()).matches())
+                    .sorted(java.util.Comparator.comparing(Agent::name))
+                    .forEach(a -> people.add(new JsonObject().put("id", a.id()).put("name", a.name())));
+            Http.ok(ctx, new JsonObject().put("queues", new JsonArray(settings.desk().queues())).put("agents", people));
+        }));
     }
 
     private void figures(RoutingContext ctx) {
