@@ -33,10 +33,12 @@ final class SessionApi {
 
     private final Accounts accounts;
     private final Settings settings;
+    private final WsHub sockets;
 
-    SessionApi(Accounts accounts, Settings settings) {
+    SessionApi(Accounts accounts, Settings settings, WsHub sockets) {
         this.accounts = accounts;
         this.settings = settings;
+        this.sockets = sockets;
     }
 
     void mount(Router r) {
@@ -152,9 +154,11 @@ final class SessionApi {
 
     private void logout(RoutingContext ctx) {
         Agent me = Http.signedIn(ctx);
-        Future<Void> done = token(ctx).map(accounts::logout).orElse(Future.succeededFuture());
+        Optional<String> token = token(ctx);
+        Future<Void> done = token.map(accounts::logout).orElse(Future.succeededFuture());
         done.onComplete(Http.reply(ctx, v -> {
             accounts.forget(me.id());
+            token.ifPresent(sockets::closeSession);
             ctx.response().addCookie(Cookie.cookie(COOKIE, "").setPath("/").setHttpOnly(true)
                     .setSameSite(CookieSameSite.STRICT).setMaxAge(0));
             ctx.response().setStatusCode(204).end();

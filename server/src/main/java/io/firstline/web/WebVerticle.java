@@ -70,7 +70,7 @@ public final class WebVerticle extends VerticleBase {
         Pages.mount(router);
         WsHub ws = new WsHub(vertx, s.accounts());
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
-        SessionApi sessions = new SessionApi(s.accounts(), s.settings());
+        SessionApi sessions = new SessionApi(s.accounts(), s.settings(), ws);
         router.route("/api/*").handler(sessions::identify);
         router.route("/api/*").handler(SessionApi::checkCsrf);
         sessions.mount(router);

@@ -34,6 +34,8 @@ final class WsHub {
     private final Vertx vertx;
     private final Accounts accounts;
     private final AtomicInteger open = new AtomicInteger();
+    /** The open sockets of each session token, closed at once when that session signs out. */
+    private final java.util.Map<String, java.util.Set<ServerWebSocket>> bySession = new java.util.HashMap<>();
 
     WsHub(Vertx vertx, Accounts accounts) {
         this.vertx = vertx;
@@ -94,8 +96,17 @@ final class WsHub {
         return Optional.empty();
     }
 
+    /** Closes every socket of a session that has just signed out (runs on the web event loop). */
+    void closeSession(String token) {
+        java.util.Set<ServerWebSocket> sockets = bySession.remove(token);
+        if (sockets != null) {
+            sockets.forEach(ws -> ws.close(CLOSE_UNAUTHORIZED, "signed out"));
+        }
+    }
+
     private void opened(ServerWebSocket ws, Agent agent, String token) {
         open.incrementAndGet();
+        bySession.computeIfAbsent(token, t -> new java.util.HashSet<>()).add(ws);
         MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(io.firstline.desk.ScreenPops.address(agent.id()),
                 m -> {
                     log.trace("to the desktop of {}: {}", agent.username(), m.body().getString("type"));
@@ -134,6 +145,10 @@ final class WsHub {
         ws.exceptionHandler(e -> log.debug("WebSocket of agent {}: {}", agent.id(), e.getMessage()));
         ws.closeHandler(v -> {
             open.decrementAndGet();
+            java.util.Set<ServerWebSocket> sockets = bySession.get(token);
+            if (sockets != null && sockets.remove(ws) && sockets.isEmpty()) {
+                bySession.remove(token);
+            }
             vertx.cancelTimer(timer);
             consumer.unregister();
         });

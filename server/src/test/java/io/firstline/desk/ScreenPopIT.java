@@ -214,4 +214,23 @@ class ScreenPopIT {
             carol.next(type("pong"), Duration.ofSeconds(5));
         }
     }
+
+    @Test
+    @DisplayName("signing out closes that session's open desktops at once (4401) and the token stops working")
+    void signOutClosesSockets() throws Exception {
+        String token = server.login("carol", "carol-password");
+        var closedWith = new java.util.concurrent.CompletableFuture<Short>();
+        var hello = new java.util.concurrent.CompletableFuture<String>();
+        WebSocket socket = ws().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+                .setPort(server.port()).setURI("/ws").addHeader("Authorization", "Bearer " + token))
+                .onSuccess(s -> {
+                    s.textMessageHandler(hello::complete);
+                    s.closeHandler(v -> closedWith.complete(s.closeStatusCode()));
+                }).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(hello.get(5, TimeUnit.SECONDS)).contains("hello");
+        assertThat(server.send("POST", "/api/logout", token, null).status()).isEqualTo(204);
+        assertThat(closedWith.get(5, TimeUnit.SECONDS)).as("closed well before the periodic re-check").isEqualTo((short) 4401);
+        assertThat(socket.isClosed()).isTrue();
+        assertThat(server.get("/api/agents/me", token).status()).isEqualTo(401);
+    }
 }
