@@ -131,7 +131,10 @@ public final class DeskStore {
                     .cast(Integer.class);
             Field<Integer> hasOutcome = DSL.field(DSL.exists(DSL.selectOne().from(CALL_OUTCOMES)
                     .where(CALL_OUTCOMES.CALL_ID.eq(CALLS.ID)))).cast(Integer.class);
-            var per = DSL.select(CALLS.ID, DSL.coalesce(CALLS.TALK_SECONDS, 0).plus(DSL.coalesce(wrapup, 0)).as("handle"),
+            // A call still being talked on has no handle time yet; AVG skips its NULL.
+            Field<Integer> handle = DSL.when(CALLS.TALK_SECONDS.isNull(), DSL.inline((Integer) null))
+                    .otherwise(CALLS.TALK_SECONDS.plus(DSL.coalesce(wrapup, 0)));
+            var per = DSL.select(CALLS.ID, handle.as("handle"),
                     resolved.as("resolved"), hasOutcome.as("has_outcome"))
                     .from(CALLS)
                     .where(CALLS.AGENT_ID.eq(agentId)).and(CALLS.ANSWERED_AT.ge(from)).and(CALLS.ANSWERED_AT.lt(to))
