@@ -206,6 +206,9 @@ function onCallMessage(msg) {
           notice('warn', `The outcome of the call with ${callerLabel(c.msg)} was not saved; its draft is kept.`);
         }
         state.call = { msg: same ? mergePop(c.msg, msg) : msg, phase: 'connected', connectedAt: Date.now() };
+        if (!same) {
+          answerLine($('#transfer-answer'), '', '');
+        }
       }
       saveCall();
       renderCall();
@@ -301,7 +304,10 @@ function renderCall() {
       text: `#${x.ticketId}`, on: { click: () => showTicket(x.ticketId) } }) : null),
     h('td', { class: 'num', text: duration(x.talkSeconds) })))
     : h('tr', {}, h('td', { colspan: '5', class: 'muted', text: 'No earlier calls' })));
-  $('#transfer-box').hidden = c.phase !== 'connected';
+  // Kept in sight after a transfer ended the call, so that Asterisk's answer can be read.
+  $('#transfer-box').hidden = c.phase === 'ringing';
+  $('#transfer').disabled = c.phase !== 'connected';
+  $('#transfer-target').disabled = c.phase !== 'connected';
   fillTicketChoices();
 }
 

@@ -169,6 +169,17 @@ class DeskBrowserIT {
             assertThat(server.get("/api/tickets/" + ticketId, admin).json().getJsonArray("notes").getJsonObject(0)
                     .getString("body")).isEqualTo(hostile);
 
+            // Send the caller on to the hardware queue: a blind transfer of Alice's leg.
+            int before = pbx.receivedActions().size();
+            new Select(b.driver().findElement(By.id("transfer-target"))).selectByValue("q:hardware");
+            b.driver().findElement(By.id("transfer")).click();
+            ReceivedAction bt = awaitAction(before, a -> a.name().equalsIgnoreCase("BlindTransfer"));
+            assertThat(bt.get("Channel")).startsWith("Local/1001@agents-").endsWith(";1");
+            assertThat(bt.get("Context")).isEqualTo("firstline-transfer");
+            assertThat(bt.get("Exten")).isEqualTo("hardware");
+            b.waitForText(By.id("transfer-answer"), "Asterisk: Transfer succeeded");
+            b.waitForText(By.id("call-title"), "Wrap-up");
+
             assertThat(b.consoleErrors()).isEmpty();
         }
     }

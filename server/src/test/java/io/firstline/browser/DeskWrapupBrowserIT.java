@@ -132,6 +132,20 @@ class DeskWrapupBrowserIT {
             b.waitForText(By.id("callbacks-answer"), "Asterisk: Originate successfully queued");
             b.waitForText(By.id("callbacks"), "originated");
             b.screenshot("agent-desktop-after-call");
+
+            // Asterisk's own trace: Alice's phone rings 15 s unanswered; then she is paused without asking
+            // (as a queue with autopause does): the desk says so plainly.
+            pbx.replay(io.firstline.TestTraces.amiRaw("ring-no-answer-software"), false).get(20, java.util.concurrent.TimeUnit.SECONDS);
+            String token = server.login("alice", "alice-password");
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!server.get("/api/agents/me/status", token).json().getString("state").equals("available")
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(server.post("/api/agents/me/pause", token, new JsonObject().put("reason", "break")).status()).isEqualTo(200);
+            b.waitForText(By.id("notices"), "Asterisk paused you after a call rang 15 s on your phone without an answer");
+            b.waitForText(By.id("state"), "Paused: break");
+            assertThat(server.post("/api/agents/me/unpause", token, new JsonObject()).status()).isEqualTo(200);
             assertThat(b.consoleErrors()).isEmpty();
         }
     }
