@@ -112,7 +112,7 @@ final class DeskApi {
         String reason = in.oneOf("reason", settings.pauseReasons()).orElseThrow(() -> in.bad("reason",
                 "required; one of " + String.join(", ", settings.pauseReasons())));
         Optional<String> queue = queue(in, false);
-        answer(ctx, pbx.pause(null, iface, queue, reason), r -> new JsonObject().put("paused", true).put("reason", reason)
+        answer(ctx, pbxOf(iface).compose(p -> pbx.pause(p, iface, queue, reason)), r -> new JsonObject().put("paused", true).put("reason", reason)
                 .put("queue", queue.orElse(null)));
     }
 
@@ -121,7 +121,7 @@ final class DeskApi {
         String iface = interfaceOf(me);
         Input in = Input.of(ctx, Set.of("queue"));
         Optional<String> queue = queue(in, false);
-        answer(ctx, pbx.resume(null, iface, queue), r -> new JsonObject().put("paused", false)
+        answer(ctx, pbxOf(iface).compose(p -> pbx.resume(p, iface, queue)), r -> new JsonObject().put("paused", false)
                 .put("queue", queue.orElse(null)));
     }
 
@@ -130,7 +130,8 @@ final class DeskApi {
         String iface = interfaceOf(me);
         Input in = Input.of(ctx, Set.of("queue"));
         String queue = queue(in, true).orElseThrow();
-        Future<AmiLink.ActionResult> sent = join ? pbx.join(null, queue, iface, me.name()) : pbx.leave(null, queue, iface);
+        Future<AmiLink.ActionResult> sent = pbxOf(iface).compose(p -> join ? pbx.join(p, queue, iface, me.name())
+                : pbx.leave(p, queue, iface));
         answer(ctx, sent, r -> new JsonObject().put("queue", queue).put("member", join));
     }
 
@@ -261,8 +262,9 @@ final class DeskApi {
                 desk.finish(id, me.id(), "failed", "not a diallable number");
                 throw ApiException.conflict(null, "'" + cb.phone() + "' is not a number Asterisk can dial");
             }
-            Future<AmiLink.ActionResult> sent = pbx.originate(null, iface, settings.desk().callbackContext(), number,
-                    "\"Callback " + number + "\" <" + number + ">", Map.of("FIRSTLINE_CALLBACK_ID", String.valueOf(id)));
+            Future<AmiLink.ActionResult> sent = pbxOf(iface).compose(p -> pbx.originate(p, iface,
+                    settings.desk().callbackContext(), number, "\"Callback " + number + "\" <" + number + ">",
+                    Map.of("FIRSTLINE_CALLBACK_ID", String.valueOf(id))));
             sent.onComplete(ar -> {
                 Future<?> recorded;
                 if (ar.failed()) {
@@ -299,6 +301,15 @@ final class DeskApi {
         String e164 = phones.normalize(raw).orElseThrow(() -> in.bad("phone", "'" + raw + "' is not a phone number"));
         callers.addPhone(id, e164).onComplete(Http.reply(ctx, c -> Http.ok(ctx,
                 Views.caller(c.orElseThrow(() -> ApiException.notFound("no caller " + id))))));
+    }
+
+    /**
+     * The PBX the agent's phone is on, as the call tracker last saw it; null (the only PBX) when it
+     * has not reported the member yet.
+     */
+    private Future<String> pbxOf(String memberInterface) {
+        return vertx.eventBus().<JsonObject>request(CurrentCalls.MEMBER_ADDRESS, new JsonObject().put("interface", memberInterface))
+                .map(m -> m.body().getString("pbx")).recover(e -> Future.succeededFuture(null));
     }
 
     private Optional<String> queue(Input in, boolean required) {
