@@ -10,6 +10,7 @@ const state = {
   member: { state: 'unknown', pauseReason: null, since: null, queues: [] },
   availableQueues: [],
   call: null, // {msg, phase: 'ringing'|'connected'|'ended', endedAt, saved}
+  ringing: null, // a call ringing while another is shown (e.g. during wrap-up)
   kbShown: null,
   ticketShown: null,
   pauseAsked: false,
@@ -70,10 +71,11 @@ function renderStatus() {
   const detail = $('#state-detail');
   const c = state.call;
   const now = Date.now();
-  if (c && c.phase === 'ringing') {
+  const ringing = c && c.phase === 'ringing' ? c.msg : state.ringing;
+  if (ringing) {
     pill.className = 'pill ring';
     pill.textContent = 'Ringing';
-    detail.textContent = callerLabel(c.msg);
+    detail.textContent = callerLabel(ringing);
     return;
   }
   if (c && c.phase === 'connected') {
@@ -191,6 +193,11 @@ function callerLabel(msg) {
 function onCallMessage(msg) {
   const c = state.call;
   const same = c && c.msg.call.linkedid === msg.call.linkedid;
+  if (msg.type === 'call.ringing') {
+    state.ringing = msg;
+  } else if (state.ringing && state.ringing.call.linkedid === msg.call.linkedid) {
+    state.ringing = null;
+  }
   switch (msg.type) {
     case 'call.ringing':
       if (!c || c.phase === 'ringing' || (c.phase === 'ended' && c.saved)) {
@@ -201,11 +208,12 @@ function onCallMessage(msg) {
     case 'call.connected':
       if (same && c.phase === 'connected') {
         state.call.msg = mergePop(c.msg, msg);
+        state.call.confirmed = true;
       } else {
         if (c && c.phase === 'ended' && !c.saved && !same) {
           notice('warn', `The outcome of the call with ${callerLabel(c.msg)} was not saved; its draft is kept.`);
         }
-        state.call = { msg: same ? mergePop(c.msg, msg) : msg, phase: 'connected', connectedAt: Date.now() };
+        state.call = { msg: same ? mergePop(c.msg, msg) : msg, phase: 'connected', connectedAt: Date.now(), confirmed: true };
         if (!same) {
           answerLine($('#transfer-answer'), '', '');
         }
@@ -604,6 +612,10 @@ async function submitOutcome(event) {
     return;
   }
   if (!c.msg.call.id) {
+    c.msg.call.id = await recordedCallId(c.msg.call.linkedid);
+    saveCall();
+  }
+  if (!c.msg.call.id) {
     error.textContent = 'This call is not recorded yet; wait a moment and save again. Your draft is kept.';
     error.hidden = false;
     return;
@@ -632,6 +644,20 @@ async function submitOutcome(event) {
     button.disabled = false;
   }
   renderStatus();
+}
+
+/** The id of a call the pop came without (recorded a moment later), from my latest calls. */
+async function recordedCallId(linkedid) {
+  try {
+    const r = await api('GET', `/api/calls?agentId=${state.me.id}&limit=20`);
+    const found = r.items.find((x) => x.linkedid === linkedid);
+    if (found) {
+      return found.id;
+    }
+  } catch (e) {
+    // the error below says what to do
+  }
+  return null;
 }
 
 async function ready() {
@@ -820,7 +846,22 @@ async function start() {
 
   connectLive({
     onMessage: (msg) => {
-      if (msg.type === 'agent.state') {
+      if (msg.type === 'hello') {
+        // A call kept from before a reload that the server no longer reports has ended meanwhile.
+        if (state.call && state.call.phase === 'connected') {
+          state.call.confirmed = false;
+          setTimeout(() => {
+            const c = state.call;
+            if (c && c.phase === 'connected' && !c.confirmed) {
+              c.phase = 'ended';
+              c.endedAt = Date.now();
+              saveCall();
+              renderCall();
+              renderStatus();
+            }
+          }, 3000);
+        }
+      } else if (msg.type === 'agent.state') {
         applyMember({ state: msg.state, pauseReason: msg.pauseReason, since: msg.since, queues: msg.queues });
       } else if (msg.type && msg.type.startsWith('call.')) {
         onCallMessage(msg);
