@@ -175,7 +175,8 @@ async function refreshFigures() {
   try {
     const f = await api('GET', '/api/agents/me/figures');
     $('#figures').textContent = `Today: ${f.answered} call${f.answered === 1 ? '' : 's'} · `
-      + `avg handle ${duration(f.averageHandleSeconds)} · ${f.resolvedFirstCall} resolved first time`;
+      + `avg handle ${duration(f.averageHandleSeconds)}`
+      + `${f.firstCallResolutionPercent === null ? '' : ` · ${f.firstCallResolutionPercent}% resolved first time`}`;
   } catch (e) {
     $('#figures').textContent = '';
   }

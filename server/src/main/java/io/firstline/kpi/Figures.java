@@ -13,6 +13,9 @@ import java.util.stream.Collectors;
  */
 public final class Figures {
 
+    /** The service-level threshold of a queue that names none (docs/kpis.md). */
+    public static final int DEFAULT_SERVICE_LEVEL_SECONDS = 20;
+
     private final int serviceLevelSeconds;
     private int offered;
     private int answered;

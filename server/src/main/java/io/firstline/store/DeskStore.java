@@ -12,11 +12,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jooq.DSLContext;
-import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
 
-/** What the agent desktop reads and writes beyond calls and tickets: callbacks, wrap-up time, an agent's figures. */
+/** What the agent desktop reads and writes beyond calls and tickets: callbacks and wrap-up time. */
 public final class DeskStore {
 
     /** Statuses of a callback that still needs someone. */
@@ -49,10 +48,6 @@ public final class DeskStore {
 
         record Busy(Callback callback) implements Claim {
         }
-    }
-
-    /** An agent's own figures for one day; {@code averageHandleSeconds} is talk plus wrap-up. */
-    public record Figures(int answered, Integer averageHandleSeconds, int resolvedFirstCall, int outcomes) {
     }
 
     /** Unfinished callbacks, oldest first. */
@@ -116,39 +111,6 @@ public final class DeskStore {
                 .and(CALL_OUTCOMES.CALL_ID.in(DSL.select(CALLS.ID).from(CALLS)
                         .where(CALLS.PBX.eq(pbx)).and(CALLS.LINKEDID.eq(linkedid))))
                 .execute());
-    }
-
-    /**
-     * An agent's figures for calls answered in [from, to): how many, the average of talk plus
-     * wrap-up, and how many were resolved on that call (an outcome "resolved").
-     */
-    public Future<Figures> figures(long agentId, Instant from, Instant to) {
-        return db.query(dsl -> {
-            Field<Integer> wrapup = DSL.select(DSL.max(CALL_OUTCOMES.WRAPUP_SECONDS)).from(CALL_OUTCOMES)
-                    .where(CALL_OUTCOMES.CALL_ID.eq(CALLS.ID)).asField();
-            Field<Integer> resolved = DSL.field(DSL.exists(DSL.selectOne().from(CALL_OUTCOMES)
-                    .where(CALL_OUTCOMES.CALL_ID.eq(CALLS.ID)).and(CALL_OUTCOMES.DISPOSITION.eq("resolved"))))
-                    .cast(Integer.class);
-            Field<Integer> hasOutcome = DSL.field(DSL.exists(DSL.selectOne().from(CALL_OUTCOMES)
-                    .where(CALL_OUTCOMES.CALL_ID.eq(CALLS.ID)))).cast(Integer.class);
-            // A call still being talked on has no handle time yet; AVG skips its NULL.
-            Field<Integer> handle = DSL.when(CALLS.TALK_SECONDS.isNull(), DSL.inline((Integer) null))
-                    .otherwise(CALLS.TALK_SECONDS.plus(DSL.coalesce(wrapup, 0)));
-            var per = DSL.select(CALLS.ID, handle.as("handle"),
-                    resolved.as("resolved"), hasOutcome.as("has_outcome"))
-                    .from(CALLS)
-                    .where(CALLS.AGENT_ID.eq(agentId)).and(CALLS.ANSWERED_AT.ge(from)).and(CALLS.ANSWERED_AT.lt(to))
-                    .asTable("per");
-            Record r = dsl.select(DSL.count(), DSL.avg(per.field("handle", Integer.class)),
-                    DSL.sum(per.field("resolved", Integer.class)), DSL.sum(per.field("has_outcome", Integer.class)))
-                    .from(per).fetchOne();
-            int answered = r.get(0, Integer.class);
-            java.math.BigDecimal avg = r.get(1, java.math.BigDecimal.class);
-            Integer sumResolved = r.get(2, Integer.class);
-            Integer sumOutcomes = r.get(3, Integer.class);
-            return new Figures(answered, avg == null ? null : avg.setScale(0, java.math.RoundingMode.HALF_UP).intValue(),
-                    sumResolved == null ? 0 : sumResolved, sumOutcomes == null ? 0 : sumOutcomes);
-        });
     }
 
     private static org.jooq.SelectOnConditionStep<Record> select(DSLContext dsl) {

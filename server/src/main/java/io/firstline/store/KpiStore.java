@@ -1,15 +1,19 @@
 package io.firstline.store;
 
+import static io.firstline.store.db.Tables.AGENTS;
 import static io.firstline.store.db.Tables.CALLBACK_REQUESTS;
 import static io.firstline.store.db.Tables.CALLS;
 import static io.firstline.store.db.Tables.CALL_OUTCOMES;
 import static io.firstline.store.db.Tables.TICKETS;
 
 import io.firstline.kpi.CallFact;
+import io.firstline.kpi.CallbackFact;
 import io.firstline.kpi.ProblemCategory;
+import io.firstline.kpi.Report;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,14 +64,34 @@ public final class KpiStore {
 
     /** Callbacks an agent made (callback requests handled) in [from, to), by queue (null: none named). */
     public Future<Map<String, Integer>> callbacksMade(Instant from, Instant to) {
-        return db.query(dsl -> {
+        return callbacks(from, to).map(list -> {
             Map<String, Integer> byQueue = new HashMap<>();
-            dsl.select(CALLBACK_REQUESTS.QUEUE, org.jooq.impl.DSL.count()).from(CALLBACK_REQUESTS)
-                    .where(CALLBACK_REQUESTS.HANDLED_AT.ge(from)).and(CALLBACK_REQUESTS.HANDLED_AT.lt(to))
-                    .and(CALLBACK_REQUESTS.STATUS.eq("done"))
-                    .groupBy(CALLBACK_REQUESTS.QUEUE)
-                    .forEach(r -> byQueue.put(r.value1(), r.value2()));
+            list.forEach(c -> byQueue.merge(c.queue(), 1, Integer::sum));
             return byQueue;
+        });
+    }
+
+    /** Every callback an agent made in [from, to): a callback request marked done, at the time it was handled. */
+    public Future<List<CallbackFact>> callbacks(Instant from, Instant to) {
+        return db.query(dsl -> dsl.select(CALLBACK_REQUESTS.QUEUE, CALLBACK_REQUESTS.HANDLED_BY, CALLBACK_REQUESTS.HANDLED_AT)
+                .from(CALLBACK_REQUESTS)
+                .where(CALLBACK_REQUESTS.HANDLED_AT.ge(from)).and(CALLBACK_REQUESTS.HANDLED_AT.lt(to))
+                .and(CALLBACK_REQUESTS.STATUS.eq("done"))
+                .orderBy(CALLBACK_REQUESTS.HANDLED_AT)
+                .fetch(r -> new CallbackFact(r.value1(), r.value2(), r.value3())));
+    }
+
+    /** How reports name the given agents (deleted ones are missing). */
+    public Future<Map<Long, Report.AgentLabel>> agentLabels(Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return Future.succeededFuture(Map.of());
+        }
+        List<Long> wanted = List.copyOf(ids);
+        return db.query(dsl -> {
+            Map<Long, Report.AgentLabel> labels = new HashMap<>();
+            dsl.select(AGENTS.ID, AGENTS.USERNAME, AGENTS.NAME).from(AGENTS).where(AGENTS.ID.in(wanted))
+                    .forEach(r -> labels.put(r.value1(), new Report.AgentLabel(r.value1(), r.value2(), r.value3())));
+            return labels;
         });
     }
 

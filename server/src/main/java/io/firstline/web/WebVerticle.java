@@ -8,6 +8,7 @@ import io.firstline.store.CallerStore;
 import io.firstline.store.Database;
 import io.firstline.store.DuplicateException;
 import io.firstline.store.KbStore;
+import io.firstline.store.KpiStore;
 import io.firstline.store.OutcomeStore;
 import io.firstline.store.TicketStore;
 import io.firstline.store.UnknownReferenceException;
@@ -79,8 +80,9 @@ public final class WebVerticle extends VerticleBase {
         new TicketsApi(s.tickets()).mount(router);
         new KbApi(s.kb()).mount(router);
         new CallsApi(s.calls(), s.outcomes()).mount(router);
-        new DeskApi(vertx, new io.firstline.store.DeskStore(s.db()), s.agents(), s.callers(), s.phones(), s.pbx(),
+        new DeskApi(vertx, new io.firstline.store.DeskStore(s.db()), new KpiStore(s.db()), s.agents(), s.callers(), s.phones(), s.pbx(),
                 s.settings()).mount(router);
+        new ReportsApi(vertx, new KpiStore(s.db()), s.settings().timezone()).mount(router);
         router.route("/api/*").handler(ctx -> {
             throw ApiException.notFound("no API at " + ctx.request().method() + " " + ctx.request().path());
         });

@@ -116,7 +116,7 @@ class DeskWrapupBrowserIT {
             assertThat(resume.get("Interface")).isEqualTo(ALICE);
             b.waitForText(By.id("call-title"), "No call");
             b.waitForText(By.id("figures"), "Today: 1 call");
-            b.waitForText(By.id("figures"), "1 resolved first time");
+            b.waitForText(By.id("figures"), "100% resolved first time");
             JsonObject call = server.get("/api/calls?callerId=" + omarId, admin).json().getJsonArray("items").getJsonObject(0);
             JsonObject outcome = server.get("/api/calls/" + call.getLong("id"), admin).json().getJsonArray("outcomes").getJsonObject(0);
             assertThat(outcome.getString("disposition")).isEqualTo("resolved");

@@ -274,12 +274,13 @@ class DeskApiIT {
 
         JsonObject figures = server.get("/api/agents/me/figures", token).json();
         assertThat(figures.getInteger("answered")).isEqualTo(1);
-        assertThat(figures.getInteger("resolvedFirstCall")).isEqualTo(1);
+        assertThat(figures.getInteger("firstCallResolutionPercent")).isEqualTo(100);
         int talk = server.get("/api/calls/" + callId, admin).json().getInteger("talkSeconds");
         assertThat(figures.getInteger("averageHandleSeconds")).isEqualTo(talk + wrapup);
         JsonObject none = server.get("/api/agents/me/figures", dave).json();
         assertThat(none.getInteger("answered")).isZero();
         assertThat(none.getValue("averageHandleSeconds")).isNull();
+        assertThat(none.getValue("firstCallResolutionPercent")).isNull();
     }
 
     private long awaitCallId(String linkedid) throws InterruptedException {
