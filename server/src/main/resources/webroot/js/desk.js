@@ -412,6 +412,11 @@ async function showTicket(id) {
     fill($('#ticket-notes'), t.notes.length ? t.notes.map((n) => h('li', {},
       h('div', { class: 'by', text: `${n.agent ? n.agent.name : 'someone'} · ${when(n.createdAt)}` }),
       h('div', { class: 'body', text: n.body }))) : h('li', { class: 'muted', text: 'No notes yet' }));
+    const calls = await api('GET', `/api/tickets/${t.id}/calls`);
+    fill($('#ticket-calls'), calls.items.length ? calls.items.map((c) => h('li', {},
+      h('span', { text: `${when(c.enteredAt)} · ${menuWords(c.menuPath)} · ${c.agent ? c.agent.name : 'no agent'}` }),
+      h('span', { class: 'pill', text: outcomeWords(c) })))
+      : h('li', { class: 'muted', text: 'No calls recorded about it' }));
     const list = await api('GET', `/api/tickets?callerId=${t.callerId}&limit=20`);
     fill($('#caller-tickets'), list.items.map(ticketItem));
   } catch (e) {

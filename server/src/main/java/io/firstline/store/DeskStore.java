@@ -5,6 +5,7 @@ import static io.firstline.store.db.Tables.CALLBACK_REQUESTS;
 import static io.firstline.store.db.Tables.CALLERS;
 import static io.firstline.store.db.Tables.CALLS;
 import static io.firstline.store.db.Tables.CALL_OUTCOMES;
+import static io.firstline.store.db.Tables.TICKETS;
 
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -48,6 +49,27 @@ public final class DeskStore {
 
         record Busy(Callback callback) implements Claim {
         }
+    }
+
+    /** A call about a ticket: the one it was opened from, or one whose outcome names it. */
+    public record TicketCall(long id, Instant enteredAt, String queue, String menuPath, String status, Long agentId,
+            String agentName, Integer talkSeconds, String disposition, String ticketAction) {
+    }
+
+    /** The calls about a ticket, oldest first; empty when there is no such ticket or none. */
+    public Future<List<TicketCall>> ticketCalls(long ticketId) {
+        return db.query(dsl -> {
+            var about = CALLS.ID.in(DSL.select(CALL_OUTCOMES.CALL_ID).from(CALL_OUTCOMES).where(CALL_OUTCOMES.TICKET_ID.eq(ticketId)))
+                    .or(CALLS.ID.in(DSL.select(TICKETS.CALL_ID).from(TICKETS).where(TICKETS.ID.eq(ticketId))));
+            return dsl.select(CALLS.ID, CALLS.ENTERED_AT, CALLS.QUEUE, CALLS.MENU_PATH, CALLS.STATUS, CALLS.AGENT_ID, AGENTS.NAME,
+                    CALLS.TALK_SECONDS, CALL_OUTCOMES.DISPOSITION, CALL_OUTCOMES.TICKET_ACTION)
+                    .from(CALLS).leftJoin(AGENTS).on(AGENTS.ID.eq(CALLS.AGENT_ID))
+                    .leftJoin(CALL_OUTCOMES).on(CALL_OUTCOMES.CALL_ID.eq(CALLS.ID).and(CALL_OUTCOMES.TICKET_ID.eq(ticketId)))
+                    .where(about).orderBy(CALLS.ENTERED_AT.asc(), CALLS.ID.asc()).limit(200)
+                    .fetch(r -> new TicketCall(r.get(CALLS.ID), r.get(CALLS.ENTERED_AT), r.get(CALLS.QUEUE), r.get(CALLS.MENU_PATH),
+                            r.get(CALLS.STATUS), r.get(CALLS.AGENT_ID), r.get(AGENTS.NAME), r.get(CALLS.TALK_SECONDS),
+                            r.get(CALL_OUTCOMES.DISPOSITION), r.get(CALL_OUTCOMES.TICKET_ACTION)));
+        });
     }
 
     /** Unfinished callbacks, oldest first. */

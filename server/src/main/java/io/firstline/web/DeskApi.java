@@ -77,6 +77,7 @@ final class DeskApi {
         r.post("/api/callbacks/:callbackId/call").handler(this::callBack);
         r.post("/api/callbacks/:callbackId/result").handler(this::callbackResult);
         r.post("/api/callers/:callerId/phones").handler(this::attachPhone);
+        r.get("/api/tickets/:ticketId/calls").handler(this::ticketCalls);
     }
 
     private void status(RoutingContext ctx) {
@@ -297,6 +298,20 @@ final class DeskApi {
                 + String.join(", ", results)));
         desk.finish(id, me.id(), CALLBACK_RESULTS.get(result), result).onComplete(Http.reply(ctx, cb -> Http.ok(ctx,
                 callback(cb.orElseThrow(() -> ApiException.notFound("no callback " + id))))));
+    }
+
+    private void ticketCalls(RoutingContext ctx) {
+        Http.signedIn(ctx);
+        long id = Http.pathId(ctx, "ticketId");
+        desk.ticketCalls(id).onComplete(Http.reply(ctx, list -> {
+            JsonArray items = new JsonArray();
+            list.forEach(c -> items.add(new JsonObject().put("id", c.id())
+                    .put("enteredAt", c.enteredAt() == null ? null : c.enteredAt().toString()).put("queue", c.queue())
+                    .put("menuPath", c.menuPath()).put("status", c.status())
+                    .put("agent", c.agentId() == null ? null : Views.agentRef(c.agentId(), c.agentName()))
+                    .put("talkSeconds", c.talkSeconds()).put("disposition", c.disposition()).put("ticketAction", c.ticketAction())));
+            Http.ok(ctx, new JsonObject().put("items", items));
+        }));
     }
 
     /** From an unknown caller's pop: this number is theirs from now on. */

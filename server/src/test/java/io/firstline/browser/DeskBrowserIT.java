@@ -158,6 +158,8 @@ class DeskBrowserIT {
             // The open ticket, its notes, and a note that looks like HTML.
             b.driver().findElement(By.cssSelector("#open-tickets button")).click();
             b.waitForText(By.id("ticket-title"), "Outlook keeps asking");
+            b.waitForText(By.id("ticket-calls"), "Bob Agent");
+            assertThat(b.driver().findElement(By.id("ticket-calls")).getText()).contains("Software", "Ticket opened");
             String hostile = "<script>window.pwned = 1</script><b>not bold</b>";
             type(b.driver().findElement(By.id("note-body")), hostile);
             b.driver().findElement(By.id("note-add")).click();
