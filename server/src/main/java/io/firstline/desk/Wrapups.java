@@ -53,12 +53,9 @@ public final class Wrapups {
         if (!(change instanceof CallChange.MemberDone d) || d.memberInterface() == null) {
             return;
         }
-        ended.put(key(d.memberInterface()), new Ended(d.call().pbx(), d.call().linkedid(), Instant.now(), pause));
-        if (pause) {
-            PbxCommands commands = pbx.get();
-            if (commands == null) {
-                return;
-            }
+        PbxCommands commands = pause ? pbx.get() : null;
+        ended.put(key(d.memberInterface()), new Ended(d.call().pbx(), d.call().linkedid(), Instant.now(), commands != null));
+        if (commands != null) {
             commands.pause(d.call().pbx(), d.memberInterface(), Optional.empty(), REASON).onComplete(ar -> {
                 if (ar.failed() || !ar.result().success()) {
                     log.warn("PBX {}: wrap-up pause of {} after call {} failed: {}", d.call().pbx(), d.memberInterface(),
