@@ -71,6 +71,7 @@ final class CallFlowVerticle extends VerticleBase {
         vertx.eventBus().<Long>consumer(io.firstline.web.WebVerticle.DESK_SNAPSHOT_ADDRESS,
                 m -> m.reply(new JsonArray(new ArrayList<>(pops.snapshotFor(m.body())))));
         vertx.eventBus().consumer(ScreenPops.AGENTS_CHANGED, m -> pops.agentsChanged());
+        io.firstline.desk.CurrentCalls.register(vertx, tracker);
         for (Settings.Pbx pbx : pbxs) {
             AmiLink link = new AmiLink(pbx, event -> ctx.runOnContext(v -> handle(event)), timing);
             links.add(link);

@@ -148,12 +148,18 @@ public final class Firstline implements AutoCloseable {
             ScreenPops pops = new ScreenPops(vertx, agents, callers, kb, phones, calls::idOf);
             Metrics metrics = new Metrics();
             KpiStore kpis = new KpiStore(db);
+            java.util.concurrent.atomic.AtomicReference<CallFlowVerticle> flowRef = new java.util.concurrent.atomic.AtomicReference<>();
+            io.firstline.desk.Wrapups wrapups = new io.firstline.desk.Wrapups(settings.desk().wrapupPause(),
+                    () -> flowRef.get() == null ? null : flowRef.get().commands());
             CallFlowVerticle flow = new CallFlowVerticle(pbxs, AmiLink.Timing.standard(), pops, change -> {
                 if (change.call() != null) {
                     records.submit(change.call(), change.timeline());
                 }
+                wrapups.apply(change);
             }, (liveCalls, members, health) -> new LiveBoard(vertx, settings.board(), settings.timezone(), kpis, agents,
                     liveCalls, members, health, records::flushed), metrics::observe);
+            flowRef.set(flow);
+            wrapups.register(vertx);
             await(vertx.deployVerticle(flow));
             WebVerticle web = new WebVerticle(settings.httpHost(), settings.httpPort(),
                     new WebVerticle.Services(db, agents, callers, tickets, kb, calls, new OutcomeStore(db, phones),

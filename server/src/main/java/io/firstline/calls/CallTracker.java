@@ -131,6 +131,22 @@ public final class CallTracker {
         return call(pbx, m.linkedid);
     }
 
+    /**
+     * The channel of the member's leg of a call being talked on now (AgentConnect's DestChannel,
+     * e.g. {@code Local/1001@agents-00000028;1}): what a blind transfer of the caller acts on.
+     */
+    public Optional<String> connectedChannel(String pbx, String memberInterface) {
+        Member m = members.get(key(pbx, memberInterface));
+        if (m == null || m.linkedid == null || !m.inCall) {
+            return Optional.empty();
+        }
+        Call call = calls.get(key(pbx, m.linkedid));
+        if (call == null || call.status != CallStatus.CONNECTED || !memberInterface.equals(call.memberInterface)) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(call.memberChannel);
+    }
+
     // --- calls -----------------------------------------------------------------------------
 
     private void channelCreated(ChannelCreated c, List<CallChange> out) {
@@ -298,6 +314,7 @@ public final class CallTracker {
         if (c.memberChannel() != null) {
             call.memberChannelNames.put(c.memberChannel(), c.memberInterface());
         }
+        call.memberChannel = blank(c.memberChannel()) ? null : c.memberChannel();
         call.ringing.remove(c.memberInterface());
         withdrawAll(call, c.at(), out);
         Member m = member(c.pbx(), c.memberInterface(), c.memberName(), c.at());
@@ -665,6 +682,8 @@ public final class CallTracker {
         Instant endedAt;
         String memberInterface;
         String memberName;
+        /** The answering member's leg (AgentConnect's DestChannel). */
+        String memberChannel;
         Integer waitSeconds;
         Integer talkSeconds;
         String endReason;

@@ -24,11 +24,26 @@ public record Settings(
         Duration sessionIdle,
         boolean metricsEnabled,
         List<String> pauseReasons,
+        Desk desk,
         Board board) {
 
     public Settings {
         pbxs = List.copyOf(pbxs);
         pauseReasons = List.copyOf(pauseReasons);
+    }
+
+    /**
+     * The agent desktop's dialplan names and wrap-up rule.
+     *
+     * @param callbackContext where a call-back Originate sends the caller's number (dialplans: firstline-callback)
+     * @param transferContext where a blind transfer sends the caller (dialplans: firstline-transfer)
+     * @param queues the queues an agent may join, leave and transfer to
+     * @param wrapupPause whether the server pauses an agent when a call ends, until they say they are ready
+     */
+    public record Desk(String callbackContext, String transferContext, List<String> queues, boolean wrapupPause) {
+        public Desk {
+            queues = List.copyOf(queues);
+        }
     }
 
     /**
@@ -85,6 +100,7 @@ public record Settings(
                 + ", pbxs=" + pbxs + ", agi=" + agiHost + ":" + agiPort
                 + ", adminPassword=" + (adminPassword.isPresent() ? "***" : "unset")
                 + ", phoneRegion=" + phoneRegion + ", timezone=" + timezone + ", sessionIdle=" + sessionIdle
-                + ", metrics=" + metricsEnabled + ", pauseReasons=" + pauseReasons + ", board=" + board + "]";
+                + ", metrics=" + metricsEnabled + ", pauseReasons=" + pauseReasons + ", desk=" + desk + ", board=" + board
+                + "]";
     }
 }

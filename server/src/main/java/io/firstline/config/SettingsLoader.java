@@ -37,7 +37,8 @@ public final class SettingsLoader {
             "HTTP_HOST", "HTTP_PORT", "DATA_DIR", "DB_URL", "DB_USER", "DB_PASSWORD", "DB_POOL_SIZE",
             "EMBEDDED_DB_PORT", "AMI_NAME", "AMI_HOST", "AMI_PORT", "AMI_USER", "AMI_SECRET", "AGI_HOST", "AGI_PORT",
             "ADMIN_PASSWORD", "PHONE_REGION", "TIMEZONE", "SESSION_IDLE_MINUTES", "METRICS_ENABLED", "PAUSE_REASONS",
-            "SERVICE_LEVEL_SECONDS", "BOARD_WAITING", "BOARD_LONGEST_WAIT", "BOARD_SERVICE_LEVEL", "KIOSK_DAYS");
+            "SERVICE_LEVEL_SECONDS", "BOARD_WAITING", "BOARD_LONGEST_WAIT", "BOARD_SERVICE_LEVEL", "KIOSK_DAYS",
+            "CALLBACK_CONTEXT", "TRANSFER_CONTEXT", "DESK_QUEUES", "WRAPUP_PAUSE");
     /** A queue's own wallboard thresholds: {@code QUEUE.<name>.WAITING} in the file. */
     private static final Pattern QUEUE_KEY = Pattern.compile(
             "QUEUE\\.([A-Za-z0-9_-]{1,64})\\.(SERVICE_LEVEL_SECONDS|WAITING|LONGEST_WAIT|SERVICE_LEVEL)");
@@ -166,7 +167,7 @@ public final class SettingsLoader {
             throw bad("PAUSE_REASONS", "empty; give at least one reason, e.g. break,lunch");
         }
         return new Settings(httpHost, httpPort, dataDir, externalDb, embeddedDbPort, poolSize, pbxs, agiHost, agiPort,
-                adminPassword, region, zone, idle, metrics, reasons, board());
+                adminPassword, region, zone, idle, metrics, reasons, desk(), board());
     }
 
     /** The wallboard's thresholds: defaults for every queue, then each queue's own. */
@@ -215,6 +216,30 @@ public final class SettingsLoader {
         } catch (NumberFormatException e) {
             throw bad(key, "'" + v.get() + "' is not " + shape);
         }
+    }
+
+    private Settings.Desk desk() {
+        String callback = dialplanName("CALLBACK_CONTEXT", "firstline-callback");
+        String transfer = dialplanName("TRANSFER_CONTEXT", "firstline-transfer");
+        List<String> queues = Arrays.stream(text("DESK_QUEUES").orElse("helpdesk,hardware,software,network").split(","))
+                .map(String::strip).filter(q -> !q.isEmpty()).distinct().toList();
+        for (String q : queues) {
+            if (!q.matches("[A-Za-z0-9_-]{1,80}")) {
+                throw bad("DESK_QUEUES", "'" + q + "' is not a queue name (letters, digits, _ and -, up to 80)");
+            }
+        }
+        if (queues.isEmpty()) {
+            throw bad("DESK_QUEUES", "empty; give at least one queue, e.g. helpdesk");
+        }
+        return new Settings.Desk(callback, transfer, queues, bool("WRAPUP_PAUSE", false));
+    }
+
+    private String dialplanName(String key, String fallback) {
+        String v = text(key).orElse(fallback);
+        if (!v.matches("[A-Za-z0-9_-]{1,80}")) {
+            throw bad(key, "'" + v + "' is not a dialplan context name (letters, digits, _ and -, up to 80)");
+        }
+        return v;
     }
 
     private List<Settings.Pbx> pbxs() {

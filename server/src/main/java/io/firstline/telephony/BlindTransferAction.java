@@ -5,9 +5,10 @@ import org.asteriskjava.manager.action.AbstractManagerAction;
 /**
  * AMI {@code BlindTransfer} (Asterisk 12+): sends the party bridged with {@code Channel} to
  * {@code Exten} in {@code Context}. Asterisk-Java 3.42 has no class for it; its action writer sends
- * every getter as a header, in the order of the trace {@code blind-transfer-action}.
+ * every getter as a header, in the order of the trace {@code blind-transfer-action}. Public, as its
+ * reflection cannot call the getters of a package-private class (the headers were silently dropped).
  */
-final class BlindTransferAction extends AbstractManagerAction {
+public final class BlindTransferAction extends AbstractManagerAction {
 
     private static final long serialVersionUID = 1L;
 

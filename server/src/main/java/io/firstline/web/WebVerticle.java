@@ -112,6 +112,8 @@ public final class WebVerticle extends VerticleBase {
         new TicketsApi(s.tickets()).mount(router);
         new KbApi(s.kb()).mount(router);
         new CallsApi(s.calls(), s.outcomes()).mount(router);
+        new DeskApi(vertx, new io.firstline.store.DeskStore(s.db()), new KpiStore(s.db()), s.agents(), s.callers(), s.phones(), s.pbx(),
+                s.settings()).mount(router);
         new ReportsApi(vertx, new KpiStore(s.db()), s.settings().timezone()).mount(router);
         if (board != null) {
             new BoardApi(vertx, s.agents(), board.audit(), s.pbx(), kiosks, s.settings().pauseReasons()).mount(router);

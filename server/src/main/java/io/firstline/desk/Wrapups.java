@@ -1,0 +1,87 @@
+package io.firstline.desk;
+
+import io.firstline.calls.CallChange;
+import io.firstline.telephony.PbxCommands;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wrap-up: remembers when each member's part of a call ended and, when the setting asks for it,
+ * pauses them (reason {@code wrap-up}) until they say they are ready. {@link #apply} runs on the call
+ * flow's context; {@link #READY_ADDRESS} is answered on the event bus, hence the concurrent map.
+ */
+public final class Wrapups {
+
+    private static final Logger log = LoggerFactory.getLogger(Wrapups.class);
+    /** Request {@code {"interface"}}; reply {@code {"pbx", "linkedid", "endedAt", "wrapupSeconds", "paused"}} or {@code {}}. */
+    public static final String READY_ADDRESS = "desk.wrapup.ready";
+    /** The pause reason the server uses for wrap-up. */
+    public static final String REASON = "wrap-up";
+
+    /** One member's finished call. {@code paused}: the server paused them for it. */
+    private record Ended(String pbx, String linkedid, Instant at, boolean paused) {
+    }
+
+    private final boolean pause;
+    private final Supplier<PbxCommands> pbx;
+    private final Map<String, Ended> ended = new ConcurrentHashMap<>();
+
+    public Wrapups(boolean pause, Supplier<PbxCommands> pbx) {
+        this.pause = pause;
+        this.pbx = pbx;
+    }
+
+    /** Answers {@link #READY_ADDRESS}. */
+    public void register(Vertx vertx) {
+        vertx.eventBus().<JsonObject>consumer(READY_ADDRESS, m -> {
+            String iface = m.body().getString("interface");
+            Optional<JsonObject> r = ready(iface, Instant.now());
+            m.reply(r.orElseGet(JsonObject::new));
+        });
+    }
+
+    public void apply(CallChange change) {
+        if (!(change instanceof CallChange.MemberDone d) || d.memberInterface() == null) {
+            return;
+        }
+        PbxCommands commands = pause ? pbx.get() : null;
+        ended.put(key(d.memberInterface()), new Ended(d.call().pbx(), d.call().linkedid(), Instant.now(), commands != null));
+        if (commands != null) {
+            commands.pause(d.call().pbx(), d.memberInterface(), Optional.empty(), REASON).onComplete(ar -> {
+                if (ar.failed() || !ar.result().success()) {
+                    log.warn("PBX {}: wrap-up pause of {} after call {} failed: {}", d.call().pbx(), d.memberInterface(),
+                            d.call().linkedid(), ar.failed() ? ar.cause().getMessage() : ar.result().message());
+                }
+            });
+        }
+    }
+
+    /** The member's last finished call, forgotten once asked for: they are ready again. */
+    Optional<JsonObject> ready(String memberInterface, Instant now) {
+        if (memberInterface == null) {
+            return Optional.empty();
+        }
+        Ended e = ended.remove(key(memberInterface));
+        if (e == null) {
+            return Optional.empty();
+        }
+        long seconds = Math.min(86_400, Math.max(0, Duration.between(e.at(), now).toSeconds()));
+        return Optional.of(new JsonObject().put("pbx", e.pbx()).put("linkedid", e.linkedid())
+                .put("endedAt", e.at().toString()).put("wrapupSeconds", seconds).put("paused", e.paused()));
+    }
+
+    /** As AgentDirectory compares interfaces: without FreePBX's trailing /n, ignoring case. */
+    private static String key(String memberInterface) {
+        String k = memberInterface.toLowerCase(Locale.ROOT);
+        return k.endsWith("/n") ? k.substring(0, k.length() - 2) : k;
+    }
+}

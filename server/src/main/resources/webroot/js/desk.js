@@ -1,0 +1,887 @@
+// The agent desktop: status and queues, the ringing call and its pop, the outcome form with drafts
+// that survive reloads, knowledge base, callbacks, tickets, transfer and today's figures.
+import { api, session, signOut } from './api.js';
+import { h, fill, $, duration, clock, when } from './dom.js';
+import { connectLive } from './desk/live.js';
+import { menuWords, STATES, outcomeWords } from './desk/words.js';
+
+const state = {
+  me: null,
+  member: { state: 'unknown', pauseReason: null, since: null, queues: [] },
+  availableQueues: [],
+  call: null, // {msg, phase: 'ringing'|'connected'|'ended', endedAt, saved}
+  ringing: null, // a call ringing while another is shown (e.g. during wrap-up)
+  kbShown: null,
+  ticketShown: null,
+  pauseAsked: false,
+  lastMiss: null,
+};
+
+const store = {
+  key(name) {
+    return `firstline.desk.${state.me.id}.${name}`;
+  },
+  get(name) {
+    try {
+      return JSON.parse(localStorage.getItem(this.key(name)));
+    } catch (e) {
+      return null;
+    }
+  },
+  set(name, value) {
+    localStorage.setItem(this.key(name), JSON.stringify(value));
+  },
+  remove(name) {
+    localStorage.removeItem(this.key(name));
+  },
+};
+
+// ---------------------------------------------------------------------------------- notices
+
+function notice(kind, text, id) {
+  const box = $('#notices');
+  if (id && box.querySelector(`[data-id="${id}"]`)) {
+    box.querySelector(`[data-id="${id}"]`).remove();
+  }
+  const close = h('button', { type: 'button', class: 'small', text: 'Dismiss' });
+  const el = h('div', { class: `banner ${kind}`, role: 'alert', dataset: id ? { id } : {} }, h('span', { text }), close);
+  close.addEventListener('click', () => el.remove());
+  box.append(el);
+}
+
+function answerLine(el, kind, text) {
+  el.className = `pbx-answer ${kind}`;
+  el.textContent = text;
+}
+
+/** Shows what Asterisk said (or why the server refused) under a control. */
+function asteriskSays(el, result) {
+  const msg = result && result.asterisk ? result.asterisk.message : null;
+  answerLine(el, 'ok', msg ? `Asterisk: ${msg}` : 'Done.');
+}
+
+function refused(el, e) {
+  answerLine(el, 'bad', e.message);
+}
+
+// ---------------------------------------------------------------------------------- status bar
+
+function renderStatus() {
+  const pill = $('#state');
+  const detail = $('#state-detail');
+  const c = state.call;
+  const now = Date.now();
+  const ringing = c && c.phase === 'ringing' ? c.msg : state.ringing;
+  if (ringing) {
+    pill.className = 'pill ring';
+    pill.textContent = 'Ringing';
+    detail.textContent = callerLabel(ringing);
+    return;
+  }
+  if (c && c.phase === 'connected') {
+    pill.className = 'pill info';
+    pill.textContent = 'On call';
+    const since = c.msg.call.answeredAt ? Date.parse(c.msg.call.answeredAt) : c.connectedAt;
+    detail.textContent = `${callerLabel(c.msg)} · ${duration((now - since) / 1000)}`;
+    return;
+  }
+  if (c && c.phase === 'ended') {
+    pill.className = 'pill warn';
+    pill.textContent = 'Wrap-up';
+    detail.textContent = `${duration((now - c.endedAt) / 1000)}${c.saved ? ' · outcome saved' : ''}`;
+    return;
+  }
+  const m = state.member;
+  const [words, kind] = STATES[m.state] || [m.state, ''];
+  pill.className = `pill ${kind}`;
+  pill.textContent = m.state === 'paused' && m.pauseReason ? `Paused: ${m.pauseReason}` : words;
+  detail.textContent = m.since && (m.state === 'paused' || m.state === 'available')
+    ? `since ${clock(m.since)} (${duration((now - Date.parse(m.since)) / 1000)})` : '';
+}
+
+function renderQueues() {
+  const list = $('#queues');
+  const mine = new Set(state.member.queues || []);
+  fill(list, state.availableQueues.map((q) => {
+    const member = mine.has(q);
+    const button = h('button', { type: 'button', text: member ? 'Leave' : 'Join', 'aria-label': `${member ? 'Leave' : 'Join'} queue ${q}` });
+    button.addEventListener('click', () => membership(q, !member, button));
+    return h('li', {}, h('span', { class: 'name', text: q }),
+      h('span', { class: member ? 'pill ok' : 'pill', text: member ? 'member' : 'not in it' }), button);
+  }));
+}
+
+async function membership(queue, join, button) {
+  button.disabled = true;
+  try {
+    const r = await api('POST', `/api/agents/me/${join ? 'join' : 'leave'}`, { queue });
+    asteriskSays($('#pbx-answer'), r);
+  } catch (e) {
+    refused($('#pbx-answer'), e);
+  } finally {
+    button.disabled = false;
+    refreshStatus();
+  }
+}
+
+async function pause() {
+  const reason = $('#pause-reason').value;
+  state.pauseAsked = true;
+  try {
+    const r = await api('POST', '/api/agents/me/pause', { reason });
+    asteriskSays($('#pbx-answer'), r);
+  } catch (e) {
+    state.pauseAsked = false;
+    refused($('#pbx-answer'), e);
+  }
+}
+
+async function resume() {
+  try {
+    const r = await api('POST', '/api/agents/me/unpause', {});
+    asteriskSays($('#pbx-answer'), r);
+    $('#notices').querySelectorAll('[data-id="autopause"]').forEach((n) => n.remove());
+  } catch (e) {
+    refused($('#pbx-answer'), e);
+  }
+}
+
+async function refreshStatus() {
+  try {
+    const s = await api('GET', '/api/agents/me/status');
+    state.availableQueues = s.availableQueues;
+    applyMember({ state: s.state, pauseReason: s.pauseReason, since: s.since, queues: s.queues });
+  } catch (e) {
+    answerLine($('#pbx-answer'), 'bad', e.message);
+  }
+}
+
+function applyMember(m) {
+  const wasPaused = state.member.state === 'paused';
+  state.member = { ...state.member, ...m };
+  if (m.state === 'paused' && !wasPaused) {
+    const miss = state.lastMiss;
+    if (!state.pauseAsked && miss && Date.now() - miss.at < 30000) {
+      notice('warn', `Asterisk paused you after a call rang ${miss.seconds} s on your phone without an answer. `
+        + 'Press Resume (Alt+R) when you are back.', 'autopause');
+    }
+    state.pauseAsked = false;
+  }
+  renderStatus();
+  renderQueues();
+}
+
+async function refreshFigures() {
+  try {
+    const f = await api('GET', '/api/agents/me/figures');
+    $('#figures').textContent = `Today: ${f.answered} call${f.answered === 1 ? '' : 's'} · `
+      + `avg handle ${duration(f.averageHandleSeconds)}`
+      + `${f.firstCallResolutionPercent === null ? '' : ` · ${f.firstCallResolutionPercent}% resolved first time`}`;
+  } catch (e) {
+    $('#figures').textContent = '';
+  }
+}
+
+// ---------------------------------------------------------------------------------- the call
+
+function callerLabel(msg) {
+  if (msg.caller) {
+    return msg.caller.name;
+  }
+  return msg.call.callerName || msg.call.callerNumber || 'Unknown caller';
+}
+
+function onCallMessage(msg) {
+  const c = state.call;
+  const same = c && c.msg.call.linkedid === msg.call.linkedid;
+  if (msg.type === 'call.ringing') {
+    state.ringing = msg;
+  } else if (state.ringing && state.ringing.call.linkedid === msg.call.linkedid) {
+    state.ringing = null;
+  }
+  switch (msg.type) {
+    case 'call.ringing':
+      if (!c || c.phase === 'ringing' || (c.phase === 'ended' && c.saved)) {
+        state.call = { msg, phase: 'ringing' };
+        renderCall();
+      }
+      break;
+    case 'call.connected':
+      if (same && c.phase === 'connected') {
+        state.call.msg = mergePop(c.msg, msg);
+        state.call.confirmed = true;
+      } else {
+        if (c && c.phase === 'ended' && !c.saved && !same) {
+          notice('warn', `The outcome of the call with ${callerLabel(c.msg)} was not saved; its draft is kept.`);
+        }
+        state.call = { msg: same ? mergePop(c.msg, msg) : msg, phase: 'connected', connectedAt: Date.now(), confirmed: true };
+        if (!same) {
+          answerLine($('#transfer-answer'), '', '');
+        }
+      }
+      saveCall();
+      renderCall();
+      loadDraft();
+      break;
+    case 'call.withdrawn':
+    case 'call.missed':
+      if (msg.type === 'call.missed') {
+        state.lastMiss = { at: Date.now(), seconds: msg.ringSeconds || 0 };
+      }
+      if (same && c.phase === 'ringing') {
+        state.call = restoredCall();
+        renderCall();
+      }
+      break;
+    case 'call.ended':
+      if (same && c.phase === 'connected') {
+        c.phase = 'ended';
+        c.endedAt = Date.now();
+        saveCall();
+        renderCall();
+      } else if (same && c.phase === 'ringing') {
+        state.call = restoredCall();
+        renderCall();
+      }
+      break;
+    default:
+      break;
+  }
+  renderStatus();
+}
+
+/** Keeps what the agent learnt on this call (an attached caller) when the server re-sends the pop. */
+function mergePop(old, fresh) {
+  if (!fresh.caller && old.caller) {
+    return { ...fresh, caller: old.caller, history: old.history, openTickets: old.openTickets, unknownCaller: null };
+  }
+  return fresh;
+}
+
+function saveCall() {
+  const c = state.call;
+  if (c && c.phase !== 'ringing') {
+    store.set('call', c);
+  }
+}
+
+function restoredCall() {
+  const saved = store.get('call');
+  return saved && saved.phase !== 'ringing' ? saved : null;
+}
+
+function renderCall() {
+  const c = state.call;
+  const card = $('#call-card');
+  card.classList.toggle('ringing', !!c && c.phase === 'ringing');
+  card.classList.toggle('connected', !!c && c.phase === 'connected');
+  $('#call-idle').hidden = !!c;
+  $('#call').hidden = !c;
+  renderOutcomeHeader();
+  if (!c) {
+    $('#call-title').textContent = 'No call';
+    return;
+  }
+  const { msg } = c;
+  $('#call-title').textContent = { ringing: 'Ringing', connected: 'On call', ended: 'Wrap-up' }[c.phase];
+  $('#caller-name').textContent = callerLabel(msg);
+  $('#caller-vip').hidden = !(msg.caller && msg.caller.vip);
+  $('#caller-org').textContent = msg.caller ? (msg.caller.organisation || 'No organisation') : 'Not in the problems database';
+  $('#call-number').textContent = msg.call.callerNumber || 'withheld';
+  $('#call-menu').textContent = menuWords(msg.call.menuPath) + (msg.call.ticketTyped ? ` (typed ticket ${msg.call.ticketTyped})` : '');
+  $('#call-waited').textContent = duration(msg.call.waitSeconds);
+  $('#call-queue').textContent = msg.call.queue || '—';
+  $('#unknown').hidden = !!msg.caller;
+  if (!msg.caller) {
+    const likely = (msg.unknownCaller && msg.unknownCaller.likelyMatches) || [];
+    renderCallerResults(likely);
+    if (!$('#new-caller-name').value && msg.call.callerName) {
+      $('#new-caller-name').value = msg.call.callerName;
+    }
+  }
+  fill($('#open-tickets'), (msg.openTickets || []).length ? msg.openTickets.map(ticketItem)
+    : h('li', { class: 'muted', text: 'None' }));
+  fill($('#suggestions'), (msg.suggestions || []).length ? msg.suggestions.map((s) => h('li', {},
+    h('button', { type: 'button', class: 'link', text: s.title, on: { click: () => showArticle(s.id) } })))
+    : h('li', { class: 'muted', text: 'None' }));
+  const history = (msg.history || []).filter((x) => x.id !== msg.call.id);
+  fill($('#history'), history.length ? history.map((x) => h('tr', {},
+    h('td', { text: when(x.at || x.enteredAt) }),
+    h('td', { text: menuWords(x.menuPath) }),
+    h('td', { text: typeof x.agent === 'string' ? x.agent : (x.agent && x.agent.name) || '—' }),
+    h('td', {}, outcomeWords(x), x.ticketId ? ' ' : null, x.ticketId ? h('button', { type: 'button', class: 'link',
+      text: `#${x.ticketId}`, on: { click: () => showTicket(x.ticketId) } }) : null),
+    h('td', { class: 'num', text: duration(x.talkSeconds) })))
+    : h('tr', {}, h('td', { colspan: '5', class: 'muted', text: 'No earlier calls' })));
+  // Kept in sight after a transfer ended the call, so that Asterisk's answer can be read.
+  $('#transfer-box').hidden = c.phase === 'ringing';
+  $('#transfer').disabled = c.phase !== 'connected';
+  $('#transfer-target').disabled = c.phase !== 'connected';
+  fillTicketChoices();
+}
+
+function ticketItem(t) {
+  return h('li', {}, h('button', { type: 'button', class: 'link', text: `#${t.id} ${t.subject}`,
+    on: { click: () => showTicket(t.id) } }),
+  h('span', { class: t.priority === 'urgent' || t.priority === 'high' ? 'pill bad' : 'pill', text: `${t.status} · ${t.priority}` }));
+}
+
+// ---------------------------------------------------------------------------------- unknown caller
+
+let callerSearchTimer = null;
+
+function renderCallerResults(list) {
+  fill($('#caller-results'), list.map((c) => h('li', {},
+    h('span', {}, h('strong', { text: c.name }), c.organisation ? ` · ${c.organisation}` : ''),
+    h('button', { type: 'button', text: 'Attach number', 'aria-label': `Attach this number to ${c.name}`,
+      on: { click: () => attachTo(c.id) } }))));
+}
+
+function searchCallers() {
+  clearTimeout(callerSearchTimer);
+  const q = $('#caller-search').value.trim();
+  callerSearchTimer = setTimeout(async () => {
+    if (q.length < 2) {
+      return;
+    }
+    try {
+      const r = await api('GET', `/api/callers?q=${encodeURIComponent(q)}&limit=8`);
+      renderCallerResults(r.items);
+      if (!r.items.length) {
+        answerLine($('#unknown-answer'), '', 'Nobody found; create the caller below.');
+      }
+    } catch (e) {
+      refused($('#unknown-answer'), e);
+    }
+  }, 250);
+}
+
+async function attachTo(callerId) {
+  const number = state.call && state.call.msg.call.callerNumber;
+  if (!number) {
+    answerLine($('#unknown-answer'), 'bad', 'This call has no number to attach.');
+    return;
+  }
+  try {
+    await api('POST', `/api/callers/${callerId}/phones`, { phone: number });
+    await useCaller(callerId);
+  } catch (e) {
+    refused($('#unknown-answer'), e);
+  }
+}
+
+async function createCaller() {
+  const name = $('#new-caller-name').value.trim();
+  const organisation = $('#new-caller-org').value.trim();
+  const number = state.call && state.call.msg.call.callerNumber;
+  const body = { name };
+  if (organisation) {
+    body.organisation = organisation;
+  }
+  if (number) {
+    body.phones = [number];
+  }
+  try {
+    const c = await api('POST', '/api/callers', body);
+    await useCaller(c.id);
+  } catch (e) {
+    refused($('#unknown-answer'), e);
+  }
+}
+
+async function useCaller(id) {
+  const p = await api('GET', `/api/callers/${id}`);
+  const msg = state.call.msg;
+  state.call.msg = { ...msg, caller: p, history: p.history, openTickets: p.openTickets, unknownCaller: null };
+  saveCall();
+  renderCall();
+  answerLine($('#unknown-answer'), 'ok', '');
+}
+
+// ---------------------------------------------------------------------------------- tickets
+
+async function showTicket(id) {
+  try {
+    const t = await api('GET', `/api/tickets/${id}`);
+    state.ticketShown = t;
+    $('#ticket-card').hidden = false;
+    $('#ticket-title').textContent = `Ticket #${t.id}: ${t.subject}`;
+    $('#ticket-meta').textContent = `${t.status} · ${t.priority} · ${t.category} · opened ${when(t.createdAt)}`;
+    $('#ticket-problem').textContent = t.problem ? `Problem: ${t.problem}` : '';
+    $('#ticket-resolution').textContent = t.resolution ? `Resolution: ${t.resolution}` : '';
+    fill($('#ticket-notes'), t.notes.length ? t.notes.map((n) => h('li', {},
+      h('div', { class: 'by', text: `${n.agent ? n.agent.name : 'someone'} · ${when(n.createdAt)}` }),
+      h('div', { class: 'body', text: n.body }))) : h('li', { class: 'muted', text: 'No notes yet' }));
+    const calls = await api('GET', `/api/tickets/${t.id}/calls`);
+    fill($('#ticket-calls'), calls.items.length ? calls.items.map((c) => h('li', {},
+      h('span', { text: `${when(c.enteredAt)} · ${menuWords(c.menuPath)} · ${c.agent ? c.agent.name : 'no agent'}` }),
+      h('span', { class: 'pill', text: outcomeWords(c) })))
+      : h('li', { class: 'muted', text: 'No calls recorded about it' }));
+    const list = await api('GET', `/api/tickets?callerId=${t.callerId}&limit=20`);
+    fill($('#caller-tickets'), list.items.map(ticketItem));
+  } catch (e) {
+    notice('bad', `Ticket ${id}: ${e.message}`);
+  }
+}
+
+async function addNote() {
+  const t = state.ticketShown;
+  const body = $('#note-body').value;
+  if (!t) {
+    return;
+  }
+  try {
+    await api('POST', `/api/tickets/${t.id}/notes`, { body });
+    $('#note-body').value = '';
+    answerLine($('#note-answer'), 'ok', 'Note added.');
+    await showTicket(t.id);
+  } catch (e) {
+    refused($('#note-answer'), e);
+  }
+}
+
+// ---------------------------------------------------------------------------------- knowledge base
+
+let kbTimer = null;
+
+function searchKb() {
+  clearTimeout(kbTimer);
+  const q = $('#kb-search').value.trim();
+  kbTimer = setTimeout(async () => {
+    if (!q) {
+      fill($('#kb-results'));
+      return;
+    }
+    try {
+      const r = await api('GET', `/api/kb?q=${encodeURIComponent(q)}&limit=8`);
+      fill($('#kb-results'), r.items.length ? r.items.map((a) => h('li', {},
+        h('button', { type: 'button', class: 'link', text: a.title, on: { click: () => showArticle(a.id) } }),
+        h('span', { class: 'muted small', text: `${a.category} · used ${a.timesUsed}×` })))
+        : h('li', { class: 'muted', text: 'Nothing found' }));
+    } catch (e) {
+      fill($('#kb-results'), h('li', { class: 'error', text: e.message }));
+    }
+  }, 250);
+}
+
+async function showArticle(id) {
+  try {
+    const a = await api('GET', `/api/kb/${id}`);
+    state.kbShown = a;
+    $('#kb-article').hidden = false;
+    $('#kb-article-title').textContent = a.title;
+    $('#kb-article-problem').textContent = a.problem;
+    $('#kb-article-solution').textContent = a.solution;
+  } catch (e) {
+    notice('bad', `Solution ${id}: ${e.message}`);
+  }
+}
+
+function useArticle() {
+  if (!state.kbShown) {
+    return;
+  }
+  setKbUsed({ id: state.kbShown.id, title: state.kbShown.title });
+  saveDraft();
+}
+
+function setKbUsed(kb) {
+  state.kbUsed = kb;
+  $('#kb-used').hidden = !kb;
+  $('#kb-used-title').textContent = kb ? kb.title : '';
+}
+
+// ---------------------------------------------------------------------------------- outcome and drafts
+
+const FIELDS = ['disposition', 'notes', 'ticket-action', 'ticket-id', 'ticket-subject', 'ticket-category',
+  'ticket-priority', 'ticket-problem-text', 'ticket-resolution-text', 'sol-title', 'sol-problem', 'sol-solution',
+  'sol-category'];
+const FIELD_OF = {
+  disposition: 'disposition', notes: 'notes', ticket: 'ticket-action', 'ticket.action': 'ticket-action',
+  'ticket.id': 'ticket-id', 'ticket.subject': 'ticket-subject', 'ticket.category': 'ticket-category',
+  'ticket.priority': 'ticket-priority', 'ticket.problem': 'ticket-problem-text', 'ticket.resolution': 'ticket-resolution-text',
+  'newSolution.title': 'sol-title', 'newSolution.problem': 'sol-problem', 'newSolution.solution': 'sol-solution',
+  'newSolution.category': 'sol-category',
+};
+
+function draftName() {
+  return state.call ? `draft.${state.call.msg.call.linkedid}` : null;
+}
+
+function saveDraft() {
+  const name = draftName();
+  if (!name || (state.call && state.call.saved)) {
+    return;
+  }
+  const old = store.get(name) || {};
+  const values = {};
+  FIELDS.forEach((f) => { values[f] = $(`#${f}`).value; });
+  store.set(name, { values, key: old.key || crypto.randomUUID(), kb: state.kbUsed || null,
+    newSolution: $('#new-solution').open, savedAt: new Date().toISOString() });
+  $('#draft-state').textContent = `Draft kept ${clock(new Date().toISOString())}`;
+}
+
+function loadDraft() {
+  const name = draftName();
+  const d = name ? store.get(name) : null;
+  $('#outcome').reset();
+  setKbUsed(d ? d.kb : null);
+  $('#new-solution').open = !!(d && d.newSolution);
+  fillTicketChoices();
+  if (d) {
+    FIELDS.forEach((f) => {
+      if (d.values[f] !== undefined) {
+        $(`#${f}`).value = d.values[f];
+      }
+    });
+    $('#draft-state').textContent = `Draft from ${clock(d.savedAt)}`;
+  } else {
+    $('#draft-state').textContent = '';
+  }
+  ticketFieldsShown();
+  $('#outcome-error').hidden = true;
+  $('#outcome-done').hidden = !(state.call && state.call.saved);
+}
+
+function fillTicketChoices() {
+  const sel = $('#ticket-id');
+  const keep = sel.value;
+  const tickets = (state.call && state.call.msg.openTickets) || [];
+  fill(sel, h('option', { value: '', text: tickets.length ? '— choose —' : 'No open tickets' }),
+    tickets.map((t) => h('option', { value: String(t.id), text: `#${t.id} ${t.subject}` })));
+  sel.value = keep;
+}
+
+function ticketFieldsShown() {
+  const action = $('#ticket-action').value;
+  $('#ticket-existing').hidden = action !== 'update' && action !== 'resolve';
+  $('#ticket-fields').hidden = action !== 'new' && action !== 'update';
+  $('#ticket-problem-box').hidden = action !== 'new';
+  $('#ticket-resolution-box').hidden = action !== 'resolve';
+}
+
+function renderOutcomeHeader() {
+  const c = state.call;
+  const on = !!c && c.phase !== 'ringing';
+  $('#outcome-for').textContent = on ? `Call from ${callerLabel(c.msg)} (${c.msg.call.callerNumber || 'no number'})`
+    : 'No call to record.';
+  $('#outcome-save').disabled = !on || !!(c && c.saved);
+}
+
+function outcomeBody() {
+  const v = (id) => $(`#${id}`).value.trim();
+  const body = { disposition: v('disposition') };
+  if (v('notes')) {
+    body.notes = $('#notes').value;
+  }
+  const action = v('ticket-action');
+  if (action) {
+    const t = { action };
+    if (action !== 'new') {
+      t.id = v('ticket-id') ? Number(v('ticket-id')) : undefined;
+    }
+    if (action === 'new' || action === 'update') {
+      if (v('ticket-subject')) t.subject = v('ticket-subject');
+      if (v('ticket-category')) t.category = v('ticket-category');
+      if (v('ticket-priority')) t.priority = v('ticket-priority');
+    }
+    if (action === 'new' && v('ticket-problem-text')) {
+      t.problem = $('#ticket-problem-text').value;
+    }
+    if (action === 'resolve') {
+      t.resolution = $('#ticket-resolution-text').value;
+    }
+    body.ticket = t;
+  }
+  if (state.kbUsed) {
+    body.kbArticleId = state.kbUsed.id;
+  }
+  if ($('#new-solution').open && (v('sol-title') || v('sol-solution'))) {
+    body.newSolution = { title: v('sol-title'), problem: $('#sol-problem').value, solution: $('#sol-solution').value,
+      category: v('sol-category') };
+  }
+  const c = state.call;
+  if (c.phase === 'ended' && c.endedAt) {
+    body.wrapupSeconds = Math.min(86400, Math.round((Date.now() - c.endedAt) / 1000));
+  }
+  return body;
+}
+
+async function submitOutcome(event) {
+  if (event) {
+    event.preventDefault();
+  }
+  const c = state.call;
+  const error = $('#outcome-error');
+  error.hidden = true;
+  if (!c || c.phase === 'ringing' || c.saved) {
+    return;
+  }
+  if (!c.msg.call.id) {
+    c.msg.call.id = await recordedCallId(c.msg.call.linkedid);
+    saveCall();
+  }
+  if (!c.msg.call.id) {
+    error.textContent = 'This call is not recorded yet; wait a moment and save again. Your draft is kept.';
+    error.hidden = false;
+    return;
+  }
+  saveDraft();
+  const draft = store.get(draftName());
+  const button = $('#outcome-save');
+  button.disabled = true;
+  try {
+    await api('POST', `/api/calls/${c.msg.call.id}/outcome`, outcomeBody(), { 'Idempotency-Key': draft.key });
+    c.saved = true;
+    saveCall();
+    store.remove(draftName());
+    $('#draft-state').textContent = '';
+    const done = $('#outcome-done');
+    done.textContent = c.phase === 'ended' ? 'Outcome saved. Press Ready when you are done.' : 'Outcome saved.';
+    done.hidden = false;
+    refreshFigures();
+  } catch (e) {
+    error.textContent = `Not saved: ${e.message}. Your entries are kept; fix them and save again.`;
+    error.hidden = false;
+    const field = FIELD_OF[e.field];
+    if (field) {
+      $(`#${field}`).focus();
+    }
+    button.disabled = false;
+  }
+  renderStatus();
+}
+
+/** The id of a call the pop came without (recorded a moment later), from my latest calls. */
+async function recordedCallId(linkedid) {
+  try {
+    const r = await api('GET', `/api/calls?agentId=${state.me.id}&limit=20`);
+    const found = r.items.find((x) => x.linkedid === linkedid);
+    if (found) {
+      return found.id;
+    }
+  } catch (e) {
+    // the error below says what to do
+  }
+  return null;
+}
+
+async function ready() {
+  const c = state.call;
+  if (c && c.phase === 'connected') {
+    notice('warn', 'You are still on the call.', 'ready');
+    return;
+  }
+  if (c && c.phase === 'ended' && !c.saved) {
+    $('#outcome-error').textContent = 'Save the outcome first (choose "No problem" if there was nothing to do).';
+    $('#outcome-error').hidden = false;
+    $('#disposition').focus();
+    return;
+  }
+  const body = {};
+  if (c && c.endedAt) {
+    body.wrapupSeconds = Math.min(86400, Math.round((Date.now() - c.endedAt) / 1000));
+  }
+  try {
+    const r = await api('POST', '/api/agents/me/ready', body);
+    if (r.resumed) {
+      asteriskSays($('#pbx-answer'), r);
+    }
+    store.remove('call');
+    state.call = null;
+    $('#outcome').reset();
+    setKbUsed(null);
+    $('#outcome-done').hidden = true;
+    renderCall();
+    renderStatus();
+    refreshFigures();
+  } catch (e) {
+    notice('bad', `Ready: ${e.message}`, 'ready');
+  }
+}
+
+// ---------------------------------------------------------------------------------- transfer
+
+async function loadTransferTargets() {
+  try {
+    const t = await api('GET', '/api/agents/me/transfer-targets');
+    fill($('#transfer-target'), t.queues.map((q) => h('option', { value: `q:${q}`, text: `Queue: ${q}` })),
+      t.agents.map((a) => h('option', { value: `a:${a.id}`, text: `Agent: ${a.name}` })));
+  } catch (e) {
+    answerLine($('#transfer-answer'), 'bad', e.message);
+  }
+}
+
+async function transfer() {
+  const v = $('#transfer-target').value;
+  if (!v || !state.call || state.call.phase !== 'connected') {
+    return;
+  }
+  const body = v.startsWith('q:') ? { queue: v.slice(2) } : { agentId: Number(v.slice(2)) };
+  try {
+    const r = await api('POST', '/api/agents/me/transfer', body);
+    asteriskSays($('#transfer-answer'), r);
+  } catch (e) {
+    refused($('#transfer-answer'), e);
+  }
+}
+
+// ---------------------------------------------------------------------------------- callbacks
+
+async function loadCallbacks() {
+  try {
+    const r = await api('GET', '/api/callbacks?limit=50');
+    fill($('#callbacks'), r.items.length ? r.items.map(callbackItem) : h('li', { class: 'muted', text: 'Nobody to call back' }));
+  } catch (e) {
+    refused($('#callbacks-answer'), e);
+  }
+}
+
+function callbackItem(cb) {
+  const who = cb.caller ? `${cb.caller.name}${cb.caller.organisation ? ` · ${cb.caller.organisation}` : ''}` : cb.phone;
+  const reason = cb.reason === 'abandoned' ? 'hung up waiting' : 'asked for a callback';
+  const call = h('button', { type: 'button', text: 'Call back', 'aria-label': `Call back ${who}` });
+  call.addEventListener('click', async () => {
+    call.disabled = true;
+    try {
+      const r = await api('POST', `/api/callbacks/${cb.id}/call`, {});
+      asteriskSays($('#callbacks-answer'), r);
+    } catch (e) {
+      refused($('#callbacks-answer'), e);
+    } finally {
+      call.disabled = false;
+      loadCallbacks();
+    }
+  });
+  const resultId = `cb-result-${cb.id}`;
+  const result = h('select', { id: resultId },
+    h('option', { value: '', text: 'Result…' }),
+    h('option', { value: 'reached', text: 'Reached' }), h('option', { value: 'no-answer', text: 'No answer' }),
+    h('option', { value: 'voicemail', text: 'Voicemail' }), h('option', { value: 'busy', text: 'Busy' }),
+    h('option', { value: 'wrong-number', text: 'Wrong number' }));
+  const save = h('button', { type: 'button', text: 'Save' });
+  save.addEventListener('click', async () => {
+    if (!result.value) {
+      return;
+    }
+    try {
+      await api('POST', `/api/callbacks/${cb.id}/result`, { result: result.value });
+      answerLine($('#callbacks-answer'), 'ok', 'Result saved.');
+      loadCallbacks();
+    } catch (e) {
+      refused($('#callbacks-answer'), e);
+    }
+  });
+  return h('li', {},
+    h('div', { class: 'who' }, h('strong', { text: who }), h('br'),
+      h('span', { class: 'muted small', text: `${cb.phone} · ${reason} · ${when(cb.createdAt)}`
+        + `${cb.queue ? ` · ${cb.queue}` : ''}${cb.result ? ` · ${cb.result}` : ''}`
+        + `${cb.handledBy ? ` (${cb.handledBy.name})` : ''}` })),
+    call, h('label', { class: 'visually-hidden', for: resultId, text: `Result of calling ${who}` }), result, save);
+}
+
+// ---------------------------------------------------------------------------------- keyboard
+
+function inField(target) {
+  return target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT');
+}
+
+function keys(event) {
+  if (event.ctrlKey && event.key === 'Enter' && $('#outcome').contains(event.target)) {
+    event.preventDefault();
+    submitOutcome();
+    return;
+  }
+  if (event.altKey && !event.ctrlKey && !event.metaKey) {
+    const actions = {
+      KeyP: pause, KeyR: resume, KeyY: ready,
+      KeyK: () => $('#kb-search').focus(),
+      KeyN: () => $('#notes').focus(),
+      KeyT: () => $('#transfer-target').focus(),
+      KeyB: () => { loadCallbacks(); $('#callbacks-refresh').focus(); },
+    };
+    if (actions[event.code]) {
+      event.preventDefault();
+      actions[event.code]();
+    }
+    return;
+  }
+  if (event.key === '?' && !inField(event.target)) {
+    $('#help').hidden = !$('#help').hidden;
+  }
+}
+
+// ---------------------------------------------------------------------------------- start
+
+async function start() {
+  const s = await session();
+  state.me = s.agent;
+  $('#me').textContent = s.agent.name;
+  fill($('#pause-reason'), (s.pauseReasons || []).map((r) => h('option', { value: r, text: r })));
+  $('#signout').addEventListener('click', () => {
+    signOut();
+  });
+  $('#help-button').addEventListener('click', () => { $('#help').hidden = !$('#help').hidden; });
+  $('#pause').addEventListener('click', pause);
+  $('#resume').addEventListener('click', resume);
+  $('#callbacks-refresh').addEventListener('click', loadCallbacks);
+  $('#caller-search').addEventListener('input', searchCallers);
+  $('#new-caller-save').addEventListener('click', createCaller);
+  $('#ticket-close').addEventListener('click', () => { $('#ticket-card').hidden = true; state.ticketShown = null; });
+  $('#note-add').addEventListener('click', addNote);
+  $('#kb-search').addEventListener('input', searchKb);
+  $('#kb-use').addEventListener('click', useArticle);
+  $('#kb-used-clear').addEventListener('click', () => { setKbUsed(null); saveDraft(); });
+  $('#transfer').addEventListener('click', transfer);
+  $('#outcome').addEventListener('submit', submitOutcome);
+  $('#outcome').addEventListener('input', saveDraft);
+  $('#outcome').addEventListener('change', () => { ticketFieldsShown(); saveDraft(); });
+  $('#new-solution').addEventListener('toggle', saveDraft);
+  $('#ready').addEventListener('click', ready);
+  document.addEventListener('keydown', keys);
+
+  state.call = restoredCall();
+  renderCall();
+  loadDraft();
+  await refreshStatus();
+  refreshFigures();
+  loadCallbacks();
+  loadTransferTargets();
+  setInterval(renderStatus, 1000);
+  setInterval(loadCallbacks, 60000);
+
+  connectLive({
+    onMessage: (msg) => {
+      if (msg.type === 'hello') {
+        // A call kept from before a reload that the server no longer reports has ended meanwhile.
+        if (state.call && state.call.phase === 'connected') {
+          state.call.confirmed = false;
+          setTimeout(() => {
+            const c = state.call;
+            if (c && c.phase === 'connected' && !c.confirmed) {
+              c.phase = 'ended';
+              c.endedAt = Date.now();
+              saveCall();
+              renderCall();
+              renderStatus();
+            }
+          }, 3000);
+        }
+      } else if (msg.type === 'agent.state') {
+        applyMember({ state: msg.state, pauseReason: msg.pauseReason, since: msg.since, queues: msg.queues });
+      } else if (msg.type && msg.type.startsWith('call.')) {
+        onCallMessage(msg);
+      } else if (msg.type === 'error') {
+        notice('bad', `Server: ${msg.detail}`);
+      }
+    },
+    onStatus: (kind, text) => {
+      const el = $('#connection');
+      el.className = `pill ${kind}`;
+      el.textContent = text;
+    },
+    onSignedOut: () => location.assign('/'),
+  });
+}
+
+start().catch((e) => notice('bad', `The desktop could not start: ${e.message}`));

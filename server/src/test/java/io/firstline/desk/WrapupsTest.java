@@ -1,0 +1,56 @@
+package io.firstline.desk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.firstline.calls.CallChange;
+import io.firstline.calls.CallStatus;
+import io.firstline.calls.CallView;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("wrap-up: from the end of the agent's part of a call until they say they are ready")
+class WrapupsTest {
+
+    private static CallChange.MemberDone done(String linkedid, String iface) {
+        Instant t = Instant.parse("2026-11-24T09:00:00Z");
+        CallView call = new CallView("pbx", linkedid, "+15551234567", "Jane Doe", null, "main/software", null, "software",
+                null, CallStatus.ANSWERED, t, t, t, null, iface, "Alice Agent", 3, 60, "agent", false, List.of());
+        return new CallChange.MemberDone(call, iface, "agent", null);
+    }
+
+    @Test
+    @DisplayName("ready gives the call and the seconds since it ended, once; the interface matches without /n and case")
+    void readyOnce() {
+        Wrapups w = new Wrapups(false, () -> null);
+        w.apply(done("1795483013.0", "Local/1001@agents/n"));
+        Optional<JsonObject> r = w.ready("local/1001@AGENTS", Instant.now().plusSeconds(42));
+        assertThat(r).isPresent();
+        assertThat(r.get().getString("linkedid")).isEqualTo("1795483013.0");
+        assertThat(r.get().getLong("wrapupSeconds")).isBetween(41L, 43L);
+        assertThat(r.get().getBoolean("paused")).isFalse();
+        assertThat(w.ready("Local/1001@agents/n", Instant.now())).isEmpty();
+    }
+
+    @Test
+    @DisplayName("only a member's finished part counts; the latest call wins; other changes and unknown members give nothing")
+    void onlyMemberDone() {
+        Wrapups w = new Wrapups(false, () -> null);
+        assertThat(w.ready("Local/1002@agents/n", Instant.now())).isEmpty();
+        assertThat(w.ready(null, Instant.now())).isEmpty();
+        w.apply(done("a", "Local/1002@agents/n"));
+        w.apply(done("b", "Local/1002@agents/n"));
+        assertThat(w.ready("Local/1002@agents/n", Instant.now()).orElseThrow().getString("linkedid")).isEqualTo("b");
+    }
+
+    @Test
+    @DisplayName("with the setting on but no PBX link yet, nothing is paused, so ready resumes nothing")
+    void notPausedWithoutPbx() {
+        Wrapups w = new Wrapups(true, () -> null);
+        w.apply(done("c", "PJSIP/1003"));
+        assertThat(w.ready("PJSIP/1003", Instant.now()).orElseThrow().getBoolean("paused")).isFalse();
+    }
+}
