@@ -280,6 +280,9 @@ function connect() {
   const state = $('#link-state');
   const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`);
   ws.addEventListener('open', () => {
+    if (!kiosk) {
+      ws.send(JSON.stringify({ type: 'board.follow' }));
+    }
     retry = 1000;
     state.className = 'pill ok';
     state.textContent = 'live';

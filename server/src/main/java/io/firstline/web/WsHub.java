@@ -143,7 +143,8 @@ final class WsHub {
                     .onSuccess(reply -> reply.body().forEach(o -> ws.writeTextMessage(((JsonObject) o).encode())))
                     .onFailure(e -> log.debug("no desk snapshot for agent {}: {}", agent.id(), e.getMessage()));
         });
-        Runnable board = agent.role().atLeast(io.firstline.store.Role.SUPERVISOR) ? followBoard(ws) : () -> { };
+        // A supervisor's socket gets the board once it asks ({"type": "board.follow"}): the board page does, the desk does not.
+        Runnable[] board = {null};
         long timer = vertx.setPeriodic(RECHECK_MS, id -> accounts.authenticate(token).onSuccess(still -> {
             if (still.isEmpty() && !ws.isClosed()) {
                 ws.close(CLOSE_UNAUTHORIZED, "signed out");
@@ -160,6 +161,12 @@ final class WsHub {
             String type = msg.getString("type", "");
             if ("ping".equals(type)) {
                 ws.writeTextMessage(new JsonObject().put("type", "pong").encode());
+            } else if ("board.follow".equals(type)) {
+                if (!agent.role().atLeast(io.firstline.store.Role.SUPERVISOR)) {
+                    ws.writeTextMessage(error("the board needs the supervisor role"));
+                } else if (board[0] == null) {
+                    board[0] = followBoard(ws);
+                }
             } else {
                 ws.writeTextMessage(error("unknown message type '" + clip(type) + "'"));
             }
@@ -174,7 +181,9 @@ final class WsHub {
             }
             vertx.cancelTimer(timer);
             consumer.unregister();
-            board.run();
+            if (board[0] != null) {
+                board[0].run();
+            }
         });
     }
 

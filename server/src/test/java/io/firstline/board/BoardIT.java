@@ -124,7 +124,9 @@ class BoardIT {
     }
 
     private Board supervisorBoard() throws Exception {
-        return new Board(new WebSocketConnectOptions().addHeader("Authorization", "Bearer " + sam));
+        Board b = new Board(new WebSocketConnectOptions().addHeader("Authorization", "Bearer " + sam));
+        b.ws.writeTextMessage(new JsonObject().put("type", "board.follow").encode());
+        return b;
     }
 
     private static JsonObject queue(JsonObject board, String name) {
@@ -164,6 +166,26 @@ class BoardIT {
                     new JsonObject().put("mode", "listen").put("reason", "lunch")), 403, null);
         }
         assertThat(auditCount()).isZero();
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("an agent's /ws that asks for the board gets an error and no board")
+    void agentSocketGetsNoBoard() throws Exception {
+        try (Board b = new Board(new WebSocketConnectOptions().addHeader("Authorization", "Bearer " + alice))) {
+            b.ws.writeTextMessage(new JsonObject().put("type", "board.follow").encode());
+            long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+            JsonObject error = null;
+            while (System.nanoTime() < deadline) {
+                JsonObject m = b.received.poll(50, TimeUnit.MILLISECONDS);
+                assertThat(m == null ? null : m.getString("type")).isNotEqualTo("board.update");
+                if (m != null && "error".equals(m.getString("type"))) {
+                    error = m;
+                }
+            }
+            assertThat(error).isNotNull();
+            assertThat(error.getString("detail")).contains("supervisor");
+        }
     }
 
     @Test
