@@ -94,6 +94,7 @@ public final class LiveBoard {
     /** Queue priorities the dialplan set (FIRSTLINE_PRIORITY or QUEUE_PRIO), by call. */
     private final Map<String, Integer> priorities = new HashMap<>();
     private final Map<String, Instant> connectedUntil = new HashMap<>();
+    private final Map<String, PbxHealth.Status> lastStatus = new HashMap<>();
 
     public LiveBoard(Vertx vertx, Settings.Board settings, ZoneId zone, KpiStore kpis, AgentStore agentStore,
             Supplier<List<CallView>> calls, Supplier<List<MemberView>> members, Supplier<List<PbxHealth>> health,
@@ -170,23 +171,21 @@ public final class LiveBoard {
             }
             figuresSoon();
         }
-        if (!changes.isEmpty() || event instanceof PbxEvent.SnapshotStarted || event instanceof PbxEvent.SnapshotDone) {
+        if (!changes.isEmpty() || event instanceof PbxEvent.SnapshotStarted || event instanceof PbxEvent.SnapshotDone
+                || event instanceof PbxEvent.LinkLost) {
             publishSoon();
         }
     }
 
+    /** Once a second: until when each link was up, and a prompt update when a link's state changes. */
     private void watchLinks() {
         Instant now = Instant.now();
         boolean changed = false;
         for (PbxHealth h : health.get()) {
-            boolean up = h.status() == PbxHealth.Status.CONNECTED;
-            Instant before = connectedUntil.get(h.name());
-            if (up) {
-                changed |= before != null && before.isBefore(now.minusSeconds(2));
+            if (h.status() == PbxHealth.Status.CONNECTED) {
                 connectedUntil.put(h.name(), now);
-            } else if (before == null || !before.equals(connectedUntil.put(h.name(), before))) {
-                changed = true;
             }
+            changed |= lastStatus.put(h.name(), h.status()) != h.status();
         }
         if (changed) {
             publishSoon();

@@ -451,7 +451,7 @@ class BoardIT {
             assertThat(last.getBoolean("success")).isFalse();
             assertThat(last.getString("pbxResponse")).isNotBlank();
             board.next(b -> !"connected".equals(b.getJsonArray("pbx").getJsonObject(0).getString("status")),
-                    Duration.ofSeconds(10));
+                    Duration.ofSeconds(3));
         } finally {
             pbx.setResponsive(true);
         }
