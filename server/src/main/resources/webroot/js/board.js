@@ -83,7 +83,7 @@ function renderWaiting(board) {
     h('td', { text: w.queue }),
     h('td', { text: String(w.position) }),
     h('td', { class: 'timer', dataset: { since: w.queuedAt || '' }, text: secs(w.waitSeconds) }),
-    h('td', {}, w.callerName && w.callerName !== w.callerNumber ? `${w.callerName} ` : '',
+    h('td', { class: 'caller' }, w.callerName && w.callerName !== w.callerNumber ? `${w.callerName} ` : '',
       h('span', { class: 'muted', text: w.callerNumber || 'unknown number' })),
     h('td', { text: w.menuPath || '—' }),
     h('td', { text: w.priority > 0 ? `ahead (${w.priority})` : 'normal' }))));

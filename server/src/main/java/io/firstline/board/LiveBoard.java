@@ -453,6 +453,30 @@ public final class LiveBoard {
                 && (c.status() == CallStatus.QUEUED || c.status() == CallStatus.RINGING);
     }
 
+    /**
+     * The board as a wall screen (kiosk) shows it: the same figures, without who is calling (names,
+     * numbers) or the agents' phone interfaces, since anyone in the room reads it.
+     */
+    public static JsonObject forWallScreen(JsonObject board) {
+        JsonObject out = board.copy();
+        JsonArray waiting = out.getJsonArray("waiting", new JsonArray());
+        for (int i = 0; i < waiting.size(); i++) {
+            waiting.getJsonObject(i).remove("callerNumber");
+            waiting.getJsonObject(i).remove("callerName");
+        }
+        JsonArray agentRows = out.getJsonArray("agents", new JsonArray());
+        for (int i = 0; i < agentRows.size(); i++) {
+            JsonObject a = agentRows.getJsonObject(i);
+            a.remove("interface");
+            JsonObject call = a.getJsonObject("call");
+            if (call != null) {
+                call.remove("callerNumber");
+                call.remove("callerName");
+            }
+        }
+        return out;
+    }
+
     /** The queue priority the dialplan gave the caller (higher is answered first); 0 when none. */
     private int priority(CallView c) {
         return priorities.getOrDefault(key(c.pbx(), c.linkedid()), 0);

@@ -60,24 +60,26 @@ final class BoardApi {
         r.get("/api/audit").handler(this::auditLog);
     }
 
-    /** Who may read the board: a supervisor (or admin), or a kiosk screen. */
-    private Future<Void> reader(RoutingContext ctx) {
+    /** Who may read the board: a supervisor (or admin), or a kiosk screen (true). */
+    private Future<Boolean> reader(RoutingContext ctx) {
         Agent a = ctx.get(Http.AGENT);
         if (a != null) {
             Http.require(ctx, Role.SUPERVISOR);
-            return Future.succeededFuture();
+            return Future.succeededFuture(false);
         }
-        return kiosks.screenOf(ctx).compose(screen -> screen.isPresent() ? Future.succeededFuture()
+        return kiosks.screenOf(ctx).compose(screen -> screen.isPresent() ? Future.succeededFuture(true)
                 : Future.failedFuture(ApiException.unauthorized()));
     }
 
-    private Future<JsonObject> snapshot() {
-        return vertx.eventBus().<JsonObject>request(LiveBoard.SNAPSHOT, null).map(m -> m.body());
+    /** The board, as a wall screen may see it when {@code wallScreen}. */
+    private Future<JsonObject> snapshot(boolean wallScreen) {
+        return vertx.eventBus().<JsonObject>request(LiveBoard.SNAPSHOT, null)
+                .map(m -> wallScreen ? LiveBoard.forWallScreen(m.body()) : m.body());
     }
 
     private void live(RoutingContext ctx, String part) {
         Http.Paging p = Http.paging(ctx);
-        reader(ctx).compose(v -> snapshot()).onComplete(Http.reply(ctx, board -> {
+        reader(ctx).compose(this::snapshot).onComplete(Http.reply(ctx, board -> {
             JsonArray all = board.getJsonArray(part);
             JsonArray items = new JsonArray();
             for (int i = p.offset(); i < all.size() && items.size() < p.limit(); i++) {
@@ -89,7 +91,7 @@ final class BoardApi {
     }
 
     private void board(RoutingContext ctx) {
-        reader(ctx).compose(v -> snapshot()).onComplete(Http.reply(ctx, board -> Http.ok(ctx, board)));
+        reader(ctx).compose(this::snapshot).onComplete(Http.reply(ctx, board -> Http.ok(ctx, board)));
     }
 
     /** The target agent and where their phone is a queue member (pbx, queues), if the PBX reported it. */

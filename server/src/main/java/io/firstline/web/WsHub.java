@@ -165,7 +165,7 @@ final class WsHub {
                 if (!agent.role().atLeast(io.firstline.store.Role.SUPERVISOR)) {
                     ws.writeTextMessage(error("the board needs the supervisor role"));
                 } else if (board[0] == null) {
-                    board[0] = followBoard(ws);
+                    board[0] = followBoard(ws, false);
                 }
             } else {
                 ws.writeTextMessage(error("unknown message type '" + clip(type) + "'"));
@@ -190,7 +190,7 @@ final class WsHub {
     /** A wall screen's socket: the board's updates only; anything it sends is ignored but a ping. */
     private void openedKiosk(ServerWebSocket ws, String kioskToken) {
         open.incrementAndGet();
-        Runnable board = followBoard(ws);
+        Runnable board = followBoard(ws, true);
         long timer = vertx.setPeriodic(RECHECK_MS, id -> kiosks.screen(kioskToken).onSuccess(still -> {
             if (still.isEmpty() && !ws.isClosed()) {
                 ws.close(CLOSE_UNAUTHORIZED, "this kiosk link is no longer valid");
@@ -210,21 +210,22 @@ final class WsHub {
     }
 
     /**
-     * Sends the board to a supervisor's or kiosk's socket: the whole board at once, then each
-     * coalesced {@code board.update}. A socket that cannot keep up skips updates (the next one
+     * Sends the board to a supervisor's or kiosk's socket (a wall screen's without who is calling):
+     * the whole board at once, then each coalesced {@code board.update}. A socket that cannot keep up skips updates (the next one
      * carries everything). Returns what stops it.
      */
-    private Runnable followBoard(ServerWebSocket ws) {
+    private Runnable followBoard(ServerWebSocket ws, boolean wallScreen) {
+        java.util.function.UnaryOperator<JsonObject> view = wallScreen ? io.firstline.board.LiveBoard::forWallScreen : b -> b;
         MessageConsumer<JsonObject> updates = vertx.eventBus().consumer(io.firstline.board.LiveBoard.UPDATES, m -> {
             if (!ws.isClosed() && !ws.writeQueueFull()) {
-                ws.writeTextMessage(m.body().encode());
+                ws.writeTextMessage(view.apply(m.body()).encode());
             }
         });
         updates.completion().onComplete(ready -> vertx.eventBus()
                 .<JsonObject>request(io.firstline.board.LiveBoard.SNAPSHOT, null)
                 .onSuccess(reply -> {
                     if (!ws.isClosed()) {
-                        ws.writeTextMessage(reply.body().copy().put("type", "board.update").encode());
+                        ws.writeTextMessage(view.apply(reply.body()).copy().put("type", "board.update").encode());
                     }
                 })
                 .onFailure(e -> log.debug("no board snapshot: {}", e.getMessage())));

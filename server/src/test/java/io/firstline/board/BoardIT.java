@@ -277,7 +277,7 @@ class BoardIT {
     @DisplayName("bad stepping-in requests are refused naming the field, and nothing is sent or written")
     void badRequestsChangeNothing() {
         long audited = auditCount();
-        int sent = pbx.receivedActions().size();
+        long sent = stepsInSent();
         assertRefused(server.post("/api/agents/" + bobId + "/spy", sam, new JsonObject().put("mode", "shout")), 400, "mode");
         assertRefused(server.post("/api/agents/" + bobId + "/spy", sam, new JsonObject()), 400, "mode");
         assertRefused(server.post("/api/agents/" + bobId + "/spy", sam, new JsonObject().put("mode", 3)), 400, "mode");
@@ -295,7 +295,7 @@ class BoardIT {
         assertRefused(server.get("/api/audit?from=yesterday", sam), 400, "from");
         assertRefused(server.get("/api/live/queues?limit=0", sam), 400, "limit");
         assertThat(auditCount()).isEqualTo(audited);
-        assertThat(pbx.receivedActions().size()).isEqualTo(sent);
+        assertThat(stepsInSent()).isEqualTo(sent);
     }
 
     @Test
@@ -420,12 +420,19 @@ class BoardIT {
         String cookie = setCookie.substring(0, setCookie.indexOf(';'));
 
         assertThat(withCookie("/api/live/queues", cookie).status()).isEqualTo(200);
-        assertThat(withCookie("/api/live/agents", cookie).status()).isEqualTo(200);
+        TestServer.Reply wallAgents = withCookie("/api/live/agents", cookie);
+        assertThat(wallAgents.status()).isEqualTo(200);
+        // A wall screen is read by anyone in the room: no phone interfaces, no callers' names or numbers.
+        assertThat(wallAgents.json().getJsonArray("items")).isNotEmpty()
+                .allSatisfy(a -> assertThat(((JsonObject) a).containsKey("interface")).isFalse());
+        assertThat(server.get("/api/live/agents", sam).json().getJsonArray("items"))
+                .allSatisfy(a -> assertThat(((JsonObject) a).containsKey("interface")).isTrue());
         for (String path : List.of("/api/agents", "/api/audit", "/api/calls", "/api/callers?q=a", "/api/kiosks")) {
             assertThat(withCookie(path, cookie).status()).as(path).isEqualTo(401);
         }
         try (Board wall = new Board(new WebSocketConnectOptions().addHeader("Cookie", cookie))) {
-            assertThat(wall.next(b -> queue(b, "software") != null, Duration.ofSeconds(10))).isNotNull();
+            JsonObject shown = wall.next(b -> queue(b, "software") != null, Duration.ofSeconds(10));
+            assertThat(shown.getJsonArray("agents")).allSatisfy(a -> assertThat(((JsonObject) a).containsKey("interface")).isFalse());
         }
         assertThat(server.send("DELETE", "/api/kiosks/" + made.json().getLong("id"), sam, null).status()).isEqualTo(204);
         assertThat(withCookie("/api/live/queues", cookie).status()).isEqualTo(401);
@@ -481,6 +488,13 @@ class BoardIT {
                 }
             }
         }
+    }
+
+    /** Actions a supervisor's stepping in sends (the link's own pings and status queries aside). */
+    private long stepsInSent() {
+        return pbx.receivedActions().stream()
+                .filter(a -> List.of("originate", "queuepause", "queueremove").contains(a.name().toLowerCase(java.util.Locale.ROOT)))
+                .count();
     }
 
     private TestServer.Reply withCookie(String path, String cookie) {

@@ -137,6 +137,7 @@ class BoardBrowserIT {
             assertThat(b.driver().findElements(By.cssSelector("button.spy-whisper"))).allMatch(e -> !e.isDisplayed());
             assertThat(b.driver().findElement(By.id("sign-out")).isDisplayed()).isFalse();
             assertThat(b.script("return document.cookie")).asString().doesNotContain("firstline_kiosk");
+            assertThat(b.driver().findElement(By.cssSelector("#agents")).getText()).doesNotContain("Local/");
             b.screenshot("wallboard-kiosk");
             List<String> errors = b.consoleErrors();
             assertThat(errors).isEmpty();
