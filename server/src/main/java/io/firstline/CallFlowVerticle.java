@@ -50,11 +50,7 @@ final class CallFlowVerticle extends VerticleBase {
         LiveBoard create(Supplier<List<CallView>> calls, Supplier<List<MemberView>> members, Supplier<List<PbxHealth>> health);
     }
 
-    CallFlowVerticle(List<Settings.Pbx> pbxs, AmiLink.Timing timing, ScreenPops pops, Consumer<CallChange> records) {
-        this(pbxs, timing, pops, records, null, (e, c) -> { });
-    }
-
-    /** With the supervisors' live board and an observer of every event and its changes (metrics). */
+    /** @param observer sees every event with its changes before anyone else (metrics) */
     CallFlowVerticle(List<Settings.Pbx> pbxs, AmiLink.Timing timing, ScreenPops pops, Consumer<CallChange> records,
             BoardFactory boardFactory, BiConsumer<PbxEvent, List<CallChange>> observer) {
         this.pbxs = pbxs;
@@ -78,10 +74,8 @@ final class CallFlowVerticle extends VerticleBase {
             link.start();
         }
         commands = new PbxCommands(vertx, links);
-        if (boardFactory != null) {
-            board = boardFactory.create(tracker::activeCalls, tracker::members, this::health);
-            board.start();
-        }
+        board = boardFactory.create(tracker::activeCalls, tracker::members, this::health);
+        board.start();
         return Future.succeededFuture();
     }
 
@@ -112,12 +106,10 @@ final class CallFlowVerticle extends VerticleBase {
             }
             records.accept(change);
         }
-        if (board != null) {
-            try {
-                board.apply(event, changes);
-            } catch (RuntimeException e) {
-                log.error("The board failed on {}", event.getClass().getSimpleName(), e);
-            }
+        try {
+            board.apply(event, changes);
+        } catch (RuntimeException e) {
+            log.error("The board failed on {}", event.getClass().getSimpleName(), e);
         }
     }
 

@@ -18,6 +18,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.function.ToIntFunction;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -262,9 +263,10 @@ public final class LiveBoard {
         Map<String, Figures> byQueue = new TreeMap<>();
         Map<Long, Integer> handled = new HashMap<>();
         TreeMap<Instant, Figures> buckets = new TreeMap<>();
-        Figures day = new Figures(settings.defaults().serviceLevelSeconds());
+        ToIntFunction<String> threshold = q -> settings.forQueue(q).serviceLevelSeconds();
+        Figures day = new Figures(threshold);
         for (Instant b = from; b.isBefore(now); b = b.plus(BUCKET_MINUTES, ChronoUnit.MINUTES)) {
-            buckets.put(b, new Figures(settings.defaults().serviceLevelSeconds()));
+            buckets.put(b, new Figures(threshold));
         }
         for (CallFact f : facts) {
             byQueue.computeIfAbsent(f.queue(), q -> new Figures(settings.forQueue(q).serviceLevelSeconds())).add(f);
@@ -292,7 +294,7 @@ public final class LiveBoard {
         figures = byQueue;
         handledToday = handled;
         chart = new JsonObject().put("from", from.toString()).put("bucketMinutes", BUCKET_MINUTES)
-                .put("serviceLevelSeconds", settings.defaults().serviceLevelSeconds()).put("buckets", rows);
+                .put("serviceLevelSeconds", day.serviceLevelSeconds()).put("buckets", rows);
         figuresAsOf = now;
     }
 

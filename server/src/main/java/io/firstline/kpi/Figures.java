@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -16,7 +17,10 @@ public final class Figures {
     /** The service-level threshold of a queue that names none (docs/kpis.md). */
     public static final int DEFAULT_SERVICE_LEVEL_SECONDS = 20;
 
-    private final int serviceLevelSeconds;
+    private final ToIntFunction<String> thresholdOfQueue;
+    /** The one threshold every call so far was measured against; null once calls of different thresholds mix. */
+    private Integer serviceLevelSeconds;
+    private boolean mixedThresholds;
     private int offered;
     private int answered;
     private int abandoned;
@@ -31,7 +35,16 @@ public final class Figures {
 
     /** @param serviceLevelSeconds the queue's threshold: answered within it counts as in service */
     public Figures(int serviceLevelSeconds) {
+        this.thresholdOfQueue = q -> serviceLevelSeconds;
         this.serviceLevelSeconds = serviceLevelSeconds;
+    }
+
+    /**
+     * For calls of several queues (a day's total, an agent): each call is measured against its own
+     * queue's threshold.
+     */
+    public Figures(ToIntFunction<String> serviceLevelSecondsOfQueue) {
+        this.thresholdOfQueue = serviceLevelSecondsOfQueue;
     }
 
     public Figures add(CallFact c) {
@@ -41,7 +54,7 @@ public final class Figures {
                 answered++;
                 int wait = c.waitSeconds() == null ? 0 : c.waitSeconds();
                 waitSum += wait;
-                if (wait <= serviceLevelSeconds) {
+                if (wait <= threshold(c.queue())) {
                     answeredInTime++;
                 }
                 if (c.handleSeconds() != null) {
@@ -65,8 +78,20 @@ public final class Figures {
         return this;
     }
 
-    public int serviceLevelSeconds() {
-        return serviceLevelSeconds;
+    private int threshold(String queue) {
+        int t = thresholdOfQueue.applyAsInt(queue);
+        if (!mixedThresholds && serviceLevelSeconds != null && serviceLevelSeconds != t) {
+            mixedThresholds = true;
+        }
+        if (serviceLevelSeconds == null) {
+            serviceLevelSeconds = t;
+        }
+        return t;
+    }
+
+    /** The service-level threshold, when all these calls share one; null when their queues' thresholds differ. */
+    public Integer serviceLevelSeconds() {
+        return mixedThresholds ? null : serviceLevelSeconds;
     }
 
     /** Calls that entered the queue, whatever became of them (those still waiting included). */
@@ -132,7 +157,7 @@ public final class Figures {
         m.put("abandoned", abandoned);
         m.put("unanswered", unanswered);
         m.put("abandonedPercent", abandonedPercent());
-        m.put("serviceLevelSeconds", serviceLevelSeconds);
+        m.put("serviceLevelSeconds", serviceLevelSeconds());
         m.put("serviceLevelPercent", serviceLevelPercent());
         m.put("averageWaitSeconds", averageWaitSeconds());
         m.put("averageHandleSeconds", averageHandleSeconds());

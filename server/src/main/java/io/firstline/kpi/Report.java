@@ -1,5 +1,6 @@
 package io.firstline.kpi;
 
+import java.util.function.ToIntFunction;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -56,10 +57,10 @@ public final class Report {
      * @param facts the calls that entered a queue within the periods (others are ignored)
      * @param callbacks the callbacks made within the periods (others are ignored)
      * @param agents names of the agents in {@code facts} and {@code callbacks}; an unknown one is shown by id
-     * @param serviceLevelSeconds the threshold of the service level
+     * @param serviceLevelSeconds the service-level threshold of each queue
      */
     public static Report build(Kind kind, List<ReportPeriods.Period> periods, List<CallFact> facts,
-            List<CallbackFact> callbacks, Map<Long, AgentLabel> agents, int serviceLevelSeconds) {
+            List<CallbackFact> callbacks, Map<Long, AgentLabel> agents, ToIntFunction<String> serviceLevelSeconds) {
         Map<Key, Cell> byPeriod = new HashMap<>();
         Map<Key, Cell> overall = new HashMap<>();
         if (kind == Kind.CALLS) {
@@ -145,7 +146,7 @@ public final class Report {
         final Figures figures;
         int callbacks;
 
-        Cell(int serviceLevelSeconds) {
+        Cell(ToIntFunction<String> serviceLevelSeconds) {
             figures = new Figures(serviceLevelSeconds);
         }
     }

@@ -25,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -44,11 +45,14 @@ final class ReportsApi {
     private final Vertx vertx;
     private final KpiStore kpis;
     private final ZoneId zone;
+    private final ToIntFunction<String> serviceLevelSeconds;
 
-    ReportsApi(Vertx vertx, KpiStore kpis, ZoneId zone) {
+    /** @param serviceLevelSeconds each queue's service-level threshold, as the board uses it */
+    ReportsApi(Vertx vertx, KpiStore kpis, ZoneId zone, ToIntFunction<String> serviceLevelSeconds) {
         this.vertx = vertx;
         this.kpis = kpis;
         this.zone = zone;
+        this.serviceLevelSeconds = serviceLevelSeconds;
     }
 
     /** What a request asks for, validated. */
@@ -73,7 +77,7 @@ final class ReportsApi {
                                 .compose(kpis::agentLabels))
                 .compose(agents -> vertx.executeBlocking(() -> {
                     Report report = Report.build(req.kind(), periods, facts.result(), callbacks.result(), agents,
-                            Figures.DEFAULT_SERVICE_LEVEL_SECONDS);
+                            serviceLevelSeconds);
                     return req.format().equals("csv") ? csv(report) : json(req, report).encode();
                 }, false))
                 .onComplete(Http.reply(ctx, body -> {
@@ -155,7 +159,6 @@ final class ReportsApi {
         report.totals().forEach(r -> totals.add(row(report.kind(), r)));
         return new JsonObject().put("report", req.kind().wire()).put("from", req.from().toString())
                 .put("to", req.to().toString()).put("by", req.by().wire()).put("timezone", zone.getId())
-                .put("serviceLevelSeconds", Figures.DEFAULT_SERVICE_LEVEL_SECONDS)
                 .put("items", items).put("total", items.size()).put("totals", totals);
     }
 

@@ -63,10 +63,6 @@ public final class WebVerticle extends VerticleBase {
     private HttpServer server;
     private WsHub hub;
 
-    public WebVerticle(String host, int port, Services services) {
-        this(host, port, services, null);
-    }
-
     public WebVerticle(String host, int port, Services services, BoardServices board) {
         this.host = host;
         this.port = port;
@@ -92,16 +88,14 @@ public final class WebVerticle extends VerticleBase {
         Pages.mount(router);
         WsHub ws = new WsHub(vertx, s.accounts());
         hub = ws;
-        Kiosks kiosks = board == null ? null : new Kiosks(board.kiosks(), board.audit(), s.settings().board().kioskDays());
-        if (board != null) {
-            ws.kiosks(kiosks);
-            router.get("/metrics").handler(ctx -> {
-                if (board.metrics() == null) {
-                    throw ApiException.notFound("metrics are turned off (FIRSTLINE_METRICS_ENABLED=false)");
-                }
-                ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(board.metrics().get());
-            });
-        }
+        Kiosks kiosks = new Kiosks(board.kiosks(), board.audit(), s.settings().board().kioskDays());
+        ws.kiosks(kiosks);
+        router.get("/metrics").handler(ctx -> {
+            if (board.metrics() == null) {
+                throw ApiException.notFound("metrics are turned off (FIRSTLINE_METRICS_ENABLED=false)");
+            }
+            ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(board.metrics().get());
+        });
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
         SessionApi sessions = new SessionApi(s.accounts(), s.settings(), ws);
         router.route("/api/*").handler(sessions::identify);
@@ -112,13 +106,13 @@ public final class WebVerticle extends VerticleBase {
         new TicketsApi(s.tickets()).mount(router);
         new KbApi(s.kb()).mount(router);
         new CallsApi(s.calls(), s.outcomes()).mount(router);
-        new DeskApi(vertx, new io.firstline.store.DeskStore(s.db()), new KpiStore(s.db()), s.agents(), s.callers(), s.phones(), s.pbx(),
+        KpiStore kpis = new KpiStore(s.db());
+        new DeskApi(vertx, new io.firstline.store.DeskStore(s.db()), kpis, s.agents(), s.callers(), s.phones(), s.pbx(),
                 s.settings()).mount(router);
-        new ReportsApi(vertx, new KpiStore(s.db()), s.settings().timezone()).mount(router);
-        if (board != null) {
-            new BoardApi(vertx, s.agents(), board.audit(), s.pbx(), kiosks, s.settings().pauseReasons()).mount(router);
-            kiosks.mount(router);
-        }
+        new ReportsApi(vertx, kpis, s.settings().timezone(),
+                q -> s.settings().board().forQueue(q).serviceLevelSeconds()).mount(router);
+        new BoardApi(vertx, s.agents(), board.audit(), s.pbx(), kiosks, s.settings().pauseReasons()).mount(router);
+        kiosks.mount(router);
         router.route("/api/*").handler(ctx -> {
             throw ApiException.notFound("no API at " + ctx.request().method() + " " + ctx.request().path());
         });

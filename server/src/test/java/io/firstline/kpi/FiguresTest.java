@@ -60,4 +60,17 @@ class FiguresTest {
         assertThat(f.averageHandleSeconds()).isEqualTo(60.0);
         assertThat(f.firstCallResolutionPercent()).isNull();
     }
+
+    @Test
+    @DisplayName("calls of several queues are each measured against their own queue's threshold")
+    void perQueueThresholds() {
+        Figures mixed = new Figures(q -> q.equals("vip") ? 10 : 30)
+                .add(new CallFact("vip", 1L, T, CallFact.Result.ANSWERED, 15, 60, null, null, null))      // late for vip
+                .add(new CallFact("software", 1L, T, CallFact.Result.ANSWERED, 25, 60, null, null, null)); // in time
+        assertThat(mixed.serviceLevelPercent()).isEqualTo(50.0);
+        assertThat(mixed.serviceLevelSeconds()).as("no single threshold").isNull();
+        Figures one = new Figures(q -> 30).add(new CallFact("software", 1L, T, CallFact.Result.ANSWERED, 25, 60, null, null, null));
+        assertThat(one.serviceLevelSeconds()).isEqualTo(30);
+        assertThat(new Figures(20).serviceLevelSeconds()).isEqualTo(20);
+    }
 }

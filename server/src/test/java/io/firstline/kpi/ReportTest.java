@@ -40,7 +40,7 @@ class ReportTest {
     @Test
     @DisplayName("queues: a row per day and queue with calls or callbacks, plus the queue over the range")
     void queues() {
-        Report r = Report.build(Report.Kind.QUEUES, DAYS, FACTS, CALLBACKS, AGENTS, 20);
+        Report r = Report.build(Report.Kind.QUEUES, DAYS, FACTS, CALLBACKS, AGENTS, q -> 20);
         assertThat(r.rows()).extracting(row -> row.period().label() + "/" + row.queue() + "/" + row.figures().offered()
                 + "/" + row.callbacksMade())
                 .containsExactly("2026-11-23/hardware/1/0", "2026-11-23/software/2/0", "2026-11-24/hardware/0/1",
@@ -57,7 +57,7 @@ class ReportTest {
     @Test
     @DisplayName("agents: the calls each agent answered and the callbacks each made")
     void agents() {
-        Report r = Report.build(Report.Kind.AGENTS, DAYS, FACTS, CALLBACKS, AGENTS, 20);
+        Report r = Report.build(Report.Kind.AGENTS, DAYS, FACTS, CALLBACKS, AGENTS, q -> 20);
         assertThat(r.rows()).extracting(row -> row.period().label() + "/" + row.agent().username() + "/"
                 + row.figures().answered() + "/" + row.callbacksMade())
                 .containsExactly("2026-11-23/alice/1/0", "2026-11-23/bob/1/0", "2026-11-24/alice/1/1", "2026-11-24/bob/0/1");
@@ -69,7 +69,7 @@ class ReportTest {
     @DisplayName("calls: every period, empty ones too, over all queues")
     void calls() {
         List<Period> hours = ReportPeriods.of(UTC, LocalDate.parse("2026-11-23"), LocalDate.parse("2026-11-23"), By.HOUR);
-        Report r = Report.build(Report.Kind.CALLS, hours, FACTS, CALLBACKS, AGENTS, 20);
+        Report r = Report.build(Report.Kind.CALLS, hours, FACTS, CALLBACKS, AGENTS, q -> 20);
         assertThat(r.rows()).hasSize(24);
         assertThat(r.rows().get(9).figures().offered()).isEqualTo(2);
         assertThat(r.rows().get(23).figures().abandoned()).isEqualTo(1);
@@ -84,7 +84,7 @@ class ReportTest {
     @DisplayName("an agent no longer in the database is still reported, by id")
     void unknownAgent() {
         Report r = Report.build(Report.Kind.AGENTS, DAYS, List.of(call("2026-11-23T09:00:00Z", "software", 9L,
-                Result.ANSWERED, 10, null)), List.of(), AGENTS, 20);
+                Result.ANSWERED, 10, null)), List.of(), AGENTS, q -> 20);
         assertThat(r.rows().get(0).agent()).isEqualTo(new Report.AgentLabel(9, null, "agent 9"));
     }
 }
