@@ -49,12 +49,13 @@ public final class Figures {
 
     public Figures add(CallFact c) {
         offered++;
+        int threshold = threshold(c.queue());
         switch (c.result()) {
             case ANSWERED -> {
                 answered++;
                 int wait = c.waitSeconds() == null ? 0 : c.waitSeconds();
                 waitSum += wait;
-                if (wait <= threshold(c.queue())) {
+                if (wait <= threshold) {
                     answeredInTime++;
                 }
                 if (c.handleSeconds() != null) {
