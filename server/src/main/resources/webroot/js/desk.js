@@ -161,9 +161,11 @@ function applyMember(m) {
   state.member = { ...state.member, ...m };
   if (m.state === 'paused' && !wasPaused) {
     const miss = state.lastMiss;
-    if (!state.pauseAsked && miss && Date.now() - miss.at < 30000) {
-      notice('warn', `Asterisk paused you after a call rang ${miss.seconds} s on your phone without an answer. `
-        + 'Press Resume (Alt+R) when you are back.', 'autopause');
+    const recentMiss = miss && Date.now() - miss.at < 30000;
+    // Asterisk's autopause gives the reason "Auto-Pause"; older versions give none, hence the recent miss.
+    if (!state.pauseAsked && (m.pauseReason === 'Auto-Pause' || recentMiss)) {
+      notice('warn', `Asterisk paused you after a call rang${recentMiss ? ` ${miss.seconds} s` : ''} on your phone `
+        + 'without an answer. Press Resume (Alt+R) when you are back.', 'autopause');
     }
     state.pauseAsked = false;
   }

@@ -112,6 +112,29 @@ public final class AmiSimulator implements AutoCloseable {
         }
     }
 
+    /**
+     * The first action named {@code name} (case-insensitive) that matches {@code what}, among those
+     * received after the first {@code after} actions, waiting for it up to the timeout.
+     */
+    public ReceivedAction awaitAction(int after, String name, java.util.function.Predicate<ReceivedAction> what,
+            Duration timeout) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (received) {
+            while (true) {
+                for (ReceivedAction a : received.subList(Math.min(after, received.size()), received.size())) {
+                    if (a.name().equalsIgnoreCase(name) && what.test(a)) {
+                        return a;
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new TimeoutException("no matching " + name + " action within " + timeout + "; got " + received);
+                }
+                received.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+    }
+
     /** Number of open client connections. */
     public int connectedClients() {
         int n = 0;

@@ -502,17 +502,7 @@ class BoardIT {
                 .header("Cookie", cookie).GET().build());
     }
 
-    private ReceivedAction awaitNew(String name, int after) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            List<ReceivedAction> all = pbx.receivedActions();
-            for (int i = after; i < all.size(); i++) {
-                if (all.get(i).name().equalsIgnoreCase(name)) {
-                    return all.get(i);
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("the simulator received no " + name);
+    private ReceivedAction awaitNew(String name, int after) throws Exception {
+        return pbx.awaitAction(after, name, a -> true, Duration.ofSeconds(10));
     }
 }

@@ -29,6 +29,8 @@ import org.openqa.selenium.support.ui.Select;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeskBrowserIT {
 
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
     private static final String ALICE = "Local/1001@agents/n";
 
     private AmiSimulator pbx;
@@ -70,20 +72,6 @@ class DeskBrowserIT {
         if (pbx != null) {
             pbx.close();
         }
-    }
-
-    private ReceivedAction awaitAction(int after, Predicate<ReceivedAction> what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            List<ReceivedAction> all = pbx.receivedActions();
-            for (ReceivedAction a : all.subList(Math.min(after, all.size()), all.size())) {
-                if (what.test(a)) {
-                    return a;
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("no such action; got " + pbx.receivedActions());
     }
 
     private static void type(WebElement el, String text) {
@@ -175,7 +163,7 @@ class DeskBrowserIT {
             int before = pbx.receivedActions().size();
             new Select(b.driver().findElement(By.id("transfer-target"))).selectByValue("q:hardware");
             b.driver().findElement(By.id("transfer")).click();
-            ReceivedAction bt = awaitAction(before, a -> a.name().equalsIgnoreCase("BlindTransfer"));
+            ReceivedAction bt = pbx.awaitAction(before, "BlindTransfer", a -> true, WAIT);
             assertThat(bt.get("Channel")).startsWith("Local/1001@agents-").endsWith(";1");
             assertThat(bt.get("Context")).isEqualTo("firstline-transfer");
             assertThat(bt.get("Exten")).isEqualTo("hardware");
@@ -195,7 +183,7 @@ class DeskBrowserIT {
             new Select(b.waitFor(By.id("pause-reason"))).selectByValue("training");
             int before = pbx.receivedActions().size();
             b.driver().findElement(By.id("pause")).click();
-            ReceivedAction p = awaitAction(before, a -> a.name().equalsIgnoreCase("QueuePause"));
+            ReceivedAction p = pbx.awaitAction(before, "QueuePause", a -> true, WAIT);
             assertThat(p.get("Interface")).isEqualTo(ALICE);
             assertThat(p.get("Paused")).isEqualToIgnoringCase("true");
             assertThat(p.get("Reason")).isEqualTo("training");
@@ -206,7 +194,7 @@ class DeskBrowserIT {
 
             int mid = pbx.receivedActions().size();
             b.driver().findElement(By.tagName("body")).sendKeys(Keys.chord(Keys.ALT, "r"));
-            ReceivedAction u = awaitAction(mid, a -> a.name().equalsIgnoreCase("QueuePause"));
+            ReceivedAction u = pbx.awaitAction(mid, "QueuePause", a -> true, WAIT);
             assertThat(u.get("Interface")).isEqualTo(ALICE);
             assertThat(u.get("Paused")).isEqualToIgnoringCase("false");
             b.waitForText(By.id("pbx-answer"), "Asterisk: Interface unpaused successfully");

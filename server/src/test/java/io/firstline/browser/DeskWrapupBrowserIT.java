@@ -25,6 +25,8 @@ import org.openqa.selenium.support.ui.Select;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeskWrapupBrowserIT {
 
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
     private static final String ALICE = "Local/1001@agents/n";
 
     private AmiSimulator pbx;
@@ -58,20 +60,6 @@ class DeskWrapupBrowserIT {
         }
     }
 
-    private ReceivedAction awaitAction(int after, Predicate<ReceivedAction> what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            List<ReceivedAction> all = pbx.receivedActions();
-            for (ReceivedAction a : all.subList(Math.min(after, all.size()), all.size())) {
-                if (what.test(a)) {
-                    return a;
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("no such action; got " + pbx.receivedActions());
-    }
-
     @Test
     @DisplayName("attach the number to the likely caller, wrap up (paused by the server), save, Ready resumes; then call back an abandoned caller")
     void unknownCallerWrapupReadyAndCallback() throws Exception {
@@ -98,7 +86,7 @@ class DeskWrapupBrowserIT {
             // The call ends: wrap-up, and the server pauses Alice for it.
             b.waitForText(By.id("call-title"), "Wrap-up");
             b.waitForText(By.id("state"), "Wrap-up");
-            ReceivedAction wrap = awaitAction(before, a -> a.name().equalsIgnoreCase("QueuePause") && "wrap-up".equals(a.get("Reason")));
+            ReceivedAction wrap = pbx.awaitAction(before, "QueuePause", a -> "wrap-up".equals(a.get("Reason")), WAIT);
             assertThat(wrap.get("Interface")).isEqualTo(ALICE);
 
             b.driver().findElement(By.id("ready")).click();
@@ -111,8 +99,7 @@ class DeskWrapupBrowserIT {
 
             int beforeReady = pbx.receivedActions().size();
             b.driver().findElement(By.id("ready")).click();
-            ReceivedAction resume = awaitAction(beforeReady, a -> a.name().equalsIgnoreCase("QueuePause")
-                    && "false".equalsIgnoreCase(a.get("Paused")));
+            ReceivedAction resume = pbx.awaitAction(beforeReady, "QueuePause", a -> "false".equalsIgnoreCase(a.get("Paused")), WAIT);
             assertThat(resume.get("Interface")).isEqualTo(ALICE);
             b.waitForText(By.id("call-title"), "No call");
             b.waitForText(By.id("figures"), "Today: 1 call");
@@ -125,7 +112,7 @@ class DeskWrapupBrowserIT {
             // One click calls back the caller who hung up while waiting.
             int beforeCallback = pbx.receivedActions().size();
             b.driver().findElement(By.cssSelector("#callbacks button")).click();
-            ReceivedAction originate = awaitAction(beforeCallback, a -> a.name().equalsIgnoreCase("Originate"));
+            ReceivedAction originate = pbx.awaitAction(beforeCallback, "Originate", a -> true, WAIT);
             assertThat(originate.get("Channel")).isEqualTo(ALICE);
             assertThat(originate.get("Context")).isEqualTo("firstline-callback");
             assertThat(originate.get("Exten")).isEqualTo("+15559990001");

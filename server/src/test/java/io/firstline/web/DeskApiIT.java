@@ -69,19 +69,8 @@ class DeskApiIT {
         }
     }
 
-    /** The first action named {@code name} matching {@code what} received after the first {@code after} actions. */
-    private ReceivedAction awaitAction(int after, String name, Predicate<ReceivedAction> what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            List<ReceivedAction> all = pbx.receivedActions();
-            for (ReceivedAction a : all.subList(Math.min(after, all.size()), all.size())) {
-                if (a.name().equalsIgnoreCase(name) && what.test(a)) {
-                    return a;
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("no " + name + " action; got " + pbx.receivedActions());
+    private ReceivedAction awaitAction(int after, String name, Predicate<ReceivedAction> what) throws Exception {
+        return pbx.awaitAction(after, name, what, Duration.ofSeconds(10));
     }
 
     private List<ReceivedAction> actionsSince(int after, String name) {
