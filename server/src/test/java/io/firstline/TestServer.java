@@ -31,6 +31,15 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Map<String, String> extraEnv) {
+        return start(extraEnv, false);
+    }
+
+    /** As {@code java -jar firstline.jar --demo}: demo data, demo accounts and a simulated PBX with traffic. */
+    public static TestServer demo() {
+        return start(Map.of(), true);
+    }
+
+    private static TestServer start(Map<String, String> extraEnv, boolean demo) {
         TestDatabase.Fresh db = TestDatabase.fresh();
         Map<String, String> env = new HashMap<>(db.env());
         env.put("FIRSTLINE_HTTP_HOST", "127.0.0.1");
@@ -40,7 +49,7 @@ public final class TestServer implements AutoCloseable {
         env.put("FIRSTLINE_DB_POOL_SIZE", "4");
         env.putAll(extraEnv);
         try {
-            return new TestServer(db, Firstline.start(SettingsLoader.load(env, Optional.empty()), false));
+            return new TestServer(db, Firstline.start(SettingsLoader.load(env, Optional.empty()), demo));
         } catch (RuntimeException e) {
             db.close();
             throw e;
