@@ -55,6 +55,8 @@ public final class LiveBoard {
     public static final String UPDATES = "board.update.published";
     /** Request {interface} → {pbx, state, queues} of that queue member, or a failure when it is unknown. */
     public static final String MEMBER = "board.member.find";
+    /** Where the API says that an outcome or a wrap-up was written, so that today's figures are read again. */
+    public static final String OUTCOME_RECORDED = "board.outcome.recorded";
     /** How the page states the service level; the threshold is each queue's. */
     public static final String SERVICE_LEVEL_DEFINITION = "Service level: calls answered within the queue's threshold"
             + " (N s) as a share of the calls that were answered, abandoned or left the queue unanswered today;"
@@ -127,6 +129,7 @@ public final class LiveBoard {
             m.fail(404, "not a queue member");
         });
         vertx.eventBus().consumer(io.firstline.desk.ScreenPops.AGENTS_CHANGED, m -> loadAgents());
+        vertx.eventBus().consumer(OUTCOME_RECORDED, m -> figuresSoon());
         loadAgents();
         refreshFigures();
         vertx.setPeriodic(FIGURES_EVERY_MS, id -> refreshFigures());

@@ -69,6 +69,8 @@ final class CallsApi {
         OutcomeStore.New o = newOutcome(Input.of(ctx, OUTCOME));
         outcomes.record(id, me, o, key).onComplete(Http.reply(ctx, result -> {
             if (result instanceof OutcomeStore.Result.Recorded r) {
+                // handle time and first-call resolution on the board count it within about a second
+                ctx.vertx().eventBus().publish(io.firstline.board.LiveBoard.OUTCOME_RECORDED, id);
                 if (r.first()) {
                     Http.created(ctx, "/api/calls/" + id, Views.outcome(r.outcome()));
                 } else {

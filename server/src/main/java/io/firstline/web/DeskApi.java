@@ -159,7 +159,8 @@ final class DeskApi {
                         return;
                     }
                     int seconds = given.map(Long::intValue).orElse(wrap.getInteger("wrapupSeconds"));
-                    Future<Integer> recorded = desk.recordWrapup(wrap.getString("pbx"), wrap.getString("linkedid"), me.id(), seconds);
+                    Future<Integer> recorded = desk.recordWrapup(wrap.getString("pbx"), wrap.getString("linkedid"), me.id(), seconds)
+                            .onSuccess(n -> vertx.eventBus().publish(io.firstline.board.LiveBoard.OUTCOME_RECORDED, n));
                     JsonObject body = new JsonObject().put("linkedid", wrap.getString("linkedid")).put("wrapupSeconds", seconds);
                     if (!wrap.getBoolean("paused", false)) {
                         recorded.onComplete(Http.reply(ctx, n -> Http.ok(ctx, body.put("outcomesUpdated", n).put("resumed", false))));

@@ -241,6 +241,20 @@ class BoardIT {
         assertThat(a.getInteger("handledToday")).isEqualTo(1);
         assertThat(agents.getInteger("total")).isEqualTo(3);
         assertThat(server.get("/api/live/waiting", sam).json().getJsonArray("items")).isEmpty();
+
+        // An outcome with its wrap-up time counts in the handle time at once, not at the next slow refresh (15 s).
+        double handle = sw.getDouble("averageHandleSeconds");
+        long callId = server.get("/api/calls?queue=software", sam).json().getJsonArray("items").getJsonObject(0).getLong("id");
+        assertThat(server.post("/api/calls/" + callId + "/outcome", sam, new JsonObject().put("disposition", "resolved")
+                .put("wrapupSeconds", 100)).status()).isEqualTo(201);
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        double now = handle;
+        while (System.nanoTime() < deadline && now != handle + 100) {
+            Thread.sleep(100);
+            now = item(server.get("/api/live/queues", sam).json().getJsonArray("items"), "name", "software")
+                    .getDouble("averageHandleSeconds");
+        }
+        assertThat(now).isEqualTo(handle + 100);
     }
 
     @Test
