@@ -219,7 +219,7 @@ function renderCharts(board) {
   });
   charts.sl.setOption({
     ...base,
-    title: { text: `Service level so far today (answered ≤ ${chart.serviceLevelSeconds} s)`, textStyle: { fontSize: 13 } },
+    title: { text: `Service level so far today (answered ${chart.serviceLevelSeconds == null ? "within each queue's threshold" : `≤ ${chart.serviceLevelSeconds} s`})`, textStyle: { fontSize: 13 } },
     xAxis: { type: 'category', data: labels },
     yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value} %' } },
     series: [{ name: 'service level', type: 'line', connectNulls: true, data: chart.buckets.map((b) => b.serviceLevelPercent),
