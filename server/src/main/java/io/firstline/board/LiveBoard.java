@@ -232,7 +232,15 @@ public final class LiveBoard {
         }
         figuresRunning = true;
         lastFiguresStart = System.currentTimeMillis();
+        // The recorder's future may complete (or time out) on another thread: come back to this
+        // context, which owns the board's state, before reading or touching anything.
+        io.vertx.core.Context here = vertx.getOrCreateContext();
         recorded.get().timeout(3, java.util.concurrent.TimeUnit.SECONDS).recover(e -> Future.succeededFuture())
+                .transform(ar -> {
+                    io.vertx.core.Promise<Void> back = io.vertx.core.Promise.promise();
+                    here.runOnContext(v -> back.complete());
+                    return back.future();
+                })
                 .compose(v -> {
                     Instant now = Instant.now();
                     Instant from = startOfDay(now);

@@ -1,6 +1,8 @@
 package io.firstline.desk;
 
 import io.firstline.calls.CallChange;
+import io.firstline.calls.MemberState;
+import io.firstline.calls.MemberView;
 import io.firstline.telephony.PbxCommands;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -34,6 +36,8 @@ public final class Wrapups {
     private final boolean pause;
     private final Supplier<PbxCommands> pbx;
     private final Map<String, Ended> ended = new ConcurrentHashMap<>();
+    /** The pause reason of each paused member ("" when paused without one); absent when not paused. */
+    private final Map<String, String> pausedFor = new ConcurrentHashMap<>();
 
     public Wrapups(boolean pause, Supplier<PbxCommands> pbx) {
         this.pause = pause;
@@ -50,10 +54,20 @@ public final class Wrapups {
     }
 
     public void apply(CallChange change) {
+        if (change instanceof CallChange.MemberChanged m) {
+            MemberView v = m.member();
+            if (v.state() == MemberState.PAUSED || v.pauseReason() != null) {
+                pausedFor.put(key(v.memberInterface()), v.pauseReason() == null ? "" : v.pauseReason());
+            } else {
+                pausedFor.remove(key(v.memberInterface()));
+            }
+            return;
+        }
         if (!(change instanceof CallChange.MemberDone d) || d.memberInterface() == null) {
             return;
         }
-        PbxCommands commands = pause ? pbx.get() : null;
+        // A member who paused themselves (or was paused by a supervisor) during the call stays in that pause.
+        PbxCommands commands = pause && !pausedFor.containsKey(key(d.memberInterface())) ? pbx.get() : null;
         ended.put(key(d.memberInterface()), new Ended(d.call().pbx(), d.call().linkedid(), Instant.now(), commands != null));
         if (commands != null) {
             commands.pause(d.call().pbx(), d.memberInterface(), Optional.empty(), REASON).onComplete(ar -> {
@@ -74,9 +88,11 @@ public final class Wrapups {
         if (e == null) {
             return Optional.empty();
         }
+        // Resume only from the server's own wrap-up pause, not from one the agent or a supervisor chose since.
+        boolean stillOurs = e.paused() && REASON.equals(pausedFor.getOrDefault(key(memberInterface), REASON));
         long seconds = Math.min(86_400, Math.max(0, Duration.between(e.at(), now).toSeconds()));
         return Optional.of(new JsonObject().put("pbx", e.pbx()).put("linkedid", e.linkedid())
-                .put("endedAt", e.at().toString()).put("wrapupSeconds", seconds).put("paused", e.paused()));
+                .put("endedAt", e.at().toString()).put("wrapupSeconds", seconds).put("paused", stillOurs));
     }
 
     /** As AgentDirectory compares interfaces: without FreePBX's trailing /n, ignoring case. */

@@ -113,13 +113,30 @@ public final class DeskStore {
         });
     }
 
-    /** Records what came of a callback (status open, in-progress, done or failed; result up to 40 characters). */
-    public Future<Optional<Callback>> finish(long id, long agentId, String status, String result) {
+    /**
+     * Records what came of a callback (status open, in-progress, done or failed; result up to 40
+     * characters), unless another agent is calling it now or finished it: only the agent who
+     * claimed it, or anyone once the claim is older than {@link #CLAIM}, may say how it went.
+     */
+    public Future<Claim> finish(long id, long agentId, String status, String result) {
         return db.transaction(dsl -> {
-            int n = dsl.update(CALLBACK_REQUESTS).set(CALLBACK_REQUESTS.STATUS, status)
-                    .set(CALLBACK_REQUESTS.HANDLED_BY, agentId).set(CALLBACK_REQUESTS.HANDLED_AT, Clock.now())
+            var row = dsl.selectFrom(CALLBACK_REQUESTS).where(CALLBACK_REQUESTS.ID.eq(id)).forUpdate().fetchOne();
+            if (row == null) {
+                return new Claim.NoSuchCallback();
+            }
+            boolean someoneElse = row.getHandledBy() != null && row.getHandledBy() != agentId;
+            if (row.getStatus().equals("done") && someoneElse) {
+                return new Claim.AlreadyDone(find(dsl, id).orElseThrow());
+            }
+            Instant now = Clock.now();
+            if (row.getStatus().equals("in-progress") && someoneElse && row.getHandledAt() != null
+                    && row.getHandledAt().isAfter(now.minus(CLAIM))) {
+                return new Claim.Busy(find(dsl, id).orElseThrow());
+            }
+            dsl.update(CALLBACK_REQUESTS).set(CALLBACK_REQUESTS.STATUS, status)
+                    .set(CALLBACK_REQUESTS.HANDLED_BY, agentId).set(CALLBACK_REQUESTS.HANDLED_AT, now)
                     .set(CALLBACK_REQUESTS.RESULT, clip(result, 40)).where(CALLBACK_REQUESTS.ID.eq(id)).execute();
-            return n == 0 ? Optional.<Callback>empty() : find(dsl, id);
+            return new Claim.Claimed(find(dsl, id).orElseThrow());
         });
     }
 

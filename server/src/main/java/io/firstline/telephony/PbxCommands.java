@@ -68,32 +68,32 @@ public final class PbxCommands {
 
     /** Pauses a member in one queue, or in all of its queues when {@code queue} is empty. */
     public Future<AmiLink.ActionResult> pause(String pbx, String memberInterface, Optional<String> queue, String reason) {
-        QueuePauseAction a = new QueuePauseAction(memberInterface, true);
-        queue.ifPresent(a::setQueue);
-        a.setReason(reason);
+        QueuePauseAction a = new QueuePauseAction(line(memberInterface), true);
+        queue.ifPresent(q -> a.setQueue(line(q)));
+        a.setReason(line(reason));
         return send(pbx, a);
     }
 
     /** Ends a member's pause in one queue, or in all of its queues when {@code queue} is empty. */
     public Future<AmiLink.ActionResult> resume(String pbx, String memberInterface, Optional<String> queue) {
-        QueuePauseAction a = new QueuePauseAction(memberInterface, false);
-        queue.ifPresent(a::setQueue);
+        QueuePauseAction a = new QueuePauseAction(line(memberInterface), false);
+        queue.ifPresent(q -> a.setQueue(line(q)));
         return send(pbx, a);
     }
 
     /** Adds a member to a queue, unpaused, with its name as the wallboard shows it. */
     public Future<AmiLink.ActionResult> join(String pbx, String queue, String memberInterface, String memberName) {
-        QueueAddAction a = new QueueAddAction(queue, memberInterface);
+        QueueAddAction a = new QueueAddAction(line(queue), line(memberInterface));
         a.setPenalty(0);
-        a.setMemberName(memberName);
-        a.setStateInterface(memberInterface);
+        a.setMemberName(line(memberName));
+        a.setStateInterface(line(memberInterface));
         a.setPaused(false);
         return send(pbx, a);
     }
 
     /** Removes a member from a queue. */
     public Future<AmiLink.ActionResult> leave(String pbx, String queue, String memberInterface) {
-        return send(pbx, new QueueRemoveAction(queue, memberInterface));
+        return send(pbx, new QueueRemoveAction(line(queue), line(memberInterface)));
     }
 
     /**
@@ -103,14 +103,16 @@ public final class PbxCommands {
     public Future<AmiLink.ActionResult> originate(String pbx, String channel, String context, String exten,
             String callerId, Map<String, String> variables) {
         OriginateAction a = new OriginateAction();
-        a.setChannel(channel);
-        a.setContext(context);
-        a.setExten(exten);
+        a.setChannel(line(channel));
+        a.setContext(line(context));
+        a.setExten(line(exten));
         a.setPriority(1);
-        a.setCallerId(callerId);
+        a.setCallerId(line(callerId));
         a.setAsync(true);
         if (!variables.isEmpty()) {
-            a.setVariables(variables);
+            java.util.Map<String, String> safe = new java.util.LinkedHashMap<>();
+            variables.forEach((k, v) -> safe.put(line(k), line(v)));
+            a.setVariables(safe);
         }
         return send(pbx, a);
     }
@@ -122,10 +124,10 @@ public final class PbxCommands {
     public Future<AmiLink.ActionResult> spy(String pbx, String supervisorInterface, String agentInterface,
             SpyMode mode, String callerId) {
         OriginateAction a = new OriginateAction();
-        a.setChannel(supervisorInterface);
+        a.setChannel(line(supervisorInterface));
         a.setApplication("ChanSpy");
-        a.setData(spyTarget(agentInterface) + "," + mode.options());
-        a.setCallerId(callerId);
+        a.setData(line(spyTarget(agentInterface) + "," + mode.options()));
+        a.setCallerId(line(callerId));
         a.setAsync(true);
         return send(pbx, a);
     }
@@ -138,10 +140,18 @@ public final class PbxCommands {
     /** Sends the channel (the caller's side of an agent's call) to {@code exten} in {@code context}. */
     public Future<AmiLink.ActionResult> blindTransfer(String pbx, String channel, String context, String exten) {
         BlindTransferAction a = new BlindTransferAction();
-        a.setChannel(channel);
-        a.setContext(context);
-        a.setExten(exten);
+        a.setChannel(line(channel));
+        a.setContext(line(context));
+        a.setExten(line(exten));
         return send(pbx, a);
+    }
+
+    /**
+     * A header value on one line: AMI separates headers by CR LF, so a line break in a name or a
+     * reason would let it add headers of its own. Callers validate; this is the last guard.
+     */
+    static String line(String value) {
+        return value == null ? null : value.replace('\r', ' ').replace('\n', ' ');
     }
 
     /** The names of the configured PBXs. */

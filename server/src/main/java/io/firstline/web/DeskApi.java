@@ -145,8 +145,8 @@ final class DeskApi {
      */
     private void ready(RoutingContext ctx) {
         Agent me = Http.signedIn(ctx);
-        Input in = Input.of(ctx, Set.of("wrapupSeconds"));
-        Optional<Long> given = in.wholeNumber("wrapupSeconds", 0, 86_400);
+        // Nothing to say but "ready": the wrap-up time is the server's own measure, not the page's.
+        Input.of(ctx, Set.of());
         if (me.memberInterface() == null) {
             Http.ok(ctx, new JsonObject().put("resumed", false).putNull("wrapupSeconds"));
             return;
@@ -158,7 +158,7 @@ final class DeskApi {
                         Http.ok(ctx, new JsonObject().put("resumed", false).putNull("wrapupSeconds"));
                         return;
                     }
-                    int seconds = given.map(Long::intValue).orElse(wrap.getInteger("wrapupSeconds"));
+                    int seconds = wrap.getInteger("wrapupSeconds");
                     Future<Integer> recorded = desk.recordWrapup(wrap.getString("pbx"), wrap.getString("linkedid"), me.id(), seconds)
                             .onSuccess(n -> vertx.eventBus().publish(io.firstline.board.LiveBoard.OUTCOME_RECORDED, n));
                     JsonObject body = new JsonObject().put("linkedid", wrap.getString("linkedid")).put("wrapupSeconds", seconds);
@@ -254,18 +254,7 @@ final class DeskApi {
         String iface = interfaceOf(me);
         long id = Http.pathId(ctx, "callbackId");
         desk.claim(id, me.id()).onComplete(Http.reply(ctx, claim -> {
-            if (claim instanceof DeskStore.Claim.NoSuchCallback) {
-                throw ApiException.notFound("no callback " + id);
-            }
-            if (claim instanceof DeskStore.Claim.AlreadyDone d) {
-                throw ApiException.conflict(null, "callback " + id + " is done already ("
-                        + (d.callback().result() == null ? "no result" : d.callback().result()) + ")");
-            }
-            if (claim instanceof DeskStore.Claim.Busy b) {
-                throw ApiException.conflict(null, (b.callback().handledByName() == null ? "another agent"
-                        : b.callback().handledByName()) + " is calling this caller back right now");
-            }
-            DeskStore.Callback cb = ((DeskStore.Claim.Claimed) claim).callback();
+            DeskStore.Callback cb = claimed(id, claim);
             String number = cb.phone().replaceAll("[\\s().-]", "");
             if (!DIALLABLE.matcher(number).matches()) {
                 desk.finish(id, me.id(), "failed", "not a diallable number");
@@ -284,7 +273,7 @@ final class DeskApi {
                     recorded = desk.finish(id, me.id(), "in-progress", "originated");
                 }
                 recorded.onComplete(x -> answer(ctx, sent, r -> new JsonObject().put("callback", callback(
-                        x.succeeded() && x.result() instanceof Optional<?> o && o.isPresent() ? (DeskStore.Callback) o.get() : cb))
+                        x.succeeded() && x.result() instanceof DeskStore.Claim.Claimed c ? c.callback() : cb))
                         .put("number", number).put("context", settings.desk().callbackContext())));
             });
         }));
@@ -297,8 +286,24 @@ final class DeskApi {
         List<String> results = CALLBACK_RESULTS.keySet().stream().sorted().toList();
         String result = in.oneOf("result", results).orElseThrow(() -> in.bad("result", "required; one of "
                 + String.join(", ", results)));
-        desk.finish(id, me.id(), CALLBACK_RESULTS.get(result), result).onComplete(Http.reply(ctx, cb -> Http.ok(ctx,
-                callback(cb.orElseThrow(() -> ApiException.notFound("no callback " + id))))));
+        desk.finish(id, me.id(), CALLBACK_RESULTS.get(result), result).onComplete(Http.reply(ctx, claim ->
+                Http.ok(ctx, callback(claimed(id, claim)))));
+    }
+
+    /** The callback this agent may act on, or the refusal that says who has it. */
+    private static DeskStore.Callback claimed(long id, DeskStore.Claim claim) {
+        if (claim instanceof DeskStore.Claim.NoSuchCallback) {
+            throw ApiException.notFound("no callback " + id);
+        }
+        if (claim instanceof DeskStore.Claim.AlreadyDone d) {
+            throw ApiException.conflict(null, "callback " + id + " is done already ("
+                    + (d.callback().result() == null ? "no result" : d.callback().result()) + ")");
+        }
+        if (claim instanceof DeskStore.Claim.Busy b) {
+            throw ApiException.conflict(null, (b.callback().handledByName() == null ? "another agent"
+                    : b.callback().handledByName()) + " is calling this caller back right now");
+        }
+        return ((DeskStore.Claim.Claimed) claim).callback();
     }
 
     private void ticketCalls(RoutingContext ctx) {

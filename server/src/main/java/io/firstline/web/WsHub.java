@@ -72,6 +72,9 @@ final class WsHub {
             h.accept().onSuccess(ws -> {
                 ws.pause();
                 kiosks.screen(kiosk.get()).onComplete(ar -> {
+                    if (ws.isClosed()) {
+                        return; // gone while its link was checked: nothing to set up or clean up
+                    }
                     if (ar.failed() || ar.result().isEmpty()) {
                         ws.close(CLOSE_UNAUTHORIZED, "this kiosk link is no longer valid");
                         return;
@@ -91,6 +94,9 @@ final class WsHub {
         h.accept().onSuccess(ws -> {
             ws.pause();
             accounts.authenticate(token.get()).onComplete(ar -> {
+                if (ws.isClosed()) {
+                    return; // gone while its session was checked: nothing to set up or clean up
+                }
                 if (ar.failed() || ar.result().isEmpty()) {
                     ws.close(CLOSE_UNAUTHORIZED, "sign in first");
                     return;

@@ -53,4 +53,36 @@ class WrapupsTest {
         w.apply(done("c", "PJSIP/1003"));
         assertThat(w.ready("PJSIP/1003", Instant.now()).orElseThrow().getBoolean("paused")).isFalse();
     }
+
+    private static CallChange.MemberChanged member(String iface, io.firstline.calls.MemberState state, String reason) {
+        return new CallChange.MemberChanged(new io.firstline.calls.MemberView("pbx", iface, "Alice Agent",
+                java.util.Set.of("software"), state, reason, Instant.now(), null));
+    }
+
+    @Test
+    @DisplayName("the server's wrap-up pause is ended by ready; a pause the agent or a supervisor chose is left alone")
+    void onlyOurOwnPauseIsEnded() {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            io.firstline.telephony.PbxCommands pbx = new io.firstline.telephony.PbxCommands(vertx, List.of());
+            String alice = "Local/1001@agents/n";
+            Wrapups w = new Wrapups(true, () -> pbx);
+
+            w.apply(done("d", alice));
+            w.apply(member(alice, io.firstline.calls.MemberState.PAUSED, Wrapups.REASON));
+            assertThat(w.ready(alice, Instant.now()).orElseThrow().getBoolean("paused")).as("our wrap-up pause").isTrue();
+
+            w.apply(member(alice, io.firstline.calls.MemberState.AVAILABLE, null));
+            w.apply(done("e", alice));
+            w.apply(member(alice, io.firstline.calls.MemberState.PAUSED, "Team meeting"));
+            assertThat(w.ready(alice, Instant.now()).orElseThrow().getBoolean("paused")).as("a supervisor's pause since").isFalse();
+
+            // Paused for lunch during the call: no wrap-up pause on top, and ready does not end lunch.
+            w.apply(member(alice, io.firstline.calls.MemberState.IN_CALL, "lunch"));
+            w.apply(done("f", alice));
+            assertThat(w.ready(alice, Instant.now()).orElseThrow().getBoolean("paused")).as("lunch").isFalse();
+        } finally {
+            vertx.close();
+        }
+    }
 }

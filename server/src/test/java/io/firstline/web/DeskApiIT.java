@@ -334,6 +334,10 @@ class DeskApiIT {
         TestServer.Reply busy = server.post("/api/callbacks/" + newer + "/call", dave, new JsonObject());
         assertThat(busy.status()).isEqualTo(409);
         assertThat(busy.json().getString("detail")).contains("Alice Agent");
+        TestServer.Reply notHis = server.post("/api/callbacks/" + newer + "/result", dave, new JsonObject().put("result", "reached"));
+        assertThat(notHis.status()).as("another agent cannot say how Alice's call back went").isEqualTo(409);
+        assertThat(server.queryLong("SELECT COUNT(*) FROM callback_requests WHERE id = " + newer
+                + " AND status = 'in-progress' AND result = 'originated'")).isEqualTo(1);
 
         assertRefused(server.post("/api/callbacks/" + newer + "/result", alice, new JsonObject().put("result", "maybe")), 400, "result");
         TestServer.Reply done = server.post("/api/callbacks/" + newer + "/result", alice, new JsonObject().put("result", "reached"));
