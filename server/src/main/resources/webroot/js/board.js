@@ -1,13 +1,15 @@
 // The supervisors' wallboard: queue tiles, callers waiting, agents, today's charts; live over /ws.
 // With ?kiosk=1 it is the read-only board of a wall screen (kiosk cookie, no sign-in, no buttons).
 import { api, session, signOut } from './api.js';
-import { h, fill, $, duration, clock } from './dom.js';
+import { h, fill, $, duration } from './dom.js';
 
 const kiosk = new URLSearchParams(location.search).has('kiosk');
 let me = null;
 let pauseReasons = [];
 /** Server time minus this browser's time, so that timers count from the server's instants. */
 let skew = 0;
+/** The help desk's time zone, from the server (FIRSTLINE_TIMEZONE). */
+let zone;
 let chartKey = '';
 let charts = null;
 const rows = new Map();
@@ -159,8 +161,9 @@ function actions(agent) {
 function renderAgents(board) {
   const tbody = $('#agents tbody');
   const seen = new Set();
-  board.agents.forEach((a) => {
-    const key = a.id ? `id${a.id}` : `if${a.interface}`;
+  board.agents.forEach((a, i) => {
+    // A wall screen's board has no interfaces: members without an account are told apart by place.
+    const key = a.id ? `id${a.id}` : a.interface ? `if${a.interface}` : `m${a.memberName || ''}#${i}`;
     seen.add(key);
     let row = rows.get(key);
     if (!row) {
@@ -204,8 +207,8 @@ function renderCharts(board) {
     charts = { volume: window.echarts.init($('#chart-volume')), sl: window.echarts.init($('#chart-sl')) };
     window.addEventListener('resize', () => { charts.volume.resize(); charts.sl.resize(); });
   }
-  const labels = chart.buckets.map((b) => clock(b.at));
-  const base = { animation: false, grid: { left: 40, right: 16, top: 36, bottom: 28 }, tooltip: { trigger: 'axis' } };
+  const labels = chart.buckets.map((b) => deskTime(b.at));
+  const base = { animation: false, grid: { left: 40, right: 16, top: 36, bottom: 28 }, tooltip: { trigger: 'axis', renderMode: 'richText' } };
   charts.volume.setOption({
     ...base,
     legend: { top: 0 },
@@ -238,7 +241,7 @@ function renderPbx(board) {
   }
   const words = down.map((p) => (p.status === 'resynchronising'
     ? `${p.name}: resynchronising with Asterisk — the live figures are being checked`
-    : `${p.name}: the link to Asterisk is ${p.status} — live figures are as of ${clock(board.liveAsOf)}`));
+    : `${p.name}: the link to Asterisk is ${p.status} — live figures are as of ${deskTime(board.liveAsOf)}`));
   banner.className = `banner ${down.some((p) => p.status !== 'resynchronising') ? 'bad' : 'warn'}`;
   banner.textContent = words.join(' · ');
   banner.hidden = false;
@@ -246,6 +249,7 @@ function renderPbx(board) {
 
 function render(board) {
   skew = Date.parse(board.at) - Date.now();
+  zone = board.timezone || zone;
   renderPbx(board);
   renderTiles(board);
   renderWaiting(board);
@@ -256,9 +260,19 @@ function render(board) {
   tick();
 }
 
+/** A time of day in the help desk's time zone (the day the board counts), not the screen's. */
+function deskTime(iso, seconds = false) {
+  const options = { hour: '2-digit', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}) };
+  try {
+    return new Intl.DateTimeFormat([], { ...options, timeZone: zone }).format(new Date(iso));
+  } catch (e) {
+    return new Intl.DateTimeFormat([], options).format(new Date(iso));
+  }
+}
+
 /** Once a second: timers count on, and each tile says how old its figures are. */
 function tick() {
-  $('#board-clock').textContent = new Date(serverNow()).toLocaleTimeString();
+  $('#board-clock').textContent = deskTime(new Date(serverNow()).toISOString(), true);
   document.querySelectorAll('.timer[data-since]').forEach((el) => {
     if (el.dataset.since) {
       el.textContent = duration(secondsSince(el.dataset.since));
@@ -322,9 +336,13 @@ async function loadKiosks() {
     h('td', { text: k.name }), h('td', { text: new Date(k.expiresAt).toLocaleDateString() }),
     h('td', { text: k.lastSeenAt ? new Date(k.lastSeenAt).toLocaleString() : 'never' }),
     h('td', {}, h('button', { type: 'button', class: 'danger', on: { click: async () => {
-      await api('DELETE', `/api/kiosks/${k.id}`);
-      say(`The kiosk link of "${k.name}" is revoked.`);
-      loadKiosks();
+      try {
+        await api('DELETE', `/api/kiosks/${k.id}`);
+        say(`The kiosk link of "${k.name}" is revoked.`);
+      } catch (e) {
+        say(e.message, 'bad');
+      }
+      loadKiosks().catch((e) => say(e.message, 'bad'));
       loadAudit();
     } } }, 'Revoke')))));
 }
@@ -345,7 +363,7 @@ function setUpKiosks() {
       const link = `${location.origin}${made.link}`;
       fill($('#kiosk-made'), 'Open this link once on the wall screen (it is shown only now): ', h('code', { text: link }));
       $('#kiosk-made').hidden = false;
-      loadKiosks();
+      loadKiosks().catch((e) => say(e.message, 'bad'));
       loadAudit();
     } catch (e) {
       say(e.message, 'bad');
@@ -386,4 +404,4 @@ async function start() {
   setInterval(tick, 1000);
 }
 
-start();
+start().catch((e) => say(e.message, 'bad'));

@@ -680,12 +680,9 @@ async function ready() {
     $('#disposition').focus();
     return;
   }
-  const body = {};
-  if (c && c.endedAt) {
-    body.wrapupSeconds = Math.min(86400, Math.round((Date.now() - c.endedAt) / 1000));
-  }
   try {
-    const r = await api('POST', '/api/agents/me/ready', body);
+    // The server measures the wrap-up itself, from the end of the agent's part of the call.
+    const r = await api('POST', '/api/agents/me/ready', {});
     if (r.resumed) {
       asteriskSays($('#pbx-answer'), r);
     }
@@ -795,6 +792,10 @@ function keys(event) {
     return;
   }
   if (event.altKey && !event.ctrlKey && !event.metaKey) {
+    // On a Mac, Option+letter types a character (π, ®, ¥…) in a field: let it type.
+    if (inField(event.target) && event.key.length === 1 && !/^[a-z]$/i.test(event.key)) {
+      return;
+    }
     const actions = {
       KeyP: pause, KeyR: resume, KeyY: ready,
       KeyK: () => $('#kb-search').focus(),
@@ -836,6 +837,12 @@ async function start() {
   $('#kb-used-clear').addEventListener('click', () => { setKbUsed(null); saveDraft(); });
   $('#transfer').addEventListener('click', transfer);
   $('#outcome').addEventListener('submit', submitOutcome);
+  // Enter in a one-line field does not save a half-written outcome: Save or Ctrl+Enter does.
+  $('#outcome').addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.ctrlKey && event.target.tagName === 'INPUT') {
+      event.preventDefault();
+    }
+  });
   $('#outcome').addEventListener('input', saveDraft);
   $('#outcome').addEventListener('change', () => { ticketFieldsShown(); saveDraft(); });
   $('#new-solution').addEventListener('toggle', saveDraft);

@@ -191,4 +191,7 @@ async function main() {
   await show(rangeFromForm());
 }
 
-main();
+main().catch((e) => {
+  error.textContent = e.message;
+  error.hidden = false;
+});
