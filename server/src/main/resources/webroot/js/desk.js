@@ -727,7 +727,14 @@ async function transfer() {
 
 // ---------------------------------------------------------------------------------- callbacks
 
-async function loadCallbacks() {
+/** The callbacks, oldest first. The minute's refresh waits while a result is being picked, so that it is not lost. */
+async function loadCallbacks(why) {
+  const list = $('#callbacks');
+  const picking = list.contains(document.activeElement)
+    || [...list.querySelectorAll('select')].some((select) => select.value !== '');
+  if (why === 'timer' && picking) {
+    return;
+  }
   try {
     const r = await api('GET', '/api/callbacks?limit=50');
     fill($('#callbacks'), r.items.length ? r.items.map(callbackItem) : h('li', { class: 'muted', text: 'Nobody to call back' }));
@@ -827,7 +834,7 @@ async function start() {
   $('#help-button').addEventListener('click', () => { $('#help').hidden = !$('#help').hidden; });
   $('#pause').addEventListener('click', pause);
   $('#resume').addEventListener('click', resume);
-  $('#callbacks-refresh').addEventListener('click', loadCallbacks);
+  $('#callbacks-refresh').addEventListener('click', () => loadCallbacks());
   $('#caller-search').addEventListener('input', searchCallers);
   $('#new-caller-save').addEventListener('click', createCaller);
   $('#ticket-close').addEventListener('click', () => { $('#ticket-card').hidden = true; state.ticketShown = null; });
@@ -857,7 +864,7 @@ async function start() {
   loadCallbacks();
   loadTransferTargets();
   setInterval(renderStatus, 1000);
-  setInterval(loadCallbacks, 60000);
+  setInterval(() => loadCallbacks('timer'), 60000);
 
   connectLive({
     onMessage: (msg) => {
