@@ -227,11 +227,17 @@ public final class LoadRun {
         }
 
         double avgCpu() {
-            return cpu.stream().mapToDouble(d -> d).average().orElse(0) / Runtime.getRuntime().availableProcessors();
+            return cpuSamples().getAverage() / Runtime.getRuntime().availableProcessors();
         }
 
         double maxCpu() {
-            return cpu.stream().mapToDouble(d -> d).max().orElse(0) / Runtime.getRuntime().availableProcessors();
+            return cpu.isEmpty() ? 0 : cpuSamples().getMax() / Runtime.getRuntime().availableProcessors();
+        }
+
+        private java.util.DoubleSummaryStatistics cpuSamples() {
+            java.util.DoubleSummaryStatistics samples = new java.util.DoubleSummaryStatistics();
+            cpu.forEach(samples::accept);
+            return samples;
         }
 
         long avgHeapMiB() {
