@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 
 /**
  * Clocks for servers under test: they tick at the real pace (timeouts, waits and durations stay true) but start at a
@@ -27,6 +28,41 @@ public final class TestClock {
     /** A ticking UTC clock that reads {@code start} (in {@code zone}) now. */
     public static Clock startingAt(LocalDateTime start, ZoneId zone) {
         return startingAt(start.atZone(zone).toInstant());
+    }
+
+    /** A ticking UTC clock that reads {@code start} (in {@code zone}) now and that the test may move on. */
+    public static Adjustable adjustable(LocalDateTime start, ZoneId zone) {
+        return new Adjustable(Duration.between(Instant.now(), start.atZone(zone).toInstant()));
+    }
+
+    /** A ticking UTC clock that a test moves on, e.g. over midnight, instead of waiting for it. */
+    public static final class Adjustable extends Clock {
+
+        private volatile Duration offset;
+
+        private Adjustable(Duration offset) {
+            this.offset = offset;
+        }
+
+        /** From now on the clock reads {@code moment}, and ticks on from there. */
+        public void jumpTo(Instant moment) {
+            offset = Duration.between(Instant.now(), moment);
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.now().plus(offset);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return Clock.offset(Clock.system(zone), offset);
+        }
     }
 
     /** A ticking UTC clock that reads {@code start} now. */
