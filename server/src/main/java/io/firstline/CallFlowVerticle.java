@@ -15,6 +15,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,6 +36,7 @@ final class CallFlowVerticle extends VerticleBase {
 
     private final List<Settings.Pbx> pbxs;
     private final AmiLink.Timing timing;
+    private final Clock clock;
     private final ScreenPops pops;
     private final Consumer<CallChange> records;
     private final CallTracker tracker = new CallTracker();
@@ -51,10 +53,11 @@ final class CallFlowVerticle extends VerticleBase {
     }
 
     /** @param observer sees every event with its changes before anyone else (metrics) */
-    CallFlowVerticle(List<Settings.Pbx> pbxs, AmiLink.Timing timing, ScreenPops pops, Consumer<CallChange> records,
-            BoardFactory boardFactory, BiConsumer<PbxEvent, List<CallChange>> observer) {
+    CallFlowVerticle(List<Settings.Pbx> pbxs, AmiLink.Timing timing, Clock clock, ScreenPops pops,
+            Consumer<CallChange> records, BoardFactory boardFactory, BiConsumer<PbxEvent, List<CallChange>> observer) {
         this.pbxs = pbxs;
         this.timing = timing;
+        this.clock = clock;
         this.pops = pops;
         this.records = records;
         this.boardFactory = boardFactory;
@@ -69,7 +72,7 @@ final class CallFlowVerticle extends VerticleBase {
         vertx.eventBus().consumer(ScreenPops.AGENTS_CHANGED, m -> pops.agentsChanged());
         io.firstline.desk.CurrentCalls.register(vertx, tracker);
         for (Settings.Pbx pbx : pbxs) {
-            AmiLink link = new AmiLink(pbx, event -> ctx.runOnContext(v -> handle(event)), timing);
+            AmiLink link = new AmiLink(pbx, event -> ctx.runOnContext(v -> handle(event)), timing, clock);
             links.add(link);
             link.start();
         }

@@ -32,6 +32,7 @@ import io.firstline.telephony.agi.AgiVerticle;
 import io.firstline.web.WebVerticle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Duration;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -110,12 +111,21 @@ public final class Firstline implements AutoCloseable {
 
     /** Starts everything and returns once the HTTP server listens. Blocking. */
     public static Firstline start(Settings settings, boolean demo) {
+        return start(settings, demo, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #start(Settings, boolean)}, on the given clock: every "now" and "today" of the server (call event
+     * stamps, rows, sessions, the board, the reports' and the desk's days, the demo data) comes from it. Tests give
+     * one set to a chosen day and hour, so that nothing depends on the date, midnight or the machine's zone.
+     */
+    public static Firstline start(Settings settings, boolean demo, Clock clock) {
         Vertx vertx = Vertx.vertx();
         Database db = null;
         Optional<AmiSimulator> simulator = Optional.empty();
         CallRecorder recorder = null;
         try {
-            db = openDatabase(vertx, settings);
+            db = openDatabase(vertx, settings, clock);
             if (demo) {
                 DemoData.fillIfEmpty(db, settings.timezone(), () -> Passwords.hash(DemoData.PASSWORD));
             }
@@ -123,7 +133,7 @@ public final class Firstline implements AutoCloseable {
             CallerStore callers = new CallerStore(db);
             TicketStore tickets = new TicketStore(db);
             KbStore kb = new KbStore(db);
-            Accounts accounts = new Accounts(vertx, agents, new SessionStore(db), settings.sessionIdle());
+            Accounts accounts = new Accounts(vertx, agents, new SessionStore(db), settings.sessionIdle(), clock);
             Optional<String> generated = await(accounts.ensureAdmin(settings.adminPassword()));
             generated.ifPresent(p -> System.out.println("""
 
@@ -145,18 +155,18 @@ public final class Firstline implements AutoCloseable {
             CallStore calls = new CallStore(db, phones);
             recorder = new CallRecorder(vertx, calls::record, 2);
             CallRecorder records = recorder;
-            ScreenPops pops = new ScreenPops(vertx, agents, callers, kb, phones, calls::idOf);
+            ScreenPops pops = new ScreenPops(vertx, agents, callers, kb, phones, calls::idOf, clock);
             Metrics metrics = new Metrics();
             KpiStore kpis = new KpiStore(db);
             java.util.concurrent.atomic.AtomicReference<CallFlowVerticle> flowRef = new java.util.concurrent.atomic.AtomicReference<>();
             io.firstline.desk.Wrapups wrapups = new io.firstline.desk.Wrapups(settings.desk().wrapupPause(),
-                    () -> flowRef.get() == null ? null : flowRef.get().commands());
-            CallFlowVerticle flow = new CallFlowVerticle(pbxs, AmiLink.Timing.standard(), pops, change -> {
+                    () -> flowRef.get() == null ? null : flowRef.get().commands(), clock);
+            CallFlowVerticle flow = new CallFlowVerticle(pbxs, AmiLink.Timing.standard(), clock, pops, change -> {
                 if (change.call() != null) {
                     records.submit(change.call(), change.timeline());
                 }
                 wrapups.apply(change);
-            }, (liveCalls, members, health) -> new LiveBoard(vertx, settings.board(), settings.timezone(), kpis, agents,
+            }, (liveCalls, members, health) -> new LiveBoard(vertx, settings.board(), settings.timezone(), clock, kpis, agents,
                     liveCalls, members, health, records::flushed), metrics::observe);
             flowRef.set(flow);
             wrapups.register(vertx);
@@ -210,15 +220,16 @@ public final class Firstline implements AutoCloseable {
         });
     }
 
-    static Database openDatabase(Vertx vertx, Settings settings) {
+    static Database openDatabase(Vertx vertx, Settings settings, Clock clock) {
         if (settings.externalDb().isPresent()) {
             Settings.ExternalDb x = settings.externalDb().get();
-            return Database.open(vertx, x.url(), x.user(), x.password(), settings.dbPoolSize(), Optional.empty());
+            return Database.open(vertx, x.url(), x.user(), x.password(), settings.dbPoolSize(), Optional.empty(),
+                    clock);
         }
         EmbeddedMariaDb embedded = EmbeddedMariaDb.start(settings.dataDir(), settings.embeddedDbPort());
         try {
             return Database.open(vertx, embedded.jdbcUrl(), embedded.user(), embedded.password(), settings.dbPoolSize(),
-                    Optional.of(embedded));
+                    Optional.of(embedded), clock);
         } catch (RuntimeException | Error e) {
             embedded.close();
             throw e;

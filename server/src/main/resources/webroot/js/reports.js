@@ -6,12 +6,6 @@ const SVG = 'http://www.w3.org/2000/svg';
 const form = $('#report-form');
 const error = $('#report-error');
 
-/** Today's date (YYYY-MM-DD) in the help desk's time zone. */
-function today(zone) {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' })
-    .format(new Date());
-}
-
 function addDays(isoDate, days) {
   const d = new Date(`${isoDate}T12:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);
@@ -178,7 +172,7 @@ async function main() {
     return;
   }
   const params = new URLSearchParams(location.search);
-  const last = today(s.timezone);
+  const last = s.today; // the help desk's today, by the server's clock, not the browser's
   form.from.value = params.get('from') || addDays(last, -6);
   form.to.value = params.get('to') || last;
   form.by.value = params.get('by') === 'hour' ? 'hour' : 'day';

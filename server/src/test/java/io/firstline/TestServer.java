@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,15 +32,20 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Map<String, String> extraEnv) {
-        return start(extraEnv, false);
+        return start(extraEnv, false, Clock.systemUTC());
+    }
+
+    /** A server on the given clock (see {@link TestClock}): its "now" and "today" are the clock's. */
+    public static TestServer start(Map<String, String> extraEnv, Clock clock) {
+        return start(extraEnv, false, clock);
     }
 
     /** As {@code java -jar firstline.jar --demo}: demo data, demo accounts and a simulated PBX with traffic. */
     public static TestServer demo() {
-        return start(Map.of(), true);
+        return start(Map.of(), true, Clock.systemUTC());
     }
 
-    private static TestServer start(Map<String, String> extraEnv, boolean demo) {
+    private static TestServer start(Map<String, String> extraEnv, boolean demo, Clock clock) {
         TestDatabase.Fresh db = TestDatabase.fresh();
         Map<String, String> env = new HashMap<>(db.env());
         env.put("FIRSTLINE_HTTP_HOST", "127.0.0.1");
@@ -49,7 +55,7 @@ public final class TestServer implements AutoCloseable {
         env.put("FIRSTLINE_DB_POOL_SIZE", "4");
         env.putAll(extraEnv);
         try {
-            return new TestServer(db, Firstline.start(SettingsLoader.load(env, Optional.empty()), demo));
+            return new TestServer(db, Firstline.start(SettingsLoader.load(env, Optional.empty()), demo, clock));
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -58,11 +64,16 @@ public final class TestServer implements AutoCloseable {
 
     /** A server whose PBX is the given simulator (user firstline, the simulator's default secret). */
     public static TestServer withPbx(io.firstline.sim.AmiSimulator pbx, Map<String, String> extraEnv) {
+        return withPbx(pbx, extraEnv, Clock.systemUTC());
+    }
+
+    /** As {@link #withPbx(io.firstline.sim.AmiSimulator, Map)}, on the given clock. */
+    public static TestServer withPbx(io.firstline.sim.AmiSimulator pbx, Map<String, String> extraEnv, Clock clock) {
         Map<String, String> env = new HashMap<>(Map.of("FIRSTLINE_AMI_HOST", "127.0.0.1",
                 "FIRSTLINE_AMI_PORT", String.valueOf(pbx.port()), "FIRSTLINE_AMI_USER", "firstline",
                 "FIRSTLINE_AMI_SECRET", "firstline-secret"));
         env.putAll(extraEnv);
-        return start(env);
+        return start(env, clock);
     }
 
     /** Alice, Bob and Carol on the interfaces of the recorded traces (password: username + "-password"). */

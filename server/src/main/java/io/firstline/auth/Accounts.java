@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -37,6 +38,7 @@ public final class Accounts {
     private final AgentStore agents;
     private final SessionStore sessions;
     private final Duration idle;
+    private final Clock clock;
     private final LoginThrottle throttle = new LoginThrottle();
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
@@ -62,7 +64,8 @@ public final class Accounts {
     public record LoginResult(Optional<SignedIn> signedIn, Optional<Refusal> refusal) {
     }
 
-    public Accounts(Vertx vertx, AgentStore agents, SessionStore sessions, Duration idle) {
+    public Accounts(Vertx vertx, AgentStore agents, SessionStore sessions, Duration idle, Clock clock) {
+        this.clock = clock;
         this.vertx = vertx;
         this.agents = agents;
         this.sessions = sessions;
@@ -70,7 +73,7 @@ public final class Accounts {
     }
 
     public Future<LoginResult> login(String username, String password, String address) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         Optional<Duration> wait = throttle.waitBefore(username, address, now);
         if (wait.isPresent()) {
             return Future.succeededFuture(new LoginResult(Optional.empty(), Optional.of(new Refusal.Throttled(wait.get()))));
@@ -81,12 +84,12 @@ public final class Accounts {
             return ok ? found.get().agent() : null;
         }, false)).compose(agent -> {
             if (agent == null) {
-                throttle.failed(username, address, Instant.now());
+                throttle.failed(username, address, clock.instant());
                 return Future.succeededFuture(new LoginResult(Optional.empty(), Optional.of(new Refusal.BadCredentials())));
             }
             throttle.succeeded(username, address);
             String token = newToken();
-            return sessions.create(hash(token), agent.id(), Instant.now())
+            return sessions.create(hash(token), agent.id(), clock.instant())
                     .map(v -> new LoginResult(Optional.of(new SignedIn(token, agent)), Optional.empty()));
         });
     }
@@ -97,7 +100,7 @@ public final class Accounts {
             return Future.succeededFuture(Optional.empty());
         }
         String key = hash(token);
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         Cached c = cache.get(key);
         if (c != null && c.checkedAt().plus(CACHE_FOR).isAfter(now) && c.lastSeenAt().plus(idle).isAfter(now)) {
             return Future.succeededFuture(Optional.of(c.agent()));
@@ -133,7 +136,7 @@ public final class Accounts {
     }
 
     public Future<Integer> purgeIdleSessions() {
-        return sessions.deleteIdle(Instant.now().minus(idle));
+        return sessions.deleteIdle(clock.instant().minus(idle));
     }
 
     /**

@@ -19,6 +19,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.function.ToIntFunction;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -71,6 +72,7 @@ public final class LiveBoard {
     private final Vertx vertx;
     private final Settings.Board settings;
     private final ZoneId zone;
+    private final Clock clock;
     private final KpiStore kpis;
     private final AgentStore agentStore;
     private final Supplier<List<CallView>> calls;
@@ -99,12 +101,14 @@ public final class LiveBoard {
     private final Map<String, Instant> connectedUntil = new HashMap<>();
     private final Map<String, PbxHealth.Status> lastStatus = new HashMap<>();
 
-    public LiveBoard(Vertx vertx, Settings.Board settings, ZoneId zone, KpiStore kpis, AgentStore agentStore,
+    /** @param clock what "now" and "today" (in {@code zone}) are */
+    public LiveBoard(Vertx vertx, Settings.Board settings, ZoneId zone, Clock clock, KpiStore kpis, AgentStore agentStore,
             Supplier<List<CallView>> calls, Supplier<List<MemberView>> members, Supplier<List<PbxHealth>> health,
             Supplier<Future<Void>> recorded) {
         this.vertx = vertx;
         this.settings = settings;
         this.zone = zone;
+        this.clock = clock;
         this.kpis = kpis;
         this.agentStore = agentStore;
         this.calls = calls;
@@ -115,7 +119,7 @@ public final class LiveBoard {
 
     /** Registers the board's addresses and timers on the current (call flow) context. */
     public void start() {
-        vertx.eventBus().consumer(SNAPSHOT, m -> m.reply(snapshot(Instant.now())));
+        vertx.eventBus().consumer(SNAPSHOT, m -> m.reply(snapshot(clock.instant())));
         vertx.eventBus().<String>consumer(MEMBER, m -> {
             String wanted = normal(m.body());
             for (MemberView v : members.get()) {
@@ -154,7 +158,7 @@ public final class LiveBoard {
             }
         }
         boolean figuresChanged = false;
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         for (CallChange c : changes) {
             if (c instanceof CallChange.CallEnded) {
                 priorities.remove(key(c.call().pbx(), c.call().linkedid()));
@@ -183,7 +187,7 @@ public final class LiveBoard {
 
     /** Once a second: until when each link was up, and a prompt update when a link's state changes. */
     private void watchLinks() {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         boolean changed = false;
         for (PbxHealth h : health.get()) {
             if (h.status() == PbxHealth.Status.CONNECTED) {
@@ -209,7 +213,7 @@ public final class LiveBoard {
         }
         publishTimer = vertx.setTimer(PUBLISH_MS, id -> {
             publishTimer = -1;
-            vertx.eventBus().publish(UPDATES, snapshot(Instant.now()).put("type", "board.update"));
+            vertx.eventBus().publish(UPDATES, snapshot(clock.instant()).put("type", "board.update"));
         });
     }
 
@@ -242,7 +246,7 @@ public final class LiveBoard {
                     return back.future();
                 })
                 .compose(v -> {
-                    Instant now = Instant.now();
+                    Instant now = clock.instant();
                     Instant from = startOfDay(now);
                     return kpis.facts(from, now.plusMillis(1)).map(facts -> {
                         compute(facts, from, now);

@@ -15,7 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -41,6 +41,7 @@ public final class ScreenPops {
     private static final int SUGGESTIONS = 5;
 
     private final Vertx vertx;
+    private final Clock clock;
     private final AgentDirectory directory;
     private final CallerStore callers;
     private final KbStore kb;
@@ -57,10 +58,12 @@ public final class ScreenPops {
 
     /**
      * @param callIds the database id of a call by (pbx, linkedid), once it has been recorded
+     * @param clock the clock the call events are stamped with, for the caller's wait so far
      */
     public ScreenPops(Vertx vertx, io.firstline.store.AgentStore agents, CallerStore callers, KbStore kb,
-            PhoneNumbers phones, BiFunction<String, String, Future<Optional<Long>>> callIds) {
+            PhoneNumbers phones, BiFunction<String, String, Future<Optional<Long>>> callIds, Clock clock) {
         this.vertx = vertx;
+        this.clock = clock;
         this.directory = new AgentDirectory(agents);
         this.callers = callers;
         this.kb = kb;
@@ -201,7 +204,7 @@ public final class ScreenPops {
                 .put("ticketTyped", call.ticketTyped())
                 .put("callerNumber", call.callerNumber())
                 .put("callerName", call.callerName())
-                .put("waitSeconds", call.waitedSeconds(Instant.now()))
+                .put("waitSeconds", call.waitedSeconds(clock.instant()))
                 .put("status", call.status().wire())
                 .put("answeredAt", call.answeredAt() == null ? null : call.answeredAt().toString());
         JsonObject msg = new JsonObject().put("type", type).put("call", c);

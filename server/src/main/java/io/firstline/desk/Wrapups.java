@@ -6,6 +6,7 @@ import io.firstline.calls.MemberView;
 import io.firstline.telephony.PbxCommands;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -35,20 +36,23 @@ public final class Wrapups {
 
     private final boolean pause;
     private final Supplier<PbxCommands> pbx;
+    private final Clock clock;
     private final Map<String, Ended> ended = new ConcurrentHashMap<>();
     /** The pause reason of each paused member ("" when paused without one); absent when not paused. */
     private final Map<String, String> pausedFor = new ConcurrentHashMap<>();
 
-    public Wrapups(boolean pause, Supplier<PbxCommands> pbx) {
+    /** @param clock what the calls' end and the agent's "ready" are stamped with */
+    public Wrapups(boolean pause, Supplier<PbxCommands> pbx, Clock clock) {
         this.pause = pause;
         this.pbx = pbx;
+        this.clock = clock;
     }
 
     /** Answers {@link #READY_ADDRESS}. */
     public void register(Vertx vertx) {
         vertx.eventBus().<JsonObject>consumer(READY_ADDRESS, m -> {
             String iface = m.body().getString("interface");
-            Optional<JsonObject> r = ready(iface, Instant.now());
+            Optional<JsonObject> r = ready(iface, clock.instant());
             m.reply(r.orElseGet(JsonObject::new));
         });
     }
@@ -68,7 +72,7 @@ public final class Wrapups {
         }
         // A member who paused themselves (or was paused by a supervisor) during the call stays in that pause.
         PbxCommands commands = pause && !pausedFor.containsKey(key(d.memberInterface())) ? pbx.get() : null;
-        ended.put(key(d.memberInterface()), new Ended(d.call().pbx(), d.call().linkedid(), Instant.now(), commands != null));
+        ended.put(key(d.memberInterface()), new Ended(d.call().pbx(), d.call().linkedid(), clock.instant(), commands != null));
         if (commands != null) {
             commands.pause(d.call().pbx(), d.memberInterface(), Optional.empty(), REASON).onComplete(ar -> {
                 if (ar.failed() || !ar.result().success()) {

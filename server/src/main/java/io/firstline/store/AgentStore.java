@@ -37,7 +37,7 @@ public final class AgentStore {
                     .setRole(role.wire())
                     .setInterface(memberInterface)
                     .setActive(true)
-                    .setCreatedAt(Clock.now());
+                    .setCreatedAt(db.now());
             try {
                 r.store();
             } catch (IntegrityConstraintViolationException e) {

@@ -35,7 +35,7 @@ public final class AuditStore {
     }
 
     public Future<Entry> add(NewEntry e) {
-        Instant now = Clock.now();
+        Instant now = db.now();
         return db.query(dsl -> {
             long id = dsl.insertInto(AUDIT_LOG).set(AUDIT_LOG.AT, now).set(AUDIT_LOG.ACTOR_ID, e.actorId())
                     .set(AUDIT_LOG.TARGET_AGENT_ID, e.targetAgentId()).set(AUDIT_LOG.ACTION, e.action())

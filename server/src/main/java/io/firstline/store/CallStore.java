@@ -85,7 +85,7 @@ public final class CallStore {
         String iface = clip(call.memberInterface(), 200);
         String endReason = clip(call.endReason(), 40);
         String status = call.status().wire();
-        Instant entered = millis(call.enteredAt() != null ? call.enteredAt() : Clock.now());
+        Instant entered = millis(call.enteredAt() != null ? call.enteredAt() : db.now());
         // A view that has not ended must not turn an ended call back into a live one.
         Field<String> statusOnUpdate = call.ended() ? DSL.val(status)
                 : DSL.when(CALLS.ENDED_AT.isNull(), DSL.val(status)).otherwise(CALLS.STATUS);
@@ -138,7 +138,7 @@ public final class CallStore {
             if (e == null || e.key() == null) {
                 continue; // without a key a replay could not be told from a new event
             }
-            insert = insert.values(id, clip(e.key(), 160), millis(e.at() != null ? e.at() : Clock.now()),
+            insert = insert.values(id, clip(e.key(), 160), millis(e.at() != null ? e.at() : db.now()),
                     clip(e.type() != null ? e.type() : "unknown", 40), clip(e.queue(), 80),
                     e.memberInterface() == null ? null : agents.get(e.memberInterface()), clip(e.memberInterface(), 200),
                     clip(e.detail(), 500));

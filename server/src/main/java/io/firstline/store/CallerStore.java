@@ -47,7 +47,7 @@ public final class CallerStore {
             String pinHash) {
         return db.transaction(dsl -> {
             CallersRecord r = dsl.newRecord(CALLERS).setName(name).setOrganisation(organisation).setEmail(email)
-                    .setVip(vip).setPinHash(pinHash).setCreatedAt(Clock.now());
+                    .setVip(vip).setPinHash(pinHash).setCreatedAt(db.now());
             r.store();
             insertPhones(dsl, r.getId(), phones);
             return toCaller(r, phones.stream().distinct().toList());

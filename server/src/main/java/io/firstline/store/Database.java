@@ -7,6 +7,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -32,11 +35,14 @@ public final class Database implements AutoCloseable {
     private final DSLContext dsl;
     private final WorkerExecutor workers;
     private final Optional<EmbeddedMariaDb> embedded;
+    private final Clock clock;
 
-    private Database(HikariDataSource dataSource, WorkerExecutor workers, Optional<EmbeddedMariaDb> embedded) {
+    private Database(HikariDataSource dataSource, WorkerExecutor workers, Optional<EmbeddedMariaDb> embedded,
+            Clock clock) {
         this.dataSource = dataSource;
         this.workers = workers;
         this.embedded = embedded;
+        this.clock = clock;
         this.dsl = DSL.using(dataSource, SQLDialect.MARIADB, new Settings().withRenderSchema(false));
     }
 
@@ -47,6 +53,15 @@ public final class Database implements AutoCloseable {
      */
     public static Database open(Vertx vertx, String url, String user, String password, int poolSize,
             Optional<EmbeddedMariaDb> embedded) {
+        return open(vertx, url, user, password, poolSize, embedded, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #open(Vertx, String, String, String, int, Optional)}, with the clock that every store stamps rows
+     * with and asks for "now" (tests give a fixed or shifted one).
+     */
+    public static Database open(Vertx vertx, String url, String user, String password, int poolSize,
+            Optional<EmbeddedMariaDb> embedded, Clock clock) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("firstline-db");
         config.setJdbcUrl(url);
@@ -73,7 +88,7 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         WorkerExecutor workers = vertx.createSharedWorkerExecutor("firstline-db", poolSize, 60, TimeUnit.SECONDS);
-        return new Database(ds, workers, embedded);
+        return new Database(ds, workers, embedded, clock);
     }
 
     private static void migrate(HikariDataSource ds) {
@@ -97,6 +112,16 @@ public final class Database implements AutoCloseable {
             throw new StoreException("the database schema cannot be migrated: " + oneLine(e.getMessage())
                     + " (restore the database from a backup or run the Firstline version that migrated it)", e);
         }
+    }
+
+    /** The time as the database keeps it: UTC, to the millisecond, by the clock Firstline runs on. */
+    public Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /** The clock Firstline runs on (the system's UTC clock unless a test gives another). */
+    public Clock clock() {
+        return clock;
     }
 
     /** Runs {@code work} in one transaction on the database worker pool. */

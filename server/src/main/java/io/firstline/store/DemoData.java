@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * {@link #PASSWORD}. Around them 3,000 callers in 100 organisations, a month of calls with their
  * outcomes, tickets with notes, callbacks, and some 200 knowledge-base articles. Jane Doe
  * ({@value #JANE_DOE_PHONE}, caller {@value #JANE_DOE_ID}, as in the recorded Asterisk traces) has
- * two past calls and open ticket {@value #JANE_DOE_TICKET}. Fills an empty database only, the same
- * way every time (fixed random seed, times relative to now). Blocking: the main thread calls it
+ * two past calls and open ticket {@value #JANE_DOE_TICKET}, the same on any day. Fills an empty database only, the same
+ * way every time (fixed random seed, times relative to the database's clock's now). Blocking: the main thread calls it
  * once at start-up, after the migrations.
  */
 public final class DemoData {
@@ -76,7 +76,7 @@ public final class DemoData {
 
     private final Database db;
     private final ZoneId zone;
-    private final Instant now = Clock.now();
+    private final Instant now;
     private final Random random = new Random(SEED);
 
     private List<DemoAgent> agents;
@@ -93,6 +93,7 @@ public final class DemoData {
     private DemoData(Database db, ZoneId zone) {
         this.db = db;
         this.zone = zone;
+        this.now = db.now();
     }
 
     /**
@@ -505,20 +506,21 @@ public final class DemoData {
         }
     }
 
+    /**
+     * Numbers the tickets in the order they were opened, Jane's with {@value #JANE_DOE_TICKET} whatever the day: how
+     * many tickets come before hers depends on the weekdays of the last month, so it is set aside, not counted to.
+     */
     private void numberTickets() {
         tickets.sort(Comparator.comparing((Ticket t) -> t.createdAt));
-        int jane = 0;
-        for (int i = 0; i < tickets.size(); i++) {
-            if (tickets.get(i).id == JANE_DOE_TICKET) {
-                jane = i;
+        long next = nextId(TICKETS.ID);
+        for (Ticket t : tickets) {
+            if (t.id == JANE_DOE_TICKET) {
+                continue;
             }
-        }
-        long base = Math.max(nextId(TICKETS.ID), JANE_DOE_TICKET - jane);
-        if (base + jane != JANE_DOE_TICKET) {
-            log.debug("Jane Doe's ticket is number {}, not {}", base + jane, JANE_DOE_TICKET);
-        }
-        for (int i = 0; i < tickets.size(); i++) {
-            tickets.get(i).id = base + i;
+            if (next == JANE_DOE_TICKET) {
+                next++;
+            }
+            t.id = next++;
         }
     }
 

@@ -101,7 +101,7 @@ public final class DeskStore {
             if (row.getStatus().equals("done")) {
                 return new Claim.AlreadyDone(find(dsl, id).orElseThrow());
             }
-            Instant now = Clock.now();
+            Instant now = db.now();
             if (row.getStatus().equals("in-progress") && row.getHandledBy() != null && row.getHandledBy() != agentId
                     && row.getHandledAt() != null && row.getHandledAt().isAfter(now.minus(CLAIM))) {
                 return new Claim.Busy(find(dsl, id).orElseThrow());
@@ -128,7 +128,7 @@ public final class DeskStore {
             if (row.getStatus().equals("done") && someoneElse) {
                 return new Claim.AlreadyDone(find(dsl, id).orElseThrow());
             }
-            Instant now = Clock.now();
+            Instant now = db.now();
             if (row.getStatus().equals("in-progress") && someoneElse && row.getHandledAt() != null
                     && row.getHandledAt().isAfter(now.minus(CLAIM))) {
                 return new Claim.Busy(find(dsl, id).orElseThrow());

@@ -31,11 +31,10 @@ public final class KbStore {
     }
 
     public Future<KbArticle> create(New a, Long agentId) {
-        return db.transaction(dsl -> createIn(dsl, a, agentId));
+        return db.transaction(dsl -> createIn(dsl, a, agentId, db.now()));
     }
 
-    static KbArticle createIn(DSLContext dsl, New a, Long agentId) {
-        Instant now = Clock.now();
+    static KbArticle createIn(DSLContext dsl, New a, Long agentId, Instant now) {
         KbArticlesRecord r = dsl.newRecord(KB_ARTICLES).setTitle(a.title()).setProblem(a.problem())
                 .setSolution(a.solution()).setCategory(a.category()).setTimesUsed(0).setCreatedBy(agentId)
                 .setCreatedAt(now).setUpdatedAt(now);
@@ -109,7 +108,7 @@ public final class KbStore {
             c.problem().ifPresent(r::setProblem);
             c.solution().ifPresent(r::setSolution);
             c.category().ifPresent(r::setCategory);
-            r.setUpdatedAt(Clock.now());
+            r.setUpdatedAt(db.now());
             r.store();
             return Optional.of(toArticle(r));
         });

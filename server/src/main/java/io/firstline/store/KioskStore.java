@@ -22,7 +22,7 @@ public final class KioskStore {
     }
 
     public Future<Screen> create(String name, String tokenHash, long createdBy, Instant expiresAt) {
-        Instant now = Clock.now();
+        Instant now = db.now();
         return db.query(dsl -> {
             long id = dsl.insertInto(KIOSK_SCREENS).set(KIOSK_SCREENS.NAME, name).set(KIOSK_SCREENS.TOKEN_HASH, tokenHash)
                     .set(KIOSK_SCREENS.CREATED_BY, createdBy).set(KIOSK_SCREENS.CREATED_AT, now)
@@ -50,7 +50,7 @@ public final class KioskStore {
 
     /** Ends a screen; false when there is no such screen or it had already been ended. */
     public Future<Boolean> revoke(long id) {
-        return db.query(dsl -> dsl.update(KIOSK_SCREENS).set(KIOSK_SCREENS.REVOKED_AT, Clock.now())
+        return db.query(dsl -> dsl.update(KIOSK_SCREENS).set(KIOSK_SCREENS.REVOKED_AT, db.now())
                 .where(KIOSK_SCREENS.ID.eq(id)).and(KIOSK_SCREENS.REVOKED_AT.isNull()).execute() == 1);
     }
 

@@ -110,19 +110,19 @@ public final class OutcomeStore {
                 case "new" -> {
                     Long callerId = callerOfCall(dsl, callId, call);
                     TicketStore.New nt = new TicketStore.New(callerId, t.subject(), t.category(), t.priority(), t.problem());
-                    yield TicketStore.createIn(dsl, nt, by.id(), callId).id();
+                    yield TicketStore.createIn(dsl, nt, by.id(), callId, db.now()).id();
                 }
                 case "update", "resolve" -> {
                     boolean resolve = t.action().equals("resolve");
                     var changes = new TicketStore.Changes(resolve ? Optional.of("resolved") : Optional.empty(),
                             Optional.ofNullable(t.resolution()), Optional.ofNullable(t.priority()),
                             Optional.ofNullable(t.subject()), Optional.ofNullable(t.category()));
-                    long id = TicketStore.updateIn(dsl, t.id(), changes)
+                    long id = TicketStore.updateIn(dsl, t.id(), changes, db.now())
                             .orElseThrow(() -> new UnknownReferenceException("ticket.id", "no ticket has id " + t.id()))
                             .id();
                     String note = o.notes() != null ? o.notes()
                             : (resolve ? "Resolved" : "Discussed") + " on call " + callId + " (" + o.disposition() + ")";
-                    TicketStore.addNoteIn(dsl, id, by.id(), note);
+                    TicketStore.addNoteIn(dsl, id, by.id(), note, db.now());
                     yield id;
                 }
                 default -> throw new IllegalArgumentException("unknown ticket action " + t.action());
@@ -131,10 +131,10 @@ public final class OutcomeStore {
         if (o.kbArticleId().isPresent() && !KbStore.countUseIn(dsl, o.kbArticleId().get())) {
             throw new UnknownReferenceException("kbArticleId", "no article has id " + o.kbArticleId().get());
         }
-        Instant now = Clock.now();
+        Instant now = db.now();
         Long newArticleId = null;
         if (o.newSolution().isPresent()) {
-            KbArticle a = KbStore.createIn(dsl, o.newSolution().get(), by.id());
+            KbArticle a = KbStore.createIn(dsl, o.newSolution().get(), by.id(), now);
             newArticleId = a.id();
             now = a.createdAt(); // the outcome is found again with its article by this shared moment
         }

@@ -71,7 +71,7 @@ public final class PhoneMenuStore {
                     .set(CALLBACK_REQUESTS.MENU_PATH, menuPath)
                     .set(CALLBACK_REQUESTS.REASON, "requested")
                     .set(CALLBACK_REQUESTS.STATUS, "open")
-                    .set(CALLBACK_REQUESTS.CREATED_AT, Clock.now())
+                    .set(CALLBACK_REQUESTS.CREATED_AT, db.now())
                     .onDuplicateKeyIgnore()
                     .execute();
             return null;

@@ -50,7 +50,7 @@ public final class Seeder {
     private final Database db;
     private final PrintStream progress;
     private final SplittableRandom random = new SplittableRandom(7);
-    private final Instant now = Clock.now();
+    private final Instant now;
     private final List<String> firstNames = DemoResources.words("first-names.txt");
     private final List<String> lastNames = DemoResources.words("last-names.txt");
     private final List<String> stems = DemoResources.words("organisation-stems.txt");
@@ -67,6 +67,7 @@ public final class Seeder {
 
     public Seeder(Database db, PrintStream progress) {
         this.db = db;
+        this.now = db.now();
         this.progress = progress;
         this.subjects = DemoResources.articles().stream().map(DemoResources.Article::title).toList();
     }

@@ -36,14 +36,13 @@ public final class TicketStore {
     }
 
     public Future<Ticket> create(New t, Long agentId) {
-        return db.transaction(dsl -> createIn(dsl, t, agentId, null));
+        return db.transaction(dsl -> createIn(dsl, t, agentId, null, db.now()));
     }
 
-    static Ticket createIn(DSLContext dsl, New t, Long agentId, Long callId) {
+    static Ticket createIn(DSLContext dsl, New t, Long agentId, Long callId, Instant now) {
         if (!CallerStore.existsIn(dsl, t.callerId())) {
             throw new UnknownReferenceException("callerId", "no caller has id " + t.callerId());
         }
-        Instant now = Clock.now();
         TicketsRecord r = dsl.newRecord(TICKETS).setCallerId(t.callerId()).setCallId(callId).setSubject(t.subject())
                 .setCategory(t.category()).setPriority(t.priority()).setStatus("open").setProblem(t.problem())
                 .setCreatedBy(agentId).setCreatedAt(now).setUpdatedAt(now);
@@ -72,15 +71,14 @@ public final class TicketStore {
     }
 
     public Future<Optional<Ticket>> update(long id, Changes c) {
-        return db.transaction(dsl -> updateIn(dsl, id, c));
+        return db.transaction(dsl -> updateIn(dsl, id, c, db.now()));
     }
 
-    static Optional<Ticket> updateIn(DSLContext dsl, long id, Changes c) {
+    static Optional<Ticket> updateIn(DSLContext dsl, long id, Changes c, Instant now) {
         TicketsRecord r = dsl.selectFrom(TICKETS).where(TICKETS.ID.eq(id)).forUpdate().fetchOne();
         if (r == null) {
             return Optional.empty();
         }
-        Instant now = Clock.now();
         c.status().ifPresent(s -> {
             boolean closing = s.equals("resolved") || s.equals("closed");
             if (closing && r.getResolvedAt() == null) {
@@ -100,14 +98,13 @@ public final class TicketStore {
     }
 
     public Future<Optional<TicketNote>> addNote(long ticketId, Long agentId, String body) {
-        return db.transaction(dsl -> addNoteIn(dsl, ticketId, agentId, body));
+        return db.transaction(dsl -> addNoteIn(dsl, ticketId, agentId, body, db.now()));
     }
 
-    static Optional<TicketNote> addNoteIn(DSLContext dsl, long ticketId, Long agentId, String body) {
+    static Optional<TicketNote> addNoteIn(DSLContext dsl, long ticketId, Long agentId, String body, Instant now) {
         if (!dsl.fetchExists(TICKETS, TICKETS.ID.eq(ticketId))) {
             return Optional.empty();
         }
-        Instant now = Clock.now();
         long id = dsl.insertInto(TICKET_NOTES).set(TICKET_NOTES.TICKET_ID, ticketId).set(TICKET_NOTES.AGENT_ID, agentId)
                 .set(TICKET_NOTES.BODY, body).set(TICKET_NOTES.CREATED_AT, now)
                 .returning(TICKET_NOTES.ID).fetchOne().getId();

@@ -4,6 +4,7 @@ import io.firstline.calls.PbxEvent;
 import io.firstline.config.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -72,12 +73,16 @@ public final class AmiLink implements AutoCloseable {
     private ManagerConnection connection;
     private Duration nextRetry;
     private ScheduledFuture<?> pinger;
-    private volatile Instant lastPong = Instant.now();
+    private final Clock clock;
+    private volatile Instant lastPong;
 
-    public AmiLink(Settings.Pbx pbx, Consumer<PbxEvent> sink, Timing timing) {
+    /** @param clock what the events are stamped with as they arrive (Asterisk's own stamps are off) */
+    public AmiLink(Settings.Pbx pbx, Consumer<PbxEvent> sink, Timing timing, Clock clock) {
         this.pbx = pbx;
         this.sink = sink;
         this.timing = timing;
+        this.clock = clock;
+        this.lastPong = clock.instant();
         this.nextRetry = timing.firstRetry();
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ami-" + pbx.name());
@@ -175,7 +180,7 @@ public final class AmiLink implements AutoCloseable {
         connection = c;
         nextRetry = timing.firstRetry();
         status = PbxHealth.Status.CONNECTED;
-        lastPong = Instant.now();
+        lastPong = clock.instant();
         log.info("PBX {}: connected to AMI at {}:{} as {}", pbx.name(), pbx.host(), pbx.port(), pbx.user());
         resync(c, gen);
         pinger = thread.scheduleWithFixedDelay(() -> ping(gen), timing.pingEvery().toMillis(),
@@ -212,7 +217,7 @@ public final class AmiLink implements AutoCloseable {
         connection = null;
         status = PbxHealth.Status.CONNECTING;
         log.warn("PBX {}: AMI link lost ({}); reconnecting", pbx.name(), why);
-        sink.accept(new PbxEvent.LinkLost(pbx.name(), Instant.now()));
+        sink.accept(new PbxEvent.LinkLost(pbx.name(), clock.instant()));
         quietLogoff(c);
         thread.schedule(this::connect, timing.firstRetry().toMillis() / 2, TimeUnit.MILLISECONDS);
     }
@@ -222,12 +227,12 @@ public final class AmiLink implements AutoCloseable {
         if (c == null || gen != generation.get()) {
             return;
         }
-        if (Duration.between(lastPong, Instant.now()).compareTo(timing.readTimeout().plus(timing.pingEvery())) > 0) {
-            lost(gen, "no answer to ping for " + Duration.between(lastPong, Instant.now()).toSeconds() + " s");
+        if (Duration.between(lastPong, clock.instant()).compareTo(timing.readTimeout().plus(timing.pingEvery())) > 0) {
+            lost(gen, "no answer to ping for " + Duration.between(lastPong, clock.instant()).toSeconds() + " s");
             return;
         }
         try {
-            c.sendAction(new PingAction(), response -> lastPong = Instant.now());
+            c.sendAction(new PingAction(), response -> lastPong = clock.instant());
         } catch (Exception e) {
             lost(gen, "ping failed: " + e.getMessage());
         }
@@ -235,9 +240,9 @@ public final class AmiLink implements AutoCloseable {
 
     /** Asks Asterisk for its channels, then its queues; the tracker rebuilds its state from them. */
     private void resync(ManagerConnection c, long gen) {
-        sink.accept(new PbxEvent.SnapshotStarted(pbx.name(), Instant.now()));
+        sink.accept(new PbxEvent.SnapshotStarted(pbx.name(), clock.instant()));
         list(c, gen, new CoreShowChannelsAction(), () -> list(c, gen, new QueueStatusAction(),
-                () -> sink.accept(new PbxEvent.SnapshotDone(pbx.name(), Instant.now()))));
+                () -> sink.accept(new PbxEvent.SnapshotDone(pbx.name(), clock.instant()))));
     }
 
     private void list(ManagerConnection c, long gen, EventGeneratingAction action, Runnable then) {
@@ -246,7 +251,7 @@ public final class AmiLink implements AutoCloseable {
                 if (gen != generation.get()) {
                     return;
                 }
-                Instant at = Instant.now();
+                Instant at = clock.instant();
                 for (ResponseEvent e : events.getEvents()) {
                     AmiEvents.translate(pbx.name(), e, at).ifPresent(sink);
                 }
@@ -270,7 +275,7 @@ public final class AmiLink implements AutoCloseable {
                 return; // a line of a list we asked for: it arrives through the list's callback
             }
             eventsReceived.incrementAndGet();
-            AmiEvents.translate(pbx.name(), event, Instant.now()).ifPresent(sink);
+            AmiEvents.translate(pbx.name(), event, clock.instant()).ifPresent(sink);
         };
     }
 

@@ -19,6 +19,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -50,9 +51,11 @@ final class DeskApi {
     private final PbxCommands pbx;
     private final Settings settings;
     private final KpiStore kpis;
+    private final Clock clock;
 
     DeskApi(Vertx vertx, DeskStore desk, KpiStore kpis, AgentStore agents, CallerStore callers, PhoneNumbers phones,
-            PbxCommands pbx, Settings settings) {
+            PbxCommands pbx, Settings settings, Clock clock) {
+        this.clock = clock;
         this.vertx = vertx;
         this.desk = desk;
         this.kpis = kpis;
@@ -228,7 +231,7 @@ final class DeskApi {
     /** The agent's own figures for today, by the one definition of docs/kpis.md (calls that entered a queue today). */
     private void figures(RoutingContext ctx) {
         Agent me = Http.signedIn(ctx);
-        LocalDate today = LocalDate.now(settings.timezone());
+        LocalDate today = LocalDate.ofInstant(clock.instant(), settings.timezone());
         Instant from = today.atStartOfDay(settings.timezone()).toInstant();
         Instant to = today.plusDays(1).atStartOfDay(settings.timezone()).toInstant();
         kpis.facts(from, to).onComplete(Http.reply(ctx, facts -> {

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -40,12 +41,14 @@ final class Kiosks {
     private final KioskStore store;
     private final AuditStore audit;
     private final int days;
+    private final Clock clock;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     private record Cached(KioskStore.Screen screen, Instant checkedAt) {
     }
 
-    Kiosks(KioskStore store, AuditStore audit, int days) {
+    Kiosks(KioskStore store, AuditStore audit, int days, Clock clock) {
+        this.clock = clock;
         this.store = store;
         this.audit = audit;
         this.days = days;
@@ -82,7 +85,7 @@ final class Kiosks {
             return Future.succeededFuture(Optional.empty());
         }
         String key = hash(token);
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         Cached c = cache.get(key);
         if (c != null && c.checkedAt().plus(CACHE_FOR).isAfter(now) && c.screen().expiresAt().isAfter(now)) {
             return Future.succeededFuture(Optional.of(c.screen()));
@@ -107,7 +110,7 @@ final class Kiosks {
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        Instant expires = Instant.now().plus(Duration.ofDays(days)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant expires = clock.instant().plus(Duration.ofDays(days)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         store.create(name, hash(token), me.id(), expires)
                 .compose(s -> audit.add(new AuditStore.NewEntry(me.id(), null, "kiosk.create", "screen " + s.id() + " '" + name
                         + "' until " + expires, null, true, null)).map(a -> s))
@@ -145,7 +148,7 @@ final class Kiosks {
                         .end("This kiosk link is not valid (revoked or expired). Ask a supervisor for a new one.\n");
                 return;
             }
-            long maxAge = Math.max(1, Duration.between(Instant.now(), found.get().expiresAt()).toSeconds());
+            long maxAge = Math.max(1, Duration.between(clock.instant(), found.get().expiresAt()).toSeconds());
             ctx.response().addCookie(Cookie.cookie(COOKIE, token).setPath("/").setHttpOnly(true)
                     .setSameSite(CookieSameSite.STRICT).setSecure(ctx.request().isSSL()).setMaxAge(maxAge));
             ctx.response().setStatusCode(303).putHeader("Location", "/board?kiosk=1").end();

@@ -15,6 +15,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.LocalDate;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
@@ -34,8 +36,10 @@ final class SessionApi {
     private final Accounts accounts;
     private final Settings settings;
     private final WsHub sockets;
+    private final Clock clock;
 
-    SessionApi(Accounts accounts, Settings settings, WsHub sockets) {
+    SessionApi(Accounts accounts, Settings settings, WsHub sockets, Clock clock) {
+        this.clock = clock;
         this.accounts = accounts;
         this.settings = settings;
         this.sockets = sockets;
@@ -95,6 +99,7 @@ final class SessionApi {
         Http.ok(ctx, new JsonObject().put("agent", Views.agent(me)).put("csrfToken", csrfToken(token.get()))
                 .put("pauseReasons", new JsonArray(settings.pauseReasons()))
                 .put("timezone", settings.timezone().getId())
+                .put("today", LocalDate.ofInstant(clock.instant(), settings.timezone()).toString())
                 .put("idleMinutes", settings.sessionIdle().toMinutes()));
     }
 

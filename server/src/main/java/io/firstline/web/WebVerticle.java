@@ -88,7 +88,7 @@ public final class WebVerticle extends VerticleBase {
         Pages.mount(router);
         WsHub ws = new WsHub(vertx, s.accounts());
         hub = ws;
-        Kiosks kiosks = new Kiosks(board.kiosks(), board.audit(), s.settings().board().kioskDays());
+        Kiosks kiosks = new Kiosks(board.kiosks(), board.audit(), s.settings().board().kioskDays(), s.db().clock());
         ws.kiosks(kiosks);
         router.get("/metrics").handler(ctx -> {
             if (board.metrics() == null) {
@@ -97,7 +97,7 @@ public final class WebVerticle extends VerticleBase {
             ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(board.metrics().get());
         });
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
-        SessionApi sessions = new SessionApi(s.accounts(), s.settings(), ws);
+        SessionApi sessions = new SessionApi(s.accounts(), s.settings(), ws, s.db().clock());
         router.route("/api/*").handler(sessions::identify);
         router.route("/api/*").handler(SessionApi::checkCsrf);
         sessions.mount(router);
@@ -108,7 +108,7 @@ public final class WebVerticle extends VerticleBase {
         new CallsApi(s.calls(), s.outcomes()).mount(router);
         KpiStore kpis = new KpiStore(s.db());
         new DeskApi(vertx, new io.firstline.store.DeskStore(s.db()), kpis, s.agents(), s.callers(), s.phones(), s.pbx(),
-                s.settings()).mount(router);
+                s.settings(), s.db().clock()).mount(router);
         new ReportsApi(vertx, kpis, s.settings().timezone(),
                 q -> s.settings().board().forQueue(q).serviceLevelSeconds()).mount(router);
         new BoardApi(vertx, s.agents(), board.audit(), s.pbx(), kiosks, s.settings().pauseReasons()).mount(router);

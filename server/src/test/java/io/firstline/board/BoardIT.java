@@ -3,6 +3,7 @@ package io.firstline.board;
 import static io.firstline.ApiAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.firstline.TestClock;
 import io.firstline.TestServer;
 import io.firstline.TestTraces;
 import io.firstline.sim.AmiSimulator;
@@ -17,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +57,7 @@ class BoardIT {
     void start() throws Exception {
         pbx = AmiSimulator.builder().host("127.0.0.1").port(0).build();
         server = TestServer.withPbx(pbx, Map.of("FIRSTLINE_QUEUE_SOFTWARE_WAITING", "1,2",
-                "FIRSTLINE_QUEUE_SOFTWARE_SERVICE_LEVEL_SECONDS", "30"));
+                "FIRSTLINE_QUEUE_SOFTWARE_SERVICE_LEVEL_SECONDS", "30"), TestClock.morning(ZoneId.systemDefault()));
         client = Vertx.vertx();
         wsClient = client.createWebSocketClient();
         admin = server.loginAdmin();

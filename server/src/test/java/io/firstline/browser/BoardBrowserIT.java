@@ -2,6 +2,7 @@ package io.firstline.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.firstline.TestClock;
 import io.firstline.TestServer;
 import io.firstline.TestTraces;
 import io.firstline.sim.AmiSimulator;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -38,7 +40,7 @@ class BoardBrowserIT {
     @BeforeAll
     void start() throws Exception {
         pbx = AmiSimulator.builder().host("127.0.0.1").port(0).build();
-        server = TestServer.withPbx(pbx, Map.of());
+        server = TestServer.withPbx(pbx, Map.of(), TestClock.morning(ZoneId.systemDefault()));
         String admin = server.loginAdmin();
         server.createTraceAgents(admin);
         assertThat(server.post("/api/agents", admin, new JsonObject().put("username", "sam").put("name", "Sam Supervisor")

@@ -2,6 +2,7 @@ package io.firstline.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.firstline.TestClock;
 import io.firstline.TestServer;
 import io.firstline.sim.AmiSimulator;
 import io.firstline.sim.ReceivedAction;
@@ -10,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -37,7 +39,7 @@ class DeskWrapupBrowserIT {
     @BeforeAll
     void start() throws Exception {
         pbx = AmiSimulator.builder().host("127.0.0.1").port(0).agent(ALICE, "Alice Agent").build();
-        server = TestServer.withPbx(pbx, Map.of("FIRSTLINE_WRAPUP_PAUSE", "true"));
+        server = TestServer.withPbx(pbx, Map.of("FIRSTLINE_WRAPUP_PAUSE", "true"), TestClock.morning(ZoneId.systemDefault()));
         admin = server.loginAdmin();
         server.createTraceAgents(admin);
         // Known by name but not by this number: the pop offers him as a likely match.

@@ -3,6 +3,7 @@ package io.firstline.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firstline.CallLog;
+import io.firstline.TestClock;
 import io.firstline.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -28,7 +29,8 @@ class ReportsBrowserIT {
 
     @BeforeAll
     void start() {
-        server = TestServer.start(Map.of("FIRSTLINE_TIMEZONE", "Europe/Paris"));
+        // The server's day is TestClock.DAY, not the browser's: the page must take "today" from the server.
+        server = TestServer.start(Map.of("FIRSTLINE_TIMEZONE", "Europe/Paris"), TestClock.morning(ZoneId.of("Europe/Paris")));
         String admin = server.loginAdmin();
         for (JsonObject a : List.of(
                 new JsonObject().put("username", "alice").put("name", "Alice Agent").put("password", "alice-password")
@@ -62,7 +64,7 @@ class ReportsBrowserIT {
             b.signIn("sam", "sam-password", "/board");
             b.consoleErrors(); // the board is another page, not under test here
             b.go("/reports");
-            LocalDate today = LocalDate.now(ZoneId.of("Europe/Paris"));
+            LocalDate today = TestClock.DAY;
             String lastWeek = today.minusDays(6) + "/" + today + "/day";
             b.waitUntil(d -> lastWeek.equals(b.script("return document.body.dataset.loaded")));
             assertThat(b.driver().findElements(By.cssSelector("#calls-table tbody tr"))).hasSize(8);

@@ -6,6 +6,7 @@ import io.firstline.calls.CallChange;
 import io.firstline.calls.CallStatus;
 import io.firstline.calls.CallView;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -25,7 +26,7 @@ class WrapupsTest {
     @Test
     @DisplayName("ready gives the call and the seconds since it ended, once; the interface matches without /n and case")
     void readyOnce() {
-        Wrapups w = new Wrapups(false, () -> null);
+        Wrapups w = new Wrapups(false, () -> null, Clock.systemUTC());
         w.apply(done("1795483013.0", "Local/1001@agents/n"));
         Optional<JsonObject> r = w.ready("local/1001@AGENTS", Instant.now().plusSeconds(42));
         assertThat(r).isPresent();
@@ -38,7 +39,7 @@ class WrapupsTest {
     @Test
     @DisplayName("only a member's finished part counts; the latest call wins; other changes and unknown members give nothing")
     void onlyMemberDone() {
-        Wrapups w = new Wrapups(false, () -> null);
+        Wrapups w = new Wrapups(false, () -> null, Clock.systemUTC());
         assertThat(w.ready("Local/1002@agents/n", Instant.now())).isEmpty();
         assertThat(w.ready(null, Instant.now())).isEmpty();
         w.apply(done("a", "Local/1002@agents/n"));
@@ -49,7 +50,7 @@ class WrapupsTest {
     @Test
     @DisplayName("with the setting on but no PBX link yet, nothing is paused, so ready resumes nothing")
     void notPausedWithoutPbx() {
-        Wrapups w = new Wrapups(true, () -> null);
+        Wrapups w = new Wrapups(true, () -> null, Clock.systemUTC());
         w.apply(done("c", "PJSIP/1003"));
         assertThat(w.ready("PJSIP/1003", Instant.now()).orElseThrow().getBoolean("paused")).isFalse();
     }
@@ -66,7 +67,7 @@ class WrapupsTest {
         try {
             io.firstline.telephony.PbxCommands pbx = new io.firstline.telephony.PbxCommands(vertx, List.of());
             String alice = "Local/1001@agents/n";
-            Wrapups w = new Wrapups(true, () -> pbx);
+            Wrapups w = new Wrapups(true, () -> pbx, Clock.systemUTC());
 
             w.apply(done("d", alice));
             w.apply(member(alice, io.firstline.calls.MemberState.PAUSED, Wrapups.REASON));

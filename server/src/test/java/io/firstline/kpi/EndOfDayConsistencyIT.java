@@ -3,6 +3,7 @@ package io.firstline.kpi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firstline.CallLog;
+import io.firstline.TestClock;
 import io.firstline.TestServer;
 import io.firstline.TestServer.Reply;
 import io.firstline.sim.AmiSimulator;
@@ -13,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -48,6 +50,8 @@ class EndOfDayConsistencyIT {
 
     private static final java.util.function.ToIntFunction<String> THRESHOLD = q -> q.equals("software") ? 10 : 20;
 
+    /** The server's clock: the day's traffic happens on TestClock.DAY from 10:00, never across midnight. */
+    private final Clock clock = TestClock.morning(ZONE);
     private AmiSimulator pbx;
     private TestServer server;
     private CallLog log;
@@ -59,7 +63,7 @@ class EndOfDayConsistencyIT {
         pbx = AmiSimulator.builder().timeScale(100).build();
         // The software queue has its own service-level threshold: the board and the reports must both use it.
         server = TestServer.withPbx(pbx, Map.of("FIRSTLINE_TIMEZONE", ZONE.getId(),
-                "FIRSTLINE_QUEUE_SOFTWARE_SERVICE_LEVEL_SECONDS", "10"));
+                "FIRSTLINE_QUEUE_SOFTWARE_SERVICE_LEVEL_SECONDS", "10"), clock);
         String admin = server.loginAdmin();
         server.createTraceAgents(admin);
         assertThat(server.post("/api/agents", admin, new JsonObject().put("username", "sam").put("name", "Sam Supervisor")
@@ -86,7 +90,8 @@ class EndOfDayConsistencyIT {
     @Test
     @DisplayName("a day of simulated traffic, outcomes and callbacks: every queue's figures and the day's totals agree")
     void reportEqualsBoard() throws Exception {
-        LocalDate today = LocalDate.now(ZONE);
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZONE);
+        assertThat(today).isEqualTo(TestClock.DAY);
         Instant dayStart = today.atStartOfDay(ZONE).toInstant();
         Instant dayEnd = today.plusDays(1).atStartOfDay(ZONE).toInstant();
         String number = "+12125550199";
@@ -120,7 +125,7 @@ class EndOfDayConsistencyIT {
                 dayStart, dayEnd);
         assertThat(abandoned).isNotEmpty();
         long aliceId = server.queryLong("SELECT id FROM agents WHERE username = 'alice'");
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         for (int i = 0; i < abandoned.size(); i += 2) {
             log.callbackMade(abandoned.get(i), aliceId, now);
         }

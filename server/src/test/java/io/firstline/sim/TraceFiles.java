@@ -1,9 +1,10 @@
-// Test helpers around the bundled traces: field layouts per event name, the actions a capture sent; used by test threads.
+// Test helpers around the traces: field layouts per event name (bundled ones), the actions a capture sent; used by test threads.
 package io.firstline.sim;
 
+import io.firstline.TestTraces;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -32,24 +33,22 @@ final class TraceFiles {
 
     /** The actions of a capture's .sent.txt, each as its lines (without the terminating empty line). */
     static List<List<String>> sentActions(String name) throws IOException {
-        try (InputStream in = TraceFiles.class.getResourceAsStream("/io/firstline/sim/sent/" + name + ".sent.txt")) {
-            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            List<List<String>> actions = new ArrayList<>();
-            List<String> current = new ArrayList<>();
-            for (String line : text.replace("\r", "").split("\n", -1)) {
-                if (line.startsWith("# t=")) {
-                    continue;
-                }
-                if (line.isEmpty()) {
-                    if (!current.isEmpty()) {
-                        actions.add(current);
-                        current = new ArrayList<>();
-                    }
-                } else {
-                    current.add(line);
-                }
+        String text = Files.readString(TestTraces.sent(name), StandardCharsets.UTF_8);
+        List<List<String>> actions = new ArrayList<>();
+        List<String> current = new ArrayList<>();
+        for (String line : text.replace("\r", "").split("\n", -1)) {
+            if (line.startsWith("# t=")) {
+                continue;
             }
-            return actions;
+            if (line.isEmpty()) {
+                if (!current.isEmpty()) {
+                    actions.add(current);
+                    current = new ArrayList<>();
+                }
+            } else {
+                current.add(line);
+            }
         }
+        return actions;
     }
 }

@@ -3,6 +3,7 @@ package io.firstline.store;
 import io.firstline.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -20,10 +21,15 @@ final class FreshDatabase implements AutoCloseable {
     }
 
     static FreshDatabase start() {
+        return start(Clock.systemUTC());
+    }
+
+    /** A fresh database whose stores stamp rows and tell "now" by {@code clock}. */
+    static FreshDatabase start(Clock clock) {
         TestDatabase.Fresh fresh = TestDatabase.fresh();
         Vertx vertx = Vertx.vertx();
         return new FreshDatabase(vertx, Database.open(vertx, fresh.url(), fresh.user(), fresh.password(), 4,
-                Optional.empty()), fresh);
+                Optional.empty(), clock), fresh);
     }
 
     static <T> T await(Future<T> f) throws Exception {

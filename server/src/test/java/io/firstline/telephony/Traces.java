@@ -1,10 +1,10 @@
 package io.firstline.telephony;
 
+import io.firstline.TestTraces;
 import io.firstline.calls.PbxEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,28 +15,17 @@ import org.asteriskjava.manager.event.ManagerEvent;
 import java.lang.reflect.Method;
 
 /**
- * The real Asterisk 22 traces in ../shared/ami-traces, read the way Asterisk-Java reads a socket
+ * The real Asterisk 22 traces in the repository's traces/ folder ({@link TestTraces}), read the way Asterisk-Java reads a socket
  * (its own event builder) and translated by {@link AmiEvents}. Test helper.
  */
 public final class Traces {
 
-    static final Path DIR = locate();
-
     private Traces() {
-    }
-
-    private static Path locate() {
-        for (Path p : List.of(Path.of("../../shared/ami-traces"), Path.of("../shared/ami-traces"))) {
-            if (Files.isDirectory(p)) {
-                return p.toAbsolutePath().normalize();
-            }
-        }
-        throw new IllegalStateException("../shared/ami-traces not found beside the repository");
     }
 
     /** The trace's events as Asterisk-Java builds them, in order (responses and the greeting left out). */
     static List<ManagerEvent> managerEvents(String name) throws IOException {
-        String text = Files.readString(DIR.resolve(name + ".ami.raw"), StandardCharsets.UTF_8);
+        String text = Files.readString(TestTraces.amiRaw(name), StandardCharsets.UTF_8);
         EventBuilder builder = new EventBuilder();
         List<ManagerEvent> out = new ArrayList<>();
         for (String block : text.split("\r\n\r\n")) {

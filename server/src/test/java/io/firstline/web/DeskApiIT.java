@@ -3,6 +3,7 @@ package io.firstline.web;
 import static io.firstline.ApiAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.firstline.TestClock;
 import io.firstline.TestServer;
 import io.firstline.sim.AmiSimulator;
 import io.firstline.sim.ReceivedAction;
@@ -15,6 +16,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +46,7 @@ class DeskApiIT {
     void start() throws Exception {
         pbx = AmiSimulator.builder().host("127.0.0.1").port(0).build();
         server = TestServer.withPbx(pbx, Map.of("FIRSTLINE_WRAPUP_PAUSE", "true",
-                "FIRSTLINE_DESK_QUEUES", "software,hardware,network,helpdesk"));
+                "FIRSTLINE_DESK_QUEUES", "software,hardware,network,helpdesk"), TestClock.morning(ZoneId.systemDefault()));
         admin = server.loginAdmin();
         server.createTraceAgents(admin);
         server.post("/api/agents", admin, new JsonObject().put("username", "dave").put("name", "Dave Agent")
