@@ -107,7 +107,7 @@ public final class WebVerticle extends VerticleBase {
         new KbApi(s.kb()).mount(router);
         new CallsApi(s.calls(), s.outcomes()).mount(router);
         KpiStore kpis = new KpiStore(s.db());
-        new DeskApi(vertx, new io.firstline.store.DeskStore(s.db()), kpis, s.agents(), s.callers(), s.phones(), s.pbx(),
+        new DeskApi(vertx, new io.firstline.store.DeskStore(s.db(), s.settings().desk().callbackClaim()), kpis, s.agents(), s.callers(), s.phones(), s.pbx(),
                 s.settings()).mount(router);
         new ReportsApi(vertx, kpis, s.settings().timezone(),
                 q -> s.settings().board().forQueue(q).serviceLevelSeconds()).mount(router);
