@@ -181,7 +181,8 @@ public final class Firstline implements AutoCloseable {
             metrics.pbxLinks(flow.links());
             metrics.databasePool(db::activeConnections, db::poolSize);
             metrics.webSockets(web::openWebSockets);
-            AgiVerticle agi = new AgiVerticle(settings.agiHost(), settings.agiPort(), new PhoneMenuStore(db), phones);
+            AgiVerticle agi = new AgiVerticle(settings.agiHost(), settings.agiPort(), new PhoneMenuStore(db), phones,
+                    new PhoneMenuStore.PinLimit(settings.phoneMenu().pinFailures(), settings.phoneMenu().pinWindow()));
             await(vertx.deployVerticle(agi));
             vertx.setPeriodic(TimeUnit.MINUTES.toMillis(10), id -> accounts.purgeIdleSessions());
             log.info("Firstline is ready on http://{}:{}{}", displayHost(settings.httpHost()), web.actualPort(),

@@ -25,7 +25,8 @@ public record Settings(
         boolean metricsEnabled,
         List<String> pauseReasons,
         Desk desk,
-        Board board) {
+        Board board,
+        PhoneMenu phoneMenu) {
 
     public Settings {
         pbxs = List.copyOf(pbxs);
@@ -39,8 +40,11 @@ public record Settings(
      * @param transferContext where a blind transfer sends the caller (dialplans: firstline-transfer)
      * @param queues the queues an agent may join, leave and transfer to
      * @param wrapupPause whether the server pauses an agent when a call ends, until they say they are ready
+     * @param callbackClaim how long a click on "call back" keeps everyone else (and further clicks) from
+     *        calling the same person, unless its result is recorded sooner
      */
-    public record Desk(String callbackContext, String transferContext, List<String> queues, boolean wrapupPause) {
+    public record Desk(String callbackContext, String transferContext, List<String> queues, boolean wrapupPause,
+            Duration callbackClaim) {
         public Desk {
             queues = List.copyOf(queues);
         }
@@ -77,6 +81,14 @@ public record Settings(
                 120, 80, 60);
     }
 
+    /**
+     * The phone menu's guard against PIN guessing: after {@code pinFailures} wrong PINs from one
+     * calling number, or for one ticket, within {@code pinWindow}, no PIN is checked for them until
+     * the window has passed, and the caller is sent to a person.
+     */
+    public record PhoneMenu(int pinFailures, Duration pinWindow) {
+    }
+
     /** A MariaDB server named by FIRSTLINE_DB_URL instead of the embedded one. */
     public record ExternalDb(String url, String user, String password) {
         @Override
@@ -101,6 +113,6 @@ public record Settings(
                 + ", adminPassword=" + (adminPassword.isPresent() ? "***" : "unset")
                 + ", phoneRegion=" + phoneRegion + ", timezone=" + timezone + ", sessionIdle=" + sessionIdle
                 + ", metrics=" + metricsEnabled + ", pauseReasons=" + pauseReasons + ", desk=" + desk + ", board=" + board
-                + "]";
+                + ", phoneMenu=" + phoneMenu + "]";
     }
 }

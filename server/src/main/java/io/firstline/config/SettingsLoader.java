@@ -38,7 +38,8 @@ public final class SettingsLoader {
             "EMBEDDED_DB_PORT", "AMI_NAME", "AMI_HOST", "AMI_PORT", "AMI_USER", "AMI_SECRET", "AGI_HOST", "AGI_PORT",
             "ADMIN_PASSWORD", "PHONE_REGION", "TIMEZONE", "SESSION_IDLE_MINUTES", "METRICS_ENABLED", "PAUSE_REASONS",
             "SERVICE_LEVEL_SECONDS", "BOARD_WAITING", "BOARD_LONGEST_WAIT", "BOARD_SERVICE_LEVEL", "KIOSK_DAYS",
-            "CALLBACK_CONTEXT", "TRANSFER_CONTEXT", "DESK_QUEUES", "WRAPUP_PAUSE");
+            "CALLBACK_CONTEXT", "TRANSFER_CONTEXT", "DESK_QUEUES", "WRAPUP_PAUSE", "CALLBACK_CLAIM_MINUTES",
+            "PIN_FAILURES", "PIN_LOCK_MINUTES");
     /** A queue's own wallboard thresholds: {@code QUEUE.<name>.WAITING} in the file. */
     private static final Pattern QUEUE_KEY = Pattern.compile(
             "QUEUE\\.([A-Za-z0-9_-]{1,64})\\.(SERVICE_LEVEL_SECONDS|WAITING|LONGEST_WAIT|SERVICE_LEVEL)");
@@ -167,7 +168,9 @@ public final class SettingsLoader {
             throw bad("PAUSE_REASONS", "empty; give at least one reason, e.g. break,lunch");
         }
         return new Settings(httpHost, httpPort, dataDir, externalDb, embeddedDbPort, poolSize, pbxs, agiHost, agiPort,
-                adminPassword, region, zone, idle, metrics, reasons, desk(), board());
+                adminPassword, region, zone, idle, metrics, reasons, desk(), board(),
+                new Settings.PhoneMenu(integer("PIN_FAILURES", 5, 1, 100),
+                        Duration.ofMinutes(integer("PIN_LOCK_MINUTES", 15, 1, 7 * 24 * 60))));
     }
 
     /** The wallboard's thresholds: defaults for every queue, then each queue's own. */
@@ -231,7 +234,8 @@ public final class SettingsLoader {
         if (queues.isEmpty()) {
             throw bad("DESK_QUEUES", "empty; give at least one queue, e.g. helpdesk");
         }
-        return new Settings.Desk(callback, transfer, queues, bool("WRAPUP_PAUSE", false));
+        return new Settings.Desk(callback, transfer, queues, bool("WRAPUP_PAUSE", false),
+                Duration.ofMinutes(integer("CALLBACK_CLAIM_MINUTES", 10, 1, 24 * 60)));
     }
 
     private String dialplanName(String key, String fallback) {

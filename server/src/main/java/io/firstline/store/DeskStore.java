@@ -21,13 +21,13 @@ public final class DeskStore {
 
     /** Statuses of a callback that still needs someone. */
     public static final List<String> UNFINISHED = List.of("open", "in-progress", "failed");
-    /** How long an agent's claim on a callback keeps others from calling the same person. */
-    public static final Duration CLAIM = Duration.ofMinutes(2);
-
     private final Database db;
+    /** How long an agent's claim on a callback keeps others (and their own further clicks) from calling. */
+    private final Duration claim;
 
-    public DeskStore(Database db) {
+    public DeskStore(Database db, Duration claim) {
         this.db = db;
+        this.claim = claim;
     }
 
     /** A caller to call back: an abandoned call or a request left in the phone menu. */
@@ -89,34 +89,41 @@ public final class DeskStore {
     }
 
     /**
-     * Marks a callback as being called by this agent, unless it is done or another agent claimed it
-     * less than {@link #CLAIM} ago. One transaction with the row locked, so two agents cannot both win.
+     * Marks a callback as being called by this agent, unless it is done or anyone — this agent too —
+     * claimed it less than the claim time ago and has not recorded a result since. One conditional
+     * UPDATE, so of any number of clicks at once exactly one wins.
      */
     public Future<Claim> claim(long id, long agentId) {
-        return db.transaction(dsl -> {
-            var row = dsl.selectFrom(CALLBACK_REQUESTS).where(CALLBACK_REQUESTS.ID.eq(id)).forUpdate().fetchOne();
-            if (row == null) {
+        return db.query(dsl -> {
+            Instant now = db.now();
+            int won = dsl.update(CALLBACK_REQUESTS).set(CALLBACK_REQUESTS.STATUS, "in-progress")
+                    .set(CALLBACK_REQUESTS.HANDLED_BY, agentId).set(CALLBACK_REQUESTS.HANDLED_AT, now)
+                    .set(CALLBACK_REQUESTS.RESULT, "calling")
+                    .where(CALLBACK_REQUESTS.ID.eq(id))
+                    .and(CALLBACK_REQUESTS.STATUS.in("open", "failed")
+                            .or(CALLBACK_REQUESTS.STATUS.eq("in-progress").and(CALLBACK_REQUESTS.HANDLED_AT.isNull()
+                                    .or(CALLBACK_REQUESTS.HANDLED_AT.le(now.minus(claim))))))
+                    .execute();
+            Optional<Callback> cb = find(dsl, id);
+            if (cb.isEmpty()) {
                 return new Claim.NoSuchCallback();
             }
-            if (row.getStatus().equals("done")) {
-                return new Claim.AlreadyDone(find(dsl, id).orElseThrow());
+            if (won == 1) {
+                return new Claim.Claimed(cb.get());
             }
-            Instant now = db.now();
-            if (row.getStatus().equals("in-progress") && row.getHandledBy() != null && row.getHandledBy() != agentId
-                    && row.getHandledAt() != null && row.getHandledAt().isAfter(now.minus(CLAIM))) {
-                return new Claim.Busy(find(dsl, id).orElseThrow());
-            }
-            dsl.update(CALLBACK_REQUESTS).set(CALLBACK_REQUESTS.STATUS, "in-progress")
-                    .set(CALLBACK_REQUESTS.HANDLED_BY, agentId).set(CALLBACK_REQUESTS.HANDLED_AT, now)
-                    .set(CALLBACK_REQUESTS.RESULT, "calling").where(CALLBACK_REQUESTS.ID.eq(id)).execute();
-            return new Claim.Claimed(find(dsl, id).orElseThrow());
+            return cb.get().status().equals("done") ? new Claim.AlreadyDone(cb.get()) : new Claim.Busy(cb.get());
         });
+    }
+
+    /** Until when a callback in progress keeps others from calling: its last change plus the claim time. */
+    public Instant claimedUntil(Callback c) {
+        return c.handledAt() == null ? Instant.EPOCH : c.handledAt().plus(claim);
     }
 
     /**
      * Records what came of a callback (status open, in-progress, done or failed; result up to 40
      * characters), unless another agent is calling it now or finished it: only the agent who
-     * claimed it, or anyone once the claim is older than {@link #CLAIM}, may say how it went.
+     * claimed it, or anyone once the claim is older than the claim time, may say how it went.
      */
     public Future<Claim> finish(long id, long agentId, String status, String result) {
         return db.transaction(dsl -> {
@@ -130,7 +137,7 @@ public final class DeskStore {
             }
             Instant now = db.now();
             if (row.getStatus().equals("in-progress") && someoneElse && row.getHandledAt() != null
-                    && row.getHandledAt().isAfter(now.minus(CLAIM))) {
+                    && row.getHandledAt().isAfter(now.minus(claim))) {
                 return new Claim.Busy(find(dsl, id).orElseThrow());
             }
             dsl.update(CALLBACK_REQUESTS).set(CALLBACK_REQUESTS.STATUS, status)

@@ -3,15 +3,19 @@ package io.firstline.store;
 import static io.firstline.store.db.Tables.CALLBACK_REQUESTS;
 import static io.firstline.store.db.Tables.CALLERS;
 import static io.firstline.store.db.Tables.CALLER_PHONES;
+import static io.firstline.store.db.Tables.PIN_ATTEMPTS;
 import static io.firstline.store.db.Tables.TICKETS;
 
 import io.vertx.core.Future;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * What the phone menu's FastAGI scripts ask of the problems database: who owns a number, the status
- * of a ticket (only for its own caller), and storing a callback request once per channel.
+ * of a ticket (only for its own caller), the PIN attempts made for a number or a ticket, and storing
+ * a callback request once per channel. Any thread; the work runs on the database worker pool.
  */
 public final class PhoneMenuStore {
 
@@ -58,6 +62,59 @@ public final class PhoneMenuStore {
                     .limit(1).fetchOptional(CALLERS.PIN_HASH);
             return new TicketLookup(status, pin);
         });
+    }
+
+    /** How many wrong PINs a calling number, and a ticket, may collect within the window. */
+    public record PinLimit(int failures, Duration window) {
+    }
+
+    /**
+     * One PIN attempt, written before the PIN is checked. {@code allowed}: it may be checked (else it
+     * was refused because of the limit, and is not kept); {@code failures}: the attempts in the
+     * window for its number or its ticket, whichever has more, this one included when it is kept.
+     */
+    public record PinAttempt(long id, boolean allowed, int failures) {
+    }
+
+    /**
+     * Records a PIN attempt for this number and ticket and tells whether it may be checked. Each
+     * statement commits on its own, so of attempts made at the same moment, each counts all the ones
+     * written before it: no more than {@code limit.failures()} are ever checked within the window.
+     */
+    public Future<PinAttempt> startPinAttempt(String e164, long ticketId, String channelUniqueid, PinLimit limit) {
+        return db.query(dsl -> {
+            Instant now = db.now();
+            Instant since = now.minus(limit.window());
+            dsl.deleteFrom(PIN_ATTEMPTS).where(PIN_ATTEMPTS.AT.le(since)).limit(1000).execute();
+            long id = dsl.insertInto(PIN_ATTEMPTS).set(PIN_ATTEMPTS.AT, now).set(PIN_ATTEMPTS.PHONE, e164)
+                    .set(PIN_ATTEMPTS.TICKET_ID, ticketId).set(PIN_ATTEMPTS.CHANNEL_UNIQUEID, channelUniqueid)
+                    .returning(PIN_ATTEMPTS.ID).fetchOne().getId();
+            int count = failures(dsl, e164, ticketId, since);
+            if (count > limit.failures()) {
+                dsl.deleteFrom(PIN_ATTEMPTS).where(PIN_ATTEMPTS.ID.eq(id)).execute();
+                return new PinAttempt(id, false, count - 1);
+            }
+            return new PinAttempt(id, true, count);
+        });
+    }
+
+    /** Forgets an attempt whose PIN was right: it does not count against the number or the ticket. */
+    public Future<Void> pinWasRight(long attemptId) {
+        return db.query(dsl -> {
+            dsl.deleteFrom(PIN_ATTEMPTS).where(PIN_ATTEMPTS.ID.eq(attemptId)).execute();
+            return null;
+        });
+    }
+
+    /** Whether this number or this ticket has used up its wrong PINs for now. */
+    public Future<Boolean> pinLockedOut(String e164, long ticketId, PinLimit limit) {
+        return db.query(dsl -> failures(dsl, e164, ticketId, db.now().minus(limit.window())) >= limit.failures());
+    }
+
+    private static int failures(org.jooq.DSLContext dsl, String e164, long ticketId, Instant since) {
+        int byPhone = dsl.fetchCount(PIN_ATTEMPTS, PIN_ATTEMPTS.PHONE.eq(e164).and(PIN_ATTEMPTS.AT.gt(since)));
+        int byTicket = dsl.fetchCount(PIN_ATTEMPTS, PIN_ATTEMPTS.TICKET_ID.eq(ticketId).and(PIN_ATTEMPTS.AT.gt(since)));
+        return Math.max(byPhone, byTicket);
     }
 
     /** Stores a callback request left in the menu; a repeat for the same channel changes nothing. */

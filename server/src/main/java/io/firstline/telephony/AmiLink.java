@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.asteriskjava.manager.AuthenticationFailedException;
+import org.asteriskjava.manager.DefaultManagerConnection;
 import org.asteriskjava.manager.ManagerConnection;
-import org.asteriskjava.manager.ManagerConnectionFactory;
 import org.asteriskjava.manager.ManagerEventListener;
 import org.asteriskjava.manager.ResponseEvents;
 import org.asteriskjava.manager.action.CoreShowChannelsAction;
@@ -27,7 +27,6 @@ import org.asteriskjava.manager.action.QueueStatusAction;
 import org.asteriskjava.manager.event.DisconnectEvent;
 import org.asteriskjava.manager.event.ManagerEvent;
 import org.asteriskjava.manager.event.ResponseEvent;
-import org.asteriskjava.manager.internal.ManagerConnectionImpl;
 import org.asteriskjava.manager.response.ManagerError;
 import org.asteriskjava.manager.response.ManagerResponse;
 import org.slf4j.Logger;
@@ -46,7 +45,13 @@ public final class AmiLink implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AmiLink.class);
 
-    /** How often to ping, how long the socket may stay silent, and how long to wait between attempts. */
+    /**
+     * How often to ping, how long the socket may stay silent, and how long to wait between attempts.
+     * A healthy Asterisk answers every Ping, so the socket is never silent for longer than
+     * {@code pingEvery}; once it is silent for {@code readTimeout} the reader gives up and the link is
+     * lost. Pings that go unanswered for {@code readTimeout + pingEvery} while other bytes still
+     * arrive (events, but no answers) end the link too.
+     */
     public record Timing(Duration pingEvery, Duration readTimeout, Duration firstRetry, Duration maxRetry,
             Duration actionTimeout) {
 
@@ -151,14 +156,13 @@ public final class AmiLink implements AutoCloseable {
         }
         long gen = generation.incrementAndGet();
         status = PbxHealth.Status.CONNECTING;
-        ManagerConnection c = new ManagerConnectionFactory(pbx.host(), pbx.port(), pbx.user(), pbx.secret())
-                .createManagerConnection();
-        if (c instanceof ManagerConnectionImpl impl) {
-            impl.setSocketReadTimeout((int) timing.readTimeout().toMillis());
-            impl.setSocketTimeout((int) timing.readTimeout().toMillis());
-            impl.setDefaultResponseTimeout(timing.actionTimeout().toMillis());
-            impl.setKeepAliveAfterAuthenticationFailure(false);
-        }
+        // DefaultManagerConnection itself, not the ManagerConnection interface: only it takes these
+        // settings (the factory's result is not a ManagerConnectionImpl, so a cast to that set nothing).
+        DefaultManagerConnection c = new DefaultManagerConnection(pbx.host(), pbx.port(), pbx.user(), pbx.secret());
+        c.setSocketReadTimeout((int) timing.readTimeout().toMillis());
+        c.setSocketTimeout((int) timing.readTimeout().toMillis());
+        c.setDefaultResponseTimeout(timing.actionTimeout().toMillis());
+        c.setKeepAliveAfterAuthenticationFailure(false);
         c.addEventListener(listener(gen));
         try {
             c.login("on");

@@ -257,7 +257,7 @@ final class DeskApi {
         String iface = interfaceOf(me);
         long id = Http.pathId(ctx, "callbackId");
         desk.claim(id, me.id()).onComplete(Http.reply(ctx, claim -> {
-            DeskStore.Callback cb = claimed(id, claim);
+            DeskStore.Callback cb = claimed(id, me.id(), claim);
             String number = cb.phone().replaceAll("[\\s().-]", "");
             if (!DIALLABLE.matcher(number).matches()) {
                 desk.finish(id, me.id(), "failed", "not a diallable number");
@@ -290,11 +290,11 @@ final class DeskApi {
         String result = in.oneOf("result", results).orElseThrow(() -> in.bad("result", "required; one of "
                 + String.join(", ", results)));
         desk.finish(id, me.id(), CALLBACK_RESULTS.get(result), result).onComplete(Http.reply(ctx, claim ->
-                Http.ok(ctx, callback(claimed(id, claim)))));
+                Http.ok(ctx, callback(claimed(id, me.id(), claim)))));
     }
 
-    /** The callback this agent may act on, or the refusal that says who has it. */
-    private static DeskStore.Callback claimed(long id, DeskStore.Claim claim) {
+    /** The callback this agent may act on, or the refusal that says who has it and until when. */
+    private DeskStore.Callback claimed(long id, long me, DeskStore.Claim claim) {
         if (claim instanceof DeskStore.Claim.NoSuchCallback) {
             throw ApiException.notFound("no callback " + id);
         }
@@ -303,8 +303,11 @@ final class DeskApi {
                     + (d.callback().result() == null ? "no result" : d.callback().result()) + ")");
         }
         if (claim instanceof DeskStore.Claim.Busy b) {
-            throw ApiException.conflict(null, (b.callback().handledByName() == null ? "another agent"
-                    : b.callback().handledByName()) + " is calling this caller back right now");
+            DeskStore.Callback c = b.callback();
+            String who = (c.handledByName() == null ? "another agent" : c.handledByName())
+                    + (c.handledBy() != null && c.handledBy() == me ? " (you)" : "");
+            throw ApiException.conflict(null, who + " is calling this caller back already; until the result is"
+                    + " recorded, or until " + desk.claimedUntil(c) + ", nobody calls them again");
         }
         return ((DeskStore.Claim.Claimed) claim).callback();
     }

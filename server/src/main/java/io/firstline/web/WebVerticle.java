@@ -107,8 +107,8 @@ public final class WebVerticle extends VerticleBase {
         new KbApi(s.kb()).mount(router);
         new CallsApi(s.calls(), s.outcomes()).mount(router);
         KpiStore kpis = new KpiStore(s.db());
-        new DeskApi(vertx, new io.firstline.store.DeskStore(s.db()), kpis, s.agents(), s.callers(), s.phones(), s.pbx(),
-                s.settings(), s.db().clock()).mount(router);
+        new DeskApi(vertx, new io.firstline.store.DeskStore(s.db(), s.settings().desk().callbackClaim()), kpis, s.agents(),
+                s.callers(), s.phones(), s.pbx(), s.settings(), s.db().clock()).mount(router);
         new ReportsApi(vertx, kpis, s.settings().timezone(),
                 q -> s.settings().board().forQueue(q).serviceLevelSeconds()).mount(router);
         new BoardApi(vertx, s.agents(), board.audit(), s.pbx(), kiosks, s.settings().pauseReasons()).mount(router);

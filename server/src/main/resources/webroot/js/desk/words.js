@@ -13,6 +13,7 @@ const STEPS = {
   callback: 'Callback request',
   transfer: 'Transferred',
   fallback: 'No choice made',
+  locked: 'Too many wrong PINs',
   priority: 'Priority',
 };
 

@@ -3,6 +3,7 @@ package io.firstline.telephony;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firstline.TestServer;
+import io.firstline.config.Settings;
 import io.firstline.sim.AmiSimulator;
 import io.firstline.sim.TrafficConfig;
 import java.sql.Connection;
@@ -13,6 +14,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -85,7 +87,7 @@ class AmiLinkIT {
     }
 
     @Test
-    @DisplayName("a half-open socket (Asterisk stops answering) is noticed within seconds, and the link comes back")
+    @DisplayName("a half-open socket (Asterisk stops answering) is noticed within seconds, and the link comes back when it answers again")
     void halfOpenSocket() throws Exception {
         pbx.setResponsive(false);
         long t0 = System.nanoTime();
@@ -94,6 +96,34 @@ class AmiLinkIT {
         assertThat(noticedMs).as("noticed after %d ms", noticedMs).isLessThan(12_000);
         pbx.setResponsive(true);
         server.awaitPbx(s -> s.equals("connected"), Duration.ofSeconds(40));
+    }
+
+    @Test
+    @DisplayName("a silent socket is given up by the read timeout alone, long before an unanswered Ping would tell")
+    void readTimeoutAloneEndsASilentLink() throws Exception {
+        // Pings so rare that only the socket's read timeout can notice the silence within the test.
+        AmiLink.Timing timing = new AmiLink.Timing(Duration.ofHours(1), Duration.ofSeconds(2), Duration.ofSeconds(1),
+                Duration.ofSeconds(2), Duration.ofSeconds(5));
+        try (AmiLink link = new AmiLink(new Settings.Pbx("south", "127.0.0.1", pbx.port(), "firstline", "firstline-secret"),
+                event -> { }, timing)) {
+            link.start();
+            awaitStatus(link, s -> s == PbxHealth.Status.CONNECTED, Duration.ofSeconds(20));
+            pbx.setResponsive(false);
+            long t0 = System.nanoTime();
+            awaitStatus(link, s -> s != PbxHealth.Status.CONNECTED, Duration.ofSeconds(30));
+            long noticedMs = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(link.reconnects()).as("noticed after %d ms", noticedMs).isGreaterThanOrEqualTo(1);
+        }
+    }
+
+    private static void awaitStatus(AmiLink link, Predicate<PbxHealth.Status> wanted, Duration within)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!wanted.test(link.health().status()) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(wanted.test(link.health().status())).as("link status %s after %s", link.health().status(), within)
+                .isTrue();
     }
 
     @Test

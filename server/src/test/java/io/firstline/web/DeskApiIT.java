@@ -362,6 +362,77 @@ class DeskApiIT {
         assertThat(noAnswer.json().getString("status")).isEqualTo("open");
     }
 
+    /** The same POST sent by several clients at the same moment; the replies in any order. */
+    private List<TestServer.Reply> atOnce(String path, List<String> tokens) throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(tokens.size());
+        try {
+            var go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<TestServer.Reply>> replies = new java.util.ArrayList<>();
+            for (String token : tokens) {
+                replies.add(pool.submit(() -> {
+                    go.await();
+                    return server.post(path, token, new JsonObject());
+                }));
+            }
+            go.countDown();
+            List<TestServer.Reply> out = new java.util.ArrayList<>();
+            for (var r : replies) {
+                out.add(r.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Originates for this number the PBX received since {@code after}. */
+    private long originatesTo(int after, String number) {
+        return actionsSince(after, "Originate").stream().filter(a -> number.equals(a.get("Exten"))).count();
+    }
+
+    @Test
+    @DisplayName("five clicks at once on 'call back' send one Originate: by one agent or by two, the others get 409 naming who has it")
+    void oneClickOneCall() throws Exception {
+        long solo = insertCallback("+15557770101", null, "abandoned", Instant.now().minusSeconds(120));
+        int before = pbx.receivedActions().size();
+        List<TestServer.Reply> replies = atOnce("/api/callbacks/" + solo + "/call", List.of(alice, alice, alice, alice, alice));
+        // Every reply is in: an Originate is sent before its click is answered, so none can come later.
+        assertThat(replies).extracting(TestServer.Reply::status).containsExactlyInAnyOrder(200, 409, 409, 409, 409);
+        assertThat(originatesTo(before, "+15557770101")).isEqualTo(1);
+        assertThat(replies.stream().filter(r -> r.status() == 409).map(r -> r.json().getString("detail")))
+                .allSatisfy(d -> assertThat(d).contains("Alice Agent (you) is calling this caller back already"));
+
+        long shared = insertCallback("+15557770102", null, "abandoned", Instant.now().minusSeconds(120));
+        int mid = pbx.receivedActions().size();
+        List<TestServer.Reply> two = atOnce("/api/callbacks/" + shared + "/call", List.of(alice, dave, alice, dave, dave));
+        assertThat(two).extracting(TestServer.Reply::status).containsExactlyInAnyOrder(200, 409, 409, 409, 409);
+        assertThat(originatesTo(mid, "+15557770102")).isEqualTo(1);
+        String winner = two.stream().filter(r -> r.status() == 200).findFirst().orElseThrow().json()
+                .getJsonObject("callback").getJsonObject("handledBy").getString("name");
+        assertThat(two.stream().filter(r -> r.status() == 409).map(r -> r.json().getString("detail")))
+                .allSatisfy(d -> assertThat(d).startsWith(winner));
+        String winnerToken = winner.equals("Alice Agent") ? alice : dave;
+        String otherToken = winner.equals("Alice Agent") ? dave : alice;
+
+        // The claim ends when its result is recorded: then the next click calls again, once.
+        assertThat(server.post("/api/callbacks/" + shared + "/result", winnerToken, new JsonObject().put("result", "no-answer"))
+                .status()).isEqualTo(200);
+        int again = pbx.receivedActions().size();
+        assertThat(server.post("/api/callbacks/" + shared + "/call", otherToken, new JsonObject()).status()).isEqualTo(200);
+        assertThat(originatesTo(again, "+15557770102")).isEqualTo(1);
+
+        // ... or when it lapses (FIRSTLINE_CALLBACK_CLAIM_MINUTES, 10 by default) without a result.
+        assertThat(server.post("/api/callbacks/" + shared + "/call", winnerToken, new JsonObject()).status()).isEqualTo(409);
+        try (Connection c = server.db().connect(); PreparedStatement st = c.prepareStatement(
+                "UPDATE callback_requests SET handled_at = handled_at - INTERVAL 11 MINUTE WHERE id = ?")) {
+            st.setLong(1, shared);
+            assertThat(st.executeUpdate()).isEqualTo(1);
+        }
+        int lapsed = pbx.receivedActions().size();
+        assertThat(server.post("/api/callbacks/" + shared + "/call", winnerToken, new JsonObject()).status()).isEqualTo(200);
+        assertThat(originatesTo(lapsed, "+15557770102")).isEqualTo(1);
+    }
+
     @Test
     @DisplayName("a number from an unknown caller's pop is attached to an existing caller; a bad number is refused")
     void attachNumber() {

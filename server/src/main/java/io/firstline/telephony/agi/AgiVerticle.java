@@ -23,20 +23,22 @@ public final class AgiVerticle extends VerticleBase {
     private final int port;
     private final PhoneMenuStore store;
     private final PhoneNumbers phones;
+    private final PhoneMenuStore.PinLimit pinLimit;
     private PhoneMenuScripts scripts;
     private final AtomicInteger sessions = new AtomicInteger();
     private NetServer server;
 
-    public AgiVerticle(String host, int port, PhoneMenuStore store, PhoneNumbers phones) {
+    public AgiVerticle(String host, int port, PhoneMenuStore store, PhoneNumbers phones, PhoneMenuStore.PinLimit pinLimit) {
         this.host = host;
         this.port = port;
         this.store = store;
         this.phones = phones;
+        this.pinLimit = pinLimit;
     }
 
     @Override
     public Future<?> start() {
-        scripts = new PhoneMenuScripts(vertx, store, phones);
+        scripts = new PhoneMenuScripts(vertx, store, phones, pinLimit);
         NetServerOptions options = new NetServerOptions().setHost(host).setPort(port).setTcpNoDelay(true)
                 .setAcceptBacklog(1024);
         return vertx.createNetServer(options)

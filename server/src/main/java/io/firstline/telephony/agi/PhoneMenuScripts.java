@@ -7,12 +7,15 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The phone menu's FastAGI scripts. {@code identify}: who calls, for the greeting and the queue
  * priority; {@code ticket-status?ticket=N}: the status of one of the caller's own tickets, and
  * "not-found" for anything else so that the menu leaks nobody's tickets, after the caller's PIN
- * when they have one; {@code callback-request}:
+ * when they have one — and "locked" (the dialplan sends the caller to a person) once the calling
+ * number or the ticket has had too many wrong PINs within the window; {@code callback-request}:
  * stores a callback request once per channel. When the database is slow or down a script sets
  * nothing within {@link #DB_DEADLINE_MS} and the dialplan goes on with its safe defaults.
  */
@@ -23,15 +26,20 @@ final class PhoneMenuScripts {
     static final java.util.Set<String> SCRIPTS = java.util.Set.of("identify", "ticket-status", "callback-request");
     static final int PRIORITY_VIP = 10;
     static final int PRIORITY_OPEN_TICKET = 5;
+    /** The ticket status that tells the dialplan to send the caller to a person: too many wrong PINs. */
+    static final String LOCKED = "locked";
+    private static final Logger log = LoggerFactory.getLogger(PhoneMenuScripts.class);
 
     private final Vertx vertx;
     private final PhoneMenuStore store;
     private final PhoneNumbers phones;
+    private final PhoneMenuStore.PinLimit pinLimit;
 
-    PhoneMenuScripts(Vertx vertx, PhoneMenuStore store, PhoneNumbers phones) {
+    PhoneMenuScripts(Vertx vertx, PhoneMenuStore store, PhoneNumbers phones, PhoneMenuStore.PinLimit pinLimit) {
         this.vertx = vertx;
         this.store = store;
         this.phones = phones;
+        this.pinLimit = pinLimit;
     }
 
     Future<?> run(AgiRequest r, AgiChannel ch) {
@@ -85,12 +93,36 @@ final class PhoneMenuScripts {
             }
             Optional<String> pin = r.param("pin").filter(p -> p.matches("[0-9]{1,12}"));
             if (pin.isEmpty()) {
-                return ch.setVariable("FIRSTLINE_PIN_REQUIRED", "1");
+                return deadline(store.pinLockedOut(number.get(), id, pinLimit))
+                        .compose(locked -> locked ? lockedOut(ch) : ch.setVariable("FIRSTLINE_PIN_REQUIRED", "1"));
             }
-            return vertx.executeBlocking(() -> Passwords.matches(pin.get(), lookup.pinHash().get()), false)
-                    .compose(ok -> ok ? ch.setVariable("FIRSTLINE_TICKET_STATUS", lookup.status().orElse("not-found"))
-                            : ch.setVariable("FIRSTLINE_PIN_REQUIRED", "1"));
+            String channel = r.uniqueid().length() > 64 ? r.uniqueid().substring(0, 64) : r.uniqueid();
+            return deadline(store.startPinAttempt(number.get(), id, channel, pinLimit)).compose(attempt -> {
+                if (!attempt.allowed()) {
+                    log.warn("Phone menu: PIN for ticket {} from {} not checked, {} PIN attempts within {} min; caller sent"
+                            + " to a person (channel {})", id, number.get(), attempt.failures(),
+                            pinLimit.window().toMinutes(), channel);
+                    return lockedOut(ch);
+                }
+                return vertx.executeBlocking(() -> Passwords.matches(pin.get(), lookup.pinHash().get()), false)
+                        .compose(ok -> {
+                            if (ok) {
+                                return deadline(store.pinWasRight(attempt.id())).transform(v -> ch.setVariable(
+                                        "FIRSTLINE_TICKET_STATUS", lookup.status().orElse("not-found")));
+                            }
+                            log.warn("Phone menu: wrong PIN for ticket {} from {} ({} of {} within {} min, channel {})", id,
+                                    number.get(), attempt.failures(), pinLimit.failures(), pinLimit.window().toMinutes(),
+                                    channel);
+                            return attempt.failures() >= pinLimit.failures() ? lockedOut(ch)
+                                    : ch.setVariable("FIRSTLINE_PIN_REQUIRED", "1");
+                        });
+            });
         });
+    }
+
+    /** Too many wrong PINs for this number or ticket: the dialplan sends the caller to a person. */
+    private static Future<String> lockedOut(AgiChannel ch) {
+        return ch.setVariable("FIRSTLINE_TICKET_STATUS", LOCKED);
     }
 
     private Future<?> callbackRequest(AgiRequest r, AgiChannel ch) {

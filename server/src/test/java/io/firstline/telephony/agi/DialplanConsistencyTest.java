@@ -139,6 +139,51 @@ class DialplanConsistencyTest {
     }
 
     @Test
+    @DisplayName("the server's 'locked' ticket status (too many wrong PINs) sends the caller to a person, for both lookups")
+    void lockedGoesToAPerson() {
+        List<String> ticket = contextLines("firstline-ticket");
+        int check = indexOf(ticket, "n(check),");
+        assertThat(ticket.get(check + 1)).as("the first thing after AGISTATUS")
+                .contains("\"${FIRSTLINE_TICKET_STATUS}\" = \"" + PhoneMenuScripts.LOCKED + "\"]?locked)");
+        // Both AGI calls (ticket number, then PIN) end up at the check.
+        assertThat(ticket.stream().filter(l -> l.contains("agi://${FIRSTLINE_AGI}/ticket-status")).count()).isEqualTo(2);
+        assertThat(ticket.get(indexOf(ticket, "/ticket-status?ticket=${FIRSTLINE_TICKET})") + 1)).contains("n(check),");
+        assertThat(ticket.subList(indexOf(ticket, "&pin=${FIRSTLINE_PIN})"), ticket.size()).stream()
+                .filter(l -> l.contains("Goto(")).findFirst().orElseThrow()).contains("Goto(check)");
+        List<String> locked = ticket.subList(indexOf(ticket, "n(locked),"), ticket.size());
+        assertThat(locked.get(0)).contains("Set(__FIRSTLINE_MENU_PATH=main/ticket-status/locked)");
+        assertThat(locked.stream().filter(l -> l.contains("Goto(")).findFirst().orElseThrow())
+                .contains("Goto(firstline-queue,helpdesk,1)");
+    }
+
+    /** The lines of one context, comments and blank lines left out. */
+    private static List<String> contextLines(String name) {
+        List<String> out = new ArrayList<>();
+        boolean in = false;
+        for (String raw : dialplan.split("\n")) {
+            String line = stripComment(raw).strip();
+            Matcher c = CONTEXT.matcher(line);
+            if (c.find()) {
+                in = c.group(1).equals(name);
+                continue;
+            }
+            if (in && !line.isEmpty()) {
+                out.add(line);
+            }
+        }
+        return out;
+    }
+
+    private static int indexOf(List<String> lines, String part) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(part)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no line with " + part);
+    }
+
+    @Test
     @DisplayName("every queue the dialplan sends callers to is defined, and every queue's exit context exists")
     void queues() throws IOException {
         String queuesConf = Files.readString(DIR.resolve("queues_firstline.conf"));

@@ -160,6 +160,89 @@ class FastAgiIT {
                 .isEqualTo(400);
     }
 
+    /** A caller with this PIN and number, and an open ticket of theirs; the ticket's id. */
+    private long callerWithPinAndTicket(String name, String pin, String phone) {
+        String admin = server.loginAdmin();
+        long id = server.post("/api/callers", admin, new JsonObject().put("name", name).put("pin", pin)
+                .put("phones", new JsonArray().add(phone))).json().getLong("id");
+        return server.post("/api/tickets", admin, new JsonObject().put("callerId", id).put("subject", "Laptop")
+                .put("category", "hardware")).json().getLong("id");
+    }
+
+    private static final int PIN_FAILURES = 5; // FIRSTLINE_PIN_FAILURES' default
+    private static final String ASK_PIN = "SET VARIABLE FIRSTLINE_PIN_REQUIRED \"1\"";
+    private static final String LOCKED = "SET VARIABLE FIRSTLINE_TICKET_STATUS \"locked\"";
+    private static final String OPEN = "SET VARIABLE FIRSTLINE_TICKET_STATUS \"open\"";
+
+    @Test
+    @DisplayName("PIN guessing: after five wrong PINs the right one no longer unlocks, the caller is sent to a person, and other callers are unaffected")
+    void pinGuessingIsLimited() throws Exception {
+        long quinnTicket = callerWithPinAndTicket("Quinn Guarded", "2468", "+15557770051");
+        long rosaTicket = callerWithPinAndTicket("Rosa Other", "1357", "+15557770052");
+        String guess = "ticket-status?ticket=" + quinnTicket + "&pin=";
+        for (int i = 1; i < PIN_FAILURES; i++) {
+            assertThat(agi(guess + (1000 + i), "+15557770051", "Q", "9.1." + i)).as("wrong PIN %d", i).containsExactly(ASK_PIN);
+        }
+        assertThat(agi(guess + "1999", "+15557770051", "Q", "9.1.5")).as("the last wrong PIN allowed").containsExactly(LOCKED);
+        assertThat(agi(guess + "2468", "+15557770051", "Q", "9.2")).as("the right PIN, too late").containsExactly(LOCKED);
+        assertThat(agi("ticket-status?ticket=" + quinnTicket, "+15557770051", "Q", "9.3")).as("not even asked").containsExactly(LOCKED);
+        assertThat(agi("ticket-status?ticket=99999999&pin=2468", "+15557770051", "Q", "9.4")).as("any ticket from that number")
+                .containsExactly(LOCKED);
+        assertThat(server.queryLong("SELECT COUNT(*) FROM pin_attempts WHERE phone = '+15557770051'"))
+                .as("the wrong PINs, kept; refused attempts are not").isEqualTo(PIN_FAILURES);
+
+        // The same ticket asked about from another number (a spoofed one, say) is locked too;
+        // that number's own ticket is not, nor is anybody else.
+        long samTicket = callerWithPinAndTicket("Sam Spoofed", "8642", "+15557770053");
+        assertThat(agi(guess + "2468", "+15557770053", "S", "9.5")).containsExactly(LOCKED);
+        assertThat(agi("ticket-status?ticket=" + samTicket + "&pin=8642", "+15557770053", "S", "9.6")).containsExactly(OPEN);
+        assertThat(agi("ticket-status?ticket=" + rosaTicket, "+15557770052", "R", "9.7")).containsExactly(ASK_PIN);
+        assertThat(agi("ticket-status?ticket=" + rosaTicket + "&pin=1357", "+15557770052", "R", "9.8")).containsExactly(OPEN);
+        assertThat(agi("ticket-status?ticket=" + janeTicket, "+15551234567", "Jane", "9.9")).containsExactly(OPEN);
+
+        // Once the window has passed (here: the attempts moved back beyond FIRSTLINE_PIN_LOCK_MINUTES'
+        // 15), the right PIN works again.
+        try (Connection c = server.db().connect(); Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE pin_attempts SET at = at - INTERVAL 16 MINUTE WHERE phone = '+15557770051'");
+        }
+        assertThat(agi(guess + "2468", "+15557770051", "Q", "9.10")).containsExactly(OPEN);
+    }
+
+    @Test
+    @DisplayName("PIN guessing in parallel: of twenty wrong PINs at once, no more than the limit are checked, and the right one is refused after")
+    void parallelPinGuessing() throws Exception {
+        long ticket = callerWithPinAndTicket("Tess Targeted", "9753", "+15557770061");
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(20);
+        List<List<String>> answers = new ArrayList<>();
+        try {
+            List<java.util.concurrent.Future<List<String>>> sessions = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String script = "ticket-status?ticket=" + ticket + "&pin=" + (5000 + i);
+                String uniqueid = "10." + i;
+                sessions.add(pool.submit(() -> agi(script, "+15557770061", "T", uniqueid)));
+            }
+            for (var f : sessions) {
+                answers.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // Each is asked again or locked out (or, on a loaded machine, left to the dialplan's default
+        // when the database misses the script's deadline): never told the status.
+        assertThat(answers).allSatisfy(a -> assertThat(a).isSubsetOf(ASK_PIN, LOCKED).hasSizeLessThanOrEqualTo(1));
+        long checked = server.queryLong("SELECT COUNT(*) FROM pin_attempts WHERE phone = '+15557770061'");
+        assertThat(checked).isLessThanOrEqualTo(PIN_FAILURES);
+        // Whatever the burst left, guessing on stops at the limit: the PINs checked never exceed it.
+        int more = 0;
+        while (!agi("ticket-status?ticket=" + ticket + "&pin=" + (6000 + more), "+15557770061", "T", "10.x" + more)
+                .contains(LOCKED)) {
+            more++;
+            assertThat(checked + more).isLessThan(PIN_FAILURES);
+        }
+        assertThat(server.queryLong("SELECT COUNT(*) FROM pin_attempts WHERE phone = '+15557770061'")).isEqualTo(PIN_FAILURES);
+        assertThat(agi("ticket-status?ticket=" + ticket + "&pin=9753", "+15557770061", "T", "10.y")).containsExactly(LOCKED);
+    }
+
     @Test
     @DisplayName("callback-request: stored once per channel with the caller, queue and menu path")
     void callbackRequest() throws Exception {
