@@ -163,4 +163,89 @@ class DialplanConsistencyTest {
         assertThat(defined).containsAll(used);
         assertThat(extensions.keySet()).containsAll(exitContexts);
     }
+
+    /** A section of an Asterisk .conf file as Asterisk's config parser leaves it: templates' lines first. */
+    private record Section(String name, boolean template, List<String[]> lines) {
+        List<String> values(String key) {
+            return lines.stream().filter(l -> l[0].equalsIgnoreCase(key)).map(l -> l[1]).toList();
+        }
+    }
+
+    /**
+     * Reads a .conf file the way main/config.c does: "[name](a,b)" copies the lines of a and b before the
+     * section's own, "(!)" marks a template, "[name](+)" appends to an existing section.
+     */
+    private static Map<String, Section> sections(String conf) {
+        Map<String, Section> out = new java.util.LinkedHashMap<>();
+        Section current = null;
+        for (String raw : conf.split("\n")) {
+            String line = stripComment(raw).strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            Matcher c = CONTEXT.matcher(line);
+            if (c.find()) {
+                String name = c.group(1);
+                List<String> options = c.group(3) == null ? List.of() : List.of(c.group(3).split(","));
+                if (options.contains("+")) {
+                    current = out.get(name);
+                    assertThat(current).as("[" + name + "](+) adds to a section defined before").isNotNull();
+                    continue;
+                }
+                current = new Section(name, options.contains("!"), new ArrayList<>());
+                for (String base : options) {
+                    if (!base.equals("!")) {
+                        assertThat(out).as("[" + name + "] inherits from [" + base + "]").containsKey(base);
+                        current.lines().addAll(out.get(base).lines());
+                    }
+                }
+                out.put(name, current);
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (current != null && eq > 0) {
+                current.lines().add(new String[] {line.substring(0, eq).strip(),
+                        line.substring(eq + 1).replaceFirst("^>", "").strip()});
+            }
+        }
+        return out;
+    }
+
+    @Test
+    @DisplayName("each queue rings with the strategy its own section says: app_queue takes a static queue's first strategy line, the template's")
+    void queueStrategies() throws IOException {
+        Map<String, Section> conf = sections(Files.readString(DIR.resolve("queues_firstline.conf")));
+        Map<String, String> effective = new HashMap<>();
+        for (Section q : conf.values()) {
+            if (q.template()) {
+                continue;
+            }
+            List<String> written = q.values("strategy");
+            // app_queue.c reload_single_queue: ast_variable_retrieve() → the first "strategy"; the rest are skipped
+            String used = written.isEmpty() ? "ringall" : written.get(0);
+            assertThat(written).as("[" + q.name() + "]: every strategy line written is the one Asterisk uses").containsOnly(used);
+            effective.put(q.name(), used);
+        }
+        assertThat(effective).containsExactlyInAnyOrderEntriesOf(Map.of("hardware", "rrmemory", "software", "rrmemory",
+                "network", "rrmemory", "helpdesk", "ringall"));
+    }
+
+    @Test
+    @DisplayName("static members carry the state interface of their phone, the one the server derives and [agents] dials")
+    void staticMembersWatchThePhone() throws IOException {
+        Map<String, Section> conf = sections(Files.readString(DIR.resolve("queues_firstline.conf")));
+        int members = 0;
+        for (Section q : conf.values()) {
+            for (String member : q.values("member")) {
+                String[] f = member.split(",");
+                assertThat(f).as("member => interface,penalty,membername,state_interface in [" + q.name() + "]").hasSize(4);
+                assertThat(f[3].strip()).as(member)
+                        .isEqualTo(io.firstline.telephony.PbxCommands.stateInterface(f[0].strip(), null).orElseThrow());
+                members++;
+            }
+        }
+        assertThat(members).isGreaterThanOrEqualTo(4);
+        // the server's derivation Local/<ext>@agents/n -> PJSIP/<ext> holds only while [agents] dials PJSIP/${EXTEN}
+        assertThat(dialplan).containsPattern("\\[agents\\][^\\[]*Dial\\(PJSIP/\\$\\{EXTEN\\}\\)");
+    }
 }
