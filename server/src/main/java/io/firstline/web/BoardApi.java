@@ -131,16 +131,17 @@ final class BoardApi {
             return target(id).compose(t -> {
                 Agent a = t.agent();
                 String phone = PbxCommands.stateInterface(a.memberInterface(), a.stateInterface())
-                        .flatMap(PbxCommands::spySpec).orElseThrow(() -> ApiException.conflict("stateInterface",
-                                "stateInterface: " + a.username() + "'s phone is not known (" + a.memberInterface()
-                                + " is no phone channel and no state interface is set); an administrator sets it,"
-                                + " e.g. PJSIP/1001, with PATCH /api/agents/" + id));
+                        .filter(d -> PbxCommands.spySpec(d).isPresent()).orElseThrow(() -> ApiException.conflict("stateInterface",
+                                "stateInterface: " + a.username() + "'s phone is not known (interface " + a.memberInterface()
+                                + ", state interface " + (a.stateInterface() == null ? "not set" : a.stateInterface())
+                                + "): ChanSpy needs a phone device such as PJSIP/1001; an administrator sets it as"
+                                + " stateInterface with PATCH /api/agents/" + id));
                 String callerId = "\"" + capitalised(mode.wire()) + ": " + callerIdText(a.name()) + "\" <"
                         + callerIdText(a.username()) + ">";
-                String detail = mine + " → " + phone + " (ChanSpy " + mode.options() + ")";
+                String detail = mine + " → " + PbxCommands.spySpec(phone).orElseThrow() + " (ChanSpy " + mode.options() + ")";
                 String says = confirmation(mode, a.name(), mine);
                 return act(me, t, "spy." + mode.wire(), detail,
-                        pbx.spy(t.pbxName(), mine, phone.substring(0, phone.length() - 1), mode, callerId))
+                        pbx.spy(t.pbxName(), mine, phone, mode, callerId))
                         .map(entry -> entry.put("confirmation", says));
             });
         }).onComplete(Http.reply(ctx, entry -> Http.ok(ctx, entry)));
