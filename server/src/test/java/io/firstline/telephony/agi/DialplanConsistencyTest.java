@@ -337,4 +337,27 @@ class DialplanConsistencyTest {
         assertThat(used).as("every shipped prompt is used").containsAll(shipped);
         assertThat(Files.isExecutable(SOUNDS.resolve("make-prompts.sh"))).isTrue();
     }
+
+    @Test
+    @DisplayName("every dialplan line keeps its brackets balanced once Asterisk drops what follows a ';' (a comment)")
+    void noCommentCutsALine() {
+        List<String> cut = new ArrayList<>();
+        int n = 0;
+        for (String raw : dialplan.split("\n")) {
+            n++;
+            String line = stripComment(raw).strip();
+            if (line.startsWith("exten") || line.startsWith("same")) {
+                int round = 0;
+                int curly = 0;
+                for (char ch : line.toCharArray()) {
+                    round += ch == '(' ? 1 : ch == ')' ? -1 : 0;
+                    curly += ch == '{' ? 1 : ch == '}' ? -1 : 0;
+                }
+                if (round != 0 || curly != 0) {
+                    cut.add("line " + n + ": " + raw.strip());
+                }
+            }
+        }
+        assertThat(cut).isEmpty();
+    }
 }
