@@ -95,8 +95,8 @@ function renderWaiting(board) {
 
 async function act(path, body, doneText) {
   try {
-    await api('POST', path, body);
-    say(doneText, 'info');
+    const answer = await api('POST', path, body);
+    say(typeof doneText === 'function' ? doneText(answer) : doneText, 'info');
   } catch (e) {
     say(e.message, 'bad');
   }
@@ -134,7 +134,7 @@ function actions(agent) {
   const name = agent.name;
   const spy = (mode, label) => h('button', {
     type: 'button', class: `spy-${mode}`, title: `${label} on ${name}'s call from your phone`,
-    on: { click: () => act(`/api/agents/${agent.id}/spy`, { mode }, `${label}: your phone rings, then you hear ${name}'s call.`) },
+    on: { click: () => act(`/api/agents/${agent.id}/spy`, { mode }, (answer) => answer.confirmation || `${label}: your phone rings, then you hear ${name}'s call.`) },
   }, label);
   const reason = h('select', { class: 'pause-reason', 'aria-label': `Pause reason for ${name}` },
     pauseReasons.map((r) => h('option', { value: r, text: r })));

@@ -434,15 +434,16 @@ public final class CallGenerator {
     }
 
     /**
-     * ChanSpy originate: the supervisor's Local channel listens to the agent device {@code target}
-     * (e.g. "Local/1002@agents"). Clock thread.
+     * ChanSpy originate: the supervisor's Local channel listens to the agent named by {@code target}, their
+     * phone's channel prefix as Firstline sends it ("PJSIP/1002-", the phone [agents] dials) or their Local
+     * device ("Local/1002@agents"). Clock thread.
      */
     void chanSpy(String extAtContext, String num, String name, String data, String actionId) {
         String target = data.contains(",") ? data.substring(0, data.indexOf(',')) : data;
         SimulatedCall call = null;
         for (SimulatedCall c : activeCalls) {
             if (c.phase == SimulatedCall.Phase.TALKING && c.connectedLeg != null && c.supervisor == null
-                    && c.connectedLeg.device().equals(target)) {
+                    && (c.connectedLeg.device().equals(target) || ("PJSIP/" + c.connectedLeg.ext + "-").equals(target))) {
                 call = c;
                 break;
             }

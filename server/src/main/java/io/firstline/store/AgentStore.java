@@ -21,7 +21,8 @@ public final class AgentStore {
 
     /** What changes in a PATCH; an empty optional leaves the field as it is. */
     public record Changes(Optional<String> name, Optional<String> passwordHash, Optional<Role> role,
-            Optional<Optional<String>> memberInterface, Optional<Boolean> active) {
+            Optional<Optional<String>> memberInterface, Optional<Optional<String>> stateInterface,
+            Optional<Boolean> active) {
     }
 
     /** An agent and the hash to check a password against. */
@@ -29,6 +30,11 @@ public final class AgentStore {
     }
 
     public Future<Agent> create(String username, String name, String passwordHash, Role role, String memberInterface) {
+        return create(username, name, passwordHash, role, memberInterface, null);
+    }
+
+    public Future<Agent> create(String username, String name, String passwordHash, Role role, String memberInterface,
+            String stateInterface) {
         return db.transaction(dsl -> {
             AgentsRecord r = dsl.newRecord(AGENTS)
                     .setUsername(username)
@@ -36,6 +42,7 @@ public final class AgentStore {
                     .setPasswordHash(passwordHash)
                     .setRole(role.wire())
                     .setInterface(memberInterface)
+                    .setStateInterface(stateInterface)
                     .setActive(true)
                     .setCreatedAt(db.now());
             try {
@@ -78,6 +85,7 @@ public final class AgentStore {
             c.passwordHash().ifPresent(r::setPasswordHash);
             c.role().ifPresent(role -> r.setRole(role.wire()));
             c.memberInterface().ifPresent(i -> r.setInterface(i.orElse(null)));
+            c.stateInterface().ifPresent(i -> r.setStateInterface(i.orElse(null)));
             c.active().ifPresent(r::setActive);
             try {
                 r.store();
@@ -106,6 +114,6 @@ public final class AgentStore {
 
     static Agent toAgent(AgentsRecord r) {
         return new Agent(r.getId(), r.getUsername(), r.getName(), Role.parse(r.getRole()).orElse(Role.AGENT),
-                r.getInterface(), r.getActive(), r.getCreatedAt());
+                r.getInterface(), r.getStateInterface(), r.getActive(), r.getCreatedAt());
     }
 }

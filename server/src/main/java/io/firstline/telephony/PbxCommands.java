@@ -7,6 +7,8 @@ import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.asteriskjava.manager.action.ManagerAction;
 import org.asteriskjava.manager.action.OriginateAction;
 import org.asteriskjava.manager.action.QueueAddAction;
@@ -21,21 +23,28 @@ import org.asteriskjava.manager.action.QueueRemoveAction;
  */
 public final class PbxCommands {
 
-    /** How a supervisor steps into an agent's call; each is a set of ChanSpy options. */
+    /**
+     * How a supervisor steps into an agent's call: a set of ChanSpy options, and who hears whom. ChanSpy
+     * runs on the agent's phone channel (see {@link #spySpec}): whisper ('w') is mixed into what Asterisk
+     * sends to that channel, so the agent hears it; barge ('B') also into the channel bridged to it, the
+     * caller's side. Common to all: 'b' only a channel in a call (not a second call ringing), 'q' no beep
+     * or channel name, 'E' end when the agent's call ends, 'S' end at once when they are on no call.
+     */
     public enum SpyMode {
-        /** Hear both sides; nobody hears the supervisor. */
-        LISTEN("listen", "qE"),
-        /** Hear both sides; only the agent hears the supervisor. */
-        WHISPER("whisper", "qwE"),
-        /** Hear both sides and talk to both. */
-        BARGE("barge", "qBE");
+        LISTEN("listen", "bqES", false, false),
+        WHISPER("whisper", "bqwES", true, false),
+        BARGE("barge", "bqBES", true, true);
 
         private final String wire;
         private final String options;
+        private final boolean agentHears;
+        private final boolean callerHears;
 
-        SpyMode(String wire, String options) {
+        SpyMode(String wire, String options, boolean agentHears, boolean callerHears) {
             this.wire = wire;
             this.options = options;
+            this.agentHears = agentHears;
+            this.callerHears = callerHears;
         }
 
         public String wire() {
@@ -44,6 +53,16 @@ public final class PbxCommands {
 
         public String options() {
             return options;
+        }
+
+        /** Whether the agent hears the supervisor. */
+        public boolean agentHears() {
+            return agentHears;
+        }
+
+        /** Whether the caller hears the supervisor. */
+        public boolean callerHears() {
+            return callerHears;
         }
 
         public static Optional<SpyMode> of(String wire) {
@@ -55,6 +74,11 @@ public final class PbxCommands {
             return Optional.empty();
         }
     }
+
+    /** A member ringing through the dialplans' [agents] context, which dials PJSIP/${EXTEN}. */
+    private static final Pattern AGENTS_LOCAL = Pattern.compile("Local/([0-9A-Za-z_.+*#-]+)@agents(/n)?");
+    /** A device Asterisk names its channels after ("PJSIP/1001-0000000a"): Tech/resource, not a Local channel. */
+    private static final Pattern DEVICE = Pattern.compile("(?!Local/)[A-Za-z][A-Za-z0-9]{0,15}/[A-Za-z0-9_.+*#-]{1,80}");
 
     private final Vertx vertx;
     private final Map<String, AmiLink> links;
@@ -81,14 +105,39 @@ public final class PbxCommands {
         return send(pbx, a);
     }
 
-    /** Adds a member to a queue, unpaused, with its name as the wallboard shows it. */
-    public Future<AmiLink.ActionResult> join(String pbx, String queue, String memberInterface, String memberName) {
+    /**
+     * Adds a member to a queue, unpaused, with its name as the wallboard shows it and the state interface
+     * of its phone, so that "ringinuse = no" sees the phone busy on any call (without one, Asterisk
+     * watches the member interface itself, which for a Local member is never busy).
+     */
+    public Future<AmiLink.ActionResult> join(String pbx, String queue, String memberInterface, String memberName,
+            Optional<String> stateInterface) {
         QueueAddAction a = new QueueAddAction(line(queue), line(memberInterface));
         a.setPenalty(0);
         a.setMemberName(line(memberName));
-        a.setStateInterface(line(memberInterface));
+        stateInterface.ifPresent(s -> a.setStateInterface(line(s)));
         a.setPaused(false);
         return send(pbx, a);
+    }
+
+    /**
+     * The state interface of an agent's phone: the one configured, else derived where the dialplans make
+     * it certain — {@code Local/1001@agents/n} rings {@code PJSIP/1001} ([agents] in
+     * extensions_firstline.conf), and a device such as {@code PJSIP/1001} is its own. Any other Local
+     * member (FreePBX's {@code Local/1001@from-queue/n}, a follow-me) has none until configured.
+     */
+    public static Optional<String> stateInterface(String memberInterface, String configured) {
+        if (configured != null && !configured.isBlank()) {
+            return Optional.of(configured);
+        }
+        if (memberInterface == null) {
+            return Optional.empty();
+        }
+        Matcher m = AGENTS_LOCAL.matcher(memberInterface);
+        if (m.matches()) {
+            return Optional.of("PJSIP/" + m.group(1));
+        }
+        return DEVICE.matcher(memberInterface).matches() ? Optional.of(memberInterface) : Optional.empty();
     }
 
     /** Removes a member from a queue. */
@@ -118,23 +167,30 @@ public final class PbxCommands {
     }
 
     /**
-     * Rings the supervisor's own interface and, once answered, runs ChanSpy on the agent's member
-     * interface (given without the {@code /n} of a Local member, as ChanSpy matches channel names).
+     * Rings the supervisor's own interface and, once answered, runs ChanSpy on the agent's phone channel
+     * (the channel of {@code agentPhone}, their state interface, e.g. {@code PJSIP/1001}).
      */
-    public Future<AmiLink.ActionResult> spy(String pbx, String supervisorInterface, String agentInterface,
+    public Future<AmiLink.ActionResult> spy(String pbx, String supervisorInterface, String agentPhone,
             SpyMode mode, String callerId) {
+        String spec = spySpec(agentPhone).orElseThrow(() -> new IllegalArgumentException(
+                "not a phone device ChanSpy can pick: " + agentPhone));
         OriginateAction a = new OriginateAction();
         a.setChannel(line(supervisorInterface));
         a.setApplication("ChanSpy");
-        a.setData(line(spyTarget(agentInterface) + "," + mode.options()));
+        a.setData(line(spec + "," + mode.options()));
         a.setCallerId(line(callerId));
         a.setAsync(true);
         return send(pbx, a);
     }
 
-    /** The ChanSpy target of a member interface: {@code Local/1002@agents/n} → {@code Local/1002@agents}. */
-    public static String spyTarget(String memberInterface) {
-        return memberInterface.endsWith("/n") ? memberInterface.substring(0, memberInterface.length() - 2) : memberInterface;
+    /**
+     * ChanSpy's channel-name prefix for a phone device: {@code PJSIP/1001} → {@code PJSIP/1001-}. Asterisk
+     * names a device's channels "device-" and a sequence number, so the dash keeps PJSIP/10010's channels
+     * out; not the Local member (spying on its half next to the phone sends a whisper to the caller), not a
+     * hint. Empty when {@code device} is no such device.
+     */
+    public static Optional<String> spySpec(String device) {
+        return device != null && DEVICE.matcher(device).matches() ? Optional.of(device + "-") : Optional.empty();
     }
 
     /** Sends the channel (the caller's side of an agent's call) to {@code exten} in {@code context}. */

@@ -23,8 +23,10 @@ final class AgentsApi {
     /** Asterisk queue-member interfaces: PJSIP/1001, SIP/alice, Local/1001@agents/n … */
     static final Pattern INTERFACE = Pattern.compile("[A-Za-z][A-Za-z0-9]{0,15}/[A-Za-z0-9@._+#*/-]{1,180}");
     private static final List<String> ROLES = Arrays.stream(Role.values()).map(Role::wire).toList();
-    private static final Set<String> CREATE = Set.of("username", "name", "password", "role", "interface");
-    private static final Set<String> PATCH = Set.of("name", "password", "role", "interface", "active");
+    /** State interfaces: a device (PJSIP/1001) or another device-state source (hint:1001@ext-local, Custom:desk1). */
+    static final Pattern STATE_INTERFACE = Pattern.compile("[A-Za-z][A-Za-z0-9]{0,15}[/:][A-Za-z0-9@._+#*/-]{1,180}");
+    private static final Set<String> CREATE = Set.of("username", "name", "password", "role", "interface", "stateInterface");
+    private static final Set<String> PATCH = Set.of("name", "password", "role", "interface", "stateInterface", "active");
 
     private final Vertx vertx;
     private final AgentStore agents;
@@ -70,8 +72,9 @@ final class AgentsApi {
         String password = password(in).orElseThrow(() -> in.bad("password", "required"));
         Role role = in.oneOf("role", ROLES).flatMap(Role::parse).orElse(Role.AGENT);
         String iface = memberInterface(in).flatMap(i -> i).orElse(null);
+        String state = stateInterface(in).flatMap(i -> i).orElse(null);
         vertx.executeBlocking(() -> Passwords.hash(password), false)
-                .compose(hash -> agents.create(username, name, hash, role, iface))
+                .compose(hash -> agents.create(username, name, hash, role, iface, state))
                 .onComplete(Http.reply(ctx, a -> {
                     vertx.eventBus().publish(ScreenPops.AGENTS_CHANGED, a.id());
                     Http.created(ctx, "/api/agents/" + a.id(), Views.agent(a));
@@ -86,11 +89,12 @@ final class AgentsApi {
         Optional<String> password = password(in);
         Optional<Role> role = in.oneOf("role", ROLES).flatMap(Role::parse);
         Optional<Optional<String>> iface = memberInterface(in);
+        Optional<Optional<String>> state = stateInterface(in);
         Optional<Boolean> active = in.bool("active");
         Future<Optional<String>> hash = password.isPresent()
                 ? vertx.executeBlocking(() -> Optional.of(Passwords.hash(password.get())), false)
                 : Future.succeededFuture(Optional.empty());
-        hash.compose(h -> agents.update(id, new AgentStore.Changes(name, h, role, iface, active)))
+        hash.compose(h -> agents.update(id, new AgentStore.Changes(name, h, role, iface, state, active)))
                 .onComplete(Http.reply(ctx, a -> {
                     accounts.forget(id);
                     vertx.eventBus().publish(ScreenPops.AGENTS_CHANGED, id);
@@ -111,6 +115,17 @@ final class AgentsApi {
         v.flatMap(i -> i).ifPresent(i -> {
             if (!INTERFACE.matcher(i).matches()) {
                 throw in.bad("interface", "'" + i + "' is not an Asterisk interface like PJSIP/1001 or Local/1001@agents/n");
+            }
+        });
+        return v;
+    }
+
+    private static Optional<Optional<String>> stateInterface(Input in) {
+        Optional<Optional<String>> v = in.clearableText("stateInterface", 200);
+        v.flatMap(i -> i).ifPresent(i -> {
+            if (!STATE_INTERFACE.matcher(i).matches()) {
+                throw in.bad("stateInterface", "'" + i + "' is not an Asterisk state interface like PJSIP/1001"
+                        + " or hint:1001@ext-local");
             }
         });
         return v;

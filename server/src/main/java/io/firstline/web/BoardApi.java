@@ -129,12 +129,20 @@ final class BoardApi {
                         + " an administrator sets yours with PATCH /api/agents/" + me.id());
             }
             return target(id).compose(t -> {
-                String callerId = "\"" + capitalised(mode.wire()) + ": " + callerIdText(t.agent().name()) + "\" <"
-                        + callerIdText(t.agent().username()) + ">";
-                String detail = mine + " → " + PbxCommands.spyTarget(t.agent().memberInterface()) + " (ChanSpy "
-                        + mode.options() + ")";
+                Agent a = t.agent();
+                String phone = PbxCommands.stateInterface(a.memberInterface(), a.stateInterface())
+                        .filter(d -> PbxCommands.spySpec(d).isPresent()).orElseThrow(() -> ApiException.conflict("stateInterface",
+                                "stateInterface: " + a.username() + "'s phone is not known (interface " + a.memberInterface()
+                                + ", state interface " + (a.stateInterface() == null ? "not set" : a.stateInterface())
+                                + "): ChanSpy needs a phone device such as PJSIP/1001; an administrator sets it as"
+                                + " stateInterface with PATCH /api/agents/" + id));
+                String callerId = "\"" + capitalised(mode.wire()) + ": " + callerIdText(a.name()) + "\" <"
+                        + callerIdText(a.username()) + ">";
+                String detail = mine + " → " + PbxCommands.spySpec(phone).orElseThrow() + " (ChanSpy " + mode.options() + ")";
+                String says = confirmation(mode, a.name(), mine);
                 return act(me, t, "spy." + mode.wire(), detail,
-                        pbx.spy(t.pbxName(), mine, t.agent().memberInterface(), mode, callerId));
+                        pbx.spy(t.pbxName(), mine, phone, mode, callerId))
+                        .map(entry -> entry.put("confirmation", says));
             });
         }).onComplete(Http.reply(ctx, entry -> Http.ok(ctx, entry)));
     }
@@ -250,6 +258,16 @@ final class BoardApi {
     static String callerIdText(String s) {
         String clean = s.replaceAll("[\"<>\\\\\\p{Cntrl}]", "").strip();
         return clean.length() > 40 ? clean.substring(0, 40) : clean;
+    }
+
+    /** What the supervisor is told after asking to step in: what happens next and who hears whom. */
+    static String confirmation(PbxCommands.SpyMode mode, String agent, String supervisorPhone) {
+        String hears = mode.agentHears() && mode.callerHears() ? agent + " and the caller both hear you"
+                : mode.agentHears() ? agent + " hears you; the caller does not"
+                : "neither " + agent + " nor the caller hears you";
+        return capitalised(mode.wire()) + ": your phone (" + supervisorPhone + ") rings; once you answer you hear "
+                + agent + " and the caller, and " + hears + ". It ends when " + agent + "'s call ends, or at once if "
+                + agent + " is on no call.";
     }
 
     private static String capitalised(String s) {

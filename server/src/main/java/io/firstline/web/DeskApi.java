@@ -137,7 +137,8 @@ final class DeskApi {
         String iface = interfaceOf(me);
         Input in = Input.of(ctx, Set.of("queue"));
         String queue = queue(in, true).orElseThrow();
-        Future<AmiLink.ActionResult> sent = pbxOf(iface).compose(p -> join ? pbx.join(p, queue, iface, me.name())
+        Future<AmiLink.ActionResult> sent = pbxOf(iface).compose(p -> join
+                ? pbx.join(p, queue, iface, me.name(), PbxCommands.stateInterface(iface, me.stateInterface()))
                 : pbx.leave(p, queue, iface));
         answer(ctx, sent, r -> new JsonObject().put("queue", queue).put("member", join));
     }

@@ -12,6 +12,7 @@ import io.firstline.store.Ticket;
 import io.firstline.store.TicketNote;
 import io.firstline.store.TicketStore;
 import io.firstline.store.TimelineEntry;
+import io.firstline.telephony.PbxCommands;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -28,7 +29,10 @@ final class Views {
 
     static JsonObject agent(Agent a) {
         return new JsonObject().put("id", a.id()).put("username", a.username()).put("name", a.name())
-                .put("role", a.role().wire()).put("interface", a.memberInterface()).put("active", a.active())
+                .put("role", a.role().wire()).put("interface", a.memberInterface())
+                .put("stateInterface", a.stateInterface())
+                .put("phone", PbxCommands.stateInterface(a.memberInterface(), a.stateInterface()).orElse(null))
+                .put("active", a.active())
                 .put("createdAt", time(a.createdAt()));
     }
 

@@ -261,7 +261,7 @@ class BoardIT {
 
     @Test
     @Order(3)
-    @DisplayName("whisper rings the supervisor's own interface and runs ChanSpy on Bob's interface without /n; it is audited")
+    @DisplayName("whisper rings the supervisor's own phone and runs ChanSpy on Bob's phone channel (PJSIP/1002-), not his Local member; it says who hears whom and is audited")
     void whisperSendsTheRightOriginate() throws Exception {
         pbx.receivedActions();
         int before = pbx.receivedActions().size();
@@ -270,7 +270,8 @@ class BoardIT {
         ReceivedAction originate = awaitNew("Originate", before);
         assertThat(originate.get("Channel")).isEqualTo("Local/9000@supervisor");
         assertThat(originate.get("Application")).isEqualTo("ChanSpy");
-        assertThat(originate.get("Data")).isEqualTo("Local/1002@agents,qwE");
+        // Local/1002@agents/n rings PJSIP/1002 ([agents]); a whisper into the Local half would reach the caller
+        assertThat(originate.get("Data")).isEqualTo("PJSIP/1002-,bqwES");
         assertThat(originate.get("Async")).isEqualToIgnoringCase("true");
         assertThat(originate.get("CallerID")).isEqualTo("\"Whisper: Bob Agent\" <bob>");
         JsonObject entry = r.json();
@@ -279,16 +280,33 @@ class BoardIT {
         assertThat(entry.getJsonObject("target").getString("username")).isEqualTo("bob");
         assertThat(entry.getBoolean("success")).isTrue();
         assertThat(entry.getString("pbxResponse")).isEqualTo("Originate successfully queued");
+        assertThat(entry.getString("detail")).isEqualTo("Local/9000@supervisor → PJSIP/1002- (ChanSpy bqwES)");
+        assertThat(entry.getString("confirmation")).isEqualTo("Whisper: your phone (Local/9000@supervisor) rings;"
+                + " once you answer you hear Bob Agent and the caller, and Bob Agent hears you; the caller does not."
+                + " It ends when Bob Agent's call ends, or at once if Bob Agent is on no call.");
 
-        for (String[] m : new String[][] {{"listen", "qE"}, {"barge", "qBE"}}) {
+        for (String[] m : new String[][] {{"listen", "bqES", "neither Bob Agent nor the caller hears you"},
+                {"barge", "bqBES", "Bob Agent and the caller both hear you"}}) {
             int n = pbx.receivedActions().size();
-            assertThat(server.post("/api/agents/" + bobId + "/spy", sam, new JsonObject().put("mode", m[0])).status()).isEqualTo(200);
-            assertThat(awaitNew("Originate", n).get("Data")).isEqualTo("Local/1002@agents," + m[1]);
+            TestServer.Reply spied = server.post("/api/agents/" + bobId + "/spy", sam, new JsonObject().put("mode", m[0]));
+            assertThat(spied.status()).isEqualTo(200);
+            assertThat(spied.json().getString("confirmation")).contains(m[2]);
+            assertThat(awaitNew("Originate", n).get("Data")).isEqualTo("PJSIP/1002-," + m[1]);
         }
         JsonObject log = server.get("/api/audit?agentId=" + bobId, sam).json();
         assertThat(log.getInteger("total")).isEqualTo(3);
         assertThat(log.getJsonArray("items").getJsonObject(0).getString("action")).isEqualTo("spy.barge");
         assertThat(log.getJsonArray("items").getJsonObject(2).getString("action")).isEqualTo("spy.whisper");
+
+        // A state interface set on the agent wins over the one derived from the member interface.
+        assertThat(server.patch("/api/agents/" + bobId, admin, new JsonObject().put("stateInterface", "PJSIP/bob-desk"))
+                .status()).isEqualTo(200);
+        int n = pbx.receivedActions().size();
+        assertThat(server.post("/api/agents/" + bobId + "/spy", sam, new JsonObject().put("mode", "listen")).status()).isEqualTo(200);
+        assertThat(awaitNew("Originate", n).get("Data")).isEqualTo("PJSIP/bob-desk-,bqES");
+        JsonObject cleared = server.patch("/api/agents/" + bobId, admin, new JsonObject().putNull("stateInterface")).json();
+        assertThat(cleared.getString("stateInterface")).isNull();
+        assertThat(cleared.getString("phone")).isEqualTo("PJSIP/1002");
     }
 
     @Test
@@ -311,6 +329,16 @@ class BoardIT {
         TestServer.Reply noPhone = server.post("/api/agents/" + bobId + "/spy", admin, new JsonObject().put("mode", "listen"));
         assertThat(noPhone.status()).isEqualTo(409);
         assertThat(noPhone.json().getString("field")).isEqualTo("interface");
+        // A member ringing through FreePBX's from-queue may follow-me anywhere: its phone is not guessed.
+        // (A supervisor, so that the board's agent rows stay as they are.)
+        long erin = server.post("/api/agents", admin, new JsonObject().put("username", "erin").put("name", "Erin Else")
+                .put("password", "erin-password").put("role", "supervisor").put("interface", "Local/1005@from-queue/n"))
+                .json().getLong("id");
+        TestServer.Reply unknownPhone = server.post("/api/agents/" + erin + "/spy", sam, new JsonObject().put("mode", "whisper"));
+        assertThat(unknownPhone.status()).isEqualTo(409);
+        assertThat(unknownPhone.json().getString("field")).isEqualTo("stateInterface");
+        assertRefused(server.patch("/api/agents/" + erin, admin, new JsonObject().put("stateInterface", "PJSIP/1005,evil")),
+                400, "stateInterface");
         assertRefused(server.get("/api/audit?from=yesterday", sam), 400, "from");
         assertRefused(server.get("/api/live/queues?limit=0", sam), 400, "limit");
         assertThat(auditCount()).isEqualTo(audited);

@@ -93,10 +93,10 @@ class BoardBrowserIT {
             ReceivedAction originate = awaitNew("Originate", before);
             assertThat(originate.get("Channel")).isEqualTo("Local/9000@supervisor");
             assertThat(originate.get("Application")).isEqualTo("ChanSpy");
-            assertThat(originate.get("Data")).isEqualTo("Local/1002@agents,qwE");
-            b.waitForText(By.id("action-result"), "Whisper");
+            assertThat(originate.get("Data")).isEqualTo("PJSIP/1002-,bqwES");
+            b.waitForText(By.id("action-result"), "Bob Agent hears you; the caller does not");
             WebElement audited = b.waitForText(By.cssSelector("#audit tbody tr"), "whispered");
-            assertThat(audited.getText()).contains("Sam Supervisor").contains("Bob Agent").contains("qwE")
+            assertThat(audited.getText()).contains("Sam Supervisor").contains("Bob Agent").contains("bqwES")
                     .contains("Originate successfully queued");
             assertThat(b.consoleErrors()).isEmpty();
         }

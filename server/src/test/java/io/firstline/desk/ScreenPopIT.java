@@ -181,6 +181,58 @@ class ScreenPopIT {
     }
 
     @Test
+    @DisplayName("ring-all: one call rings Alice, Bob and Carol; Alice answers, and Bob's and Carol's screens are told it is withdrawn")
+    void ringAllAnsweredIsWithdrawnFromTheOthers() throws Exception {
+        try (Desk alice = new Desk("alice"); Desk bob = new Desk("bob"); Desk carol = new Desk("carol")) {
+            pbx.replay(ringAllAnsweredByAlice(), false);
+            String linkedid = "1795489030.4";
+            for (Desk d : List.of(alice, bob, carol)) {
+                JsonObject ringing = d.next(type("call.ringing"), Duration.ofSeconds(10));
+                assertThat(ringing.getJsonObject("call").getString("linkedid")).isEqualTo(linkedid);
+            }
+            JsonObject pop = alice.next(type("call.connected"), Duration.ofSeconds(10));
+            assertThat(pop.getJsonObject("call").getString("queue")).isEqualTo("hardware");
+            for (Desk d : List.of(bob, carol)) {
+                JsonObject w = d.next(type("call.withdrawn"), Duration.ofSeconds(10));
+                assertThat(w.getJsonObject("call").getString("linkedid")).isEqualTo(linkedid);
+            }
+            alice.next(type("call.ended"), Duration.ofSeconds(10));
+            Thread.sleep(300);
+            for (Desk d : List.of(bob, carol)) {
+                assertThat(d.drain()).noneMatch(m -> m.getString("type").equals("call.connected"));
+            }
+        }
+    }
+
+    /**
+     * The real ring-all call of the abandoned-hardware trace (hardware was a ringall queue then: AgentCalled for
+     * Carol, Bob and Alice), answered by Alice instead of abandoned, as app_queue reports an answer:
+     * QueueCallerLeave, then AgentConnect with AgentCalled's fields plus HoldTime and RingTime (as in
+     * answered-software), then the hang-ups. Ids are shifted so that it is a call of its own.
+     */
+    private static java.nio.file.Path ringAllAnsweredByAlice() throws java.io.IOException {
+        String raw = java.nio.file.Files.readString(TestTraces.amiRaw("abandoned-hardware"), java.nio.charset.StandardCharsets.US_ASCII)
+                .replace("17954830", "17954890").replace("-0000000", "-0000009");
+        int greeting = raw.indexOf("\r\n") + 2;
+        List<String> blocks = new ArrayList<>(List.of(raw.substring(greeting).split("(?<=\r\n\r\n)")));
+        String abandon = blocks.stream().filter(b -> b.startsWith("Event: QueueCallerAbandon\r\n")).findFirst().orElseThrow();
+        String leave = blocks.stream().filter(b -> b.startsWith("Event: QueueCallerLeave\r\n")).findFirst().orElseThrow();
+        String calledAlice = blocks.stream().filter(b -> b.startsWith("Event: AgentCalled\r\n")
+                && b.contains("Interface: Local/1001@agents/n\r\n")).findFirst().orElseThrow();
+        String connect = calledAlice.replace("Event: AgentCalled\r\n", "Event: AgentConnect\r\n")
+                .replace("\r\n\r\n", "\r\nHoldTime: 4\r\nRingTime: 3\r\n\r\n");
+        int at = blocks.indexOf(abandon);
+        blocks.remove(leave);
+        blocks.remove(abandon);
+        blocks.addAll(at, List.of(leave, connect));
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("ringall-answered", ".ami.raw");
+        file.toFile().deleteOnExit();
+        java.nio.file.Files.writeString(file, raw.substring(0, greeting) + String.join("", blocks),
+                java.nio.charset.StandardCharsets.US_ASCII);
+        return file;
+    }
+
+    @Test
     @DisplayName("/ws refuses a missing or wrong token and a foreign Origin")
     void refusesStrangers() throws Exception {
         var refused = ws().connect(new WebSocketConnectOptions().setHost("127.0.0.1")

@@ -145,6 +145,29 @@ class ApiIT {
         }
 
         @Test
+        @DisplayName("an agent's phone: the state interface set, else derived only from Local/<ext>@agents/n or a device")
+        void stateInterface() {
+            JsonObject frank = create(admin, "/api/agents", new JsonObject().put("username", "frank").put("name", "Frank")
+                    .put("password", "frank-password").put("interface", "Local/1006@agents/n"));
+            assertThat(frank.getString("stateInterface")).isNull();
+            assertThat(frank.getString("phone")).isEqualTo("PJSIP/1006");
+            JsonObject gina = create(admin, "/api/agents", new JsonObject().put("username", "gina").put("name", "Gina")
+                    .put("password", "gina-password").put("interface", "Local/1007@from-queue/n"));
+            assertThat(gina.getString("phone")).isNull();
+            Reply set = server.patch("/api/agents/" + gina.getLong("id"), admin,
+                    new JsonObject().put("stateInterface", "hint:1007@ext-local"));
+            assertThat(set.status()).isEqualTo(200);
+            assertThat(set.json().getString("stateInterface")).isEqualTo("hint:1007@ext-local");
+            assertThat(set.json().getString("phone")).isEqualTo("hint:1007@ext-local");
+            for (String bad : new String[] {"PJSIP/1007\r\nAction: Originate", "1007", "PJSIP/1007,evil", "PJSIP/"}) {
+                assertRefused(server.patch("/api/agents/" + gina.getLong("id"), admin, new JsonObject().put("stateInterface", bad)),
+                        400, "stateInterface");
+            }
+            assertThat(server.get("/api/agents/" + gina.getLong("id"), admin).json().getString("stateInterface"))
+                    .isEqualTo("hint:1007@ext-local");
+        }
+
+        @Test
         @DisplayName("a changed password signs the agent out and the new one works")
         void passwordChange() {
             JsonObject dan = create(admin, "/api/agents", new JsonObject().put("username", "dan").put("name", "Dan")

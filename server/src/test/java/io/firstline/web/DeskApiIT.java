@@ -139,7 +139,7 @@ class DeskApiIT {
     }
 
     @Test
-    @DisplayName("join and leave send QueueAdd and QueueRemove; Asterisk's errors come back as 409 with its message")
+    @DisplayName("join and leave send QueueAdd (with the phone's StateInterface) and QueueRemove; Asterisk's errors come back as 409 with its message")
     void membershipAndAsteriskErrors() throws Exception {
         TestServer.Reply notFound = server.post("/api/agents/me/pause", dave, new JsonObject().put("reason", "break"));
         assertThat(notFound.status()).isEqualTo(409);
@@ -155,6 +155,8 @@ class DeskApiIT {
         assertThat(add.get("Queue")).isEqualTo("software");
         assertThat(add.get("Interface")).isEqualTo(DAVE);
         assertThat(add.get("MemberName")).isEqualTo("Dave Agent");
+        // the phone that [agents] dials, so that ringinuse=no sees Dave busy on a direct call too
+        assertThat(add.get("StateInterface")).isEqualTo("PJSIP/1004");
 
         TestServer.Reply again = server.post("/api/agents/me/join", dave, new JsonObject().put("queue", "software"));
         assertThat(again.status()).isEqualTo(409);
