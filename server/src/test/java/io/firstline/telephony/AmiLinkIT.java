@@ -105,7 +105,7 @@ class AmiLinkIT {
         AmiLink.Timing timing = new AmiLink.Timing(Duration.ofHours(1), Duration.ofSeconds(2), Duration.ofSeconds(1),
                 Duration.ofSeconds(2), Duration.ofSeconds(5));
         try (AmiLink link = new AmiLink(new Settings.Pbx("south", "127.0.0.1", pbx.port(), "firstline", "firstline-secret"),
-                event -> { }, timing)) {
+                event -> { }, timing, java.time.Clock.systemUTC())) {
             link.start();
             awaitStatus(link, s -> s == PbxHealth.Status.CONNECTED, Duration.ofSeconds(20));
             pbx.setResponsive(false);
