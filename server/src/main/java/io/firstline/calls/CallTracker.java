@@ -20,6 +20,7 @@ import io.firstline.calls.PbxEvent.QueueJoined;
 import io.firstline.calls.PbxEvent.QueueLeft;
 import io.firstline.calls.PbxEvent.SnapshotDone;
 import io.firstline.calls.PbxEvent.SnapshotStarted;
+import io.firstline.calls.PbxEvent.SpyStarted;
 import io.firstline.calls.PbxEvent.VariableSet;
 import io.firstline.calls.PbxEvent.WaitingCaller;
 import java.time.Duration;
@@ -86,6 +87,8 @@ public final class CallTracker {
             transferred(t, out);
         } else if (e instanceof ChannelHungUp h) {
             hungUp(h, out);
+        } else if (e instanceof SpyStarted s) {
+            spyStarted(s, out);
         } else if (e instanceof MemberStatus s) {
             memberStatus(s, out);
         } else if (e instanceof MemberPaused p) {
@@ -158,20 +161,20 @@ public final class CallTracker {
             call = new Call(c.pbx(), c.linkedid(), c.at());
             calls.put(key(c.pbx(), c.linkedid()), call);
             call.channels.add(c.uniqueid());
+            call.callerChannels.add(c.uniqueid());
             call.takeCaller(c.callerNumber(), c.callerName());
             out.add(new CallChange.CallStarted(call.view(), call.entry(c.at(), "entered", null, null,
                     call.callerNumber, "entered")));
             return;
         }
+        // Later channels of the Linkedid are the members' legs (Local/…@agents, PJSIP/100X) or other
+        // parties: their caller id is an agent's, never the caller's.
         call.channels.add(c.uniqueid());
-        if (call.callerNumber == null && call.channels.size() == 1) {
-            call.takeCaller(c.callerNumber(), c.callerName());
-        }
     }
 
     private void callerIdChanged(CallerIdChanged c, List<CallChange> out) {
         Call call = find(c.pbx(), c.linkedid());
-        if (call == null || call.answeredAt != null) {
+        if (call == null || call.answeredAt != null || !call.callerChannels.contains(c.uniqueid())) {
             return;
         }
         if (call.takeCaller(c.callerNumber(), c.callerName())) {
@@ -202,6 +205,15 @@ public final class CallTracker {
                 out.add(new CallChange.CallUpdated(call.view(), call.entry(v.at(), "ticket-typed", null, null, digits,
                         "ticket:" + digits)));
             }
+            case "FIRSTLINE_CALLBACK_ID" -> {
+                // Set by Firstline's own Originate of a one-click callback.
+                if (!value.matches("[0-9]{1,18}") || call.callbackId != null) {
+                    return;
+                }
+                call.callbackId = Long.parseLong(value);
+                out.add(new CallChange.CallUpdated(call.view(), call.entry(v.at(), "callback", null, null,
+                        "callback request " + value, "callback")));
+            }
             case "FIRSTLINE_CALLER_ID" -> {
                 if (value.matches("[0-9]{1,18}") && !value.equals(call.callerIdHint)) {
                     call.callerIdHint = value;
@@ -220,6 +232,9 @@ public final class CallTracker {
             return;
         }
         call.callerChannel = q.uniqueid();
+        if (!blank(q.uniqueid())) {
+            call.callerChannels.add(q.uniqueid());
+        }
         call.takeCaller(q.callerNumber(), q.callerName());
         call.queue = clip(q.queue());
         call.position = q.position();
@@ -364,6 +379,16 @@ public final class CallTracker {
                 "to " + target, "transfer:" + target)));
     }
 
+    private void spyStarted(SpyStarted s, List<CallChange> out) {
+        Call call = find(s.pbx(), s.spyerLinkedid());
+        if (call == null || call.internal || call.linkedid.equals(s.spyeeLinkedid())) {
+            return;
+        }
+        call.internal = true;
+        out.add(new CallChange.CallUpdated(call.view(), call.entry(s.at(), "spy", null, null,
+                clip("listening to " + s.spyeeLinkedid()), "spy")));
+    }
+
     private void hungUp(ChannelHungUp h, List<CallChange> out) {
         Call call = find(h.pbx(), h.linkedid());
         if (call == null) {
@@ -399,7 +424,11 @@ public final class CallTracker {
         if (reason != null && call.endReason == null) {
             call.endReason = reason;
         }
-        if (call.answeredAt != null) {
+        if (call.callbackId != null && call.queuedAt == null) {
+            call.status = CallStatus.CALLBACK;
+        } else if (call.internal && call.queuedAt == null) {
+            call.status = CallStatus.INTERNAL;
+        } else if (call.answeredAt != null) {
             call.status = CallStatus.ANSWERED;
             if (call.talkSeconds == null) {
                 call.talkSeconds = (int) Duration.between(call.answeredAt, at).toSeconds();
@@ -455,6 +484,7 @@ public final class CallTracker {
         }
         seen(w.pbx(), call);
         call.callerChannel = w.uniqueid();
+        call.callerChannels.add(w.uniqueid());
         call.takeCaller(w.callerNumber(), w.callerName());
         boolean changed = !w.queue().equals(call.queue) || !Integer.valueOf(w.position()).equals(call.position);
         call.queue = clip(w.queue());
@@ -480,11 +510,15 @@ public final class CallTracker {
         if (call == null) {
             call = new Call(l.pbx(), l.linkedid(), l.at().minusSeconds(Math.max(0, l.seconds())));
             calls.put(key(l.pbx(), l.linkedid()), call);
-            call.takeCaller(l.callerNumber(), l.callerName());
             out.add(new CallChange.CallStarted(call.view(), call.entry(call.enteredAt, "entered", null, null,
                     "seen after reconnect", "entered")));
         }
         call.channels.add(l.uniqueid());
+        if (l.uniqueid().equals(l.linkedid())) {
+            // The channel that began the call is the caller's; the others are the members' legs.
+            call.callerChannels.add(l.uniqueid());
+            call.takeCaller(l.callerNumber(), l.callerName());
+        }
         Set<String> seen = snapshotSeen.get(l.pbx());
         if (seen != null) {
             seen.add(call.linkedid);
@@ -664,6 +698,8 @@ public final class CallTracker {
         final String linkedid;
         final Instant enteredAt;
         final Set<String> channels = new LinkedHashSet<>();
+        /** The caller's channels (the one that began the call, the one queued): the only source of the caller's id. */
+        final Set<String> callerChannels = new LinkedHashSet<>();
         final Set<String> snapshotChannels = new LinkedHashSet<>();
         final Set<String> ringing = new LinkedHashSet<>();
         /** Member leg channel name → member interface, to notice a ringing phone hanging up. */
@@ -688,6 +724,10 @@ public final class CallTracker {
         Integer talkSeconds;
         String endReason;
         boolean transferred;
+        /** A supervisor's listen-in leg (ChanSpy): none of a caller's. */
+        boolean internal;
+        /** The callback request this call answers (FIRSTLINE_CALLBACK_ID of Firstline's Originate). */
+        Long callbackId;
         int rings;
         int misses;
         int withdrawals;
@@ -698,22 +738,27 @@ public final class CallTracker {
             this.enteredAt = enteredAt;
         }
 
-        /** Takes a caller id when it is a real one; true when something changed. */
+        /**
+         * Takes a caller id of one of the caller's channels when it is a real one; true when something
+         * changed. The first number known stays the caller's: Asterisk later shows the connected
+         * party (an agent's extension) as the caller id of the caller's own Local channel halves.
+         */
         boolean takeCaller(String number, String name) {
-            boolean changed = false;
-            if (!noNumber(number)) {
-                String n = clip(number.strip());
-                if (!n.equals(callerNumber)) {
-                    callerNumber = n;
-                    changed = true;
-                }
+            String n = noNumber(number) ? null : clip(number.strip());
+            String nm = noNumber(name) ? null : clip(name.strip());
+            if (n != null && callerNumber != null && !n.equals(callerNumber)) {
+                return false;
             }
-            if (!noNumber(name)) {
-                String n = clip(name.strip());
-                if (!n.equals(callerName)) {
-                    callerName = n;
-                    changed = true;
+            boolean changed = false;
+            if (n != null && callerNumber == null) {
+                callerNumber = n;
+                changed = true;
+                if (nm != null && !nm.equals(callerName)) {
+                    callerName = nm;
                 }
+            } else if (nm != null && callerName == null) {
+                callerName = nm;
+                changed = true;
             }
             return changed;
         }
@@ -725,7 +770,7 @@ public final class CallTracker {
         CallView view() {
             return new CallView(pbx, linkedid, callerNumber, callerName, callerIdHint, menuPath, ticketTyped, queue,
                     position, status, enteredAt, queuedAt, answeredAt, endedAt, memberInterface, memberName, waitSeconds,
-                    talkSeconds, endReason, transferred, new ArrayList<>(ringing));
+                    talkSeconds, endReason, transferred, new ArrayList<>(ringing), callbackId);
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
  *
  * @param callerIdHint the FIRSTLINE_CALLER_ID the dialplan set: only a hint, to be checked against the number
  * @param ringing member interfaces whose phones ring for this call now
+ * @param callbackId the callback request this call answers (Firstline's one-click callback), or null
  */
 public record CallView(
         String pbx,
@@ -31,10 +32,21 @@ public record CallView(
         Integer talkSeconds,
         String endReason,
         boolean transferred,
-        List<String> ringing) {
+        List<String> ringing,
+        Long callbackId) {
 
     public CallView {
         ringing = List.copyOf(ringing);
+    }
+
+    /** A call that is not a callback. */
+    public CallView(String pbx, String linkedid, String callerNumber, String callerName, String callerIdHint,
+            String menuPath, String ticketTyped, String queue, Integer position, CallStatus status, Instant enteredAt,
+            Instant queuedAt, Instant answeredAt, Instant endedAt, String memberInterface, String memberName,
+            Integer waitSeconds, Integer talkSeconds, String endReason, boolean transferred, List<String> ringing) {
+        this(pbx, linkedid, callerNumber, callerName, callerIdHint, menuPath, ticketTyped, queue, position, status,
+                enteredAt, queuedAt, answeredAt, endedAt, memberInterface, memberName, waitSeconds, talkSeconds,
+                endReason, transferred, ringing, null);
     }
 
     /** Seconds waited in the queue so far (or until answered or abandoned). */

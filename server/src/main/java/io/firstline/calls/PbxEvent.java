@@ -72,6 +72,14 @@ public sealed interface PbxEvent {
             String context) implements PbxEvent {
     }
 
+    /**
+     * A channel began listening to another (ChanSpyStart): the spyer's call is a supervisor's leg
+     * (listen, whisper, barge), not a caller's.
+     */
+    record SpyStarted(String pbx, Instant at, String spyerLinkedid, String spyerChannel, String spyeeLinkedid)
+            implements PbxEvent {
+    }
+
     /** A channel hung up (Hangup). When the last channel of a Linkedid is gone, the call has ended. */
     record ChannelHungUp(String pbx, Instant at, String uniqueid, String linkedid, String channel, int cause,
             String causeText) implements PbxEvent {

@@ -34,7 +34,7 @@ public final class CallStore {
 
     /** The values of the list's {@code status} filter: how a call ended, or that it has not. */
     public static final List<String> STATUS_FILTERS = List.of("answered", "abandoned", "unanswered", "menu-only",
-            "in-progress");
+            "internal", "callback", "in-progress");
 
     private final Database db;
     private final PhoneNumbers phones;
@@ -86,6 +86,9 @@ public final class CallStore {
         String endReason = clip(call.endReason(), 40);
         String status = call.status().wire();
         Instant entered = millis(call.enteredAt() != null ? call.enteredAt() : Clock.now());
+        // The request id comes from a channel variable: linked only when such a request exists.
+        Long callbackId = call.callbackId() == null ? null : dsl.select(CALLBACK_REQUESTS.ID).from(CALLBACK_REQUESTS)
+                .where(CALLBACK_REQUESTS.ID.eq(call.callbackId())).fetchOptional(CALLBACK_REQUESTS.ID).orElse(null);
         // A view that has not ended must not turn an ended call back into a live one.
         Field<String> statusOnUpdate = call.ended() ? DSL.val(status)
                 : DSL.when(CALLS.ENDED_AT.isNull(), DSL.val(status)).otherwise(CALLS.STATUS);
@@ -96,6 +99,7 @@ public final class CallStore {
                 .set(CALLS.CALLER_NUMBER, number)
                 .set(CALLS.CALLER_NAME, name)
                 .set(CALLS.CALLER_ID, callerId)
+                .set(CALLS.CALLBACK_ID, callbackId)
                 .set(CALLS.MENU_PATH, menuPath)
                 .set(CALLS.TICKET_TYPED, ticket)
                 .set(CALLS.QUEUE, queue)
@@ -113,6 +117,7 @@ public final class CallStore {
                 .set(CALLS.CALLER_NUMBER, keep(number, CALLS.CALLER_NUMBER))
                 .set(CALLS.CALLER_NAME, keep(name, CALLS.CALLER_NAME))
                 .set(CALLS.CALLER_ID, keep(callerId, CALLS.CALLER_ID))
+                .set(CALLS.CALLBACK_ID, keep(callbackId, CALLS.CALLBACK_ID))
                 .set(CALLS.MENU_PATH, keep(menuPath, CALLS.MENU_PATH))
                 .set(CALLS.TICKET_TYPED, keep(ticket, CALLS.TICKET_TYPED))
                 .set(CALLS.QUEUE, keep(queue, CALLS.QUEUE))
@@ -148,7 +153,8 @@ public final class CallStore {
             insert.onDuplicateKeyIgnore().execute();
         }
 
-        if (call.ended() && call.status() == CallStatus.ABANDONED && number != null) {
+        // Only a number Asterisk can dial back outside: an extension (1002, 9000) is a phone of the help desk.
+        if (call.ended() && call.status() == CallStatus.ABANDONED && phones.normalize(number).isPresent()) {
             dsl.insertInto(CALLBACK_REQUESTS)
                     .set(CALLBACK_REQUESTS.CALL_ID, id)
                     .set(CALLBACK_REQUESTS.CALLER_ID, row.get(CALLS.CALLER_ID))
@@ -257,7 +263,7 @@ public final class CallStore {
                 r.get(CALLS.TICKET_TYPED), ended == null ? "in-progress" : r.get(CALLS.STATUS), r.get(CALLS.AGENT_ID),
                 r.get(AGENTS.USERNAME), r.get(AGENTS.NAME), r.get(CALLS.AGENT_INTERFACE), r.get(CALLS.ENTERED_AT),
                 r.get(CALLS.ANSWERED_AT), ended, r.get(CALLS.WAIT_SECONDS), r.get(CALLS.TALK_SECONDS),
-                r.get(CALLS.END_REASON));
+                r.get(CALLS.END_REASON), r.get(CALLS.CALLBACK_ID));
     }
 
     /** The new value, or the stored one when the new view does not know it. */

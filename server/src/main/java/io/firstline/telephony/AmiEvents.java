@@ -9,6 +9,7 @@ import org.asteriskjava.manager.event.AgentCompleteEvent;
 import org.asteriskjava.manager.event.AgentConnectEvent;
 import org.asteriskjava.manager.event.AgentRingNoAnswerEvent;
 import org.asteriskjava.manager.event.BlindTransferEvent;
+import org.asteriskjava.manager.event.ChanSpyStartEvent;
 import org.asteriskjava.manager.event.CoreShowChannelEvent;
 import org.asteriskjava.manager.event.HangupEvent;
 import org.asteriskjava.manager.event.ManagerEvent;
@@ -100,6 +101,10 @@ final class AmiEvents {
         if (e instanceof BlindTransferEvent b) {
             return new PbxEvent.BlindTransferred(pbx, at, t(b.getTransfererLinkedId()), t(b.getTransfererChannel()),
                     t(b.getExtension()), t(b.getTransfereeContext()));
+        }
+        if (e instanceof ChanSpyStartEvent s) {
+            return new PbxEvent.SpyStarted(pbx, at, t(s.getSpyerLinkedId()), t(s.getSpyerChannel()),
+                    t(s.getSpyeeLinkedId()));
         }
         if (e instanceof HangupEvent h) {
             return new PbxEvent.ChannelHungUp(pbx, at, t(h.getUniqueId()), t(h.getLinkedId()), t(h.getChannel()),

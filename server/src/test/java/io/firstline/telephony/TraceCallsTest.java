@@ -157,4 +157,82 @@ class TraceCallsTest {
     void noCalls() throws Exception {
         assertThat(only(replay("login-failure-and-bad-action"), CallChange.CallStarted.class)).isEmpty();
     }
+
+    // --- real PJSIP phones (pjsip-e2e-scenarios: Firstline's own dialplans, Local/100X@agents/n members) ---
+
+    private static final String PJSIP = "pjsip-e2e-scenarios";
+
+    /** Every change the whole PJSIP recording makes about one call (selected by its Linkedid). */
+    private static List<CallChange> ofCall(List<CallChange> changes, String linkedid) {
+        return changes.stream().filter(c -> c.call() != null && c.call().linkedid().equals(linkedid)).toList();
+    }
+
+    private static CallView endOf(List<CallChange> changes, String linkedid) {
+        List<CallChange.CallEnded> ended = only(ofCall(changes, linkedid), CallChange.CallEnded.class);
+        assertThat(ended).as("the end of call %s", linkedid).hasSize(1);
+        return ended.get(0).call();
+    }
+
+    @Test
+    @DisplayName("pjsip: a known caller answered by Alice keeps his own number; her phone's caller id (1001) never becomes the caller's")
+    void pjsipAnsweredKeepsTheCaller() throws Exception {
+        List<CallChange> call = ofCall(replay(PJSIP), "e2e-pbx-1796415571.0");
+        List<CallChange.CallAnswered> answered = only(call, CallChange.CallAnswered.class);
+        assertThat(answered).hasSize(1);
+        assertThat(answered.get(0).memberInterface()).isEqualTo("Local/1001@agents/n");
+        assertThat(answered.get(0).call().callerNumber()).isEqualTo("+15551234567");
+        assertThat(answered.get(0).call().callerName()).isEqualTo("Jane Doe");
+        assertThat(answered.get(0).call().callerIdHint()).isEqualTo("42");
+        assertThat(call).allSatisfy(c -> assertThat(c.call().callerNumber()).isIn(null, "+15551234567"));
+        CallView end = endOf(call, "e2e-pbx-1796415571.0");
+        assertThat(end.status()).isEqualTo(CallStatus.ANSWERED);
+        assertThat(end.callerNumber()).isEqualTo("+15551234567");
+        assertThat(end.callerName()).isEqualTo("Jane Doe");
+    }
+
+    @Test
+    @DisplayName("pjsip: a caller who abandons while Bob's phone rings is recorded (and waits on the board) with her own number, not Bob's 1002")
+    void pjsipAbandonedKeepsTheCaller() throws Exception {
+        List<CallChange> call = ofCall(replay(PJSIP), "e2e-pbx-1796415615.5");
+        assertThat(only(call, CallChange.MemberRang.class)).extracting(CallChange.MemberRang::memberInterface)
+                .containsExactly("Local/1002@agents/n");
+        assertThat(call).allSatisfy(c -> {
+            assertThat(c.call().callerNumber()).isIn(null, "+15552502194");
+            assertThat(c.call().callerName()).isIn(null, "Abigail Smith");
+        });
+        CallView end = endOf(call, "e2e-pbx-1796415615.5");
+        assertThat(end.status()).isEqualTo(CallStatus.ABANDONED);
+        assertThat(end.callerNumber()).isEqualTo("+15552502194");
+        assertThat(end.callerName()).isEqualTo("Abigail Smith");
+    }
+
+    @Test
+    @DisplayName("pjsip: no call of the recording that reached a queue takes a phone's extension for the caller's number")
+    void pjsipNoQueuedCallIsNamedAfterAnAgent() throws Exception {
+        List<CallView> queued = only(replay(PJSIP), CallChange.CallEnded.class).stream().map(CallChange.CallEnded::call)
+                .filter(c -> c.queuedAt() != null).toList();
+        assertThat(queued).hasSizeGreaterThan(10);
+        assertThat(queued).allSatisfy(c -> assertThat(c.callerNumber()).as("caller of %s", c.linkedid()).startsWith("+1555"));
+    }
+
+    @Test
+    @DisplayName("pjsip: a supervisor's listen, whisper and barge legs (ChanSpy from 9000) are internal, not callers' calls")
+    void pjsipSpyLegsAreInternal() throws Exception {
+        List<CallChange> changes = replay(PJSIP);
+        for (String spy : List.of("e2e-pbx-1796416058.42", "e2e-pbx-1796416067.45", "e2e-pbx-1796416077.48")) {
+            CallView end = endOf(changes, spy);
+            assertThat(end.status()).as("spy leg %s", spy).isEqualTo(CallStatus.INTERNAL);
+            assertThat(end.queue()).isNull();
+        }
+        assertThat(endOf(changes, "e2e-pbx-1796416049.37").status()).isEqualTo(CallStatus.ANSWERED);
+    }
+
+    @Test
+    @DisplayName("pjsip: a one-click callback's call is a callback, linked to its request (521), with the number called back")
+    void pjsipCallbackCall() throws Exception {
+        CallView end = endOf(replay(PJSIP), "e2e-pbx-1796416226.60");
+        assertThat(end.status()).isEqualTo(CallStatus.CALLBACK);
+        assertThat(end.callbackId()).isEqualTo(521L);
+        assertThat(end.callerNumber()).isEqualTo("+15557650001");
+    }
 }
