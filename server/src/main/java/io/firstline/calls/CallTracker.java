@@ -274,7 +274,7 @@ public final class CallTracker {
 
     private void ringing(MemberRinging r, List<CallChange> out) {
         Call call = find(r.pbx(), r.linkedid());
-        if (call == null || call.answeredAt != null || blank(r.memberInterface())) {
+        if (call == null || call.status == CallStatus.CONNECTED || blank(r.memberInterface())) {
             return;
         }
         if (r.memberChannel() != null) {
@@ -317,11 +317,19 @@ public final class CallTracker {
         if (call == null || blank(c.memberInterface())) {
             return;
         }
-        call.answeredAt = c.at();
+        if (call.status == CallStatus.CONNECTED && c.memberInterface().equals(call.memberInterface)) {
+            return; // told already
+        }
+        boolean first = call.answeredAt == null;
+        if (first) {
+            // The offered call's answer: its wait and service level are measured to here.
+            call.answeredAt = c.at();
+            call.waitSeconds = Math.max(0, c.holdSeconds());
+        }
         call.status = CallStatus.CONNECTED;
         call.memberInterface = c.memberInterface();
         call.memberName = clip(c.memberName());
-        call.waitSeconds = Math.max(0, c.holdSeconds());
+        call.talks.add(new Talk(c.memberInterface(), call.memberName, c.at()));
         call.position = null;
         if (call.queue == null) {
             call.queue = clip(c.queue());
@@ -337,7 +345,9 @@ public final class CallTracker {
         m.inCall = true;
         m.linkedid = call.linkedid;
         out.add(new CallChange.CallAnswered(call.view(), c.memberInterface(), call.memberName,
-                call.entry(c.at(), "answered", call.queue, c.memberInterface(), "after " + call.waitSeconds + " s", "answered")));
+                call.entry(c.at(), "answered", call.queue, c.memberInterface(),
+                        first ? "after " + call.waitSeconds + " s" : "after " + Math.max(0, c.holdSeconds()) + " s, transferred",
+                        first ? "answered" : "answered:" + call.talks.size())));
         memberChanged(m, c.at(), out);
     }
 
@@ -349,17 +359,22 @@ public final class CallTracker {
         }
         Member m = blank(c.memberInterface()) ? null : members.get(key(c.pbx(), c.memberInterface()));
         if (call != null) {
-            call.talkSeconds = Math.max(0, c.talkSeconds());
             String reason = c.reason() == null ? "unknown" : clip(c.reason());
+            int talked = Math.max(0, c.talkSeconds());
+            int n = call.endTalk(c.memberInterface(), talked);
             if (reason.equals("transfer")) {
                 call.transferred = true;
+                if (call.status == CallStatus.CONNECTED && c.memberInterface() != null
+                        && c.memberInterface().equals(call.memberInterface)) {
+                    call.status = CallStatus.IN_MENU; // back in the dialplan until the next queue or phone takes it
+                }
             }
-            if (call.endReason == null) {
-                call.endReason = reason;
+            if (call.endReason == null || call.endReason.equals("transfer")) {
+                call.endReason = reason; // how the call ended in the end; transferred says it was passed on
             }
             out.add(new CallChange.MemberDone(call.view(), c.memberInterface(), reason,
-                    call.entry(c.at(), "completed", call.queue, c.memberInterface(),
-                            "talked " + call.talkSeconds + " s, ended by " + reason, "completed:" + c.memberInterface())));
+                    call.entry(c.at(), "completed", call.queue, c.memberInterface(), "talked " + talked + " s, ended by " + reason,
+                            n <= 1 ? "completed:" + c.memberInterface() : "completed:" + c.memberInterface() + ":" + n)));
         }
         if (m != null && (call == null || call.linkedid.equals(m.linkedid))) {
             m.inCall = false;
@@ -430,8 +445,13 @@ public final class CallTracker {
             call.status = CallStatus.INTERNAL;
         } else if (call.answeredAt != null) {
             call.status = CallStatus.ANSWERED;
+            for (Talk t : call.talks) {
+                if (t.seconds == null) {
+                    call.endTalk(t.iface, (int) Math.max(0, Duration.between(t.answeredAt, at).toSeconds()));
+                }
+            }
             if (call.talkSeconds == null) {
-                call.talkSeconds = (int) Duration.between(call.answeredAt, at).toSeconds();
+                call.talkSeconds = (int) Math.max(0, Duration.between(call.answeredAt, at).toSeconds());
             }
         } else if (call.status != CallStatus.ABANDONED) {
             call.status = call.queuedAt != null ? CallStatus.UNANSWERED : CallStatus.MENU_ONLY;
@@ -718,6 +738,8 @@ public final class CallTracker {
         Instant endedAt;
         String memberInterface;
         String memberName;
+        /** Every agent who took the call, in order. */
+        final List<Talk> talks = new ArrayList<>();
         /** The answering member's leg (AgentConnect's DestChannel). */
         String memberChannel;
         Integer waitSeconds;
@@ -763,6 +785,25 @@ public final class CallTracker {
             return changed;
         }
 
+        /**
+         * The agent's latest part of the call is over after {@code seconds}; the call's talk time is
+         * all parts together. Returns which of the call's parts it was (1 for the first answer).
+         */
+        int endTalk(String iface, int seconds) {
+            for (int i = talks.size() - 1; i >= 0; i--) {
+                Talk t = talks.get(i);
+                if (t.iface.equals(iface) && t.seconds == null) {
+                    t.seconds = seconds;
+                    talkSeconds = talks.stream().mapToInt(x -> x.seconds == null ? 0 : x.seconds).sum();
+                    return i + 1;
+                }
+            }
+            if (talks.isEmpty()) {
+                talkSeconds = seconds; // answered before Firstline was connected
+            }
+            return 0;
+        }
+
         Timeline entry(Instant at, String type, String queue, String iface, String detail, String key) {
             return new Timeline(at, type, queue, iface, detail == null ? null : clip(detail), key);
         }
@@ -770,7 +811,22 @@ public final class CallTracker {
         CallView view() {
             return new CallView(pbx, linkedid, callerNumber, callerName, callerIdHint, menuPath, ticketTyped, queue,
                     position, status, enteredAt, queuedAt, answeredAt, endedAt, memberInterface, memberName, waitSeconds,
-                    talkSeconds, endReason, transferred, new ArrayList<>(ringing), callbackId);
+                    talkSeconds, endReason, transferred, new ArrayList<>(ringing), callbackId,
+                    talks.stream().map(t -> new CallView.Talk(t.iface, t.name, t.answeredAt, t.seconds)).toList());
+        }
+    }
+
+    /** One agent's part of a call, owned by the tracker. */
+    private static final class Talk {
+        final String iface;
+        final String name;
+        final Instant answeredAt;
+        Integer seconds;
+
+        Talk(String iface, String name, Instant answeredAt) {
+            this.iface = iface;
+            this.name = name;
+            this.answeredAt = answeredAt;
         }
     }
 

@@ -4,6 +4,7 @@ import static io.firstline.store.db.Tables.AGENTS;
 import static io.firstline.store.db.Tables.CALLBACK_REQUESTS;
 import static io.firstline.store.db.Tables.CALLER_PHONES;
 import static io.firstline.store.db.Tables.CALLS;
+import static io.firstline.store.db.Tables.CALL_AGENTS;
 import static io.firstline.store.db.Tables.CALL_EVENTS;
 
 import io.firstline.calls.CallChange;
@@ -49,8 +50,8 @@ public final class CallStore {
             Optional<Long> callerId, Optional<String> status) {
     }
 
-    /** A call with its timeline, in time order, and the outcomes agents recorded for it. */
-    public record Detail(RecordedCall call, List<TimelineEntry> timeline, List<Outcome> outcomes) {
+    /** A call with its timeline, in time order, the agents who took it, and the outcomes agents recorded for it. */
+    public record Detail(RecordedCall call, List<TimelineEntry> timeline, List<Outcome> outcomes, List<CallAgent> agents) {
     }
 
     /**
@@ -71,6 +72,7 @@ public final class CallStore {
             interfaces.add(call.memberInterface());
         }
         entries.stream().map(CallChange.Timeline::memberInterface).filter(i -> i != null).forEach(interfaces::add);
+        call.talks().forEach(t -> interfaces.add(t.memberInterface()));
         Map<String, Long> agents = agentIds(dsl, interfaces);
         Long agentId = call.memberInterface() == null ? null : agents.get(call.memberInterface());
         Long callerId = callerOf(dsl, phones, call.callerNumber(), call.callerIdHint());
@@ -153,6 +155,26 @@ public final class CallStore {
             insert.onDuplicateKeyIgnore().execute();
         }
 
+        int seq = 0;
+        for (CallView.Talk t : call.talks()) {
+            seq++;
+            if (t.memberInterface() == null || t.answeredAt() == null) {
+                continue;
+            }
+            Long agent = agents.get(t.memberInterface());
+            dsl.insertInto(CALL_AGENTS)
+                    .set(CALL_AGENTS.CALL_ID, id)
+                    .set(CALL_AGENTS.SEQ, seq)
+                    .set(CALL_AGENTS.AGENT_ID, agent)
+                    .set(CALL_AGENTS.AGENT_INTERFACE, clip(t.memberInterface(), 200))
+                    .set(CALL_AGENTS.ANSWERED_AT, millis(t.answeredAt()))
+                    .set(CALL_AGENTS.TALK_SECONDS, t.talkSeconds())
+                    .onDuplicateKeyUpdate()
+                    .set(CALL_AGENTS.AGENT_ID, keep(agent, CALL_AGENTS.AGENT_ID))
+                    .set(CALL_AGENTS.TALK_SECONDS, keep(t.talkSeconds(), CALL_AGENTS.TALK_SECONDS))
+                    .execute();
+        }
+
         // Only a number Asterisk can dial back outside: an extension (1002, 9000) is a phone of the help desk.
         if (call.ended() && call.status() == CallStatus.ABANDONED && phones.normalize(number).isPresent()) {
             dsl.insertInto(CALLBACK_REQUESTS)
@@ -209,7 +231,18 @@ public final class CallStore {
     }
 
     public Future<Optional<Detail>> find(long id) {
-        return db.query(dsl -> findIn(dsl, id).map(c -> new Detail(c, timeline(dsl, id), OutcomeStore.outcomesOf(dsl, id))));
+        return db.query(dsl -> findIn(dsl, id).map(c -> new Detail(c, timeline(dsl, id), OutcomeStore.outcomesOf(dsl, id),
+                agentsOf(dsl, id))));
+    }
+
+    private static List<CallAgent> agentsOf(DSLContext dsl, long callId) {
+        return dsl.select(CALL_AGENTS.SEQ, CALL_AGENTS.AGENT_ID, AGENTS.USERNAME, AGENTS.NAME, CALL_AGENTS.AGENT_INTERFACE,
+                        CALL_AGENTS.ANSWERED_AT, CALL_AGENTS.TALK_SECONDS)
+                .from(CALL_AGENTS).leftJoin(AGENTS).on(AGENTS.ID.eq(CALL_AGENTS.AGENT_ID))
+                .where(CALL_AGENTS.CALL_ID.eq(callId)).orderBy(CALL_AGENTS.SEQ)
+                .fetch(r -> new CallAgent(r.get(CALL_AGENTS.SEQ), r.get(CALL_AGENTS.AGENT_ID), r.get(AGENTS.USERNAME),
+                        r.get(AGENTS.NAME), r.get(CALL_AGENTS.AGENT_INTERFACE), r.get(CALL_AGENTS.ANSWERED_AT),
+                        r.get(CALL_AGENTS.TALK_SECONDS)));
     }
 
     static Optional<RecordedCall> findIn(DSLContext dsl, long id) {

@@ -99,8 +99,9 @@ final class AmiEvents {
                     t(a.getInterface()), t(a.getMemberName()), n(a.getHoldTime()), n(a.getTalkTime()), t(a.getReason()));
         }
         if (e instanceof BlindTransferEvent b) {
+            // Context and Extension say where the caller was sent; TransfereeContext is where they were.
             return new PbxEvent.BlindTransferred(pbx, at, t(b.getTransfererLinkedId()), t(b.getTransfererChannel()),
-                    t(b.getExtension()), t(b.getTransfereeContext()));
+                    t(b.getExtension()), t(first(b.getContext(), b.getTransfereeContext())));
         }
         if (e instanceof ChanSpyStartEvent s) {
             return new PbxEvent.SpyStarted(pbx, at, t(s.getSpyerLinkedId()), t(s.getSpyerChannel()),

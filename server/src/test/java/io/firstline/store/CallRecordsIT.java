@@ -280,10 +280,32 @@ class CallRecordsIT {
 
         CallView unknownRequest = new CallView("pbx", "cb-unknown", "+15557650002", null, null, null, null, null, null,
                 CallStatus.CALLBACK, Instant.parse("2026-11-24T10:00:00Z"), null, null, Instant.parse("2026-11-24T10:00:09Z"),
-                null, null, null, null, null, false, List.of(), 999_999L);
+                null, null, null, null, null, false, List.of(), 999_999L, List.of());
         await(store.record(unknownRequest, List.of()));
         assertThat(value("status", "cb-unknown")).as("written, without a link to a request that does not exist").isEqualTo("callback");
         assertThat(value("callback_id", "cb-unknown")).isNull();
+    }
+
+    @Test
+    @DisplayName("pjsip: a call Alice sent blind to the network queue and Bob answered: both agents on the record with their own talk times, both answers on the timeline")
+    void pjsipTransferredCallShowsEveryAgent() throws Exception {
+        String linkedid = "e2e-pbx-1796416049.37";
+        List<CallChange> changes = replayCall("pjsip-e2e-scenarios", linkedid);
+        CallRecorder recorder = new CallRecorder(vertx, store::record, 1);
+        submitAll(recorder, changes);
+        await(recorder.flushed());
+        long id = ((Number) value("id", linkedid)).longValue();
+        CallStore.Detail detail = await(store.find(id)).orElseThrow();
+        assertThat(detail.call().status()).isEqualTo("answered");
+        assertThat(detail.call().callerNumber()).isEqualTo("+15551234567");
+        assertThat(detail.call().agentUsername()).as("the agent who had the call last").isEqualTo("bob");
+        assertThat(detail.call().talkSeconds()).isEqualTo(62);
+        assertThat(detail.agents()).extracting(CallAgent::agentUsername, CallAgent::talkSeconds).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("alice", 28), org.assertj.core.groups.Tuple.tuple("bob", 34));
+        assertThat(detail.timeline()).filteredOn(e -> e.type().equals("answered")).extracting(TimelineEntry::agentUsername)
+                .containsExactly("alice", "bob");
+        assertThat(detail.timeline()).filteredOn(e -> e.type().equals("transferred")).singleElement()
+                .satisfies(e -> assertThat(e.detail()).isEqualTo("to network@firstline-transfer"));
     }
 
     @Test

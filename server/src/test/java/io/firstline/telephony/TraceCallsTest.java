@@ -235,4 +235,38 @@ class TraceCallsTest {
         assertThat(end.callbackId()).isEqualTo(521L);
         assertThat(end.callerNumber()).isEqualTo("+15557650001");
     }
+
+    @Test
+    @DisplayName("pjsip: Alice sends the caller blind to the network queue: Bob's phone rings (pre-pop), Bob gets the pop, the record keeps Alice's 28 s and Bob's 34 s")
+    void pjsipBlindTransferToAQueue() throws Exception {
+        String linkedid = "e2e-pbx-1796416049.37";
+        List<CallChange> call = ofCall(replay(PJSIP), linkedid);
+        assertThat(only(call, CallChange.MemberRang.class)).extracting(CallChange.MemberRang::memberInterface)
+                .containsExactly("Local/1001@agents/n", "Local/1002@agents/n");
+        List<CallChange.CallAnswered> answered = only(call, CallChange.CallAnswered.class);
+        assertThat(answered).extracting(CallChange.CallAnswered::memberInterface)
+                .containsExactly("Local/1001@agents/n", "Local/1002@agents/n");
+        assertThat(answered.get(1).call().callerNumber()).isEqualTo("+15551234567");
+        assertThat(answered.get(1).call().queue()).isEqualTo("network");
+        assertThat(only(call, CallChange.MemberDone.class)).extracting(CallChange.MemberDone::memberInterface,
+                CallChange.MemberDone::reason).containsExactly(org.assertj.core.groups.Tuple.tuple("Local/1001@agents/n", "transfer"),
+                org.assertj.core.groups.Tuple.tuple("Local/1002@agents/n", "caller"));
+
+        List<CallChange.Timeline> timeline = call.stream().map(CallChange::timeline).filter(t -> t != null).toList();
+        assertThat(timeline).extracting(CallChange.Timeline::key).doesNotHaveDuplicates();
+        assertThat(timeline).filteredOn(t -> t.type().equals("answered")).extracting(CallChange.Timeline::memberInterface)
+                .containsExactly("Local/1001@agents/n", "Local/1002@agents/n");
+        assertThat(timeline).filteredOn(t -> t.type().equals("transferred")).singleElement()
+                .satisfies(t -> assertThat(t.detail()).isEqualTo("to network@firstline-transfer"));
+
+        CallView end = endOf(call, linkedid);
+        assertThat(end.status()).isEqualTo(CallStatus.ANSWERED);
+        assertThat(end.transferred()).isTrue();
+        assertThat(end.endReason()).isEqualTo("caller");
+        assertThat(end.memberInterface()).isEqualTo("Local/1002@agents/n");
+        assertThat(end.talks()).extracting(CallView.Talk::memberInterface, CallView.Talk::talkSeconds).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("Local/1001@agents/n", 28), org.assertj.core.groups.Tuple.tuple("Local/1002@agents/n", 34));
+        assertThat(end.talkSeconds()).isEqualTo(62);
+        assertThat(end.answeredAt()).isEqualTo(answered.get(0).call().answeredAt());
+    }
 }
