@@ -6,6 +6,7 @@ import io.firstline.calls.PbxEvent.CallerAbandoned;
 import io.firstline.calls.PbxEvent.CallerIdChanged;
 import io.firstline.calls.PbxEvent.ChannelCreated;
 import io.firstline.calls.PbxEvent.ChannelHungUp;
+import io.firstline.calls.PbxEvent.Dialled;
 import io.firstline.calls.PbxEvent.LinkLost;
 import io.firstline.calls.PbxEvent.LiveChannel;
 import io.firstline.calls.PbxEvent.MemberAdded;
@@ -87,6 +88,8 @@ public final class CallTracker {
             transferred(t, out);
         } else if (e instanceof ChannelHungUp h) {
             hungUp(h, out);
+        } else if (e instanceof Dialled d) {
+            dialled(d, out);
         } else if (e instanceof SpyStarted s) {
             spyStarted(s, out);
         } else if (e instanceof MemberStatus s) {
@@ -317,38 +320,103 @@ public final class CallTracker {
         if (call == null || blank(c.memberInterface())) {
             return;
         }
-        if (call.status == CallStatus.CONNECTED && c.memberInterface().equals(call.memberInterface)) {
+        if (call.queue == null) {
+            call.queue = clip(c.queue());
+        }
+        answer(call, c.pbx(), c.memberInterface(), c.memberName(), c.memberChannel(), Math.max(0, c.holdSeconds()), c.at(), out);
+    }
+
+    /** A member took the call: the first answer, or the next agent after a transfer. */
+    private void answer(Call call, String pbx, String iface, String name, String memberChannel, int holdSeconds, Instant at,
+            List<CallChange> out) {
+        if (call.status == CallStatus.CONNECTED && iface.equals(call.memberInterface)) {
             return; // told already
         }
         boolean first = call.answeredAt == null;
         if (first) {
             // The offered call's answer: its wait and service level are measured to here.
-            call.answeredAt = c.at();
-            call.waitSeconds = Math.max(0, c.holdSeconds());
+            call.answeredAt = at;
+            call.waitSeconds = holdSeconds;
         }
         call.status = CallStatus.CONNECTED;
-        call.memberInterface = c.memberInterface();
-        call.memberName = clip(c.memberName());
-        call.talks.add(new Talk(c.memberInterface(), call.memberName, c.at()));
+        call.memberInterface = iface;
+        call.memberName = clip(name);
+        call.talks.add(new Talk(iface, call.memberName, at));
         call.position = null;
-        if (call.queue == null) {
-            call.queue = clip(c.queue());
+        if (memberChannel != null) {
+            call.memberChannelNames.put(memberChannel, iface);
         }
-        if (c.memberChannel() != null) {
-            call.memberChannelNames.put(c.memberChannel(), c.memberInterface());
-        }
-        call.memberChannel = blank(c.memberChannel()) ? null : c.memberChannel();
-        call.ringing.remove(c.memberInterface());
-        withdrawAll(call, c.at(), out);
-        Member m = member(c.pbx(), c.memberInterface(), c.memberName(), c.at());
+        call.memberChannel = blank(memberChannel) ? null : memberChannel;
+        call.ringing.remove(iface);
+        withdrawAll(call, at, out);
+        Member m = member(pbx, iface, name, at);
         m.ringing = false;
         m.inCall = true;
         m.linkedid = call.linkedid;
-        out.add(new CallChange.CallAnswered(call.view(), c.memberInterface(), call.memberName,
-                call.entry(c.at(), "answered", call.queue, c.memberInterface(),
-                        first ? "after " + call.waitSeconds + " s" : "after " + Math.max(0, c.holdSeconds()) + " s, transferred",
+        out.add(new CallChange.CallAnswered(call.view(), iface, call.memberName,
+                call.entry(at, "answered", call.queue, iface,
+                        first ? "after " + call.waitSeconds + " s" : "after " + holdSeconds + " s, transferred",
                         first ? "answered" : "answered:" + call.talks.size())));
-        memberChanged(m, c.at(), out);
+        memberChanged(m, at, out);
+    }
+
+    /**
+     * The caller's channel dials an agent's own phone outside any queue (a transfer to a colleague):
+     * the phone rings, is answered or not, and that agent's part ends when their phone hangs up.
+     * Dials made by a queue (to the members' Local channels) are told by AgentCalled and AgentConnect.
+     */
+    private void dialled(Dialled d, List<CallChange> out) {
+        Call call = find(d.pbx(), d.linkedid());
+        if (call == null || !call.callerChannels.contains(d.uniqueid()) || call.status == CallStatus.QUEUED
+                || call.status == CallStatus.RINGING || blank(d.destChannel())) {
+            return;
+        }
+        Member m = memberOfDevice(d.pbx(), d.destChannel());
+        if (m == null) {
+            return;
+        }
+        if (d.dialStatus() == null) {
+            if (!call.ringing.add(m.iface)) {
+                return;
+            }
+            call.memberChannelNames.put(d.destChannel(), m.iface);
+            m.linkedid = call.linkedid;
+            m.ringing = true;
+            int n = ++call.rings;
+            out.add(new CallChange.MemberRang(call.view(), m.iface, m.name,
+                    call.entry(d.at(), "ring", null, m.iface, "transferred", "ring:" + n)));
+            memberChanged(m, d.at(), out);
+        } else if (d.dialStatus().equals("ANSWER")) {
+            if (!blank(d.destUniqueid())) {
+                call.directLegs.put(d.destUniqueid(), m.iface);
+            }
+            answer(call, d.pbx(), m.iface, m.name, d.destChannel(), 0, d.at(), out);
+        } else if (call.ringing.remove(m.iface)) {
+            int n = ++call.withdrawals;
+            out.add(new CallChange.CallWithdrawn(call.view(), m.iface,
+                    call.entry(d.at(), "withdrawn", null, m.iface, clip(d.dialStatus().toLowerCase(java.util.Locale.ROOT)),
+                            "withdrawn:" + n)));
+            if (call.linkedid.equals(m.linkedid) && !m.inCall) {
+                m.ringing = false;
+                m.linkedid = null;
+                memberChanged(m, d.at(), out);
+            }
+        }
+    }
+
+    /** The member whose state interface is the device of this channel (PJSIP/1003-0000000b → PJSIP/1003). */
+    private Member memberOfDevice(String pbx, String channel) {
+        int dash = channel.lastIndexOf('-');
+        if (dash <= 0) {
+            return null;
+        }
+        String device = channel.substring(0, dash);
+        for (Member m : members.values()) {
+            if (m.pbx.equals(pbx) && device.equalsIgnoreCase(m.stateInterface)) {
+                return m;
+            }
+        }
+        return null;
     }
 
     private void completed(MemberCompleted c, List<CallChange> out) {
@@ -413,6 +481,10 @@ public final class CallTracker {
         if (!blank(h.uniqueid())) {
             recentlyGone.add(key(h.pbx(), h.uniqueid()));
         }
+        String direct = blank(h.uniqueid()) ? null : call.directLegs.remove(h.uniqueid());
+        if (direct != null) {
+            directLegEnded(call, direct, h.at(), out);
+        }
         String memberIface = h.channel() == null ? null : call.memberChannelNames.remove(h.channel());
         if (memberIface != null && call.ringing.remove(memberIface)) {
             int n = ++call.withdrawals;
@@ -430,6 +502,35 @@ public final class CallTracker {
         }
         if (call.channels.isEmpty()) {
             end(call, h.at(), null, out);
+        }
+    }
+
+    /** The phone of an agent who took the call outside a queue hung up: their part is over. */
+    private void directLegEnded(Call call, String iface, Instant at, List<CallChange> out) {
+        Talk talk = null;
+        for (Talk t : call.talks) {
+            if (t.iface.equals(iface) && t.seconds == null) {
+                talk = t;
+            }
+        }
+        if (talk == null) {
+            return;
+        }
+        int talked = (int) Math.max(0, Duration.between(talk.answeredAt, at).toSeconds());
+        int n = call.endTalk(iface, talked);
+        boolean callerLeft = call.callerChannels.stream().noneMatch(call.channels::contains);
+        String reason = callerLeft ? "caller" : "agent";
+        if (call.endReason == null || call.endReason.equals("transfer")) {
+            call.endReason = reason;
+        }
+        out.add(new CallChange.MemberDone(call.view(), iface, reason, call.entry(at, "completed", null, iface,
+                "talked " + talked + " s, ended by " + reason,
+                n <= 1 ? "completed:" + iface : "completed:" + iface + ":" + n)));
+        Member m = members.get(key(call.pbx, iface));
+        if (m != null && call.linkedid.equals(m.linkedid)) {
+            m.inCall = false;
+            m.linkedid = null;
+            memberChanged(m, at, out);
         }
     }
 
@@ -605,6 +706,9 @@ public final class CallTracker {
         m.paused = s.paused();
         m.pauseReason = s.paused() ? emptyToNull(s.pausedReason()) : null;
         m.deviceStatus = s.deviceStatus();
+        if (!blank(s.stateInterface())) {
+            m.stateInterface = clip(s.stateInterface().strip());
+        }
         memberChanged(m, s.at(), out);
     }
 
@@ -738,6 +842,8 @@ public final class CallTracker {
         Instant endedAt;
         String memberInterface;
         String memberName;
+        /** Agents' phones that took the call outside a queue: channel uniqueid → member interface. */
+        final Map<String, String> directLegs = new HashMap<>();
         /** Every agent who took the call, in order. */
         final List<Talk> talks = new ArrayList<>();
         /** The answering member's leg (AgentConnect's DestChannel). */
@@ -835,6 +941,8 @@ public final class CallTracker {
         final String pbx;
         final String iface;
         String name;
+        /** The device Asterisk watches for this member (StateInterface, e.g. PJSIP/1001), when told. */
+        String stateInterface;
         final Set<String> queues = new TreeSet<>();
         boolean paused;
         String pauseReason;

@@ -269,4 +269,37 @@ class TraceCallsTest {
         assertThat(end.talkSeconds()).isEqualTo(62);
         assertThat(end.answeredAt()).isEqualTo(answered.get(0).call().answeredAt());
     }
+
+    @Test
+    @DisplayName("pjsip: Alice transfers the caller to her colleague Carol (Dial of PJSIP/1003): Carol's phone rings, Carol gets the pop, the record moves to Carol with both talk times")
+    void pjsipTransferToAColleague() throws Exception {
+        String linkedid = "e2e-pbx-1796416148.54";
+        List<CallChange> call = ofCall(replay(PJSIP), linkedid);
+        assertThat(only(call, CallChange.MemberRang.class)).extracting(CallChange.MemberRang::memberInterface)
+                .containsExactly("Local/1001@agents/n", "Local/1003@agents/n");
+        List<CallChange.CallAnswered> answered = only(call, CallChange.CallAnswered.class);
+        assertThat(answered).extracting(CallChange.CallAnswered::memberInterface)
+                .containsExactly("Local/1001@agents/n", "Local/1003@agents/n");
+        assertThat(answered.get(1).memberName()).isEqualTo("Carol Agent");
+        assertThat(answered.get(1).call().callerNumber()).isEqualTo("+15551234567");
+        assertThat(only(call, CallChange.MemberDone.class)).extracting(CallChange.MemberDone::memberInterface,
+                CallChange.MemberDone::reason).containsExactly(org.assertj.core.groups.Tuple.tuple("Local/1001@agents/n", "transfer"),
+                org.assertj.core.groups.Tuple.tuple("Local/1003@agents/n", "caller"));
+        assertThat(call.stream().map(CallChange::timeline).filter(t -> t != null).map(CallChange.Timeline::key))
+                .doesNotHaveDuplicates();
+
+        CallView end = endOf(call, linkedid);
+        assertThat(end.status()).isEqualTo(CallStatus.ANSWERED);
+        assertThat(end.transferred()).isTrue();
+        assertThat(end.endReason()).isEqualTo("caller");
+        assertThat(end.memberInterface()).isEqualTo("Local/1003@agents/n");
+        assertThat(end.talks()).extracting(CallView.Talk::memberInterface).containsExactly("Local/1001@agents/n",
+                "Local/1003@agents/n");
+        assertThat(end.talks().get(0).talkSeconds()).isZero();
+        // The helper spaces events 100 ms apart, so Carol's 55 s shrink; her part is still measured.
+        assertThat(end.talks().get(1).talkSeconds()).isPositive();
+        assertThat(end.talkSeconds()).isEqualTo(end.talks().get(1).talkSeconds());
+        assertThat(tracker.members()).filteredOn(m -> m.memberInterface().equals("Local/1003@agents/n")).singleElement()
+                .satisfies(m -> assertThat(m.state()).isNotIn(MemberState.IN_CALL, MemberState.RINGING));
+    }
 }
