@@ -17,7 +17,11 @@ public enum CallStatus {
     /** Left the queue without an answer (timeout, exit key) and ended. */
     UNANSWERED("unanswered", true),
     /** Ended in the phone menu without reaching a queue (e.g. ticket status only). */
-    MENU_ONLY("menu-only", true);
+    MENU_ONLY("menu-only", true),
+    /** A leg between the help desk's own phones, e.g. a supervisor listening in: no caller's call, never offered. */
+    INTERNAL("internal", true),
+    /** Firstline's one-click callback (the agent's phone, then the caller's number): not an offered call. */
+    CALLBACK("callback", true);
 
     private final String wire;
     private final boolean finished;

@@ -6,6 +6,7 @@ import io.firstline.calls.PbxEvent.CallerAbandoned;
 import io.firstline.calls.PbxEvent.CallerIdChanged;
 import io.firstline.calls.PbxEvent.ChannelCreated;
 import io.firstline.calls.PbxEvent.ChannelHungUp;
+import io.firstline.calls.PbxEvent.Dialled;
 import io.firstline.calls.PbxEvent.LinkLost;
 import io.firstline.calls.PbxEvent.LiveChannel;
 import io.firstline.calls.PbxEvent.MemberAdded;
@@ -20,6 +21,7 @@ import io.firstline.calls.PbxEvent.QueueJoined;
 import io.firstline.calls.PbxEvent.QueueLeft;
 import io.firstline.calls.PbxEvent.SnapshotDone;
 import io.firstline.calls.PbxEvent.SnapshotStarted;
+import io.firstline.calls.PbxEvent.SpyStarted;
 import io.firstline.calls.PbxEvent.VariableSet;
 import io.firstline.calls.PbxEvent.WaitingCaller;
 import java.time.Duration;
@@ -86,6 +88,10 @@ public final class CallTracker {
             transferred(t, out);
         } else if (e instanceof ChannelHungUp h) {
             hungUp(h, out);
+        } else if (e instanceof Dialled d) {
+            dialled(d, out);
+        } else if (e instanceof SpyStarted s) {
+            spyStarted(s, out);
         } else if (e instanceof MemberStatus s) {
             memberStatus(s, out);
         } else if (e instanceof MemberPaused p) {
@@ -158,20 +164,20 @@ public final class CallTracker {
             call = new Call(c.pbx(), c.linkedid(), c.at());
             calls.put(key(c.pbx(), c.linkedid()), call);
             call.channels.add(c.uniqueid());
+            call.callerChannels.add(c.uniqueid());
             call.takeCaller(c.callerNumber(), c.callerName());
             out.add(new CallChange.CallStarted(call.view(), call.entry(c.at(), "entered", null, null,
                     call.callerNumber, "entered")));
             return;
         }
+        // Later channels of the Linkedid are the members' legs (Local/…@agents, PJSIP/100X) or other
+        // parties: their caller id is an agent's, never the caller's.
         call.channels.add(c.uniqueid());
-        if (call.callerNumber == null && call.channels.size() == 1) {
-            call.takeCaller(c.callerNumber(), c.callerName());
-        }
     }
 
     private void callerIdChanged(CallerIdChanged c, List<CallChange> out) {
         Call call = find(c.pbx(), c.linkedid());
-        if (call == null || call.answeredAt != null) {
+        if (call == null || call.answeredAt != null || !call.callerChannels.contains(c.uniqueid())) {
             return;
         }
         if (call.takeCaller(c.callerNumber(), c.callerName())) {
@@ -202,6 +208,15 @@ public final class CallTracker {
                 out.add(new CallChange.CallUpdated(call.view(), call.entry(v.at(), "ticket-typed", null, null, digits,
                         "ticket:" + digits)));
             }
+            case "FIRSTLINE_CALLBACK_ID" -> {
+                // Set by Firstline's own Originate of a one-click callback.
+                if (!value.matches("[0-9]{1,18}") || call.callbackId != null) {
+                    return;
+                }
+                call.callbackId = Long.parseLong(value);
+                out.add(new CallChange.CallUpdated(call.view(), call.entry(v.at(), "callback", null, null,
+                        "callback request " + value, "callback")));
+            }
             case "FIRSTLINE_CALLER_ID" -> {
                 if (value.matches("[0-9]{1,18}") && !value.equals(call.callerIdHint)) {
                     call.callerIdHint = value;
@@ -220,6 +235,9 @@ public final class CallTracker {
             return;
         }
         call.callerChannel = q.uniqueid();
+        if (!blank(q.uniqueid())) {
+            call.callerChannels.add(q.uniqueid());
+        }
         call.takeCaller(q.callerNumber(), q.callerName());
         call.queue = clip(q.queue());
         call.position = q.position();
@@ -259,7 +277,7 @@ public final class CallTracker {
 
     private void ringing(MemberRinging r, List<CallChange> out) {
         Call call = find(r.pbx(), r.linkedid());
-        if (call == null || call.answeredAt != null || blank(r.memberInterface())) {
+        if (call == null || call.status == CallStatus.CONNECTED || blank(r.memberInterface())) {
             return;
         }
         if (r.memberChannel() != null) {
@@ -302,28 +320,103 @@ public final class CallTracker {
         if (call == null || blank(c.memberInterface())) {
             return;
         }
-        call.answeredAt = c.at();
-        call.status = CallStatus.CONNECTED;
-        call.memberInterface = c.memberInterface();
-        call.memberName = clip(c.memberName());
-        call.waitSeconds = Math.max(0, c.holdSeconds());
-        call.position = null;
         if (call.queue == null) {
             call.queue = clip(c.queue());
         }
-        if (c.memberChannel() != null) {
-            call.memberChannelNames.put(c.memberChannel(), c.memberInterface());
+        answer(call, c.pbx(), c.memberInterface(), c.memberName(), c.memberChannel(), Math.max(0, c.holdSeconds()), c.at(), out);
+    }
+
+    /** A member took the call: the first answer, or the next agent after a transfer. */
+    private void answer(Call call, String pbx, String iface, String name, String memberChannel, int holdSeconds, Instant at,
+            List<CallChange> out) {
+        if (call.status == CallStatus.CONNECTED && iface.equals(call.memberInterface)) {
+            return; // told already
         }
-        call.memberChannel = blank(c.memberChannel()) ? null : c.memberChannel();
-        call.ringing.remove(c.memberInterface());
-        withdrawAll(call, c.at(), out);
-        Member m = member(c.pbx(), c.memberInterface(), c.memberName(), c.at());
+        boolean first = call.answeredAt == null;
+        if (first) {
+            // The offered call's answer: its wait and service level are measured to here.
+            call.answeredAt = at;
+            call.waitSeconds = holdSeconds;
+        }
+        call.status = CallStatus.CONNECTED;
+        call.memberInterface = iface;
+        call.memberName = clip(name);
+        call.talks.add(new Talk(iface, call.memberName, at));
+        call.position = null;
+        if (memberChannel != null) {
+            call.memberChannelNames.put(memberChannel, iface);
+        }
+        call.memberChannel = blank(memberChannel) ? null : memberChannel;
+        call.ringing.remove(iface);
+        withdrawAll(call, at, out);
+        Member m = member(pbx, iface, name, at);
         m.ringing = false;
         m.inCall = true;
         m.linkedid = call.linkedid;
-        out.add(new CallChange.CallAnswered(call.view(), c.memberInterface(), call.memberName,
-                call.entry(c.at(), "answered", call.queue, c.memberInterface(), "after " + call.waitSeconds + " s", "answered")));
-        memberChanged(m, c.at(), out);
+        out.add(new CallChange.CallAnswered(call.view(), iface, call.memberName,
+                call.entry(at, "answered", call.queue, iface,
+                        first ? "after " + call.waitSeconds + " s" : "after " + holdSeconds + " s, transferred",
+                        first ? "answered" : "answered:" + call.talks.size())));
+        memberChanged(m, at, out);
+    }
+
+    /**
+     * The caller's channel dials an agent's own phone outside any queue (a transfer to a colleague):
+     * the phone rings, is answered or not, and that agent's part ends when their phone hangs up.
+     * Dials made by a queue (to the members' Local channels) are told by AgentCalled and AgentConnect.
+     */
+    private void dialled(Dialled d, List<CallChange> out) {
+        Call call = find(d.pbx(), d.linkedid());
+        if (call == null || !call.callerChannels.contains(d.uniqueid()) || call.status == CallStatus.QUEUED
+                || call.status == CallStatus.RINGING || blank(d.destChannel())) {
+            return;
+        }
+        Member m = memberOfDevice(d.pbx(), d.destChannel());
+        if (m == null) {
+            return;
+        }
+        if (d.dialStatus() == null) {
+            if (!call.ringing.add(m.iface)) {
+                return;
+            }
+            call.memberChannelNames.put(d.destChannel(), m.iface);
+            m.linkedid = call.linkedid;
+            m.ringing = true;
+            int n = ++call.rings;
+            out.add(new CallChange.MemberRang(call.view(), m.iface, m.name,
+                    call.entry(d.at(), "ring", null, m.iface, "transferred", "ring:" + n)));
+            memberChanged(m, d.at(), out);
+        } else if (d.dialStatus().equals("ANSWER")) {
+            if (!blank(d.destUniqueid())) {
+                call.directLegs.put(d.destUniqueid(), m.iface);
+            }
+            answer(call, d.pbx(), m.iface, m.name, d.destChannel(), 0, d.at(), out);
+        } else if (call.ringing.remove(m.iface)) {
+            int n = ++call.withdrawals;
+            out.add(new CallChange.CallWithdrawn(call.view(), m.iface,
+                    call.entry(d.at(), "withdrawn", null, m.iface, clip(d.dialStatus().toLowerCase(java.util.Locale.ROOT)),
+                            "withdrawn:" + n)));
+            if (call.linkedid.equals(m.linkedid) && !m.inCall) {
+                m.ringing = false;
+                m.linkedid = null;
+                memberChanged(m, d.at(), out);
+            }
+        }
+    }
+
+    /** The member whose state interface is the device of this channel (PJSIP/1003-0000000b → PJSIP/1003). */
+    private Member memberOfDevice(String pbx, String channel) {
+        int dash = channel.lastIndexOf('-');
+        if (dash <= 0) {
+            return null;
+        }
+        String device = channel.substring(0, dash);
+        for (Member m : members.values()) {
+            if (m.pbx.equals(pbx) && device.equalsIgnoreCase(m.stateInterface)) {
+                return m;
+            }
+        }
+        return null;
     }
 
     private void completed(MemberCompleted c, List<CallChange> out) {
@@ -334,17 +427,22 @@ public final class CallTracker {
         }
         Member m = blank(c.memberInterface()) ? null : members.get(key(c.pbx(), c.memberInterface()));
         if (call != null) {
-            call.talkSeconds = Math.max(0, c.talkSeconds());
             String reason = c.reason() == null ? "unknown" : clip(c.reason());
+            int talked = Math.max(0, c.talkSeconds());
+            int n = call.endTalk(c.memberInterface(), talked);
             if (reason.equals("transfer")) {
                 call.transferred = true;
+                if (call.status == CallStatus.CONNECTED && c.memberInterface() != null
+                        && c.memberInterface().equals(call.memberInterface)) {
+                    call.status = CallStatus.IN_MENU; // back in the dialplan until the next queue or phone takes it
+                }
             }
-            if (call.endReason == null) {
-                call.endReason = reason;
+            if (call.endReason == null || call.endReason.equals("transfer")) {
+                call.endReason = reason; // how the call ended in the end; transferred says it was passed on
             }
             out.add(new CallChange.MemberDone(call.view(), c.memberInterface(), reason,
-                    call.entry(c.at(), "completed", call.queue, c.memberInterface(),
-                            "talked " + call.talkSeconds + " s, ended by " + reason, "completed:" + c.memberInterface())));
+                    call.entry(c.at(), "completed", call.queue, c.memberInterface(), "talked " + talked + " s, ended by " + reason,
+                            n <= 1 ? "completed:" + c.memberInterface() : "completed:" + c.memberInterface() + ":" + n)));
         }
         if (m != null && (call == null || call.linkedid.equals(m.linkedid))) {
             m.inCall = false;
@@ -364,6 +462,16 @@ public final class CallTracker {
                 "to " + target, "transfer:" + target)));
     }
 
+    private void spyStarted(SpyStarted s, List<CallChange> out) {
+        Call call = find(s.pbx(), s.spyerLinkedid());
+        if (call == null || call.internal || call.linkedid.equals(s.spyeeLinkedid())) {
+            return;
+        }
+        call.internal = true;
+        out.add(new CallChange.CallUpdated(call.view(), call.entry(s.at(), "spy", null, null,
+                clip("listening to " + s.spyeeLinkedid()), "spy")));
+    }
+
     private void hungUp(ChannelHungUp h, List<CallChange> out) {
         Call call = find(h.pbx(), h.linkedid());
         if (call == null) {
@@ -372,6 +480,10 @@ public final class CallTracker {
         call.channels.remove(h.uniqueid());
         if (!blank(h.uniqueid())) {
             recentlyGone.add(key(h.pbx(), h.uniqueid()));
+        }
+        String direct = blank(h.uniqueid()) ? null : call.directLegs.remove(h.uniqueid());
+        if (direct != null) {
+            directLegEnded(call, direct, h.at(), out);
         }
         String memberIface = h.channel() == null ? null : call.memberChannelNames.remove(h.channel());
         if (memberIface != null && call.ringing.remove(memberIface)) {
@@ -393,16 +505,54 @@ public final class CallTracker {
         }
     }
 
+    /** The phone of an agent who took the call outside a queue hung up: their part is over. */
+    private void directLegEnded(Call call, String iface, Instant at, List<CallChange> out) {
+        Talk talk = null;
+        for (Talk t : call.talks) {
+            if (t.iface.equals(iface) && t.seconds == null) {
+                talk = t;
+            }
+        }
+        if (talk == null) {
+            return;
+        }
+        int talked = (int) Math.max(0, Duration.between(talk.answeredAt, at).toSeconds());
+        int n = call.endTalk(iface, talked);
+        boolean callerLeft = call.callerChannels.stream().noneMatch(call.channels::contains);
+        String reason = callerLeft ? "caller" : "agent";
+        if (call.endReason == null || call.endReason.equals("transfer")) {
+            call.endReason = reason;
+        }
+        out.add(new CallChange.MemberDone(call.view(), iface, reason, call.entry(at, "completed", null, iface,
+                "talked " + talked + " s, ended by " + reason,
+                n <= 1 ? "completed:" + iface : "completed:" + iface + ":" + n)));
+        Member m = members.get(key(call.pbx, iface));
+        if (m != null && call.linkedid.equals(m.linkedid)) {
+            m.inCall = false;
+            m.linkedid = null;
+            memberChanged(m, at, out);
+        }
+    }
+
     private void end(Call call, Instant at, String reason, List<CallChange> out) {
         withdrawAll(call, at, out);
         call.endedAt = at;
         if (reason != null && call.endReason == null) {
             call.endReason = reason;
         }
-        if (call.answeredAt != null) {
+        if (call.callbackId != null && call.queuedAt == null) {
+            call.status = CallStatus.CALLBACK;
+        } else if (call.internal && call.queuedAt == null) {
+            call.status = CallStatus.INTERNAL;
+        } else if (call.answeredAt != null) {
             call.status = CallStatus.ANSWERED;
+            for (Talk t : call.talks) {
+                if (t.seconds == null) {
+                    call.endTalk(t.iface, (int) Math.max(0, Duration.between(t.answeredAt, at).toSeconds()));
+                }
+            }
             if (call.talkSeconds == null) {
-                call.talkSeconds = (int) Duration.between(call.answeredAt, at).toSeconds();
+                call.talkSeconds = (int) Math.max(0, Duration.between(call.answeredAt, at).toSeconds());
             }
         } else if (call.status != CallStatus.ABANDONED) {
             call.status = call.queuedAt != null ? CallStatus.UNANSWERED : CallStatus.MENU_ONLY;
@@ -455,6 +605,7 @@ public final class CallTracker {
         }
         seen(w.pbx(), call);
         call.callerChannel = w.uniqueid();
+        call.callerChannels.add(w.uniqueid());
         call.takeCaller(w.callerNumber(), w.callerName());
         boolean changed = !w.queue().equals(call.queue) || !Integer.valueOf(w.position()).equals(call.position);
         call.queue = clip(w.queue());
@@ -480,11 +631,15 @@ public final class CallTracker {
         if (call == null) {
             call = new Call(l.pbx(), l.linkedid(), l.at().minusSeconds(Math.max(0, l.seconds())));
             calls.put(key(l.pbx(), l.linkedid()), call);
-            call.takeCaller(l.callerNumber(), l.callerName());
             out.add(new CallChange.CallStarted(call.view(), call.entry(call.enteredAt, "entered", null, null,
                     "seen after reconnect", "entered")));
         }
         call.channels.add(l.uniqueid());
+        if (l.uniqueid().equals(l.linkedid())) {
+            // The channel that began the call is the caller's; the others are the members' legs.
+            call.callerChannels.add(l.uniqueid());
+            call.takeCaller(l.callerNumber(), l.callerName());
+        }
         Set<String> seen = snapshotSeen.get(l.pbx());
         if (seen != null) {
             seen.add(call.linkedid);
@@ -551,6 +706,9 @@ public final class CallTracker {
         m.paused = s.paused();
         m.pauseReason = s.paused() ? emptyToNull(s.pausedReason()) : null;
         m.deviceStatus = s.deviceStatus();
+        if (!blank(s.stateInterface())) {
+            m.stateInterface = clip(s.stateInterface().strip());
+        }
         memberChanged(m, s.at(), out);
     }
 
@@ -664,6 +822,8 @@ public final class CallTracker {
         final String linkedid;
         final Instant enteredAt;
         final Set<String> channels = new LinkedHashSet<>();
+        /** The caller's channels (the one that began the call, the one queued): the only source of the caller's id. */
+        final Set<String> callerChannels = new LinkedHashSet<>();
         final Set<String> snapshotChannels = new LinkedHashSet<>();
         final Set<String> ringing = new LinkedHashSet<>();
         /** Member leg channel name → member interface, to notice a ringing phone hanging up. */
@@ -682,12 +842,20 @@ public final class CallTracker {
         Instant endedAt;
         String memberInterface;
         String memberName;
+        /** Agents' phones that took the call outside a queue: channel uniqueid → member interface. */
+        final Map<String, String> directLegs = new HashMap<>();
+        /** Every agent who took the call, in order. */
+        final List<Talk> talks = new ArrayList<>();
         /** The answering member's leg (AgentConnect's DestChannel). */
         String memberChannel;
         Integer waitSeconds;
         Integer talkSeconds;
         String endReason;
         boolean transferred;
+        /** A supervisor's listen-in leg (ChanSpy): none of a caller's. */
+        boolean internal;
+        /** The callback request this call answers (FIRSTLINE_CALLBACK_ID of Firstline's Originate). */
+        Long callbackId;
         int rings;
         int misses;
         int withdrawals;
@@ -698,24 +866,48 @@ public final class CallTracker {
             this.enteredAt = enteredAt;
         }
 
-        /** Takes a caller id when it is a real one; true when something changed. */
+        /**
+         * Takes a caller id of one of the caller's channels when it is a real one; true when something
+         * changed. The first number known stays the caller's: Asterisk later shows the connected
+         * party (an agent's extension) as the caller id of the caller's own Local channel halves.
+         */
         boolean takeCaller(String number, String name) {
-            boolean changed = false;
-            if (!noNumber(number)) {
-                String n = clip(number.strip());
-                if (!n.equals(callerNumber)) {
-                    callerNumber = n;
-                    changed = true;
-                }
+            String n = noNumber(number) ? null : clip(number.strip());
+            String nm = noNumber(name) ? null : clip(name.strip());
+            if (n != null && callerNumber != null && !n.equals(callerNumber)) {
+                return false;
             }
-            if (!noNumber(name)) {
-                String n = clip(name.strip());
-                if (!n.equals(callerName)) {
-                    callerName = n;
-                    changed = true;
+            boolean changed = false;
+            if (n != null && callerNumber == null) {
+                callerNumber = n;
+                changed = true;
+                if (nm != null && !nm.equals(callerName)) {
+                    callerName = nm;
                 }
+            } else if (nm != null && callerName == null) {
+                callerName = nm;
+                changed = true;
             }
             return changed;
+        }
+
+        /**
+         * The agent's latest part of the call is over after {@code seconds}; the call's talk time is
+         * all parts together. Returns which of the call's parts it was (1 for the first answer).
+         */
+        int endTalk(String iface, int seconds) {
+            for (int i = talks.size() - 1; i >= 0; i--) {
+                Talk t = talks.get(i);
+                if (t.iface.equals(iface) && t.seconds == null) {
+                    t.seconds = seconds;
+                    talkSeconds = talks.stream().mapToInt(x -> x.seconds == null ? 0 : x.seconds).sum();
+                    return i + 1;
+                }
+            }
+            if (talks.isEmpty()) {
+                talkSeconds = seconds; // answered before Firstline was connected
+            }
+            return 0;
         }
 
         Timeline entry(Instant at, String type, String queue, String iface, String detail, String key) {
@@ -725,7 +917,22 @@ public final class CallTracker {
         CallView view() {
             return new CallView(pbx, linkedid, callerNumber, callerName, callerIdHint, menuPath, ticketTyped, queue,
                     position, status, enteredAt, queuedAt, answeredAt, endedAt, memberInterface, memberName, waitSeconds,
-                    talkSeconds, endReason, transferred, new ArrayList<>(ringing));
+                    talkSeconds, endReason, transferred, new ArrayList<>(ringing), callbackId,
+                    talks.stream().map(t -> new CallView.Talk(t.iface, t.name, t.answeredAt, t.seconds)).toList());
+        }
+    }
+
+    /** One agent's part of a call, owned by the tracker. */
+    private static final class Talk {
+        final String iface;
+        final String name;
+        final Instant answeredAt;
+        Integer seconds;
+
+        Talk(String iface, String name, Instant answeredAt) {
+            this.iface = iface;
+            this.name = name;
+            this.answeredAt = answeredAt;
         }
     }
 
@@ -734,6 +941,8 @@ public final class CallTracker {
         final String pbx;
         final String iface;
         String name;
+        /** The device Asterisk watches for this member (StateInterface, e.g. PJSIP/1001), when told. */
+        String stateInterface;
         final Set<String> queues = new TreeSet<>();
         boolean paused;
         String pauseReason;

@@ -9,6 +9,9 @@ import java.util.List;
  *
  * @param callerIdHint the FIRSTLINE_CALLER_ID the dialplan set: only a hint, to be checked against the number
  * @param ringing member interfaces whose phones ring for this call now
+ * @param callbackId the callback request this call answers (Firstline's one-click callback), or null
+ * @param talks every agent who took the call, in order: the first who answered, then those it was transferred to;
+ *     {@code memberInterface} is the one who has (or last had) it, {@code talkSeconds} all of theirs together
  */
 public record CallView(
         String pbx,
@@ -31,10 +34,27 @@ public record CallView(
         Integer talkSeconds,
         String endReason,
         boolean transferred,
-        List<String> ringing) {
+        List<String> ringing,
+        Long callbackId,
+        List<Talk> talks) {
+
+    /** One agent's part of a call: when they took it and, once it is over, how long they talked. */
+    public record Talk(String memberInterface, String memberName, Instant answeredAt, Integer talkSeconds) {
+    }
 
     public CallView {
         ringing = List.copyOf(ringing);
+        talks = List.copyOf(talks);
+    }
+
+    /** A call that is not a callback. */
+    public CallView(String pbx, String linkedid, String callerNumber, String callerName, String callerIdHint,
+            String menuPath, String ticketTyped, String queue, Integer position, CallStatus status, Instant enteredAt,
+            Instant queuedAt, Instant answeredAt, Instant endedAt, String memberInterface, String memberName,
+            Integer waitSeconds, Integer talkSeconds, String endReason, boolean transferred, List<String> ringing) {
+        this(pbx, linkedid, callerNumber, callerName, callerIdHint, menuPath, ticketTyped, queue, position, status,
+                enteredAt, queuedAt, answeredAt, endedAt, memberInterface, memberName, waitSeconds, talkSeconds,
+                endReason, transferred, ringing, null, List.of());
     }
 
     /** Seconds waited in the queue so far (or until answered or abandoned). */

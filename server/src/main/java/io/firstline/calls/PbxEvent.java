@@ -72,6 +72,23 @@ public sealed interface PbxEvent {
             String context) implements PbxEvent {
     }
 
+    /**
+     * A channel began listening to another (ChanSpyStart): the spyer's call is a supervisor's leg
+     * (listen, whisper, barge), not a caller's.
+     */
+    record SpyStarted(String pbx, Instant at, String spyerLinkedid, String spyerChannel, String spyeeLinkedid)
+            implements PbxEvent {
+    }
+
+    /**
+     * A channel of the call dials a phone (DialBegin, {@code dialStatus} null) or that dial is over
+     * (DialEnd: ANSWER, NOANSWER, BUSY, CANCEL …). Firstline follows the ones that ring an agent's
+     * own phone outside a queue, e.g. a caller transferred to a colleague.
+     */
+    record Dialled(String pbx, Instant at, String uniqueid, String linkedid, String destChannel, String destUniqueid,
+            String dialStatus) implements PbxEvent {
+    }
+
     /** A channel hung up (Hangup). When the last channel of a Linkedid is gone, the call has ended. */
     record ChannelHungUp(String pbx, Instant at, String uniqueid, String linkedid, String channel, int cause,
             String causeText) implements PbxEvent {
@@ -82,7 +99,13 @@ public sealed interface PbxEvent {
      * {@code deviceStatus} is Asterisk's device state number (1 not in use, 2 in use, 5 unavailable, 6 ringing …).
      */
     record MemberStatus(String pbx, Instant at, String queue, String memberInterface, String memberName,
-            int deviceStatus, boolean paused, String pausedReason, boolean inCall) implements PbxEvent {
+            int deviceStatus, boolean paused, String pausedReason, boolean inCall, String stateInterface)
+            implements PbxEvent {
+
+        public MemberStatus(String pbx, Instant at, String queue, String memberInterface, String memberName,
+                int deviceStatus, boolean paused, String pausedReason, boolean inCall) {
+            this(pbx, at, queue, memberInterface, memberName, deviceStatus, paused, pausedReason, inCall, null);
+        }
     }
 
     /** A member was paused or unpaused (QueueMemberPause). */

@@ -55,6 +55,12 @@ public final class ScreenPops {
     private final Map<Long, Future<?>> tails = new HashMap<>();
     /** The last state message of each agent. */
     private final Map<Long, JsonObject> states = new HashMap<>();
+    /**
+     * Every member's latest state as the tracker gave it (pbx + interface): what an agent is told,
+     * whenever the lookup of which agent a member is completes, so that a lookup finishing late
+     * never sends an older state (e.g. three of the four queues a snapshot lists one by one).
+     */
+    private final Map<String, MemberView> members = new HashMap<>();
 
     /**
      * @param callIds the database id of a call by (pbx, linkedid), once it has been recorded
@@ -77,7 +83,8 @@ public final class ScreenPops {
     /** Reads the agents' interfaces again (after an agent was created or changed). */
     public void agentsChanged() {
         log.debug("agents changed: reading their interfaces again");
-        directory.reload();
+        // An agent given an interface now is told its member's state at once, not at its next change.
+        directory.reload().onSuccess(v -> List.copyOf(members.values()).forEach(this::memberChanged));
     }
 
     /** The event-bus address of one agent's desktop messages. */
@@ -151,12 +158,18 @@ public final class ScreenPops {
         }));
     }
 
-    private void memberChanged(MemberView m) {
-        toMember(m.pbx(), m.memberInterface(), m.memberName(), agent -> {
+    private void memberChanged(MemberView changed) {
+        String key = changed.pbx() + "\u0000" + changed.memberInterface();
+        members.put(key, changed);
+        toMember(changed.pbx(), changed.memberInterface(), changed.memberName(), agent -> {
+            MemberView m = members.getOrDefault(key, changed);
             JsonObject msg = new JsonObject().put("type", "agent.state").put("state", m.state().wire())
                     .put("pauseReason", m.pauseReason()).put("since", m.since() == null ? null : m.since().toString())
                     .put("queues", new JsonArray(List.copyOf(m.queues()))).put("interface", m.memberInterface())
                     .put("pbx", m.pbx());
+            if (msg.equals(states.get(agent.id()))) {
+                return; // told already
+            }
             states.put(agent.id(), msg);
             vertx.eventBus().publish(address(agent.id()), msg);
         });

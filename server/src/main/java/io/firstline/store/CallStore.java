@@ -4,6 +4,7 @@ import static io.firstline.store.db.Tables.AGENTS;
 import static io.firstline.store.db.Tables.CALLBACK_REQUESTS;
 import static io.firstline.store.db.Tables.CALLER_PHONES;
 import static io.firstline.store.db.Tables.CALLS;
+import static io.firstline.store.db.Tables.CALL_AGENTS;
 import static io.firstline.store.db.Tables.CALL_EVENTS;
 
 import io.firstline.calls.CallChange;
@@ -34,7 +35,7 @@ public final class CallStore {
 
     /** The values of the list's {@code status} filter: how a call ended, or that it has not. */
     public static final List<String> STATUS_FILTERS = List.of("answered", "abandoned", "unanswered", "menu-only",
-            "in-progress");
+            "internal", "callback", "in-progress");
 
     private final Database db;
     private final PhoneNumbers phones;
@@ -49,8 +50,8 @@ public final class CallStore {
             Optional<Long> callerId, Optional<String> status) {
     }
 
-    /** A call with its timeline, in time order, and the outcomes agents recorded for it. */
-    public record Detail(RecordedCall call, List<TimelineEntry> timeline, List<Outcome> outcomes) {
+    /** A call with its timeline, in time order, the agents who took it, and the outcomes agents recorded for it. */
+    public record Detail(RecordedCall call, List<TimelineEntry> timeline, List<Outcome> outcomes, List<CallAgent> agents) {
     }
 
     /**
@@ -71,6 +72,7 @@ public final class CallStore {
             interfaces.add(call.memberInterface());
         }
         entries.stream().map(CallChange.Timeline::memberInterface).filter(i -> i != null).forEach(interfaces::add);
+        call.talks().forEach(t -> interfaces.add(t.memberInterface()));
         Map<String, Long> agents = agentIds(dsl, interfaces);
         Long agentId = call.memberInterface() == null ? null : agents.get(call.memberInterface());
         Long callerId = callerOf(dsl, phones, call.callerNumber(), call.callerIdHint());
@@ -86,6 +88,9 @@ public final class CallStore {
         String endReason = clip(call.endReason(), 40);
         String status = call.status().wire();
         Instant entered = millis(call.enteredAt() != null ? call.enteredAt() : db.now());
+        // The request id comes from a channel variable: linked only when such a request exists.
+        Long callbackId = call.callbackId() == null ? null : dsl.select(CALLBACK_REQUESTS.ID).from(CALLBACK_REQUESTS)
+                .where(CALLBACK_REQUESTS.ID.eq(call.callbackId())).fetchOptional(CALLBACK_REQUESTS.ID).orElse(null);
         // A view that has not ended must not turn an ended call back into a live one.
         Field<String> statusOnUpdate = call.ended() ? DSL.val(status)
                 : DSL.when(CALLS.ENDED_AT.isNull(), DSL.val(status)).otherwise(CALLS.STATUS);
@@ -96,6 +101,7 @@ public final class CallStore {
                 .set(CALLS.CALLER_NUMBER, number)
                 .set(CALLS.CALLER_NAME, name)
                 .set(CALLS.CALLER_ID, callerId)
+                .set(CALLS.CALLBACK_ID, callbackId)
                 .set(CALLS.MENU_PATH, menuPath)
                 .set(CALLS.TICKET_TYPED, ticket)
                 .set(CALLS.QUEUE, queue)
@@ -113,6 +119,7 @@ public final class CallStore {
                 .set(CALLS.CALLER_NUMBER, keep(number, CALLS.CALLER_NUMBER))
                 .set(CALLS.CALLER_NAME, keep(name, CALLS.CALLER_NAME))
                 .set(CALLS.CALLER_ID, keep(callerId, CALLS.CALLER_ID))
+                .set(CALLS.CALLBACK_ID, keep(callbackId, CALLS.CALLBACK_ID))
                 .set(CALLS.MENU_PATH, keep(menuPath, CALLS.MENU_PATH))
                 .set(CALLS.TICKET_TYPED, keep(ticket, CALLS.TICKET_TYPED))
                 .set(CALLS.QUEUE, keep(queue, CALLS.QUEUE))
@@ -148,7 +155,28 @@ public final class CallStore {
             insert.onDuplicateKeyIgnore().execute();
         }
 
-        if (call.ended() && call.status() == CallStatus.ABANDONED && number != null) {
+        int seq = 0;
+        for (CallView.Talk t : call.talks()) {
+            seq++;
+            if (t.memberInterface() == null || t.answeredAt() == null) {
+                continue;
+            }
+            Long agent = agents.get(t.memberInterface());
+            dsl.insertInto(CALL_AGENTS)
+                    .set(CALL_AGENTS.CALL_ID, id)
+                    .set(CALL_AGENTS.SEQ, seq)
+                    .set(CALL_AGENTS.AGENT_ID, agent)
+                    .set(CALL_AGENTS.AGENT_INTERFACE, clip(t.memberInterface(), 200))
+                    .set(CALL_AGENTS.ANSWERED_AT, millis(t.answeredAt()))
+                    .set(CALL_AGENTS.TALK_SECONDS, t.talkSeconds())
+                    .onDuplicateKeyUpdate()
+                    .set(CALL_AGENTS.AGENT_ID, keep(agent, CALL_AGENTS.AGENT_ID))
+                    .set(CALL_AGENTS.TALK_SECONDS, keep(t.talkSeconds(), CALL_AGENTS.TALK_SECONDS))
+                    .execute();
+        }
+
+        // Only a number Asterisk can dial back outside: an extension (1002, 9000) is a phone of the help desk.
+        if (call.ended() && call.status() == CallStatus.ABANDONED && phones.normalize(number).isPresent()) {
             dsl.insertInto(CALLBACK_REQUESTS)
                     .set(CALLBACK_REQUESTS.CALL_ID, id)
                     .set(CALLBACK_REQUESTS.CALLER_ID, row.get(CALLS.CALLER_ID))
@@ -203,7 +231,18 @@ public final class CallStore {
     }
 
     public Future<Optional<Detail>> find(long id) {
-        return db.query(dsl -> findIn(dsl, id).map(c -> new Detail(c, timeline(dsl, id), OutcomeStore.outcomesOf(dsl, id))));
+        return db.query(dsl -> findIn(dsl, id).map(c -> new Detail(c, timeline(dsl, id), OutcomeStore.outcomesOf(dsl, id),
+                agentsOf(dsl, id))));
+    }
+
+    private static List<CallAgent> agentsOf(DSLContext dsl, long callId) {
+        return dsl.select(CALL_AGENTS.SEQ, CALL_AGENTS.AGENT_ID, AGENTS.USERNAME, AGENTS.NAME, CALL_AGENTS.AGENT_INTERFACE,
+                        CALL_AGENTS.ANSWERED_AT, CALL_AGENTS.TALK_SECONDS)
+                .from(CALL_AGENTS).leftJoin(AGENTS).on(AGENTS.ID.eq(CALL_AGENTS.AGENT_ID))
+                .where(CALL_AGENTS.CALL_ID.eq(callId)).orderBy(CALL_AGENTS.SEQ)
+                .fetch(r -> new CallAgent(r.get(CALL_AGENTS.SEQ), r.get(CALL_AGENTS.AGENT_ID), r.get(AGENTS.USERNAME),
+                        r.get(AGENTS.NAME), r.get(CALL_AGENTS.AGENT_INTERFACE), r.get(CALL_AGENTS.ANSWERED_AT),
+                        r.get(CALL_AGENTS.TALK_SECONDS)));
     }
 
     static Optional<RecordedCall> findIn(DSLContext dsl, long id) {
@@ -257,7 +296,7 @@ public final class CallStore {
                 r.get(CALLS.TICKET_TYPED), ended == null ? "in-progress" : r.get(CALLS.STATUS), r.get(CALLS.AGENT_ID),
                 r.get(AGENTS.USERNAME), r.get(AGENTS.NAME), r.get(CALLS.AGENT_INTERFACE), r.get(CALLS.ENTERED_AT),
                 r.get(CALLS.ANSWERED_AT), ended, r.get(CALLS.WAIT_SECONDS), r.get(CALLS.TALK_SECONDS),
-                r.get(CALLS.END_REASON));
+                r.get(CALLS.END_REASON), r.get(CALLS.CALLBACK_ID));
     }
 
     /** The new value, or the stored one when the new view does not know it. */

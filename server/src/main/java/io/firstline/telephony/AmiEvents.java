@@ -9,7 +9,10 @@ import org.asteriskjava.manager.event.AgentCompleteEvent;
 import org.asteriskjava.manager.event.AgentConnectEvent;
 import org.asteriskjava.manager.event.AgentRingNoAnswerEvent;
 import org.asteriskjava.manager.event.BlindTransferEvent;
+import org.asteriskjava.manager.event.ChanSpyStartEvent;
 import org.asteriskjava.manager.event.CoreShowChannelEvent;
+import org.asteriskjava.manager.event.DialBeginEvent;
+import org.asteriskjava.manager.event.DialEndEvent;
 import org.asteriskjava.manager.event.HangupEvent;
 import org.asteriskjava.manager.event.ManagerEvent;
 import org.asteriskjava.manager.event.NewCallerIdEvent;
@@ -98,8 +101,21 @@ final class AmiEvents {
                     t(a.getInterface()), t(a.getMemberName()), n(a.getHoldTime()), n(a.getTalkTime()), t(a.getReason()));
         }
         if (e instanceof BlindTransferEvent b) {
+            // Context and Extension say where the caller was sent; TransfereeContext is where they were.
             return new PbxEvent.BlindTransferred(pbx, at, t(b.getTransfererLinkedId()), t(b.getTransfererChannel()),
-                    t(b.getExtension()), t(b.getTransfereeContext()));
+                    t(b.getExtension()), t(first(b.getContext(), b.getTransfereeContext())));
+        }
+        if (e instanceof DialBeginEvent d) {
+            return new PbxEvent.Dialled(pbx, at, t(d.getUniqueId()), t(d.getLinkedId()), t(d.getDestChannel()),
+                    t(d.getDestUniqueId()), null);
+        }
+        if (e instanceof DialEndEvent d) {
+            return new PbxEvent.Dialled(pbx, at, t(d.getUniqueId()), t(d.getLinkedId()), t(d.getDestChannel()),
+                    t(d.getDestUniqueId()), d.getDialStatus() == null ? "" : t(d.getDialStatus()));
+        }
+        if (e instanceof ChanSpyStartEvent s) {
+            return new PbxEvent.SpyStarted(pbx, at, t(s.getSpyerLinkedId()), t(s.getSpyerChannel()),
+                    t(s.getSpyeeLinkedId()));
         }
         if (e instanceof HangupEvent h) {
             return new PbxEvent.ChannelHungUp(pbx, at, t(h.getUniqueId()), t(h.getLinkedId()), t(h.getChannel()),
@@ -123,7 +139,8 @@ final class AmiEvents {
             // QueueMemberStatus (live) and QueueMember (a line of a QueueStatus snapshot).
             String iface = first(m.getInterface(), m.getLocation(), m.getStateinterface());
             return new PbxEvent.MemberStatus(pbx, at, t(m.getQueue()), t(iface), t(first(m.getMemberName(), m.getName())),
-                    n(m.getStatus()), Boolean.TRUE.equals(m.getPaused()), t(m.getPausedreason()), n(m.getIncall()) > 0);
+                    n(m.getStatus()), Boolean.TRUE.equals(m.getPaused()), t(m.getPausedreason()), n(m.getIncall()) > 0,
+                    t(m.getStateinterface()));
         }
         if (e instanceof QueueEntryEvent q) {
             return new PbxEvent.WaitingCaller(pbx, at, t(q.getUniqueId()), null, t(q.getChannel()), t(q.getQueue()),

@@ -98,7 +98,8 @@ final class Views {
                 .put("queue", c.queue()).put("menuPath", c.menuPath()).put("ticketTyped", c.ticketTyped())
                 .put("status", c.status()).put("agent", agentOf(c.agentId(), c.agentUsername(), c.agentName()))
                 .put("enteredAt", time(c.enteredAt())).put("answeredAt", time(c.answeredAt()))
-                .put("endedAt", time(c.endedAt())).put("waitSeconds", c.waitSeconds()).put("talkSeconds", c.talkSeconds());
+                .put("endedAt", time(c.endedAt())).put("waitSeconds", c.waitSeconds()).put("talkSeconds", c.talkSeconds())
+                .put("callbackId", c.callbackId());
     }
 
     static JsonObject callDetail(CallStore.Detail d) {
@@ -106,7 +107,12 @@ final class Views {
         d.timeline().forEach(e -> timeline.add(timelineEntry(e)));
         JsonArray outcomes = new JsonArray();
         d.outcomes().forEach(o -> outcomes.add(outcome(o)));
-        return call(d.call()).put("endReason", d.call().endReason()).put("timeline", timeline).put("outcomes", outcomes);
+        JsonArray agents = new JsonArray();
+        d.agents().forEach(a -> agents.add(new JsonObject().put("agent", agentOf(a.agentId(), a.agentUsername(), a.agentName()))
+                .put("interface", a.memberInterface()).put("answeredAt", time(a.answeredAt()))
+                .put("talkSeconds", a.talkSeconds())));
+        return call(d.call()).put("endReason", d.call().endReason()).put("timeline", timeline).put("outcomes", outcomes)
+                .put("agents", agents);
     }
 
     /** A timeline entry; fields it does not have are left out. */

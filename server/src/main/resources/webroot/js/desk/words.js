@@ -52,5 +52,5 @@ export function outcomeWords(h) {
     return DISPOSITIONS[h.disposition] || h.disposition;
   }
   return { answered: 'Answered', abandoned: 'Hung up waiting', unanswered: 'Not answered',
-    'menu-only': 'Menu only', 'in-progress': 'In progress' }[h.status] || h.status || '—';
+    'menu-only': 'Menu only', internal: 'Internal', callback: 'Called back', 'in-progress': 'In progress' }[h.status] || h.status || '—';
 }

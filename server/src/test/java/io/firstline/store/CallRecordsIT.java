@@ -213,6 +213,101 @@ class CallRecordsIT {
                 + " AND phone = '+15551234567' AND queue = 'hardware' AND caller_id = ?", id, jane)).isEqualTo(1);
     }
 
+    private void execute(String sql, Object... args) {
+        try (Connection c = fresh.connect(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The changes of one call of a trace (by its Linkedid), the whole trace going through one tracker. */
+    private static List<CallChange> replayCall(String trace, String linkedid) throws Exception {
+        return replay(trace).stream().filter(c -> callOf(c) != null && callOf(c).linkedid().equals(linkedid)).toList();
+    }
+
+    @Test
+    @DisplayName("pjsip: the caller who abandons while Bob's phone rings gets exactly one callback request, for her own number, not Bob's 1002")
+    void pjsipAbandonedGetsOneCallbackForTheCaller() throws Exception {
+        long abigail = await(callers.create("Abigail Smith", null, null, false, List.of("+15552502194"))).id();
+        String linkedid = "e2e-pbx-1796415615.5";
+        List<CallChange> changes = replayCall("pjsip-e2e-scenarios", linkedid);
+        CallRecorder recorder = new CallRecorder(vertx, store::record, 1);
+        submitAll(recorder, changes);
+        await(recorder.flushed());
+        CallView last = callOf(changes.stream().filter(c -> c instanceof CallChange.CallEnded).findFirst().orElseThrow());
+        long id = 0;
+        for (int i = 0; i < 3; i++) {
+            id = await(store.record(last, entries(changes)));
+        }
+        assertThat(value("status", linkedid)).isEqualTo("abandoned");
+        assertThat(value("caller_number", linkedid)).isEqualTo("+15552502194");
+        assertThat(value("caller_name", linkedid)).isEqualTo("Abigail Smith");
+        assertThat(value("caller_id", linkedid)).isEqualTo(abigail);
+        assertThat(count("SELECT COUNT(*) FROM callback_requests WHERE call_id = ?", id)).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM callback_requests WHERE call_id = ? AND reason = 'abandoned'"
+                + " AND phone = '+15552502194' AND caller_id = ?", id, abigail)).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("an abandoned call from a help-desk extension (an agent trying the queue from 1003) asks for no callback")
+    void extensionGetsNoCallback() throws Exception {
+        long id = await(store.record(view("ext-1", "1003", null, CallStatus.ABANDONED), List.of()));
+        assertThat(value("status", "ext-1")).isEqualTo("abandoned");
+        assertThat(count("SELECT COUNT(*) FROM callback_requests WHERE call_id = ?", id)).isZero();
+    }
+
+    @Test
+    @DisplayName("pjsip: the spy legs and the one-click callback are recorded as internal and callback, the callback's call linked to its request")
+    void pjsipInternalLegs() throws Exception {
+        execute("INSERT INTO callback_requests (id, phone, reason, status, created_at) VALUES (521, '+15557650001',"
+                + " 'requested', 'in-progress', NOW(3))");
+        List<CallChange> all = replay("pjsip-e2e-scenarios");
+        CallRecorder recorder = new CallRecorder(vertx, store::record, 2);
+        for (String linkedid : List.of("e2e-pbx-1796416058.42", "e2e-pbx-1796416226.60")) {
+            submitAll(recorder, all.stream().filter(c -> callOf(c) != null && callOf(c).linkedid().equals(linkedid)).toList());
+        }
+        await(recorder.flushed());
+        assertThat(value("status", "e2e-pbx-1796416058.42")).isEqualTo("internal");
+        assertThat(value("status", "e2e-pbx-1796416226.60")).isEqualTo("callback");
+        assertThat(value("callback_id", "e2e-pbx-1796416226.60")).isEqualTo(521L);
+        assertThat(value("caller_number", "e2e-pbx-1796416226.60")).isEqualTo("+15557650001");
+        long callbackCall = ((Number) value("id", "e2e-pbx-1796416226.60")).longValue();
+        assertThat(await(store.find(callbackCall)).orElseThrow().call().callbackId()).isEqualTo(521L);
+
+        CallView unknownRequest = new CallView("pbx", "cb-unknown", "+15557650002", null, null, null, null, null, null,
+                CallStatus.CALLBACK, Instant.parse("2026-11-24T10:00:00Z"), null, null, Instant.parse("2026-11-24T10:00:09Z"),
+                null, null, null, null, null, false, List.of(), 999_999L, List.of());
+        await(store.record(unknownRequest, List.of()));
+        assertThat(value("status", "cb-unknown")).as("written, without a link to a request that does not exist").isEqualTo("callback");
+        assertThat(value("callback_id", "cb-unknown")).isNull();
+    }
+
+    @Test
+    @DisplayName("pjsip: a call Alice sent blind to the network queue and Bob answered: both agents on the record with their own talk times, both answers on the timeline")
+    void pjsipTransferredCallShowsEveryAgent() throws Exception {
+        String linkedid = "e2e-pbx-1796416049.37";
+        List<CallChange> changes = replayCall("pjsip-e2e-scenarios", linkedid);
+        CallRecorder recorder = new CallRecorder(vertx, store::record, 1);
+        submitAll(recorder, changes);
+        await(recorder.flushed());
+        long id = ((Number) value("id", linkedid)).longValue();
+        CallStore.Detail detail = await(store.find(id)).orElseThrow();
+        assertThat(detail.call().status()).isEqualTo("answered");
+        assertThat(detail.call().callerNumber()).isEqualTo("+15551234567");
+        assertThat(detail.call().agentUsername()).as("the agent who had the call last").isEqualTo("bob");
+        assertThat(detail.call().talkSeconds()).isEqualTo(62);
+        assertThat(detail.agents()).extracting(CallAgent::agentUsername, CallAgent::talkSeconds).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("alice", 28), org.assertj.core.groups.Tuple.tuple("bob", 34));
+        assertThat(detail.timeline()).filteredOn(e -> e.type().equals("answered")).extracting(TimelineEntry::agentUsername)
+                .containsExactly("alice", "bob");
+        assertThat(detail.timeline()).filteredOn(e -> e.type().equals("transferred")).singleElement()
+                .satisfies(e -> assertThat(e.detail()).isEqualTo("to network@firstline-transfer"));
+    }
+
     @Test
     @DisplayName("the caller is found by number: one owner; a shared number with a hint that owns it; otherwise unknown")
     void callerResolution() throws Exception {

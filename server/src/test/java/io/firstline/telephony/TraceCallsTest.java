@@ -157,4 +157,149 @@ class TraceCallsTest {
     void noCalls() throws Exception {
         assertThat(only(replay("login-failure-and-bad-action"), CallChange.CallStarted.class)).isEmpty();
     }
+
+    // --- real PJSIP phones (pjsip-e2e-scenarios: Firstline's own dialplans, Local/100X@agents/n members) ---
+
+    private static final String PJSIP = "pjsip-e2e-scenarios";
+
+    /** Every change the whole PJSIP recording makes about one call (selected by its Linkedid). */
+    private static List<CallChange> ofCall(List<CallChange> changes, String linkedid) {
+        return changes.stream().filter(c -> c.call() != null && c.call().linkedid().equals(linkedid)).toList();
+    }
+
+    private static CallView endOf(List<CallChange> changes, String linkedid) {
+        List<CallChange.CallEnded> ended = only(ofCall(changes, linkedid), CallChange.CallEnded.class);
+        assertThat(ended).as("the end of call %s", linkedid).hasSize(1);
+        return ended.get(0).call();
+    }
+
+    @Test
+    @DisplayName("pjsip: a known caller answered by Alice keeps his own number; her phone's caller id (1001) never becomes the caller's")
+    void pjsipAnsweredKeepsTheCaller() throws Exception {
+        List<CallChange> call = ofCall(replay(PJSIP), "e2e-pbx-1796415571.0");
+        List<CallChange.CallAnswered> answered = only(call, CallChange.CallAnswered.class);
+        assertThat(answered).hasSize(1);
+        assertThat(answered.get(0).memberInterface()).isEqualTo("Local/1001@agents/n");
+        assertThat(answered.get(0).call().callerNumber()).isEqualTo("+15551234567");
+        assertThat(answered.get(0).call().callerName()).isEqualTo("Jane Doe");
+        assertThat(answered.get(0).call().callerIdHint()).isEqualTo("42");
+        assertThat(call).allSatisfy(c -> assertThat(c.call().callerNumber()).isIn(null, "+15551234567"));
+        CallView end = endOf(call, "e2e-pbx-1796415571.0");
+        assertThat(end.status()).isEqualTo(CallStatus.ANSWERED);
+        assertThat(end.callerNumber()).isEqualTo("+15551234567");
+        assertThat(end.callerName()).isEqualTo("Jane Doe");
+    }
+
+    @Test
+    @DisplayName("pjsip: a caller who abandons while Bob's phone rings is recorded (and waits on the board) with her own number, not Bob's 1002")
+    void pjsipAbandonedKeepsTheCaller() throws Exception {
+        List<CallChange> call = ofCall(replay(PJSIP), "e2e-pbx-1796415615.5");
+        assertThat(only(call, CallChange.MemberRang.class)).extracting(CallChange.MemberRang::memberInterface)
+                .containsExactly("Local/1002@agents/n");
+        assertThat(call).allSatisfy(c -> {
+            assertThat(c.call().callerNumber()).isIn(null, "+15552502194");
+            assertThat(c.call().callerName()).isIn(null, "Abigail Smith");
+        });
+        CallView end = endOf(call, "e2e-pbx-1796415615.5");
+        assertThat(end.status()).isEqualTo(CallStatus.ABANDONED);
+        assertThat(end.callerNumber()).isEqualTo("+15552502194");
+        assertThat(end.callerName()).isEqualTo("Abigail Smith");
+    }
+
+    @Test
+    @DisplayName("pjsip: no call of the recording that reached a queue takes a phone's extension for the caller's number")
+    void pjsipNoQueuedCallIsNamedAfterAnAgent() throws Exception {
+        List<CallView> queued = only(replay(PJSIP), CallChange.CallEnded.class).stream().map(CallChange.CallEnded::call)
+                .filter(c -> c.queuedAt() != null).toList();
+        assertThat(queued).hasSizeGreaterThan(10);
+        assertThat(queued).allSatisfy(c -> assertThat(c.callerNumber()).as("caller of %s", c.linkedid()).startsWith("+1555"));
+    }
+
+    @Test
+    @DisplayName("pjsip: a supervisor's listen, whisper and barge legs (ChanSpy from 9000) are internal, not callers' calls")
+    void pjsipSpyLegsAreInternal() throws Exception {
+        List<CallChange> changes = replay(PJSIP);
+        for (String spy : List.of("e2e-pbx-1796416058.42", "e2e-pbx-1796416067.45", "e2e-pbx-1796416077.48")) {
+            CallView end = endOf(changes, spy);
+            assertThat(end.status()).as("spy leg %s", spy).isEqualTo(CallStatus.INTERNAL);
+            assertThat(end.queue()).isNull();
+        }
+        assertThat(endOf(changes, "e2e-pbx-1796416049.37").status()).isEqualTo(CallStatus.ANSWERED);
+    }
+
+    @Test
+    @DisplayName("pjsip: a one-click callback's call is a callback, linked to its request (521), with the number called back")
+    void pjsipCallbackCall() throws Exception {
+        CallView end = endOf(replay(PJSIP), "e2e-pbx-1796416226.60");
+        assertThat(end.status()).isEqualTo(CallStatus.CALLBACK);
+        assertThat(end.callbackId()).isEqualTo(521L);
+        assertThat(end.callerNumber()).isEqualTo("+15557650001");
+    }
+
+    @Test
+    @DisplayName("pjsip: Alice sends the caller blind to the network queue: Bob's phone rings (pre-pop), Bob gets the pop, the record keeps Alice's 28 s and Bob's 34 s")
+    void pjsipBlindTransferToAQueue() throws Exception {
+        String linkedid = "e2e-pbx-1796416049.37";
+        List<CallChange> call = ofCall(replay(PJSIP), linkedid);
+        assertThat(only(call, CallChange.MemberRang.class)).extracting(CallChange.MemberRang::memberInterface)
+                .containsExactly("Local/1001@agents/n", "Local/1002@agents/n");
+        List<CallChange.CallAnswered> answered = only(call, CallChange.CallAnswered.class);
+        assertThat(answered).extracting(CallChange.CallAnswered::memberInterface)
+                .containsExactly("Local/1001@agents/n", "Local/1002@agents/n");
+        assertThat(answered.get(1).call().callerNumber()).isEqualTo("+15551234567");
+        assertThat(answered.get(1).call().queue()).isEqualTo("network");
+        assertThat(only(call, CallChange.MemberDone.class)).extracting(CallChange.MemberDone::memberInterface,
+                CallChange.MemberDone::reason).containsExactly(org.assertj.core.groups.Tuple.tuple("Local/1001@agents/n", "transfer"),
+                org.assertj.core.groups.Tuple.tuple("Local/1002@agents/n", "caller"));
+
+        List<CallChange.Timeline> timeline = call.stream().map(CallChange::timeline).filter(t -> t != null).toList();
+        assertThat(timeline).extracting(CallChange.Timeline::key).doesNotHaveDuplicates();
+        assertThat(timeline).filteredOn(t -> t.type().equals("answered")).extracting(CallChange.Timeline::memberInterface)
+                .containsExactly("Local/1001@agents/n", "Local/1002@agents/n");
+        assertThat(timeline).filteredOn(t -> t.type().equals("transferred")).singleElement()
+                .satisfies(t -> assertThat(t.detail()).isEqualTo("to network@firstline-transfer"));
+
+        CallView end = endOf(call, linkedid);
+        assertThat(end.status()).isEqualTo(CallStatus.ANSWERED);
+        assertThat(end.transferred()).isTrue();
+        assertThat(end.endReason()).isEqualTo("caller");
+        assertThat(end.memberInterface()).isEqualTo("Local/1002@agents/n");
+        assertThat(end.talks()).extracting(CallView.Talk::memberInterface, CallView.Talk::talkSeconds).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("Local/1001@agents/n", 28), org.assertj.core.groups.Tuple.tuple("Local/1002@agents/n", 34));
+        assertThat(end.talkSeconds()).isEqualTo(62);
+        assertThat(end.answeredAt()).isEqualTo(answered.get(0).call().answeredAt());
+    }
+
+    @Test
+    @DisplayName("pjsip: Alice transfers the caller to her colleague Carol (Dial of PJSIP/1003): Carol's phone rings, Carol gets the pop, the record moves to Carol with both talk times")
+    void pjsipTransferToAColleague() throws Exception {
+        String linkedid = "e2e-pbx-1796416148.54";
+        List<CallChange> call = ofCall(replay(PJSIP), linkedid);
+        assertThat(only(call, CallChange.MemberRang.class)).extracting(CallChange.MemberRang::memberInterface)
+                .containsExactly("Local/1001@agents/n", "Local/1003@agents/n");
+        List<CallChange.CallAnswered> answered = only(call, CallChange.CallAnswered.class);
+        assertThat(answered).extracting(CallChange.CallAnswered::memberInterface)
+                .containsExactly("Local/1001@agents/n", "Local/1003@agents/n");
+        assertThat(answered.get(1).memberName()).isEqualTo("Carol Agent");
+        assertThat(answered.get(1).call().callerNumber()).isEqualTo("+15551234567");
+        assertThat(only(call, CallChange.MemberDone.class)).extracting(CallChange.MemberDone::memberInterface,
+                CallChange.MemberDone::reason).containsExactly(org.assertj.core.groups.Tuple.tuple("Local/1001@agents/n", "transfer"),
+                org.assertj.core.groups.Tuple.tuple("Local/1003@agents/n", "caller"));
+        assertThat(call.stream().map(CallChange::timeline).filter(t -> t != null).map(CallChange.Timeline::key))
+                .doesNotHaveDuplicates();
+
+        CallView end = endOf(call, linkedid);
+        assertThat(end.status()).isEqualTo(CallStatus.ANSWERED);
+        assertThat(end.transferred()).isTrue();
+        assertThat(end.endReason()).isEqualTo("caller");
+        assertThat(end.memberInterface()).isEqualTo("Local/1003@agents/n");
+        assertThat(end.talks()).extracting(CallView.Talk::memberInterface).containsExactly("Local/1001@agents/n",
+                "Local/1003@agents/n");
+        assertThat(end.talks().get(0).talkSeconds()).isZero();
+        // The helper spaces events 100 ms apart, so Carol's 55 s shrink; her part is still measured.
+        assertThat(end.talks().get(1).talkSeconds()).isPositive();
+        assertThat(end.talkSeconds()).isEqualTo(end.talks().get(1).talkSeconds());
+        assertThat(tracker.members()).filteredOn(m -> m.memberInterface().equals("Local/1003@agents/n")).singleElement()
+                .satisfies(m -> assertThat(m.state()).isNotIn(MemberState.IN_CALL, MemberState.RINGING));
+    }
 }

@@ -1,0 +1,207 @@
+package io.firstline.desk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.firstline.TestServer;
+import io.firstline.TestTraces;
+import io.firstline.sim.AmiSimulator;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+@DisplayName("the real PJSIP recording replayed on a real AMI socket: pops, records and callbacks name the caller, and every agent who takes a call")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PjsipCallsIT {
+
+    private static final String ANSWERED = "e2e-pbx-1796415571.0";
+    private static final String ABANDONED = "e2e-pbx-1796415615.5";
+    private static final String TO_A_QUEUE = "e2e-pbx-1796416049.37";
+    private static final String TO_A_COLLEAGUE = "e2e-pbx-1796416148.54";
+
+    private AmiSimulator pbx;
+    private TestServer server;
+    private Vertx client;
+    private WebSocketClient ws;
+    private String admin;
+    private final Map<String, List<JsonObject>> received = Map.of("alice", new CopyOnWriteArrayList<>(),
+            "bob", new CopyOnWriteArrayList<>(), "carol", new CopyOnWriteArrayList<>());
+
+    private Path file;
+
+    @BeforeAll
+    void start() throws Exception {
+        pbx = AmiSimulator.builder().host("127.0.0.1").port(0).build();
+        server = TestServer.withPbx(pbx, Map.of());
+        client = Vertx.vertx();
+        ws = client.createWebSocketClient();
+        admin = server.loginAdmin();
+        server.createTraceAgents(admin);
+        server.post("/api/callers", admin, new JsonObject().put("name", "Jane Doe").put("organisation", "Acme Widgets")
+                .put("phones", new JsonArray().add("+15551234567")));
+        server.awaitPbx("connected"::equals, Duration.ofSeconds(20));
+        for (String agent : received.keySet()) {
+            String token = server.login(agent, agent + "-password");
+            List<JsonObject> inbox = received.get(agent);
+            WebSocket socket = ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(server.port())
+                            .setURI("/ws").addHeader("Authorization", "Bearer " + token))
+                    .onSuccess(s -> s.textMessageHandler(t -> inbox.add(new JsonObject(t))))
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertThat(socket.isClosed()).isFalse();
+        }
+        file = eventsOnly();
+        pbx.replay(file, false).get(120, TimeUnit.SECONDS);
+        // The last scenario's calls have ended once Carol's transferred call is over and recorded.
+        await(() -> callOf(TO_A_COLLEAGUE) != null && "answered".equals(callOf(TO_A_COLLEAGUE).getString("status")),
+                Duration.ofSeconds(240));
+    }
+
+    /**
+     * The PJSIP recording as Firstline's own AMI session would have received it: the greeting and
+     * login, then every event, without the observer's own responses and action-bound lists (its
+     * CoreShowChannels polling), which Asterisk sends only to the session that asked.
+     */
+    private static Path eventsOnly() throws Exception {
+        String raw = Files.readString(TestTraces.amiRaw("pjsip-e2e-scenarios"), StandardCharsets.US_ASCII);
+        int greeting = raw.indexOf("\r\n") + 2;
+        StringBuilder out = new StringBuilder(raw.substring(0, greeting));
+        boolean loggedIn = false;
+        for (String block : raw.substring(greeting).split("\r\n\r\n")) {
+            boolean login = !loggedIn && block.startsWith("Response: ");
+            boolean broadcast = block.startsWith("Event: ") && !block.contains("\r\nActionID: ");
+            if (login || broadcast) {
+                out.append(block).append("\r\n\r\n");
+                loggedIn = true;
+            }
+        }
+        Path file = Files.createTempFile("pjsip-events", ".ami.raw");
+        Files.writeString(file, out, StandardCharsets.US_ASCII);
+        return file;
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (file != null) {
+            Files.deleteIfExists(file);
+        }
+        if (client != null) {
+            client.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (pbx != null) {
+            pbx.close();
+        }
+    }
+
+    private static void await(java.util.function.BooleanSupplier done, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + within);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** The recorded call with this Linkedid, in full, or null. */
+    private JsonObject callOf(String linkedid) {
+        JsonArray items = server.get("/api/calls?limit=200", admin).json().getJsonArray("items");
+        for (Object o : items) {
+            JsonObject c = (JsonObject) o;
+            if (linkedid.equals(c.getString("linkedid"))) {
+                return server.get("/api/calls/" + c.getLong("id"), admin).json();
+            }
+        }
+        return null;
+    }
+
+    private List<JsonObject> messages(String agent, String type, String linkedid) {
+        Predicate<JsonObject> about = m -> type.equals(m.getString("type")) && m.getJsonObject("call") != null
+                && linkedid.equals(m.getJsonObject("call").getString("linkedid"));
+        return received.get(agent).stream().filter(about).toList();
+    }
+
+    @Test
+    @DisplayName("Alice's pop for the known caller names the caller (+15551234567, Jane Doe), not Alice's own 1001; no pop ever names an agent's extension")
+    void popNamesTheCaller() throws Exception {
+        List<JsonObject> pops = messages("alice", "call.connected", ANSWERED);
+        assertThat(pops).hasSize(1);
+        assertThat(pops.get(0).getJsonObject("call").getString("callerNumber")).isEqualTo("+15551234567");
+        assertThat(pops.get(0).getJsonObject("caller").getString("name")).isEqualTo("Jane Doe");
+        for (List<JsonObject> inbox : received.values()) {
+            assertThat(inbox).filteredOn(m -> m.getString("type").startsWith("call.") && m.getJsonObject("call") != null)
+                    .allSatisfy(m -> assertThat(m.getJsonObject("call").getString("callerNumber"))
+                            .isNotIn("1001", "1002", "1003", "9000"));
+        }
+    }
+
+    @Test
+    @DisplayName("the call abandoned while Bob's phone rang is recorded with the caller's number and opens exactly one callback request for it")
+    void abandonedCallOpensOneCallback() throws Exception {
+        JsonObject call = callOf(ABANDONED);
+        assertThat(call.getString("status")).isEqualTo("abandoned");
+        assertThat(call.getString("callerNumber")).isEqualTo("+15552502194");
+        assertThat(call.getString("callerName")).isEqualTo("Abigail Smith");
+        JsonArray callbacks = server.get("/api/callbacks?limit=200", admin).json().getJsonArray("items");
+        assertThat(callbacks.stream().map(o -> (JsonObject) o).filter(c -> "+15552502194".equals(c.getString("phone"))))
+                .hasSize(1);
+        assertThat(callbacks.stream().map(o -> (JsonObject) o).map(c -> c.getString("phone")))
+                .doesNotContain("1001", "1002", "1003", "9000");
+    }
+
+    @Test
+    @DisplayName("sent blind to a queue, the call rings Bob and pops to him; its record lists Alice and Bob with their talk times")
+    void transferToAQueue() throws Exception {
+        assertThat(messages("bob", "call.ringing", TO_A_QUEUE)).isNotEmpty();
+        assertThat(messages("bob", "call.connected", TO_A_QUEUE)).singleElement()
+                .satisfies(m -> assertThat(m.getJsonObject("call").getString("callerNumber")).isEqualTo("+15551234567"));
+        JsonObject call = callOf(TO_A_QUEUE);
+        assertThat(call.getJsonObject("agent").getString("username")).isEqualTo("bob");
+        assertThat(call.getJsonArray("agents").stream().map(o -> (JsonObject) o)
+                .map(a -> a.getJsonObject("agent").getString("username") + " " + a.getInteger("talkSeconds")))
+                .containsExactly("alice 28", "bob 34");
+        assertThat(call.getInteger("talkSeconds")).isEqualTo(62);
+    }
+
+    @Test
+    @DisplayName("transferred to a colleague, the call rings Carol and pops to her; the record moves to Carol and keeps Alice's part")
+    void transferToAColleague() throws Exception {
+        assertThat(messages("carol", "call.ringing", TO_A_COLLEAGUE)).isNotEmpty();
+        assertThat(messages("carol", "call.connected", TO_A_COLLEAGUE)).singleElement()
+                .satisfies(m -> assertThat(m.getJsonObject("call").getString("callerNumber")).isEqualTo("+15551234567"));
+        assertThat(messages("carol", "call.ended", TO_A_COLLEAGUE)).isNotEmpty();
+        JsonObject call = callOf(TO_A_COLLEAGUE);
+        assertThat(call.getJsonObject("agent").getString("username")).isEqualTo("carol");
+        assertThat(call.getJsonArray("agents").stream().map(o -> ((JsonObject) o).getJsonObject("agent").getString("username")))
+                .containsExactly("alice", "carol");
+    }
+
+    @Test
+    @DisplayName("the supervisor's spy legs are recorded as internal and the one-click callback as a callback, none as menu-only")
+    void internalLegs() throws Exception {
+        for (String spy : List.of("e2e-pbx-1796416058.42", "e2e-pbx-1796416067.45", "e2e-pbx-1796416077.48")) {
+            assertThat(callOf(spy).getString("status")).as(spy).isEqualTo("internal");
+        }
+        JsonObject callback = callOf("e2e-pbx-1796416226.60");
+        assertThat(callback.getString("status")).isEqualTo("callback");
+        assertThat(callback.getString("callerNumber")).isEqualTo("+15557650001");
+    }
+}
