@@ -20,6 +20,7 @@ final class ConnectionGuard {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionGuard.class);
     private static final long WARN_EVERY_MS = 10_000;
+    private static final String COUNTED = "firstline.connection-guard";
 
     /** One open connection: its client's address, its head deadline, its requests being answered. */
     private static final class Conn {
@@ -98,7 +99,8 @@ final class ConnectionGuard {
      */
     void request(RoutingContext ctx) {
         Conn conn = open.get(key(ctx.request().connection().remoteAddress()));
-        if (conn != null) {
+        if (conn != null && ctx.get(COUNTED) == null) { // a rerouted request is counted once
+            ctx.put(COUNTED, true);
             cancel(conn);
             conn.answering++;
             ctx.addEndHandler(ar -> {
