@@ -190,6 +190,20 @@ class TlsAndProxyIT {
     }
 
     @Test
+    @DisplayName("behind a trusted proxy, failed sign-ins are throttled by the client's address it forwards, not by the proxy's")
+    void forwardedFor() throws Exception {
+        String status = "";
+        for (int i = 0; i < 40 && !status.startsWith("HTTP/1.1 429"); i++) {
+            String wrong = new JsonObject().put("username", "nobody" + i).put("password", "wrong-password").encode();
+            status = fromProxy("POST", "/api/login", "X-Forwarded-For: 203.0.113.50\r\n", wrong).lines().findFirst().orElse("");
+        }
+        assertThat(status).as("one client guessing through the proxy is slowed down").startsWith("HTTP/1.1 429");
+        String right = new JsonObject().put("username", "admin").put("password", TestServer.ADMIN_PASSWORD).encode();
+        assertThat(fromProxy("POST", "/api/login", "X-Forwarded-For: 203.0.113.51\r\n", right))
+                .as("another client behind the same proxy").startsWith("HTTP/1.1 200");
+    }
+
+    @Test
     @DisplayName("behind a trusted proxy, the WebSocket accepts the https origin the proxy names; nobody else can claim it")
     void forwardedOrigin() throws Exception {
         String token = proxied.loginAdmin();
