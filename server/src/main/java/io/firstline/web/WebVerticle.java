@@ -115,7 +115,7 @@ public final class WebVerticle extends VerticleBase {
                 pem.getKeyManagerFactory(vertx);
             } catch (Exception e) {
                 return Future.failedFuture(new ConfigException("FIRSTLINE_TLS_CERT_FILE / FIRSTLINE_TLS_KEY_FILE: "
-                        + "not a PEM certificate and its private key (" + e.getMessage() + ")"));
+                        + "not a PEM certificate and its private key (" + String.valueOf(e.getMessage()).replace('\n', ' ') + ")"));
             }
             options.setSsl(true).setKeyCertOptions(pem);
         }
