@@ -181,11 +181,13 @@ public final class Firstline implements AutoCloseable {
             metrics.pbxLinks(flow.links());
             metrics.databasePool(db::activeConnections, db::poolSize);
             metrics.webSockets(web::openWebSockets);
+            metrics.webRefusals(WebVerticle.REFUSALS, web::refused);
             AgiVerticle agi = new AgiVerticle(settings.agiHost(), settings.agiPort(), new PhoneMenuStore(db), phones,
                     new PhoneMenuStore.PinLimit(settings.phoneMenu().pinFailures(), settings.phoneMenu().pinWindow()));
             await(vertx.deployVerticle(agi));
             vertx.setPeriodic(TimeUnit.MINUTES.toMillis(10), id -> accounts.purgeIdleSessions());
-            log.info("Firstline is ready on http://{}:{}{}", displayHost(settings.httpHost()), web.actualPort(),
+            log.info("Firstline is ready on {}://{}:{}{}", settings.web().tls().isPresent() ? "https" : "http",
+                    displayHost(settings.httpHost()), web.actualPort(),
                     pbxs.isEmpty() ? " (no PBX configured: set FIRSTLINE_AMI_HOST to connect to Asterisk)" : "");
             if (simulator.isPresent()) {
                 startDemoTraffic(simulator.get(), callers);

@@ -1,5 +1,6 @@
 package io.firstline.auth;
 
+import io.firstline.config.ConfigException;
 import io.firstline.store.Agent;
 import io.firstline.store.AgentStore;
 import io.firstline.store.Role;
@@ -29,8 +30,8 @@ public final class Accounts {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** How long a checked session is trusted without asking the database again. */
     private static final Duration CACHE_FOR = Duration.ofSeconds(10);
-    /** How often a session's last-seen time is written. */
-    private static final Duration TOUCH_EVERY = Duration.ofSeconds(60);
+    /** A session's last use is saved at least this often, and at least ten times per idle period. */
+    private static final Duration TOUCH_AT_MOST_EVERY = Duration.ofSeconds(60);
     /** A password check against no account still costs as much as a real one. */
     private static final String DUMMY_HASH = Passwords.hash("not a password of anybody");
 
@@ -38,6 +39,8 @@ public final class Accounts {
     private final AgentStore agents;
     private final SessionStore sessions;
     private final Duration idle;
+    /** How old the saved last use may get while the session is used: a tenth of the idle period, at most a minute. */
+    private final Duration touchEvery;
     private final Clock clock;
     private final LoginThrottle throttle = new LoginThrottle();
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
@@ -65,11 +68,13 @@ public final class Accounts {
     }
 
     public Accounts(Vertx vertx, AgentStore agents, SessionStore sessions, Duration idle, Clock clock) {
-        this.clock = clock;
         this.vertx = vertx;
         this.agents = agents;
         this.sessions = sessions;
         this.idle = idle;
+        Duration tenth = idle.dividedBy(10);
+        this.touchEvery = tenth.compareTo(TOUCH_AT_MOST_EVERY) < 0 ? tenth : TOUCH_AT_MOST_EVERY;
+        this.clock = clock;
     }
 
     public Future<LoginResult> login(String username, String password, String address) {
@@ -102,7 +107,8 @@ public final class Accounts {
         String key = hash(token);
         Instant now = clock.instant();
         Cached c = cache.get(key);
-        if (c != null && c.checkedAt().plus(CACHE_FOR).isAfter(now) && c.lastSeenAt().plus(idle).isAfter(now)) {
+        // Trusted from memory only while its saved last use is fresh, so that a session in use keeps sliding.
+        if (c != null && c.checkedAt().plus(CACHE_FOR).isAfter(now) && c.lastSeenAt().plus(touchEvery).isAfter(now)) {
             return Future.succeededFuture(Optional.of(c.agent()));
         }
         return sessions.find(key, now.minus(idle)).compose(found -> {
@@ -112,7 +118,7 @@ public final class Accounts {
             }
             Instant lastSeen = found.get().lastSeenAt();
             Future<Void> touched = Future.succeededFuture();
-            if (lastSeen.plus(TOUCH_EVERY).isBefore(now)) {
+            if (!lastSeen.plus(touchEvery).isAfter(now)) {
                 touched = sessions.touch(key, now);
                 lastSeen = now;
             }
@@ -141,12 +147,19 @@ public final class Accounts {
 
     /**
      * Creates the {@code admin} account on the first start, with {@code password} or a generated
-     * one, which is then returned so that it can be shown once.
+     * one, which is then returned so that it can be shown once. A weak {@code password} fails with a
+     * {@link ConfigException} naming FIRSTLINE_ADMIN_PASSWORD.
      */
     public Future<Optional<String>> ensureAdmin(Optional<String> password) {
         return agents.credentials("admin").compose(existing -> {
             if (existing.isPresent()) {
                 return Future.succeededFuture(Optional.<String>empty());
+            }
+            Optional<String> weak = password.flatMap(p -> Passwords.weakness("admin", p));
+            if (weak.isPresent()) {
+                // Only the first start uses it, so only the first start refuses it.
+                return Future.failedFuture(new ConfigException("FIRSTLINE_ADMIN_PASSWORD: " + weak.get()
+                        + "; set a stronger one, or unset it to have one generated"));
             }
             String chosen = password.orElseGet(Passwords::generate);
             return vertx.executeBlocking(() -> Passwords.hash(chosen), false)

@@ -26,11 +26,36 @@ public record Settings(
         List<String> pauseReasons,
         Desk desk,
         Board board,
-        PhoneMenu phoneMenu) {
+        PhoneMenu phoneMenu,
+        Web web) {
 
     public Settings {
         pbxs = List.copyOf(pbxs);
         pauseReasons = List.copyOf(pauseReasons);
+    }
+
+    /**
+     * The web server's TLS, the reverse proxies it believes, and its limits against abuse.
+     *
+     * @param tls the certificate and key to serve HTTPS with; empty: plain HTTP
+     * @param trustedProxies addresses or CIDR ranges whose X-Forwarded-Proto/-Host/-For are believed
+     * @param maxConnectionsPerAddress open connections one client address may hold (trusted proxies have no cap)
+     * @param requestHeadSeconds time for a complete request head, from connecting or from the previous answer
+     * @param idleSeconds a connection with no traffic for this long is closed
+     * @param webSocketsPerSession WebSockets one session (or kiosk link) may hold open
+     */
+    public record Web(Optional<Tls> tls, List<String> trustedProxies, int maxConnectionsPerAddress,
+            int requestHeadSeconds, int idleSeconds, int webSocketsPerSession) {
+        public Web {
+            trustedProxies = List.copyOf(trustedProxies);
+        }
+
+        /** Plain HTTP, no proxies, the default limits (for tests and tools that need a server). */
+        public static final Web STANDARD = new Web(Optional.empty(), List.of(), 256, 10, 120, 20);
+    }
+
+    /** PEM files: the certificate (with its chain) and its private key. */
+    public record Tls(Path certFile, Path keyFile) {
     }
 
     /**
@@ -113,6 +138,6 @@ public record Settings(
                 + ", adminPassword=" + (adminPassword.isPresent() ? "***" : "unset")
                 + ", phoneRegion=" + phoneRegion + ", timezone=" + timezone + ", sessionIdle=" + sessionIdle
                 + ", metrics=" + metricsEnabled + ", pauseReasons=" + pauseReasons + ", desk=" + desk + ", board=" + board
-                + ", phoneMenu=" + phoneMenu + "]";
+                + ", phoneMenu=" + phoneMenu + ", web=" + web + "]";
     }
 }

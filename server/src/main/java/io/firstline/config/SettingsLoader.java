@@ -39,7 +39,8 @@ public final class SettingsLoader {
             "ADMIN_PASSWORD", "PHONE_REGION", "TIMEZONE", "SESSION_IDLE_MINUTES", "METRICS_ENABLED", "PAUSE_REASONS",
             "SERVICE_LEVEL_SECONDS", "BOARD_WAITING", "BOARD_LONGEST_WAIT", "BOARD_SERVICE_LEVEL", "KIOSK_DAYS",
             "CALLBACK_CONTEXT", "TRANSFER_CONTEXT", "DESK_QUEUES", "WRAPUP_PAUSE", "CALLBACK_CLAIM_MINUTES",
-            "PIN_FAILURES", "PIN_LOCK_MINUTES");
+            "PIN_FAILURES", "PIN_LOCK_MINUTES", "TLS_CERT_FILE", "TLS_KEY_FILE", "TRUSTED_PROXIES",
+            "HTTP_MAX_CONNECTIONS_PER_ADDRESS", "HTTP_REQUEST_HEAD_SECONDS", "HTTP_IDLE_SECONDS", "WEBSOCKETS_PER_SESSION");
     /** A queue's own wallboard thresholds: {@code QUEUE.<name>.WAITING} in the file. */
     private static final Pattern QUEUE_KEY = Pattern.compile(
             "QUEUE\\.([A-Za-z0-9_-]{1,64})\\.(SERVICE_LEVEL_SECONDS|WAITING|LONGEST_WAIT|SERVICE_LEVEL)");
@@ -49,6 +50,8 @@ public final class SettingsLoader {
     private static final Pattern PBX_KEY = Pattern.compile("PBX\\.([A-Za-z0-9_-]{1,32})\\.(HOST|PORT|USER|SECRET)");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,32}");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\-\\[\\]%]{1,253}");
+    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
     private final Map<String, String> values;
     private final Map<String, String> origin;
@@ -170,7 +173,66 @@ public final class SettingsLoader {
         return new Settings(httpHost, httpPort, dataDir, externalDb, embeddedDbPort, poolSize, pbxs, agiHost, agiPort,
                 adminPassword, region, zone, idle, metrics, reasons, desk(), board(),
                 new Settings.PhoneMenu(integer("PIN_FAILURES", 5, 1, 100),
-                        Duration.ofMinutes(integer("PIN_LOCK_MINUTES", 15, 1, 7 * 24 * 60))));
+                        Duration.ofMinutes(integer("PIN_LOCK_MINUTES", 15, 1, 7 * 24 * 60))), web());
+    }
+
+    /** TLS, trusted proxies and the web server's limits. */
+    private Settings.Web web() {
+        Optional<String> cert = text("TLS_CERT_FILE");
+        Optional<String> key = text("TLS_KEY_FILE");
+        Optional<Settings.Tls> tls = Optional.empty();
+        if (cert.isPresent() != key.isPresent()) {
+            String missing = cert.isPresent() ? "TLS_KEY_FILE" : "TLS_CERT_FILE";
+            throw bad(missing, "missing; TLS_CERT_FILE and TLS_KEY_FILE go together (PEM files)");
+        }
+        if (cert.isPresent()) {
+            tls = Optional.of(new Settings.Tls(readableFile("TLS_CERT_FILE", cert.get()), readableFile("TLS_KEY_FILE", key.get())));
+        }
+        List<String> proxies = Arrays.stream(text("TRUSTED_PROXIES").orElse("").split(","))
+                .map(String::strip).filter(p -> !p.isEmpty()).distinct().toList();
+        for (String p : proxies) {
+            if (!addressOrRange(p)) {
+                throw bad("TRUSTED_PROXIES", "'" + p + "' is not an IP address or range like 10.0.0.5, 10.0.0.0/24 or ::1");
+            }
+        }
+        Settings.Web d = Settings.Web.STANDARD;
+        return new Settings.Web(tls, proxies,
+                integer("HTTP_MAX_CONNECTIONS_PER_ADDRESS", d.maxConnectionsPerAddress(), 1, 1_000_000),
+                integer("HTTP_REQUEST_HEAD_SECONDS", d.requestHeadSeconds(), 1, 600),
+                integer("HTTP_IDLE_SECONDS", d.idleSeconds(), 5, 86_400),
+                integer("WEBSOCKETS_PER_SESSION", d.webSocketsPerSession(), 1, 10_000));
+    }
+
+    private Path readableFile(String key, String name) {
+        Path p = Path.of(name).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+            throw bad(key, "'" + p + "' is not a readable file");
+        }
+        return p;
+    }
+
+    /** An IP address literal, or one with a prefix length ({@code 10.0.0.0/8}); never looked up in DNS. */
+    static boolean addressOrRange(String s) {
+        int slash = s.indexOf('/');
+        String address = slash < 0 ? s : s.substring(0, slash);
+        if (!IPV4.matcher(address).matches() && !IPV6.matcher(address).matches()) {
+            return false;
+        }
+        byte[] bytes;
+        try {
+            bytes = java.net.InetAddress.getByName(address).getAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+        if (slash < 0) {
+            return true;
+        }
+        try {
+            int prefix = Integer.parseInt(s.substring(slash + 1));
+            return prefix >= 0 && prefix <= bytes.length * 8;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** The wallboard's thresholds: defaults for every queue, then each queue's own. */

@@ -112,6 +112,15 @@ public final class Metrics {
                 .description("Open WebSocket sessions").register(registry);
     }
 
+    /** What the web server's limits against abuse refused, by reason (closed connections, refused WebSockets). */
+    public void webRefusals(List<String> reasons, java.util.function.ToLongFunction<String> refused) {
+        for (String reason : reasons) {
+            FunctionCounter.builder("firstline.http.refused", reason, refused::applyAsLong)
+                    .description("Connections closed and WebSockets refused by the web server's limits")
+                    .tag("reason", reason).register(registry);
+        }
+    }
+
     /** The Prometheus text of every metric. */
     public String scrape() {
         return registry.scrape();

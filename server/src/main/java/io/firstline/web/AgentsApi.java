@@ -70,6 +70,7 @@ final class AgentsApi {
         }
         String name = in.requiredText("name", 200);
         String password = password(in).orElseThrow(() -> in.bad("password", "required"));
+        refuseWeak(in, username, password);
         Role role = in.oneOf("role", ROLES).flatMap(Role::parse).orElse(Role.AGENT);
         String iface = memberInterface(in).flatMap(i -> i).orElse(null);
         String state = stateInterface(in).flatMap(i -> i).orElse(null);
@@ -91,8 +92,12 @@ final class AgentsApi {
         Optional<Optional<String>> iface = memberInterface(in);
         Optional<Optional<String>> state = stateInterface(in);
         Optional<Boolean> active = in.bool("active");
+        // A new password is checked against the agent's own username before it is hashed.
         Future<Optional<String>> hash = password.isPresent()
-                ? vertx.executeBlocking(() -> Optional.of(Passwords.hash(password.get())), false)
+                ? agents.find(id).compose(found -> {
+                    refuseWeak(in, found.orElseThrow(() -> ApiException.notFound("no agent " + id)).username(), password.get());
+                    return vertx.executeBlocking(() -> Optional.of(Passwords.hash(password.get())), false);
+                })
                 : Future.succeededFuture(Optional.empty());
         hash.compose(h -> agents.update(id, new AgentStore.Changes(name, h, role, iface, state, active)))
                 .onComplete(Http.reply(ctx, a -> {
@@ -104,10 +109,16 @@ final class AgentsApi {
 
     private static Optional<String> password(Input in) {
         Optional<String> p = in.optionalText("password", 200);
-        if (p.isPresent() && p.get().length() < 8) {
-            throw in.bad("password", "too short (at least 8 characters)");
+        if (p.isPresent() && p.get().codePointCount(0, p.get().length()) < Passwords.MIN_LENGTH) {
+            throw in.bad("password", "too short (at least " + Passwords.MIN_LENGTH + " characters)");
         }
         return p;
+    }
+
+    private static void refuseWeak(Input in, String username, String password) {
+        Passwords.weakness(username, password).ifPresent(why -> {
+            throw in.bad("password", why);
+        });
     }
 
     private static Optional<Optional<String>> memberInterface(Input in) {

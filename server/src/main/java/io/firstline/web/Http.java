@@ -16,6 +16,10 @@ import java.util.function.Function;
 final class Http {
 
     static final String AGENT = "firstline.agent";
+    /** Whether the client used HTTPS (here or at a trusted proxy). */
+    static final String HTTPS = "firstline.https";
+    /** The client's address (a trusted proxy's X-Forwarded-For, else the peer). */
+    static final String CLIENT = "firstline.client";
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 500;
 
@@ -24,6 +28,15 @@ final class Http {
 
     /** Paging parameters of a list request. */
     record Paging(int limit, int offset) {
+    }
+
+    static boolean https(RoutingContext ctx) {
+        return Boolean.TRUE.equals(ctx.get(HTTPS));
+    }
+
+    static String client(RoutingContext ctx) {
+        String c = ctx.get(CLIENT);
+        return c == null ? "?" : c;
     }
 
     static Agent signedIn(RoutingContext ctx) {
@@ -68,6 +81,9 @@ final class Http {
         }
         if (v.length() > max) {
             throw ApiException.badField(name, "too long (at most " + max + " characters)");
+        }
+        if (Input.hasLoneSurrogate(v)) {
+            throw ApiException.badField(name, Input.LONE_SURROGATE);
         }
         return Optional.of(v.strip());
     }

@@ -4,6 +4,10 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,7 +36,7 @@ final class Input {
             if (body == null || body.buffer() == null || body.buffer().length() == 0) {
                 throw ApiException.badRequest("the request needs a JSON object as its body");
             }
-            String text = body.asString("UTF-8").stripLeading();
+            String text = utf8(body.buffer().getBytes()).stripLeading();
             if (!text.startsWith("{")) {
                 throw ApiException.badRequest("the body must be a JSON object");
             }
@@ -40,7 +44,59 @@ final class Input {
         } catch (DecodeException e) {
             throw ApiException.badRequest("the body is not valid JSON");
         }
+        refuseLoneSurrogates(json, "");
         return new Input(json, "").only(allowed);
+    }
+
+    /**
+     * Refuses a body with an unpaired UTF-16 surrogate ({@code "\ud800"} escaped in JSON) in any
+     * string or field name, nested ones included: MariaDB would store it as {@code ?}.
+     */
+    private static void refuseLoneSurrogates(Object value, String path) {
+        if (value instanceof JsonObject o) {
+            for (String key : o.fieldNames()) {
+                if (hasLoneSurrogate(key)) {
+                    String where = path.isEmpty() ? "body" : path;
+                    throw ApiException.badField(where, "a field name contains an unpaired UTF-16 surrogate");
+                }
+                refuseLoneSurrogates(o.getValue(key), path.isEmpty() ? key : path + "." + key);
+            }
+        } else if (value instanceof JsonArray a) {
+            for (int i = 0; i < a.size(); i++) {
+                refuseLoneSurrogates(a.getValue(i), path + "[" + i + "]");
+            }
+        } else if (value instanceof String s && hasLoneSurrogate(s)) {
+            throw ApiException.badField(path, LONE_SURROGATE);
+        }
+    }
+
+    static final String LONE_SURROGATE = "contains an unpaired UTF-16 surrogate (not a character; it cannot be stored)";
+
+    /** True when the text has a high surrogate not followed by a low one, or a low one alone. */
+    static boolean hasLoneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return true;
+                }
+            } else if (Character.isLowSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The body's text; bytes that are not UTF-8 (an encoded lone surrogate among them) are refused, not replaced. */
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw ApiException.badRequest("the body is not valid UTF-8");
+        }
     }
 
     /** A nested object field, checked the same way. */

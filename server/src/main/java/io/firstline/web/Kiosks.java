@@ -150,7 +150,7 @@ final class Kiosks {
             }
             long maxAge = Math.max(1, Duration.between(clock.instant(), found.get().expiresAt()).toSeconds());
             ctx.response().addCookie(Cookie.cookie(COOKIE, token).setPath("/").setHttpOnly(true)
-                    .setSameSite(CookieSameSite.STRICT).setSecure(ctx.request().isSSL()).setMaxAge(maxAge));
+                    .setSameSite(CookieSameSite.STRICT).setSecure(Http.https(ctx)).setMaxAge(maxAge));
             ctx.response().setStatusCode(303).putHeader("Location", "/board?kiosk=1").end();
         }));
     }

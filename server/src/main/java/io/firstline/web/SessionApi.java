@@ -136,12 +136,12 @@ final class SessionApi {
         Input in = Input.of(ctx, Set.of("username", "password"));
         String username = in.requiredText("username", 64).toLowerCase(java.util.Locale.ROOT);
         String password = in.requiredText("password", 200);
-        String address = ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().hostAddress();
+        String address = Http.client(ctx);
         accounts.login(username, password, address).onComplete(Http.reply(ctx, result -> {
             if (result.signedIn().isPresent()) {
                 Accounts.SignedIn s = result.signedIn().get();
                 ctx.response().addCookie(Cookie.cookie(COOKIE, s.token()).setPath("/").setHttpOnly(true)
-                        .setSameSite(CookieSameSite.STRICT).setSecure(ctx.request().isSSL()));
+                        .setSameSite(CookieSameSite.STRICT).setSecure(Http.https(ctx)));
                 Http.ok(ctx, new JsonObject().put("token", s.token()).put("agent", Views.agent(s.agent()))
                         .put("csrfToken", csrfToken(s.token())));
                 return;
@@ -165,7 +165,7 @@ final class SessionApi {
             accounts.forget(me.id());
             token.ifPresent(sockets::closeSession);
             ctx.response().addCookie(Cookie.cookie(COOKIE, "").setPath("/").setHttpOnly(true)
-                    .setSameSite(CookieSameSite.STRICT).setMaxAge(0));
+                    .setSameSite(CookieSameSite.STRICT).setSecure(Http.https(ctx)).setMaxAge(0));
             ctx.response().setStatusCode(204).end();
         }));
     }

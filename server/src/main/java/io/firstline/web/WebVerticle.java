@@ -14,6 +14,7 @@ import io.firstline.store.KpiStore;
 import io.firstline.store.OutcomeStore;
 import io.firstline.store.TicketStore;
 import io.firstline.store.UnknownReferenceException;
+import io.firstline.config.ConfigException;
 import io.firstline.config.Settings;
 import io.firstline.telephony.PbxCommands;
 import io.firstline.telephony.PbxHealth;
@@ -22,11 +23,13 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +65,7 @@ public final class WebVerticle extends VerticleBase {
     private final BoardServices board;
     private HttpServer server;
     private WsHub hub;
+    private ConnectionGuard guard;
 
     public WebVerticle(String host, int port, Services services, BoardServices board) {
         this.host = host;
@@ -75,10 +79,54 @@ public final class WebVerticle extends VerticleBase {
         return hub == null ? 0 : hub.openSockets();
     }
 
+    /**
+     * What the limits against abuse refused so far, by reason: {@code connections-per-address},
+     * {@code request-head-timeout}, {@code websockets-per-session}.
+     */
+    public long refused(String reason) {
+        return switch (reason) {
+            case REFUSED_CONNECTIONS -> guard == null ? 0 : guard.refusedOverCap();
+            case REFUSED_SLOW_HEAD -> guard == null ? 0 : guard.closedSlowHeads();
+            case REFUSED_WEBSOCKETS -> hub == null ? 0 : hub.refusedOverCap();
+            default -> throw new IllegalArgumentException(reason);
+        };
+    }
+
+    public static final String REFUSED_CONNECTIONS = "connections-per-address";
+    public static final String REFUSED_SLOW_HEAD = "request-head-timeout";
+    public static final String REFUSED_WEBSOCKETS = "websockets-per-session";
+    public static final List<String> REFUSALS = List.of(REFUSED_CONNECTIONS, REFUSED_SLOW_HEAD, REFUSED_WEBSOCKETS);
+
     @Override
     public Future<?> start() {
+        Settings.Web web = s.settings().web();
+        HttpServerOptions options = new HttpServerOptions().setMaxWebSocketFrameSize(64 * 1024)
+                .setMaxWebSocketMessageSize(64 * 1024)
+                // Bounded request heads, and connections closed after a time with no traffic either way.
+                .setMaxInitialLineLength(4096).setMaxHeaderSize(8192)
+                .setIdleTimeout(web.idleSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS)
+                // No HTTP/2 over plain TCP: its detection would hold a connection back from the
+                // connection handler (and so from the limits) until its whole first request head came.
+                .setHttp2ClearTextEnabled(false);
+        if (web.tls().isPresent()) {
+            PemKeyCertOptions pem = new PemKeyCertOptions().setCertPath(web.tls().get().certFile().toString())
+                    .setKeyPath(web.tls().get().keyFile().toString());
+            try {
+                pem.getKeyManagerFactory(vertx);
+            } catch (Exception e) {
+                return Future.failedFuture(new ConfigException("FIRSTLINE_TLS_CERT_FILE / FIRSTLINE_TLS_KEY_FILE: "
+                        + "not a PEM certificate and its private key (" + String.valueOf(e.getMessage()).replace('\n', ' ') + ")"));
+            }
+            options.setSsl(true).setKeyCertOptions(pem);
+        }
+        Proxies proxies = new Proxies(web.trustedProxies());
+        guard = new ConnectionGuard(vertx, proxies, web.maxConnectionsPerAddress(), web.requestHeadSeconds());
         Router router = Router.router(vertx);
+        router.route().handler(guard::request);
         router.route().handler(ctx -> {
+            String peer = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+            ctx.put(Http.HTTPS, proxies.https(peer, ctx.request().isSSL(), ctx.request().headers()));
+            ctx.put(Http.CLIENT, peer == null ? "?" : proxies.client(peer, ctx.request().headers()));
             ctx.response().putHeader("X-Content-Type-Options", "nosniff").putHeader("Referrer-Policy", "no-referrer")
                     .putHeader("Content-Security-Policy", CSP).putHeader("X-Frame-Options", "DENY")
                     .putHeader("Cache-Control", "no-store");
@@ -86,7 +134,7 @@ public final class WebVerticle extends VerticleBase {
         });
         router.get("/health").handler(this::health);
         Pages.mount(router);
-        WsHub ws = new WsHub(vertx, s.accounts());
+        WsHub ws = new WsHub(vertx, s.accounts(), proxies, guard, web.webSocketsPerSession());
         hub = ws;
         Kiosks kiosks = new Kiosks(board.kiosks(), board.audit(), s.settings().board().kioskDays(), s.db().clock());
         ws.kiosks(kiosks);
@@ -117,9 +165,7 @@ public final class WebVerticle extends VerticleBase {
             throw ApiException.notFound("no API at " + ctx.request().method() + " " + ctx.request().path());
         });
         router.route().failureHandler(this::failure);
-        HttpServerOptions options = new HttpServerOptions().setMaxWebSocketFrameSize(64 * 1024)
-                .setMaxWebSocketMessageSize(64 * 1024);
-        return vertx.createHttpServer(options).requestHandler(router)
+        return vertx.createHttpServer(options).connectionHandler(guard::connected).requestHandler(router)
                 // WebSockets are decided before they open: the handshake handler accepts /ws for a live session.
                 .webSocketHandshakeHandler(ws::handshake).webSocketHandler(socket -> { })
                 .listen(port, host).onSuccess(srv -> server = srv);

@@ -28,19 +28,32 @@ final class WsHub {
     /** The event-bus address that answers a desktop's first messages (state, current call). */
     static final String SNAPSHOT_ADDRESS = "desk.snapshot";
     private static final long RECHECK_MS = 60_000;
+    /** A ping this often keeps a quiet socket (a wall screen's) inside the connection idle timeout. */
+    private static final long PING_MS = 30_000;
+    private static final long WARN_EVERY_MS = 10_000;
     /** WebSocket close code for "not signed in" (4000-4999 are the application's). */
     static final short CLOSE_UNAUTHORIZED = 4401;
 
     private final Vertx vertx;
     private final Accounts accounts;
+    private final Proxies proxies;
+    private final ConnectionGuard guard;
+    private final int perSession;
     private final AtomicInteger open = new AtomicInteger();
+    /** Sockets accepted (being checked or open) per session or kiosk token, to cap them. */
+    private final java.util.Map<String, Integer> held = new java.util.HashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong overCap = new java.util.concurrent.atomic.AtomicLong();
+    private long lastWarning;
     private Kiosks kiosks;
     /** The open sockets of each session token, closed at once when that session signs out. */
     private final java.util.Map<String, java.util.Set<ServerWebSocket>> bySession = new java.util.HashMap<>();
 
-    WsHub(Vertx vertx, Accounts accounts) {
+    WsHub(Vertx vertx, Accounts accounts, Proxies proxies, ConnectionGuard guard, int perSession) {
         this.vertx = vertx;
         this.accounts = accounts;
+        this.proxies = proxies;
+        this.guard = guard;
+        this.perSession = perSession;
     }
 
     /** Lets kiosk screens (wall boards) open a read-only socket that gets only the board. */
@@ -53,23 +66,40 @@ final class WsHub {
         return open.get();
     }
 
+    /** Handshakes refused because their session already held FIRSTLINE_WEBSOCKETS_PER_SESSION sockets. */
+    long refusedOverCap() {
+        return overCap.get();
+    }
+
     /**
      * Decides on a WebSocket before it opens: only {@code /ws}, from this server's own origin, with a
      * live session; anything else is refused with the HTTP status that says why.
      */
     void handshake(ServerWebSocketHandshake h) {
+        guard.handshake(h.remoteAddress());
         if (!"/ws".equals(h.path())) {
-            h.reject(404);
+            reject(h, 404);
             return;
         }
-        if (!sameOrigin(h.headers().get("Origin"), h.headers().get("Host"))) {
-            h.reject(403);
+        String peer = h.remoteAddress() == null ? null : h.remoteAddress().hostAddress();
+        if (!sameOrigin(h.headers().get("Origin"), proxies.https(peer, h.isSsl(), h.headers()),
+                proxies.host(peer, h.headers()))) {
+            reject(h, 403);
             return;
         }
         Optional<String> token = token(h.headers());
         Optional<String> kiosk = kiosks == null ? Optional.empty() : Kiosks.token(h.headers());
         if (token.isEmpty() && kiosk.isPresent()) {
+            String slot = "kiosk:" + kiosk.get();
+            if (!take(h, slot)) {
+                return;
+            }
             h.accept().onSuccess(ws -> {
+                Runnable[] cleanup = {() -> { }};
+                ws.closeHandler(v -> {
+                    release(slot);
+                    cleanup[0].run();
+                });
                 ws.pause();
                 kiosks.screen(kiosk.get()).onComplete(ar -> {
                     if (ws.isClosed()) {
@@ -79,19 +109,31 @@ final class WsHub {
                         ws.close(CLOSE_UNAUTHORIZED, "this kiosk link is no longer valid");
                         return;
                     }
-                    openedKiosk(ws, kiosk.get());
+                    cleanup[0] = openedKiosk(ws, kiosk.get());
                     ws.resume();
                 });
-            }).onFailure(e -> log.debug("WebSocket handshake failed: {}", e.getMessage()));
+            }).onFailure(e -> {
+                release(slot);
+                log.debug("WebSocket handshake failed: {}", e.getMessage());
+            });
             return;
         }
         if (token.isEmpty()) {
-            h.reject(401);
+            reject(h, 401);
+            return;
+        }
+        String slot = "session:" + token.get();
+        if (!take(h, slot)) {
             return;
         }
         // The handshake is decided at once; the session is then checked before anything is sent,
         // and a socket without a live session is closed with 4401.
         h.accept().onSuccess(ws -> {
+            Runnable[] cleanup = {() -> { }};
+            ws.closeHandler(v -> {
+                release(slot);
+                cleanup[0].run();
+            });
             ws.pause();
             accounts.authenticate(token.get()).onComplete(ar -> {
                 if (ws.isClosed()) {
@@ -101,10 +143,43 @@ final class WsHub {
                     ws.close(CLOSE_UNAUTHORIZED, "sign in first");
                     return;
                 }
-                opened(ws, ar.result().get(), token.get());
+                cleanup[0] = opened(ws, ar.result().get(), token.get());
                 ws.resume();
             });
-        }).onFailure(e -> log.debug("WebSocket handshake failed: {}", e.getMessage()));
+        }).onFailure(e -> {
+            release(slot);
+            log.debug("WebSocket handshake failed: {}", e.getMessage());
+        });
+    }
+
+    /**
+     * Counts one more socket for a session or kiosk link, or refuses the handshake with 429 when it
+     * already holds its maximum; the session's other sockets are untouched.
+     */
+    private boolean take(ServerWebSocketHandshake h, String slot) {
+        int n = held.getOrDefault(slot, 0);
+        if (n >= perSession) {
+            overCap.incrementAndGet();
+            long now = System.currentTimeMillis();
+            if (now - lastWarning >= WARN_EVERY_MS) {
+                lastWarning = now;
+                log.warn("a session already holds {} WebSockets (FIRSTLINE_WEBSOCKETS_PER_SESSION); refused {} so far",
+                        n, overCap.get());
+            }
+            reject(h, 429);
+            return false;
+        }
+        held.put(slot, n + 1);
+        return true;
+    }
+
+    private void release(String slot) {
+        held.computeIfPresent(slot, (k, n) -> n <= 1 ? null : n - 1);
+    }
+
+    private void reject(ServerWebSocketHandshake h, int status) {
+        h.reject(status);
+        guard.handshakeRefused(h.remoteAddress());
     }
 
     /** The token of a handshake: the bearer header, else the session cookie. */
@@ -132,7 +207,8 @@ final class WsHub {
         }
     }
 
-    private void opened(ServerWebSocket ws, Agent agent, String token) {
+    /** Sets up a desktop's socket; returns what its close undoes. */
+    private Runnable opened(ServerWebSocket ws, Agent agent, String token) {
         open.incrementAndGet();
         bySession.computeIfAbsent(token, t -> new java.util.HashSet<>()).add(ws);
         MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(io.firstline.desk.ScreenPops.address(agent.id()),
@@ -156,6 +232,7 @@ final class WsHub {
                 ws.close(CLOSE_UNAUTHORIZED, "signed out");
             }
         }));
+        long pinger = keepAlive(ws);
         ws.textMessageHandler(text -> {
             JsonObject msg;
             try {
@@ -179,22 +256,32 @@ final class WsHub {
         });
         ws.binaryMessageHandler(b -> ws.writeTextMessage(error("binary frames are not understood")));
         ws.exceptionHandler(e -> log.debug("WebSocket of agent {}: {}", agent.id(), e.getMessage()));
-        ws.closeHandler(v -> {
+        return () -> {
             open.decrementAndGet();
             java.util.Set<ServerWebSocket> sockets = bySession.get(token);
             if (sockets != null && sockets.remove(ws) && sockets.isEmpty()) {
                 bySession.remove(token);
             }
             vertx.cancelTimer(timer);
+            vertx.cancelTimer(pinger);
             consumer.unregister();
             if (board[0] != null) {
                 board[0].run();
+            }
+        };
+    }
+
+    /** Pings the socket now and then (the browser answers by itself), so that a quiet one is not idle. */
+    private long keepAlive(ServerWebSocket ws) {
+        return vertx.setPeriodic(PING_MS, id -> {
+            if (!ws.isClosed()) {
+                ws.writePing(io.vertx.core.buffer.Buffer.buffer());
             }
         });
     }
 
     /** A wall screen's socket: the board's updates only; anything it sends is ignored but a ping. */
-    private void openedKiosk(ServerWebSocket ws, String kioskToken) {
+    private Runnable openedKiosk(ServerWebSocket ws, String kioskToken) {
         open.incrementAndGet();
         Runnable board = followBoard(ws, true);
         long timer = vertx.setPeriodic(RECHECK_MS, id -> kiosks.screen(kioskToken).onSuccess(still -> {
@@ -202,17 +289,19 @@ final class WsHub {
                 ws.close(CLOSE_UNAUTHORIZED, "this kiosk link is no longer valid");
             }
         }));
+        long pinger = keepAlive(ws);
         ws.textMessageHandler(text -> {
             if (text.contains("\"ping\"")) {
                 ws.writeTextMessage(new JsonObject().put("type", "pong").encode());
             }
         });
         ws.exceptionHandler(e -> log.debug("kiosk WebSocket: {}", e.getMessage()));
-        ws.closeHandler(v -> {
+        return () -> {
             open.decrementAndGet();
             vertx.cancelTimer(timer);
+            vertx.cancelTimer(pinger);
             board.run();
-        });
+        };
     }
 
     /**
@@ -246,17 +335,30 @@ final class WsHub {
         return s.length() > 40 ? s.substring(0, 40) + "…" : s;
     }
 
-    /** True when there is no Origin (not a browser) or it names this very host. */
-    static boolean sameOrigin(String origin, String host) {
+    /**
+     * True when there is no Origin (not a browser) or it is this server's own origin as the client
+     * reached it: the same scheme ({@code https} through TLS here or at a trusted proxy) and host and
+     * port (the scheme's default when none is written).
+     */
+    static boolean sameOrigin(String origin, boolean https, String host) {
         if (origin == null) {
             return true;
         }
+        if (host == null) {
+            return false;
+        }
         try {
             URI o = URI.create(origin);
-            String originHost = o.getHost() + (o.getPort() == -1 ? "" : ":" + o.getPort());
-            return host != null && originHost.equalsIgnoreCase(host);
+            URI h = URI.create((https ? "https" : "http") + "://" + host);
+            String scheme = https ? "https" : "http";
+            return scheme.equalsIgnoreCase(o.getScheme()) && o.getHost() != null && h.getHost() != null
+                    && o.getHost().equalsIgnoreCase(h.getHost()) && port(o) == port(h);
         } catch (IllegalArgumentException e) {
             return false;
         }
+    }
+
+    private static int port(URI u) {
+        return u.getPort() != -1 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
     }
 }

@@ -167,4 +167,43 @@ class SettingsLoaderTest {
         Files.writeString(f, "QUEUE.hardware.COLOUR=red\n");
         assertThatThrownBy(() -> SettingsLoader.load(Map.of(), Optional.of(f))).hasMessageContaining("unknown setting 'QUEUE.hardware.COLOUR'");
     }
+
+    @Test
+    @DisplayName("the web server's limits, TLS files and trusted proxies have defaults; bad ones name the setting")
+    void webSettings() throws IOException {
+        Settings.Web d = load(Map.of()).web();
+        assertThat(d.tls()).isEmpty();
+        assertThat(d.trustedProxies()).isEmpty();
+        assertThat(d.maxConnectionsPerAddress()).isEqualTo(256);
+        assertThat(d.requestHeadSeconds()).isEqualTo(10);
+        assertThat(d.idleSeconds()).isEqualTo(120);
+        assertThat(d.webSocketsPerSession()).isEqualTo(20);
+
+        Path cert = Files.writeString(dir.resolve("cert.pem"), "-----BEGIN CERTIFICATE-----\n");
+        Path key = Files.writeString(dir.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\n");
+        Settings.Web w = load(Map.of("FIRSTLINE_TLS_CERT_FILE", cert.toString(), "FIRSTLINE_TLS_KEY_FILE", key.toString(),
+                "FIRSTLINE_TRUSTED_PROXIES", "10.0.0.5, 192.168.0.0/16,::1", "FIRSTLINE_HTTP_MAX_CONNECTIONS_PER_ADDRESS", "50",
+                "FIRSTLINE_HTTP_REQUEST_HEAD_SECONDS", "5", "FIRSTLINE_HTTP_IDLE_SECONDS", "30",
+                "FIRSTLINE_WEBSOCKETS_PER_SESSION", "4")).web();
+        assertThat(w.tls()).hasValue(new Settings.Tls(cert, key));
+        assertThat(w.trustedProxies()).containsExactly("10.0.0.5", "192.168.0.0/16", "::1");
+        assertThat(w.maxConnectionsPerAddress()).isEqualTo(50);
+        assertThat(w.requestHeadSeconds()).isEqualTo(5);
+        assertThat(w.idleSeconds()).isEqualTo(30);
+        assertThat(w.webSocketsPerSession()).isEqualTo(4);
+
+        assertBad(Map.of("FIRSTLINE_TLS_CERT_FILE", cert.toString()), "FIRSTLINE_TLS_KEY_FILE: missing");
+        assertBad(Map.of("FIRSTLINE_TLS_KEY_FILE", key.toString()), "FIRSTLINE_TLS_CERT_FILE: missing");
+        assertBad(Map.of("FIRSTLINE_TLS_CERT_FILE", dir.resolve("nothing.pem").toString(), "FIRSTLINE_TLS_KEY_FILE",
+                key.toString()), "FIRSTLINE_TLS_CERT_FILE: '" + dir.resolve("nothing.pem") + "' is not a readable file");
+        assertBad(Map.of("FIRSTLINE_TRUSTED_PROXIES", "proxy.example.org"),
+                "FIRSTLINE_TRUSTED_PROXIES: 'proxy.example.org' is not an IP address");
+        assertBad(Map.of("FIRSTLINE_TRUSTED_PROXIES", "10.0.0.0/33"), "FIRSTLINE_TRUSTED_PROXIES: '10.0.0.0/33'");
+        assertBad(Map.of("FIRSTLINE_TRUSTED_PROXIES", "300.1.1.1"), "FIRSTLINE_TRUSTED_PROXIES: '300.1.1.1'");
+        assertBad(Map.of("FIRSTLINE_HTTP_MAX_CONNECTIONS_PER_ADDRESS", "0"),
+                "FIRSTLINE_HTTP_MAX_CONNECTIONS_PER_ADDRESS: '0' is out of range");
+        assertBad(Map.of("FIRSTLINE_HTTP_REQUEST_HEAD_SECONDS", "soon"), "FIRSTLINE_HTTP_REQUEST_HEAD_SECONDS: 'soon'");
+        assertBad(Map.of("FIRSTLINE_HTTP_IDLE_SECONDS", "1"), "FIRSTLINE_HTTP_IDLE_SECONDS: '1' is out of range");
+        assertBad(Map.of("FIRSTLINE_WEBSOCKETS_PER_SESSION", "0"), "FIRSTLINE_WEBSOCKETS_PER_SESSION: '0' is out of range");
+    }
 }

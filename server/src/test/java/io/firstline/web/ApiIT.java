@@ -177,6 +177,11 @@ class ApiIT {
                     .status()).isEqualTo(200);
             assertRefused(server.get("/api/agents/me", token), 401, null);
             assertThat(server.login("dan", "new-dan-password")).isNotBlank();
+            assertRefused(server.patch("/api/agents/" + dan.getLong("id"), admin, new JsonObject().put("password", "letmein123")),
+                    400, "password");
+            assertRefused(server.patch("/api/agents/" + dan.getLong("id"), admin, new JsonObject().put("password", "dan12345")),
+                    400, "password");
+            assertThat(server.login("dan", "new-dan-password")).as("the refused change changed nothing").isNotBlank();
         }
 
         @Test
@@ -195,6 +200,11 @@ class ApiIT {
             assertRefused(server.post("/api/agents", admin, good.copy().put("isAdmin", true)), 400, "isAdmin");
             assertRefused(server.post("/api/agents", admin, good.copy().put("username", "alice")), 409, null);
             assertRefused(server.post("/api/agents", admin, good.copy().put("interface", "Local/1001@agents/n")), 409, null);
+            assertThat(server.queryLong("SELECT COUNT(*) FROM agents")).isEqualTo(before);
+            assertRefused(server.post("/api/agents", admin, good.copy().put("password", "Password123")), 400, "password");
+            assertRefused(server.post("/api/agents", admin, good.copy().put("password", "qwerty2024!")), 400, "password");
+            assertRefused(server.post("/api/agents", admin, good.copy().put("password", "Frank2024")), 400, "password");
+            assertRefused(server.post("/api/agents", admin, good.copy().put("password", "frankfrank")), 400, "password");
             assertThat(server.queryLong("SELECT COUNT(*) FROM agents")).isEqualTo(before);
             assertRefused(server.get("/api/agents/999999", admin), 404, null);
             assertRefused(server.get("/api/agents/abc", admin), 404, null);
@@ -280,6 +290,32 @@ class ApiIT {
             assertRefused(server.get("/api/callers/987654321", agent), 404, null);
             assertRefused(server.get("/api/callers?limit=0", agent), 400, "limit");
             assertRefused(server.get("/api/callers?offset=-1", agent), 400, "offset");
+        }
+
+        @Test
+        @DisplayName("text with an unpaired UTF-16 surrogate, anywhere in the body, is refused naming the field; nothing is written")
+        void loneSurrogates() {
+            long callers = server.queryLong("SELECT COUNT(*) FROM callers");
+            // Sent as JSON escapes: a JSON library would not write a lone surrogate.
+            assertRefused(server.send("POST", "/api/callers", agent, "{\"name\": \"Jane \\ud800Doe\"}"), 400, "name");
+            assertRefused(server.send("POST", "/api/callers", agent, "{\"name\": \"Jane\", \"organisation\": \"\\udc00\"}"), 400,
+                    "organisation");
+            assertRefused(server.send("POST", "/api/callers", agent,
+                    "{\"name\": \"Jane\", \"phones\": [\"555-111-2222\", \"555\\ud83d\"]}"), 400, "phones[1]");
+            assertRefused(server.send("POST", "/api/callers", agent, "{\"name\": \"Jane\", \"x\\ud800\": 1}"), 400, "body");
+            assertRefused(server.send("POST", "/api/tickets", agent,
+                    "{\"callerId\": 1, \"subject\": \"a\\ude00b\", \"category\": \"network\"}"), 400, "subject");
+            Reply notUtf8 = server.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/callers"))
+                    .header("Authorization", "Bearer " + agent).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"', 'J',
+                        (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', '}'})).build());
+            assertRefused(notUtf8, 400, null);
+            assertThat(notUtf8.json().getString("detail")).contains("UTF-8");
+            assertThat(server.queryLong("SELECT COUNT(*) FROM callers")).isEqualTo(callers);
+
+            JsonObject paired = create(agent, "/api/callers", new JsonObject().put("name", "Smiley \ud83d\ude00 Person"));
+            assertThat(server.get("/api/callers/" + paired.getLong("id"), agent).json().getString("name"))
+                    .isEqualTo("Smiley \ud83d\ude00 Person");
         }
 
         @Test
@@ -398,6 +434,15 @@ class ApiIT {
         assertThat(page.getInteger("limit")).isEqualTo(2);
         assertThat(page.getInteger("offset")).isEqualTo(1);
         assertThat(page.getJsonArray("items")).hasSize(2);
+    }
+
+    @Test
+    @DisplayName("a common FIRSTLINE_ADMIN_PASSWORD stops the first start with one line naming it")
+    void weakAdminPassword() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestServer.start(java.util.Map.of(
+                "FIRSTLINE_ADMIN_PASSWORD", "Password123")).close())
+                .isInstanceOf(io.firstline.config.ConfigException.class)
+                .hasMessageStartingWith("FIRSTLINE_ADMIN_PASSWORD: too common");
     }
 
     @Test
