@@ -110,12 +110,15 @@ public final class Firstline implements AutoCloseable {
 
     /** Starts everything and returns once the HTTP server listens. Blocking. */
     public static Firstline start(Settings settings, boolean demo) {
-        Vertx vertx = Vertx.vertx();
+        Metrics metrics = new Metrics();
+        Vertx vertx = Vertx.builder().with(new io.vertx.core.VertxOptions().setMetricsOptions(metrics.vertxOptions()))
+                .withMetrics(metrics.vertxMetrics()).build();
         Database db = null;
         Optional<AmiSimulator> simulator = Optional.empty();
         CallRecorder recorder = null;
         try {
-            db = openDatabase(vertx, settings);
+            db = openDatabase(vertx, settings, metrics);
+            db.watch(vertx);
             if (demo) {
                 DemoData.fillIfEmpty(db, settings.timezone(), () -> Passwords.hash(DemoData.PASSWORD));
             }
@@ -145,8 +148,7 @@ public final class Firstline implements AutoCloseable {
             CallStore calls = new CallStore(db, phones);
             recorder = new CallRecorder(vertx, calls::record, 2);
             CallRecorder records = recorder;
-            ScreenPops pops = new ScreenPops(vertx, agents, callers, kb, phones, calls::idOf);
-            Metrics metrics = new Metrics();
+            ScreenPops pops = new ScreenPops(vertx, agents, callers, kb, phones, calls::idOf, db::up);
             KpiStore kpis = new KpiStore(db);
             java.util.concurrent.atomic.AtomicReference<CallFlowVerticle> flowRef = new java.util.concurrent.atomic.AtomicReference<>();
             io.firstline.desk.Wrapups wrapups = new io.firstline.desk.Wrapups(settings.desk().wrapupPause(),
@@ -167,9 +169,10 @@ public final class Firstline implements AutoCloseable {
                     new WebVerticle.BoardServices(new AuditStore(db), new KioskStore(db),
                             settings.metricsEnabled() ? metrics::scrape : null));
             await(vertx.deployVerticle(web));
-            metrics.watchPops(vertx);
+            metrics.watchPops(vertx, pops::droppedAsEnded);
             metrics.pbxLinks(flow.links());
-            metrics.databasePool(db::activeConnections, db::poolSize);
+            metrics.database(db::up);
+            metrics.callRecords(records::backlog, records::oldestWaiting);
             metrics.webSockets(web::openWebSockets);
             AgiVerticle agi = new AgiVerticle(settings.agiHost(), settings.agiPort(), new PhoneMenuStore(db), phones);
             await(vertx.deployVerticle(agi));
@@ -211,14 +214,21 @@ public final class Firstline implements AutoCloseable {
     }
 
     static Database openDatabase(Vertx vertx, Settings settings) {
+        return openDatabase(vertx, settings, null);
+    }
+
+    /** @param metrics where HikariCP reports, or null */
+    static Database openDatabase(Vertx vertx, Settings settings, Metrics metrics) {
+        Optional<io.micrometer.core.instrument.MeterRegistry> registry = Optional.ofNullable(metrics).map(Metrics::registry);
         if (settings.externalDb().isPresent()) {
             Settings.ExternalDb x = settings.externalDb().get();
-            return Database.open(vertx, x.url(), x.user(), x.password(), settings.dbPoolSize(), Optional.empty());
+            return Database.open(vertx, x.url(), x.user(), x.password(), settings.dbPoolSize(), Optional.empty(),
+                    registry);
         }
         EmbeddedMariaDb embedded = EmbeddedMariaDb.start(settings.dataDir(), settings.embeddedDbPort());
         try {
             return Database.open(vertx, embedded.jdbcUrl(), embedded.user(), embedded.password(), settings.dbPoolSize(),
-                    Optional.of(embedded));
+                    Optional.of(embedded), registry);
         } catch (RuntimeException | Error e) {
             embedded.close();
             throw e;
