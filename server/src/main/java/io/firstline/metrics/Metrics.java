@@ -97,6 +97,11 @@ public final class Metrics {
         Map<String, Counter> delivered = new ConcurrentHashMap<>();
         Map<String, Counter> late = new ConcurrentHashMap<>();
         long lateNanos = LATE.toNanos();
+        for (String type : List.of("call.ringing", "call.connected")) {
+            late.put(type, Counter.builder("firstline.pops.late")
+                    .description("Screen pops that left more than a second after their PBX event")
+                    .tag("type", type).register(registry));
+        }
         vertx.eventBus().addOutboundInterceptor(dc -> {
             String at = dc.message().headers().get(ScreenPops.EVENT_NANOS);
             if (at != null && dc.body() instanceof JsonObject msg && dc.message().address().startsWith("desk.agent.")) {
@@ -109,10 +114,8 @@ public final class Metrics {
                 if (!"call.updated".equals(type)) {
                     timers.computeIfAbsent(type, t -> latency.tag("type", t).register(registry))
                             .record(took, TimeUnit.NANOSECONDS);
-                    if (took > lateNanos) {
-                        late.computeIfAbsent(type, t -> Counter.builder("firstline.pops.late")
-                                .description("Screen pops that left more than a second after their PBX event")
-                                .tag("type", t).register(registry)).increment();
+                    if (took > lateNanos && late.containsKey(type)) {
+                        late.get(type).increment();
                     }
                 }
             }
