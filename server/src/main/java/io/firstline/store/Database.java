@@ -157,7 +157,16 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the database answers: the watch's last result once {@link #watch} runs (so that a hung
+     * database does not queue a check per request), else a check now on the query workers.
+     */
     public Future<Boolean> healthy() {
+        synchronized (this) {
+            if (checker != null) {
+                return Future.succeededFuture(up);
+            }
+        }
         return workers.executeBlocking(this::ping, false);
     }
 
