@@ -169,7 +169,7 @@ public final class Firstline implements AutoCloseable {
                     new WebVerticle.BoardServices(new AuditStore(db), new KioskStore(db),
                             settings.metricsEnabled() ? metrics::scrape : null));
             await(vertx.deployVerticle(web));
-            metrics.watchPops(vertx, pops::droppedAsEnded);
+            metrics.watchPops(vertx, pops);
             metrics.pbxLinks(flow.links());
             metrics.database(db::up);
             metrics.callRecords(records::backlog, records::oldestWaiting);

@@ -82,6 +82,10 @@ public final class ScreenPops {
     };
     /** The last call message of each agent, re-sent when their desktop reconnects. */
     private final Map<Long, JsonObject> current = new HashMap<>();
+    /** The agent and call of each agent's current call message, to ask for its data again when the database is back. */
+    private final Map<Long, Popped> popped = new HashMap<>();
+    private boolean databaseWasUp = true;
+    private long ticks;
     /** Each agent's last queued message, so that the next one follows it. */
     private final Map<Long, Future<?>> tails = new HashMap<>();
     /** The last state message of each agent. */
@@ -156,6 +160,34 @@ public final class ScreenPops {
 
     private static final Future<Void> NOW = Future.succeededFuture();
 
+    private record Popped(Agent agent, CallView call) {
+    }
+
+    /**
+     * Called every second on the call flow's context: once the database answers again (and every
+     * five seconds after, should a first try fail), the live calls whose pop went without the
+     * caller's data ask for it again; it follows as {@code call.updated}.
+     */
+    public void databaseCheck() {
+        boolean up = databaseUp.getAsBoolean();
+        boolean back = up && !databaseWasUp;
+        databaseWasUp = up;
+        if (!up || !(back || ++ticks % 5 == 0)) {
+            return;
+        }
+        long at = System.nanoTime();
+        List<Popped> again = popped.values().stream().filter(p -> {
+            JsonObject cur = current.get(p.agent().id());
+            Future<JsonObject> known = prepared.get(key(p.call()));
+            return cur != null && UNAVAILABLE.equals(cur.getString("callerData")) && known != null && known.failed();
+        }).toList();
+        for (Popped p : again) {
+            log.debug("Call {}: asking again for the caller's data for {}", p.call().linkedid(), p.agent().username());
+            Future<JsonObject> data = prepare(p.call()); // once per call, shared by its agents
+            data.onComplete(ar -> inOrder(p.agent(), NOW, () -> update(p.agent(), p.call(), data, at)));
+        }
+    }
+
     /**
      * A pop: waits for the caller's data until {@link #DEADLINE} after the event at most, then goes
      * with what there is; data that comes later follows as {@code call.updated}. A pop whose call
@@ -170,6 +202,7 @@ public final class ScreenPops {
             }
             JsonObject msg = withData(message(type, call), call, data);
             send(agent, msg, true, at);
+            popped.put(agent.id(), new Popped(agent, call));
             if (!data.isComplete()) {
                 data.onComplete(ar -> inOrder(agent, NOW, () -> update(agent, call, data, at)));
             }
@@ -199,6 +232,8 @@ public final class ScreenPops {
             return;
         }
         JsonObject fresh = withData(cur.copy(), call, data);
+        log.debug("Call {}: the caller's data is {} for {} (was {})", call.linkedid(), fresh.getString("callerData"),
+                agent.username(), cur.getString("callerData"));
         if (fresh.getString("callerData").equals(cur.getString("callerData"))) {
             return; // already told (the pop after the pre-pop carried it)
         }
@@ -271,6 +306,7 @@ public final class ScreenPops {
             JsonObject cur = current.get(agent.id());
             if (cur != null && cur.getJsonObject("call").getString("linkedid").equals(msg.getJsonObject("call").getString("linkedid"))) {
                 current.remove(agent.id());
+                popped.remove(agent.id());
             }
         }
         publish(agent, msg, at);

@@ -28,7 +28,6 @@ import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -85,10 +84,10 @@ public final class Metrics {
      * Measures every message that leaves for an agent's desktop with the time of its PBX event
      * (the pops {@code call.ringing} and {@code call.connected}, and {@code call.updated}): counted
      * by type and by how much of the caller's data it carried, its latency recorded, and counted
-     * late when it left more than {@link #LATE} after the event. {@code dropped} counts the pops not
-     * sent because their call had ended meanwhile.
+     * late when it left more than {@link #LATE} after the event; and the pops not sent because their
+     * call had ended meanwhile.
      */
-    public void watchPops(Vertx vertx, LongSupplier dropped) {
+    public void watchPops(Vertx vertx, ScreenPops pops) {
         Timer.Builder latency = Timer.builder("firstline.pop.latency")
                 .description("From the PBX event to the screen pop leaving for the agent's desktop")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
@@ -121,7 +120,8 @@ public final class Metrics {
             }
             dc.next();
         });
-        FunctionCounter.builder("firstline.pops.dropped", dropped, LongSupplier::getAsLong)
+        // A function counter holds its object weakly: the screen pops themselves live as long as the server.
+        FunctionCounter.builder("firstline.pops.dropped", pops, ScreenPops::droppedAsEnded)
                 .description("Screen pops not sent because their call had ended before they could go")
                 .tag("reason", "call-ended").register(registry);
     }
@@ -155,7 +155,8 @@ public final class Metrics {
         Gauge.builder("firstline.call.records.waiting", waiting::getAsInt)
                 .description("Calls with changes not yet written to the database (kept in memory, retried)").register(registry);
         TimeGauge.builder("firstline.call.records.oldest.waiting", () -> oldest.get().toNanos(), TimeUnit.NANOSECONDS)
-                .description("How long the oldest call change not yet written has waited").register(registry);
+                .description("How long the oldest call change not yet written has waited").strongReference(true)
+                .register(registry);
     }
 
     /** Open WebSocket sessions (desktops and wallboards). */
