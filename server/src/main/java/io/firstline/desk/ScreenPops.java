@@ -164,18 +164,30 @@ public final class ScreenPops {
     }
 
     /**
-     * Called every second on the call flow's context: once the database answers again (and every
+     * Called every second on the call flow's context. When the database is found down, pops still
+     * waiting for the caller's data are told it is unavailable; once it answers again (and every
      * five seconds after, should a first try fail), the live calls whose pop went without the
-     * caller's data ask for it again; it follows as {@code call.updated}.
+     * caller's data ask for it again. Either goes as {@code call.updated}.
      */
     public void databaseCheck() {
         boolean up = databaseUp.getAsBoolean();
         boolean back = up && !databaseWasUp;
+        boolean lost = !up && databaseWasUp;
         databaseWasUp = up;
+        long at = System.nanoTime();
+        if (lost) {
+            // The pops still waiting for their data now say it is unavailable (it may come after all).
+            for (Popped p : List.copyOf(popped.values())) {
+                JsonObject cur = current.get(p.agent().id());
+                Future<JsonObject> known = prepared.get(key(p.call()));
+                if (cur != null && PENDING.equals(cur.getString("callerData")) && known != null) {
+                    inOrder(p.agent(), NOW, () -> update(p.agent(), p.call(), known, at));
+                }
+            }
+        }
         if (!up || !(back || ++ticks % 5 == 0)) {
             return;
         }
-        long at = System.nanoTime();
         List<Popped> again = popped.values().stream().filter(p -> {
             JsonObject cur = current.get(p.agent().id());
             Future<JsonObject> known = prepared.get(key(p.call()));
