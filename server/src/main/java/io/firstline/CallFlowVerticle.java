@@ -71,6 +71,7 @@ final class CallFlowVerticle extends VerticleBase {
                 m -> m.reply(new JsonArray(new ArrayList<>(pops.snapshotFor(m.body())))));
         vertx.eventBus().consumer(ScreenPops.AGENTS_CHANGED, m -> pops.agentsChanged());
         io.firstline.desk.CurrentCalls.register(vertx, tracker);
+        vertx.setPeriodic(1000, id -> pops.databaseCheck());
         for (Settings.Pbx pbx : pbxs) {
             AmiLink link = new AmiLink(pbx, event -> ctx.runOnContext(v -> handle(event)), timing, clock);
             links.add(link);

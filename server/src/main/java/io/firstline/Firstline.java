@@ -120,12 +120,15 @@ public final class Firstline implements AutoCloseable {
      * one set to a chosen day and hour, so that nothing depends on the date, midnight or the machine's zone.
      */
     public static Firstline start(Settings settings, boolean demo, Clock clock) {
-        Vertx vertx = Vertx.vertx();
+        Metrics metrics = new Metrics();
+        Vertx vertx = Vertx.builder().with(new io.vertx.core.VertxOptions().setMetricsOptions(metrics.vertxOptions()))
+                .withMetrics(metrics.vertxMetrics()).build();
         Database db = null;
         Optional<AmiSimulator> simulator = Optional.empty();
         CallRecorder recorder = null;
         try {
-            db = openDatabase(vertx, settings, clock);
+            db = openDatabase(vertx, settings, clock, metrics);
+            db.watch(vertx);
             if (demo) {
                 DemoData.fillIfEmpty(db, settings.timezone(), () -> Passwords.hash(DemoData.PASSWORD));
             }
@@ -155,8 +158,7 @@ public final class Firstline implements AutoCloseable {
             CallStore calls = new CallStore(db, phones);
             recorder = new CallRecorder(vertx, calls::record, 2);
             CallRecorder records = recorder;
-            ScreenPops pops = new ScreenPops(vertx, agents, callers, kb, phones, calls::idOf, clock);
-            Metrics metrics = new Metrics();
+            ScreenPops pops = new ScreenPops(vertx, agents, callers, kb, phones, calls::idOf, clock, db::up);
             KpiStore kpis = new KpiStore(db);
             java.util.concurrent.atomic.AtomicReference<CallFlowVerticle> flowRef = new java.util.concurrent.atomic.AtomicReference<>();
             io.firstline.desk.Wrapups wrapups = new io.firstline.desk.Wrapups(settings.desk().wrapupPause(),
@@ -177,9 +179,10 @@ public final class Firstline implements AutoCloseable {
                     new WebVerticle.BoardServices(new AuditStore(db), new KioskStore(db),
                             settings.metricsEnabled() ? metrics::scrape : null));
             await(vertx.deployVerticle(web));
-            metrics.watchPops(vertx);
+            metrics.watchPops(vertx, pops);
             metrics.pbxLinks(flow.links());
-            metrics.databasePool(db::activeConnections, db::poolSize);
+            metrics.database(db::up);
+            metrics.callRecords(records::backlog, records::oldestWaiting);
             metrics.webSockets(web::openWebSockets);
             metrics.webRefusals(WebVerticle.REFUSALS, web::refused);
             AgiVerticle agi = new AgiVerticle(settings.agiHost(), settings.agiPort(), new PhoneMenuStore(db), phones,
@@ -223,16 +226,18 @@ public final class Firstline implements AutoCloseable {
         });
     }
 
-    static Database openDatabase(Vertx vertx, Settings settings, Clock clock) {
+    /** @param metrics where HikariCP reports, or null */
+    static Database openDatabase(Vertx vertx, Settings settings, Clock clock, Metrics metrics) {
+        Optional<io.micrometer.core.instrument.MeterRegistry> registry = Optional.ofNullable(metrics).map(Metrics::registry);
         if (settings.externalDb().isPresent()) {
             Settings.ExternalDb x = settings.externalDb().get();
             return Database.open(vertx, x.url(), x.user(), x.password(), settings.dbPoolSize(), Optional.empty(),
-                    clock);
+                    clock, registry);
         }
         EmbeddedMariaDb embedded = EmbeddedMariaDb.start(settings.dataDir(), settings.embeddedDbPort());
         try {
             return Database.open(vertx, embedded.jdbcUrl(), embedded.user(), embedded.password(), settings.dbPoolSize(),
-                    Optional.of(embedded), clock);
+                    Optional.of(embedded), clock, registry);
         } catch (RuntimeException | Error e) {
             embedded.close();
             throw e;

@@ -83,7 +83,7 @@ final class SeedCommand {
             return 2;
         }
         Vertx vertx = Vertx.vertx();
-        try (Database db = Firstline.openDatabase(vertx, settings, java.time.Clock.systemUTC())) {
+        try (Database db = Firstline.openDatabase(vertx, settings, java.time.Clock.systemUTC(), null)) {
             Seeder.Result r = new Seeder(db, System.err).run(arguments.counts());
             System.out.printf("Seeded %d callers (%d phone numbers), %d tickets and %d calls in %s (callers: %.0f/s)%n",
                     r.counts().callers(), r.phones(), r.counts().tickets(), r.counts().calls(), format(r.took()),

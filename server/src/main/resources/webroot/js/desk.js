@@ -198,6 +198,10 @@ function onCallMessage(msg) {
   const same = c && c.msg.call.linkedid === msg.call.linkedid;
   if (msg.type === 'call.ringing') {
     state.ringing = msg;
+  } else if (msg.type === 'call.updated') {
+    if (state.ringing && state.ringing.call.linkedid === msg.call.linkedid) {
+      state.ringing = withData(state.ringing, msg);
+    }
   } else if (state.ringing && state.ringing.call.linkedid === msg.call.linkedid) {
     state.ringing = null;
   }
@@ -224,6 +228,14 @@ function onCallMessage(msg) {
       saveCall();
       renderCall();
       loadDraft();
+      break;
+    case 'call.updated':
+      // The caller's data, come after the pop (or the word that the database could not give it).
+      if (same) {
+        state.call.msg = withData(c.msg, msg);
+        saveCall();
+        renderCall();
+      }
       break;
     case 'call.withdrawn':
     case 'call.missed':
@@ -260,6 +272,14 @@ function mergePop(old, fresh) {
   return fresh;
 }
 
+/** A call's message with the caller's data of a later call.updated; a caller the agent attached stays. */
+function withData(old, update) {
+  const call = { ...old.call, id: update.call.id || old.call.id };
+  const merged = { ...old, call, caller: update.caller, unknownCaller: update.unknownCaller, history: update.history,
+    openTickets: update.openTickets, suggestions: update.suggestions, callerData: update.callerData };
+  return mergePop(old, merged);
+}
+
 function saveCall() {
   const c = state.call;
   if (c && c.phase !== 'ringing') {
@@ -288,13 +308,25 @@ function renderCall() {
   $('#call-title').textContent = { ringing: 'Ringing', connected: 'On call', ended: 'Wrap-up' }[c.phase];
   $('#caller-name').textContent = callerLabel(msg);
   $('#caller-vip').hidden = !(msg.caller && msg.caller.vip);
-  $('#caller-org').textContent = msg.caller ? (msg.caller.organisation || 'No organisation') : 'Not in the problems database';
+  // Without the caller's data (database away or slow) nothing can be said to be missing from it.
+  const lookedUp = !msg.callerData || msg.callerData === 'loaded';
+  const missing = { pending: 'Loading…', unavailable: 'Unavailable' }[msg.callerData];
+  $('#caller-org').textContent = msg.caller ? (msg.caller.organisation || 'No organisation')
+    : (lookedUp ? 'Not in the problems database' : 'Not known yet');
   $('#call-number').textContent = msg.call.callerNumber || 'withheld';
   $('#call-menu').textContent = menuWords(msg.call.menuPath) + (msg.call.ticketTyped ? ` (typed ticket ${msg.call.ticketTyped})` : '');
   $('#call-waited').textContent = duration(msg.call.waitSeconds);
   $('#call-queue').textContent = msg.call.queue || '—';
-  $('#unknown').hidden = !!msg.caller;
-  if (!msg.caller) {
+  const data = $('#caller-data');
+  data.hidden = !msg.callerData || msg.callerData === 'loaded';
+  if (msg.callerData === 'unavailable') {
+    answerLine(data, 'bad', 'History unavailable: the problems database is not answering. '
+      + 'Past calls, open tickets and suggestions appear here once it is back.');
+  } else if (msg.callerData === 'pending') {
+    answerLine(data, '', 'Loading the caller\'s history…');
+  }
+  $('#unknown').hidden = !!msg.caller || !lookedUp;
+  if (!msg.caller && lookedUp) {
     const likely = (msg.unknownCaller && msg.unknownCaller.likelyMatches) || [];
     renderCallerResults(likely);
     if (!$('#new-caller-name').value && msg.call.callerName) {
@@ -302,10 +334,10 @@ function renderCall() {
     }
   }
   fill($('#open-tickets'), (msg.openTickets || []).length ? msg.openTickets.map(ticketItem)
-    : h('li', { class: 'muted', text: 'None' }));
+    : h('li', { class: 'muted', text: missing || 'None' }));
   fill($('#suggestions'), (msg.suggestions || []).length ? msg.suggestions.map((s) => h('li', {},
     h('button', { type: 'button', class: 'link', text: s.title, on: { click: () => showArticle(s.id) } })))
-    : h('li', { class: 'muted', text: 'None' }));
+    : h('li', { class: 'muted', text: missing || 'None' }));
   const history = (msg.history || []).filter((x) => x.id !== msg.call.id);
   fill($('#history'), history.length ? history.map((x) => h('tr', {},
     h('td', { text: when(x.at || x.enteredAt) }),
@@ -314,7 +346,7 @@ function renderCall() {
     h('td', {}, outcomeWords(x), x.ticketId ? ' ' : null, x.ticketId ? h('button', { type: 'button', class: 'link',
       text: `#${x.ticketId}`, on: { click: () => showTicket(x.ticketId) } }) : null),
     h('td', { class: 'num', text: duration(x.talkSeconds) })))
-    : h('tr', {}, h('td', { colspan: '5', class: 'muted', text: 'No earlier calls' })));
+    : h('tr', {}, h('td', { colspan: '5', class: 'muted', text: missing ? `History ${missing.toLowerCase()}` : 'No earlier calls' })));
   // Kept in sight after a transfer ended the call, so that Asterisk's answer can be read.
   $('#transfer-box').hidden = c.phase === 'ringing';
   $('#transfer').disabled = c.phase !== 'connected';

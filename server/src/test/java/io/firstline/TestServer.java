@@ -46,8 +46,15 @@ public final class TestServer implements AutoCloseable {
     }
 
     private static TestServer start(Map<String, String> extraEnv, boolean demo, Clock clock) {
+        return start(extraEnv, demo, clock, java.util.function.UnaryOperator.identity());
+    }
+
+    /** @param dbUrl what the server is given as FIRSTLINE_DB_URL, from the fresh database's own URL (e.g. through a proxy) */
+    private static TestServer start(Map<String, String> extraEnv, boolean demo, Clock clock,
+            java.util.function.UnaryOperator<String> dbUrl) {
         TestDatabase.Fresh db = TestDatabase.fresh();
         Map<String, String> env = new HashMap<>(db.env());
+        env.put("FIRSTLINE_DB_URL", dbUrl.apply(db.url()));
         env.put("FIRSTLINE_HTTP_HOST", "127.0.0.1");
         env.put("FIRSTLINE_HTTP_PORT", "0");
         env.put("FIRSTLINE_AGI_PORT", "0");
@@ -74,6 +81,19 @@ public final class TestServer implements AutoCloseable {
                 "FIRSTLINE_AMI_SECRET", "firstline-secret"));
         env.putAll(extraEnv);
         return start(env, clock);
+    }
+
+    /**
+     * As {@link #withPbx(io.firstline.sim.AmiSimulator, Map)}, the server reaching its database at
+     * the URL {@code dbUrl} makes of the fresh database's own (the tests' own queries go direct).
+     */
+    public static TestServer withPbx(io.firstline.sim.AmiSimulator pbx, Map<String, String> extraEnv,
+            java.util.function.UnaryOperator<String> dbUrl) {
+        Map<String, String> env = new HashMap<>(Map.of("FIRSTLINE_AMI_HOST", "127.0.0.1",
+                "FIRSTLINE_AMI_PORT", String.valueOf(pbx.port()), "FIRSTLINE_AMI_USER", "firstline",
+                "FIRSTLINE_AMI_SECRET", "firstline-secret"));
+        env.putAll(extraEnv);
+        return start(env, false, Clock.systemUTC(), dbUrl);
     }
 
     /** Alice, Bob and Carol on the interfaces of the recorded traces (password: username + "-password"). */

@@ -7,77 +7,123 @@ import io.firstline.telephony.PbxHealth;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.firstline.desk.ScreenPops;
 import io.vertx.core.Vertx;
+import io.vertx.core.metrics.MetricsOptions;
+import io.vertx.core.spi.VertxMetricsFactory;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.EnumSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * Firstline's Prometheus metrics ({@code firstline_…}): calls by outcome, screen pops and their
- * latency, PBX links, AMI events by type, the database pool and WebSocket sessions. Counting is
- * called on the call flow's context; pop latency is measured as pops leave on the event bus.
- * Thread-safe.
+ * latency, PBX links, AMI events by type, the database and the call records waiting for it, and
+ * WebSocket sessions; on the same registry Vert.x's own ({@code vertx_…}, through
+ * vertx-micrometer-metrics), HikariCP's ({@code hikaricp_…}) and the JVM's. Counting is called on
+ * the call flow's context; pop latency is measured as pops leave on the event bus. Thread-safe.
  */
 public final class Metrics {
+
+    /** A pop that leaves later than this after its PBX event is late (the promise: p99 under a second). */
+    public static final Duration LATE = Duration.ofSeconds(1);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, Counter> events = new ConcurrentHashMap<>();
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
-    /** When the PBX event behind a pop was handled, by call and pop type; forgotten when the call ends. */
-    private final Map<String, Long> popStarted = new ConcurrentHashMap<>();
 
-    /** Counts one PBX event (by its type) and what it changed. */
+    /** The registry that HikariCP reports to. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * Vert.x's metrics (HTTP server, event bus, worker pools such as {@code firstline-db}) on this
+     * registry, labelled by what stays few: no event-bus address, no remote address.
+     */
+    public MetricsOptions vertxOptions() {
+        return new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+                .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME, Label.EB_SIDE,
+                        Label.EB_FAILURE));
+    }
+
+    public VertxMetricsFactory vertxMetrics() {
+        return new MicrometerMetricsFactory(registry);
+    }
+
+    /** Counts one PBX event (by its type) and the calls it ended (by outcome). */
     public void observe(PbxEvent event, List<CallChange> changes) {
         String type = event.getClass().getSimpleName();
         events.computeIfAbsent(event.pbx() + "|" + type, k -> Counter.builder("firstline.ami.events")
                 .description("PBX events handled, by type (as Firstline names them)")
                 .tag("pbx", String.valueOf(event.pbx())).tag("type", type).register(registry)).increment();
-        long now = System.nanoTime();
         for (CallChange c : changes) {
-            if (c instanceof CallChange.MemberRang r) {
-                popStarted.putIfAbsent(popKey(r.call().linkedid(), "call.ringing"), now);
-            } else if (c instanceof CallChange.CallAnswered a) {
-                popStarted.putIfAbsent(popKey(a.call().linkedid(), "call.connected"), now);
-            } else if (c instanceof CallChange.CallEnded e) {
+            if (c instanceof CallChange.CallEnded e) {
                 String outcome = e.call().status().wire();
                 outcomes.computeIfAbsent(outcome, o -> Counter.builder("firstline.calls").description("Calls ended, by outcome")
                         .tag("outcome", o).register(registry)).increment();
-                popStarted.remove(popKey(e.call().linkedid(), "call.ringing"));
-                popStarted.remove(popKey(e.call().linkedid(), "call.connected"));
             }
         }
     }
 
-    /** Measures every pop ({@code call.ringing}, {@code call.connected}) that leaves for an agent's desktop. */
-    public void watchPops(Vertx vertx) {
+    /**
+     * Measures every message that leaves for an agent's desktop with the time of its PBX event
+     * (the pops {@code call.ringing} and {@code call.connected}, and {@code call.updated}): counted
+     * by type and by how much of the caller's data it carried, its latency recorded, and counted
+     * late when it left more than {@link #LATE} after the event; and the pops not sent because their
+     * call had ended meanwhile.
+     */
+    public void watchPops(Vertx vertx, ScreenPops pops) {
         Timer.Builder latency = Timer.builder("firstline.pop.latency")
                 .description("From the PBX event to the screen pop leaving for the agent's desktop")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(10));
+                .maximumExpectedValue(Duration.ofMinutes(5));
         Map<String, Timer> timers = new ConcurrentHashMap<>();
         Map<String, Counter> delivered = new ConcurrentHashMap<>();
+        Map<String, Counter> late = new ConcurrentHashMap<>();
+        long lateNanos = LATE.toNanos();
+        for (String type : List.of("call.ringing", "call.connected")) {
+            late.put(type, Counter.builder("firstline.pops.late")
+                    .description("Screen pops that left more than a second after their PBX event")
+                    .tag("type", type).register(registry));
+        }
         vertx.eventBus().addOutboundInterceptor(dc -> {
-            if (dc.message().address().startsWith("desk.agent.") && dc.body() instanceof JsonObject msg) {
-                String type = msg.getString("type");
-                JsonObject call = msg.getValue("call") instanceof JsonObject c ? c : null;
-                if (call != null && ("call.ringing".equals(type) || "call.connected".equals(type))) {
-                    delivered.computeIfAbsent(type, t -> Counter.builder("firstline.pops")
-                            .description("Screen pops sent to agents' desktops").tag("type", t).register(registry)).increment();
-                    Long started = popStarted.get(popKey(call.getString("linkedid"), type));
-                    if (started != null) {
-                        timers.computeIfAbsent(type, t -> latency.tag("type", t).register(registry))
-                                .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+            String at = dc.message().headers().get(ScreenPops.EVENT_NANOS);
+            if (at != null && dc.body() instanceof JsonObject msg && dc.message().address().startsWith("desk.agent.")) {
+                String type = String.valueOf(msg.getString("type"));
+                String data = String.valueOf(msg.getString("callerData"));
+                long took = System.nanoTime() - Long.parseLong(at);
+                delivered.computeIfAbsent(type + "|" + data, k -> Counter.builder("firstline.pops")
+                        .description("Screen pops and their updates sent to agents' desktops, by how much of the caller's data they carry")
+                        .tag("type", type).tag("caller_data", data).register(registry)).increment();
+                if (!"call.updated".equals(type)) {
+                    timers.computeIfAbsent(type, t -> latency.tag("type", t).register(registry))
+                            .record(took, TimeUnit.NANOSECONDS);
+                    if (took > lateNanos && late.containsKey(type)) {
+                        late.get(type).increment();
                     }
                 }
             }
             dc.next();
         });
+        // A function counter holds its object weakly: the screen pops themselves live as long as the server.
+        FunctionCounter.builder("firstline.pops.dropped", pops, ScreenPops::droppedAsEnded)
+                .description("Screen pops not sent because their call had ended before they could go")
+                .tag("reason", "call-ended").register(registry);
     }
 
     /** The PBX links: up (1 or 0), state, reconnects and events received. */
@@ -98,12 +144,19 @@ public final class Metrics {
         }
     }
 
-    /** The database pool: connections in use and its size. */
-    public void databasePool(IntSupplier active, IntSupplier size) {
-        Gauge.builder("firstline.db.pool.active", active::getAsInt)
-                .description("Database connections in use").register(registry);
-        Gauge.builder("firstline.db.pool.max", size::getAsInt)
-                .description("Database connections the pool may open").register(registry);
+    /** Whether the database answers (its pool's own figures come from HikariCP, {@code hikaricp_connections_…}). */
+    public void database(BooleanSupplier up) {
+        Gauge.builder("firstline.db.up", () -> up.getAsBoolean() ? 1 : 0)
+                .description("1 while the database answers its periodic check").register(registry);
+    }
+
+    /** The call records not yet written: how many calls wait, and for how long the oldest change has. */
+    public void callRecords(IntSupplier waiting, Supplier<Duration> oldest) {
+        Gauge.builder("firstline.call.records.waiting", waiting::getAsInt)
+                .description("Calls with changes not yet written to the database (kept in memory, retried)").register(registry);
+        TimeGauge.builder("firstline.call.records.oldest.waiting", () -> oldest.get().toNanos(), TimeUnit.NANOSECONDS)
+                .description("How long the oldest call change not yet written has waited").strongReference(true)
+                .register(registry);
     }
 
     /** Open WebSocket sessions (desktops and wallboards). */
@@ -124,9 +177,5 @@ public final class Metrics {
     /** The Prometheus text of every metric. */
     public String scrape() {
         return registry.scrape();
-    }
-
-    private static String popKey(String linkedid, String type) {
-        return linkedid + "|" + type;
     }
 }

@@ -36,6 +36,8 @@ public final class CallRecorder {
     /** One call's changes not yet written. */
     private static final class Pending {
         final String key;
+        /** When this call's oldest change not yet written came in, or no later (System.nanoTime). */
+        long since = System.nanoTime();
         CallView latest;
         final List<CallChange.Timeline> entries = new ArrayList<>();
         boolean queued;
@@ -47,7 +49,7 @@ public final class CallRecorder {
     }
 
     /** A write taken from the backlog: the view and the number of entries it carries. */
-    private record Write(Pending pending, CallView view, List<CallChange.Timeline> entries) {
+    private record Write(Pending pending, CallView view, List<CallChange.Timeline> entries, long taken) {
     }
 
     private final Vertx vertx;
@@ -100,6 +102,16 @@ public final class CallRecorder {
         return pending.size();
     }
 
+    /** How long the oldest change not yet written has waited (zero when nothing waits). */
+    public synchronized Duration oldestWaiting() {
+        long now = System.nanoTime();
+        long oldest = now;
+        for (Pending p : pending.values()) {
+            oldest = Math.min(oldest, p.since);
+        }
+        return Duration.ofNanos(now - oldest);
+    }
+
     /** Completes once everything submitted so far, and since, has been written. */
     public synchronized Future<Void> flushed() {
         if (pending.isEmpty()) {
@@ -125,7 +137,7 @@ public final class CallRecorder {
             p.queued = false;
             p.writing = true;
             writing++;
-            out.add(new Write(p, p.latest, List.copyOf(p.entries)));
+            out.add(new Write(p, p.latest, List.copyOf(p.entries), System.nanoTime()));
         }
         return out;
     }
@@ -159,6 +171,7 @@ public final class CallRecorder {
                 if (p.latest == w.view() && p.entries.isEmpty()) {
                     pending.remove(p.key);
                 } else {
+                    p.since = w.taken(); // what is left came after this write was taken
                     markReady(p);
                 }
             } else {

@@ -425,7 +425,7 @@ class BoardIT {
 
     @Test
     @Order(7)
-    @DisplayName("/metrics shows calls by outcome, pops and their latency, the PBX link, AMI events, the pool and WebSockets")
+    @DisplayName("/metrics shows calls by outcome, pops and their latency, the PBX link, AMI events, the database, its pool, call records waiting, Vert.x and WebSockets")
     void metrics() throws Exception {
         try (Board board = supervisorBoard()) {
             board.next(b -> true, Duration.ofSeconds(5));
@@ -434,14 +434,19 @@ class BoardIT {
             assertThat(r.header("Content-Type")).startsWith("text/plain");
             String text = r.raw().body();
             assertThat(text).contains("firstline_calls_total{outcome=\"answered\"}");
-            assertThat(text).contains("firstline_pops_total{type=\"call.connected\"}");
+            assertThat(text).containsPattern("firstline_pops_total\\{caller_data=\"(loaded|pending)\",type=\"call.connected\"}");
             assertThat(text).contains("firstline_pop_latency_seconds_bucket{type=\"call.connected\"");
             assertThat(text).contains("firstline_pbx_link_up{pbx=\"pbx\"} 1.0");
             assertThat(text).contains("firstline_pbx_link_state{pbx=\"pbx\",state=\"connected\"} 1.0");
             assertThat(text).contains("firstline_pbx_reconnects_total{pbx=\"pbx\"}");
             assertThat(text).contains("firstline_ami_events_total{pbx=\"pbx\",type=\"MemberConnected\"}");
-            assertThat(text).contains("firstline_db_pool_max 4.0");
-            assertThat(text).contains("firstline_db_pool_active");
+            assertThat(text).contains("hikaricp_connections_max{pool=\"firstline-db\"} 4.0");
+            assertThat(text).contains("hikaricp_connections_active{pool=\"firstline-db\"}");
+            assertThat(text).contains("firstline_db_up 1.0");
+            assertThat(text).contains("firstline_call_records_waiting");
+            assertThat(text).contains("firstline_call_records_oldest_waiting_seconds");
+            assertThat(text).contains("firstline_pops_late_total{type=\"call.connected\"}");
+            assertThat(text).contains("vertx_http_server_requests_total");
             assertThat(text).containsPattern("firstline_websocket_sessions [1-9]");
         }
         try (TestServer off = TestServer.start(Map.of("FIRSTLINE_METRICS_ENABLED", "false"))) {

@@ -92,8 +92,9 @@ class DeskBrowserIT {
                     .waitTime(Duration.ofSeconds(1), Duration.ofSeconds(1)).ringTime(Duration.ofSeconds(2))
                     .talkTime(Duration.ofSeconds(120), Duration.ofSeconds(120)).build());
             b.waitForText(By.id("call-title"), "On call");
+            // The caller's data is in the pop when it was loaded in time, else it follows within moments.
+            b.waitForText(By.id("caller-org"), "Acme Widgets");
             assertThat(b.driver().findElement(By.id("caller-name")).getText()).isEqualTo("Jane Doe");
-            assertThat(b.driver().findElement(By.id("caller-org")).getText()).isEqualTo("Acme Widgets");
             assertThat(b.driver().findElement(By.id("caller-vip")).isDisplayed()).isTrue();
             assertThat(b.driver().findElement(By.id("call-menu")).getText()).isEqualTo("Software");
             assertThat(b.driver().findElement(By.id("open-tickets")).getText()).contains("#" + ticketId, "Outlook keeps asking");

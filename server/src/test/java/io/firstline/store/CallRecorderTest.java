@@ -192,6 +192,27 @@ class CallRecorderTest {
     }
 
     @Test
+    @DisplayName("the oldest change waiting grows while writes fail, and is zero once everything is written")
+    void oldestWaiting() throws Exception {
+        FakeWriter db = new FakeWriter();
+        db.hold = true;
+        CallRecorder recorder = new CallRecorder(vertx, db, 1);
+        assertThat(recorder.oldestWaiting()).isZero();
+        recorder.submit(view("old", CallStatus.QUEUED, 0), entry(1));
+        Thread.sleep(60);
+        recorder.submit(view("new", CallStatus.QUEUED, 0), entry(1));
+        Duration first = recorder.oldestWaiting();
+        assertThat(first).isGreaterThanOrEqualTo(Duration.ofMillis(60));
+        Thread.sleep(20);
+        assertThat(recorder.oldestWaiting()).isGreaterThan(first);
+        db.hold = false;
+        db.releaseAll();
+        await(recorder.flushed());
+        assertThat(recorder.oldestWaiting()).isZero();
+        assertThat(recorder.backlog()).isZero();
+    }
+
+    @Test
     @DisplayName("flushed() is complete at once when nothing waits")
     void flushedWhenIdle() {
         CallRecorder recorder = new CallRecorder(vertx, (c, e) -> Future.succeededFuture(), 1);

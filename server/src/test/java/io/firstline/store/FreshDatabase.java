@@ -29,7 +29,7 @@ final class FreshDatabase implements AutoCloseable {
         TestDatabase.Fresh fresh = TestDatabase.fresh();
         Vertx vertx = Vertx.vertx();
         return new FreshDatabase(vertx, Database.open(vertx, fresh.url(), fresh.user(), fresh.password(), 4,
-                Optional.empty(), clock), fresh);
+                Optional.empty(), clock, Optional.empty()), fresh);
     }
 
     static <T> T await(Future<T> f) throws Exception {
