@@ -13,6 +13,7 @@ import io.firstline.store.AuditStore;
 import io.firstline.store.KioskStore;
 import io.firstline.store.KpiStore;
 import io.firstline.store.CallStore;
+import io.firstline.store.CallReconciler;
 import io.firstline.store.CallRecorder;
 import io.firstline.store.CallerStore;
 import io.firstline.store.OutcomeStore;
@@ -145,6 +146,9 @@ public final class Firstline implements AutoCloseable {
             CallStore calls = new CallStore(db, phones);
             recorder = new CallRecorder(vertx, calls::record, 2);
             CallRecorder records = recorder;
+            // Calls recorded in progress that the PBX no longer has: the board reads today's figures again once they are ended.
+            CallReconciler reconciler = new CallReconciler(vertx, calls, records,
+                    n -> vertx.eventBus().publish(LiveBoard.OUTCOME_RECORDED, n));
             ScreenPops pops = new ScreenPops(vertx, agents, callers, kb, phones, calls::idOf);
             Metrics metrics = new Metrics();
             KpiStore kpis = new KpiStore(db);
@@ -157,7 +161,7 @@ public final class Firstline implements AutoCloseable {
                 }
                 wrapups.apply(change);
             }, (liveCalls, members, health) -> new LiveBoard(vertx, settings.board(), settings.timezone(), kpis, agents,
-                    liveCalls, members, health, records::flushed), metrics::observe);
+                    liveCalls, members, health, records::flushed), metrics::observe, reconciler::afterSnapshot);
             flowRef.set(flow);
             wrapups.register(vertx);
             await(vertx.deployVerticle(flow));

@@ -9,6 +9,8 @@ import java.util.List;
  *
  * @param callerIdHint the FIRSTLINE_CALLER_ID the dialplan set: only a hint, to be checked against the number
  * @param ringing member interfaces whose phones ring for this call now
+ * @param endedAtEstimated the end was not seen (Firstline or its PBX link was down): {@code endedAt} is the
+ *     last moment the call was seen, {@code endReason} says why
  */
 public record CallView(
         String pbx,
@@ -31,10 +33,21 @@ public record CallView(
         Integer talkSeconds,
         String endReason,
         boolean transferred,
-        List<String> ringing) {
+        List<String> ringing,
+        boolean endedAtEstimated) {
 
     public CallView {
         ringing = List.copyOf(ringing);
+    }
+
+    /** A call whose end, if it has ended, was seen. */
+    public CallView(String pbx, String linkedid, String callerNumber, String callerName, String callerIdHint,
+            String menuPath, String ticketTyped, String queue, Integer position, CallStatus status, Instant enteredAt,
+            Instant queuedAt, Instant answeredAt, Instant endedAt, String memberInterface, String memberName,
+            Integer waitSeconds, Integer talkSeconds, String endReason, boolean transferred, List<String> ringing) {
+        this(pbx, linkedid, callerNumber, callerName, callerIdHint, menuPath, ticketTyped, queue, position, status,
+                enteredAt, queuedAt, answeredAt, endedAt, memberInterface, memberName, waitSeconds, talkSeconds, endReason,
+                transferred, ringing, false);
     }
 
     /** Seconds waited in the queue so far (or until answered or abandoned). */
