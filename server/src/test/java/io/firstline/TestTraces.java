@@ -2,21 +2,23 @@ package io.firstline;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
-/** The real Asterisk traces in ../shared/ami-traces, beside the repository. */
+/** The real Asterisk traces: the project's own copies, kept with the simulator's resources. */
 public final class TestTraces {
 
     private TestTraces() {
     }
 
     public static Path dir() {
-        for (Path p : List.of(Path.of("../../shared/ami-traces"), Path.of("../shared/ami-traces"))) {
-            if (Files.isDirectory(p)) {
-                return p.toAbsolutePath().normalize();
+        try {
+            java.net.URL url = TestTraces.class.getResource("/io/firstline/sim/traces");
+            if (url != null && Files.isDirectory(Path.of(url.toURI()))) {
+                return Path.of(url.toURI());
             }
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
         }
-        throw new IllegalStateException("../shared/ami-traces not found beside the repository");
+        throw new IllegalStateException("the traces are not in the simulator's resources (io/firstline/sim/traces)");
     }
 
     public static Path amiRaw(String name) {

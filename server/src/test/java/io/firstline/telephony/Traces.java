@@ -15,23 +15,14 @@ import org.asteriskjava.manager.event.ManagerEvent;
 import java.lang.reflect.Method;
 
 /**
- * The real Asterisk 22 traces in ../shared/ami-traces, read the way Asterisk-Java reads a socket
+ * The real Asterisk 22 traces (the project's copies, {@link io.firstline.TestTraces}), read the way Asterisk-Java reads a socket
  * (its own event builder) and translated by {@link AmiEvents}. Test helper.
  */
 public final class Traces {
 
-    static final Path DIR = locate();
+    static final Path DIR = io.firstline.TestTraces.dir();
 
     private Traces() {
-    }
-
-    private static Path locate() {
-        for (Path p : List.of(Path.of("../../shared/ami-traces"), Path.of("../shared/ami-traces"))) {
-            if (Files.isDirectory(p)) {
-                return p.toAbsolutePath().normalize();
-            }
-        }
-        throw new IllegalStateException("../shared/ami-traces not found beside the repository");
     }
 
     /** The trace's events as Asterisk-Java builds them, in order (responses and the greeting left out). */
