@@ -146,11 +146,15 @@ public final class Firstline implements AutoCloseable {
             CallStore calls = new CallStore(db, phones);
             recorder = new CallRecorder(vertx, calls::record, 2);
             CallRecorder records = recorder;
-            // Calls recorded in progress that the PBX no longer has: the board reads today's figures again once they are ended.
-            CallReconciler reconciler = new CallReconciler(vertx, calls, records,
-                    n -> vertx.eventBus().publish(LiveBoard.OUTCOME_RECORDED, n));
             ScreenPops pops = new ScreenPops(vertx, agents, callers, kb, phones, calls::idOf);
             Metrics metrics = new Metrics();
+            // Calls recorded in progress that the PBX no longer has: the board reads today's figures again once they are ended.
+            CallReconciler reconciler = new CallReconciler(vertx, calls, records, (pbx, ended) -> {
+                metrics.reconciled(pbx, ended);
+                if (ended > 0) {
+                    vertx.eventBus().publish(LiveBoard.OUTCOME_RECORDED, ended);
+                }
+            });
             KpiStore kpis = new KpiStore(db);
             java.util.concurrent.atomic.AtomicReference<CallFlowVerticle> flowRef = new java.util.concurrent.atomic.AtomicReference<>();
             io.firstline.desk.Wrapups wrapups = new io.firstline.desk.Wrapups(settings.desk().wrapupPause(),

@@ -29,6 +29,8 @@ public final class Metrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, Counter> events = new ConcurrentHashMap<>();
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
+    private final Map<String, Counter> unobserved = new ConcurrentHashMap<>();
+    private final Map<String, Counter> reconciles = new ConcurrentHashMap<>();
     /** When the PBX event behind a pop was handled, by call and pop type; forgotten when the call ends. */
     private final Map<String, Long> popStarted = new ConcurrentHashMap<>();
 
@@ -48,10 +50,27 @@ public final class Metrics {
                 String outcome = e.call().status().wire();
                 outcomes.computeIfAbsent(outcome, o -> Counter.builder("firstline.calls").description("Calls ended, by outcome")
                         .tag("outcome", o).register(registry)).increment();
+                if (e.call().endedAtEstimated()) {
+                    endedUnobserved(event.pbx(), "link-down", 1);
+                }
                 popStarted.remove(popKey(e.call().linkedid(), "call.ringing"));
                 popStarted.remove(popKey(e.call().linkedid(), "call.connected"));
             }
         }
+    }
+
+    /** One reconcile of a PBX's recorded calls after a snapshot, which ended {@code ended} calls. */
+    public void reconciled(String pbx, int ended) {
+        reconciles.computeIfAbsent(pbx, p -> Counter.builder("firstline.call.reconciles")
+                .description("Reconciles of the calls recorded in progress with the PBX, after each snapshot")
+                .tag("pbx", p).register(registry)).increment();
+        endedUnobserved(pbx, "firstline-down", ended);
+    }
+
+    private void endedUnobserved(String pbx, String why, int n) {
+        unobserved.computeIfAbsent(pbx + "|" + why, k -> Counter.builder("firstline.calls.ended.unobserved")
+                .description("Calls whose end was not seen (the link or Firstline was down), ended on a resync")
+                .tag("pbx", pbx).tag("while", why).register(registry)).increment(n);
     }
 
     /** Measures every pop ({@code call.ringing}, {@code call.connected}) that leaves for an agent's desktop. */

@@ -7,7 +7,6 @@ import io.vertx.core.Vertx;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntConsumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,16 +32,21 @@ public final class CallReconciler {
     private final Vertx vertx;
     private final CallStore store;
     private final CallRecorder recorder;
-    private final IntConsumer ended;
+    private final Listener listener;
     /** The latest snapshot of each PBX: an older reconcile's retry gives way to it. */
     private final Map<String, Long> generations = new HashMap<>();
 
-    /** @param ended told (on the call flow's context) how many calls a reconcile ended, when it ended some */
-    public CallReconciler(Vertx vertx, CallStore store, CallRecorder recorder, IntConsumer ended) {
+    /** Told, on the call flow's context, of every reconcile done and how many calls it ended. */
+    @FunctionalInterface
+    public interface Listener {
+        void reconciled(String pbx, int ended);
+    }
+
+    public CallReconciler(Vertx vertx, CallStore store, CallRecorder recorder, Listener listener) {
         this.vertx = vertx;
         this.store = store;
         this.recorder = recorder;
-        this.ended = ended;
+        this.listener = listener;
     }
 
     /**
@@ -61,8 +65,8 @@ public final class CallReconciler {
                 if (ar.result() > 0) {
                     log.info("PBX {}: {} calls recorded as in progress had ended while Firstline was down; ended them"
                             + " as {} (end time estimated: their last event)", pbx, ar.result(), ENDED_WHILE_FIRSTLINE_WAS_DOWN);
-                    ended.accept(ar.result());
                 }
+                listener.reconciled(pbx, ar.result());
                 return;
             }
             if (generations.getOrDefault(pbx, 0L) != generation) {
