@@ -373,6 +373,7 @@ public final class CallTracker {
             return;
         }
         call.channels.remove(h.uniqueid());
+        call.sawAt(h.at());
         if (!blank(h.uniqueid())) {
             recentlyGone.add(key(h.pbx(), h.uniqueid()));
         }
