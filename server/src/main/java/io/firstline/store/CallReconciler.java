@@ -26,13 +26,13 @@ public final class CallReconciler {
     /** The end reason of a recorded call that ended while Firstline was not running. */
     public static final String ENDED_WHILE_FIRSTLINE_WAS_DOWN = "ended-while-firstline-was-down";
 
-    private static final long FIRST_RETRY_MS = 10_000;
     private static final long MAX_RETRY_MS = 300_000;
 
     private final Vertx vertx;
     private final CallStore store;
     private final CallRecorder recorder;
     private final Listener listener;
+    private final long firstRetryMs;
     /** The latest snapshot of each PBX: an older reconcile's retry gives way to it. */
     private final Map<String, Long> generations = new HashMap<>();
 
@@ -40,13 +40,22 @@ public final class CallReconciler {
     @FunctionalInterface
     public interface Listener {
         void reconciled(String pbx, int ended);
+
+        /** A reconcile failed; it is tried again later. */
+        default void failed(String pbx, Throwable cause) {
+        }
     }
 
     public CallReconciler(Vertx vertx, CallStore store, CallRecorder recorder, Listener listener) {
+        this(vertx, store, recorder, listener, java.time.Duration.ofSeconds(10));
+    }
+
+    CallReconciler(Vertx vertx, CallStore store, CallRecorder recorder, Listener listener, java.time.Duration firstRetry) {
         this.vertx = vertx;
         this.store = store;
         this.recorder = recorder;
         this.listener = listener;
+        this.firstRetryMs = Math.max(1, firstRetry.toMillis());
     }
 
     /**
@@ -56,7 +65,7 @@ public final class CallReconciler {
      */
     public void afterSnapshot(String pbx, Predicate<String> tracked) {
         long generation = generations.merge(pbx, 1L, Long::sum);
-        run(pbx, tracked, generation, vertx.getOrCreateContext(), FIRST_RETRY_MS);
+        run(pbx, tracked, generation, vertx.getOrCreateContext(), firstRetryMs);
     }
 
     private void run(String pbx, Predicate<String> tracked, long generation, Context context, long retryMs) {
@@ -69,6 +78,7 @@ public final class CallReconciler {
                 listener.reconciled(pbx, ar.result());
                 return;
             }
+            listener.failed(pbx, ar.cause());
             if (generations.getOrDefault(pbx, 0L) != generation) {
                 return;
             }
