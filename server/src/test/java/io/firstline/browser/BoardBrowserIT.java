@@ -112,9 +112,12 @@ class BoardBrowserIT {
             b.waitUntil(d -> !d.findElements(By.cssSelector("article.tile.level-amber, article.tile.level-red")).isEmpty());
             b.waitUntil(d -> d.findElements(By.cssSelector("#waiting tbody tr")).size() >= 2);
             b.waitFor(By.cssSelector("#chart-volume canvas"));
-            String first = b.driver().findElement(By.cssSelector("#waiting tbody tr td.timer")).getText();
+            // Read in one step: the table is redrawn with every board update, so a found element may go stale before it is read.
+            String timer = "const t = document.querySelector('#waiting tbody tr td.timer'); return t ? t.textContent : null;";
+            Object first = b.script(timer);
+            assertThat(first).isNotNull();
             Thread.sleep(2100);
-            assertThat(b.driver().findElement(By.cssSelector("#waiting tbody tr td.timer")).getText()).isNotEqualTo(first);
+            assertThat(b.script(timer)).isNotEqualTo(first);
             Path shot = b.screenshot("wallboard");
             assertThat(shot).exists();
             assertThat(b.consoleErrors()).isEmpty();
