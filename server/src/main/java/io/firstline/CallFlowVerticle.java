@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,7 @@ final class CallFlowVerticle extends VerticleBase {
     private PbxCommands commands;
     private final BoardFactory boardFactory;
     private final BiConsumer<PbxEvent, List<CallChange>> observer;
+    private final BiConsumer<String, Predicate<String>> resynced;
     private LiveBoard board;
 
     /** Makes the live board from the tracker's state, on this verticle's context. */
@@ -52,9 +54,14 @@ final class CallFlowVerticle extends VerticleBase {
         LiveBoard create(Supplier<List<CallView>> calls, Supplier<List<MemberView>> members, Supplier<List<PbxHealth>> health);
     }
 
-    /** @param observer sees every event with its changes before anyone else (metrics) */
-    CallFlowVerticle(List<Settings.Pbx> pbxs, AmiLink.Timing timing, Clock clock, ScreenPops pops,
-            Consumer<CallChange> records, BoardFactory boardFactory, BiConsumer<PbxEvent, List<CallChange>> observer) {
+    /**
+     * @param observer sees every event with its changes before anyone else (metrics)
+     * @param resynced told, once the changes of a completed snapshot are handed on, the PBX and
+     *     whether the tracker has a Linkedid of it (to be asked on this context): the recorded calls' reconcile
+     */
+    CallFlowVerticle(List<Settings.Pbx> pbxs, AmiLink.Timing timing, Clock clock, ScreenPops pops, Consumer<CallChange> records,
+            BoardFactory boardFactory, BiConsumer<PbxEvent, List<CallChange>> observer,
+            BiConsumer<String, Predicate<String>> resynced) {
         this.pbxs = pbxs;
         this.timing = timing;
         this.clock = clock;
@@ -62,6 +69,7 @@ final class CallFlowVerticle extends VerticleBase {
         this.records = records;
         this.boardFactory = boardFactory;
         this.observer = observer;
+        this.resynced = resynced;
     }
 
     @Override
@@ -114,6 +122,13 @@ final class CallFlowVerticle extends VerticleBase {
             board.apply(event, changes);
         } catch (RuntimeException e) {
             log.error("The board failed on {}", event.getClass().getSimpleName(), e);
+        }
+        if (event instanceof PbxEvent.SnapshotDone done) {
+            try {
+                resynced.accept(done.pbx(), linkedid -> tracker.call(done.pbx(), linkedid).isPresent());
+            } catch (RuntimeException e) {
+                log.error("PBX {}: the recorded calls could not be reconciled after the snapshot", done.pbx(), e);
+            }
         }
     }
 

@@ -13,6 +13,7 @@ import io.firstline.store.AuditStore;
 import io.firstline.store.KioskStore;
 import io.firstline.store.KpiStore;
 import io.firstline.store.CallStore;
+import io.firstline.store.CallReconciler;
 import io.firstline.store.CallRecorder;
 import io.firstline.store.CallerStore;
 import io.firstline.store.OutcomeStore;
@@ -159,6 +160,13 @@ public final class Firstline implements AutoCloseable {
             recorder = new CallRecorder(vertx, calls::record, 2);
             CallRecorder records = recorder;
             ScreenPops pops = new ScreenPops(vertx, agents, callers, kb, phones, calls::idOf, clock, db::up);
+            // Calls recorded in progress that the PBX no longer has: the board reads today's figures again once they are ended.
+            CallReconciler reconciler = new CallReconciler(vertx, calls, records, (pbx, ended) -> {
+                metrics.reconciled(pbx, ended);
+                if (ended > 0) {
+                    vertx.eventBus().publish(LiveBoard.OUTCOME_RECORDED, ended);
+                }
+            });
             KpiStore kpis = new KpiStore(db);
             java.util.concurrent.atomic.AtomicReference<CallFlowVerticle> flowRef = new java.util.concurrent.atomic.AtomicReference<>();
             io.firstline.desk.Wrapups wrapups = new io.firstline.desk.Wrapups(settings.desk().wrapupPause(),
@@ -169,7 +177,7 @@ public final class Firstline implements AutoCloseable {
                 }
                 wrapups.apply(change);
             }, (liveCalls, members, health) -> new LiveBoard(vertx, settings.board(), settings.timezone(), clock, kpis, agents,
-                    liveCalls, members, health, records::flushed), metrics::observe);
+                    liveCalls, members, health, records::flushed), metrics::observe, reconciler::afterSnapshot);
             flowRef.set(flow);
             wrapups.register(vertx);
             await(vertx.deployVerticle(flow));

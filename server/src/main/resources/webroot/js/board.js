@@ -66,6 +66,8 @@ function tile(q) {
       h('span', { class: 'pill info', text: `${agents.ringing} ringing` }), ' ',
       h('span', { class: 'pill warn', text: `${agents.paused} paused` }), ' ',
       h('span', { class: 'pill', text: `${agents.signedOut} signed out` })),
+    q.endedUnobserved > 0 ? h('p', { class: 'muted ended-unobserved',
+      text: `${q.endedUnobserved} of today's calls ended while Firstline or its PBX link was down (end times estimated)` }) : null,
     fresh);
 }
 

@@ -35,6 +35,8 @@ const FIGURES = [
   ['First-call resolution', (r) => percent(r.firstCallResolutionPercent)],
   ['Top categories', (r) => categories(r.topCategories)],
   ['Callbacks made', (r) => r.callbacksMade],
+  // Calls whose end Firstline did not see (it or its PBX link was down): see docs/kpis.md.
+  ['Ended unobserved', (r) => r.endedUnobserved],
 ];
 
 const SUBJECTS = {

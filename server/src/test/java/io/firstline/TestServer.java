@@ -19,11 +19,13 @@ public final class TestServer implements AutoCloseable {
     public static final String ADMIN_PASSWORD = "admin-password-for-tests";
 
     private final TestDatabase.Fresh db;
+    private final boolean ownsDb;
     private final Firstline app;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestServer(TestDatabase.Fresh db, Firstline app) {
+    private TestServer(TestDatabase.Fresh db, boolean ownsDb, Firstline app) {
         this.db = db;
+        this.ownsDb = ownsDb;
         this.app = app;
     }
 
@@ -53,6 +55,16 @@ public final class TestServer implements AutoCloseable {
     private static TestServer start(Map<String, String> extraEnv, boolean demo, Clock clock,
             java.util.function.UnaryOperator<String> dbUrl) {
         TestDatabase.Fresh db = TestDatabase.fresh();
+        try {
+            return start(db, true, extraEnv, demo, clock, dbUrl);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    private static TestServer start(TestDatabase.Fresh db, boolean ownsDb, Map<String, String> extraEnv, boolean demo,
+            Clock clock, java.util.function.UnaryOperator<String> dbUrl) {
         Map<String, String> env = new HashMap<>(db.env());
         env.put("FIRSTLINE_DB_URL", dbUrl.apply(db.url()));
         env.put("FIRSTLINE_HTTP_HOST", "127.0.0.1");
@@ -61,12 +73,7 @@ public final class TestServer implements AutoCloseable {
         env.put("FIRSTLINE_ADMIN_PASSWORD", ADMIN_PASSWORD);
         env.put("FIRSTLINE_DB_POOL_SIZE", "4");
         env.putAll(extraEnv);
-        try {
-            return new TestServer(db, Firstline.start(SettingsLoader.load(env, Optional.empty()), demo, clock));
-        } catch (RuntimeException e) {
-            db.close();
-            throw e;
-        }
+        return new TestServer(db, ownsDb, Firstline.start(SettingsLoader.load(env, Optional.empty()), demo, clock));
     }
 
     /** A server whose PBX is the given simulator (user firstline, the simulator's default secret). */
@@ -76,11 +83,7 @@ public final class TestServer implements AutoCloseable {
 
     /** As {@link #withPbx(io.firstline.sim.AmiSimulator, Map)}, on the given clock. */
     public static TestServer withPbx(io.firstline.sim.AmiSimulator pbx, Map<String, String> extraEnv, Clock clock) {
-        Map<String, String> env = new HashMap<>(Map.of("FIRSTLINE_AMI_HOST", "127.0.0.1",
-                "FIRSTLINE_AMI_PORT", String.valueOf(pbx.port()), "FIRSTLINE_AMI_USER", "firstline",
-                "FIRSTLINE_AMI_SECRET", "firstline-secret"));
-        env.putAll(extraEnv);
-        return start(env, clock);
+        return start(pbxEnv(pbx, extraEnv), false, clock);
     }
 
     /**
@@ -89,11 +92,23 @@ public final class TestServer implements AutoCloseable {
      */
     public static TestServer withPbx(io.firstline.sim.AmiSimulator pbx, Map<String, String> extraEnv,
             java.util.function.UnaryOperator<String> dbUrl) {
+        return start(pbxEnv(pbx, extraEnv), false, Clock.systemUTC(), dbUrl);
+    }
+
+    /**
+     * As {@link #withPbx(io.firstline.sim.AmiSimulator, Map)}, on a database the caller owns: closing this server
+     * leaves it, so that another server can start on it (a restart).
+     */
+    public static TestServer withPbxOn(TestDatabase.Fresh db, io.firstline.sim.AmiSimulator pbx, Map<String, String> extraEnv) {
+        return start(db, false, pbxEnv(pbx, extraEnv), false, Clock.systemUTC(), java.util.function.UnaryOperator.identity());
+    }
+
+    private static Map<String, String> pbxEnv(io.firstline.sim.AmiSimulator pbx, Map<String, String> extraEnv) {
         Map<String, String> env = new HashMap<>(Map.of("FIRSTLINE_AMI_HOST", "127.0.0.1",
                 "FIRSTLINE_AMI_PORT", String.valueOf(pbx.port()), "FIRSTLINE_AMI_USER", "firstline",
                 "FIRSTLINE_AMI_SECRET", "firstline-secret"));
         env.putAll(extraEnv);
-        return start(env, false, Clock.systemUTC(), dbUrl);
+        return env;
     }
 
     /** Alice, Bob and Carol on the interfaces of the recorded traces (password: username + "-password"). */
@@ -212,7 +227,9 @@ public final class TestServer implements AutoCloseable {
         try {
             app.close();
         } finally {
-            db.close();
+            if (ownsDb) {
+                db.close();
+            }
         }
     }
 }

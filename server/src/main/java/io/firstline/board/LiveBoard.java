@@ -402,7 +402,8 @@ public final class LiveBoard {
                 : figuresAsOf.isBefore(liveAsOf) ? figuresAsOf : liveAsOf;
         JsonObject out = new JsonObject().put("name", name).put("waiting", here.size()).put("longestWaitSeconds", longest)
                 .put("offered", f.offered()).put("answered", f.answered()).put("abandoned", f.abandoned())
-                .put("unanswered", f.unanswered()).put("abandonedPercent", f.abandonedPercent())
+                .put("unanswered", f.unanswered()).put("endedUnobserved", f.endedUnobserved())
+                .put("abandonedPercent", f.abandonedPercent())
                 .put("serviceLevelSeconds", f.serviceLevelSeconds()).put("serviceLevelPercent", sl)
                 .put("averageWaitSeconds", f.averageWaitSeconds()).put("averageHandleSeconds", f.averageHandleSeconds())
                 .put("agents", new JsonObject().put("available", available).put("onCall", onCall).put("ringing", ringing)

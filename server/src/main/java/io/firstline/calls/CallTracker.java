@@ -46,6 +46,9 @@ public final class CallTracker {
     /** Longest caller name or number kept; Asterisk allows far more than a person needs. */
     private static final int MAX_TEXT = 200;
 
+    /** The end reason of a call that ended while the link was down: its end time is the last moment it was seen. */
+    public static final String ENDED_WHILE_LINK_WAS_DOWN = "ended-while-link-was-down";
+
     private final Map<String, Call> calls = new LinkedHashMap<>();
     private final Map<String, Member> members = new LinkedHashMap<>();
     /** Linkedids of calls being confirmed by a snapshot, per PBX. */
@@ -478,6 +481,7 @@ public final class CallTracker {
             return;
         }
         call.channels.remove(h.uniqueid());
+        call.sawAt(h.at());
         if (!blank(h.uniqueid())) {
             recentlyGone.add(key(h.pbx(), h.uniqueid()));
         }
@@ -534,6 +538,16 @@ public final class CallTracker {
         }
     }
 
+    /**
+     * Ends a call whose end was not seen: at the last moment it was seen, marked estimated, keeping
+     * what is known (an answered call stays answered). Talk and wait times are left unknown rather
+     * than guessed; the talk time Asterisk reported with AgentComplete is kept.
+     */
+    private void endUnseen(Call call, Instant now, String reason, List<CallChange> out) {
+        call.endedAtEstimated = true;
+        end(call, call.lastSeen != null ? call.lastSeen : now, reason, out);
+    }
+
     private void end(Call call, Instant at, String reason, List<CallChange> out) {
         withdrawAll(call, at, out);
         call.endedAt = at;
@@ -546,17 +560,19 @@ public final class CallTracker {
             call.status = CallStatus.INTERNAL;
         } else if (call.answeredAt != null) {
             call.status = CallStatus.ANSWERED;
-            for (Talk t : call.talks) {
-                if (t.seconds == null) {
-                    call.endTalk(t.iface, (int) Math.max(0, Duration.between(t.answeredAt, at).toSeconds()));
+            if (!call.endedAtEstimated) {
+                for (Talk t : call.talks) {
+                    if (t.seconds == null) {
+                        call.endTalk(t.iface, (int) Math.max(0, Duration.between(t.answeredAt, at).toSeconds()));
+                    }
                 }
-            }
-            if (call.talkSeconds == null) {
-                call.talkSeconds = (int) Math.max(0, Duration.between(call.answeredAt, at).toSeconds());
+                if (call.talkSeconds == null) {
+                    call.talkSeconds = (int) Math.max(0, Duration.between(call.answeredAt, at).toSeconds());
+                }
             }
         } else if (call.status != CallStatus.ABANDONED) {
             call.status = call.queuedAt != null ? CallStatus.UNANSWERED : CallStatus.MENU_ONLY;
-            if (call.queuedAt != null && call.waitSeconds == null) {
+            if (call.queuedAt != null && call.waitSeconds == null && !call.endedAtEstimated) {
                 call.waitSeconds = (int) Duration.between(call.queuedAt, at).toSeconds();
             }
         }
@@ -570,7 +586,8 @@ public final class CallTracker {
         }
         calls.remove(key(call.pbx, call.linkedid));
         out.add(new CallChange.CallEnded(call.view(), call.entry(at, "ended", call.queue, null,
-                call.status.wire() + (call.endReason == null ? "" : ", " + call.endReason), "ended")));
+                call.status.wire() + (call.endReason == null ? "" : ", " + call.endReason)
+                        + (call.endedAtEstimated ? " (end not seen: the time is the last event seen)" : ""), "ended")));
     }
 
     private void withdrawAll(Call call, Instant at, List<CallChange> out) {
@@ -603,7 +620,7 @@ public final class CallTracker {
         if (call == null) {
             return;
         }
-        seen(w.pbx(), call);
+        seen(w.pbx(), call, w.at());
         call.callerChannel = w.uniqueid();
         call.callerChannels.add(w.uniqueid());
         call.takeCaller(w.callerNumber(), w.callerName());
@@ -640,6 +657,7 @@ public final class CallTracker {
             call.callerChannels.add(l.uniqueid());
             call.takeCaller(l.callerNumber(), l.callerName());
         }
+        call.sawAt(l.at());
         Set<String> seen = snapshotSeen.get(l.pbx());
         if (seen != null) {
             seen.add(call.linkedid);
@@ -659,7 +677,8 @@ public final class CallTracker {
         return uniqueid;
     }
 
-    private void seen(String pbx, Call call) {
+    private void seen(String pbx, Call call, Instant at) {
+        call.sawAt(at);
         Set<String> seen = snapshotSeen.get(pbx);
         if (seen != null) {
             seen.add(call.linkedid);
@@ -677,7 +696,7 @@ public final class CallTracker {
                 continue; // another PBX's, or begun while the snapshot was being taken
             }
             if (!seen.contains(call.linkedid)) {
-                end(call, d.at(), "ended while the link was down", out);
+                endUnseen(call, d.at(), ENDED_WHILE_LINK_WAS_DOWN, out);
             } else if (!call.snapshotChannels.isEmpty()) {
                 call.channels.retainAll(call.snapshotChannels);
             }
@@ -851,6 +870,9 @@ public final class CallTracker {
         Integer waitSeconds;
         Integer talkSeconds;
         String endReason;
+        /** The last moment the call was seen: its last event, or a snapshot that listed it. */
+        Instant lastSeen;
+        boolean endedAtEstimated;
         boolean transferred;
         /** A supervisor's listen-in leg (ChanSpy): none of a caller's. */
         boolean internal;
@@ -864,6 +886,13 @@ public final class CallTracker {
             this.pbx = pbx;
             this.linkedid = linkedid;
             this.enteredAt = enteredAt;
+            this.lastSeen = enteredAt;
+        }
+
+        void sawAt(Instant at) {
+            if (at != null && (lastSeen == null || at.isAfter(lastSeen))) {
+                lastSeen = at;
+            }
         }
 
         /**
@@ -911,6 +940,7 @@ public final class CallTracker {
         }
 
         Timeline entry(Instant at, String type, String queue, String iface, String detail, String key) {
+            sawAt(at);
             return new Timeline(at, type, queue, iface, detail == null ? null : clip(detail), key);
         }
 
@@ -918,7 +948,8 @@ public final class CallTracker {
             return new CallView(pbx, linkedid, callerNumber, callerName, callerIdHint, menuPath, ticketTyped, queue,
                     position, status, enteredAt, queuedAt, answeredAt, endedAt, memberInterface, memberName, waitSeconds,
                     talkSeconds, endReason, transferred, new ArrayList<>(ringing), callbackId,
-                    talks.stream().map(t -> new CallView.Talk(t.iface, t.name, t.answeredAt, t.seconds)).toList());
+                    talks.stream().map(t -> new CallView.Talk(t.iface, t.name, t.answeredAt, t.seconds)).toList(),
+                    endedAtEstimated);
         }
     }
 

@@ -12,6 +12,8 @@ import java.util.List;
  * @param callbackId the callback request this call answers (Firstline's one-click callback), or null
  * @param talks every agent who took the call, in order: the first who answered, then those it was transferred to;
  *     {@code memberInterface} is the one who has (or last had) it, {@code talkSeconds} all of theirs together
+ * @param endedAtEstimated the end was not seen (Firstline or its PBX link was down): {@code endedAt} is the
+ *     last moment the call was seen, {@code endReason} says why
  */
 public record CallView(
         String pbx,
@@ -36,7 +38,8 @@ public record CallView(
         boolean transferred,
         List<String> ringing,
         Long callbackId,
-        List<Talk> talks) {
+        List<Talk> talks,
+        boolean endedAtEstimated) {
 
     /** One agent's part of a call: when they took it and, once it is over, how long they talked. */
     public record Talk(String memberInterface, String memberName, Instant answeredAt, Integer talkSeconds) {
@@ -47,14 +50,14 @@ public record CallView(
         talks = List.copyOf(talks);
     }
 
-    /** A call that is not a callback. */
+    /** A call that is not a callback, taken by one agent at most, whose end (if it has ended) was seen. */
     public CallView(String pbx, String linkedid, String callerNumber, String callerName, String callerIdHint,
             String menuPath, String ticketTyped, String queue, Integer position, CallStatus status, Instant enteredAt,
             Instant queuedAt, Instant answeredAt, Instant endedAt, String memberInterface, String memberName,
             Integer waitSeconds, Integer talkSeconds, String endReason, boolean transferred, List<String> ringing) {
         this(pbx, linkedid, callerNumber, callerName, callerIdHint, menuPath, ticketTyped, queue, position, status,
                 enteredAt, queuedAt, answeredAt, endedAt, memberInterface, memberName, waitSeconds, talkSeconds,
-                endReason, transferred, ringing, null, List.of());
+                endReason, transferred, ringing, null, List.of(), false);
     }
 
     /** Seconds waited in the queue so far (or until answered or abandoned). */

@@ -25,6 +25,7 @@ public final class Figures {
     private int answered;
     private int abandoned;
     private int unanswered;
+    private int endedUnobserved;
     private int answeredInTime;
     private long waitSum;
     private int handled;
@@ -71,7 +72,10 @@ public final class Figures {
             }
             case ABANDONED -> abandoned++;
             case UNANSWERED -> unanswered++;
-            case WAITING -> { }
+            case WAITING, UNKNOWN -> { }
+        }
+        if (c.endedUnobserved()) {
+            endedUnobserved++;
         }
         if (c.category() != null) {
             categories.merge(c.category(), 1, Integer::sum);
@@ -95,7 +99,7 @@ public final class Figures {
         return mixedThresholds ? null : serviceLevelSeconds;
     }
 
-    /** Calls that entered the queue, whatever became of them (those still waiting included). */
+    /** Calls that entered the queue, whatever became of them (those still waiting, and those of unknown fate, included). */
     public int offered() {
         return offered;
     }
@@ -115,6 +119,15 @@ public final class Figures {
         return unanswered;
     }
 
+    /**
+     * Calls that ended while Firstline or its PBX link was down, so that their end was not observed
+     * (whatever they were counted as: answered ones are answered; those never seen answered or
+     * abandoned are offered but not decided).
+     */
+    public int endedUnobserved() {
+        return endedUnobserved;
+    }
+
     /** Abandoned as a share of offered, in percent (one decimal); null when nothing was offered. */
     public Double abandonedPercent() {
         return percent(abandoned, offered);
@@ -122,7 +135,8 @@ public final class Figures {
 
     /**
      * Answered within the threshold as a share of the calls that were decided (answered, abandoned
-     * or unanswered), in percent; calls still waiting do not count yet. Null when none was decided.
+     * or unanswered), in percent; calls still waiting do not count yet, nor do calls that ended
+     * unobserved before an answer or abandon was seen. Null when none was decided.
      */
     public Double serviceLevelPercent() {
         return percent(answeredInTime, answered + abandoned + unanswered);
@@ -163,6 +177,7 @@ public final class Figures {
         m.put("averageWaitSeconds", averageWaitSeconds());
         m.put("averageHandleSeconds", averageHandleSeconds());
         m.put("firstCallResolutionPercent", firstCallResolutionPercent());
+        m.put("endedUnobserved", endedUnobserved);
         return m;
     }
 

@@ -45,6 +45,8 @@ public final class Metrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, Counter> events = new ConcurrentHashMap<>();
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
+    private final Map<String, Counter> unobserved = new ConcurrentHashMap<>();
+    private final Map<String, Counter> reconciles = new ConcurrentHashMap<>();
 
     /** The registry that HikariCP reports to. */
     public MeterRegistry registry() {
@@ -76,8 +78,25 @@ public final class Metrics {
                 String outcome = e.call().status().wire();
                 outcomes.computeIfAbsent(outcome, o -> Counter.builder("firstline.calls").description("Calls ended, by outcome")
                         .tag("outcome", o).register(registry)).increment();
+                if (e.call().endedAtEstimated()) {
+                    endedUnobserved(event.pbx(), "link-down", 1);
+                }
             }
         }
+    }
+
+    /** One reconcile of a PBX's recorded calls after a snapshot, which ended {@code ended} calls. */
+    public void reconciled(String pbx, int ended) {
+        reconciles.computeIfAbsent(pbx, p -> Counter.builder("firstline.call.reconciles")
+                .description("Reconciles of the calls recorded in progress with the PBX, after each snapshot")
+                .tag("pbx", p).register(registry)).increment();
+        endedUnobserved(pbx, "firstline-down", ended);
+    }
+
+    private void endedUnobserved(String pbx, String why, int n) {
+        unobserved.computeIfAbsent(pbx + "|" + why, k -> Counter.builder("firstline.calls.ended.unobserved")
+                .description("Calls whose end was not seen (the link or Firstline was down), ended on a resync")
+                .tag("pbx", pbx).tag("while", why).register(registry)).increment(n);
     }
 
     /**

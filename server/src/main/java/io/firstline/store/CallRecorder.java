@@ -97,6 +97,11 @@ public final class CallRecorder {
         startAll(start);
     }
 
+    /** Whether a change of this call is still to be written (or being written). */
+    public synchronized boolean pending(String pbx, String linkedid) {
+        return pending.containsKey(pbx + "\u0000" + linkedid);
+    }
+
     /** Calls with changes not yet written (being written included). */
     public synchronized int backlog() {
         return pending.size();

@@ -14,6 +14,7 @@ import io.firstline.phone.PhoneNumbers;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -91,9 +92,29 @@ public final class CallStore {
         // The request id comes from a channel variable: linked only when such a request exists.
         Long callbackId = call.callbackId() == null ? null : dsl.select(CALLBACK_REQUESTS.ID).from(CALLBACK_REQUESTS)
                 .where(CALLBACK_REQUESTS.ID.eq(call.callbackId())).fetchOptional(CALLBACK_REQUESTS.ID).orElse(null);
-        // A view that has not ended must not turn an ended call back into a live one.
-        Field<String> statusOnUpdate = call.ended() ? DSL.val(status)
-                : DSL.when(CALLS.ENDED_AT.isNull(), DSL.val(status)).otherwise(CALLS.STATUS);
+        // A view that has not ended must not turn an ended call back into a live one; and what was
+        // recorded before (e.g. by a Firstline that was restarted since) is kept: a call answered
+        // then ends answered, one that reached a queue is not menu-only.
+        Field<String> statusOnUpdate;
+        if (!call.ended()) {
+            statusOnUpdate = DSL.when(CALLS.ENDED_AT.isNull(), DSL.val(status)).otherwise(CALLS.STATUS);
+        } else if (call.status() == CallStatus.ANSWERED || call.status() == CallStatus.ABANDONED
+                || call.status() == CallStatus.INTERNAL || call.status() == CallStatus.CALLBACK) {
+            statusOnUpdate = DSL.val(status);
+        } else {
+            statusOnUpdate = DSL.when(CALLS.ANSWERED_AT.isNotNull(), DSL.val(CallStatus.ANSWERED.wire()))
+                    .when(CALLS.STATUS.eq(CallStatus.ABANDONED.wire()), DSL.val(CallStatus.ABANDONED.wire()))
+                    .when(DSL.val(status).eq(CallStatus.MENU_ONLY.wire()).and(CALLS.QUEUED_AT.isNotNull()),
+                            DSL.val(CallStatus.UNANSWERED.wire()))
+                    .otherwise(DSL.val(status));
+        }
+        Instant ended = millis(call.endedAt());
+        // The talk time of a call answered before a restart and ended after it: from the recorded answer.
+        Field<Integer> talkOnUpdate = call.talkSeconds() != null ? DSL.val(call.talkSeconds(), CALLS.TALK_SECONDS)
+                : ended != null && !call.endedAtEstimated()
+                        ? DSL.coalesce(CALLS.TALK_SECONDS, DSL.field("TIMESTAMPDIFF(SECOND, {0}, {1})", Integer.class,
+                                CALLS.ANSWERED_AT, DSL.val(ended, CALLS.ENDED_AT)))
+                        : CALLS.TALK_SECONDS;
 
         dsl.insertInto(CALLS)
                 .set(CALLS.PBX, pbx)
@@ -111,7 +132,8 @@ public final class CallStore {
                 .set(CALLS.ENTERED_AT, entered)
                 .set(CALLS.QUEUED_AT, millis(call.queuedAt()))
                 .set(CALLS.ANSWERED_AT, millis(call.answeredAt()))
-                .set(CALLS.ENDED_AT, millis(call.endedAt()))
+                .set(CALLS.ENDED_AT, ended)
+                .set(CALLS.ENDED_AT_ESTIMATED, ended != null && call.endedAtEstimated())
                 .set(CALLS.END_REASON, endReason)
                 .set(CALLS.WAIT_SECONDS, call.waitSeconds())
                 .set(CALLS.TALK_SECONDS, call.talkSeconds())
@@ -129,10 +151,11 @@ public final class CallStore {
                 .set(CALLS.ENTERED_AT, DSL.least(DSL.val(entered, CALLS.ENTERED_AT), CALLS.ENTERED_AT))
                 .set(CALLS.QUEUED_AT, keep(millis(call.queuedAt()), CALLS.QUEUED_AT))
                 .set(CALLS.ANSWERED_AT, keep(millis(call.answeredAt()), CALLS.ANSWERED_AT))
-                .set(CALLS.ENDED_AT, keep(millis(call.endedAt()), CALLS.ENDED_AT))
+                .set(CALLS.ENDED_AT, keep(ended, CALLS.ENDED_AT))
+                .set(CALLS.ENDED_AT_ESTIMATED, ended == null ? CALLS.ENDED_AT_ESTIMATED : DSL.val(call.endedAtEstimated()))
                 .set(CALLS.END_REASON, keep(endReason, CALLS.END_REASON))
                 .set(CALLS.WAIT_SECONDS, keep(call.waitSeconds(), CALLS.WAIT_SECONDS))
-                .set(CALLS.TALK_SECONDS, keep(call.talkSeconds(), CALLS.TALK_SECONDS))
+                .set(CALLS.TALK_SECONDS, talkOnUpdate)
                 .execute();
         Record row = dsl.select(CALLS.ID, CALLS.CALLER_ID).from(CALLS)
                 .where(CALLS.PBX.eq(pbx)).and(CALLS.LINKEDID.eq(linkedid)).fetchOne();
@@ -176,20 +199,110 @@ public final class CallStore {
         }
 
         // Only a number Asterisk can dial back outside: an extension (1002, 9000) is a phone of the help desk.
-        if (call.ended() && call.status() == CallStatus.ABANDONED && phones.normalize(number).isPresent()) {
-            dsl.insertInto(CALLBACK_REQUESTS)
-                    .set(CALLBACK_REQUESTS.CALL_ID, id)
-                    .set(CALLBACK_REQUESTS.CALLER_ID, row.get(CALLS.CALLER_ID))
-                    .set(CALLBACK_REQUESTS.PHONE, number)
-                    .set(CALLBACK_REQUESTS.QUEUE, queue)
-                    .set(CALLBACK_REQUESTS.MENU_PATH, menuPath)
-                    .set(CALLBACK_REQUESTS.REASON, "abandoned")
-                    .set(CALLBACK_REQUESTS.STATUS, "open")
-                    .set(CALLBACK_REQUESTS.CREATED_AT, millis(call.endedAt()))
-                    .onDuplicateKeyIgnore()
-                    .execute();
+        if (call.ended() && call.status() == CallStatus.ABANDONED && callbackable(number)) {
+            openCallback(dsl, id, row.get(CALLS.CALLER_ID), number, queue, menuPath, ended);
         }
         return id;
+    }
+
+    /** The callback request of a call abandoned in a queue (one per call). */
+    /** A number Asterisk can dial back outside the help desk (not an extension such as 1002). */
+    private boolean callbackable(String number) {
+        return number != null && phones.normalize(number).isPresent();
+    }
+
+    private static void openCallback(DSLContext dsl, long callId, Long callerId, String number, String queue,
+            String menuPath, Instant at) {
+        dsl.insertInto(CALLBACK_REQUESTS)
+                .set(CALLBACK_REQUESTS.CALL_ID, callId)
+                .set(CALLBACK_REQUESTS.CALLER_ID, callerId)
+                .set(CALLBACK_REQUESTS.PHONE, number)
+                .set(CALLBACK_REQUESTS.QUEUE, queue)
+                .set(CALLBACK_REQUESTS.MENU_PATH, menuPath)
+                .set(CALLBACK_REQUESTS.REASON, "abandoned")
+                .set(CALLBACK_REQUESTS.STATUS, "open")
+                .set(CALLBACK_REQUESTS.CREATED_AT, at)
+                .onDuplicateKeyIgnore()
+                .execute();
+    }
+
+    /** The Linkedids of the calls of a PBX recorded as in progress (not ended). */
+    public Future<List<String>> openCalls(String pbx) {
+        return db.query(dsl -> dsl.select(CALLS.LINKEDID).from(CALLS).where(CALLS.PBX.eq(pbx)).and(CALLS.ENDED_AT.isNull())
+                .fetch(CALLS.LINKEDID));
+    }
+
+    /**
+     * Ends recorded calls whose end was not seen, keeping what is known: one answered stays
+     * answered, one abandoned stays abandoned (and gets its callback request), one that reached a
+     * queue is unanswered, else menu-only. The end time is the call's last timeline event, marked
+     * estimated; the end reason is kept if one was recorded, else {@code reason}; an {@code ended}
+     * entry closes the timeline. Talk and wait times stay unknown. Calls already ended are left
+     * alone, so this is safe to repeat.
+     *
+     * @return how many calls this ended
+     */
+    public Future<Integer> endUnobserved(String pbx, Collection<String> linkedids, String reason) {
+        List<String> all = List.copyOf(linkedids);
+        return db.transaction(dsl -> {
+            int ended = 0;
+            for (int i = 0; i < all.size(); i += 500) {
+                ended += endUnobservedIn(dsl, pbx, all.subList(i, Math.min(all.size(), i + 500)), reason);
+            }
+            return ended;
+        });
+    }
+
+    private int endUnobservedIn(DSLContext dsl, String pbx, List<String> linkedids, String reason) {
+        List<? extends Record> open = dsl.select(CALLS.ID, CALLS.STATUS, CALLS.ENTERED_AT, CALLS.QUEUED_AT, CALLS.ANSWERED_AT,
+                        CALLS.QUEUE, CALLS.END_REASON, CALLS.CALLER_ID, CALLS.CALLER_NUMBER, CALLS.MENU_PATH, CALLS.CALLBACK_ID)
+                .from(CALLS).where(CALLS.PBX.eq(pbx)).and(CALLS.LINKEDID.in(linkedids)).and(CALLS.ENDED_AT.isNull())
+                .forUpdate().fetch();
+        if (open.isEmpty()) {
+            return 0;
+        }
+        Map<Long, Instant> lastEvent = new HashMap<>();
+        dsl.select(CALL_EVENTS.CALL_ID, DSL.max(CALL_EVENTS.AT)).from(CALL_EVENTS)
+                .where(CALL_EVENTS.CALL_ID.in(open.stream().map(r -> r.get(CALLS.ID)).toList()))
+                .groupBy(CALL_EVENTS.CALL_ID)
+                .forEach(r -> lastEvent.put(r.value1(), r.value2()));
+        int ended = 0;
+        for (Record r : open) {
+            long id = r.get(CALLS.ID);
+            Instant end = latest(r.get(CALLS.ENTERED_AT), r.get(CALLS.QUEUED_AT), r.get(CALLS.ANSWERED_AT), lastEvent.get(id));
+            String status = r.get(CALLS.CALLBACK_ID) != null && r.get(CALLS.QUEUED_AT) == null ? CallStatus.CALLBACK.wire()
+                    : r.get(CALLS.ANSWERED_AT) != null ? CallStatus.ANSWERED.wire()
+                    : CallStatus.ABANDONED.wire().equals(r.get(CALLS.STATUS)) ? CallStatus.ABANDONED.wire()
+                    : r.get(CALLS.QUEUED_AT) != null ? CallStatus.UNANSWERED.wire() : CallStatus.MENU_ONLY.wire();
+            String why = r.get(CALLS.END_REASON) != null ? r.get(CALLS.END_REASON) : clip(reason, 40);
+            int changed = dsl.update(CALLS).set(CALLS.ENDED_AT, end).set(CALLS.ENDED_AT_ESTIMATED, true)
+                    .set(CALLS.STATUS, status).set(CALLS.END_REASON, why)
+                    .where(CALLS.ID.eq(id)).and(CALLS.ENDED_AT.isNull()).execute();
+            if (changed == 0) {
+                continue;
+            }
+            ended++;
+            dsl.insertInto(CALL_EVENTS, CALL_EVENTS.CALL_ID, CALL_EVENTS.EVENT_KEY, CALL_EVENTS.AT, CALL_EVENTS.TYPE,
+                            CALL_EVENTS.QUEUE, CALL_EVENTS.DETAIL)
+                    .values(id, "ended", end, "ended", r.get(CALLS.QUEUE),
+                            clip(status + ", " + why + " (end not seen: the time is the last event seen)", 500))
+                    .onDuplicateKeyIgnore().execute();
+            if (status.equals(CallStatus.ABANDONED.wire()) && callbackable(r.get(CALLS.CALLER_NUMBER))) {
+                openCallback(dsl, id, r.get(CALLS.CALLER_ID), r.get(CALLS.CALLER_NUMBER), r.get(CALLS.QUEUE),
+                        r.get(CALLS.MENU_PATH), end);
+            }
+        }
+        return ended;
+    }
+
+    private static Instant latest(Instant... times) {
+        Instant out = null;
+        for (Instant t : times) {
+            if (t != null && (out == null || t.isAfter(out))) {
+                out = t;
+            }
+        }
+        return out;
     }
 
     /** Calls, newest first. */
@@ -296,7 +409,8 @@ public final class CallStore {
                 r.get(CALLS.TICKET_TYPED), ended == null ? "in-progress" : r.get(CALLS.STATUS), r.get(CALLS.AGENT_ID),
                 r.get(AGENTS.USERNAME), r.get(AGENTS.NAME), r.get(CALLS.AGENT_INTERFACE), r.get(CALLS.ENTERED_AT),
                 r.get(CALLS.ANSWERED_AT), ended, r.get(CALLS.WAIT_SECONDS), r.get(CALLS.TALK_SECONDS),
-                r.get(CALLS.END_REASON), r.get(CALLS.CALLBACK_ID));
+                r.get(CALLS.END_REASON), r.get(CALLS.CALLBACK_ID),
+                ended != null && Boolean.TRUE.equals(r.get(CALLS.ENDED_AT_ESTIMATED)));
     }
 
     /** The new value, or the stored one when the new view does not know it. */

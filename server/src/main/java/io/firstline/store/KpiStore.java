@@ -43,7 +43,7 @@ public final class KpiStore {
                     .forEach(r -> outcomes.put(r.get(CALL_OUTCOMES.CALL_ID), r));
             List<CallFact> facts = new ArrayList<>();
             dsl.select(CALLS.ID, CALLS.QUEUE, CALLS.AGENT_ID, CALLS.QUEUED_AT, CALLS.STATUS, CALLS.ANSWERED_AT,
-                    CALLS.ENDED_AT, CALLS.WAIT_SECONDS, CALLS.TALK_SECONDS, CALLS.MENU_PATH)
+                    CALLS.ENDED_AT, CALLS.ENDED_AT_ESTIMATED, CALLS.WAIT_SECONDS, CALLS.TALK_SECONDS, CALLS.MENU_PATH)
                     .from(CALLS)
                     .where(CALLS.QUEUED_AT.ge(from)).and(CALLS.QUEUED_AT.lt(to)).and(CALLS.QUEUE.isNotNull())
                     .orderBy(CALLS.QUEUED_AT, CALLS.ID)
@@ -51,12 +51,14 @@ public final class KpiStore {
                         Record o = outcomes.get(r.get(CALLS.ID));
                         String category = o != null && o.get(TICKETS.CATEGORY) != null ? o.get(TICKETS.CATEGORY)
                                 : ProblemCategory.ofMenuPath(r.get(CALLS.MENU_PATH)).orElse(null);
+                        boolean unobserved = r.get(CALLS.ENDED_AT) != null && Boolean.TRUE.equals(r.get(CALLS.ENDED_AT_ESTIMATED));
                         CallFact.Result result = result(r.get(CALLS.STATUS), r.get(CALLS.ANSWERED_AT) != null,
-                                r.get(CALLS.ENDED_AT) != null);
+                                r.get(CALLS.ENDED_AT) != null, unobserved);
                         facts.add(new CallFact(r.get(CALLS.QUEUE), r.get(CALLS.AGENT_ID), r.get(CALLS.QUEUED_AT), result,
-                                r.get(CALLS.WAIT_SECONDS), result == CallFact.Result.ANSWERED ? r.get(CALLS.TALK_SECONDS) : null,
+                                result == CallFact.Result.UNKNOWN ? null : r.get(CALLS.WAIT_SECONDS),
+                                result == CallFact.Result.ANSWERED ? r.get(CALLS.TALK_SECONDS) : null,
                                 o == null ? null : o.get(CALL_OUTCOMES.WRAPUP_SECONDS),
-                                o == null ? null : o.get(CALL_OUTCOMES.DISPOSITION), category));
+                                o == null ? null : o.get(CALL_OUTCOMES.DISPOSITION), category, unobserved));
                     });
             return facts;
         });
@@ -95,14 +97,20 @@ public final class KpiStore {
         });
     }
 
-    /** A stored status as a KPI result: an answer counts as soon as it happens. */
-    static CallFact.Result result(String status, boolean answered, boolean ended) {
+    /**
+     * A stored status as a KPI result: an answer counts as soon as it happens. A call that ended
+     * unobserved without an answer or abandon seen is of unknown fate, not unanswered.
+     */
+    static CallFact.Result result(String status, boolean answered, boolean ended, boolean endedUnobserved) {
         if (answered) {
             return CallFact.Result.ANSWERED;
         }
         if (status.equals("abandoned")) {
             return CallFact.Result.ABANDONED;
         }
-        return ended ? CallFact.Result.UNANSWERED : CallFact.Result.WAITING;
+        if (!ended) {
+            return CallFact.Result.WAITING;
+        }
+        return endedUnobserved ? CallFact.Result.UNKNOWN : CallFact.Result.UNANSWERED;
     }
 }

@@ -189,7 +189,8 @@ final class ReportsApi {
             default -> { }
         }
         header.addAll(FIGURES);
-        header.addAll(List.of("topCategories", "callbacksMade"));
+        // Added after the first columns, so that a spreadsheet reading columns by position keeps working.
+        header.addAll(List.of("topCategories", "callbacksMade", "endedUnobserved"));
         csv.row(header);
         for (Report.Row r : report.rows()) {
             List<Object> cells = new ArrayList<>(List.of(r.period().label(), r.period().start().toString()));
@@ -203,6 +204,7 @@ final class ReportsApi {
             cells.add(r.figures().topCategories(TOP_CATEGORIES).stream().map(e -> e.getKey() + " " + e.getValue())
                     .collect(Collectors.joining("; ")));
             cells.add(r.callbacksMade());
+            cells.add(r.figures().endedUnobserved());
             csv.row(cells);
         }
         return csv.toString();

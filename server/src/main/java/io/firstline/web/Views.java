@@ -98,7 +98,8 @@ final class Views {
                 .put("queue", c.queue()).put("menuPath", c.menuPath()).put("ticketTyped", c.ticketTyped())
                 .put("status", c.status()).put("agent", agentOf(c.agentId(), c.agentUsername(), c.agentName()))
                 .put("enteredAt", time(c.enteredAt())).put("answeredAt", time(c.answeredAt()))
-                .put("endedAt", time(c.endedAt())).put("waitSeconds", c.waitSeconds()).put("talkSeconds", c.talkSeconds())
+                .put("endedAt", time(c.endedAt())).put("endedAtEstimated", c.endedAtEstimated())
+                .put("waitSeconds", c.waitSeconds()).put("talkSeconds", c.talkSeconds())
                 .put("callbackId", c.callbackId());
     }
 

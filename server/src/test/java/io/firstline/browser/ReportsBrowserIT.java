@@ -97,10 +97,10 @@ class ReportsBrowserIT {
             assertThat(((String) csv.get(3)).split("\r\n")).containsExactly(
                     "period,periodStart,queue,offered,answered,abandoned,unanswered,abandonedPercent,serviceLevelSeconds,"
                             + "serviceLevelPercent,averageWaitSeconds,averageHandleSeconds,firstCallResolutionPercent,"
-                            + "topCategories,callbacksMade",
-                    "2026-11-02,2026-11-01T23:00:00Z,hardware,1,0,1,0,100.0,20,0.0,,,,hardware 1,0",
-                    "2026-11-02,2026-11-01T23:00:00Z,software,2,2,0,0,0.0,20,50.0,25.0,200.0,,software 2,0",
-                    "2026-11-03,2026-11-02T23:00:00Z,\"'=evil, \"\"quoted\"\"\",1,0,1,0,100.0,20,0.0,,,,,0");
+                            + "topCategories,callbacksMade,endedUnobserved",
+                    "2026-11-02,2026-11-01T23:00:00Z,hardware,1,0,1,0,100.0,20,0.0,,,,hardware 1,0,0",
+                    "2026-11-02,2026-11-01T23:00:00Z,software,2,2,0,0,0.0,20,50.0,25.0,200.0,,software 2,0,0",
+                    "2026-11-03,2026-11-02T23:00:00Z,\"'=evil, \"\"quoted\"\"\",1,0,1,0,100.0,20,0.0,,,,,0,0");
 
             b.driver().findElement(By.id("by")).sendKeys("hour");
             b.driver().findElement(By.id("show")).click();

@@ -157,7 +157,7 @@ class EndOfDayConsistencyIT {
         // (it reads today's figures again at least every 15 s).
         Map<String, JsonObject> reported = new java.util.HashMap<>();
         rows.forEach(r -> reported.put(r.getString("queue"), r));
-        List<String> kpiNames = List.of("offered", "answered", "abandoned", "unanswered", "abandonedPercent",
+        List<String> kpiNames = List.of("offered", "answered", "abandoned", "unanswered", "endedUnobserved", "abandonedPercent",
                 "serviceLevelSeconds", "serviceLevelPercent", "averageWaitSeconds", "averageHandleSeconds");
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         Map<String, JsonObject> live = Map.of();

@@ -73,4 +73,26 @@ class FiguresTest {
         assertThat(one.serviceLevelSeconds()).isEqualTo(30);
         assertThat(new Figures(20).serviceLevelSeconds()).isEqualTo(20);
     }
+
+    @Test
+    @DisplayName("calls that ended while Firstline was down: counted by what is known, and counted as endedUnobserved")
+    void endedUnobserved() {
+        Figures f = new Figures(20)
+                .add(new CallFact("software", 1L, T, CallFact.Result.ANSWERED, 10, null, null, null, null, true))
+                .add(new CallFact("software", 1L, T, CallFact.Result.ANSWERED, 30, 90, 10, "resolved", null, true))
+                .add(new CallFact("software", null, T, CallFact.Result.ABANDONED, 5, null, null, null, null, true))
+                .add(new CallFact("software", null, T, CallFact.Result.UNKNOWN, null, null, null, null, null, true))
+                .add(answered(4, 60, 0, null));
+        assertThat(f.offered()).isEqualTo(5);
+        assertThat(f.endedUnobserved()).isEqualTo(4);
+        assertThat(f.answered()).isEqualTo(3);
+        assertThat(f.abandoned()).isEqualTo(1);
+        assertThat(f.unanswered()).as("a call of unknown fate is not unanswered").isZero();
+        // Decided: 3 answered (2 in time) and 1 abandoned; the one of unknown fate counts neither for nor against.
+        assertThat(f.serviceLevelPercent()).isEqualTo(50.0);
+        assertThat(f.abandonedPercent()).isEqualTo(20.0);
+        // The handle time only of those whose talk time is known: (90 + 10 + 60) / 2.
+        assertThat(f.averageHandleSeconds()).isEqualTo(80.0);
+        assertThat(f.asMap()).containsEntry("endedUnobserved", 4);
+    }
 }

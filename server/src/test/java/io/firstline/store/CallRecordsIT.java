@@ -280,7 +280,7 @@ class CallRecordsIT {
 
         CallView unknownRequest = new CallView("pbx", "cb-unknown", "+15557650002", null, null, null, null, null, null,
                 CallStatus.CALLBACK, Instant.parse("2026-11-24T10:00:00Z"), null, null, Instant.parse("2026-11-24T10:00:09Z"),
-                null, null, null, null, null, false, List.of(), 999_999L, List.of());
+                null, null, null, null, null, false, List.of(), 999_999L, List.of(), false);
         await(store.record(unknownRequest, List.of()));
         assertThat(value("status", "cb-unknown")).as("written, without a link to a request that does not exist").isEqualTo("callback");
         assertThat(value("callback_id", "cb-unknown")).isNull();
@@ -330,6 +330,82 @@ class CallRecordsIT {
         assertThat(value("caller_id", "res-5")).as("unknown number, whatever the hint").isNull();
         assertThat(value("caller_id", "res-6")).as("no number").isNull();
         assertThat(a).isNotEqualTo(b);
+    }
+
+    private static CallView live(String linkedid, CallStatus status, Instant t0, boolean answered) {
+        return new CallView("pbx", linkedid, "+15551234567", "Jane Doe", null, "main/hardware", null,
+                status == CallStatus.IN_MENU ? null : "hardware", null, status, t0,
+                status == CallStatus.IN_MENU ? null : t0.plusSeconds(3), answered ? t0.plusSeconds(10) : null, null,
+                answered ? ALICE_IFACE : null, answered ? "Alice Agent" : null, answered ? 7 : null, null, null, false, List.of());
+    }
+
+    @Test
+    @DisplayName("calls recorded in progress that the PBX no longer has are ended once, by what is known: at their last"
+            + " event, estimated, with the reason; answered stay answered, abandoned get their callback, the rest is of unknown fate")
+    void endUnobserved() throws Exception {
+        Instant t0 = Instant.parse("2026-11-25T08:00:00Z");
+        await(store.record(live("gone-answered", CallStatus.CONNECTED, t0, true), List.of(
+                new CallChange.Timeline(t0, "entered", null, null, null, "entered"),
+                new CallChange.Timeline(t0.plusSeconds(3), "queued", "hardware", null, null, "queued:hardware"),
+                new CallChange.Timeline(t0.plusSeconds(10), "answered", "hardware", ALICE_IFACE, null, "answered"))));
+        await(store.record(live("gone-abandoned", CallStatus.ABANDONED, t0, false), List.of(
+                new CallChange.Timeline(t0.plusSeconds(8), "abandoned", "hardware", null, null, "abandoned:hardware"))));
+        await(store.record(live("gone-waiting", CallStatus.QUEUED, t0, false), List.of()));
+        await(store.record(live("gone-menu", CallStatus.IN_MENU, t0, false), List.of()));
+        CallView ended = new CallView("pbx", "gone-seen", "+15551234567", null, null, null, null, "hardware", null,
+                CallStatus.ANSWERED, t0, t0.plusSeconds(1), t0.plusSeconds(2), t0.plusSeconds(50), ALICE_IFACE, null, 1, 48,
+                "caller", false, List.of());
+        await(store.record(ended, List.of()));
+        List<String> gone = List.of("gone-answered", "gone-abandoned", "gone-waiting", "gone-menu", "gone-seen", "never-recorded");
+
+        assertThat(await(store.openCalls("pbx"))).contains("gone-answered", "gone-abandoned", "gone-waiting", "gone-menu")
+                .doesNotContain("gone-seen");
+        assertThat(await(store.endUnobserved("pbx", gone, CallReconciler.ENDED_WHILE_FIRSTLINE_WAS_DOWN))).isEqualTo(4);
+        assertThat(value("status", "gone-answered")).isEqualTo("answered");
+        assertThat(value("CAST(ended_at AS CHAR)", "gone-answered")).isEqualTo("2026-11-25 08:00:10.000");
+        assertThat(value("ended_at_estimated", "gone-answered")).isEqualTo(true);
+        assertThat(value("end_reason", "gone-answered")).isEqualTo("ended-while-firstline-was-down");
+        assertThat(value("talk_seconds", "gone-answered")).isNull();
+        assertThat(value("agent_id", "gone-answered")).isEqualTo(alice);
+        assertThat(value("status", "gone-abandoned")).isEqualTo("abandoned");
+        assertThat(value("CAST(ended_at AS CHAR)", "gone-abandoned")).isEqualTo("2026-11-25 08:00:08.000");
+        assertThat(value("status", "gone-waiting")).isEqualTo("unanswered");
+        assertThat(value("CAST(ended_at AS CHAR)", "gone-waiting")).as("no event: its queueing").isEqualTo("2026-11-25 08:00:03.000");
+        assertThat(value("status", "gone-menu")).isEqualTo("menu-only");
+        assertThat(value("ended_at_estimated", "gone-seen")).isEqualTo(false);
+        assertThat(value("end_reason", "gone-seen")).isEqualTo("caller");
+        long answeredId = ((Number) value("id", "gone-answered")).longValue();
+        assertThat(count("SELECT COUNT(*) FROM call_events WHERE call_id = ? AND type = 'ended' AND at = '2026-11-25 08:00:10'"
+                + " AND detail LIKE 'answered, ended-while-firstline-was-down%'", answeredId)).isEqualTo(1);
+        long abandonedId = ((Number) value("id", "gone-abandoned")).longValue();
+        assertThat(count("SELECT COUNT(*) FROM callback_requests WHERE call_id = ?", abandonedId)).isEqualTo(1);
+
+        var facts = await(new KpiStore(db).facts(t0, t0.plusSeconds(3600)));
+        assertThat(facts).extracting(f -> f.result() + "/" + f.endedUnobserved()).containsExactlyInAnyOrder(
+                "ANSWERED/true", "ABANDONED/true", "UNKNOWN/true", "ANSWERED/false");
+
+        // Safe to repeat: nothing more changes.
+        long events = count("SELECT COUNT(*) FROM call_events");
+        assertThat(await(store.endUnobserved("pbx", gone, "something-else"))).isZero();
+        assertThat(value("end_reason", "gone-answered")).isEqualTo("ended-while-firstline-was-down");
+        assertThat(count("SELECT COUNT(*) FROM call_events")).isEqualTo(events);
+        assertThat(count("SELECT COUNT(*) FROM callback_requests WHERE call_id = ?", abandonedId)).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("a call answered before a restart and ended after it, seen by a tracker that missed the answer, ends"
+            + " answered with its talk time from the recorded answer")
+    void answeredBeforeARestart() throws Exception {
+        Instant t0 = Instant.parse("2026-11-25T09:00:00Z");
+        await(store.record(live("adopted-1", CallStatus.CONNECTED, t0, true), List.of()));
+        CallView adoptedEnd = new CallView("pbx", "adopted-1", "+15551234567", null, null, null, null, null, null,
+                CallStatus.MENU_ONLY, t0.plusSeconds(30), null, null, t0.plusSeconds(100), null, null, null, null, null,
+                false, List.of());
+        await(store.record(adoptedEnd, List.of()));
+        assertThat(value("status", "adopted-1")).isEqualTo("answered");
+        assertThat(value("talk_seconds", "adopted-1")).isEqualTo(90);
+        assertThat(value("ended_at_estimated", "adopted-1")).isEqualTo(false);
+        assertThat(value("agent_id", "adopted-1")).isEqualTo(alice);
     }
 
     @Test

@@ -50,6 +50,7 @@ class TraceCallsTest {
         assertThat(call.endReason()).isEqualTo("caller");
         assertThat(call.waitSeconds()).isNotNull();
         assertThat(call.talkSeconds()).isNotNull();
+        assertThat(call.endedAtEstimated()).as("its end was seen").isFalse();
 
         assertThat(only(changes, CallChange.MemberRang.class)).extracting(CallChange.MemberRang::memberInterface)
                 .containsExactly("Local/1001@agents/n");
@@ -150,6 +151,81 @@ class TraceCallsTest {
             assertThat(m.memberInterface()).isEqualTo("Local/1001@agents/n");
             assertThat(m.queues()).contains("hardware", "software");
         });
+    }
+
+    /** The trace's events up to and including the first one of the given type. */
+    private static List<PbxEvent> until(String trace, Class<? extends PbxEvent> last) throws Exception {
+        List<PbxEvent> out = new ArrayList<>();
+        for (PbxEvent e : Traces.pbxEvents(trace)) {
+            out.add(e);
+            if (last.isInstance(e)) {
+                return out;
+            }
+        }
+        throw new AssertionError(trace + " has no " + last.getSimpleName());
+    }
+
+    /** The link drops after {@code before}; it comes back and Asterisk's snapshot (status-snapshot) no longer has those calls. */
+    private List<CallChange> dropAndResync(List<PbxEvent> before) throws Exception {
+        List<CallChange> changes = new ArrayList<>();
+        before.forEach(e -> changes.addAll(tracker.apply(e)));
+        java.time.Instant lost = before.get(before.size() - 1).at().plusSeconds(30);
+        changes.addAll(tracker.apply(new PbxEvent.LinkLost("pbx", lost)));
+        changes.addAll(tracker.apply(new PbxEvent.SnapshotStarted("pbx", lost.plusSeconds(60))));
+        for (PbxEvent e : Traces.pbxEvents("status-snapshot")) {
+            changes.addAll(tracker.apply(e));
+        }
+        changes.addAll(tracker.apply(new PbxEvent.SnapshotDone("pbx", lost.plusSeconds(61))));
+        return changes;
+    }
+
+    @Test
+    @DisplayName("answered-software, the link drops while Alice talks and the call ends meanwhile: after the resync it"
+            + " is answered, ended at its last event seen (estimated), ended-while-link-was-down, talk time unknown")
+    void answeredCallEndedWhileTheLinkWasDown() throws Exception {
+        List<PbxEvent> before = until("answered-software", PbxEvent.MemberConnected.class);
+        java.time.Instant answeredAt = before.get(before.size() - 1).at();
+        List<CallChange> changes = dropAndResync(before);
+
+        List<CallChange.CallEnded> ended = only(changes, CallChange.CallEnded.class).stream()
+                .filter(e -> e.call().linkedid().equals("1795483013.0")).toList();
+        assertThat(ended).hasSize(1);
+        CallView call = ended.get(0).call();
+        assertThat(call.status()).isEqualTo(CallStatus.ANSWERED);
+        assertThat(call.answeredAt()).isEqualTo(answeredAt);
+        assertThat(call.memberInterface()).isEqualTo("Local/1001@agents/n");
+        assertThat(call.endedAtEstimated()).isTrue();
+        assertThat(call.endedAt()).as("the last event seen of it: the answer").isEqualTo(answeredAt);
+        assertThat(call.endReason()).isEqualTo(CallTracker.ENDED_WHILE_LINK_WAS_DOWN);
+        assertThat(call.talkSeconds()).as("not guessed").isNull();
+        assertThat(call.waitSeconds()).as("as AgentConnect said").isNotNull();
+        assertThat(ended.get(0).timeline().at()).isEqualTo(answeredAt);
+        assertThat(ended.get(0).timeline().detail()).startsWith("answered, ended-while-link-was-down").contains("end not seen");
+
+        assertThat(tracker.call("pbx", "1795483013.0")).isEmpty();
+        assertThat(tracker.members()).filteredOn(m -> m.memberInterface().equals("Local/1001@agents/n"))
+                .allSatisfy(m -> assertThat(m.state()).isNotEqualTo(MemberState.IN_CALL));
+        // The calls Asterisk still has are adopted as before.
+        assertThat(tracker.activeCalls()).extracting(CallView::linkedid).contains("1795483095.20", "1795483095.18");
+    }
+
+    @Test
+    @DisplayName("abandoned-hardware, the link drops while three phones ring: the call ends at its last event seen,"
+            + " unanswered as last seen, with no wait time guessed, and every ringing phone is withdrawn")
+    void ringingCallEndedWhileTheLinkWasDown() throws Exception {
+        List<PbxEvent> before = new ArrayList<>(until("abandoned-hardware", PbxEvent.MemberRinging.class));
+        List<CallChange> changes = dropAndResync(before);
+        CallView call = only(changes, CallChange.CallEnded.class).stream().map(CallChange.CallEnded::call)
+                .filter(c -> c.queue() != null && c.queue().equals("hardware") && c.answeredAt() == null
+                        && !c.linkedid().startsWith("1795483095"))
+                .findFirst().orElseThrow();
+        assertThat(call.status()).isEqualTo(CallStatus.UNANSWERED);
+        assertThat(call.endedAtEstimated()).isTrue();
+        assertThat(call.endedAt()).isEqualTo(before.get(before.size() - 1).at());
+        assertThat(call.waitSeconds()).isNull();
+        assertThat(call.endReason()).isEqualTo(CallTracker.ENDED_WHILE_LINK_WAS_DOWN);
+        assertThat(only(changes, CallChange.CallWithdrawn.class)).isNotEmpty()
+                .allSatisfy(w -> assertThat(w.timeline().at()).isEqualTo(call.endedAt()));
     }
 
     @Test

@@ -208,10 +208,10 @@ class ReportsApiIT {
         String body = r.raw().body();
         assertThat(body).startsWith("period,periodStart,queue,offered,answered,abandoned,unanswered,abandonedPercent,"
                 + "serviceLevelSeconds,serviceLevelPercent,averageWaitSeconds,averageHandleSeconds,"
-                + "firstCallResolutionPercent,topCategories,callbacksMade\r\n");
+                + "firstCallResolutionPercent,topCategories,callbacksMade,endedUnobserved\r\n");
         assertThat(body).contains("\r\n2026-10-25,2026-10-24T22:00:00Z,software,3,3,0,0,0.0,20,66.7,15.0,520.0,50.0,"
-                + "software 2; network 1,0\r\n");
-        assertThat(body).contains("\r\n2026-10-25,2026-10-24T22:00:00Z,hardware,1,0,1,0,100.0,20,0.0,,,,hardware 1,0\r\n");
+                + "software 2; network 1,0,0\r\n");
+        assertThat(body).contains("\r\n2026-10-25,2026-10-24T22:00:00Z,hardware,1,0,1,0,100.0,20,0.0,,,,hardware 1,0,0\r\n");
         assertThat(body).contains("\r\n2026-10-26,2026-10-25T23:00:00Z,\"'=HYPERLINK(\"\"x\"\"), 2nd\nline\",1,0,1,");
         assertThat(body.split("\r\n")).hasSize(6);
 
