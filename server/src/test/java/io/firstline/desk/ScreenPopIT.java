@@ -191,7 +191,7 @@ class ScreenPopIT {
     @DisplayName("ring-all: one call rings Alice, Bob and Carol; Alice answers, and Bob's and Carol's screens are told it is withdrawn")
     void ringAllAnsweredIsWithdrawnFromTheOthers() throws Exception {
         try (Desk alice = new Desk("alice"); Desk bob = new Desk("bob"); Desk carol = new Desk("carol")) {
-            pbx.replay(ringAllAnsweredByAlice(), false);
+            pbx.replay(ringAllAnsweredByAlice(), true);
             String linkedid = "1795489030.4";
             for (Desk d : List.of(alice, bob, carol)) {
                 JsonObject ringing = d.next(type("call.ringing"), Duration.ofSeconds(10));
@@ -232,10 +232,29 @@ class ScreenPopIT {
         blocks.remove(leave);
         blocks.remove(abandon);
         blocks.addAll(at, List.of(leave, connect));
-        java.nio.file.Path file = java.nio.file.Files.createTempFile("ringall-answered", ".ami.raw");
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("ringall-answered");
+        dir.toFile().deleteOnExit();
+        java.nio.file.Path file = dir.resolve("ringall-answered.ami.raw");
         file.toFile().deleteOnExit();
         java.nio.file.Files.writeString(file, raw.substring(0, greeting) + String.join("", blocks),
                 java.nio.charset.StandardCharsets.US_ASCII);
+        // Paced like a real call (as the other replays here): the phones ring, Alice answers 1.5 s later,
+        // the call goes on for 1.5 s more; a call replayed all at once is over before a pop may go.
+        StringBuilder tsv = new StringBuilder("# t_seconds_since_connect\tbyte_offset\tlength\n");
+        tsv.append("0.0001\t0\t").append(greeting).append('\n');
+        int offset = greeting;
+        double pause = 0;
+        for (int i = 0; i < blocks.size(); i++) {
+            String b = blocks.get(i);
+            if (b == connect || (i > 0 && blocks.get(i - 1) == connect)) {
+                pause += 1.5;
+            }
+            tsv.append(String.format(java.util.Locale.ROOT, "%.4f\t%d\t%d%n", 0.001 * (i + 1) + pause, offset, b.length()));
+            offset += b.length();
+        }
+        java.nio.file.Path timing = dir.resolve("ringall-answered.recv.tsv");
+        timing.toFile().deleteOnExit();
+        java.nio.file.Files.writeString(timing, tsv);
         return file;
     }
 
