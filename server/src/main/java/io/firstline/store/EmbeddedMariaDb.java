@@ -185,8 +185,8 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         Optional<MariaDbProcess> running = MariaDbProcess.fromPidFile(server.pidFile(), server.dataDir());
         Optional<ProcessHandle> handle = running.flatMap(MariaDbProcess::handle);
         if (handle.isEmpty()) {
-            log.warn("Cannot find the embedded mariadbd through {}: should it stop, it will not be started again",
-                    server.pidFile());
+            log.warn("Cannot find the embedded mariadbd through {}: should it stop, it will not be started again;"
+                    + " should Firstline be killed, it keeps running until the next start stops it", server.pidFile());
             return;
         }
         watchdog = MariaDbWatchdog.start(running.get());
@@ -382,8 +382,9 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             return root.resolve(PID_FILE);
         }
 
+        /** Marks the stop as wanted before waiting for a start in progress, so no restart follows it. */
         @Override
-        public synchronized void stop() throws ManagedProcessException {
+        public void stop() throws ManagedProcessException {
             stopRequested = true;
             super.stop();
         }
