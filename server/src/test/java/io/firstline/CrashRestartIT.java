@@ -177,4 +177,37 @@ class CrashRestartIT {
         assertThat(app.watchdog()).as("a watchdog on the new mariadbd")
                 .hasValueSatisfying(w -> assertThat(FirstlineProcess.commandLine(w.pid())).contains(Long.toString(restarted)));
     }
+
+    @Test
+    @DisplayName("--demo killed with SIGKILL while calls are on: after the restart and the PBX's resync none of them is left in progress, each ended as estimated")
+    void noCallLeftInProgressAfterAKill() throws Exception {
+        Path demoDir = dataDir.resolveSibling("demo-data");
+        FirstlineProcess first = FirstlineProcess.start(demoDir, Map.of(), "--demo");
+        apps.add(first);
+        String token = first.loginAdmin();
+        List<Long> inFlight = List.of();
+        long deadline = System.nanoTime() + BOUND.toNanos();
+        while (inFlight.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            inFlight = first.get("/api/calls?status=in-progress&limit=200", token).json().getJsonArray("items").stream()
+                    .map(o -> ((JsonObject) o).getLong("id")).toList();
+        }
+        assertThat(inFlight).as("calls in progress in the demo before the kill").isNotEmpty();
+        first.mariadbPid().flatMap(ProcessHandle::of).ifPresent(strays::add);
+        first.kill();
+
+        FirstlineProcess second = FirstlineProcess.start(demoDir, Map.of(), "--demo");
+        apps.add(second);
+        String again = second.loginAdmin();
+        for (long id : inFlight) {
+            JsonObject call = second.get("/api/calls/" + id, again).json();
+            while (call.getString("status").equals("in-progress") && System.nanoTime() < deadline + BOUND.toNanos()) {
+                Thread.sleep(500);
+                call = second.get("/api/calls/" + id, again).json();
+            }
+            assertThat(call.getString("status")).as("call %d after the restart: %s", id, call).isNotEqualTo("in-progress");
+            assertThat(call.getBoolean("endedAtEstimated")).as("call %d: %s", id, call).isTrue();
+            assertThat(call.getString("endReason")).as("call %d: %s", id, call).isEqualTo("ended-while-firstline-was-down");
+        }
+    }
 }
