@@ -64,6 +64,8 @@ public final class Database implements AutoCloseable {
         this.workers = workers;
         this.embedded = embedded;
         this.clock = clock;
+        // Connections opened to an embedded server that died would fail once each; drop them when it is back.
+        embedded.ifPresent(e -> e.onRestart(() -> dataSource.getHikariPoolMXBean().softEvictConnections()));
         this.dsl = DSL.using(dataSource, SQLDialect.MARIADB, new Settings().withRenderSchema(false));
     }
 

@@ -67,6 +67,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     private final ScheduledExecutorService keeper;
     /** Guarded by {@code this}: the watchdog of the running server and how often a restart failed in a row. */
     private Optional<MariaDbWatchdog> watchdog = Optional.empty();
+    private volatile Runnable restarted = () -> { };
     private int failedRestarts;
 
     private EmbeddedMariaDb(Server server, FileLock lock, FileChannel lockChannel, int port, String password) {
@@ -202,6 +203,14 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     }
 
     /**
+     * Runs {@code action} (on the keeper thread) each time mariadbd has been started again after it
+     * died: the connection pool drops the connections it opened to the dead server.
+     */
+    void onRestart(Runnable action) {
+        restarted = action;
+    }
+
+    /**
      * Starts mariadbd again after it died under us (killed, out of memory, crashed), on the same port
      * and data directory, so that the connection pool reconnects by itself; retries with growing pauses.
      */
@@ -223,6 +232,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             failedRestarts = 0;
             watch();
+            restarted.run();
         } catch (IOException | RuntimeException e) {
             failedRestarts++;
             long delay = Math.min(MAX_RESTART_DELAY_SECONDS, 1L << Math.min(failedRestarts, 6));
