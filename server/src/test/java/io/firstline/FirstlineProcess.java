@@ -46,6 +46,27 @@ public final class FirstlineProcess implements AutoCloseable {
      * the database is up; stops it again and fails, with the log, if it does not get there.
      */
     public static FirstlineProcess start(Path dataDir, Map<String, String> extraEnv, String... args) {
+        // The port is free when chosen, but another socket (the demo's simulator binds a free port too)
+        // may take it before the child binds it: such a start is tried again on another port.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(dataDir, extraEnv, args);
+            } catch (PortTaken e) {
+                if (attempt == 3) {
+                    throw new AssertionError(e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** A start that failed because its HTTP port was taken meanwhile. */
+    private static final class PortTaken extends RuntimeException {
+        PortTaken(String message) {
+            super(message);
+        }
+    }
+
+    private static FirstlineProcess startOnce(Path dataDir, Map<String, String> extraEnv, String... args) {
         int port = freePort();
         Path log = dataDir.resolveSibling("firstline-" + STARTS.incrementAndGet() + ".log");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -73,6 +94,9 @@ public final class FirstlineProcess implements AutoCloseable {
             app.awaitHealthy(START_BOUND);
         } catch (RuntimeException | Error e) {
             app.close();
+            if (!app.isAlive() && app.log().contains("BindException: Address already in use")) {
+                throw new PortTaken(e.getMessage());
+            }
             throw e;
         }
         return app;
