@@ -74,8 +74,8 @@ class DeskOutageBrowserIT {
 
     private double dbUp() {
         String text = server.get("/metrics", null).raw().body();
-        return text.lines().filter(l -> l.startsWith("firstline_db_up ")).mapToDouble(l -> Double.parseDouble(l.substring(16)))
-                .findFirst().orElse(-1);
+        return text.lines().filter(l -> l.startsWith("firstline_db_up ")).map(l -> Double.parseDouble(l.substring(16)))
+                .findFirst().orElse(-1.0);
     }
 
     private void awaitDbUp(double wanted) throws InterruptedException {
