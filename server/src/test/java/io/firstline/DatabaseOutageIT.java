@@ -7,7 +7,6 @@ import io.firstline.sim.TrafficConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -109,10 +108,8 @@ class DatabaseOutageIT {
         Desk(String username) throws Exception {
             this.username = username;
             String token = server.login(username, username + "-password");
-            socket = ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(server.port()).setURI("/ws")
-                    .addHeader("Authorization", "Bearer " + token))
-                    .onSuccess(s -> s.textMessageHandler(t -> received.add(new Received(username, new JsonObject(t), proxy.mode()))))
-                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            socket = TestSockets.open(ws, server.port(), token,
+                    t -> received.add(new Received(username, new JsonObject(t), proxy.mode())));
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firstline.TestClock;
 import io.firstline.TestServer;
+import io.firstline.TestSockets;
 import io.firstline.TestTraces;
 import io.firstline.sim.AmiSimulator;
 import io.firstline.sim.ReceivedAction;
@@ -99,9 +100,8 @@ class BoardIT {
         final WebSocket ws;
 
         Board(WebSocketConnectOptions options) throws Exception {
-            ws = wsClient.connect(options.setHost("127.0.0.1").setPort(server.port()).setURI("/ws"))
-                    .onSuccess(s -> s.textMessageHandler(t -> received.add(new JsonObject(t))))
-                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            ws = TestSockets.open(wsClient, options.setHost("127.0.0.1").setPort(server.port()).setURI("/ws"),
+                    t -> received.add(new JsonObject(t)), code -> { }).get(10, TimeUnit.SECONDS);
         }
 
         JsonObject next(Predicate<JsonObject> what, Duration within) throws InterruptedException {

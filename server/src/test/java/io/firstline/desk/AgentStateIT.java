@@ -3,12 +3,12 @@ package io.firstline.desk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firstline.TestServer;
+import io.firstline.TestSockets;
 import io.firstline.TestTraces;
 import io.firstline.sim.AmiSimulator;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -84,10 +84,7 @@ class AgentStateIT {
     /** The first agent.state a newly opened desktop of this agent gets, or null within two seconds. */
     private JsonObject firstState(String token) throws Exception {
         BlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
-        WebSocket socket = ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(server.port())
-                        .setURI("/ws").addHeader("Authorization", "Bearer " + token))
-                .onSuccess(s -> s.textMessageHandler(t -> received.add(new JsonObject(t))))
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        WebSocket socket = TestSockets.open(ws, server.port(), token, t -> received.add(new JsonObject(t)));
         try {
             long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
             while (System.nanoTime() < deadline) {

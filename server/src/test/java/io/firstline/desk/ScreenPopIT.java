@@ -3,6 +3,7 @@ package io.firstline.desk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firstline.TestServer;
+import io.firstline.TestSockets;
 import io.firstline.TestTraces;
 import io.firstline.sim.AmiSimulator;
 import io.vertx.core.Vertx;
@@ -79,11 +80,7 @@ class ScreenPopIT {
 
         Desk(String username) throws Exception {
             String token = server.login(username, username + "-password");
-            // The handler is set on the client's event loop as the socket opens, so no first message is missed.
-            ws = ws().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
-                    .setPort(server.port()).setURI("/ws").addHeader("Authorization", "Bearer " + token))
-                    .onSuccess(s -> s.textMessageHandler(t -> received.add(new JsonObject(t))))
-                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            ws = TestSockets.open(ws(), server.port(), token, t -> received.add(new JsonObject(t)));
             JsonObject hello = next(m -> m.getString("type").equals("hello"), Duration.ofSeconds(5));
             assertThat(hello.getJsonObject("agent").getString("username")).isEqualTo(username);
         }
@@ -267,12 +264,7 @@ class ScreenPopIT {
         // A token that is not a live session: the socket is closed with 4401 before anything is sent.
         var closedWith = new java.util.concurrent.CompletableFuture<Short>();
         var sent = new LinkedBlockingQueue<String>();
-        ws().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
-                .setPort(server.port()).setURI("/ws").addHeader("Authorization", "Bearer not-a-real-token-at-all-123"))
-                .onSuccess(ws -> {
-                    ws.textMessageHandler(sent::add);
-                    ws.closeHandler(v -> closedWith.complete(ws.closeStatusCode()));
-                });
+        TestSockets.open(ws(), TestSockets.desk(server.port(), "not-a-real-token-at-all-123"), sent::add, closedWith::complete);
         assertThat(closedWith.get(5, TimeUnit.SECONDS)).isEqualTo((short) 4401);
         assertThat(sent).isEmpty();
         String token = server.login("carol", "carol-password");
@@ -299,12 +291,8 @@ class ScreenPopIT {
         String token = server.login("carol", "carol-password");
         var closedWith = new java.util.concurrent.CompletableFuture<Short>();
         var hello = new java.util.concurrent.CompletableFuture<String>();
-        WebSocket socket = ws().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
-                .setPort(server.port()).setURI("/ws").addHeader("Authorization", "Bearer " + token))
-                .onSuccess(s -> {
-                    s.textMessageHandler(hello::complete);
-                    s.closeHandler(v -> closedWith.complete(s.closeStatusCode()));
-                }).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        WebSocket socket = TestSockets.open(ws(), TestSockets.desk(server.port(), token), hello::complete, closedWith::complete)
+                .get(10, TimeUnit.SECONDS);
         assertThat(hello.get(5, TimeUnit.SECONDS)).contains("hello");
         assertThat(server.send("POST", "/api/logout", token, null).status()).isEqualTo(204);
         assertThat(closedWith.get(5, TimeUnit.SECONDS)).as("closed well before the periodic re-check").isEqualTo((short) 4401);

@@ -3,10 +3,10 @@ package io.firstline.telephony;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firstline.TestServer;
+import io.firstline.TestSockets;
 import io.firstline.TestTraces;
 import io.firstline.sim.AmiSimulator;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -154,10 +154,7 @@ class TraceReplayIT {
     void pauses() throws Exception {
         BlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
         String token = server.login("bob", "bob-password");
-        var ws = ws().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
-                .setPort(server.port()).setURI("/ws").addHeader("Authorization", "Bearer " + token))
-                .onSuccess(s -> s.textMessageHandler(t -> received.add(new JsonObject(t))))
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        var ws = TestSockets.open(ws(), server.port(), token, t -> received.add(new JsonObject(t)));
         try {
             // The desktop listens once it has said hello; only then does the PBX start talking.
             JsonObject hello = received.poll(10, TimeUnit.SECONDS);

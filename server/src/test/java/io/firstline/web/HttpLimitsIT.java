@@ -3,6 +3,7 @@ package io.firstline.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firstline.TestServer;
+import io.firstline.TestSockets;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
@@ -209,9 +210,7 @@ class HttpLimitsIT {
         }
         String token = hurried.loginAdmin();
         LinkedBlockingQueue<String> got = new LinkedBlockingQueue<>();
-        WebSocket ws = wsClient.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(hurried.port())
-                .setURI("/ws").addHeader("Authorization", "Bearer " + token))
-                .onSuccess(w -> w.textMessageHandler(got::add)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        WebSocket ws = TestSockets.open(wsClient, hurried.port(), token, got::add);
         try {
             assertThat(got.poll(10, TimeUnit.SECONDS)).contains("hello");
             Thread.sleep(4000); // twice the head deadline
@@ -264,10 +263,7 @@ class HttpLimitsIT {
         try {
             for (int i = 0; i < 3; i++) {
                 LinkedBlockingQueue<String> inbox = new LinkedBlockingQueue<>();
-                WebSocket ws = wsClient.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(capped.port())
-                        .setURI("/ws").addHeader("Authorization", "Bearer " + token))
-                        .onSuccess(w -> w.textMessageHandler(inbox::add)).toCompletionStage().toCompletableFuture()
-                        .get(10, TimeUnit.SECONDS);
+                WebSocket ws = TestSockets.open(wsClient, capped.port(), token, inbox::add);
                 open.add(ws);
                 inboxes.add(inbox);
                 assertThat(inbox.poll(10, TimeUnit.SECONDS)).contains("hello");
