@@ -137,8 +137,9 @@ final class AmiEvents {
         }
         if (e instanceof QueueMemberEvent m) {
             // QueueMemberStatus (live) and QueueMember (a line of a QueueStatus snapshot).
-            String iface = first(m.getInterface(), m.getLocation(), m.getStateinterface());
-            return new PbxEvent.MemberStatus(pbx, at, t(m.getQueue()), t(iface), t(first(m.getMemberName(), m.getName())),
+            // getLocation() and getMemberName() are deprecated aliases of the same two fields.
+            String iface = first(m.getInterface(), m.getStateinterface());
+            return new PbxEvent.MemberStatus(pbx, at, t(m.getQueue()), t(iface), t(m.getName()),
                     n(m.getStatus()), Boolean.TRUE.equals(m.getPaused()), t(m.getPausedreason()), n(m.getIncall()) > 0,
                     t(m.getStateinterface()));
         }

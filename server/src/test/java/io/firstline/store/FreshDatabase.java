@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** A migrated, empty problems database from {@link TestDatabase}, opened as the server opens it. Test thread only. */
 final class FreshDatabase implements AutoCloseable {
@@ -37,9 +38,9 @@ final class FreshDatabase implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws TimeoutException {
         db.close();
-        await(vertx.close());
+        vertx.close().await(1, TimeUnit.MINUTES);
         fresh.close();
     }
 }
