@@ -370,6 +370,13 @@ public final class CallTracker {
      */
     private void dialled(Dialled d, List<CallChange> out) {
         Call call = find(d.pbx(), d.linkedid());
+        if (call != null && call.callbackId != null && d.dialStatus() != null && !blank(d.destChannel())
+                && call.callerChannels.contains(d.uniqueid()) && memberOfDevice(d.pbx(), d.destChannel()) == null
+                && !"ANSWER".equals(call.callbackDialStatus)) {
+            // The callback's own dial of the customer (the agent's phone is a member's device): how it ended
+            // closes the callback request when the call ends.
+            call.callbackDialStatus = d.dialStatus();
+        }
         if (call == null || !call.callerChannels.contains(d.uniqueid()) || call.status == CallStatus.QUEUED
                 || call.status == CallStatus.RINGING || blank(d.destChannel())) {
             return;
@@ -878,6 +885,8 @@ public final class CallTracker {
         boolean internal;
         /** The callback request this call answers (FIRSTLINE_CALLBACK_ID of Firstline's Originate). */
         Long callbackId;
+        /** How the dial of the callback's customer ended (DialEnd's DialStatus; ANSWER once it was answered). */
+        String callbackDialStatus;
         int rings;
         int misses;
         int withdrawals;
@@ -949,7 +958,7 @@ public final class CallTracker {
                     position, status, enteredAt, queuedAt, answeredAt, endedAt, memberInterface, memberName, waitSeconds,
                     talkSeconds, endReason, transferred, new ArrayList<>(ringing), callbackId,
                     talks.stream().map(t -> new CallView.Talk(t.iface, t.name, t.answeredAt, t.seconds)).toList(),
-                    endedAtEstimated);
+                    endedAtEstimated, callbackDialStatus);
         }
     }
 

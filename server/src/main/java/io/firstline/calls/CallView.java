@@ -14,6 +14,8 @@ import java.util.List;
  *     {@code memberInterface} is the one who has (or last had) it, {@code talkSeconds} all of theirs together
  * @param endedAtEstimated the end was not seen (Firstline or its PBX link was down): {@code endedAt} is the
  *     last moment the call was seen, {@code endReason} says why
+ * @param callbackDialStatus for a callback's call, how its dial of the customer ended (Asterisk's DialStatus:
+ *     ANSWER, NOANSWER, BUSY, CONGESTION, CHANUNAVAIL, CANCEL …), or null while (or if) the customer was not dialled
  */
 public record CallView(
         String pbx,
@@ -39,10 +41,22 @@ public record CallView(
         List<String> ringing,
         Long callbackId,
         List<Talk> talks,
-        boolean endedAtEstimated) {
+        boolean endedAtEstimated,
+        String callbackDialStatus) {
 
     /** One agent's part of a call: when they took it and, once it is over, how long they talked. */
     public record Talk(String memberInterface, String memberName, Instant answeredAt, Integer talkSeconds) {
+    }
+
+    /** A call whose callback dial (if it is a callback's call) has not ended. */
+    public CallView(String pbx, String linkedid, String callerNumber, String callerName, String callerIdHint,
+            String menuPath, String ticketTyped, String queue, Integer position, CallStatus status, Instant enteredAt,
+            Instant queuedAt, Instant answeredAt, Instant endedAt, String memberInterface, String memberName,
+            Integer waitSeconds, Integer talkSeconds, String endReason, boolean transferred, List<String> ringing,
+            Long callbackId, List<Talk> talks, boolean endedAtEstimated) {
+        this(pbx, linkedid, callerNumber, callerName, callerIdHint, menuPath, ticketTyped, queue, position, status,
+                enteredAt, queuedAt, answeredAt, endedAt, memberInterface, memberName, waitSeconds, talkSeconds,
+                endReason, transferred, ringing, callbackId, talks, endedAtEstimated, null);
     }
 
     public CallView {
@@ -57,7 +71,7 @@ public record CallView(
             Integer waitSeconds, Integer talkSeconds, String endReason, boolean transferred, List<String> ringing) {
         this(pbx, linkedid, callerNumber, callerName, callerIdHint, menuPath, ticketTyped, queue, position, status,
                 enteredAt, queuedAt, answeredAt, endedAt, memberInterface, memberName, waitSeconds, talkSeconds,
-                endReason, transferred, ringing, null, List.of(), false);
+                endReason, transferred, ringing, null, List.of(), false, null);
     }
 
     /** Seconds waited in the queue so far (or until answered or abandoned). */

@@ -202,7 +202,36 @@ public final class CallStore {
         if (call.ended() && call.status() == CallStatus.ABANDONED && callbackable(number)) {
             openCallback(dsl, id, row.get(CALLS.CALLER_ID), number, queue, menuPath, ended);
         }
+        if (callbackId != null && call.ended() && !call.endedAtEstimated()) {
+            closeCallback(dsl, callbackId, call.callbackDialStatus(), ended);
+        }
         return id;
+    }
+
+    /**
+     * The end of a callback's call says how the callback went, in the words an agent would pick
+     * ({@code reached} closes it; {@code no-answer}, {@code busy} and {@code not-dialled} put it back in the list),
+     * unless the agent has recorded a result since placing the call.
+     */
+    private static void closeCallback(DSLContext dsl, long callbackId, String dialStatus, Instant at) {
+        String result;
+        if (dialStatus == null || dialStatus.equals("CANCEL")) {
+            result = "not-dialled"; // the agent's own phone was not answered, or hung up before the customer did
+        } else if (dialStatus.equals("ANSWER")) {
+            result = "reached";
+        } else if (dialStatus.equals("BUSY") || dialStatus.equals("CONGESTION")) {
+            result = "busy";
+        } else {
+            result = "no-answer";
+        }
+        dsl.update(CALLBACK_REQUESTS)
+                .set(CALLBACK_REQUESTS.STATUS, result.equals("reached") ? "done" : "open")
+                .set(CALLBACK_REQUESTS.RESULT, result)
+                .set(CALLBACK_REQUESTS.HANDLED_AT, at)
+                .where(CALLBACK_REQUESTS.ID.eq(callbackId))
+                .and(CALLBACK_REQUESTS.STATUS.eq("in-progress"))
+                .and(CALLBACK_REQUESTS.RESULT.in("originated", "calling"))
+                .execute();
     }
 
     /** The callback request of a call abandoned in a queue (one per call). */

@@ -261,10 +261,10 @@ class CallRecordsIT {
     }
 
     @Test
-    @DisplayName("pjsip: the spy legs and the one-click callback are recorded as internal and callback, the callback's call linked to its request")
+    @DisplayName("pjsip: the spy legs and the one-click callback are recorded as internal and callback, the callback's call linked to its request, which its answered dial closes")
     void pjsipInternalLegs() throws Exception {
-        execute("INSERT INTO callback_requests (id, phone, reason, status, created_at) VALUES (521, '+15557650001',"
-                + " 'requested', 'in-progress', NOW(3))");
+        execute("INSERT INTO callback_requests (id, phone, reason, status, created_at, result) VALUES (521, '+15557650001',"
+                + " 'requested', 'in-progress', NOW(3), 'originated')");
         List<CallChange> all = replay("pjsip-e2e-scenarios");
         CallRecorder recorder = new CallRecorder(vertx, store::record, 2);
         for (String linkedid : List.of("e2e-pbx-1796416058.42", "e2e-pbx-1796416226.60")) {
@@ -277,6 +277,8 @@ class CallRecordsIT {
         assertThat(value("caller_number", "e2e-pbx-1796416226.60")).isEqualTo("+15557650001");
         long callbackCall = ((Number) value("id", "e2e-pbx-1796416226.60")).longValue();
         assertThat(await(store.find(callbackCall)).orElseThrow().call().callbackId()).isEqualTo(521L);
+        assertThat(count("SELECT COUNT(*) FROM callback_requests WHERE id = 521 AND status = 'done' AND result = 'reached'"))
+                .as("the customer answered the callback's dial (DialEnd ANSWER): the request is done").isEqualTo(1);
 
         CallView unknownRequest = new CallView("pbx", "cb-unknown", "+15557650002", null, null, null, null, null, null,
                 CallStatus.CALLBACK, Instant.parse("2026-11-24T10:00:00Z"), null, null, Instant.parse("2026-11-24T10:00:09Z"),
@@ -284,6 +286,32 @@ class CallRecordsIT {
         await(store.record(unknownRequest, List.of()));
         assertThat(value("status", "cb-unknown")).as("written, without a link to a request that does not exist").isEqualTo("callback");
         assertThat(value("callback_id", "cb-unknown")).isNull();
+    }
+
+    @Test
+    @DisplayName("a callback's call whose dial of the customer was not answered puts the request back in the list; a result the agent recorded first stays")
+    void unansweredCallbackGoesBackToTheList() throws Exception {
+        execute("INSERT INTO callback_requests (id, phone, reason, status, created_at, result) VALUES"
+                + " (601, '+15557650011', 'requested', 'in-progress', NOW(3), 'originated'),"
+                + " (602, '+15557650012', 'requested', 'in-progress', NOW(3), 'originated'),"
+                + " (603, '+15557650013', 'requested', 'in-progress', NOW(3), 'originated'),"
+                + " (604, '+15557650014', 'requested', 'done', NOW(3), 'wrong-number')");
+        await(store.record(callbackCall("cb-601", 601L, "NOANSWER"), List.of()));
+        await(store.record(callbackCall("cb-602", 602L, "BUSY"), List.of()));
+        await(store.record(callbackCall("cb-603", 603L, null), List.of()));
+        await(store.record(callbackCall("cb-604", 604L, "ANSWER"), List.of()));
+        assertThat(count("SELECT COUNT(*) FROM callback_requests WHERE id = 601 AND status = 'open' AND result = 'no-answer'")).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM callback_requests WHERE id = 602 AND status = 'open' AND result = 'busy'")).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM callback_requests WHERE id = 603 AND status = 'open' AND result = 'not-dialled'"))
+                .as("the agent's own phone never answered: nobody was called").isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM callback_requests WHERE id = 604 AND status = 'done' AND result = 'wrong-number'"))
+                .as("what the agent recorded is not overwritten").isEqualTo(1);
+    }
+
+    private static CallView callbackCall(String linkedid, long callbackId, String dialStatus) {
+        return new CallView("pbx", linkedid, "+15557650010", null, null, null, null, null, null, CallStatus.CALLBACK,
+                Instant.parse("2026-11-24T10:00:00Z"), null, null, Instant.parse("2026-11-24T10:00:20Z"), null, null,
+                null, null, "caller", false, List.of(), callbackId, List.of(), false, dialStatus);
     }
 
     @Test
