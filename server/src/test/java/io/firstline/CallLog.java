@@ -43,6 +43,25 @@ public final class CallLog implements AutoCloseable {
                 endedAt, iface, wait, talk);
     }
 
+    /**
+     * A call answered by {@code first} after {@code wait} s, who talked {@code firstTalk} s and transferred it to
+     * {@code second}, who talked {@code secondTalk} s until the caller hung up.
+     */
+    public long transferred(Instant queuedAt, String queue, String number, int wait, String first, int firstTalk,
+            String second, int secondTalk) {
+        String linkedid = "report-" + LINKEDIDS.incrementAndGet();
+        Instant answeredAt = queuedAt.plusSeconds(wait);
+        Instant secondAnswer = answeredAt.plusSeconds(firstTalk + 5);
+        Instant endedAt = secondAnswer.plusSeconds(secondTalk);
+        CallView v = new CallView("pbx", linkedid, number, "Caller " + linkedid, null, "main/" + queue, null, queue, null,
+                CallStatus.ANSWERED, queuedAt.minusSeconds(20), queuedAt, answeredAt, endedAt, second, null, wait,
+                firstTalk + secondTalk, "caller", true, List.of(), null,
+                List.of(new CallView.Talk(first, null, answeredAt, firstTalk), new CallView.Talk(second, null, secondAnswer, secondTalk)),
+                false);
+        return await(calls.record(v, List.of(new CallChange.Timeline(queuedAt, "queued", queue, null, "position 1",
+                "queued:" + queue))));
+    }
+
     /** A caller who hung up after waiting {@code wait} s. */
     public long abandoned(Instant queuedAt, String queue, String number, int wait) {
         return record(queuedAt, queue, number, CallStatus.ABANDONED, null, queuedAt.plusSeconds(wait), null, wait, null);

@@ -285,8 +285,8 @@ public final class LiveBoard {
         }
         for (CallFact f : facts) {
             byQueue.computeIfAbsent(f.queue(), q -> new Figures(settings.forQueue(q).serviceLevelSeconds())).add(f);
-            if (f.result() == CallFact.Result.ANSWERED && f.agentId() != null) {
-                handled.merge(f.agentId(), 1, Integer::sum);
+            if (f.result() == CallFact.Result.ANSWERED) {
+                f.byAgent().forEach(part -> handled.merge(part.agentId(), 1, Integer::sum));
             }
             Map.Entry<Instant, Figures> bucket = buckets.floorEntry(f.queuedAt());
             if (bucket != null) {

@@ -27,6 +27,8 @@ public final class Figures {
     private int unanswered;
     private int endedUnobserved;
     private int answeredInTime;
+    /** Answered calls whose wait is known. */
+    private int waited;
     private long waitSum;
     private int handled;
     private long handleSum;
@@ -54,10 +56,14 @@ public final class Figures {
         switch (c.result()) {
             case ANSWERED -> {
                 answered++;
-                int wait = c.waitSeconds() == null ? 0 : c.waitSeconds();
-                waitSum += wait;
-                if (wait <= threshold) {
-                    answeredInTime++;
+                // A wait not known (answered before Firstline saw the call, or an agent's part of a call transferred
+                // to them, which made nobody wait) is in neither the waits nor the service level.
+                if (c.waitSeconds() != null) {
+                    waited++;
+                    waitSum += c.waitSeconds();
+                    if (c.waitSeconds() <= threshold) {
+                        answeredInTime++;
+                    }
                 }
                 if (c.handleSeconds() != null) {
                     handled++;
@@ -136,15 +142,16 @@ public final class Figures {
     /**
      * Answered within the threshold as a share of the calls that were decided (answered, abandoned
      * or unanswered), in percent; calls still waiting do not count yet, nor do calls that ended
-     * unobserved before an answer or abandon was seen. Null when none was decided.
+     * unobserved before an answer or abandon was seen, nor answered calls whose wait is not known.
+     * Null when none was decided.
      */
     public Double serviceLevelPercent() {
-        return percent(answeredInTime, answered + abandoned + unanswered);
+        return percent(answeredInTime, waited + abandoned + unanswered);
     }
 
-    /** Mean seconds answered calls waited; null when none was answered. */
+    /** Mean seconds answered calls waited (those whose wait is known); null when there is none. */
     public Double averageWaitSeconds() {
-        return mean(waitSum, answered);
+        return mean(waitSum, waited);
     }
 
     /** Mean talk plus wrap-up of answered calls that have ended; null when none has. */

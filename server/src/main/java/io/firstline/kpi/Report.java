@@ -69,7 +69,7 @@ public final class Report {
             }
             overall.put(new Key(-1, null), new Cell(serviceLevelSeconds));
         }
-        for (CallFact f : facts) {
+        for (CallFact f : kind == Kind.AGENTS ? facts.stream().flatMap(c -> c.byAgent().stream()).toList() : facts) {
             int i = ReportPeriods.indexOf(periods, f.queuedAt());
             Object subject = subject(kind, f.queue(), f.agentId());
             if (i < 0 || (kind == Kind.AGENTS && subject == null)) {

@@ -3,6 +3,7 @@ package io.firstline.store;
 import static io.firstline.store.db.Tables.AGENTS;
 import static io.firstline.store.db.Tables.CALLBACK_REQUESTS;
 import static io.firstline.store.db.Tables.CALLS;
+import static io.firstline.store.db.Tables.CALL_AGENTS;
 import static io.firstline.store.db.Tables.CALL_OUTCOMES;
 import static io.firstline.store.db.Tables.TICKETS;
 
@@ -31,7 +32,7 @@ public final class KpiStore {
         this.db = db;
     }
 
-    /** Every call that entered a queue in [from, to), with its latest outcome. */
+    /** Every call that entered a queue in [from, to), with its latest outcome and every agent who talked on it. */
     public Future<List<CallFact>> facts(Instant from, Instant to) {
         return db.query(dsl -> {
             Map<Long, Record> outcomes = new HashMap<>();
@@ -41,6 +42,13 @@ public final class KpiStore {
                     .where(CALLS.QUEUED_AT.ge(from)).and(CALLS.QUEUED_AT.lt(to)).and(CALLS.QUEUE.isNotNull())
                     .orderBy(CALL_OUTCOMES.ID)
                     .forEach(r -> outcomes.put(r.get(CALL_OUTCOMES.CALL_ID), r));
+            Map<Long, List<CallFact.AgentPart>> parts = new HashMap<>();
+            dsl.select(CALL_AGENTS.CALL_ID, CALL_AGENTS.AGENT_ID, CALL_AGENTS.TALK_SECONDS)
+                    .from(CALL_AGENTS).join(CALLS).on(CALLS.ID.eq(CALL_AGENTS.CALL_ID))
+                    .where(CALLS.QUEUED_AT.ge(from)).and(CALLS.QUEUED_AT.lt(to)).and(CALLS.QUEUE.isNotNull())
+                    .orderBy(CALL_AGENTS.CALL_ID, CALL_AGENTS.SEQ)
+                    .forEach(r -> parts.computeIfAbsent(r.value1(), k -> new ArrayList<>())
+                            .add(new CallFact.AgentPart(r.value2(), r.value3())));
             List<CallFact> facts = new ArrayList<>();
             dsl.select(CALLS.ID, CALLS.QUEUE, CALLS.AGENT_ID, CALLS.QUEUED_AT, CALLS.STATUS, CALLS.ANSWERED_AT,
                     CALLS.ENDED_AT, CALLS.ENDED_AT_ESTIMATED, CALLS.WAIT_SECONDS, CALLS.TALK_SECONDS, CALLS.MENU_PATH)
@@ -58,7 +66,8 @@ public final class KpiStore {
                                 result == CallFact.Result.UNKNOWN ? null : r.get(CALLS.WAIT_SECONDS),
                                 result == CallFact.Result.ANSWERED ? r.get(CALLS.TALK_SECONDS) : null,
                                 o == null ? null : o.get(CALL_OUTCOMES.WRAPUP_SECONDS),
-                                o == null ? null : o.get(CALL_OUTCOMES.DISPOSITION), category, unobserved));
+                                o == null ? null : o.get(CALL_OUTCOMES.DISPOSITION), category, unobserved,
+                                result == CallFact.Result.ANSWERED ? parts.getOrDefault(r.get(CALLS.ID), List.of()) : List.of()));
                     });
             return facts;
         });

@@ -237,7 +237,7 @@ final class DeskApi {
         Instant to = today.plusDays(1).atStartOfDay(settings.timezone()).toInstant();
         kpis.facts(from, to).onComplete(Http.reply(ctx, facts -> {
             Figures f = new Figures(q -> settings.board().forQueue(q).serviceLevelSeconds());
-            facts.stream().filter(c -> c.agentId() != null && c.agentId() == me.id()).forEach(f::add);
+            facts.stream().flatMap(c -> c.byAgent().stream()).filter(c -> c.agentId() == me.id()).forEach(f::add);
             Http.ok(ctx, new JsonObject().put("day", today.toString()).put("answered", f.answered())
                     .put("averageHandleSeconds", f.averageHandleSeconds() == null ? null : Math.round(f.averageHandleSeconds()))
                     .put("firstCallResolutionPercent", f.firstCallResolutionPercent() == null ? null

@@ -147,7 +147,7 @@ final class ReportsApi {
 
     private static Set<Long> agentIds(List<CallFact> facts, List<CallbackFact> callbacks) {
         Set<Long> ids = new HashSet<>();
-        facts.stream().map(CallFact::agentId).filter(id -> id != null).forEach(ids::add);
+        facts.stream().flatMap(f -> f.byAgent().stream()).map(CallFact::agentId).forEach(ids::add);
         callbacks.stream().map(CallbackFact::agentId).filter(id -> id != null).forEach(ids::add);
         return ids;
     }

@@ -55,6 +55,24 @@ class ReportTest {
     }
 
     @Test
+    @DisplayName("agents: a call transferred from Alice to Bob counts for both, each with their own talk time; the queue counts it once")
+    void transferredCallCountsForEveryAgentWhoTalked() {
+        CallFact transferred = new CallFact("software", 2L, Instant.parse("2026-11-23T09:00:00Z"), Result.ANSWERED, 12,
+                100, 15, "resolved", "software", false,
+                List.of(new CallFact.AgentPart(1L, 40), new CallFact.AgentPart(2L, 60)));
+        Report agents = Report.build(Report.Kind.AGENTS, DAYS, List.of(transferred), List.of(), AGENTS, q -> 20);
+        assertThat(agents.totals()).extracting(row -> row.agent().username() + "/" + row.figures().answered() + "/"
+                + row.figures().averageHandleSeconds() + "/" + row.figures().averageWaitSeconds() + "/"
+                + row.figures().serviceLevelPercent() + "/" + row.figures().firstCallResolutionPercent())
+                .as("Alice answered first (the caller's wait is hers), Bob ended it and recorded the outcome")
+                .containsExactly("alice/1/40.0/12.0/100.0/null", "bob/1/75.0/null/null/100.0");
+        Report queues = Report.build(Report.Kind.QUEUES, DAYS, List.of(transferred), List.of(), AGENTS, q -> 20);
+        assertThat(queues.totals()).extracting(row -> row.queue() + "/" + row.figures().offered() + "/"
+                + row.figures().answered() + "/" + row.figures().averageHandleSeconds())
+                .containsExactly("software/1/1/115.0");
+    }
+
+    @Test
     @DisplayName("agents: the calls each agent answered and the callbacks each made")
     void agents() {
         Report r = Report.build(Report.Kind.AGENTS, DAYS, FACTS, CALLBACKS, AGENTS, q -> 20);

@@ -70,6 +70,8 @@ class ReportsApiIT {
         // The 24th and 27th are outside every range below.
         log.answered(Instant.parse("2026-10-24T21:59:00Z"), "software", number, "PJSIP/3001", 1, 1);
         log.answered(Instant.parse("2026-10-26T23:00:00Z"), "software", number, "PJSIP/3001", 1, 1);
+        // Wednesday 28 October: Alice talks 40 s and transfers the caller to Bob, who talks 70 s.
+        log.transferred(Instant.parse("2026-10-28T09:00:00Z"), "software", number, 8, "PJSIP/3001", 40, "PJSIP/3002", 70);
     }
 
     @AfterAll
@@ -178,6 +180,19 @@ class ReportsApiIT {
         assertThat(day.getInteger("answered")).isEqualTo(5);
         assertThat(day.getInteger("abandoned")).isEqualTo(1);
         assertThat(day.getDouble("abandonedPercent")).isEqualTo(16.7);
+    }
+
+    @Test
+    @DisplayName("agents: a call Alice transferred to Bob counts for both, each with their own talk time; the queue counts it once")
+    void transferredCallCountsForBothAgents() {
+        JsonObject agents = report("agents?from=2026-10-28&to=2026-10-28&by=day");
+        assertThat(items(agents, "totals")).extracting(o -> o.getString("username") + " " + o.getInteger("answered") + " "
+                + o.getDouble("averageHandleSeconds") + " " + o.getDouble("averageWaitSeconds"))
+                .containsExactlyInAnyOrder("alice 1 40.0 8.0", "bob 1 70.0 null");
+        JsonObject queues = report("queues?from=2026-10-28&to=2026-10-28&by=day");
+        assertThat(items(queues, "totals")).extracting(o -> o.getString("queue") + " " + o.getInteger("offered") + " "
+                + o.getInteger("answered") + " " + o.getDouble("averageHandleSeconds"))
+                .containsExactly("software 1 1 110.0");
     }
 
     @Test
