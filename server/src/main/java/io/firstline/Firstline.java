@@ -103,6 +103,8 @@ public final class Firstline implements AutoCloseable {
         }
         try {
             Firstline app = start(settings, options.demo());
+            // One shutdown path: the call records still held are written, then Vert.x, the pool and MariaDB stop.
+            app.db.stopAtExitOnlyOnClose();
             Runtime.getRuntime().addShutdownHook(new Thread(app::close, "firstline-shutdown"));
         } catch (StoreException | ConfigException e) {
             System.err.println("firstline: cannot start: " + e.getMessage());
@@ -275,11 +277,13 @@ public final class Firstline implements AutoCloseable {
     @Override
     public void close() {
         simulator.ifPresent(AmiSimulator::close);
+        int held = recorder.backlog();
         try {
             // Every call change received so far is written before the database goes.
             recorder.flushed().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            log.info("Stopping: the changes of {} calls still held were written", held);
         } catch (Exception e) {
-            log.warn("{} calls could not be written before stopping: {}", recorder.backlog(), e.getMessage());
+            log.warn("Stopping: the changes of {} calls could not be written: {}", recorder.backlog(), e.getMessage());
         }
         try {
             await(vertx.close());

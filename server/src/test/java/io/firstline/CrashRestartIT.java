@@ -185,6 +185,51 @@ class CrashRestartIT {
     }
 
     @Test
+    @DisplayName("--demo stopped with SIGTERM while calls are on: what it holds is written before its MariaDB stops; it exits, and the next start has every call it had recorded")
+    void sigtermWritesEverythingBeforeTheDatabaseStops() throws Exception {
+        Path demoDir = dataDir.resolveSibling("term-data");
+        FirstlineProcess first = FirstlineProcess.start(demoDir, Map.of(), "--demo");
+        apps.add(first);
+        String token = first.loginAdmin();
+        Map<Long, String> ended = new java.util.HashMap<>();
+        long deadline = System.nanoTime() + BOUND.toNanos();
+        while (ended.size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            ended.clear();
+            first.get("/api/calls?limit=200", token).json().getJsonArray("items").stream().map(o -> (JsonObject) o)
+                    .filter(c -> !c.getString("status").equals("in-progress"))
+                    .forEach(c -> ended.put(c.getLong("id"), c.getString("status")));
+        }
+        assertThat(ended).as("calls the demo recorded as ended before the TERM").hasSizeGreaterThanOrEqualTo(2);
+        long mariadb = first.mariadbPid().orElseThrow();
+
+        int exit = first.terminate(Duration.ofMinutes(2));
+        assertThat(exit).as("the JVM's exit code after SIGTERM (128 + 15)").isEqualTo(143);
+        assertThat(FirstlineProcess.awaitEnd(mariadb, Duration.ofSeconds(30))).as("its MariaDB stopped too").isTrue();
+        String log = first.log();
+        int written = log.indexOf("Stopping: the changes of");
+        int stopped = log.indexOf("Firstline stopped");
+        assertThat(written).as("the held call records were written:\n%s", first.logTail(30)).isNotNegative();
+        assertThat(stopped).as("Firstline's shutdown ran to its end:\n%s", first.logTail(30)).isGreaterThan(written);
+        assertThat(log.indexOf("[firstline-shutdown] i.f.s.EmbeddedMariaDb - Embedded MariaDB stopped"))
+                .as("MariaDB stopped by Firstline's one shutdown path, after the writes:\n%s", first.logTail(30))
+                .isGreaterThan(written);
+        assertThat(log).as("no second hook stopped MariaDB").doesNotContain("[firstline-mariadb-stop]");
+        assertThat(log).as("MariaDB was not stopped before Firstline's own shutdown had written and closed")
+                .doesNotContain("did not stop the embedded MariaDB");
+
+        FirstlineProcess second = FirstlineProcess.start(demoDir, Map.of(), "--demo");
+        apps.add(second);
+        String again = second.loginAdmin();
+        for (Map.Entry<Long, String> call : ended.entrySet()) {
+            JsonObject after = second.get("/api/calls/" + call.getKey(), again).json();
+            assertThat(after.getString("status")).as("call %d after the restart: %s", call.getKey(), after)
+                    .isEqualTo(call.getValue());
+            assertThat(after.getBoolean("endedAtEstimated")).as("call %d: %s", call.getKey(), after).isFalse();
+        }
+    }
+
+    @Test
     @DisplayName("--demo killed with SIGKILL while calls are on: after the restart and the PBX's resync none of them is left in progress, each ended as estimated")
     void noCallLeftInProgressAfterAKill() throws Exception {
         Path demoDir = dataDir.resolveSibling("demo-data");

@@ -223,6 +223,21 @@ public final class FirstlineProcess implements AutoCloseable {
     }
 
     /** SIGKILL, as the OOM killer or {@code kill -9} does: no shutdown hook runs. */
+    /** Sends SIGTERM, as a service manager stops it, and returns its exit code. */
+    public int terminate(Duration within) {
+        process.destroy();
+        try {
+            if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("Firstline (pid " + pid() + ") still runs " + within.toSeconds()
+                        + " s after SIGTERM:\n" + logTail(40));
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public void kill() {
         process.destroyForcibly();
         try {

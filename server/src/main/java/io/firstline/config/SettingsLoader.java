@@ -92,6 +92,7 @@ public final class SettingsLoader {
                 .filter(k -> !KEYS.contains(k.substring(ENV_PREFIX.length())))
                 .filter(k -> !QUEUE_ENV.matcher(k.substring(ENV_PREFIX.length())).matches())
                 .filter(k -> !k.startsWith(ENV_PREFIX + "TEST_"))
+                .filter(k -> !k.equals(ENV_PREFIX + "LOG_LEVEL")) // read by the logging (logback.xml), not a setting here
                 .sorted()
                 .toList();
     }

@@ -242,6 +242,14 @@ public final class Database implements AutoCloseable {
         return dsl;
     }
 
+    /**
+     * The owner's shutdown (a JVM shutdown hook that ends with {@link #close()}) stops the embedded MariaDB, if this
+     * database is one, after its last writes; the server's own exit hook no longer races it.
+     */
+    public void stopAtExitOnlyOnClose() {
+        embedded.ifPresent(EmbeddedMariaDb::stopAtExitOnlyAfterClose);
+    }
+
     @Override
     public void close() {
         synchronized (this) {

@@ -20,11 +20,13 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -58,6 +60,8 @@ public final class EmbeddedMariaDb implements AutoCloseable {
 
     /** The longest pause between two attempts to start a {@code mariadbd} that died again. */
     private static final long MAX_RESTART_DELAY_SECONDS = 60;
+    /** How long the server's exit hook waits for the owner's shutdown to stop it (its writes are bounded sooner). */
+    static final Duration OWNER_SHUTDOWN = Duration.ofMinutes(3);
 
     private final Server server;
     private final FileLock lock;
@@ -147,6 +151,14 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         return port;
     }
 
+    /**
+     * Leaves stopping the server at the JVM's exit to the owner's own shutdown, which calls {@link #close()} after
+     * its last writes; the server's exit hook then only waits for that (at most {@link #OWNER_SHUTDOWN}).
+     */
+    public void stopAtExitOnlyAfterClose() {
+        server.ownerStops = true;
+    }
+
     /** Stops MariaDB and waits until it has exited, so an immediate restart finds no lock. */
     @Override
     public void close() {
@@ -161,6 +173,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
                 watchdog.ifPresent(MariaDbWatchdog::close);
                 watchdog = Optional.empty();
                 release(lock, lockChannel);
+                server.closed.countDown();
             }
         }
         log.info("Embedded MariaDB stopped");
@@ -372,6 +385,10 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         private boolean hookInstalled;
         /** Set once Firstline (or the JVM's shutdown) stops the server: from then on it is not restarted. */
         volatile boolean stopRequested;
+        /** Set when the owner's own shutdown stops the server: the exit hook then waits for it, see {@link #cleanupOnExit}. */
+        volatile boolean ownerStops;
+        /** Counted down once the owner has closed the server. */
+        final CountDownLatch closed = new CountDownLatch(1);
 
         private Server(DBConfiguration config, Path root) {
             super(config);
@@ -484,6 +501,19 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             }
             hookInstalled = true;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                // The JVM runs every shutdown hook at once: when the owner stops the server as the last step of its
+                // own shutdown (after writing what it still holds), stopping it here first would lose those writes.
+                if (ownerStops) {
+                    try {
+                        if (closed.await(OWNER_SHUTDOWN.toSeconds(), TimeUnit.SECONDS)) {
+                            return;
+                        }
+                        log.warn("Firstline's shutdown did not stop the embedded MariaDB within {} s; stopping it now",
+                                OWNER_SHUTDOWN.toSeconds());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 try {
                     stop();
                 } catch (ManagedProcessException e) {

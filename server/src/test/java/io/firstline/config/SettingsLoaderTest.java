@@ -124,9 +124,10 @@ class SettingsLoaderTest {
     }
 
     @Test
-    @DisplayName("FIRSTLINE_ variables that are not settings are reported as likely typos")
+    @DisplayName("FIRSTLINE_ variables that are not settings are reported as likely typos; FIRSTLINE_LOG_LEVEL, read by the logging, is not one")
     void typos() {
-        Map<String, String> env = new HashMap<>(Map.of("FIRSTLINE_HTTP_PROT", "1", "FIRSTLINE_HTTP_PORT", "1", "PATH", "/bin"));
+        Map<String, String> env = new HashMap<>(Map.of("FIRSTLINE_HTTP_PROT", "1", "FIRSTLINE_HTTP_PORT", "1", "PATH", "/bin",
+                "FIRSTLINE_LOG_LEVEL", "DEBUG"));
         assertThat(SettingsLoader.unknownEnvironmentSettings(env)).containsExactly("FIRSTLINE_HTTP_PROT");
     }
 
