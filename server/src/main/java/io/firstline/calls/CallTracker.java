@@ -67,56 +67,128 @@ public final class CallTracker {
     /** Applies one event and says what changed. Never throws for odd input: it is skipped. */
     public List<CallChange> apply(PbxEvent e) {
         List<CallChange> out = new ArrayList<>(2);
-        if (e instanceof ChannelCreated c) {
-            channelCreated(c, out);
-        } else if (e instanceof CallerIdChanged c) {
-            callerIdChanged(c, out);
-        } else if (e instanceof VariableSet v) {
-            variableSet(v, out);
-        } else if (e instanceof QueueJoined q) {
-            queueJoined(q, out);
-        } else if (e instanceof QueueLeft q) {
-            queueLeft(q, out);
-        } else if (e instanceof CallerAbandoned a) {
-            abandoned(a, out);
-        } else if (e instanceof MemberRinging r) {
-            ringing(r, out);
-        } else if (e instanceof MemberRingNoAnswer r) {
-            ringNoAnswer(r, out);
-        } else if (e instanceof MemberConnected c) {
-            connected(c, out);
-        } else if (e instanceof MemberCompleted c) {
-            completed(c, out);
-        } else if (e instanceof BlindTransferred t) {
-            transferred(t, out);
-        } else if (e instanceof ChannelHungUp h) {
-            hungUp(h, out);
-        } else if (e instanceof Dialled d) {
-            dialled(d, out);
-        } else if (e instanceof SpyStarted s) {
-            spyStarted(s, out);
-        } else if (e instanceof MemberStatus s) {
-            memberStatus(s, out);
-        } else if (e instanceof MemberPaused p) {
-            memberPaused(p, out);
-        } else if (e instanceof MemberAdded a) {
-            memberAdded(a, out);
-        } else if (e instanceof MemberRemoved r) {
-            memberRemoved(r, out);
-        } else if (e instanceof WaitingCaller w) {
-            waitingCaller(w, out);
-        } else if (e instanceof LiveChannel l) {
-            liveChannel(l, out);
-        } else if (e instanceof SnapshotStarted s) {
-            snapshotSeen.put(s.pbx(), new LinkedHashSet<>());
-            snapshotStart.put(s.pbx(), s.at());
-        } else if (e instanceof SnapshotDone d) {
-            snapshotDone(d, out);
-        } else if (e instanceof LinkLost l) {
-            snapshotSeen.remove(l.pbx());
-        }
+        e.accept(dispatch, out);
         return out;
     }
+
+    /** Every kind of event to its step: a new kind of PbxEvent does not compile until it has one here. */
+    private final PbxEvent.Handler<List<CallChange>> dispatch = new PbxEvent.Handler<>() {
+        @Override
+        public void on(ChannelCreated e, List<CallChange> out) {
+            channelCreated(e, out);
+        }
+
+        @Override
+        public void on(CallerIdChanged e, List<CallChange> out) {
+            callerIdChanged(e, out);
+        }
+
+        @Override
+        public void on(VariableSet e, List<CallChange> out) {
+            variableSet(e, out);
+        }
+
+        @Override
+        public void on(QueueJoined e, List<CallChange> out) {
+            queueJoined(e, out);
+        }
+
+        @Override
+        public void on(QueueLeft e, List<CallChange> out) {
+            queueLeft(e, out);
+        }
+
+        @Override
+        public void on(CallerAbandoned e, List<CallChange> out) {
+            abandoned(e, out);
+        }
+
+        @Override
+        public void on(MemberRinging e, List<CallChange> out) {
+            ringing(e, out);
+        }
+
+        @Override
+        public void on(MemberRingNoAnswer e, List<CallChange> out) {
+            ringNoAnswer(e, out);
+        }
+
+        @Override
+        public void on(MemberConnected e, List<CallChange> out) {
+            connected(e, out);
+        }
+
+        @Override
+        public void on(MemberCompleted e, List<CallChange> out) {
+            completed(e, out);
+        }
+
+        @Override
+        public void on(BlindTransferred e, List<CallChange> out) {
+            transferred(e, out);
+        }
+
+        @Override
+        public void on(SpyStarted e, List<CallChange> out) {
+            spyStarted(e, out);
+        }
+
+        @Override
+        public void on(Dialled e, List<CallChange> out) {
+            dialled(e, out);
+        }
+
+        @Override
+        public void on(ChannelHungUp e, List<CallChange> out) {
+            hungUp(e, out);
+        }
+
+        @Override
+        public void on(MemberStatus e, List<CallChange> out) {
+            memberStatus(e, out);
+        }
+
+        @Override
+        public void on(MemberPaused e, List<CallChange> out) {
+            memberPaused(e, out);
+        }
+
+        @Override
+        public void on(MemberAdded e, List<CallChange> out) {
+            memberAdded(e, out);
+        }
+
+        @Override
+        public void on(MemberRemoved e, List<CallChange> out) {
+            memberRemoved(e, out);
+        }
+
+        @Override
+        public void on(WaitingCaller e, List<CallChange> out) {
+            waitingCaller(e, out);
+        }
+
+        @Override
+        public void on(LiveChannel e, List<CallChange> out) {
+            liveChannel(e, out);
+        }
+
+        @Override
+        public void on(SnapshotStarted e, List<CallChange> out) {
+                snapshotSeen.put(e.pbx(), new LinkedHashSet<>());
+                snapshotStart.put(e.pbx(), e.at());
+            }
+
+        @Override
+        public void on(SnapshotDone e, List<CallChange> out) {
+            snapshotDone(e, out);
+        }
+
+        @Override
+        public void on(LinkLost e, List<CallChange> out) {
+            snapshotSeen.remove(e.pbx());
+        }
+    };
 
     public Optional<CallView> call(String pbx, String linkedid) {
         return Optional.ofNullable(calls.get(key(pbx, linkedid))).map(Call::view);

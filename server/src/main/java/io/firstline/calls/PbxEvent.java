@@ -14,48 +14,139 @@ public sealed interface PbxEvent {
 
     Instant at();
 
+    /** Hands this event to the handler's method for its kind. */
+    <C> void accept(Handler<C> handler, C context);
+
+    /**
+     * Something that does one thing with each kind of event: a kind added to this interface does not compile until
+     * every handler says what becomes of it (Java 17 has no exhaustive switch over a sealed type).
+     */
+    interface Handler<C> {
+        void on(ChannelCreated e, C context);
+
+        void on(CallerIdChanged e, C context);
+
+        void on(VariableSet e, C context);
+
+        void on(QueueJoined e, C context);
+
+        void on(QueueLeft e, C context);
+
+        void on(CallerAbandoned e, C context);
+
+        void on(MemberRinging e, C context);
+
+        void on(MemberRingNoAnswer e, C context);
+
+        void on(MemberConnected e, C context);
+
+        void on(MemberCompleted e, C context);
+
+        void on(BlindTransferred e, C context);
+
+        void on(SpyStarted e, C context);
+
+        void on(Dialled e, C context);
+
+        void on(ChannelHungUp e, C context);
+
+        void on(MemberStatus e, C context);
+
+        void on(MemberPaused e, C context);
+
+        void on(MemberAdded e, C context);
+
+        void on(MemberRemoved e, C context);
+
+        void on(WaitingCaller e, C context);
+
+        void on(LiveChannel e, C context);
+
+        void on(SnapshotStarted e, C context);
+
+        void on(SnapshotDone e, C context);
+
+        void on(LinkLost e, C context);
+    }
+
     /** A channel appeared (Newchannel): the first one of a Linkedid starts a call. */
     record ChannelCreated(String pbx, Instant at, String uniqueid, String linkedid, String channel,
             String callerNumber, String callerName, String context, String exten) implements PbxEvent {
+        @Override
+        public <C> void accept(Handler<C> handler, C context) {
+            handler.on(this, context);
+        }
     }
 
     /** A channel's caller id changed (NewCallerid), e.g. once the menu recognised the caller. */
     record CallerIdChanged(String pbx, Instant at, String uniqueid, String linkedid, String channel,
             String callerNumber, String callerName) implements PbxEvent {
+        @Override
+        public <C> void accept(Handler<C> handler, C context) {
+            handler.on(this, context);
+        }
     }
 
     /** The dialplan set one of our FIRSTLINE_* variables (VarSet); the name has no leading underscores. */
     record VariableSet(String pbx, Instant at, String uniqueid, String linkedid, String channel, String name,
             String value) implements PbxEvent {
+        @Override
+        public <C> void accept(Handler<C> handler, C context) {
+            handler.on(this, context);
+        }
     }
 
     /** The caller entered a queue (QueueCallerJoin). */
     record QueueJoined(String pbx, Instant at, String uniqueid, String linkedid, String channel, String callerNumber,
             String callerName, String queue, int position) implements PbxEvent {
+        @Override
+        public <C> void accept(Handler<C> handler, C context) {
+            handler.on(this, context);
+        }
     }
 
     /** The caller left a queue (QueueCallerLeave): answered, abandoned or timed out. */
     record QueueLeft(String pbx, Instant at, String uniqueid, String linkedid, String queue) implements PbxEvent {
+        @Override
+        public <C> void accept(Handler<C> handler, C context) {
+            handler.on(this, context);
+        }
     }
 
     /** The caller hung up while waiting (QueueCallerAbandon); {@code holdSeconds} as Asterisk counted. */
     record CallerAbandoned(String pbx, Instant at, String uniqueid, String linkedid, String queue, int holdSeconds)
             implements PbxEvent {
+        @Override
+        public <C> void accept(Handler<C> handler, C context) {
+            handler.on(this, context);
+        }
     }
 
     /** A member's phone rings for a queued caller (AgentCalled). */
     record MemberRinging(String pbx, Instant at, String uniqueid, String linkedid, String queue, String memberInterface,
             String memberName, String memberChannel) implements PbxEvent {
+        @Override
+        public <C> void accept(Handler<C> handler, C context) {
+            handler.on(this, context);
+        }
     }
 
     /** A member's phone rang without answer (AgentRingNoAnswer); Asterisk gives milliseconds here. */
     record MemberRingNoAnswer(String pbx, Instant at, String uniqueid, String linkedid, String queue,
             String memberInterface, String memberName, long ringMillis) implements PbxEvent {
+        @Override
+        public <C> void accept(Handler<C> handler, C context) {
+            handler.on(this, context);
+        }
     }
 
     /** A member answered (AgentConnect); Asterisk gives seconds here. */
     record MemberConnected(String pbx, Instant at, String uniqueid, String linkedid, String queue, String memberInterface,
             String memberName, String memberChannel, int holdSeconds, int ringSeconds) implements PbxEvent {
+        @Override
+        public <C> void accept(Handler<C> handler, C context) {
+            handler.on(this, context);
+        }
     }
 
     /**
@@ -65,11 +156,19 @@ public sealed interface PbxEvent {
     record MemberCompleted(String pbx, Instant at, String uniqueid, String linkedid, String queue,
             String memberInterface, String memberName, int holdSeconds, int talkSeconds, String reason)
             implements PbxEvent {
+        @Override
+        public <C> void accept(Handler<C> handler, C context) {
+            handler.on(this, context);
+        }
     }
 
     /** A channel was transferred blind (BlindTransfer) to {@code extension}@{@code context}. */
     record BlindTransferred(String pbx, Instant at, String linkedid, String transfererChannel, String extension,
             String context) implements PbxEvent {
+        @Override
+        public <C> void accept(Handler<C> handler, C context) {
+            handler.on(this, context);
+        }
     }
 
     /**
@@ -78,6 +177,10 @@ public sealed interface PbxEvent {
      */
     record SpyStarted(String pbx, Instant at, String spyerLinkedid, String spyerChannel, String spyeeLinkedid)
             implements PbxEvent {
+        @Override
+        public <C> void accept(Handler<C> handler, C context) {
+            handler.on(this, context);
+        }
     }
 
     /**
@@ -87,11 +190,19 @@ public sealed interface PbxEvent {
      */
     record Dialled(String pbx, Instant at, String uniqueid, String linkedid, String destChannel, String destUniqueid,
             String dialStatus) implements PbxEvent {
+        @Override
+        public <C> void accept(Handler<C> handler, C context) {
+            handler.on(this, context);
+        }
     }
 
     /** A channel hung up (Hangup). When the last channel of a Linkedid is gone, the call has ended. */
     record ChannelHungUp(String pbx, Instant at, String uniqueid, String linkedid, String channel, int cause,
             String causeText) implements PbxEvent {
+        @Override
+        public <C> void accept(Handler<C> handler, C context) {
+            handler.on(this, context);
+        }
     }
 
     /**
@@ -106,42 +217,79 @@ public sealed interface PbxEvent {
                 int deviceStatus, boolean paused, String pausedReason, boolean inCall) {
             this(pbx, at, queue, memberInterface, memberName, deviceStatus, paused, pausedReason, inCall, null);
         }
+
+        @Override
+        public <C> void accept(Handler<C> handler, C context) {
+            handler.on(this, context);
+        }
     }
 
     /** A member was paused or unpaused (QueueMemberPause). */
     record MemberPaused(String pbx, Instant at, String queue, String memberInterface, String memberName,
             boolean paused, String reason) implements PbxEvent {
+        @Override
+        public <C> void accept(Handler<C> handler, C context) {
+            handler.on(this, context);
+        }
     }
 
     /** A member joined a queue (QueueMemberAdded). */
     record MemberAdded(String pbx, Instant at, String queue, String memberInterface, String memberName, boolean paused)
             implements PbxEvent {
+        @Override
+        public <C> void accept(Handler<C> handler, C context) {
+            handler.on(this, context);
+        }
     }
 
     /** A member left a queue (QueueMemberRemoved). */
     record MemberRemoved(String pbx, Instant at, String queue, String memberInterface, String memberName)
             implements PbxEvent {
+        @Override
+        public <C> void accept(Handler<C> handler, C context) {
+            handler.on(this, context);
+        }
     }
 
     /** A caller waiting in a queue, from a QueueStatus snapshot (QueueEntry); {@code waitSeconds} so far. */
     record WaitingCaller(String pbx, Instant at, String uniqueid, String linkedid, String channel, String queue,
             int position, String callerNumber, String callerName, int waitSeconds) implements PbxEvent {
+        @Override
+        public <C> void accept(Handler<C> handler, C context) {
+            handler.on(this, context);
+        }
     }
 
     /** A live channel, from a CoreShowChannels snapshot; {@code seconds} since it was created. */
     record LiveChannel(String pbx, Instant at, String uniqueid, String linkedid, String channel, String callerNumber,
             String callerName, String application, int seconds) implements PbxEvent {
+        @Override
+        public <C> void accept(Handler<C> handler, C context) {
+            handler.on(this, context);
+        }
     }
 
     /** The link has (re)connected and sends a snapshot; calls not in it by {@link SnapshotDone} have ended. */
     record SnapshotStarted(String pbx, Instant at) implements PbxEvent {
+        @Override
+        public <C> void accept(Handler<C> handler, C context) {
+            handler.on(this, context);
+        }
     }
 
     /** The snapshot begun by {@link SnapshotStarted} is complete. */
     record SnapshotDone(String pbx, Instant at) implements PbxEvent {
+        @Override
+        public <C> void accept(Handler<C> handler, C context) {
+            handler.on(this, context);
+        }
     }
 
     /** The link to the PBX was lost; its calls' states are unknown until the next snapshot. */
     record LinkLost(String pbx, Instant at) implements PbxEvent {
+        @Override
+        public <C> void accept(Handler<C> handler, C context) {
+            handler.on(this, context);
+        }
     }
 }

@@ -160,6 +160,9 @@ public final class Metrics {
                     .register(registry);
             FunctionCounter.builder("firstline.ami.events.received", link, AmiLink::eventsReceived)
                     .description("AMI events read from the PBX, all types").tag("pbx", link.name()).register(registry);
+            FunctionCounter.builder("firstline.ami.events.unreadable", link, AmiLink::eventsUnreadable)
+                    .description("AMI events Firstline follows that could not be read and were skipped")
+                    .tag("pbx", link.name()).register(registry);
         }
     }
 

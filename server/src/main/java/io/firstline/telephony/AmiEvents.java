@@ -42,11 +42,17 @@ final class AmiEvents {
     private AmiEvents() {
     }
 
-    static Optional<PbxEvent> translate(String pbx, ManagerEvent e, Instant at) {
+    /** What became of events that could not be read, so that a changed event of a new Asterisk is noticed. */
+    interface Unreadable {
+        void seen(ManagerEvent event, RuntimeException why);
+    }
+
+    static Optional<PbxEvent> translate(String pbx, ManagerEvent e, Instant at, Unreadable unreadable) {
         try {
             return Optional.ofNullable(map(pbx, e, at));
         } catch (RuntimeException bad) {
-            // A field Asterisk-Java could not make sense of: skip the event, keep the link.
+            // A field Asterisk-Java could not make sense of: skip the event, keep the link, say so.
+            unreadable.seen(e, bad);
             return Optional.empty();
         }
     }

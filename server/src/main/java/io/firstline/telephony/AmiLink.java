@@ -72,6 +72,9 @@ public final class AmiLink implements AutoCloseable {
     private final AtomicLong generation = new AtomicLong();
     private final AtomicLong eventsReceived = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
+    private final AtomicLong eventsUnreadable = new AtomicLong();
+    /** Kinds of unreadable events already logged: bounded by Asterisk-Java's event classes. */
+    private final java.util.Set<String> unreadableKinds = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private volatile PbxHealth.Status status = PbxHealth.Status.CONNECTING;
     private volatile boolean closed;
@@ -110,6 +113,21 @@ public final class AmiLink implements AutoCloseable {
 
     public long eventsReceived() {
         return eventsReceived.get();
+    }
+
+    /** Events Firstline follows that could not be read (a field it could not make sense of): skipped. */
+    public long eventsUnreadable() {
+        return eventsUnreadable.get();
+    }
+
+    /** Counts an event that could not be read, and logs the first of each kind (they come in series). */
+    private void unreadable(ManagerEvent event, RuntimeException why) {
+        eventsUnreadable.incrementAndGet();
+        if (unreadableKinds.add(event.getClass().getSimpleName())) {
+            log.warn("PBX {}: a {} event could not be read and is skipped ({}); further ones of this kind are only"
+                    + " counted (firstline_ami_events_unreadable_total)", pbx.name(), event.getClass().getSimpleName(),
+                    why.toString());
+        }
     }
 
     public long reconnects() {
@@ -257,7 +275,7 @@ public final class AmiLink implements AutoCloseable {
                 }
                 Instant at = clock.instant();
                 for (ResponseEvent e : events.getEvents()) {
-                    AmiEvents.translate(pbx.name(), e, at).ifPresent(sink);
+                    AmiEvents.translate(pbx.name(), e, at, this::unreadable).ifPresent(sink);
                 }
                 thread.execute(then);
             });
@@ -279,7 +297,7 @@ public final class AmiLink implements AutoCloseable {
                 return; // a line of a list we asked for: it arrives through the list's callback
             }
             eventsReceived.incrementAndGet();
-            AmiEvents.translate(pbx.name(), event, clock.instant()).ifPresent(sink);
+            AmiEvents.translate(pbx.name(), event, clock.instant(), this::unreadable).ifPresent(sink);
         };
     }
 

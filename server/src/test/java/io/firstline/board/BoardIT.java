@@ -439,6 +439,7 @@ class BoardIT {
             assertThat(text).contains("firstline_pbx_link_up{pbx=\"pbx\"} 1.0");
             assertThat(text).contains("firstline_pbx_link_state{pbx=\"pbx\",state=\"connected\"} 1.0");
             assertThat(text).contains("firstline_pbx_reconnects_total{pbx=\"pbx\"}");
+            assertThat(text).as("every recorded event was readable").contains("firstline_ami_events_unreadable_total{pbx=\"pbx\"} 0.0");
             assertThat(text).contains("firstline_ami_events_total{pbx=\"pbx\",type=\"MemberConnected\"}");
             assertThat(text).contains("hikaricp_connections_max{pool=\"firstline-db\"} 4.0");
             assertThat(text).contains("hikaricp_connections_active{pool=\"firstline-db\"}");

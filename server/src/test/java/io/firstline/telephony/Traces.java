@@ -83,7 +83,9 @@ public final class Traces {
         Instant t = Instant.parse("2026-11-24T09:00:00Z");
         for (ManagerEvent e : managerEvents(name)) {
             t = t.plusMillis(100);
-            AmiEvents.translate("pbx", e, t).ifPresent(out::add);
+            AmiEvents.translate("pbx", e, t, (event, why) -> {
+                throw new AssertionError("a recorded " + event.getClass().getSimpleName() + " could not be read", why);
+            }).ifPresent(out::add);
         }
         return out;
     }
