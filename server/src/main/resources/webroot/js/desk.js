@@ -634,11 +634,7 @@ function outcomeBody() {
     body.newSolution = { title: v('sol-title'), problem: $('#sol-problem').value, solution: $('#sol-solution').value,
       category: v('sol-category') };
   }
-  const c = state.call;
-  if (c.phase === 'ended' && c.endedAt) {
-    body.wrapupSeconds = Math.min(86400, Math.round((Date.now() - c.endedAt) / 1000));
-  }
-  return body;
+  return body; // the wrap-up time is the server's measure, from the call's end to "Ready"
 }
 
 async function submitOutcome(event) {

@@ -148,12 +148,12 @@ public final class DeskStore {
     }
 
     /**
-     * Sets the wrap-up time on this agent's outcomes of the call (pbx, linkedid) that have none yet;
-     * the number of outcomes changed.
+     * Sets the wrap-up time the server measured on this agent's outcomes of the call (pbx, linkedid),
+     * replacing one a client sent; the number of outcomes changed.
      */
     public Future<Integer> recordWrapup(String pbx, String linkedid, long agentId, int seconds) {
         return db.query(dsl -> dsl.update(CALL_OUTCOMES).set(CALL_OUTCOMES.WRAPUP_SECONDS, seconds)
-                .where(CALL_OUTCOMES.AGENT_ID.eq(agentId)).and(CALL_OUTCOMES.WRAPUP_SECONDS.isNull())
+                .where(CALL_OUTCOMES.AGENT_ID.eq(agentId))
                 .and(CALL_OUTCOMES.CALL_ID.in(DSL.select(CALLS.ID).from(CALLS)
                         .where(CALLS.PBX.eq(pbx)).and(CALLS.LINKEDID.eq(linkedid))))
                 .execute());
