@@ -20,11 +20,11 @@ const pct = (v) => (v === null || v === undefined ? '—' : `${v.toFixed(1)} %`)
 const secs = (v) => (v === null || v === undefined ? '—' : duration(v));
 
 const STATE_LABEL = {
-  available: 'Available', ringing: 'Ringing', 'in-call': 'On a call', paused: 'Paused',
+  available: 'Available', ringing: 'Ringing', 'in-call': 'On a call', busy: 'On another call', paused: 'Paused',
   unavailable: 'Unavailable', 'signed-out': 'Signed out',
 };
 const STATE_PILL = {
-  available: 'ok', ringing: 'info', 'in-call': 'info', paused: 'warn', unavailable: 'bad', 'signed-out': '',
+  available: 'ok', ringing: 'info', 'in-call': 'info', busy: 'info', paused: 'warn', unavailable: 'bad', 'signed-out': '',
 };
 
 function say(text, level = 'info') {
@@ -64,6 +64,7 @@ function tile(q) {
       h('span', { class: 'pill ok', text: `${agents.available} available` }), ' ',
       h('span', { class: 'pill info', text: `${agents.onCall} on a call` }), ' ',
       h('span', { class: 'pill info', text: `${agents.ringing} ringing` }), ' ',
+      agents.busy ? h('span', { class: 'pill info', text: `${agents.busy} on other calls` }) : null, agents.busy ? ' ' : null,
       h('span', { class: 'pill warn', text: `${agents.paused} paused` }), ' ',
       h('span', { class: 'pill', text: `${agents.signedOut} signed out` })),
     q.endedUnobserved > 0 ? h('p', { class: 'muted ended-unobserved',

@@ -374,6 +374,7 @@ public final class LiveBoard {
         int available = 0;
         int onCall = 0;
         int ringing = 0;
+        int busy = 0;
         int paused = 0;
         int signedOut = 0;
         for (MemberView m : memberList) {
@@ -389,6 +390,7 @@ public final class LiveBoard {
                 case AVAILABLE -> available++;
                 case IN_CALL -> onCall++;
                 case RINGING -> ringing++;
+                case BUSY -> busy++;
                 case PAUSED -> paused++;
                 case UNAVAILABLE, SIGNED_OUT -> signedOut++;
             }
@@ -407,7 +409,7 @@ public final class LiveBoard {
                 .put("serviceLevelSeconds", f.serviceLevelSeconds()).put("serviceLevelPercent", sl)
                 .put("averageWaitSeconds", f.averageWaitSeconds()).put("averageHandleSeconds", f.averageHandleSeconds())
                 .put("agents", new JsonObject().put("available", available).put("onCall", onCall).put("ringing", ringing)
-                        .put("paused", paused).put("signedOut", signedOut))
+                        .put("busy", busy).put("paused", paused).put("signedOut", signedOut))
                 .put("asOf", str(asOf)).put("liveAsOf", str(liveAsOf)).put("figuresAsOf", str(figuresAsOf))
                 .put("level", worst(waitingLevel, longestLevel, slLevel))
                 .put("levels", new JsonObject().put("waiting", waitingLevel).put("longestWait", longestLevel)

@@ -803,7 +803,7 @@ public final class CallTracker {
         }
         m.paused = s.paused();
         m.pauseReason = s.paused() ? emptyToNull(s.pausedReason()) : null;
-        m.deviceStatus = s.deviceStatus();
+        m.deviceStatus.put(blank(s.queue()) ? "" : s.queue(), s.deviceStatus());
         if (!blank(s.stateInterface())) {
             m.stateInterface = clip(s.stateInterface().strip());
         }
@@ -839,6 +839,7 @@ public final class CallTracker {
             return;
         }
         m.queues.remove(r.queue());
+        m.deviceStatus.remove(r.queue());
         memberChanged(m, r.at(), out);
     }
 
@@ -1058,7 +1059,11 @@ public final class CallTracker {
         final Set<String> queues = new TreeSet<>();
         boolean paused;
         String pauseReason;
-        int deviceStatus = 1;
+        /**
+         * Asterisk's device state of the member's phone as each queue reports it (key: the queue, or "" when none is
+         * named). Queues may watch different state interfaces for one member, so one report does not speak for all.
+         */
+        final Map<String, Integer> deviceStatus = new HashMap<>();
         boolean ringing;
         boolean inCall;
         String linkedid;
@@ -1088,9 +1093,13 @@ public final class CallTracker {
             if (paused) {
                 return MemberState.PAUSED;
             }
-            // Asterisk device states: 4 invalid, 5 unavailable.
-            if (deviceStatus == 4 || deviceStatus == 5) {
+            // Asterisk device states: 2 in use, 3 busy, 4 invalid, 5 unavailable, 6 ringing, 7 in use and ringing, 8 on hold.
+            // A queue's own call is inCall/ringing above; anything else keeping the phone busy is another call.
+            if (deviceStatus.values().stream().anyMatch(d -> d == 4 || d == 5)) {
                 return MemberState.UNAVAILABLE;
+            }
+            if (deviceStatus.values().stream().anyMatch(d -> d == 2 || d == 3 || d == 6 || d == 7 || d == 8)) {
+                return MemberState.BUSY;
             }
             return MemberState.AVAILABLE;
         }

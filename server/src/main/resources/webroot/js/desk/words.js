@@ -31,6 +31,7 @@ export const STATES = {
   paused: ['Paused', 'warn'],
   ringing: ['Ringing', 'ring'],
   'in-call': ['On a call', 'info'],
+  busy: ['On another call', 'info'],
   'signed-out': ['Signed out of all queues', 'bad'],
   unavailable: ['Phone unavailable', 'bad'],
   'no-interface': ['No phone set up', 'bad'],

@@ -234,7 +234,7 @@ class BoardIT {
         assertThat(sw.getDouble("averageWaitSeconds")).isNotNull();
         assertThat(sw.getDouble("averageHandleSeconds")).isNotNull();
         assertThat(sw.getJsonObject("agents").fieldNames()).containsExactlyInAnyOrder("available", "onCall", "ringing",
-                "paused", "signedOut");
+                "busy", "paused", "signedOut");
         assertThat(sw.getJsonObject("agents").getInteger("available")).isEqualTo(3);
         assertThat(sw.getString("level")).isEqualTo("ok");
         JsonObject agents = server.get("/api/live/agents", sam).json();

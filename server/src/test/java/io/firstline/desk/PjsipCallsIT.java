@@ -174,6 +174,15 @@ class PjsipCallsIT {
     }
 
     @Test
+    @DisplayName("on a direct call, Carol's desk is told she is busy (the PBX's in-use state), and available once her phone is free")
+    void directCallShowsBusy() {
+        List<String> states = received.get("carol").stream().filter(m -> "agent.state".equals(m.getString("type")))
+                .map(m -> m.getString("state")).toList();
+        assertThat(states).contains("busy");
+        assertThat(states.subList(states.indexOf("busy"), states.size())).contains("available");
+    }
+
+    @Test
     @DisplayName("the call abandoned while Bob's phone rang is recorded with the caller's number and opens exactly one callback request for it")
     void abandonedCallOpensOneCallback() throws Exception {
         JsonObject call = callOf(ABANDONED);

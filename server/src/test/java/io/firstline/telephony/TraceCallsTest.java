@@ -250,6 +250,41 @@ class TraceCallsTest {
     }
 
     @Test
+    @DisplayName("pjsip: Carol on a direct call (2000 → PJSIP/1003, QueueMemberStatus Status 2 with no queue call) is busy,"
+            + " not available, until her phone is free again; a queue call of her own shows as ringing and in-call")
+    void pjsipBusyOnADirectCall() throws Exception {
+        String carol = "Local/1003@agents/n";
+        String queueCall = "e2e-pbx-1796416318.81";
+        MemberState beforeTheQueueRang = null;
+        MemberState afterTheQueueCall = null;
+        List<MemberState> seen = new ArrayList<>();
+        for (PbxEvent e : Traces.pbxEvents(PJSIP)) {
+            MemberState before = stateOf(carol);
+            List<CallChange> changes = tracker.apply(e);
+            for (CallChange c : changes) {
+                if (c instanceof CallChange.MemberRang r && r.memberInterface().equals(carol) && r.call().linkedid().equals(queueCall)) {
+                    beforeTheQueueRang = before;
+                }
+                if (c instanceof CallChange.CallEnded end && end.call().linkedid().equals(queueCall)) {
+                    afterTheQueueCall = stateOf(carol);
+                }
+                if (c instanceof CallChange.MemberChanged m && m.member().memberInterface().equals(carol)) {
+                    seen.add(m.member().state());
+                }
+            }
+        }
+        assertThat(beforeTheQueueRang).as("while on the direct call, before the queue rang her").isEqualTo(MemberState.BUSY);
+        assertThat(afterTheQueueCall).as("the queue call is over, the direct call is not").isEqualTo(MemberState.BUSY);
+        assertThat(seen).contains(MemberState.BUSY, MemberState.RINGING, MemberState.IN_CALL);
+        assertThat(stateOf(carol)).as("at the end of the recording").isNotEqualTo(MemberState.BUSY);
+    }
+
+    private MemberState stateOf(String memberInterface) {
+        return tracker.members().stream().filter(m -> m.memberInterface().equals(memberInterface)).map(MemberView::state)
+                .findFirst().orElse(null);
+    }
+
+    @Test
     @DisplayName("pjsip: a known caller answered by Alice keeps his own number; her phone's caller id (1001) never becomes the caller's")
     void pjsipAnsweredKeepsTheCaller() throws Exception {
         List<CallChange> call = ofCall(replay(PJSIP), "e2e-pbx-1796415571.0");
