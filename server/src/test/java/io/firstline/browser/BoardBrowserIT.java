@@ -75,15 +75,15 @@ class BoardBrowserIT {
 
             pbx.replay(TestTraces.amiRaw("answered-software"), true);
             b.waitForText(tileFigure("software", "waiting"), "1");
-            WebElement row = b.waitFor(By.cssSelector("#waiting tbody tr"));
-            assertThat(row.getText()).contains("software").contains("+15551234567").contains("main/software");
+            String row = b.waitForTextOf(By.cssSelector("#waiting tbody tr"), "software");
+            assertThat(row).contains("software").contains("+15551234567").contains("main/software");
             b.screenshot("board-waiting");
 
             b.waitForText(tileFigure("software", "answered"), "1");
             b.waitForText(tileFigure("software", "waiting"), "0");
-            assertThat(b.driver().findElement(tileFigure("software", "offered")).getText()).isEqualTo("1");
-            assertThat(b.driver().findElement(tileFigure("software", "abandoned")).getText()).isEqualTo("0 (0.0 %)");
-            assertThat(b.driver().findElement(tileFigure("software", "sl")).getText()).isEqualTo("100.0 %");
+            assertThat(b.text(tileFigure("software", "offered"))).isEqualTo("1");
+            assertThat(b.text(tileFigure("software", "abandoned"))).isEqualTo("0 (0.0 %)");
+            assertThat(b.text(tileFigure("software", "sl"))).isEqualTo("100.0 %");
             b.waitForText(By.cssSelector("#agents tr[data-agent='alice'] td.handled"), "1");
             assertThat(b.driver().findElement(By.id("waiting-none")).isDisplayed()).isTrue();
             b.screenshot("board-answered");
@@ -95,8 +95,8 @@ class BoardBrowserIT {
             assertThat(originate.get("Application")).isEqualTo("ChanSpy");
             assertThat(originate.get("Data")).isEqualTo("PJSIP/1002-,bqwES");
             b.waitForText(By.id("action-result"), "Bob Agent hears you; the caller does not");
-            WebElement audited = b.waitForText(By.cssSelector("#audit tbody tr"), "whispered");
-            assertThat(audited.getText()).contains("Sam Supervisor").contains("Bob Agent").contains("bqwES")
+            String audited = b.waitForTextOf(By.cssSelector("#audit tbody tr"), "whispered");
+            assertThat(audited).contains("Sam Supervisor").contains("Bob Agent").contains("bqwES")
                     .contains("Originate successfully queued");
             assertThat(b.consoleErrors()).isEmpty();
         }

@@ -102,6 +102,31 @@ public final class Browser implements AutoCloseable {
         return driver.findElement(by);
     }
 
+    /**
+     * The element's text, read afresh: pages that redraw on every update (the board) replace elements between a
+     * lookup and a read, so a stale element is looked up again (a few times) instead of failing the test.
+     */
+    public String text(By by) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return driver.findElement(by).getText();
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Waits until the element's text contains {@code text}, then returns its whole text, read in that step. */
+    public String waitForTextOf(By by, String text) {
+        return new WebDriverWait(driver, Duration.ofSeconds(20)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> {
+                    String now = d.findElement(by).getText();
+                    return now.contains(text) ? now : null;
+                });
+    }
+
     public void waitUntil(java.util.function.Function<ChromeDriver, Boolean> condition) {
         new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> condition.apply(driver));
     }
