@@ -1,6 +1,7 @@
 package io.firstline;
 
 import io.firstline.board.LiveBoard;
+import io.firstline.bus.Bus;
 import io.firstline.calls.CallChange;
 import io.firstline.calls.CallView;
 import io.firstline.calls.MemberView;
@@ -8,6 +9,7 @@ import io.firstline.calls.CallTracker;
 import io.firstline.calls.PbxEvent;
 import io.firstline.config.Settings;
 import io.firstline.desk.ScreenPops;
+import io.firstline.desk.Wrapups;
 import io.firstline.telephony.AmiLink;
 import io.firstline.telephony.PbxCommands;
 import io.firstline.telephony.PbxHealth;
@@ -18,6 +20,7 @@ import io.vertx.core.json.JsonArray;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -48,6 +51,8 @@ final class CallFlowVerticle extends VerticleBase {
     private final BiConsumer<PbxEvent, List<CallChange>> observer;
     private final BiConsumer<String, Predicate<String>> resynced;
     private LiveBoard board;
+    private final boolean wrapupPause;
+    private Wrapups wrapups;
 
     /** Makes the live board from the tracker's state, on this verticle's context. */
     interface BoardFactory {
@@ -60,12 +65,13 @@ final class CallFlowVerticle extends VerticleBase {
      *     whether the tracker has a Linkedid of it (to be asked on this context): the recorded calls' reconcile
      */
     CallFlowVerticle(List<Settings.Pbx> pbxs, AmiLink.Timing timing, Clock clock, ScreenPops pops, Consumer<CallChange> records,
-            BoardFactory boardFactory, BiConsumer<PbxEvent, List<CallChange>> observer,
+            boolean wrapupPause, BoardFactory boardFactory, BiConsumer<PbxEvent, List<CallChange>> observer,
             BiConsumer<String, Predicate<String>> resynced) {
         this.pbxs = pbxs;
         this.timing = timing;
         this.clock = clock;
         this.pops = pops;
+        this.wrapupPause = wrapupPause;
         this.records = records;
         this.boardFactory = boardFactory;
         this.observer = observer;
@@ -75,9 +81,8 @@ final class CallFlowVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         Context ctx = context;
-        vertx.eventBus().<Long>consumer(io.firstline.web.WebVerticle.DESK_SNAPSHOT_ADDRESS,
-                m -> m.reply(new JsonArray(new ArrayList<>(pops.snapshotFor(m.body())))));
-        vertx.eventBus().consumer(ScreenPops.AGENTS_CHANGED, m -> pops.agentsChanged());
+        Bus.answer(vertx, Bus.DESK_SNAPSHOT, agentId -> Optional.of(new JsonArray(new ArrayList<>(pops.snapshotFor(agentId)))), "");
+        Bus.listen(vertx, Bus.AGENTS_CHANGED, agentId -> pops.agentsChanged());
         io.firstline.desk.CurrentCalls.register(vertx, tracker);
         vertx.setPeriodic(1000, id -> pops.databaseCheck());
         for (Settings.Pbx pbx : pbxs) {
@@ -86,6 +91,8 @@ final class CallFlowVerticle extends VerticleBase {
             link.start();
         }
         commands = new PbxCommands(vertx, links);
+        wrapups = new Wrapups(wrapupPause, () -> commands, clock);
+        wrapups.register(vertx);
         board = boardFactory.create(tracker::activeCalls, tracker::members, this::health);
         board.start();
         return Future.succeededFuture();
@@ -117,6 +124,11 @@ final class CallFlowVerticle extends VerticleBase {
                 log.error("Screen pop for {} failed", change.getClass().getSimpleName(), e);
             }
             records.accept(change);
+            try {
+                wrapups.apply(change);
+            } catch (RuntimeException e) {
+                log.error("Wrap-up failed on {}", change.getClass().getSimpleName(), e);
+            }
         }
         try {
             board.apply(event, changes);

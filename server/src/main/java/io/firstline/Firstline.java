@@ -1,5 +1,6 @@
 package io.firstline;
 
+import io.firstline.bus.Bus;
 import io.firstline.auth.Accounts;
 import io.firstline.auth.Passwords;
 import io.firstline.config.ConfigException;
@@ -166,22 +167,16 @@ public final class Firstline implements AutoCloseable {
             CallReconciler reconciler = new CallReconciler(vertx, calls, records, (pbx, ended) -> {
                 metrics.reconciled(pbx, ended);
                 if (ended > 0) {
-                    vertx.eventBus().publish(LiveBoard.OUTCOME_RECORDED, ended);
+                    Bus.publish(vertx, Bus.FIGURES_CHANGED, null);
                 }
             });
             KpiStore kpis = new KpiStore(db);
-            java.util.concurrent.atomic.AtomicReference<CallFlowVerticle> flowRef = new java.util.concurrent.atomic.AtomicReference<>();
-            io.firstline.desk.Wrapups wrapups = new io.firstline.desk.Wrapups(settings.desk().wrapupPause(),
-                    () -> flowRef.get() == null ? null : flowRef.get().commands(), clock);
             CallFlowVerticle flow = new CallFlowVerticle(pbxs, AmiLink.Timing.standard(), clock, pops, change -> {
                 if (change.call() != null) {
                     records.submit(change.call(), change.timeline());
                 }
-                wrapups.apply(change);
-            }, (liveCalls, members, health) -> new LiveBoard(vertx, settings.board(), settings.timezone(), clock, kpis, agents,
+            }, settings.desk().wrapupPause(), (liveCalls, members, health) -> new LiveBoard(vertx, settings.board(), settings.timezone(), clock, kpis, agents,
                     liveCalls, members, health, records::flushed), metrics::observe, reconciler::afterSnapshot);
-            flowRef.set(flow);
-            wrapups.register(vertx);
             await(vertx.deployVerticle(flow));
             WebVerticle web = new WebVerticle(settings.httpHost(), settings.httpPort(),
                     new WebVerticle.Services(db, agents, callers, tickets, kb, calls, new OutcomeStore(db, phones),

@@ -1,5 +1,6 @@
 package io.firstline.board;
 
+import io.firstline.bus.Bus;
 import io.firstline.calls.CallChange;
 import io.firstline.calls.CallStatus;
 import io.firstline.calls.CallView;
@@ -32,6 +33,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -44,20 +46,12 @@ import org.slf4j.LoggerFactory;
  * callers waiting and today's charts. The live parts are read from the call tracker's state; the
  * "today" figures are {@link Figures} over {@link KpiStore#facts} so that they equal the reports.
  * Changes are coalesced into at most {@value #PUBLISH_MS}-ms-apart {@code board.update} messages on
- * {@link #UPDATES}. Lives on the call flow's context: every method is called there.
+ * {@link Bus#BOARD_UPDATES}. Lives on the call flow's context: every method is called there.
  */
 public final class LiveBoard {
 
     private static final Logger log = LoggerFactory.getLogger(LiveBoard.class);
 
-    /** Request (no body) → the whole board as JSON. */
-    public static final String SNAPSHOT = "board.snapshot.get";
-    /** Published: the whole board, as a {@code board.update} message, after changes (coalesced). */
-    public static final String UPDATES = "board.update.published";
-    /** Request {interface} → {pbx, state, queues} of that queue member, or a failure when it is unknown. */
-    public static final String MEMBER = "board.member.find";
-    /** Where the API says that an outcome or a wrap-up was written, so that today's figures are read again. */
-    public static final String OUTCOME_RECORDED = "board.outcome.recorded";
     /** How the page states the service level; the threshold is each queue's. */
     public static final String SERVICE_LEVEL_DEFINITION = "Service level: calls answered within the queue's threshold"
             + " (N s) as a share of the calls that were answered, abandoned or left the queue unanswered today;"
@@ -119,21 +113,9 @@ public final class LiveBoard {
 
     /** Registers the board's addresses and timers on the current (call flow) context. */
     public void start() {
-        vertx.eventBus().consumer(SNAPSHOT, m -> m.reply(snapshot(clock.instant())));
-        vertx.eventBus().<String>consumer(MEMBER, m -> {
-            String wanted = normal(m.body());
-            for (MemberView v : members.get()) {
-                if (normal(v.memberInterface()).equals(wanted)) {
-                    Set<String> queues = new TreeSet<>(v.queues());
-                    m.reply(new JsonObject().put("pbx", v.pbx()).put("state", v.state().wire())
-                            .put("queues", new JsonArray(new ArrayList<>(queues))));
-                    return;
-                }
-            }
-            m.fail(404, "not a queue member");
-        });
-        vertx.eventBus().consumer(io.firstline.desk.ScreenPops.AGENTS_CHANGED, m -> loadAgents());
-        vertx.eventBus().consumer(OUTCOME_RECORDED, m -> figuresSoon());
+        Bus.answer(vertx, Bus.BOARD_SNAPSHOT, none -> Optional.of(snapshot(clock.instant())), "");
+        Bus.listen(vertx, Bus.AGENTS_CHANGED, agentId -> loadAgents());
+        Bus.listen(vertx, Bus.FIGURES_CHANGED, none -> figuresSoon());
         loadAgents();
         refreshFigures();
         vertx.setPeriodic(FIGURES_EVERY_MS, id -> refreshFigures());
@@ -213,7 +195,7 @@ public final class LiveBoard {
         }
         publishTimer = vertx.setTimer(PUBLISH_MS, id -> {
             publishTimer = -1;
-            vertx.eventBus().publish(UPDATES, snapshot(clock.instant()).put("type", "board.update"));
+            Bus.publish(vertx, Bus.BOARD_UPDATES, snapshot(clock.instant()).put("type", "board.update"));
         });
     }
 

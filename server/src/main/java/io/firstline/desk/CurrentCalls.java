@@ -1,5 +1,6 @@
 package io.firstline.desk;
 
+import io.firstline.bus.Bus;
 import io.firstline.calls.CallTracker;
 import io.firstline.calls.CallView;
 import io.firstline.calls.MemberView;
@@ -9,33 +10,21 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Answers the desktop's question "which call am I talking on, and on which channel?" from the call
- * tracker, for blind transfers. Registered on the call flow's context, so the tracker is read there.
+ * Answers, from the call tracker, "what is this member doing?" ({@link Bus#MEMBER_STATE}) and "which
+ * call am I talking on, and on which channel?" ({@link Bus#CURRENT_CALL}, for blind transfers).
+ * Registered on the call flow's context, so the tracker is read there.
  */
 public final class CurrentCalls {
-
-    /**
-     * Request {@code {"interface"}}; reply {@code {"pbx", "linkedid", "channel", "callerNumber", "queue"}},
-     * or {@code {}} when the member talks on no call.
-     */
-    public static final String ADDRESS = "desk.call.current";
-
-    /**
-     * Request {@code {"interface"}}; reply the member as the PBX reports it now,
-     * {@code {"state", "pauseReason", "since", "queues", "pbx", "interface"}}, or {@code {}} when unknown.
-     */
-    public static final String MEMBER_ADDRESS = "desk.member.state";
 
     private CurrentCalls() {
     }
 
     public static void register(Vertx vertx, CallTracker tracker) {
-        vertx.eventBus().<JsonObject>consumer(ADDRESS, m -> m.reply(find(tracker, m.body().getString("interface"))
-                .orElseGet(JsonObject::new)));
-        vertx.eventBus().<JsonObject>consumer(MEMBER_ADDRESS, m -> m.reply(member(tracker, m.body().getString("interface"))
-                .orElseGet(JsonObject::new)));
+        Bus.answer(vertx, Bus.CURRENT_CALL, iface -> Optional.of(find(tracker, iface).orElseGet(JsonObject::new)), "");
+        Bus.answer(vertx, Bus.MEMBER_STATE, iface -> member(tracker, iface), "not a queue member");
     }
 
+    /** One JSON shape for a member's state, for the desk's and the board's questions alike. */
     static Optional<JsonObject> member(CallTracker tracker, String memberInterface) {
         if (memberInterface == null) {
             return Optional.empty();
@@ -44,7 +33,7 @@ public final class CurrentCalls {
         return tracker.members().stream().filter(m -> key(m.memberInterface()).equals(wanted)).findFirst()
                 .map(m -> new JsonObject().put("state", m.state().wire()).put("pauseReason", m.pauseReason())
                         .put("since", m.since() == null ? null : m.since().toString())
-                        .put("queues", new io.vertx.core.json.JsonArray(java.util.List.copyOf(m.queues())))
+                        .put("queues", new io.vertx.core.json.JsonArray(new java.util.ArrayList<>(new java.util.TreeSet<>(m.queues()))))
                         .put("pbx", m.pbx()).put("interface", m.memberInterface()));
     }
 

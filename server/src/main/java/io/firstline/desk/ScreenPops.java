@@ -1,5 +1,6 @@
 package io.firstline.desk;
 
+import io.firstline.bus.Bus;
 import io.firstline.calls.CallChange;
 import io.firstline.calls.CallView;
 import io.firstline.calls.MemberView;
@@ -119,19 +120,11 @@ public final class ScreenPops {
         this.databaseUp = databaseUp;
     }
 
-    /** Where the API says that agents were created or changed, so that their interfaces are read again. */
-    public static final String AGENTS_CHANGED = "desk.agents.changed";
-
     /** Reads the agents' interfaces again (after an agent was created or changed). */
     public void agentsChanged() {
         log.debug("agents changed: reading their interfaces again");
         // An agent given an interface now is told its member's state at once, not at its next change.
         directory.reload().onSuccess(v -> List.copyOf(members.values()).forEach(this::memberChanged));
-    }
-
-    /** The event-bus address of one agent's desktop messages. */
-    public static String address(long agentId) {
-        return "desk.agent." + agentId;
     }
 
     /** What a desktop that (re)connects should be told first: its state and current call. */
@@ -306,7 +299,7 @@ public final class ScreenPops {
                 return; // told already
             }
             states.put(agent.id(), msg);
-            vertx.eventBus().publish(address(agent.id()), msg);
+            Bus.publish(vertx, Bus.toAgent(agent.id()), msg);
         });
     }
 
@@ -344,7 +337,7 @@ public final class ScreenPops {
     }
 
     private void publish(Agent agent, JsonObject msg, long at) {
-        vertx.eventBus().publish(address(agent.id()), msg, new DeliveryOptions().addHeader(EVENT_NANOS, String.valueOf(at)));
+        Bus.publish(vertx, Bus.toAgent(agent.id()), msg, new DeliveryOptions().addHeader(EVENT_NANOS, String.valueOf(at)));
     }
 
     private JsonObject message(String type, CallView call) {

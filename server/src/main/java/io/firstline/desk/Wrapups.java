@@ -1,5 +1,6 @@
 package io.firstline.desk;
 
+import io.firstline.bus.Bus;
 import io.firstline.calls.CallChange;
 import io.firstline.calls.MemberState;
 import io.firstline.calls.MemberView;
@@ -10,9 +11,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,13 +21,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Wrap-up: remembers when each member's part of a call ended and, when the setting asks for it,
  * pauses them (reason {@code wrap-up}) until they say they are ready. {@link #apply} runs on the call
- * flow's context; {@link #READY_ADDRESS} is answered on the event bus, hence the concurrent map.
+ * flow's context, and {@link Bus#WRAPUP_READY} is answered there too (registered from it): one owner, no locks.
  */
 public final class Wrapups {
 
     private static final Logger log = LoggerFactory.getLogger(Wrapups.class);
-    /** Request {@code {"interface"}}; reply {@code {"pbx", "linkedid", "endedAt", "wrapupSeconds", "paused"}} or {@code {}}. */
-    public static final String READY_ADDRESS = "desk.wrapup.ready";
     /** The pause reason the server uses for wrap-up. */
     public static final String REASON = "wrap-up";
 
@@ -37,9 +36,9 @@ public final class Wrapups {
     private final boolean pause;
     private final Supplier<PbxCommands> pbx;
     private final Clock clock;
-    private final Map<String, Ended> ended = new ConcurrentHashMap<>();
+    private final Map<String, Ended> ended = new HashMap<>();
     /** The pause reason of each paused member ("" when paused without one); absent when not paused. */
-    private final Map<String, String> pausedFor = new ConcurrentHashMap<>();
+    private final Map<String, String> pausedFor = new HashMap<>();
 
     /** @param clock what the calls' end and the agent's "ready" are stamped with */
     public Wrapups(boolean pause, Supplier<PbxCommands> pbx, Clock clock) {
@@ -48,13 +47,9 @@ public final class Wrapups {
         this.clock = clock;
     }
 
-    /** Answers {@link #READY_ADDRESS}. */
+    /** Answers {@link Bus#WRAPUP_READY}. */
     public void register(Vertx vertx) {
-        vertx.eventBus().<JsonObject>consumer(READY_ADDRESS, m -> {
-            String iface = m.body().getString("interface");
-            Optional<JsonObject> r = ready(iface, clock.instant());
-            m.reply(r.orElseGet(JsonObject::new));
-        });
+        Bus.answer(vertx, Bus.WRAPUP_READY, iface -> Optional.of(ready(iface, clock.instant()).orElseGet(JsonObject::new)), "");
     }
 
     public void apply(CallChange change) {

@@ -1,5 +1,6 @@
 package io.firstline.metrics;
 
+import io.firstline.bus.Bus;
 import io.firstline.calls.CallChange;
 import io.firstline.calls.PbxEvent;
 import io.firstline.telephony.AmiLink;
@@ -122,7 +123,7 @@ public final class Metrics {
         }
         vertx.eventBus().addOutboundInterceptor(dc -> {
             String at = dc.message().headers().get(ScreenPops.EVENT_NANOS);
-            if (at != null && dc.body() instanceof JsonObject msg && dc.message().address().startsWith("desk.agent.")) {
+            if (at != null && dc.body() instanceof JsonObject msg && Bus.isToAgent(dc.message().address())) {
                 String type = String.valueOf(msg.getString("type"));
                 String data = String.valueOf(msg.getString("callerData"));
                 long took = System.nanoTime() - Long.parseLong(at);

@@ -1,8 +1,8 @@
 package io.firstline.web;
 
+import io.firstline.bus.Bus;
 import io.firstline.auth.Accounts;
 import io.firstline.auth.Passwords;
-import io.firstline.desk.ScreenPops;
 import io.firstline.store.Agent;
 import io.firstline.store.AgentStore;
 import io.firstline.store.Role;
@@ -77,7 +77,7 @@ final class AgentsApi {
         vertx.executeBlocking(() -> Passwords.hash(password), false)
                 .compose(hash -> agents.create(username, name, hash, role, iface, state))
                 .onComplete(Http.reply(ctx, a -> {
-                    vertx.eventBus().publish(ScreenPops.AGENTS_CHANGED, a.id());
+                    Bus.publish(vertx, Bus.AGENTS_CHANGED, a.id());
                     Http.created(ctx, "/api/agents/" + a.id(), Views.agent(a));
                 }));
     }
@@ -102,7 +102,7 @@ final class AgentsApi {
         hash.compose(h -> agents.update(id, new AgentStore.Changes(name, h, role, iface, state, active)))
                 .onComplete(Http.reply(ctx, a -> {
                     accounts.forget(id);
-                    vertx.eventBus().publish(ScreenPops.AGENTS_CHANGED, id);
+                    Bus.publish(vertx, Bus.AGENTS_CHANGED, id);
                     Http.ok(ctx, Views.agent(a.orElseThrow(() -> ApiException.notFound("no agent " + id))));
                 }));
     }

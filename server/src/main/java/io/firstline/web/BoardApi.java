@@ -1,5 +1,6 @@
 package io.firstline.web;
 
+import io.firstline.bus.Bus;
 import io.firstline.board.LiveBoard;
 import io.firstline.store.Agent;
 import io.firstline.store.AgentStore;
@@ -73,8 +74,7 @@ final class BoardApi {
 
     /** The board, as a wall screen may see it when {@code wallScreen}. */
     private Future<JsonObject> snapshot(boolean wallScreen) {
-        return vertx.eventBus().<JsonObject>request(LiveBoard.SNAPSHOT, null)
-                .map(m -> wallScreen ? LiveBoard.forWallScreen(m.body()) : m.body());
+        return Bus.ask(vertx, Bus.BOARD_SNAPSHOT, null).map(b -> wallScreen ? LiveBoard.forWallScreen(b) : b);
     }
 
     private void live(RoutingContext ctx, String part) {
@@ -108,8 +108,8 @@ final class BoardApi {
                 throw ApiException.conflict("interface", "interface: " + a.username()
                         + " has no queue-member interface; an administrator sets it with PATCH /api/agents/" + id);
             }
-            return vertx.eventBus().<JsonObject>request(LiveBoard.MEMBER, a.memberInterface())
-                    .map(m -> new Target(a, Optional.of(m.body())))
+            return Bus.ask(vertx, Bus.MEMBER_STATE, a.memberInterface())
+                    .map(m -> new Target(a, Optional.of(m)))
                     .recover(e -> e instanceof ReplyException
                             ? Future.succeededFuture(new Target(a, Optional.empty())) : Future.failedFuture(e));
         });

@@ -1,5 +1,6 @@
 package io.firstline.web;
 
+import io.firstline.bus.Bus;
 import io.firstline.store.Agent;
 import io.firstline.store.CallStore;
 import io.firstline.store.KbStore;
@@ -70,7 +71,7 @@ final class CallsApi {
         outcomes.record(id, me, o, key).onComplete(Http.reply(ctx, result -> {
             if (result instanceof OutcomeStore.Result.Recorded r) {
                 // handle time and first-call resolution on the board count it within about a second
-                ctx.vertx().eventBus().publish(io.firstline.board.LiveBoard.OUTCOME_RECORDED, id);
+                Bus.publish(ctx.vertx(), Bus.FIGURES_CHANGED, null);
                 if (r.first()) {
                     Http.created(ctx, "/api/calls/" + id, Views.outcome(r.outcome()));
                 } else {

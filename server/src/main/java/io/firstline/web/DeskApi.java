@@ -1,8 +1,7 @@
 package io.firstline.web;
 
+import io.firstline.bus.Bus;
 import io.firstline.config.Settings;
-import io.firstline.desk.CurrentCalls;
-import io.firstline.desk.Wrapups;
 import io.firstline.phone.PhoneNumbers;
 import io.firstline.store.Agent;
 import io.firstline.store.AgentStore;
@@ -85,11 +84,11 @@ final class DeskApi {
 
     private void status(RoutingContext ctx) {
         Agent me = Http.signedIn(ctx);
-        Future<JsonArray> snapshot = vertx.eventBus().<JsonArray>request(WebVerticle.DESK_SNAPSHOT_ADDRESS, me.id())
-                .map(a -> a.body()).recover(e -> Future.succeededFuture(new JsonArray()));
+        Future<JsonArray> snapshot = Bus.ask(vertx, Bus.DESK_SNAPSHOT, me.id())
+                .recover(e -> Future.succeededFuture(new JsonArray()));
         Future<JsonObject> member = me.memberInterface() == null ? Future.succeededFuture(new JsonObject())
-                : vertx.eventBus().<JsonObject>request(CurrentCalls.MEMBER_ADDRESS, new JsonObject().put("interface", me.memberInterface()))
-                        .map(m -> m.body()).recover(e -> Future.succeededFuture(new JsonObject()));
+                : Bus.ask(vertx, Bus.MEMBER_STATE, me.memberInterface())
+                        .recover(e -> Future.succeededFuture(new JsonObject()));
         Future.all(snapshot, member).onComplete(Http.reply(ctx, all -> {
             JsonObject call = null;
             for (Object o : snapshot.result()) {
@@ -155,8 +154,7 @@ final class DeskApi {
             Http.ok(ctx, new JsonObject().put("resumed", false).putNull("wrapupSeconds"));
             return;
         }
-        vertx.eventBus().<JsonObject>request(Wrapups.READY_ADDRESS, new JsonObject().put("interface", me.memberInterface()))
-                .map(m -> m.body())
+        Bus.ask(vertx, Bus.WRAPUP_READY, me.memberInterface())
                 .onComplete(Http.reply(ctx, wrap -> {
                     if (!wrap.containsKey("linkedid")) {
                         Http.ok(ctx, new JsonObject().put("resumed", false).putNull("wrapupSeconds"));
@@ -164,7 +162,7 @@ final class DeskApi {
                     }
                     int seconds = wrap.getInteger("wrapupSeconds");
                     Future<Integer> recorded = desk.recordWrapup(wrap.getString("pbx"), wrap.getString("linkedid"), me.id(), seconds)
-                            .onSuccess(n -> vertx.eventBus().publish(io.firstline.board.LiveBoard.OUTCOME_RECORDED, n));
+                            .onSuccess(n -> Bus.publish(vertx, Bus.FIGURES_CHANGED, null));
                     JsonObject body = new JsonObject().put("linkedid", wrap.getString("linkedid")).put("wrapupSeconds", seconds);
                     if (!wrap.getBoolean("paused", false)) {
                         recorded.onComplete(Http.reply(ctx, n -> Http.ok(ctx, body.put("outcomesUpdated", n).put("resumed", false))));
@@ -202,9 +200,8 @@ final class DeskApi {
                 return m.group(1);
             });
         }
-        target.compose(exten -> vertx.eventBus().<JsonObject>request(CurrentCalls.ADDRESS, new JsonObject().put("interface", iface))
-                .map(m -> {
-                    JsonObject call = m.body();
+        target.compose(exten -> Bus.ask(vertx, Bus.CURRENT_CALL, iface)
+                .map(call -> {
                     if (!call.containsKey("channel")) {
                         throw ApiException.conflict(null, "you are not talking on a call that can be transferred");
                     }
@@ -343,8 +340,8 @@ final class DeskApi {
      * has not reported the member yet.
      */
     private Future<String> pbxOf(String memberInterface) {
-        return vertx.eventBus().<JsonObject>request(CurrentCalls.MEMBER_ADDRESS, new JsonObject().put("interface", memberInterface))
-                .map(m -> m.body().getString("pbx")).recover(e -> Future.succeededFuture(null));
+        return Bus.ask(vertx, Bus.MEMBER_STATE, memberInterface)
+                .map(m -> m.getString("pbx")).recover(e -> Future.succeededFuture(null));
     }
 
     private Optional<String> queue(Input in, boolean required) {

@@ -43,8 +43,6 @@ public final class WebVerticle extends VerticleBase {
     static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
             + "frame-ancestors 'none'";
-    /** Where a desktop's WebSocket asks for its agent's state and current call (with the agent id). */
-    public static final String DESK_SNAPSHOT_ADDRESS = WsHub.SNAPSHOT_ADDRESS;
 
     /** What the HTTP server needs from the rest of Firstline. */
     public record Services(Database db, AgentStore agents, CallerStore callers, TicketStore tickets, KbStore kb,

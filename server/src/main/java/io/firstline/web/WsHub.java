@@ -1,5 +1,6 @@
 package io.firstline.web;
 
+import io.firstline.bus.Bus;
 import io.firstline.auth.Accounts;
 import io.firstline.store.Agent;
 import io.vertx.core.Vertx;
@@ -8,7 +9,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.Optional;
@@ -25,8 +25,6 @@ import org.slf4j.LoggerFactory;
 final class WsHub {
 
     private static final Logger log = LoggerFactory.getLogger(WsHub.class);
-    /** The event-bus address that answers a desktop's first messages (state, current call). */
-    static final String SNAPSHOT_ADDRESS = "desk.snapshot";
     private static final long RECHECK_MS = 60_000;
     /** A ping this often keeps a quiet socket (a wall screen's) inside the connection idle timeout. */
     private static final long PING_MS = 30_000;
@@ -211,18 +209,17 @@ final class WsHub {
     private Runnable opened(ServerWebSocket ws, Agent agent, String token) {
         open.incrementAndGet();
         bySession.computeIfAbsent(token, t -> new java.util.HashSet<>()).add(ws);
-        MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(io.firstline.desk.ScreenPops.address(agent.id()),
-                m -> {
-                    log.trace("to the desktop of {}: {}", agent.username(), m.body().getString("type"));
-                    if (!ws.isClosed()) {
-                        ws.writeTextMessage(m.body().encode());
-                    }
-                });
+        MessageConsumer<JsonObject> consumer = Bus.listen(vertx, Bus.toAgent(agent.id()), msg -> {
+            log.trace("to the desktop of {}: {}", agent.username(), msg.getString("type"));
+            if (!ws.isClosed()) {
+                ws.writeTextMessage(msg.encode());
+            }
+        });
         // "hello" once the desktop is listening; then its state and current call, which nothing missed.
         consumer.completion().onComplete(ready -> {
             ws.writeTextMessage(new JsonObject().put("type", "hello").put("agent", Views.agent(agent)).encode());
-            vertx.eventBus().<JsonArray>request(SNAPSHOT_ADDRESS, agent.id())
-                    .onSuccess(reply -> reply.body().forEach(o -> ws.writeTextMessage(((JsonObject) o).encode())))
+            Bus.ask(vertx, Bus.DESK_SNAPSHOT, agent.id())
+                    .onSuccess(reply -> reply.forEach(o -> ws.writeTextMessage(((JsonObject) o).encode())))
                     .onFailure(e -> log.debug("no desk snapshot for agent {}: {}", agent.id(), e.getMessage()));
         });
         // A supervisor's socket gets the board once it asks ({"type": "board.follow"}): the board page does, the desk does not.
@@ -311,16 +308,15 @@ final class WsHub {
      */
     private Runnable followBoard(ServerWebSocket ws, boolean wallScreen) {
         java.util.function.UnaryOperator<JsonObject> view = wallScreen ? io.firstline.board.LiveBoard::forWallScreen : b -> b;
-        MessageConsumer<JsonObject> updates = vertx.eventBus().consumer(io.firstline.board.LiveBoard.UPDATES, m -> {
+        MessageConsumer<JsonObject> updates = Bus.listen(vertx, Bus.BOARD_UPDATES, board -> {
             if (!ws.isClosed() && !ws.writeQueueFull()) {
-                ws.writeTextMessage(view.apply(m.body()).encode());
+                ws.writeTextMessage(view.apply(board).encode());
             }
         });
-        updates.completion().onComplete(ready -> vertx.eventBus()
-                .<JsonObject>request(io.firstline.board.LiveBoard.SNAPSHOT, null)
-                .onSuccess(reply -> {
+        updates.completion().onComplete(ready -> Bus.ask(vertx, Bus.BOARD_SNAPSHOT, null)
+                .onSuccess(board -> {
                     if (!ws.isClosed()) {
-                        ws.writeTextMessage(view.apply(reply.body()).copy().put("type", "board.update").encode());
+                        ws.writeTextMessage(view.apply(board).copy().put("type", "board.update").encode());
                     }
                 })
                 .onFailure(e -> log.debug("no board snapshot: {}", e.getMessage())));

@@ -1,0 +1,117 @@
+package io.firstline.bus;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Every event-bus address of Firstline and what travels on it: the one place to read the contracts
+ * between the call flow (which owns the call tracker, the pops and the board) and the web side.
+ * Bodies are JSON objects or plain values that Vert.x copies on local delivery, so no sender and
+ * no receiver ever share a mutable object.
+ *
+ * <p>A <em>question</em> has one answerer and a reply; a <em>notice</em> is published to whoever listens.
+ */
+public final class Bus {
+
+    /** A question: body {@code B}, reply {@code R}. */
+    public record Question<B, R>(String name) {
+    }
+
+    /** A notice: body {@code B}, no reply. */
+    public record Notice<B>(String name) {
+    }
+
+    // --- questions, answered on the call flow's context ----------------------------------------------------------
+
+    /**
+     * Body: an agent's id. Reply: what a desktop that (re)connects is owed first, in order: its
+     * {@code agent.state} message and the message of its current call, if any.
+     */
+    public static final Question<Long, JsonArray> DESK_SNAPSHOT = new Question<>("desk.snapshot");
+
+    /**
+     * Body: a queue-member interface (compared without FreePBX's trailing {@code /n}). Reply: the member
+     * as the PBX reports it now, {@code {"state", "pauseReason", "since", "queues" (sorted), "pbx", "interface"}};
+     * fails with 404 when the PBX has not reported that member.
+     */
+    public static final Question<String, JsonObject> MEMBER_STATE = new Question<>("calls.member.state");
+
+    /**
+     * Body: a queue-member interface. Reply: the call the member talks on,
+     * {@code {"pbx", "linkedid", "channel", "callerNumber", "queue", "interface"}}, or {@code {}} when none.
+     */
+    public static final Question<String, JsonObject> CURRENT_CALL = new Question<>("desk.call.current");
+
+    /**
+     * Body: a queue-member interface whose agent says "ready". Reply: the call just wrapped up,
+     * {@code {"pbx", "linkedid", "endedAt", "wrapupSeconds", "paused"}}, or {@code {}} when there is none.
+     */
+    public static final Question<String, JsonObject> WRAPUP_READY = new Question<>("desk.wrapup.ready");
+
+    /** Body: nothing. Reply: the whole live board (docs/api.md, {@code GET /api/board}). */
+    public static final Question<Void, JsonObject> BOARD_SNAPSHOT = new Question<>("board.snapshot");
+
+    // --- notices --------------------------------------------------------------------------------------------------
+
+    /** Body: the id of an agent created or changed: the call flow reads the agents' interfaces again. */
+    public static final Notice<Long> AGENTS_CHANGED = new Notice<>("agents.changed");
+
+    /**
+     * Body: nothing. Outcomes, wrap-up times or ended calls were written: the board reads today's
+     * figures again soon.
+     */
+    public static final Notice<Void> FIGURES_CHANGED = new Notice<>("board.figures.changed");
+
+    /** Body: the board as {@link #BOARD_SNAPSHOT} replies it, with {@code "type": "board.update"}. */
+    public static final Notice<JsonObject> BOARD_UPDATES = new Notice<>("board.updates");
+
+    private static final String TO_AGENT = "desk.agent.";
+
+    /** Body: one message for an agent's desktops ({@code agent.state}, {@code call.*}; docs/calls.md). */
+    public static Notice<JsonObject> toAgent(long agentId) {
+        return new Notice<>(TO_AGENT + agentId);
+    }
+
+    /** Whether an address is some agent's {@link #toAgent}. */
+    public static boolean isToAgent(String address) {
+        return address.startsWith(TO_AGENT);
+    }
+
+    private Bus() {
+    }
+
+    public static <B, R> Future<R> ask(Vertx vertx, Question<B, R> q, B body) {
+        return vertx.eventBus().<R>request(q.name(), body).map(Message::body);
+    }
+
+    /**
+     * Answers a question on the calling context: an empty answer fails the question with 404 and
+     * {@code notFound} as the message.
+     */
+    public static <B, R> MessageConsumer<B> answer(Vertx vertx, Question<B, R> q, Function<B, Optional<R>> answer,
+            String notFound) {
+        return vertx.eventBus().<B>consumer(q.name(), m -> answer.apply(m.body())
+                .ifPresentOrElse(m::reply, () -> m.fail(404, notFound)));
+    }
+
+    public static <B> void publish(Vertx vertx, Notice<B> n, B body) {
+        vertx.eventBus().publish(n.name(), body);
+    }
+
+    public static <B> void publish(Vertx vertx, Notice<B> n, B body, DeliveryOptions options) {
+        vertx.eventBus().publish(n.name(), body, options);
+    }
+
+    /** Listens on the calling context. */
+    public static <B> MessageConsumer<B> listen(Vertx vertx, Notice<B> n, Consumer<B> listener) {
+        return vertx.eventBus().<B>consumer(n.name(), m -> listener.accept(m.body()));
+    }
+}
