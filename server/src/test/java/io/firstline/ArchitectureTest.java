@@ -68,4 +68,17 @@ class ArchitectureTest {
                         "io.firstline.desk..", "io.firstline.board..")
                 .check(CLASSES);
     }
+
+    @Test
+    @DisplayName("every event-bus address is named in bus/Bus, with what travels on it: nobody else sends or listens by a string")
+    void busAddressesInOnePlace() {
+        noClasses().that().resideOutsideOfPackage("io.firstline.bus..")
+                .should().callMethodWhere(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
+                        com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner(
+                                com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo(io.vertx.core.eventbus.EventBus.class)))
+                        .and(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
+                                com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching(
+                                        "publish|send|request|consumer|localConsumer|sender|publisher"))))
+                .check(CLASSES);
+    }
 }
