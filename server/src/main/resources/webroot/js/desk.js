@@ -340,9 +340,9 @@ function renderCall() {
     : h('li', { class: 'muted', text: missing || 'None' }));
   const history = (msg.history || []).filter((x) => x.id !== msg.call.id);
   fill($('#history'), history.length ? history.map((x) => h('tr', {},
-    h('td', { text: when(x.at || x.enteredAt) }),
+    h('td', { text: when(x.enteredAt) }),
     h('td', { text: menuWords(x.menuPath) }),
-    h('td', { text: typeof x.agent === 'string' ? x.agent : (x.agent && x.agent.name) || '—' }),
+    h('td', { text: (x.agent && x.agent.name) || '—' }),
     h('td', {}, outcomeWords(x), x.ticketId ? ' ' : null, x.ticketId ? h('button', { type: 'button', class: 'link',
       text: `#${x.ticketId}`, on: { click: () => showTicket(x.ticketId) } }) : null),
     h('td', { class: 'num', text: duration(x.talkSeconds) })))

@@ -409,9 +409,9 @@ public final class ScreenPops {
                     return unknownCaller(call);
                 }
                 return suggestions(call, p.get()).map(s -> new JsonObject()
-                        .put("caller", callerJson(p.get().caller()))
-                        .put("history", history(p.get().history()))
-                        .put("openTickets", tickets(p.get().openTickets()))
+                        .put("caller", p.get().caller().json())
+                        .put("history", new JsonArray(p.get().history().stream().map(CallSummary::json).toList()))
+                        .put("openTickets", new JsonArray(p.get().openTickets().stream().map(Ticket::json).toList()))
                         .put("suggestions", s));
             });
         });
@@ -458,7 +458,7 @@ public final class ScreenPops {
         List<String> categories = category(call.menuPath()).map(List::of).orElse(List.of());
         return likely.compose(l -> kb.suggest(categories, Optional.empty(), SUGGESTIONS).map(s -> {
             JsonArray m = new JsonArray();
-            l.forEach(c -> m.add(callerJson(c)));
+            l.forEach(c -> m.add(c.json()));
             return new JsonObject().putNull("caller")
                     .put("unknownCaller", new JsonObject().put("number", call.callerNumber()).put("name", call.callerName())
                             .put("likelyMatches", m))
@@ -482,30 +482,6 @@ public final class ScreenPops {
     private static JsonArray articles(List<KbArticle> list) {
         JsonArray a = new JsonArray();
         list.forEach(k -> a.add(new JsonObject().put("id", k.id()).put("title", k.title()).put("category", k.category())));
-        return a;
-    }
-
-    private static JsonObject callerJson(Caller c) {
-        return new JsonObject().put("id", c.id()).put("name", c.name()).put("organisation", c.organisation())
-                .put("email", c.email()).put("vip", c.vip()).put("phones", new JsonArray(c.phones()));
-    }
-
-    private static JsonArray history(List<CallSummary> calls) {
-        JsonArray a = new JsonArray();
-        for (CallSummary h : calls) {
-            a.add(new JsonObject().put("id", h.id()).put("at", h.enteredAt() == null ? null : h.enteredAt().toString())
-                    .put("queue", h.queue()).put("menuPath", h.menuPath()).put("status", h.status())
-                    .put("agent", h.agentName()).put("waitSeconds", h.waitSeconds()).put("talkSeconds", h.talkSeconds())
-                    .put("disposition", h.disposition()).put("ticketId", h.ticketId()));
-        }
-        return a;
-    }
-
-    private static JsonArray tickets(List<Ticket> list) {
-        JsonArray a = new JsonArray();
-        list.forEach(t -> a.add(new JsonObject().put("id", t.id()).put("subject", t.subject()).put("status", t.status())
-                .put("priority", t.priority()).put("category", t.category())
-                .put("createdAt", t.createdAt() == null ? null : t.createdAt().toString())));
         return a;
     }
 

@@ -1,5 +1,7 @@
 package io.firstline.store;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
 
@@ -9,5 +11,12 @@ public record Caller(long id, String name, String organisation, String email, bo
 
     public Caller {
         phones = List.copyOf(phones);
+    }
+
+    /** The one JSON view of a caller, for the pop and the API alike. */
+    public JsonObject json() {
+        return new JsonObject().put("id", id).put("name", name).put("organisation", organisation)
+                .put("email", email).put("vip", vip).put("pinSet", pinSet).put("phones", new JsonArray(phones))
+                .put("createdAt", createdAt == null ? null : createdAt.toString());
     }
 }

@@ -1,6 +1,7 @@
 package io.firstline.web;
 
 import io.firstline.phone.PhoneNumbers;
+import io.firstline.store.Caller;
 import io.firstline.store.CallerStore;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -43,9 +44,9 @@ final class CallersApi {
         if (phone.isPresent()) {
             String e164 = phones.normalize(phone.get())
                     .orElseThrow(() -> ApiException.badField("phone", "'" + phone.get() + "' is not a phone number"));
-            callers.byPhone(e164, p.limit(), p.offset()).onComplete(Http.reply(ctx, page -> Http.ok(ctx, Http.page(page, Views::caller))));
+            callers.byPhone(e164, p.limit(), p.offset()).onComplete(Http.reply(ctx, page -> Http.ok(ctx, Http.page(page, Caller::json))));
         } else {
-            callers.search(q.orElse(""), p.limit(), p.offset()).onComplete(Http.reply(ctx, page -> Http.ok(ctx, Http.page(page, Views::caller))));
+            callers.search(q.orElse(""), p.limit(), p.offset()).onComplete(Http.reply(ctx, page -> Http.ok(ctx, Http.page(page, Caller::json))));
         }
     }
 
@@ -59,7 +60,7 @@ final class CallersApi {
         boolean vip = in.bool("vip").orElse(false);
         Optional<Optional<String>> pin = pin(in);
         hashed(pin).compose(h -> callers.create(name, organisation, email, vip, numbers, h.flatMap(x -> x).orElse(null)))
-                .onComplete(Http.reply(ctx, c -> Http.created(ctx, "/api/callers/" + c.id(), Views.caller(c))));
+                .onComplete(Http.reply(ctx, c -> Http.created(ctx, "/api/callers/" + c.id(), c.json())));
     }
 
     private void get(RoutingContext ctx) {
@@ -80,7 +81,7 @@ final class CallersApi {
         Optional<List<String>> numbers = numbers(in);
         Optional<Optional<String>> pin = pin(in);
         hashed(pin).compose(h -> callers.update(id, new CallerStore.Changes(name, organisation, mail, vip, numbers, h)))
-                .onComplete(Http.reply(ctx, c -> Http.ok(ctx, Views.caller(c.orElseThrow(() -> ApiException.notFound("no caller " + id))))));
+                .onComplete(Http.reply(ctx, c -> Http.ok(ctx, c.orElseThrow(() -> ApiException.notFound("no caller " + id)).json())));
     }
 
     /** The PIN the phone menu asks before telling a ticket's status: 4-8 digits; null clears it. */

@@ -332,7 +332,7 @@ final class DeskApi {
         String raw = in.requiredText("phone", 64);
         String e164 = phones.normalize(raw).orElseThrow(() -> in.bad("phone", "'" + raw + "' is not a phone number"));
         callers.addPhone(id, e164).onComplete(Http.reply(ctx, c -> Http.ok(ctx,
-                Views.caller(c.orElseThrow(() -> ApiException.notFound("no caller " + id))))));
+                c.orElseThrow(() -> ApiException.notFound("no caller " + id)).json())));
     }
 
     /**

@@ -36,14 +36,14 @@ final class TicketsApi {
         if (status.isPresent() && !Ticket.STATUSES.contains(status.get())) {
             throw ApiException.badField("status", "'" + status.get() + "' is not one of " + String.join(", ", Ticket.STATUSES));
         }
-        tickets.list(callerId, status, p.limit(), p.offset()).onComplete(Http.reply(ctx, page -> Http.ok(ctx, Http.page(page, Views::ticket))));
+        tickets.list(callerId, status, p.limit(), p.offset()).onComplete(Http.reply(ctx, page -> Http.ok(ctx, Http.page(page, Ticket::json))));
     }
 
     private void create(RoutingContext ctx) {
         Agent me = Http.signedIn(ctx);
         Input in = Input.of(ctx, CREATE);
         TicketStore.New t = newTicket(in);
-        tickets.create(t, me.id()).onComplete(Http.reply(ctx, created -> Http.created(ctx, "/api/tickets/" + created.id(), Views.ticket(created))));
+        tickets.create(t, me.id()).onComplete(Http.reply(ctx, created -> Http.created(ctx, "/api/tickets/" + created.id(), created.json())));
     }
 
     /** The fields of a new ticket, as POST /api/tickets and an outcome's "new" ticket give them. */
@@ -69,7 +69,7 @@ final class TicketsApi {
         Input in = Input.of(ctx, PATCH);
         var changes = new TicketStore.Changes(in.oneOf("status", Ticket.STATUSES), in.optionalText("resolution", 20_000),
                 in.oneOf("priority", Ticket.PRIORITIES), in.optionalText("subject", 200), in.oneOf("category", Ticket.CATEGORIES));
-        tickets.update(id, changes).onComplete(Http.reply(ctx, t -> Http.ok(ctx, Views.ticket(t.orElseThrow(() -> ApiException.notFound("no ticket " + id))))));
+        tickets.update(id, changes).onComplete(Http.reply(ctx, t -> Http.ok(ctx, t.orElseThrow(() -> ApiException.notFound("no ticket " + id)).json())));
     }
 
     private void addNote(RoutingContext ctx) {

@@ -1,14 +1,11 @@
 package io.firstline.web;
 
 import io.firstline.store.Agent;
-import io.firstline.store.CallSummary;
-import io.firstline.store.Caller;
 import io.firstline.store.CallerStore;
 import io.firstline.store.CallStore;
 import io.firstline.store.KbArticle;
 import io.firstline.store.Outcome;
 import io.firstline.store.RecordedCall;
-import io.firstline.store.Ticket;
 import io.firstline.store.TicketNote;
 import io.firstline.store.TicketStore;
 import io.firstline.store.TimelineEntry;
@@ -40,39 +37,18 @@ final class Views {
         return id == null ? null : new JsonObject().put("id", id).put("name", name);
     }
 
-    static JsonObject caller(Caller c) {
-        return new JsonObject().put("id", c.id()).put("name", c.name()).put("organisation", c.organisation())
-                .put("email", c.email()).put("vip", c.vip()).put("pinSet", c.pinSet()).put("phones", new JsonArray(c.phones()))
-                .put("createdAt", time(c.createdAt()));
-    }
-
     static JsonObject profile(CallerStore.Profile p) {
         JsonArray history = new JsonArray();
-        p.history().forEach(h -> history.add(callSummary(h)));
+        p.history().forEach(h -> history.add(h.json()));
         JsonArray open = new JsonArray();
-        p.openTickets().forEach(t -> open.add(ticket(t)));
-        return caller(p.caller()).put("history", history).put("openTickets", open);
-    }
-
-    static JsonObject callSummary(CallSummary h) {
-        return new JsonObject().put("id", h.id()).put("enteredAt", time(h.enteredAt())).put("queue", h.queue())
-                .put("menuPath", h.menuPath()).put("status", h.status()).put("agent", agentRef(h.agentId(), h.agentName()))
-                .put("waitSeconds", h.waitSeconds()).put("talkSeconds", h.talkSeconds())
-                .put("disposition", h.disposition()).put("ticketId", h.ticketId());
-    }
-
-    static JsonObject ticket(Ticket t) {
-        return new JsonObject().put("id", t.id()).put("callerId", t.callerId()).put("callId", t.callId())
-                .put("subject", t.subject()).put("category", t.category()).put("priority", t.priority())
-                .put("status", t.status()).put("problem", t.problem()).put("resolution", t.resolution())
-                .put("createdBy", t.createdBy()).put("createdAt", time(t.createdAt()))
-                .put("updatedAt", time(t.updatedAt())).put("resolvedAt", time(t.resolvedAt()));
+        p.openTickets().forEach(t -> open.add(t.json()));
+        return p.caller().json().put("history", history).put("openTickets", open);
     }
 
     static JsonObject ticketDetail(TicketStore.Detail d) {
         JsonArray notes = new JsonArray();
         d.notes().forEach(n -> notes.add(note(n)));
-        return ticket(d.ticket()).put("notes", notes);
+        return d.ticket().json().put("notes", notes);
     }
 
     static JsonObject note(TicketNote n) {

@@ -149,6 +149,12 @@ class ScreenPopIT {
             assertThat(pop.getJsonArray("suggestions")).isNotEmpty();
             assertThat(pop.getJsonArray("suggestions").getJsonObject(0).getString("title")).contains("Outlook");
             assertThat(pop.getJsonArray("history")).isNotNull();
+            // One view per record: the pop's caller and open tickets are exactly what the API gives for them.
+            JsonObject profile = server.get("/api/callers/" + janeId, admin).json();
+            assertThat(pop.getJsonArray("openTickets")).isEqualTo(profile.getJsonArray("openTickets"));
+            profile.remove("history");
+            profile.remove("openTickets");
+            assertThat(caller).isEqualTo(profile);
 
             alice.next(type("call.ended"), Duration.ofSeconds(10));
             Thread.sleep(300);
