@@ -234,12 +234,12 @@ public final class CallStore {
                 .execute();
     }
 
-    /** The callback request of a call abandoned in a queue (one per call). */
     /** A number Asterisk can dial back outside the help desk (not an extension such as 1002). */
     private boolean callbackable(String number) {
         return number != null && phones.normalize(number).isPresent();
     }
 
+    /** The callback request of a call abandoned in a queue (one per call). */
     private static void openCallback(DSLContext dsl, long callId, Long callerId, String number, String queue,
             String menuPath, Instant at) {
         dsl.insertInto(CALLBACK_REQUESTS)
