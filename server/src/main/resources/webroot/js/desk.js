@@ -4,6 +4,7 @@ import { api, session, signOut } from './api.js';
 import { h, fill, $, duration, clock, when } from './dom.js';
 import { connectLive } from './desk/live.js';
 import { menuWords, STATES, outcomeWords } from './desk/words.js';
+import { mountKb } from './desk/kb.js';
 
 const state = {
   me: null,
@@ -11,7 +12,6 @@ const state = {
   availableQueues: [],
   call: null, // {msg, phase: 'ringing'|'connected'|'ended', endedAt, saved}
   ringing: null, // a call ringing while another is shown (e.g. during wrap-up)
-  kbShown: null,
   ticketShown: null,
   pauseAsked: false,
   lastMiss: null,
@@ -476,54 +476,7 @@ async function addNote() {
 
 // ---------------------------------------------------------------------------------- knowledge base
 
-let kbTimer = null;
-
-function searchKb() {
-  clearTimeout(kbTimer);
-  const q = $('#kb-search').value.trim();
-  kbTimer = setTimeout(async () => {
-    if (!q) {
-      fill($('#kb-results'));
-      return;
-    }
-    try {
-      const r = await api('GET', `/api/kb?q=${encodeURIComponent(q)}&limit=8`);
-      fill($('#kb-results'), r.items.length ? r.items.map((a) => h('li', {},
-        h('button', { type: 'button', class: 'link', text: a.title, on: { click: () => showArticle(a.id) } }),
-        h('span', { class: 'muted small', text: `${a.category} · used ${a.timesUsed}×` })))
-        : h('li', { class: 'muted', text: 'Nothing found' }));
-    } catch (e) {
-      fill($('#kb-results'), h('li', { class: 'error', text: e.message }));
-    }
-  }, 250);
-}
-
-async function showArticle(id) {
-  try {
-    const a = await api('GET', `/api/kb/${id}`);
-    state.kbShown = a;
-    $('#kb-article').hidden = false;
-    $('#kb-article-title').textContent = a.title;
-    $('#kb-article-problem').textContent = a.problem;
-    $('#kb-article-solution').textContent = a.solution;
-  } catch (e) {
-    notice('bad', `Solution ${id}: ${e.message}`);
-  }
-}
-
-function useArticle() {
-  if (!state.kbShown) {
-    return;
-  }
-  setKbUsed({ id: state.kbShown.id, title: state.kbShown.title });
-  saveDraft();
-}
-
-function setKbUsed(kb) {
-  state.kbUsed = kb;
-  $('#kb-used').hidden = !kb;
-  $('#kb-used-title').textContent = kb ? kb.title : '';
-}
+let kb = null; // mounted with the rest of the page, see desk/kb.js
 
 // ---------------------------------------------------------------------------------- outcome and drafts
 
@@ -550,7 +503,7 @@ function saveDraft() {
   const old = store.get(name) || {};
   const values = {};
   FIELDS.forEach((f) => { values[f] = $(`#${f}`).value; });
-  store.set(name, { values, key: old.key || crypto.randomUUID(), kb: state.kbUsed || null,
+  store.set(name, { values, key: old.key || crypto.randomUUID(), kb: kb.used(),
     newSolution: $('#new-solution').open, savedAt: new Date().toISOString() });
   $('#draft-state').textContent = `Draft kept ${clock(new Date().toISOString())}`;
 }
@@ -559,7 +512,7 @@ function loadDraft() {
   const name = draftName();
   const d = name ? store.get(name) : null;
   $('#outcome').reset();
-  setKbUsed(d ? d.kb : null);
+  kb.setUsed(d ? d.kb : null);
   $('#new-solution').open = !!(d && d.newSolution);
   fillTicketChoices();
   if (d) {
@@ -627,8 +580,8 @@ function outcomeBody() {
     }
     body.ticket = t;
   }
-  if (state.kbUsed) {
-    body.kbArticleId = state.kbUsed.id;
+  if (kb.used()) {
+    body.kbArticleId = kb.used().id;
   }
   if ($('#new-solution').open && (v('sol-title') || v('sol-solution'))) {
     body.newSolution = { title: v('sol-title'), problem: $('#sol-problem').value, solution: $('#sol-solution').value,
@@ -717,7 +670,7 @@ async function ready() {
     store.remove('call');
     state.call = null;
     $('#outcome').reset();
-    setKbUsed(null);
+    kb.setUsed(null);
     $('#outcome-done').hidden = true;
     renderCall();
     renderStatus();
@@ -833,7 +786,7 @@ function keys(event) {
     }
     const actions = {
       KeyP: pause, KeyR: resume, KeyY: ready,
-      KeyK: () => $('#kb-search').focus(),
+      KeyK: () => kb.focus(),
       KeyN: () => $('#notes').focus(),
       KeyT: () => $('#transfer-target').focus(),
       KeyB: () => { loadCallbacks(); $('#callbacks-refresh').focus(); },
@@ -867,9 +820,7 @@ async function start() {
   $('#new-caller-save').addEventListener('click', createCaller);
   $('#ticket-close').addEventListener('click', () => { $('#ticket-card').hidden = true; state.ticketShown = null; });
   $('#note-add').addEventListener('click', addNote);
-  $('#kb-search').addEventListener('input', searchKb);
-  $('#kb-use').addEventListener('click', useArticle);
-  $('#kb-used-clear').addEventListener('click', () => { setKbUsed(null); saveDraft(); });
+  kb = mountKb({ onProblem: (text) => notice('bad', text), onUsedChanged: saveDraft });
   $('#transfer').addEventListener('click', transfer);
   $('#outcome').addEventListener('submit', submitOutcome);
   // Enter in a one-line field does not save a half-written outcome: Save or Ctrl+Enter does.
