@@ -5,6 +5,8 @@ import { h, fill, $, duration, clock, when } from './dom.js';
 import { connectLive } from './desk/live.js';
 import { menuWords, STATES, outcomeWords } from './desk/words.js';
 import { mountKb } from './desk/kb.js';
+import { mountCallbacks } from './desk/callbacks.js';
+import { answerLine, asteriskSays, refused } from './desk/answers.js';
 
 const state = {
   me: null,
@@ -47,21 +49,6 @@ function notice(kind, text, id) {
   const el = h('div', { class: `banner ${kind}`, role: 'alert', dataset: id ? { id } : {} }, h('span', { text }), close);
   close.addEventListener('click', () => el.remove());
   box.append(el);
-}
-
-function answerLine(el, kind, text) {
-  el.className = `pbx-answer ${kind}`;
-  el.textContent = text;
-}
-
-/** Shows what Asterisk said (or why the server refused) under a control. */
-function asteriskSays(el, result) {
-  const msg = result && result.asterisk ? result.asterisk.message : null;
-  answerLine(el, 'ok', msg ? `Asterisk: ${msg}` : 'Done.');
-}
-
-function refused(el, e) {
-  answerLine(el, 'bad', e.message);
 }
 
 // ---------------------------------------------------------------------------------- status bar
@@ -708,64 +695,7 @@ async function transfer() {
 
 // ---------------------------------------------------------------------------------- callbacks
 
-/** The callbacks, oldest first. The minute's refresh waits while a result is being picked, so that it is not lost. */
-async function loadCallbacks(why) {
-  const list = $('#callbacks');
-  const picking = list.contains(document.activeElement)
-    || [...list.querySelectorAll('select')].some((select) => select.value !== '');
-  if (why === 'timer' && picking) {
-    return;
-  }
-  try {
-    const r = await api('GET', '/api/callbacks?limit=50');
-    fill($('#callbacks'), r.items.length ? r.items.map(callbackItem) : h('li', { class: 'muted', text: 'Nobody to call back' }));
-  } catch (e) {
-    refused($('#callbacks-answer'), e);
-  }
-}
-
-function callbackItem(cb) {
-  const who = cb.caller ? `${cb.caller.name}${cb.caller.organisation ? ` · ${cb.caller.organisation}` : ''}` : cb.phone;
-  const reason = cb.reason === 'abandoned' ? 'hung up waiting' : 'asked for a callback';
-  const call = h('button', { type: 'button', text: 'Call back', 'aria-label': `Call back ${who}` });
-  call.addEventListener('click', async () => {
-    call.disabled = true;
-    try {
-      const r = await api('POST', `/api/callbacks/${cb.id}/call`, {});
-      asteriskSays($('#callbacks-answer'), r);
-    } catch (e) {
-      refused($('#callbacks-answer'), e);
-    } finally {
-      call.disabled = false;
-      loadCallbacks();
-    }
-  });
-  const resultId = `cb-result-${cb.id}`;
-  const result = h('select', { id: resultId },
-    h('option', { value: '', text: 'Result…' }),
-    h('option', { value: 'reached', text: 'Reached' }), h('option', { value: 'no-answer', text: 'No answer' }),
-    h('option', { value: 'voicemail', text: 'Voicemail' }), h('option', { value: 'busy', text: 'Busy' }),
-    h('option', { value: 'wrong-number', text: 'Wrong number' }));
-  const save = h('button', { type: 'button', text: 'Save' });
-  save.addEventListener('click', async () => {
-    if (!result.value) {
-      return;
-    }
-    try {
-      await api('POST', `/api/callbacks/${cb.id}/result`, { result: result.value });
-      answerLine($('#callbacks-answer'), 'ok', 'Result saved.');
-      loadCallbacks();
-    } catch (e) {
-      refused($('#callbacks-answer'), e);
-    }
-  });
-  return h('li', {},
-    h('div', { class: 'who' }, h('strong', { text: who }), h('br'),
-      h('span', { class: 'muted small', text: `${cb.phone} · ${reason} · ${when(cb.createdAt)}`
-        + `${cb.queue ? ` · ${cb.queue}` : ''}${cb.result ? ` · ${cb.result}` : ''}`
-        + `${cb.handledBy ? ` (${cb.handledBy.name})` : ''}` })),
-    call, h('label', { class: 'visually-hidden', for: resultId, text: `Result of calling ${who}` }), result, save);
-}
+let callbacks = null; // mounted in start(), see desk/callbacks.js
 
 // ---------------------------------------------------------------------------------- keyboard
 
@@ -789,7 +719,7 @@ function keys(event) {
       KeyK: () => kb.focus(),
       KeyN: () => $('#notes').focus(),
       KeyT: () => $('#transfer-target').focus(),
-      KeyB: () => { loadCallbacks(); $('#callbacks-refresh').focus(); },
+      KeyB: () => { callbacks.load(); $('#callbacks-refresh').focus(); },
     };
     if (actions[event.code]) {
       event.preventDefault();
@@ -815,7 +745,7 @@ async function start() {
   $('#help-button').addEventListener('click', () => { $('#help').hidden = !$('#help').hidden; });
   $('#pause').addEventListener('click', pause);
   $('#resume').addEventListener('click', resume);
-  $('#callbacks-refresh').addEventListener('click', () => loadCallbacks());
+  callbacks = mountCallbacks();
   $('#caller-search').addEventListener('input', searchCallers);
   $('#new-caller-save').addEventListener('click', createCaller);
   $('#ticket-close').addEventListener('click', () => { $('#ticket-card').hidden = true; state.ticketShown = null; });
@@ -840,10 +770,10 @@ async function start() {
   loadDraft();
   await refreshStatus();
   refreshFigures();
-  loadCallbacks();
+  callbacks.load();
   loadTransferTargets();
   setInterval(renderStatus, 1000);
-  setInterval(() => loadCallbacks('timer'), 60000);
+  setInterval(() => callbacks.load('timer'), 60000);
 
   connectLive({
     onMessage: (msg) => {
