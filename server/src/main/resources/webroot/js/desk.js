@@ -4,6 +4,9 @@ import { api, session, signOut } from './api.js';
 import { h, fill, $, duration, clock, when } from './dom.js';
 import { connectLive } from './desk/live.js';
 import { menuWords, STATES, outcomeWords } from './desk/words.js';
+import { mountKb } from './desk/kb.js';
+import { mountCallbacks } from './desk/callbacks.js';
+import { answerLine, asteriskSays, refused } from './desk/answers.js';
 
 const state = {
   me: null,
@@ -11,7 +14,6 @@ const state = {
   availableQueues: [],
   call: null, // {msg, phase: 'ringing'|'connected'|'ended', endedAt, saved}
   ringing: null, // a call ringing while another is shown (e.g. during wrap-up)
-  kbShown: null,
   ticketShown: null,
   pauseAsked: false,
   lastMiss: null,
@@ -47,21 +49,6 @@ function notice(kind, text, id) {
   const el = h('div', { class: `banner ${kind}`, role: 'alert', dataset: id ? { id } : {} }, h('span', { text }), close);
   close.addEventListener('click', () => el.remove());
   box.append(el);
-}
-
-function answerLine(el, kind, text) {
-  el.className = `pbx-answer ${kind}`;
-  el.textContent = text;
-}
-
-/** Shows what Asterisk said (or why the server refused) under a control. */
-function asteriskSays(el, result) {
-  const msg = result && result.asterisk ? result.asterisk.message : null;
-  answerLine(el, 'ok', msg ? `Asterisk: ${msg}` : 'Done.');
-}
-
-function refused(el, e) {
-  answerLine(el, 'bad', e.message);
 }
 
 // ---------------------------------------------------------------------------------- status bar
@@ -476,54 +463,7 @@ async function addNote() {
 
 // ---------------------------------------------------------------------------------- knowledge base
 
-let kbTimer = null;
-
-function searchKb() {
-  clearTimeout(kbTimer);
-  const q = $('#kb-search').value.trim();
-  kbTimer = setTimeout(async () => {
-    if (!q) {
-      fill($('#kb-results'));
-      return;
-    }
-    try {
-      const r = await api('GET', `/api/kb?q=${encodeURIComponent(q)}&limit=8`);
-      fill($('#kb-results'), r.items.length ? r.items.map((a) => h('li', {},
-        h('button', { type: 'button', class: 'link', text: a.title, on: { click: () => showArticle(a.id) } }),
-        h('span', { class: 'muted small', text: `${a.category} · used ${a.timesUsed}×` })))
-        : h('li', { class: 'muted', text: 'Nothing found' }));
-    } catch (e) {
-      fill($('#kb-results'), h('li', { class: 'error', text: e.message }));
-    }
-  }, 250);
-}
-
-async function showArticle(id) {
-  try {
-    const a = await api('GET', `/api/kb/${id}`);
-    state.kbShown = a;
-    $('#kb-article').hidden = false;
-    $('#kb-article-title').textContent = a.title;
-    $('#kb-article-problem').textContent = a.problem;
-    $('#kb-article-solution').textContent = a.solution;
-  } catch (e) {
-    notice('bad', `Solution ${id}: ${e.message}`);
-  }
-}
-
-function useArticle() {
-  if (!state.kbShown) {
-    return;
-  }
-  setKbUsed({ id: state.kbShown.id, title: state.kbShown.title });
-  saveDraft();
-}
-
-function setKbUsed(kb) {
-  state.kbUsed = kb;
-  $('#kb-used').hidden = !kb;
-  $('#kb-used-title').textContent = kb ? kb.title : '';
-}
+let kb = null; // mounted with the rest of the page, see desk/kb.js
 
 // ---------------------------------------------------------------------------------- outcome and drafts
 
@@ -550,7 +490,7 @@ function saveDraft() {
   const old = store.get(name) || {};
   const values = {};
   FIELDS.forEach((f) => { values[f] = $(`#${f}`).value; });
-  store.set(name, { values, key: old.key || crypto.randomUUID(), kb: state.kbUsed || null,
+  store.set(name, { values, key: old.key || crypto.randomUUID(), kb: kb.used(),
     newSolution: $('#new-solution').open, savedAt: new Date().toISOString() });
   $('#draft-state').textContent = `Draft kept ${clock(new Date().toISOString())}`;
 }
@@ -559,7 +499,7 @@ function loadDraft() {
   const name = draftName();
   const d = name ? store.get(name) : null;
   $('#outcome').reset();
-  setKbUsed(d ? d.kb : null);
+  kb.setUsed(d ? d.kb : null);
   $('#new-solution').open = !!(d && d.newSolution);
   fillTicketChoices();
   if (d) {
@@ -627,8 +567,8 @@ function outcomeBody() {
     }
     body.ticket = t;
   }
-  if (state.kbUsed) {
-    body.kbArticleId = state.kbUsed.id;
+  if (kb.used()) {
+    body.kbArticleId = kb.used().id;
   }
   if ($('#new-solution').open && (v('sol-title') || v('sol-solution'))) {
     body.newSolution = { title: v('sol-title'), problem: $('#sol-problem').value, solution: $('#sol-solution').value,
@@ -717,7 +657,7 @@ async function ready() {
     store.remove('call');
     state.call = null;
     $('#outcome').reset();
-    setKbUsed(null);
+    kb.setUsed(null);
     $('#outcome-done').hidden = true;
     renderCall();
     renderStatus();
@@ -755,64 +695,7 @@ async function transfer() {
 
 // ---------------------------------------------------------------------------------- callbacks
 
-/** The callbacks, oldest first. The minute's refresh waits while a result is being picked, so that it is not lost. */
-async function loadCallbacks(why) {
-  const list = $('#callbacks');
-  const picking = list.contains(document.activeElement)
-    || [...list.querySelectorAll('select')].some((select) => select.value !== '');
-  if (why === 'timer' && picking) {
-    return;
-  }
-  try {
-    const r = await api('GET', '/api/callbacks?limit=50');
-    fill($('#callbacks'), r.items.length ? r.items.map(callbackItem) : h('li', { class: 'muted', text: 'Nobody to call back' }));
-  } catch (e) {
-    refused($('#callbacks-answer'), e);
-  }
-}
-
-function callbackItem(cb) {
-  const who = cb.caller ? `${cb.caller.name}${cb.caller.organisation ? ` · ${cb.caller.organisation}` : ''}` : cb.phone;
-  const reason = cb.reason === 'abandoned' ? 'hung up waiting' : 'asked for a callback';
-  const call = h('button', { type: 'button', text: 'Call back', 'aria-label': `Call back ${who}` });
-  call.addEventListener('click', async () => {
-    call.disabled = true;
-    try {
-      const r = await api('POST', `/api/callbacks/${cb.id}/call`, {});
-      asteriskSays($('#callbacks-answer'), r);
-    } catch (e) {
-      refused($('#callbacks-answer'), e);
-    } finally {
-      call.disabled = false;
-      loadCallbacks();
-    }
-  });
-  const resultId = `cb-result-${cb.id}`;
-  const result = h('select', { id: resultId },
-    h('option', { value: '', text: 'Result…' }),
-    h('option', { value: 'reached', text: 'Reached' }), h('option', { value: 'no-answer', text: 'No answer' }),
-    h('option', { value: 'voicemail', text: 'Voicemail' }), h('option', { value: 'busy', text: 'Busy' }),
-    h('option', { value: 'wrong-number', text: 'Wrong number' }));
-  const save = h('button', { type: 'button', text: 'Save' });
-  save.addEventListener('click', async () => {
-    if (!result.value) {
-      return;
-    }
-    try {
-      await api('POST', `/api/callbacks/${cb.id}/result`, { result: result.value });
-      answerLine($('#callbacks-answer'), 'ok', 'Result saved.');
-      loadCallbacks();
-    } catch (e) {
-      refused($('#callbacks-answer'), e);
-    }
-  });
-  return h('li', {},
-    h('div', { class: 'who' }, h('strong', { text: who }), h('br'),
-      h('span', { class: 'muted small', text: `${cb.phone} · ${reason} · ${when(cb.createdAt)}`
-        + `${cb.queue ? ` · ${cb.queue}` : ''}${cb.result ? ` · ${cb.result}` : ''}`
-        + `${cb.handledBy ? ` (${cb.handledBy.name})` : ''}` })),
-    call, h('label', { class: 'visually-hidden', for: resultId, text: `Result of calling ${who}` }), result, save);
-}
+let callbacks = null; // mounted in start(), see desk/callbacks.js
 
 // ---------------------------------------------------------------------------------- keyboard
 
@@ -833,10 +716,10 @@ function keys(event) {
     }
     const actions = {
       KeyP: pause, KeyR: resume, KeyY: ready,
-      KeyK: () => $('#kb-search').focus(),
+      KeyK: () => kb.focus(),
       KeyN: () => $('#notes').focus(),
       KeyT: () => $('#transfer-target').focus(),
-      KeyB: () => { loadCallbacks(); $('#callbacks-refresh').focus(); },
+      KeyB: () => { callbacks.load(); $('#callbacks-refresh').focus(); },
     };
     if (actions[event.code]) {
       event.preventDefault();
@@ -862,14 +745,12 @@ async function start() {
   $('#help-button').addEventListener('click', () => { $('#help').hidden = !$('#help').hidden; });
   $('#pause').addEventListener('click', pause);
   $('#resume').addEventListener('click', resume);
-  $('#callbacks-refresh').addEventListener('click', () => loadCallbacks());
+  callbacks = mountCallbacks();
   $('#caller-search').addEventListener('input', searchCallers);
   $('#new-caller-save').addEventListener('click', createCaller);
   $('#ticket-close').addEventListener('click', () => { $('#ticket-card').hidden = true; state.ticketShown = null; });
   $('#note-add').addEventListener('click', addNote);
-  $('#kb-search').addEventListener('input', searchKb);
-  $('#kb-use').addEventListener('click', useArticle);
-  $('#kb-used-clear').addEventListener('click', () => { setKbUsed(null); saveDraft(); });
+  kb = mountKb({ onProblem: (text) => notice('bad', text), onUsedChanged: saveDraft });
   $('#transfer').addEventListener('click', transfer);
   $('#outcome').addEventListener('submit', submitOutcome);
   // Enter in a one-line field does not save a half-written outcome: Save or Ctrl+Enter does.
@@ -889,10 +770,10 @@ async function start() {
   loadDraft();
   await refreshStatus();
   refreshFigures();
-  loadCallbacks();
+  callbacks.load();
   loadTransferTargets();
   setInterval(renderStatus, 1000);
-  setInterval(() => loadCallbacks('timer'), 60000);
+  setInterval(() => callbacks.load('timer'), 60000);
 
   connectLive({
     onMessage: (msg) => {
