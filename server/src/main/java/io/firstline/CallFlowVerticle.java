@@ -20,7 +20,6 @@ import io.vertx.core.json.JsonArray;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -81,7 +80,7 @@ final class CallFlowVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         Context ctx = context;
-        Bus.answer(vertx, Bus.DESK_SNAPSHOT, agentId -> Optional.of(new JsonArray(new ArrayList<>(pops.snapshotFor(agentId)))), "");
+        Bus.answer(vertx, Bus.DESK_SNAPSHOT, agentId -> new JsonArray(new ArrayList<>(pops.snapshotFor(agentId))));
         Bus.listen(vertx, Bus.AGENTS_CHANGED, agentId -> pops.agentsChanged());
         io.firstline.desk.CurrentCalls.register(vertx, tracker);
         vertx.setPeriodic(1000, id -> pops.databaseCheck());

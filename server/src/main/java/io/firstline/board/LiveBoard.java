@@ -33,7 +33,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -113,7 +112,7 @@ public final class LiveBoard {
 
     /** Registers the board's addresses and timers on the current (call flow) context. */
     public void start() {
-        Bus.answer(vertx, Bus.BOARD_SNAPSHOT, none -> Optional.of(snapshot(clock.instant())), "");
+        Bus.answer(vertx, Bus.BOARD_SNAPSHOT, none -> snapshot(clock.instant()));
         Bus.listen(vertx, Bus.AGENTS_CHANGED, agentId -> loadAgents());
         Bus.listen(vertx, Bus.FIGURES_CHANGED, none -> figuresSoon());
         loadAgents();

@@ -92,11 +92,16 @@ public final class Bus {
         return vertx.eventBus().<R>request(q.name(), body).map(Message::body);
     }
 
+    /** Answers a question on the calling context. */
+    public static <B, R> MessageConsumer<B> answer(Vertx vertx, Question<B, R> q, Function<B, R> answer) {
+        return vertx.eventBus().<B>consumer(q.name(), m -> m.reply(answer.apply(m.body())));
+    }
+
     /**
-     * Answers a question on the calling context: an empty answer fails the question with 404 and
-     * {@code notFound} as the message.
+     * Answers a question on the calling context, or fails it with 404 and {@code notFound} as the
+     * message when there is no answer.
      */
-    public static <B, R> MessageConsumer<B> answer(Vertx vertx, Question<B, R> q, Function<B, Optional<R>> answer,
+    public static <B, R> MessageConsumer<B> answerOrFail(Vertx vertx, Question<B, R> q, Function<B, Optional<R>> answer,
             String notFound) {
         return vertx.eventBus().<B>consumer(q.name(), m -> answer.apply(m.body())
                 .ifPresentOrElse(m::reply, () -> m.fail(404, notFound)));

@@ -20,8 +20,8 @@ public final class CurrentCalls {
     }
 
     public static void register(Vertx vertx, CallTracker tracker) {
-        Bus.answer(vertx, Bus.CURRENT_CALL, iface -> Optional.of(find(tracker, iface).orElseGet(JsonObject::new)), "");
-        Bus.answer(vertx, Bus.MEMBER_STATE, iface -> member(tracker, iface), "not a queue member");
+        Bus.answer(vertx, Bus.CURRENT_CALL, iface -> find(tracker, iface).orElseGet(JsonObject::new));
+        Bus.answerOrFail(vertx, Bus.MEMBER_STATE, iface -> member(tracker, iface), "not a queue member");
     }
 
     /** One JSON shape for a member's state, for the desk's and the board's questions alike. */

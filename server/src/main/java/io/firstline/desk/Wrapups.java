@@ -49,7 +49,7 @@ public final class Wrapups {
 
     /** Answers {@link Bus#WRAPUP_READY}. */
     public void register(Vertx vertx) {
-        Bus.answer(vertx, Bus.WRAPUP_READY, iface -> Optional.of(ready(iface, clock.instant()).orElseGet(JsonObject::new)), "");
+        Bus.answer(vertx, Bus.WRAPUP_READY, iface -> ready(iface, clock.instant()).orElseGet(JsonObject::new));
     }
 
     public void apply(CallChange change) {
