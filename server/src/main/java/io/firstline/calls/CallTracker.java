@@ -289,8 +289,19 @@ public final class CallTracker {
                     return;
                 }
                 call.callbackId = Long.parseLong(value);
+                call.callerName = null;
                 out.add(new CallChange.CallUpdated(call.view(), call.entry(v.at(), "callback", null, null,
                         "callback request " + value, "callback")));
+            }
+            case "FIRSTLINE_CALLBACK_STATUS" -> {
+                // The phone menu's FastAGI stored a callback request keyed by this channel's uniqueid, then said ok.
+                if (!value.equals("ok") || blank(v.uniqueid()) || v.uniqueid().length() > 64
+                        || v.uniqueid().equals(call.callbackRequestChannel)) {
+                    return;
+                }
+                call.callbackRequestChannel = v.uniqueid();
+                out.add(new CallChange.CallUpdated(call.view(), call.entry(v.at(), "callback-requested", call.queue, null,
+                        call.queue == null ? "in the phone menu" : "while waiting in " + call.queue, "callback-requested")));
             }
             case "FIRSTLINE_CALLER_ID" -> {
                 if (value.matches("[0-9]{1,18}") && !value.equals(call.callerIdHint)) {
@@ -449,9 +460,12 @@ public final class CallTracker {
             // closes the callback request when the call ends.
             call.callbackDialStatus = d.dialStatus();
         }
-        if (call == null || !call.callerChannels.contains(d.uniqueid()) || call.status == CallStatus.QUEUED
-                || call.status == CallStatus.RINGING || blank(d.destChannel())) {
-            return;
+        // A one-click callback rings the agent's phone from the other half of its Local channel.
+        boolean fromCall = call != null && (call.callerChannels.contains(d.uniqueid())
+                || call.callbackId != null && call.channels.contains(d.uniqueid()));
+        if (!fromCall || blank(d.destChannel()) || call.status == CallStatus.QUEUED
+                || call.status == CallStatus.RINGING && (d.dialStatus() == null || !call.memberChannelNames.containsKey(d.destChannel()))) {
+            return; // a queue's own dials are told by AgentCalled and AgentConnect
         }
         Member m = memberOfDevice(d.pbx(), d.destChannel());
         if (m == null) {
@@ -464,9 +478,13 @@ public final class CallTracker {
             call.memberChannelNames.put(d.destChannel(), m.iface);
             m.linkedid = call.linkedid;
             m.ringing = true;
+            if (call.status == CallStatus.IN_MENU) {
+                call.status = CallStatus.RINGING;
+            }
             int n = ++call.rings;
             out.add(new CallChange.MemberRang(call.view(), m.iface, m.name,
-                    call.entry(d.at(), "ring", null, m.iface, "transferred", "ring:" + n)));
+                    call.entry(d.at(), "ring", null, m.iface, call.callbackId != null ? "callback" : "transferred",
+                            "ring:" + n)));
             memberChanged(m, d.at(), out);
         } else if (d.dialStatus().equals("ANSWER")) {
             if (!blank(d.destUniqueid())) {
@@ -474,6 +492,9 @@ public final class CallTracker {
             }
             answer(call, d.pbx(), m.iface, m.name, d.destChannel(), 0, d.at(), out);
         } else if (call.ringing.remove(m.iface)) {
+            if (call.ringing.isEmpty() && call.status == CallStatus.RINGING) {
+                call.status = CallStatus.IN_MENU; // back in the dialplan
+            }
             int n = ++call.withdrawals;
             out.add(new CallChange.CallWithdrawn(call.view(), m.iface,
                     call.entry(d.at(), "withdrawn", null, m.iface, clip(d.dialStatus().toLowerCase(java.util.Locale.ROOT)),
@@ -639,20 +660,20 @@ public final class CallTracker {
             call.status = CallStatus.INTERNAL;
         } else if (call.answeredAt != null) {
             call.status = CallStatus.ANSWERED;
-            if (!call.endedAtEstimated) {
-                for (Talk t : call.talks) {
-                    if (t.seconds == null) {
-                        call.endTalk(t.iface, (int) Math.max(0, Duration.between(t.answeredAt, at).toSeconds()));
-                    }
-                }
-                if (call.talkSeconds == null) {
-                    call.talkSeconds = (int) Math.max(0, Duration.between(call.answeredAt, at).toSeconds());
-                }
-            }
         } else if (call.status != CallStatus.ABANDONED) {
             call.status = call.queuedAt != null ? CallStatus.UNANSWERED : CallStatus.MENU_ONLY;
             if (call.queuedAt != null && call.waitSeconds == null && !call.endedAtEstimated) {
                 call.waitSeconds = (int) Duration.between(call.queuedAt, at).toSeconds();
+            }
+        }
+        if (call.answeredAt != null && !call.endedAtEstimated) {
+            for (Talk t : call.talks) {
+                if (t.seconds == null) {
+                    call.endTalk(t.iface, (int) Math.max(0, Duration.between(t.answeredAt, at).toSeconds()));
+                }
+            }
+            if (call.talkSeconds == null) {
+                call.talkSeconds = (int) Math.max(0, Duration.between(call.answeredAt, at).toSeconds());
             }
         }
         if (call.memberInterface != null) {
@@ -960,6 +981,8 @@ public final class CallTracker {
         Long callbackId;
         /** How the dial of the callback's customer ended (DialEnd's DialStatus; ANSWER once it was answered). */
         String callbackDialStatus;
+        /** The caller's channel on which the phone menu took a callback request (FIRSTLINE_CALLBACK_STATUS=ok). */
+        String callbackRequestChannel;
         int rings;
         int misses;
         int withdrawals;
@@ -984,7 +1007,8 @@ public final class CallTracker {
          */
         boolean takeCaller(String number, String name) {
             String n = noNumber(number) ? null : clip(number.strip());
-            String nm = noNumber(name) ? null : clip(name.strip());
+            // A one-click callback's caller id name is the label Firstline gave the agent's phone, not a name.
+            String nm = noNumber(name) || callbackId != null ? null : clip(name.strip());
             if (n != null && callerNumber != null && !n.equals(callerNumber)) {
                 return false;
             }
@@ -1031,7 +1055,7 @@ public final class CallTracker {
                     position, status, enteredAt, queuedAt, answeredAt, endedAt, memberInterface, memberName, waitSeconds,
                     talkSeconds, endReason, transferred, new ArrayList<>(ringing), callbackId,
                     talks.stream().map(t -> new CallView.Talk(t.iface, t.name, t.answeredAt, t.seconds)).toList(),
-                    endedAtEstimated, callbackDialStatus);
+                    endedAtEstimated, callbackDialStatus, callbackRequestChannel);
         }
     }
 

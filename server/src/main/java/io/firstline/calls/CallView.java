@@ -16,6 +16,8 @@ import java.util.List;
  *     last moment the call was seen, {@code endReason} says why
  * @param callbackDialStatus for a callback's call, how its dial of the customer ended (Asterisk's DialStatus:
  *     ANSWER, NOANSWER, BUSY, CONGESTION, CHANUNAVAIL, CANCEL …), or null while (or if) the customer was not dialled
+ * @param callbackRequestChannel the uniqueid of the caller's channel on which the phone menu took a callback request
+ *     (key 1 while waiting, after hours, overflow), or null: that request belongs to this call
  */
 public record CallView(
         String pbx,
@@ -42,7 +44,8 @@ public record CallView(
         Long callbackId,
         List<Talk> talks,
         boolean endedAtEstimated,
-        String callbackDialStatus) {
+        String callbackDialStatus,
+        String callbackRequestChannel) {
 
     /** One agent's part of a call: when they took it and, once it is over, how long they talked. */
     public record Talk(String memberInterface, String memberName, Instant answeredAt, Integer talkSeconds) {
@@ -56,7 +59,7 @@ public record CallView(
             Long callbackId, List<Talk> talks, boolean endedAtEstimated) {
         this(pbx, linkedid, callerNumber, callerName, callerIdHint, menuPath, ticketTyped, queue, position, status,
                 enteredAt, queuedAt, answeredAt, endedAt, memberInterface, memberName, waitSeconds, talkSeconds,
-                endReason, transferred, ringing, callbackId, talks, endedAtEstimated, null);
+                endReason, transferred, ringing, callbackId, talks, endedAtEstimated, null, null);
     }
 
     public CallView {
@@ -71,7 +74,7 @@ public record CallView(
             Integer waitSeconds, Integer talkSeconds, String endReason, boolean transferred, List<String> ringing) {
         this(pbx, linkedid, callerNumber, callerName, callerIdHint, menuPath, ticketTyped, queue, position, status,
                 enteredAt, queuedAt, answeredAt, endedAt, memberInterface, memberName, waitSeconds, talkSeconds,
-                endReason, transferred, ringing, null, List.of(), false, null);
+                endReason, transferred, ringing, null, List.of(), false, null, null);
     }
 
     /** Seconds waited in the queue so far (or until answered or abandoned). */

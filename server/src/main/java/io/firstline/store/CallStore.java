@@ -202,6 +202,13 @@ public final class CallStore {
         if (call.ended() && call.status() == CallStatus.ABANDONED && callbackable(number)) {
             openCallback(dsl, id, row.get(CALLS.CALLER_ID), number, queue, menuPath, ended);
         }
+        if (call.callbackRequestChannel() != null) {
+            // The phone menu stored the request (keyed by the channel) before it told the dialplan ok.
+            dsl.update(CALLBACK_REQUESTS).set(CALLBACK_REQUESTS.CALL_ID, id)
+                    .where(CALLBACK_REQUESTS.CHANNEL_UNIQUEID.eq(clip(call.callbackRequestChannel(), 64)))
+                    .and(CALLBACK_REQUESTS.CALL_ID.isNull())
+                    .execute();
+        }
         if (callbackId != null && call.ended() && !call.endedAtEstimated()) {
             closeCallback(dsl, callbackId, call.callbackDialStatus(), ended);
         }

@@ -34,6 +34,11 @@ class PjsipCallsIT {
     private static final String ABANDONED = "e2e-pbx-1796415615.5";
     private static final String TO_A_QUEUE = "e2e-pbx-1796416049.37";
     private static final String TO_A_COLLEAGUE = "e2e-pbx-1796416148.54";
+    /** A caller who pressed 1 while waiting in software: the menu's FastAGI ran on her channel .33. */
+    private static final String KEY_ONE = "e2e-pbx-1796415981.32";
+    private static final String KEY_ONE_CHANNEL = "e2e-pbx-1796415981.33";
+    /** Alice's one-click callback of request 521 (Firstline's Originate of Local/1001@agents). */
+    private static final String CALLBACK = "e2e-pbx-1796416226.60";
 
     private AmiSimulator pbx;
     private TestServer server;
@@ -62,6 +67,14 @@ class PjsipCallsIT {
             WebSocket socket = TestSockets.open(ws, server.port(), token, t -> inbox.add(new JsonObject(t)));
             assertThat(socket.isClosed()).isFalse();
         }
+        // What the PBX's side had done before the recording: the callback request Alice's one-click call
+        // answers exists, and the key-1 request is asked over FastAGI as the dialplan did on that channel.
+        try (java.sql.Connection c = server.db().connect(); java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO callback_requests (id, phone, reason, status, created_at)"
+                    + " VALUES (521, '+15557650001', 'abandoned', 'in-progress', NOW(3))");
+        }
+        assertThat(agi("callback-request?from=queue&queue=software&position=1", "+15557650001", KEY_ONE_CHANNEL))
+                .containsExactly("GET VARIABLE FIRSTLINE_MENU_PATH", "SET VARIABLE FIRSTLINE_CALLBACK_STATUS \"ok\"");
         file = eventsOnly();
         pbx.replay(file, true).get(180, TimeUnit.SECONDS);
         // The last scenario's calls have ended once Carol's transferred call is over and recorded.
@@ -111,6 +124,29 @@ class PjsipCallsIT {
         Files.writeString(file, out, StandardCharsets.US_ASCII);
         Files.writeString(dir.resolve("pjsip-events.recv.tsv"), tsv);
         return file;
+    }
+
+    /** One FastAGI session as Asterisk opens it on the caller's channel; every command is answered with success. */
+    private List<String> agi(String script, String callerId, String uniqueid) throws Exception {
+        List<String> commands = new java.util.ArrayList<>();
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.app().agiPort())) {
+            s.setSoTimeout(10_000);
+            var out = s.getOutputStream();
+            out.write(("agi_network: yes\nagi_network_script: " + script + "\nagi_request: agi://127.0.0.1:4573/" + script
+                    + "\nagi_channel: Local/s@firstline-helpdesk-0000000e;2\nagi_uniqueid: " + uniqueid
+                    + "\nagi_callerid: " + callerId + "\nagi_calleridname: Unknown Caller\nagi_context: firstline-queue-exit"
+                    + "\nagi_extension: 1\nagi_priority: 2\n\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            while ((line = in.readLine()) != null) {
+                commands.add(line);
+                out.write((line.startsWith("GET VARIABLE FIRSTLINE_MENU_PATH") ? "200 result=1 (main/software)\n"
+                        : "200 result=1\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+        }
+        return commands;
     }
 
     @AfterAll
@@ -213,7 +249,8 @@ class PjsipCallsIT {
     @Test
     @DisplayName("transferred to a colleague, the call rings Carol and pops to her; the record moves to Carol and keeps Alice's part")
     void transferToAColleague() throws Exception {
-        assertThat(messages("carol", "call.ringing", TO_A_COLLEAGUE)).isNotEmpty();
+        assertThat(messages("carol", "call.ringing", TO_A_COLLEAGUE)).isNotEmpty().allSatisfy(m ->
+                assertThat(m.getJsonObject("call").getString("status")).isEqualTo("ringing"));
         assertThat(messages("carol", "call.connected", TO_A_COLLEAGUE)).singleElement()
                 .satisfies(m -> assertThat(m.getJsonObject("call").getString("callerNumber")).isEqualTo("+15551234567"));
         assertThat(messages("carol", "call.ended", TO_A_COLLEAGUE)).isNotEmpty();
@@ -229,8 +266,33 @@ class PjsipCallsIT {
         for (String spy : List.of("e2e-pbx-1796416058.42", "e2e-pbx-1796416067.45", "e2e-pbx-1796416077.48")) {
             assertThat(callOf(spy).getString("status")).as(spy).isEqualTo("internal");
         }
-        JsonObject callback = callOf("e2e-pbx-1796416226.60");
+        JsonObject callback = callOf(CALLBACK);
         assertThat(callback.getString("status")).isEqualTo("callback");
         assertThat(callback.getString("callerNumber")).isEqualTo("+15557650001");
+    }
+
+    @Test
+    @DisplayName("a one-click callback rings Alice's phone and pops to her with the customer; its record is hers, linked to request 521, and not named 'Callback …'")
+    void callbackCallIsTheAgents() throws Exception {
+        assertThat(messages("alice", "call.ringing", CALLBACK)).isNotEmpty();
+        assertThat(messages("alice", "call.connected", CALLBACK)).singleElement()
+                .satisfies(m -> assertThat(m.getJsonObject("call").getString("callerNumber")).isEqualTo("+15557650001"));
+        JsonObject call = callOf(CALLBACK);
+        assertThat(call.getLong("callbackId")).isEqualTo(521L);
+        assertThat(call.getString("callerName")).isNull();
+        assertThat(call.getJsonObject("agent").getString("username")).isEqualTo("alice");
+        assertThat(call.getJsonArray("agents").stream().map(o -> ((JsonObject) o).getJsonObject("agent").getString("username")))
+                .containsExactly("alice");
+        assertThat(call.getInteger("talkSeconds")).isNotNull(); // 16 s recorded, replayed twenty times faster
+    }
+
+    @Test
+    @DisplayName("a callback request left with key 1 while waiting belongs to the caller's call (call_id), which shows it on its timeline")
+    void keyOneRequestBelongsToItsCall() throws Exception {
+        JsonObject call = callOf(KEY_ONE);
+        assertThat(server.queryLong("SELECT call_id FROM callback_requests WHERE channel_uniqueid = '" + KEY_ONE_CHANNEL + "'"))
+                .isEqualTo(call.getLong("id"));
+        assertThat(call.getJsonArray("timeline").stream().map(o -> ((JsonObject) o).getString("type")))
+                .contains("callback-requested");
     }
 }

@@ -311,7 +311,7 @@ class CallRecordsIT {
     private static CallView callbackCall(String linkedid, long callbackId, String dialStatus) {
         return new CallView("pbx", linkedid, "+15557650010", null, null, null, null, null, null, CallStatus.CALLBACK,
                 Instant.parse("2026-11-24T10:00:00Z"), null, null, Instant.parse("2026-11-24T10:00:20Z"), null, null,
-                null, null, "caller", false, List.of(), callbackId, List.of(), false, dialStatus);
+                null, null, "caller", false, List.of(), callbackId, List.of(), false, dialStatus, null);
     }
 
     @Test

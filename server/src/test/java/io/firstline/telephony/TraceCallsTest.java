@@ -339,12 +339,36 @@ class TraceCallsTest {
     }
 
     @Test
-    @DisplayName("pjsip: a one-click callback's call is a callback, linked to its request (521), with the number called back")
+    @DisplayName("pjsip: a one-click callback's call rings and is answered by Alice's phone (Dial of PJSIP/1001 from the Originate's other half), is hers, is a callback linked to request 521, and takes no name from Firstline's 'Callback …' label")
     void pjsipCallbackCall() throws Exception {
-        CallView end = endOf(replay(PJSIP), "e2e-pbx-1796416226.60");
+        List<CallChange> call = ofCall(replay(PJSIP), "e2e-pbx-1796416226.60");
+        assertThat(only(call, CallChange.MemberRang.class)).singleElement().satisfies(r -> {
+            assertThat(r.memberInterface()).isEqualTo("Local/1001@agents/n");
+            assertThat(r.call().status()).isEqualTo(CallStatus.RINGING);
+        });
+        assertThat(only(call, CallChange.CallAnswered.class)).extracting(CallChange.CallAnswered::memberInterface)
+                .containsExactly("Local/1001@agents/n");
+        assertThat(only(call, CallChange.MemberDone.class)).extracting(CallChange.MemberDone::memberInterface)
+                .containsExactly("Local/1001@agents/n");
+        CallView end = endOf(call, "e2e-pbx-1796416226.60");
         assertThat(end.status()).isEqualTo(CallStatus.CALLBACK);
         assertThat(end.callbackId()).isEqualTo(521L);
         assertThat(end.callerNumber()).isEqualTo("+15557650001");
+        assertThat(call).allSatisfy(c -> assertThat(c.call().callerName()).isNull());
+        assertThat(end.memberInterface()).isEqualTo("Local/1001@agents/n");
+        assertThat(end.talks()).extracting(CallView.Talk::memberInterface).containsExactly("Local/1001@agents/n");
+        assertThat(end.talks().get(0).talkSeconds()).isNotNull();
+        assertThat(end.callbackDialStatus()).isEqualTo("ANSWER");
+    }
+
+    @Test
+    @DisplayName("pjsip: key 1 while waiting in software: the menu's ok (FIRSTLINE_CALLBACK_STATUS on channel .33) ties the callback request to the caller's call")
+    void pjsipKeyOneCallbackRequest() throws Exception {
+        List<CallChange> call = ofCall(replay(PJSIP), "e2e-pbx-1796415981.32");
+        assertThat(call.stream().map(CallChange::timeline).filter(t -> t != null && t.type().equals("callback-requested")))
+                .singleElement().satisfies(t -> assertThat(t.detail()).isEqualTo("while waiting in software"));
+        assertThat(endOf(call, "e2e-pbx-1796415981.32").callbackRequestChannel()).isEqualTo("e2e-pbx-1796415981.33");
+        assertThat(endOf(replay(PJSIP), "e2e-pbx-1796415571.0").callbackRequestChannel()).isNull();
     }
 
     @Test
@@ -388,6 +412,8 @@ class TraceCallsTest {
         List<CallChange> call = ofCall(replay(PJSIP), linkedid);
         assertThat(only(call, CallChange.MemberRang.class)).extracting(CallChange.MemberRang::memberInterface)
                 .containsExactly("Local/1001@agents/n", "Local/1003@agents/n");
+        assertThat(only(call, CallChange.MemberRang.class)).extracting(r -> r.call().status())
+                .containsExactly(CallStatus.RINGING, CallStatus.RINGING);
         List<CallChange.CallAnswered> answered = only(call, CallChange.CallAnswered.class);
         assertThat(answered).extracting(CallChange.CallAnswered::memberInterface)
                 .containsExactly("Local/1001@agents/n", "Local/1003@agents/n");
