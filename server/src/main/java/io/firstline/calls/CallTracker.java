@@ -1,6 +1,7 @@
 package io.firstline.calls;
 
 import io.firstline.calls.CallChange.Timeline;
+import io.firstline.calls.PbxEvent.AttendedTransferred;
 import io.firstline.calls.PbxEvent.BlindTransferred;
 import io.firstline.calls.PbxEvent.CallerAbandoned;
 import io.firstline.calls.PbxEvent.CallerIdChanged;
@@ -124,6 +125,11 @@ public final class CallTracker {
         }
 
         @Override
+        public void on(AttendedTransferred e, List<CallChange> out) {
+            attendedTransferred(e, out);
+        }
+
+        @Override
         public void on(BlindTransferred e, List<CallChange> out) {
             transferred(e, out);
         }
@@ -241,6 +247,8 @@ public final class CallTracker {
             call.channels.add(c.uniqueid());
             call.callerChannels.add(c.uniqueid());
             call.takeCaller(c.callerNumber(), c.callerName());
+            // An agent's own phone calling (a colleague, a consultation before a transfer): not a caller's call.
+            call.internal = c.channel() != null && memberOfDevice(c.pbx(), c.channel()) != null;
             out.add(new CallChange.CallStarted(call.view(), call.entry(c.at(), "entered", null, null,
                     call.callerNumber, "entered")));
             return;
@@ -461,7 +469,7 @@ public final class CallTracker {
             call.callbackDialStatus = d.dialStatus();
         }
         // A one-click callback rings the agent's phone from the other half of its Local channel.
-        boolean fromCall = call != null && (call.callerChannels.contains(d.uniqueid())
+        boolean fromCall = call != null && !call.internal && (call.callerChannels.contains(d.uniqueid())
                 || call.callbackId != null && call.channels.contains(d.uniqueid()));
         if (!fromCall || blank(d.destChannel()) || call.status == CallStatus.QUEUED
                 || call.status == CallStatus.RINGING && (d.dialStatus() == null || !call.memberChannelNames.containsKey(d.destChannel()))) {
@@ -532,7 +540,15 @@ public final class CallTracker {
         if (call != null) {
             String reason = c.reason() == null ? "unknown" : clip(c.reason());
             int talked = Math.max(0, c.talkSeconds());
+            boolean hadPart = call.talks.stream().anyMatch(t -> t.iface.equals(c.memberInterface()));
             int n = call.endTalk(c.memberInterface(), talked);
+            if (n == 0 && hadPart) {
+                // Its part ended already (an attended transfer); app_queue only learns of it when its leg goes.
+                if (call.endReason == null || call.endReason.equals("transfer")) {
+                    call.endReason = c.reason() == null ? "unknown" : clip(c.reason());
+                }
+                return;
+            }
             if (reason.equals("transfer")) {
                 call.transferred = true;
                 if (call.status == CallStatus.CONNECTED && c.memberInterface() != null
@@ -563,6 +579,78 @@ public final class CallTracker {
         String target = clip(t.extension() + "@" + t.context());
         out.add(new CallChange.CallUpdated(call.view(), call.entry(t.at(), "transferred", call.queue, call.memberInterface,
                 "to " + target, "transfer:" + target)));
+    }
+
+    /**
+     * An attended transfer joined a caller's call with another call (an agent's consultation with a
+     * colleague): the transferring agent's part ends, the party of the other call takes the caller
+     * (a member when it is one of their phones: they get the pop), and that party's channel now
+     * belongs to the caller's call.
+     */
+    private void attendedTransferred(AttendedTransferred t, List<CallChange> out) {
+        if (!t.success()) {
+            return;
+        }
+        Call transferee = find(t.pbx(), t.transfereeLinkedid());
+        Call target = find(t.pbx(), t.targetLinkedid());
+        Call customer;
+        Call other;
+        String takerChannel;
+        String takerUniqueid;
+        if (transferee != null && !transferee.internal && transferee != target) {
+            customer = transferee;
+            other = target;
+            takerChannel = t.targetChannel();
+            takerUniqueid = t.targetUniqueid();
+        } else if (target != null && !target.internal && target != transferee) {
+            customer = target;
+            other = transferee;
+            takerChannel = t.transfereeChannel();
+            takerUniqueid = t.transfereeUniqueid();
+        } else {
+            return;
+        }
+        Member from = blank(t.transfererChannel()) ? null : memberOfDevice(t.pbx(), t.transfererChannel());
+        String fromIface = from != null ? from.iface : customer.memberInterface;
+        Member to = blank(takerChannel) ? null : memberOfDevice(t.pbx(), takerChannel);
+        if (!blank(takerUniqueid)) {
+            if (other != null) {
+                other.channels.remove(takerUniqueid);
+            }
+            customer.channels.add(takerUniqueid);
+        }
+        customer.transferred = true;
+        String toWhom = to != null ? to.name != null ? to.name : to.iface : takerChannel;
+        out.add(new CallChange.CallUpdated(customer.view(), customer.entry(t.at(), "transferred", customer.queue, fromIface,
+                clip("attended, to " + toWhom), "transfer:attended:" + takerUniqueid)));
+        Talk open = null;
+        for (Talk talk : customer.talks) {
+            if (fromIface != null && talk.iface.equals(fromIface) && talk.seconds == null) {
+                open = talk;
+            }
+        }
+        if (open != null) {
+            int talked = (int) Math.max(0, Duration.between(open.answeredAt, t.at()).toSeconds());
+            int n = customer.endTalk(fromIface, talked);
+            if (customer.endReason == null) {
+                customer.endReason = "transfer";
+            }
+            out.add(new CallChange.MemberDone(customer.view(), fromIface, "transfer", customer.entry(t.at(), "completed",
+                    customer.queue, fromIface, "talked " + talked + " s, ended by transfer",
+                    n <= 1 ? "completed:" + fromIface : "completed:" + fromIface + ":" + n)));
+            Member m = members.get(key(customer.pbx, fromIface));
+            if (m != null && customer.linkedid.equals(m.linkedid)) {
+                m.inCall = false;
+                m.linkedid = null;
+                memberChanged(m, t.at(), out);
+            }
+        }
+        if (to != null) {
+            if (!blank(takerUniqueid)) {
+                customer.directLegs.put(takerUniqueid, to.iface);
+            }
+            answer(customer, t.pbx(), to.iface, to.name, takerChannel, 0, t.at(), out);
+        }
     }
 
     private void spyStarted(SpyStarted s, List<CallChange> out) {

@@ -44,6 +44,8 @@ public sealed interface PbxEvent {
 
         void on(BlindTransferred e, C context);
 
+        void on(AttendedTransferred e, C context);
+
         void on(SpyStarted e, C context);
 
         void on(Dialled e, C context);
@@ -165,6 +167,21 @@ public sealed interface PbxEvent {
     /** A channel was transferred blind (BlindTransfer) to {@code extension}@{@code context}. */
     record BlindTransferred(String pbx, Instant at, String linkedid, String transfererChannel, String extension,
             String context) implements PbxEvent {
+        @Override
+        public <C> void accept(Handler<C> handler, C context) {
+            handler.on(this, context);
+        }
+    }
+
+    /**
+     * Two calls were joined by an attended transfer (AttendedTransfer, e.g. a phone's REFER with
+     * Replaces): the transferer ({@code transfererChannel}, on both calls) drops out; the transferee
+     * (a party of the transferer's first call) and the transfer target (a party of the second) now talk.
+     * Asterisk moves the target's channel into the transferee's Linkedid afterwards.
+     */
+    record AttendedTransferred(String pbx, Instant at, boolean success, String transfererChannel,
+            String transfereeChannel, String transfereeUniqueid, String transfereeLinkedid, String targetChannel,
+            String targetUniqueid, String targetLinkedid) implements PbxEvent {
         @Override
         public <C> void accept(Handler<C> handler, C context) {
             handler.on(this, context);

@@ -8,6 +8,7 @@ import org.asteriskjava.manager.event.AgentCalledEvent;
 import org.asteriskjava.manager.event.AgentCompleteEvent;
 import org.asteriskjava.manager.event.AgentConnectEvent;
 import org.asteriskjava.manager.event.AgentRingNoAnswerEvent;
+import org.asteriskjava.manager.event.AttendedTransferEvent;
 import org.asteriskjava.manager.event.BlindTransferEvent;
 import org.asteriskjava.manager.event.ChanSpyStartEvent;
 import org.asteriskjava.manager.event.CoreShowChannelEvent;
@@ -110,6 +111,12 @@ final class AmiEvents {
             // Context and Extension say where the caller was sent; TransfereeContext is where they were.
             return new PbxEvent.BlindTransferred(pbx, at, t(b.getTransfererLinkedId()), t(b.getTransfererChannel()),
                     t(b.getExtension()), t(first(b.getContext(), b.getTransfereeContext())));
+        }
+        if (e instanceof AttendedTransferEvent a) {
+            return new PbxEvent.AttendedTransferred(pbx, at, "Success".equalsIgnoreCase(a.getResult()),
+                    t(a.getOrigTransfererChannel()), t(a.getTransfereeChannel()), t(a.getTransfereeUniqueid()),
+                    t(a.getTransfereeLinkedId()), t(a.getTransferTargetChannel()), t(a.getTransferTargetUniqueID()),
+                    t(a.getTransferTargetLinkedID()));
         }
         if (e instanceof DialBeginEvent d) {
             return new PbxEvent.Dialled(pbx, at, t(d.getUniqueId()), t(d.getLinkedId()), t(d.getDestChannel()),

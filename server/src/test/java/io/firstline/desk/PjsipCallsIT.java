@@ -75,55 +75,11 @@ class PjsipCallsIT {
         }
         assertThat(agi("callback-request?from=queue&queue=software&position=1", "+15557650001", KEY_ONE_CHANNEL))
                 .containsExactly("GET VARIABLE FIRSTLINE_MENU_PATH", "SET VARIABLE FIRSTLINE_CALLBACK_STATUS \"ok\"");
-        file = eventsOnly();
+        file = TestTraces.eventsOnly("pjsip-e2e-scenarios", 20);
         pbx.replay(file, true).get(180, TimeUnit.SECONDS);
         // The last scenario's calls have ended once Carol's transferred call is over and recorded.
         await(() -> callOf(TO_A_COLLEAGUE) != null && "answered".equals(callOf(TO_A_COLLEAGUE).getString("status")),
                 Duration.ofSeconds(240));
-    }
-
-    /**
-     * The PJSIP recording as Firstline's own AMI session would have received it: the greeting and
-     * login, then every event, without the observer's own responses and action-bound lists (its
-     * CoreShowChannels polling), which Asterisk sends only to the session that asked. Paced as
-     * recorded, twenty times faster (18 minutes in under a minute): a call is still on while its pop
-     * goes, as on a real PBX, where replayed all at once it would be over first.
-     */
-    private static Path eventsOnly() throws Exception {
-        String raw = Files.readString(TestTraces.amiRaw("pjsip-e2e-scenarios"), StandardCharsets.US_ASCII);
-        List<double[]> chunks = new java.util.ArrayList<>();
-        for (String line : Files.readAllLines(TestTraces.dir().resolve("pjsip-e2e-scenarios.recv.tsv"))) {
-            if (!line.isBlank() && !line.startsWith("#")) {
-                String[] f = line.trim().split("\t");
-                chunks.add(new double[] {Double.parseDouble(f[0]), Double.parseDouble(f[1])});
-            }
-        }
-        int greeting = raw.indexOf("\r\n") + 2;
-        StringBuilder out = new StringBuilder(raw.substring(0, greeting));
-        StringBuilder tsv = new StringBuilder("# t_seconds_since_connect\tbyte_offset\tlength\n")
-                .append("0.0001\t0\t").append(greeting).append('\n');
-        boolean loggedIn = false;
-        int at = greeting;
-        int chunk = 0;
-        for (String block : raw.substring(greeting).split("\r\n\r\n")) {
-            while (chunk + 1 < chunks.size() && chunks.get(chunk + 1)[1] <= at) {
-                chunk++;
-            }
-            boolean login = !loggedIn && block.startsWith("Response: ");
-            boolean broadcast = block.startsWith("Event: ") && !block.contains("\r\nActionID: ");
-            if (login || broadcast) {
-                tsv.append(String.format(java.util.Locale.ROOT, "%.4f\t%d\t%d%n", chunks.get(chunk)[0] / 20,
-                        out.length(), block.length() + 4));
-                out.append(block).append("\r\n\r\n");
-                loggedIn = true;
-            }
-            at += block.length() + 4;
-        }
-        Path dir = Files.createTempDirectory("pjsip-events");
-        Path file = dir.resolve("pjsip-events.ami.raw");
-        Files.writeString(file, out, StandardCharsets.US_ASCII);
-        Files.writeString(dir.resolve("pjsip-events.recv.tsv"), tsv);
-        return file;
     }
 
     /** One FastAGI session as Asterisk opens it on the caller's channel; every command is answered with success. */

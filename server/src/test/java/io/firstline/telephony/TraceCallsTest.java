@@ -439,4 +439,64 @@ class TraceCallsTest {
         assertThat(tracker.members()).filteredOn(m -> m.memberInterface().equals("Local/1003@agents/n")).singleElement()
                 .satisfies(m -> assertThat(m.state()).isNotIn(MemberState.IN_CALL, MemberState.RINGING));
     }
+
+    @Test
+    @DisplayName("pjsip attended transfer: Alice's phone consults Carol, then REFERs with Replaces; the caller's call moves to Carol (ring-free answer, pop), keeps Alice's part up to the transfer, and the consultation is internal")
+    void pjsipAttendedTransfer() throws Exception {
+        String customer = "1796481488.11";
+        String consult = "1796481504.15";
+        List<CallChange> changes = replay("pjsip-attended-transfer");
+        List<CallChange> call = ofCall(changes, customer);
+        assertThat(only(call, CallChange.CallAnswered.class)).extracting(CallChange.CallAnswered::memberInterface)
+                .containsExactly("Local/1001@agents/n", "Local/1003@agents/n");
+        CallChange.CallAnswered carol = only(call, CallChange.CallAnswered.class).get(1);
+        assertThat(carol.memberName()).isEqualTo("Carol Agent");
+        assertThat(carol.call().callerNumber()).isEqualTo("+15551234567");
+        assertThat(only(call, CallChange.MemberDone.class)).extracting(CallChange.MemberDone::memberInterface,
+                CallChange.MemberDone::reason).containsExactly(org.assertj.core.groups.Tuple.tuple("Local/1001@agents/n", "transfer"),
+                org.assertj.core.groups.Tuple.tuple("Local/1003@agents/n", "caller"));
+        List<CallChange.Timeline> timeline = call.stream().map(CallChange::timeline).filter(t -> t != null).toList();
+        assertThat(timeline).extracting(CallChange.Timeline::key).doesNotHaveDuplicates();
+        assertThat(timeline).filteredOn(t -> t.type().equals("transferred")).singleElement()
+                .satisfies(t -> assertThat(t.detail()).isEqualTo("attended, to Carol Agent"));
+        CallView end = endOf(call, customer);
+        assertThat(end.status()).isEqualTo(CallStatus.ANSWERED);
+        assertThat(end.transferred()).isTrue();
+        assertThat(end.memberInterface()).isEqualTo("Local/1003@agents/n");
+        assertThat(end.talks()).extracting(CallView.Talk::memberInterface).containsExactly("Local/1001@agents/n",
+                "Local/1003@agents/n");
+        assertThat(end.talks()).allSatisfy(t -> assertThat(t.talkSeconds()).isNotNull());
+        // Alice's part ends at the transfer, not when app_queue's leg goes at the very end (AgentComplete, 73 s).
+        assertThat(end.talks().get(0).talkSeconds()).isLessThan(73);
+
+        List<CallChange> inner = ofCall(changes, consult);
+        assertThat(inner).noneMatch(c -> c instanceof CallChange.MemberRang || c instanceof CallChange.CallAnswered);
+        assertThat(endOf(inner, consult).status()).isEqualTo(CallStatus.INTERNAL);
+        assertThat(tracker.members()).allSatisfy(m -> assertThat(m.state()).isNotIn(MemberState.IN_CALL, MemberState.RINGING));
+    }
+
+    @Test
+    @DisplayName("pjsip trunk, key 1 while waiting in software: the request's channel is the trunk channel (its uniqueid is the Linkedid), and the call says so")
+    void pjsipTrunkKeyOne() throws Exception {
+        List<CallChange> call = ofCall(replay("pjsip-callback-key1"), "1796482402.27");
+        CallView end = endOf(call, "1796482402.27");
+        assertThat(end.callbackRequestChannel()).isEqualTo("1796482402.27");
+        assertThat(end.callerNumber()).isEqualTo("+15557650001");
+        assertThat(end.menuPath()).isEqualTo("main/software/callback");
+        assertThat(end.status()).isEqualTo(CallStatus.UNANSWERED);
+    }
+
+    @Test
+    @DisplayName("pjsip one-click callback (recorded after the fix): Alice's phone rings and answers, the customer is reached, the call is hers")
+    void pjsipOneClickCallback() throws Exception {
+        List<CallChange> call = ofCall(replay("pjsip-callback-oneclick"), "1796482440.31");
+        assertThat(only(call, CallChange.CallAnswered.class)).extracting(CallChange.CallAnswered::memberInterface)
+                .containsExactly("Local/1001@agents/n");
+        CallView end = endOf(call, "1796482440.31");
+        assertThat(end.status()).isEqualTo(CallStatus.CALLBACK);
+        assertThat(end.callbackId()).isEqualTo(521L);
+        assertThat(end.callbackDialStatus()).isEqualTo("ANSWER");
+        assertThat(end.callerName()).isNull();
+        assertThat(end.talks()).extracting(CallView.Talk::memberInterface).containsExactly("Local/1001@agents/n");
+    }
 }
