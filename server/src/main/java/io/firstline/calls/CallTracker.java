@@ -247,8 +247,7 @@ public final class CallTracker {
             call.channels.add(c.uniqueid());
             call.callerChannels.add(c.uniqueid());
             call.takeCaller(c.callerNumber(), c.callerName());
-            // An agent's own phone calling (a colleague, a consultation before a transfer): not a caller's call.
-            call.internal = c.channel() != null && memberOfDevice(c.pbx(), c.channel()) != null;
+            call.firstChannel = c.channel();
             out.add(new CallChange.CallStarted(call.view(), call.entry(c.at(), "entered", null, null,
                     call.callerNumber, "entered")));
             return;
@@ -469,7 +468,7 @@ public final class CallTracker {
             call.callbackDialStatus = d.dialStatus();
         }
         // A one-click callback rings the agent's phone from the other half of its Local channel.
-        boolean fromCall = call != null && !call.internal && (call.callerChannels.contains(d.uniqueid())
+        boolean fromCall = call != null && !internal(call) && (call.callerChannels.contains(d.uniqueid())
                 || call.callbackId != null && call.channels.contains(d.uniqueid()));
         if (!fromCall || blank(d.destChannel()) || call.status == CallStatus.QUEUED
                 || call.status == CallStatus.RINGING && (d.dialStatus() == null || !call.memberChannelNames.containsKey(d.destChannel()))) {
@@ -513,6 +512,16 @@ public final class CallTracker {
                 memberChanged(m, d.at(), out);
             }
         }
+    }
+
+    /**
+     * A supervisor's leg (ChanSpy), or a call made from an agent's own phone (a colleague, the
+     * consultation before an attended transfer, trying a queue): none of a caller's. The phone is
+     * told by its channel's device once that member's state interface is known, which may be after
+     * the call began (Asterisk reports it with the member's status).
+     */
+    private boolean internal(Call call) {
+        return call.internal || call.firstChannel != null && memberOfDevice(call.pbx, call.firstChannel) != null;
     }
 
     /** The member whose state interface is the device of this channel (PJSIP/1003-0000000b → PJSIP/1003). */
@@ -597,12 +606,12 @@ public final class CallTracker {
         Call other;
         String takerChannel;
         String takerUniqueid;
-        if (transferee != null && !transferee.internal && transferee != target) {
+        if (transferee != null && !internal(transferee) && transferee != target) {
             customer = transferee;
             other = target;
             takerChannel = t.targetChannel();
             takerUniqueid = t.targetUniqueid();
-        } else if (target != null && !target.internal && target != transferee) {
+        } else if (target != null && !internal(target) && target != transferee) {
             customer = target;
             other = transferee;
             takerChannel = t.transfereeChannel();
@@ -744,8 +753,8 @@ public final class CallTracker {
         }
         if (call.callbackId != null && call.queuedAt == null) {
             call.status = CallStatus.CALLBACK;
-        } else if (call.internal && call.queuedAt == null) {
-            call.status = CallStatus.INTERNAL;
+        } else if (internal(call)) {
+            call.status = CallStatus.INTERNAL; // a supervisor's leg, or an agent's own phone (trying a queue too)
         } else if (call.answeredAt != null) {
             call.status = CallStatus.ANSWERED;
         } else if (call.status != CallStatus.ABANDONED) {
@@ -1065,6 +1074,8 @@ public final class CallTracker {
         boolean transferred;
         /** A supervisor's listen-in leg (ChanSpy): none of a caller's. */
         boolean internal;
+        /** The channel that began the call (its caller's, or an agent's own phone). */
+        String firstChannel;
         /** The callback request this call answers (FIRSTLINE_CALLBACK_ID of Firstline's Originate). */
         Long callbackId;
         /** How the dial of the callback's customer ended (DialEnd's DialStatus; ANSWER once it was answered). */

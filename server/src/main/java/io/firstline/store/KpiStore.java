@@ -1,5 +1,6 @@
 package io.firstline.store;
 
+
 import static io.firstline.store.db.Tables.AGENTS;
 import static io.firstline.store.db.Tables.CALLBACK_REQUESTS;
 import static io.firstline.store.db.Tables.CALLS;
@@ -7,6 +8,7 @@ import static io.firstline.store.db.Tables.CALL_AGENTS;
 import static io.firstline.store.db.Tables.CALL_OUTCOMES;
 import static io.firstline.store.db.Tables.TICKETS;
 
+import io.firstline.calls.CallStatus;
 import io.firstline.kpi.CallFact;
 import io.firstline.kpi.CallbackFact;
 import io.firstline.kpi.ProblemCategory;
@@ -32,7 +34,10 @@ public final class KpiStore {
         this.db = db;
     }
 
-    /** Every call that entered a queue in [from, to), with its latest outcome and every agent who talked on it. */
+    /**
+     * Every call that entered a queue in [from, to), with its latest outcome and every agent who talked on it. Internal
+     * calls (an agent trying a queue from their own phone) are no offered calls and are left out.
+     */
     public Future<List<CallFact>> facts(Instant from, Instant to) {
         return db.query(dsl -> {
             Map<Long, Record> outcomes = new HashMap<>();
@@ -40,12 +45,14 @@ public final class KpiStore {
                     .from(CALL_OUTCOMES).join(CALLS).on(CALLS.ID.eq(CALL_OUTCOMES.CALL_ID))
                     .leftJoin(TICKETS).on(TICKETS.ID.eq(CALL_OUTCOMES.TICKET_ID))
                     .where(CALLS.QUEUED_AT.ge(from)).and(CALLS.QUEUED_AT.lt(to)).and(CALLS.QUEUE.isNotNull())
+                    .and(CALLS.STATUS.ne(CallStatus.INTERNAL.wire()))
                     .orderBy(CALL_OUTCOMES.ID)
                     .forEach(r -> outcomes.put(r.get(CALL_OUTCOMES.CALL_ID), r));
             Map<Long, List<CallFact.AgentPart>> parts = new HashMap<>();
             dsl.select(CALL_AGENTS.CALL_ID, CALL_AGENTS.AGENT_ID, CALL_AGENTS.TALK_SECONDS)
                     .from(CALL_AGENTS).join(CALLS).on(CALLS.ID.eq(CALL_AGENTS.CALL_ID))
                     .where(CALLS.QUEUED_AT.ge(from)).and(CALLS.QUEUED_AT.lt(to)).and(CALLS.QUEUE.isNotNull())
+                    .and(CALLS.STATUS.ne(CallStatus.INTERNAL.wire()))
                     .orderBy(CALL_AGENTS.CALL_ID, CALL_AGENTS.SEQ)
                     .forEach(r -> parts.computeIfAbsent(r.value1(), k -> new ArrayList<>())
                             .add(new CallFact.AgentPart(r.value2(), r.value3())));
@@ -54,6 +61,7 @@ public final class KpiStore {
                     CALLS.ENDED_AT, CALLS.ENDED_AT_ESTIMATED, CALLS.WAIT_SECONDS, CALLS.TALK_SECONDS, CALLS.MENU_PATH)
                     .from(CALLS)
                     .where(CALLS.QUEUED_AT.ge(from)).and(CALLS.QUEUED_AT.lt(to)).and(CALLS.QUEUE.isNotNull())
+                    .and(CALLS.STATUS.ne(CallStatus.INTERNAL.wire()))
                     .orderBy(CALLS.QUEUED_AT, CALLS.ID)
                     .forEach(r -> {
                         Record o = outcomes.get(r.get(CALLS.ID));

@@ -289,6 +289,28 @@ class CallRecordsIT {
     }
 
     @Test
+    @DisplayName("pjsip: Alice tries the software queue from her own phone and hangs up waiting: recorded internal, no callback request, in no figure")
+    void pjsipAgentTryingTheQueueIsNoOfferedCall() throws Exception {
+        String linkedid = "1796482679.42";
+        List<CallChange> changes = replayCall("pjsip-internal-abandon", linkedid);
+        CallRecorder recorder = new CallRecorder(vertx, store::record, 1);
+        submitAll(recorder, changes);
+        await(recorder.flushed());
+        assertThat(value("status", linkedid)).isEqualTo("internal");
+        assertThat(value("queue", linkedid)).isEqualTo("software");
+        long id = ((Number) value("id", linkedid)).longValue();
+        assertThat(count("SELECT COUNT(*) FROM callback_requests WHERE call_id = ?", id)).isZero();
+        Instant queued = callOf(changes.get(changes.size() - 1)).queuedAt();
+        var facts = await(new KpiStore(db).facts(queued.minusSeconds(1), queued.plusSeconds(1)));
+        String window = " FROM calls c, (SELECT queued_at AS q FROM calls WHERE linkedid = ?) x"
+                + " WHERE c.queued_at >= x.q - INTERVAL 1 SECOND AND c.queued_at < x.q + INTERVAL 1 SECOND AND c.queue IS NOT NULL";
+        long all = count("SELECT COUNT(*)" + window, linkedid);
+        long offered = count("SELECT COUNT(*)" + window + " AND c.status <> 'internal'", linkedid);
+        assertThat(all).isGreaterThan(offered);
+        assertThat(facts).hasSize((int) offered);
+    }
+
+    @Test
     @DisplayName("a callback's call whose dial of the customer was not answered puts the request back in the list; a result the agent recorded first stays")
     void unansweredCallbackGoesBackToTheList() throws Exception {
         execute("INSERT INTO callback_requests (id, phone, reason, status, created_at, result) VALUES"

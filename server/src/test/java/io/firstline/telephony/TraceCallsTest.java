@@ -499,4 +499,12 @@ class TraceCallsTest {
         assertThat(end.callerName()).isNull();
         assertThat(end.talks()).extracting(CallView.Talk::memberInterface).containsExactly("Local/1001@agents/n");
     }
+
+    @Test
+    @DisplayName("pjsip: Alice dials the help desk from her own phone, picks software and hangs up while waiting: an internal call, not an abandoned one")
+    void pjsipAgentTryingTheQueue() throws Exception {
+        CallView end = endOf(replay("pjsip-internal-abandon"), "1796482679.42");
+        assertThat(end.queue()).isEqualTo("software");
+        assertThat(end.status()).isEqualTo(CallStatus.INTERNAL);
+    }
 }
