@@ -31,7 +31,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -406,21 +405,21 @@ public final class LiveBoard {
 
     private JsonArray agents(List<MemberView> memberList, List<CallView> active, Instant now) {
         Map<String, MemberView> byInterface = new HashMap<>();
-        memberList.forEach(m -> byInterface.putIfAbsent(normal(m.memberInterface()), m));
+        memberList.forEach(m -> byInterface.putIfAbsent(MemberView.interfaceKey(m.memberInterface()), m));
         Map<String, CallView> byLinkedid = new HashMap<>();
         active.forEach(c -> byLinkedid.put(key(c.pbx(), c.linkedid()), c));
         JsonArray rows = new JsonArray();
         Set<String> shown = new HashSet<>();
         for (Agent a : agents) {
-            MemberView m = byInterface.get(normal(a.memberInterface()));
+            MemberView m = byInterface.get(MemberView.interfaceKey(a.memberInterface()));
             if (a.role() != Role.AGENT && m == null) {
                 continue;
             }
-            shown.add(normal(a.memberInterface()));
+            shown.add(MemberView.interfaceKey(a.memberInterface()));
             rows.add(agentRow(a.id(), a.username(), a.name(), a.memberInterface(), m, byLinkedid, now));
         }
         for (MemberView m : memberList) {
-            if (shown.add(normal(m.memberInterface()))) {
+            if (shown.add(MemberView.interfaceKey(m.memberInterface()))) {
                 rows.add(agentRow(null, null, m.memberName(), m.memberInterface(), m, byLinkedid, now));
             }
         }
@@ -506,14 +505,5 @@ public final class LiveBoard {
 
     private static String key(String pbx, String id) {
         return pbx + "|" + id;
-    }
-
-    /** Interfaces compared as the desk does: without FreePBX's trailing /n, ignoring case. */
-    static String normal(String iface) {
-        if (iface == null) {
-            return "";
-        }
-        String s = iface.strip().toLowerCase(Locale.ROOT);
-        return s.endsWith("/n") ? s.substring(0, s.length() - 2) : s;
     }
 }

@@ -1,6 +1,7 @@
 package io.firstline.calls;
 
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -14,5 +15,17 @@ public record MemberView(String pbx, String memberInterface, String memberName, 
 
     public MemberView {
         queues = Set.copyOf(queues);
+    }
+
+    /**
+     * An interface as Firstline compares them (an agent's setting with Asterisk's report): ignoring
+     * case and FreePBX's trailing {@code /n}, so {@code Local/1001@agents/n} and {@code local/1001@agents} are one.
+     */
+    public static String interfaceKey(String memberInterface) {
+        if (memberInterface == null) {
+            return "";
+        }
+        String k = memberInterface.strip().toLowerCase(Locale.ROOT);
+        return k.endsWith("/n") ? k.substring(0, k.length() - 2) : k;
     }
 }

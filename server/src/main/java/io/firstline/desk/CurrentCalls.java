@@ -6,7 +6,6 @@ import io.firstline.calls.CallView;
 import io.firstline.calls.MemberView;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -29,8 +28,8 @@ public final class CurrentCalls {
         if (memberInterface == null) {
             return Optional.empty();
         }
-        String wanted = key(memberInterface);
-        return tracker.members().stream().filter(m -> key(m.memberInterface()).equals(wanted)).findFirst()
+        String wanted = MemberView.interfaceKey(memberInterface);
+        return tracker.members().stream().filter(m -> MemberView.interfaceKey(m.memberInterface()).equals(wanted)).findFirst()
                 .map(m -> new JsonObject().put("state", m.state().wire()).put("pauseReason", m.pauseReason())
                         .put("since", m.since() == null ? null : m.since().toString())
                         .put("queues", new io.vertx.core.json.JsonArray(new java.util.ArrayList<>(new java.util.TreeSet<>(m.queues()))))
@@ -41,9 +40,9 @@ public final class CurrentCalls {
         if (memberInterface == null) {
             return Optional.empty();
         }
-        String wanted = key(memberInterface);
+        String wanted = MemberView.interfaceKey(memberInterface);
         for (MemberView m : tracker.members()) {
-            if (!key(m.memberInterface()).equals(wanted)) {
+            if (!MemberView.interfaceKey(m.memberInterface()).equals(wanted)) {
                 continue;
             }
             Optional<String> channel = tracker.connectedChannel(m.pbx(), m.memberInterface());
@@ -55,10 +54,5 @@ public final class CurrentCalls {
             }
         }
         return Optional.empty();
-    }
-
-    private static String key(String memberInterface) {
-        String k = memberInterface.toLowerCase(Locale.ROOT);
-        return k.endsWith("/n") ? k.substring(0, k.length() - 2) : k;
     }
 }
