@@ -3,10 +3,11 @@
 import { api, session, signOut } from './api.js';
 import { h, fill, $, duration, clock, when } from './dom.js';
 import { connectLive } from './desk/live.js';
-import { menuWords, STATES, outcomeWords } from './desk/words.js';
+import { menuWords, outcomeWords } from './desk/words.js';
 import { mountKb } from './desk/kb.js';
 import { mountCallbacks } from './desk/callbacks.js';
 import { answerLine, asteriskSays, refused } from './desk/answers.js';
+import { mountStatus } from './desk/status.js';
 
 const state = {
   me: null,
@@ -49,126 +50,6 @@ function notice(kind, text, id) {
   const el = h('div', { class: `banner ${kind}`, role: 'alert', dataset: id ? { id } : {} }, h('span', { text }), close);
   close.addEventListener('click', () => el.remove());
   box.append(el);
-}
-
-// ---------------------------------------------------------------------------------- status bar
-
-function renderStatus() {
-  const pill = $('#state');
-  const detail = $('#state-detail');
-  const c = state.call;
-  const now = Date.now();
-  const ringing = c && c.phase === 'ringing' ? c.msg : state.ringing;
-  if (ringing) {
-    pill.className = 'pill ring';
-    pill.textContent = 'Ringing';
-    detail.textContent = callerLabel(ringing);
-    return;
-  }
-  if (c && c.phase === 'connected') {
-    pill.className = 'pill info';
-    pill.textContent = 'On call';
-    const since = c.msg.call.answeredAt ? Date.parse(c.msg.call.answeredAt) : c.connectedAt;
-    detail.textContent = `${callerLabel(c.msg)} · ${duration((now - since) / 1000)}`;
-    return;
-  }
-  if (c && c.phase === 'ended') {
-    pill.className = 'pill warn';
-    pill.textContent = 'Wrap-up';
-    detail.textContent = `${duration((now - c.endedAt) / 1000)}${c.saved ? ' · outcome saved' : ''}`;
-    return;
-  }
-  const m = state.member;
-  const [words, kind] = STATES[m.state] || [m.state, ''];
-  pill.className = `pill ${kind}`;
-  pill.textContent = m.state === 'paused' && m.pauseReason ? `Paused: ${m.pauseReason}` : words;
-  detail.textContent = m.since && (m.state === 'paused' || m.state === 'available')
-    ? `since ${clock(m.since)} (${duration((now - Date.parse(m.since)) / 1000)})` : '';
-}
-
-function renderQueues() {
-  const list = $('#queues');
-  const mine = new Set(state.member.queues || []);
-  fill(list, state.availableQueues.map((q) => {
-    const member = mine.has(q);
-    const button = h('button', { type: 'button', text: member ? 'Leave' : 'Join', 'aria-label': `${member ? 'Leave' : 'Join'} queue ${q}` });
-    button.addEventListener('click', () => membership(q, !member, button));
-    return h('li', {}, h('span', { class: 'name', text: q }),
-      h('span', { class: member ? 'pill ok' : 'pill', text: member ? 'member' : 'not in it' }), button);
-  }));
-}
-
-async function membership(queue, join, button) {
-  button.disabled = true;
-  try {
-    const r = await api('POST', `/api/agents/me/${join ? 'join' : 'leave'}`, { queue });
-    asteriskSays($('#pbx-answer'), r);
-  } catch (e) {
-    refused($('#pbx-answer'), e);
-  } finally {
-    button.disabled = false;
-    refreshStatus();
-  }
-}
-
-async function pause() {
-  const reason = $('#pause-reason').value;
-  state.pauseAsked = true;
-  try {
-    const r = await api('POST', '/api/agents/me/pause', { reason });
-    asteriskSays($('#pbx-answer'), r);
-  } catch (e) {
-    state.pauseAsked = false;
-    refused($('#pbx-answer'), e);
-  }
-}
-
-async function resume() {
-  try {
-    const r = await api('POST', '/api/agents/me/unpause', {});
-    asteriskSays($('#pbx-answer'), r);
-    $('#notices').querySelectorAll('[data-id="autopause"]').forEach((n) => n.remove());
-  } catch (e) {
-    refused($('#pbx-answer'), e);
-  }
-}
-
-async function refreshStatus() {
-  try {
-    const s = await api('GET', '/api/agents/me/status');
-    state.availableQueues = s.availableQueues;
-    applyMember({ state: s.state, pauseReason: s.pauseReason, since: s.since, queues: s.queues });
-  } catch (e) {
-    answerLine($('#pbx-answer'), 'bad', e.message);
-  }
-}
-
-function applyMember(m) {
-  const wasPaused = state.member.state === 'paused';
-  state.member = { ...state.member, ...m };
-  if (m.state === 'paused' && !wasPaused) {
-    const miss = state.lastMiss;
-    const recentMiss = miss && Date.now() - miss.at < 30000;
-    // Asterisk's autopause gives the reason "Auto-Pause"; older versions give none, hence the recent miss.
-    if (!state.pauseAsked && (m.pauseReason === 'Auto-Pause' || recentMiss)) {
-      notice('warn', `Asterisk paused you after a call rang${recentMiss ? ` ${miss.seconds} s` : ''} on your phone `
-        + 'without an answer. Press Resume (Alt+R) when you are back.', 'autopause');
-    }
-    state.pauseAsked = false;
-  }
-  renderStatus();
-  renderQueues();
-}
-
-async function refreshFigures() {
-  try {
-    const f = await api('GET', '/api/agents/me/figures');
-    $('#figures').textContent = `Today: ${f.answered} call${f.answered === 1 ? '' : 's'} · `
-      + `avg handle ${duration(f.averageHandleSeconds)}`
-      + `${f.firstCallResolutionPercent === null ? '' : ` · ${f.firstCallResolutionPercent}% resolved first time`}`;
-  } catch (e) {
-    $('#figures').textContent = '';
-  }
 }
 
 // ---------------------------------------------------------------------------------- the call
@@ -248,7 +129,7 @@ function onCallMessage(msg) {
     default:
       break;
   }
-  renderStatus();
+  status.render();
 }
 
 /** Keeps what the agent learnt on this call (an attached caller) when the server re-sends the pop. */
@@ -609,7 +490,7 @@ async function submitOutcome(event) {
     const done = $('#outcome-done');
     done.textContent = c.phase === 'ended' ? 'Outcome saved. Press Ready when you are done.' : 'Outcome saved.';
     done.hidden = false;
-    refreshFigures();
+    status.refreshFigures();
   } catch (e) {
     error.textContent = `Not saved: ${e.message}. Your entries are kept; fix them and save again.`;
     error.hidden = false;
@@ -619,7 +500,7 @@ async function submitOutcome(event) {
     }
     button.disabled = false;
   }
-  renderStatus();
+  status.render();
 }
 
 /** The id of a call the pop came without (recorded a moment later), from my latest calls. */
@@ -660,8 +541,8 @@ async function ready() {
     kb.setUsed(null);
     $('#outcome-done').hidden = true;
     renderCall();
-    renderStatus();
-    refreshFigures();
+    status.render();
+    status.refreshFigures();
   } catch (e) {
     notice('bad', `Ready: ${e.message}`, 'ready');
   }
@@ -696,6 +577,7 @@ async function transfer() {
 // ---------------------------------------------------------------------------------- callbacks
 
 let callbacks = null; // mounted in start(), see desk/callbacks.js
+let status = null; // mounted in start(), see desk/status.js
 
 // ---------------------------------------------------------------------------------- keyboard
 
@@ -715,7 +597,7 @@ function keys(event) {
       return;
     }
     const actions = {
-      KeyP: pause, KeyR: resume, KeyY: ready,
+      KeyP: () => status.pause(), KeyR: () => status.resume(), KeyY: ready,
       KeyK: () => kb.focus(),
       KeyN: () => $('#notes').focus(),
       KeyT: () => $('#transfer-target').focus(),
@@ -743,8 +625,7 @@ async function start() {
     signOut();
   });
   $('#help-button').addEventListener('click', () => { $('#help').hidden = !$('#help').hidden; });
-  $('#pause').addEventListener('click', pause);
-  $('#resume').addEventListener('click', resume);
+  status = mountStatus({ state, callerLabel, notice });
   callbacks = mountCallbacks();
   $('#caller-search').addEventListener('input', searchCallers);
   $('#new-caller-save').addEventListener('click', createCaller);
@@ -768,11 +649,11 @@ async function start() {
   state.call = restoredCall();
   renderCall();
   loadDraft();
-  await refreshStatus();
-  refreshFigures();
+  await status.refresh();
+  status.refreshFigures();
   callbacks.load();
   loadTransferTargets();
-  setInterval(renderStatus, 1000);
+  setInterval(() => status.render(), 1000);
   setInterval(() => callbacks.load('timer'), 60000);
 
   connectLive({
@@ -788,12 +669,12 @@ async function start() {
               c.endedAt = Date.now();
               saveCall();
               renderCall();
-              renderStatus();
+              status.render();
             }
           }, 3000);
         }
       } else if (msg.type === 'agent.state') {
-        applyMember({ state: msg.state, pauseReason: msg.pauseReason, since: msg.since, queues: msg.queues });
+        status.applyMember({ state: msg.state, pauseReason: msg.pauseReason, since: msg.since, queues: msg.queues });
       } else if (msg.type && msg.type.startsWith('call.')) {
         onCallMessage(msg);
       } else if (msg.type === 'error') {

@@ -1,0 +1,136 @@
+// The status bar: the agent's state (or the shown call's phase), pause and resume, the queues to join
+// or leave, today's figures.
+
+import { api } from '../api.js';
+import { h, fill, $, duration, clock } from '../dom.js';
+import { STATES } from './words.js';
+import { answerLine, asteriskSays, refused } from './answers.js';
+
+/**
+ * Wires #pause, #resume, #queues and #figures. `state` is the desk's shared state (member,
+ * availableQueues, call, ringing, pauseAsked, lastMiss); `callerLabel(msg)` names a call's caller;
+ * `notice(kind, text, id)` shows a banner. Returns what the rest of the desk calls.
+ */
+export function mountStatus({ state, callerLabel, notice }) {
+  function renderStatus() {
+    const pill = $('#state');
+    const detail = $('#state-detail');
+    const c = state.call;
+    const now = Date.now();
+    const ringing = c && c.phase === 'ringing' ? c.msg : state.ringing;
+    if (ringing) {
+      pill.className = 'pill ring';
+      pill.textContent = 'Ringing';
+      detail.textContent = callerLabel(ringing);
+      return;
+    }
+    if (c && c.phase === 'connected') {
+      pill.className = 'pill info';
+      pill.textContent = 'On call';
+      const since = c.msg.call.answeredAt ? Date.parse(c.msg.call.answeredAt) : c.connectedAt;
+      detail.textContent = `${callerLabel(c.msg)} · ${duration((now - since) / 1000)}`;
+      return;
+    }
+    if (c && c.phase === 'ended') {
+      pill.className = 'pill warn';
+      pill.textContent = 'Wrap-up';
+      detail.textContent = `${duration((now - c.endedAt) / 1000)}${c.saved ? ' · outcome saved' : ''}`;
+      return;
+    }
+    const m = state.member;
+    const [words, kind] = STATES[m.state] || [m.state, ''];
+    pill.className = `pill ${kind}`;
+    pill.textContent = m.state === 'paused' && m.pauseReason ? `Paused: ${m.pauseReason}` : words;
+    detail.textContent = m.since && (m.state === 'paused' || m.state === 'available')
+      ? `since ${clock(m.since)} (${duration((now - Date.parse(m.since)) / 1000)})` : '';
+  }
+
+  function renderQueues() {
+    const list = $('#queues');
+    const mine = new Set(state.member.queues || []);
+    fill(list, state.availableQueues.map((q) => {
+      const member = mine.has(q);
+      const button = h('button', { type: 'button', text: member ? 'Leave' : 'Join', 'aria-label': `${member ? 'Leave' : 'Join'} queue ${q}` });
+      button.addEventListener('click', () => membership(q, !member, button));
+      return h('li', {}, h('span', { class: 'name', text: q }),
+        h('span', { class: member ? 'pill ok' : 'pill', text: member ? 'member' : 'not in it' }), button);
+    }));
+  }
+
+  async function membership(queue, join, button) {
+    button.disabled = true;
+    try {
+      const r = await api('POST', `/api/agents/me/${join ? 'join' : 'leave'}`, { queue });
+      asteriskSays($('#pbx-answer'), r);
+    } catch (e) {
+      refused($('#pbx-answer'), e);
+    } finally {
+      button.disabled = false;
+      refreshStatus();
+    }
+  }
+
+  async function pause() {
+    const reason = $('#pause-reason').value;
+    state.pauseAsked = true;
+    try {
+      const r = await api('POST', '/api/agents/me/pause', { reason });
+      asteriskSays($('#pbx-answer'), r);
+    } catch (e) {
+      state.pauseAsked = false;
+      refused($('#pbx-answer'), e);
+    }
+  }
+
+  async function resume() {
+    try {
+      const r = await api('POST', '/api/agents/me/unpause', {});
+      asteriskSays($('#pbx-answer'), r);
+      $('#notices').querySelectorAll('[data-id="autopause"]').forEach((n) => n.remove());
+    } catch (e) {
+      refused($('#pbx-answer'), e);
+    }
+  }
+
+  async function refreshStatus() {
+    try {
+      const s = await api('GET', '/api/agents/me/status');
+      state.availableQueues = s.availableQueues;
+      applyMember({ state: s.state, pauseReason: s.pauseReason, since: s.since, queues: s.queues });
+    } catch (e) {
+      answerLine($('#pbx-answer'), 'bad', e.message);
+    }
+  }
+
+  function applyMember(m) {
+    const wasPaused = state.member.state === 'paused';
+    state.member = { ...state.member, ...m };
+    if (m.state === 'paused' && !wasPaused) {
+      const miss = state.lastMiss;
+      const recentMiss = miss && Date.now() - miss.at < 30000;
+      // Asterisk's autopause gives the reason "Auto-Pause"; older versions give none, hence the recent miss.
+      if (!state.pauseAsked && (m.pauseReason === 'Auto-Pause' || recentMiss)) {
+        notice('warn', `Asterisk paused you after a call rang${recentMiss ? ` ${miss.seconds} s` : ''} on your phone `
+          + 'without an answer. Press Resume (Alt+R) when you are back.', 'autopause');
+      }
+      state.pauseAsked = false;
+    }
+    renderStatus();
+    renderQueues();
+  }
+
+  async function refreshFigures() {
+    try {
+      const f = await api('GET', '/api/agents/me/figures');
+      $('#figures').textContent = `Today: ${f.answered} call${f.answered === 1 ? '' : 's'} · `
+        + `avg handle ${duration(f.averageHandleSeconds)}`
+        + `${f.firstCallResolutionPercent === null ? '' : ` · ${f.firstCallResolutionPercent}% resolved first time`}`;
+    } catch (e) {
+      $('#figures').textContent = '';
+    }
+  }
+
+  $('#pause').addEventListener('click', pause);
+  $('#resume').addEventListener('click', resume);
+  return { render: renderStatus, refresh: refreshStatus, applyMember, refreshFigures, pause, resume };
+}
