@@ -1,13 +1,14 @@
 // The agent desktop: status and queues, the ringing call and its pop, the outcome form with drafts
 // that survive reloads, knowledge base, callbacks, tickets, transfer and today's figures.
 import { api, session, signOut } from './api.js';
-import { h, fill, $, duration, clock, when } from './dom.js';
+import { h, fill, $, duration, when } from './dom.js';
 import { connectLive } from './desk/live.js';
 import { menuWords, outcomeWords } from './desk/words.js';
 import { mountKb } from './desk/kb.js';
 import { mountCallbacks } from './desk/callbacks.js';
 import { answerLine, asteriskSays, refused } from './desk/answers.js';
 import { mountStatus } from './desk/status.js';
+import { mountOutcome } from './desk/outcome.js';
 
 const state = {
   me: null,
@@ -95,7 +96,7 @@ function onCallMessage(msg) {
       }
       saveCall();
       renderCall();
-      loadDraft();
+      outcome.loadDraft();
       break;
     case 'call.updated':
       // The caller's data, come after the pop (or the word that the database could not give it).
@@ -167,7 +168,7 @@ function renderCall() {
   card.classList.toggle('connected', !!c && c.phase === 'connected');
   $('#call-idle').hidden = !!c;
   $('#call').hidden = !c;
-  renderOutcomeHeader();
+  outcome.renderHeader();
   if (!c) {
     $('#call-title').textContent = 'No call';
     return;
@@ -219,7 +220,7 @@ function renderCall() {
   $('#transfer-box').hidden = c.phase === 'ringing';
   $('#transfer').disabled = c.phase !== 'connected';
   $('#transfer-target').disabled = c.phase !== 'connected';
-  fillTicketChoices();
+  outcome.fillTicketChoices();
 }
 
 function ticketItem(t) {
@@ -345,177 +346,9 @@ async function addNote() {
 // ---------------------------------------------------------------------------------- knowledge base
 
 let kb = null; // mounted with the rest of the page, see desk/kb.js
+let outcome = null; // mounted in start(), see desk/outcome.js
 
-// ---------------------------------------------------------------------------------- outcome and drafts
-
-const FIELDS = ['disposition', 'notes', 'ticket-action', 'ticket-id', 'ticket-subject', 'ticket-category',
-  'ticket-priority', 'ticket-problem-text', 'ticket-resolution-text', 'sol-title', 'sol-problem', 'sol-solution',
-  'sol-category'];
-const FIELD_OF = {
-  disposition: 'disposition', notes: 'notes', ticket: 'ticket-action', 'ticket.action': 'ticket-action',
-  'ticket.id': 'ticket-id', 'ticket.subject': 'ticket-subject', 'ticket.category': 'ticket-category',
-  'ticket.priority': 'ticket-priority', 'ticket.problem': 'ticket-problem-text', 'ticket.resolution': 'ticket-resolution-text',
-  'newSolution.title': 'sol-title', 'newSolution.problem': 'sol-problem', 'newSolution.solution': 'sol-solution',
-  'newSolution.category': 'sol-category',
-};
-
-function draftName() {
-  return state.call ? `draft.${state.call.msg.call.linkedid}` : null;
-}
-
-function saveDraft() {
-  const name = draftName();
-  if (!name || (state.call && state.call.saved)) {
-    return;
-  }
-  const old = store.get(name) || {};
-  const values = {};
-  FIELDS.forEach((f) => { values[f] = $(`#${f}`).value; });
-  store.set(name, { values, key: old.key || crypto.randomUUID(), kb: kb.used(),
-    newSolution: $('#new-solution').open, savedAt: new Date().toISOString() });
-  $('#draft-state').textContent = `Draft kept ${clock(new Date().toISOString())}`;
-}
-
-function loadDraft() {
-  const name = draftName();
-  const d = name ? store.get(name) : null;
-  $('#outcome').reset();
-  kb.setUsed(d ? d.kb : null);
-  $('#new-solution').open = !!(d && d.newSolution);
-  fillTicketChoices();
-  if (d) {
-    FIELDS.forEach((f) => {
-      if (d.values[f] !== undefined) {
-        $(`#${f}`).value = d.values[f];
-      }
-    });
-    $('#draft-state').textContent = `Draft from ${clock(d.savedAt)}`;
-  } else {
-    $('#draft-state').textContent = '';
-  }
-  ticketFieldsShown();
-  $('#outcome-error').hidden = true;
-  $('#outcome-done').hidden = !(state.call && state.call.saved);
-}
-
-function fillTicketChoices() {
-  const sel = $('#ticket-id');
-  const keep = sel.value;
-  const tickets = (state.call && state.call.msg.openTickets) || [];
-  fill(sel, h('option', { value: '', text: tickets.length ? '— choose —' : 'No open tickets' }),
-    tickets.map((t) => h('option', { value: String(t.id), text: `#${t.id} ${t.subject}` })));
-  sel.value = keep;
-}
-
-function ticketFieldsShown() {
-  const action = $('#ticket-action').value;
-  $('#ticket-existing').hidden = action !== 'update' && action !== 'resolve';
-  $('#ticket-fields').hidden = action !== 'new' && action !== 'update';
-  $('#ticket-problem-box').hidden = action !== 'new';
-  $('#ticket-resolution-box').hidden = action !== 'resolve';
-}
-
-function renderOutcomeHeader() {
-  const c = state.call;
-  const on = !!c && c.phase !== 'ringing';
-  $('#outcome-for').textContent = on ? `Call from ${callerLabel(c.msg)} (${c.msg.call.callerNumber || 'no number'})`
-    : 'No call to record.';
-  $('#outcome-save').disabled = !on || !!(c && c.saved);
-}
-
-function outcomeBody() {
-  const v = (id) => $(`#${id}`).value.trim();
-  const body = { disposition: v('disposition') };
-  if (v('notes')) {
-    body.notes = $('#notes').value;
-  }
-  const action = v('ticket-action');
-  if (action) {
-    const t = { action };
-    if (action !== 'new') {
-      t.id = v('ticket-id') ? Number(v('ticket-id')) : undefined;
-    }
-    if (action === 'new' || action === 'update') {
-      if (v('ticket-subject')) t.subject = v('ticket-subject');
-      if (v('ticket-category')) t.category = v('ticket-category');
-      if (v('ticket-priority')) t.priority = v('ticket-priority');
-    }
-    if (action === 'new' && v('ticket-problem-text')) {
-      t.problem = $('#ticket-problem-text').value;
-    }
-    if (action === 'resolve') {
-      t.resolution = $('#ticket-resolution-text').value;
-    }
-    body.ticket = t;
-  }
-  if (kb.used()) {
-    body.kbArticleId = kb.used().id;
-  }
-  if ($('#new-solution').open && (v('sol-title') || v('sol-solution'))) {
-    body.newSolution = { title: v('sol-title'), problem: $('#sol-problem').value, solution: $('#sol-solution').value,
-      category: v('sol-category') };
-  }
-  return body; // the wrap-up time is the server's measure, from the call's end to "Ready"
-}
-
-async function submitOutcome(event) {
-  if (event) {
-    event.preventDefault();
-  }
-  const c = state.call;
-  const error = $('#outcome-error');
-  error.hidden = true;
-  if (!c || c.phase === 'ringing' || c.saved) {
-    return;
-  }
-  if (!c.msg.call.id) {
-    c.msg.call.id = await recordedCallId(c.msg.call.linkedid);
-    saveCall();
-  }
-  if (!c.msg.call.id) {
-    error.textContent = 'This call is not recorded yet; wait a moment and save again. Your draft is kept.';
-    error.hidden = false;
-    return;
-  }
-  saveDraft();
-  const draft = store.get(draftName());
-  const button = $('#outcome-save');
-  button.disabled = true;
-  try {
-    await api('POST', `/api/calls/${c.msg.call.id}/outcome`, outcomeBody(), { 'Idempotency-Key': draft.key });
-    c.saved = true;
-    saveCall();
-    store.remove(draftName());
-    $('#draft-state').textContent = '';
-    const done = $('#outcome-done');
-    done.textContent = c.phase === 'ended' ? 'Outcome saved. Press Ready when you are done.' : 'Outcome saved.';
-    done.hidden = false;
-    status.refreshFigures();
-  } catch (e) {
-    error.textContent = `Not saved: ${e.message}. Your entries are kept; fix them and save again.`;
-    error.hidden = false;
-    const field = FIELD_OF[e.field];
-    if (field) {
-      $(`#${field}`).focus();
-    }
-    button.disabled = false;
-  }
-  status.render();
-}
-
-/** The id of a call the pop came without (recorded a moment later), from my latest calls. */
-async function recordedCallId(linkedid) {
-  try {
-    const r = await api('GET', `/api/calls?agentId=${state.me.id}&limit=20`);
-    const found = r.items.find((x) => x.linkedid === linkedid);
-    if (found) {
-      return found.id;
-    }
-  } catch (e) {
-    // the error below says what to do
-  }
-  return null;
-}
+// ---------------------------------------------------------------------------------- ready
 
 async function ready() {
   const c = state.call;
@@ -588,7 +421,7 @@ function inField(target) {
 function keys(event) {
   if (event.ctrlKey && event.key === 'Enter' && $('#outcome').contains(event.target)) {
     event.preventDefault();
-    submitOutcome();
+    outcome.save();
     return;
   }
   if (event.altKey && !event.ctrlKey && !event.metaKey) {
@@ -631,24 +464,16 @@ async function start() {
   $('#new-caller-save').addEventListener('click', createCaller);
   $('#ticket-close').addEventListener('click', () => { $('#ticket-card').hidden = true; state.ticketShown = null; });
   $('#note-add').addEventListener('click', addNote);
-  kb = mountKb({ onProblem: (text) => notice('bad', text), onUsedChanged: saveDraft });
+  kb = mountKb({ onProblem: (text) => notice('bad', text), onUsedChanged: () => outcome.saveDraft() });
+  outcome = mountOutcome({ state, store, kb, callerLabel, saveCall, onSaved: () => status.refreshFigures(),
+    render: () => status.render() });
   $('#transfer').addEventListener('click', transfer);
-  $('#outcome').addEventListener('submit', submitOutcome);
-  // Enter in a one-line field does not save a half-written outcome: Save or Ctrl+Enter does.
-  $('#outcome').addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && !event.ctrlKey && event.target.tagName === 'INPUT') {
-      event.preventDefault();
-    }
-  });
-  $('#outcome').addEventListener('input', saveDraft);
-  $('#outcome').addEventListener('change', () => { ticketFieldsShown(); saveDraft(); });
-  $('#new-solution').addEventListener('toggle', saveDraft);
   $('#ready').addEventListener('click', ready);
   document.addEventListener('keydown', keys);
 
   state.call = restoredCall();
   renderCall();
-  loadDraft();
+  outcome.loadDraft();
   await status.refresh();
   status.refreshFigures();
   callbacks.load();
