@@ -57,6 +57,7 @@ class EmbeddedMariaDbIT {
                 "FIRSTLINE_DATA_DIR", dataDir.toString(),
                 "FIRSTLINE_HTTP_HOST", "127.0.0.1",
                 "FIRSTLINE_HTTP_PORT", "0",
+                "FIRSTLINE_AGI_PORT", "0",
                 "FIRSTLINE_ADMIN_PASSWORD", TestServer.ADMIN_PASSWORD), Optional.empty()), false);
     }
 
