@@ -20,6 +20,7 @@ import io.firstline.store.CallerStore;
 import io.firstline.store.OutcomeStore;
 import io.firstline.store.PhoneMenuStore;
 import io.firstline.store.Database;
+import io.firstline.store.DeskStore;
 import io.firstline.store.DemoData;
 import io.firstline.store.EmbeddedMariaDb;
 import io.firstline.store.KbStore;
@@ -180,7 +181,8 @@ public final class Firstline implements AutoCloseable {
             await(vertx.deployVerticle(flow));
             WebVerticle web = new WebVerticle(settings.httpHost(), settings.httpPort(),
                     new WebVerticle.Services(db, agents, callers, tickets, kb, calls, new OutcomeStore(db, phones),
-                            accounts, phones, flow::health, flow.commands(), settings),
+                            new DeskStore(db, settings.desk().callbackClaim()), kpis, accounts, phones, flow::health,
+                            flow.commands(), settings),
                     new WebVerticle.BoardServices(new AuditStore(db), new KioskStore(db),
                             settings.metricsEnabled() ? metrics::scrape : null));
             await(vertx.deployVerticle(web));

@@ -8,6 +8,7 @@ import io.firstline.store.KioskStore;
 import io.firstline.store.CallStore;
 import io.firstline.store.CallerStore;
 import io.firstline.store.Database;
+import io.firstline.store.DeskStore;
 import io.firstline.store.DuplicateException;
 import io.firstline.store.KbStore;
 import io.firstline.store.KpiStore;
@@ -46,7 +47,7 @@ public final class WebVerticle extends VerticleBase {
 
     /** What the HTTP server needs from the rest of Firstline. */
     public record Services(Database db, AgentStore agents, CallerStore callers, TicketStore tickets, KbStore kb,
-            CallStore calls, OutcomeStore outcomes, Accounts accounts, PhoneNumbers phones,
+            CallStore calls, OutcomeStore outcomes, DeskStore desk, KpiStore kpis, Accounts accounts, PhoneNumbers phones,
             Supplier<List<PbxHealth>> pbxHealth, PbxCommands pbx, Settings settings) {
     }
 
@@ -152,10 +153,9 @@ public final class WebVerticle extends VerticleBase {
         new TicketsApi(s.tickets()).mount(router);
         new KbApi(s.kb()).mount(router);
         new CallsApi(s.calls(), s.outcomes()).mount(router);
-        KpiStore kpis = new KpiStore(s.db());
-        new DeskApi(vertx, new io.firstline.store.DeskStore(s.db(), s.settings().desk().callbackClaim()), kpis, s.agents(),
-                s.callers(), s.phones(), s.pbx(), s.settings(), s.db().clock()).mount(router);
-        new ReportsApi(vertx, kpis, s.settings().timezone(),
+        new DeskApi(vertx, s.desk(), s.kpis(), s.agents(), s.callers(), s.phones(), s.pbx(), s.settings(), s.db().clock())
+                .mount(router);
+        new ReportsApi(vertx, s.kpis(), s.settings().timezone(),
                 q -> s.settings().board().forQueue(q).serviceLevelSeconds()).mount(router);
         new BoardApi(vertx, s.agents(), board.audit(), s.pbx(), kiosks, s.settings().pauseReasons()).mount(router);
         kiosks.mount(router);
