@@ -32,6 +32,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -52,6 +53,8 @@ public final class CallTracker {
 
     private final Map<String, Call> calls = new LinkedHashMap<>();
     private final Map<String, Member> members = new LinkedHashMap<>();
+    /** Members by the device Asterisk watches for them (pbx + lower-case state interface): whose phone a channel is. */
+    private final Map<String, Member> membersByDevice = new HashMap<>();
     /** Linkedids of calls being confirmed by a snapshot, per PBX. */
     private final Map<String, Set<String>> snapshotSeen = new HashMap<>();
     private final Map<String, Instant> snapshotStart = new HashMap<>();
@@ -504,7 +507,7 @@ public final class CallTracker {
             }
             int n = ++call.withdrawals;
             out.add(new CallChange.CallWithdrawn(call.view(), m.iface,
-                    call.entry(d.at(), "withdrawn", null, m.iface, clip(d.dialStatus().toLowerCase(java.util.Locale.ROOT)),
+                    call.entry(d.at(), "withdrawn", null, m.iface, clip(d.dialStatus().toLowerCase(Locale.ROOT)),
                             "withdrawn:" + n)));
             if (call.linkedid.equals(m.linkedid) && !m.inCall) {
                 m.ringing = false;
@@ -530,13 +533,7 @@ public final class CallTracker {
         if (dash <= 0) {
             return null;
         }
-        String device = channel.substring(0, dash);
-        for (Member m : members.values()) {
-            if (m.pbx.equals(pbx) && device.equalsIgnoreCase(m.stateInterface)) {
-                return m;
-            }
-        }
-        return null;
+        return membersByDevice.get(key(pbx, channel.substring(0, dash).toLowerCase(Locale.ROOT)));
     }
 
     private void completed(MemberCompleted c, List<CallChange> out) {
@@ -923,7 +920,14 @@ public final class CallTracker {
         m.pauseReason = s.paused() ? emptyToNull(s.pausedReason()) : null;
         m.deviceStatus.put(blank(s.queue()) ? "" : s.queue(), s.deviceStatus());
         if (!blank(s.stateInterface())) {
-            m.stateInterface = clip(s.stateInterface().strip());
+            String device = clip(s.stateInterface().strip());
+            if (!device.equals(m.stateInterface)) {
+                if (m.stateInterface != null) {
+                    membersByDevice.remove(key(m.pbx, m.stateInterface.toLowerCase(Locale.ROOT)), m);
+                }
+                m.stateInterface = device;
+                membersByDevice.put(key(m.pbx, device.toLowerCase(Locale.ROOT)), m);
+            }
         }
         memberChanged(m, s.at(), out);
     }
