@@ -82,7 +82,8 @@ final class AmiTrace {
     static List<String> bundledNames() {
         return List.of("abandoned-hardware", "agent-pause-and-membership", "answered-software", "blind-transfer-action",
                 "login-failure-and-bad-action", "login-failure-and-bad-action.badlogin",
-                "login-failure-and-bad-action.unknownuser", "ring-no-answer-software", "status-snapshot",
+                "login-failure-and-bad-action.unknownuser", "pjsip-trunk-abandoned", "pjsip-trunk-answered",
+                "ring-no-answer-software", "status-snapshot",
                 "supervisor-listen", "ticket-status-ivr");
     }
 

@@ -219,6 +219,12 @@ public final class CallGenerator {
         }
         SimulatedCall call = new SimulatedCall(this, callsCreated, true, num, name, callerId, choice.digit(),
                 choice.queue(), choice.menuPath(), ticket);
+        // drawn only when asked for, so that a seed gives the same traffic as before PJSIP-shaped calls existed
+        boolean pjsip = cfg.pjsipShare > 0 && (outcome == Outcome.ANSWERED || outcome == Outcome.ABANDONED)
+                && random.nextDouble() < cfg.pjsipShare;
+        call.pjsip = pjsip;
+        call.answeredFlow = pjsip ? lib.answeredPjsip : lib.answeredLocal;
+        call.abandonedFlow = pjsip ? lib.abandonedPjsip : lib.abandonedLocal;
         activeCalls.add(call);
         long talkMs = between(cfg.talkTimeMin, cfg.talkTimeMax);
         long waitMs = between(cfg.waitTimeMin, cfg.waitTimeMax);
@@ -228,7 +234,7 @@ public final class CallGenerator {
             case ANSWERED -> {
                 // the caller's phone hangs up after the talk (sim-caller Wait(N) started ~0.25 s after the DTMF)
                 call.simHangupAfter = seconds(ringMs + talkMs - 250 + 30);
-                play(call, lib.answeredIvr, -1, Map.of(), () -> answered(call, ringMs, talkMs, 0));
+                play(call, call.answeredFlow.ivr(), -1, Map.of(), () -> answered(call, ringMs, talkMs, 0));
             }
             case RING_NO_ANSWER -> {
                 call.simHangupAfter = "60";
@@ -236,7 +242,7 @@ public final class CallGenerator {
             }
             case ABANDONED -> {
                 call.simHangupAfter = seconds(waitMs + 1300);
-                play(call, lib.abandonedIvr, -1, Map.of(), () -> abandoned(call, waitMs));
+                play(call, call.abandonedFlow.ivr(), -1, Map.of(), () -> abandoned(call, waitMs));
             }
             default -> throw new IllegalStateException();
         }
@@ -295,7 +301,7 @@ public final class CallGenerator {
 
     private void waitForAgent(SimulatedCall call, long waitedMs, Runnable retryFlow) {
         if (waitedMs >= config.maxQueueWait.toMillis()) {
-            play(call, lib.abandonedHangup, -1, Map.of(), () -> callFinished(call));
+            play(call, call.abandonedFlow.hangup(), -1, Map.of(), () -> callFinished(call));
             return;
         }
         int gen = call.generation;
@@ -316,12 +322,13 @@ public final class CallGenerator {
         SimulatedCall.AgentLeg leg = reserve(call, free.get(0));
         Map<String, SimulatedCall.AgentLeg> legs = Map.of("A0", leg);
         call.phase = SimulatedCall.Phase.RINGING;
-        play(call, lib.answeredRing, ringMs, legs, () -> {
+        TemplateLibrary.AnsweredFlow flow = call.answeredFlow;
+        play(call, flow.ring(), ringMs, legs, () -> {
             call.phase = SimulatedCall.Phase.TALKING;
             call.connectedLeg = leg;
-            play(call, lib.answeredTalk, talkMs, legs, () -> {
+            play(call, flow.talk(), talkMs, legs, () -> {
                 call.phase = SimulatedCall.Phase.ENDING;
-                play(call, lib.answeredHangup, -1, legs, () -> endWithSupervisor(call, legs));
+                play(call, flow.hangup(), -1, legs, () -> endWithSupervisor(call, legs));
             });
         });
     }
@@ -362,13 +369,21 @@ public final class CallGenerator {
         PbxState.Queue q = pbx.queue(call.queue);
         List<PbxState.Member> free = freeAgents(call.queue, Set.of());
         Map<String, SimulatedCall.AgentLeg> legs = new HashMap<>();
-        int ringing = q != null && q.strategy.equals("ringall") ? Math.min(3, free.size()) : Math.min(1, free.size());
+        TemplateLibrary.AbandonedFlow flow = call.abandonedFlow;
+        int ringing;
+        if (call.pjsip) {
+            // the recording rings one phone, then (after its ring timeout) the next: the second leg only when the
+            // caller waits long enough to reach it
+            ringing = Math.min(waitMs > lib.abandonedPjsipSecondLegMillis ? 2 : 1, free.size());
+        } else {
+            ringing = q != null && q.strategy.equals("ringall") ? Math.min(3, free.size()) : Math.min(1, free.size());
+        }
         for (int i = 0; i < ringing; i++) {
             legs.put("A" + i, reserve(call, free.get(i)));
         }
         Map<String, SimulatedCall.AgentLeg> bound = Collections.unmodifiableMap(legs);
-        play(call, lib.abandonedRing, waitMs, bound, () ->
-                play(call, lib.abandonedHangup, -1, bound, () -> callFinished(call)));
+        play(call, flow.ring(), waitMs, bound, () ->
+                play(call, flow.hangup(), -1, bound, () -> callFinished(call)));
     }
 
     private void endWithSupervisor(SimulatedCall call, Map<String, SimulatedCall.AgentLeg> legs) {
@@ -412,11 +427,14 @@ public final class CallGenerator {
 
     // ------------------------------------------------------------------------------------ actions on calls
 
-    /** The active call whose connected agent leg is this channel (";1" half), or null. */
+    /**
+     * The active call whose connected agent leg is this channel (";1" half), or null. The transfer and ChanSpy
+     * recordings are of Local-channel calls, so a PJSIP-shaped call cannot be transferred or spied on here.
+     */
     SimulatedCall callByAgentChannel(String channel) {
         for (SimulatedCall c : activeCalls) {
             if (c.phase == SimulatedCall.Phase.TALKING && c.connectedLeg != null && c.connectedLeg.base != null
-                    && channel.equals(c.connectedLeg.base + ";1")) {
+                    && !c.pjsip && channel.equals(c.connectedLeg.base + ";1")) {
                 return c;
             }
         }
@@ -442,7 +460,7 @@ public final class CallGenerator {
         String target = data.contains(",") ? data.substring(0, data.indexOf(',')) : data;
         SimulatedCall call = null;
         for (SimulatedCall c : activeCalls) {
-            if (c.phase == SimulatedCall.Phase.TALKING && c.connectedLeg != null && c.supervisor == null
+            if (c.phase == SimulatedCall.Phase.TALKING && c.connectedLeg != null && c.supervisor == null && !c.pjsip
                     && (c.connectedLeg.device().equals(target) || ("PJSIP/" + c.connectedLeg.ext + "-").equals(target))) {
                 call = c;
                 break;

@@ -15,7 +15,7 @@ final class CallTemplate {
     /** What a slot in a value stands for; the key says which channel, leg or computed value. */
     enum Slot {
         CHAN, UID, BRIDGE, COMMAND_ID, CALLER_NUM, CALLER_NAME, CALLER_ID, DIGIT, MENU_PATH, QUEUE, TICKET, TICKET_DIGIT,
-        AGENT_IFACE, AGENT_DIAL, AGENT_DEVICE, AGENT_EXT, AGENT_NAME, AGENT_CONTEXT, TRANSFER_CONTEXT, TRANSFER_EXTEN,
+        AGENT_IFACE, AGENT_DIAL, AGENT_DEVICE, AGENT_PHONE, PHONE_CHAN, AGENT_EXT, AGENT_NAME, AGENT_CONTEXT, TRANSFER_CONTEXT, TRANSFER_EXTEN,
         SUP_NUM, SUP_NAME, SUP_DEVICE, SPY_DATA, SIM_HANGUP, ACTION_ID, COMPUTED
     }
 
@@ -37,11 +37,16 @@ final class CallTemplate {
         }
     }
 
-    /** An agent leg of the trace (Local/ext@ctx-XXXXXXXX;1/;2) with the member it rang. */
+    /**
+     * An agent leg of the trace (Local/ext@ctx-XXXXXXXX;1/;2) with the member it rang; in a PJSIP-shaped trace the
+     * leg's ;2 half dials the agent's phone (PJSIP/ext-XXXXXXXX), whose uniqueid key is "leg;P".
+     */
     record Leg(String key, String ext, String context, String iface, String memberName) {
     }
 
     private static final Pattern CHANNEL_BASE = Pattern.compile("Local/([^@;/\\s,]+)@([A-Za-z0-9_-]+?)-([0-9a-f]{8})(?=;)");
+    /** A PJSIP channel: endpoint, then Asterisk's 8-hex-digit channel counter. */
+    private static final Pattern PJSIP_CHANNEL = Pattern.compile("PJSIP/([^\\s,;/]+)-([0-9a-f]{8})(?![0-9A-Za-z])");
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final String name;
@@ -122,6 +127,9 @@ final class CallTemplate {
         private final Map<String, String> baseRole = new LinkedHashMap<>();
         private final Map<String, Leg> legs = new LinkedHashMap<>();
         private final Map<String, String> extToLeg = new LinkedHashMap<>();
+        private final Map<String, String> phoneLeg = new LinkedHashMap<>();
+        /** Each bridge (or other uuid) of the trace gets its own key, so that a call's two bridges stay two. */
+        private final Map<String, String> bridgeKeys = new LinkedHashMap<>();
         private String callerBase;
         private String callerNum;
         private final Set<String> callerNames = new LinkedHashSet<>();
@@ -216,7 +224,11 @@ final class CallTemplate {
                 return null;
             }
             Matcher m = CHANNEL_BASE.matcher(channel);
-            return m.find() ? m.group() : null;
+            if (m.find()) {
+                return m.group();
+            }
+            Matcher p = PJSIP_CHANNEL.matcher(channel);
+            return p.find() ? p.group() : null;
         }
 
         private void discover() {
@@ -233,7 +245,9 @@ final class CallTemplate {
             int legCount = 0;
             for (AmiMessage m : msgs) {
                 String ev = m.eventName();
-                if (ev.equals("Newchannel")) {
+                if (ev.equals("Newchannel") && PJSIP_CHANNEL.matcher(m.get("Channel")).matches()) {
+                    discoverPjsipChannel(m);
+                } else if (ev.equals("Newchannel")) {
                     String chan = m.get("Channel");
                     String base = baseOf(chan);
                     String half = chan.endsWith(";1") ? "1" : "2";
@@ -293,6 +307,31 @@ final class CallTemplate {
             callerNames.removeIf(n -> n == null || n.isEmpty());
         }
 
+        /**
+         * A PJSIP channel is the caller's when it comes first (a trunk call: its number and name are in its
+         * Newchannel), else the phone of the agent leg whose extension is its endpoint.
+         */
+        private void discoverPjsipChannel(AmiMessage m) {
+            String chan = m.get("Channel");
+            Matcher pm = PJSIP_CHANNEL.matcher(chan);
+            pm.matches();
+            if (callerBase == null) {
+                callerBase = chan;
+                baseRole.put(chan, "C");
+                uidRole.put(m.get("Uniqueid"), "C;1");
+                callerNum = m.get("CallerIDNum");
+                callerNames.add(m.get("CallerIDName"));
+                return;
+            }
+            String leg = extToLeg.get(pm.group(1));
+            if (leg == null) {
+                throw new IllegalStateException("trace " + trace.name() + ": PJSIP channel " + chan
+                        + " is neither the caller's nor an agent leg's phone");
+            }
+            phoneLeg.put(chan, leg);
+            uidRole.put(m.get("Uniqueid"), leg + ";P");
+        }
+
         private void alt(String regex, Slot slot, String key) {
             scanSlots.add(slot);
             scanKeys.add(key);
@@ -306,6 +345,9 @@ final class CallTemplate {
             for (Map.Entry<String, String> e : baseRole.entrySet()) {
                 alt(Pattern.quote(e.getKey()), Slot.CHAN, e.getValue());
             }
+            for (Map.Entry<String, String> e : phoneLeg.entrySet()) {
+                alt(Pattern.quote(e.getKey()), Slot.PHONE_CHAN, e.getValue());
+            }
             alt(UUID.pattern(), Slot.BRIDGE, "B");
             for (Leg l : legs.values()) {
                 if (extToLeg.get(l.ext()) != l.key()) {
@@ -314,6 +356,9 @@ final class CallTemplate {
                 alt(Pattern.quote(l.iface()), Slot.AGENT_IFACE, l.key());
                 alt(Pattern.quote(l.iface().substring("Local/".length())), Slot.AGENT_DIAL, l.key());
                 alt(Pattern.quote("Local/" + l.ext() + "@" + l.context()) + "(?![\\w-])", Slot.AGENT_DEVICE, l.key());
+                if (phoneLeg.containsValue(l.key())) {
+                    alt(Pattern.quote("PJSIP/" + l.ext()) + "(?![\\w-])", Slot.AGENT_PHONE, l.key());
+                }
                 alt(Pattern.quote(l.memberName()), Slot.AGENT_NAME, l.key());
                 alt("(?<=Agent phone )" + Pattern.quote(l.ext()) + "(?= )", Slot.AGENT_EXT, l.key());
             }
@@ -364,9 +409,13 @@ final class CallTemplate {
             }
             for (AmiMessage.Header h : m.headers()) {
                 List<Part> parts = compileValue(m, ev, h.name(), h.value());
+                boolean partyId = isPartyId(h.name());
                 for (Part p : parts) {
+                    // who a channel is connected to names the last agent rung; the event still happens when the
+                    // call rang fewer agents than the recording (the value then falls back to one that did ring)
+                    boolean connectedAgent = partyId && (p.slot() == Slot.AGENT_EXT || p.slot() == Slot.AGENT_NAME);
                     if (p.key() != null && p.slot() != Slot.COMPUTED && p.slot() != Slot.COMMAND_ID
-                            && p.slot() != Slot.BRIDGE && p.slot() != Slot.ACTION_ID) {
+                            && p.slot() != Slot.BRIDGE && p.slot() != Slot.ACTION_ID && !connectedAgent) {
                         String k = p.key();
                         int semi = k.indexOf(';');
                         roles.add(semi < 0 ? k : k.substring(0, semi));
@@ -377,13 +426,18 @@ final class CallTemplate {
             return new Event(index, ev, List.copyOf(fields), seconds, Set.copyOf(roles), null, 0, false);
         }
 
+        private static boolean isPartyId(String field) {
+            return field.endsWith("CallerIDNum") || field.endsWith("CallerIDName") || field.endsWith("ConnectedLineNum")
+                    || field.endsWith("ConnectedLineName");
+        }
+
         private static List<Part> one(String literal, Slot slot, String key) {
             return List.of(new Part(literal, slot, key));
         }
 
         private String roleOfChannelField(AmiMessage m, String field) {
             String base = baseOf(m.get(field));
-            return base == null ? null : baseRole.get(base);
+            return base == null ? null : baseRole.getOrDefault(base, phoneLeg.get(base));
         }
 
         private List<Part> compileValue(AmiMessage m, String ev, String field, String value) {
@@ -417,6 +471,9 @@ final class CallTemplate {
                 if (var.equals("SIM_HANGUP_AFTER")) {
                     return one(value, Slot.SIM_HANGUP, "C");
                 }
+                if (var.equals("DIALEDPEERNUMBER") && extToLeg.containsKey(value)) {
+                    return one(value, Slot.AGENT_EXT, extToLeg.get(value));
+                }
             }
             if (ev.equals("Newexten") && field.equals("AppData") && "Wait".equals(m.get("Application"))
                     && value.equals(simHangup) && "C;1".equals(uidRole.get(m.get("Uniqueid")))) {
@@ -445,7 +502,9 @@ final class CallTemplate {
                     && (field.endsWith("Exten") || field.equals("Extension") || field.equals("Destination"))) {
                 return one(value, Slot.TRANSFER_EXTEN, "C");
             }
-            if (field.endsWith("Exten") || field.equals("Extension") || field.equals("Destination")) {
+            if (field.endsWith("Exten") || field.equals("Extension") || field.equals("Destination")
+                    || !phoneLeg.isEmpty() && (field.endsWith("CallerIDNum") || field.endsWith("ConnectedLineNum")
+                    || field.equals("DialString"))) {
                 String leg = extToLeg.get(value);
                 if (leg != null) {
                     return one(value, Slot.AGENT_EXT, leg);
@@ -488,7 +547,7 @@ final class CallTemplate {
                     parts.add(Part.text(value.substring(last, sm.start())));
                 }
                 if (slot == Slot.BRIDGE) {
-                    key = "B";
+                    key = bridgeKeys.computeIfAbsent(sm.group(), u -> "B" + bridgeKeys.size());
                 }
                 parts.add(new Part(sm.group(), slot, key));
                 last = sm.end();

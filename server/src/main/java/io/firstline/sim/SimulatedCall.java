@@ -21,7 +21,9 @@ final class SimulatedCall {
         final String ext;
         final String context;
         String base;
-        final String[] uids = new String[2];
+        /** The agent's phone channel (PJSIP/ext-XXXXXXXX) that the leg's ;2 half dials, in a PJSIP-shaped call. */
+        String phoneChannel;
+        final String[] uids = new String[3];
         long calledMs;
 
         AgentLeg(String iface, String memberName) {
@@ -34,6 +36,11 @@ final class SimulatedCall {
 
         String device() {
             return iface.substring(0, iface.length() - "/n".length());
+        }
+
+        /** The phone the dialplans' [agents] context dials for this extension. */
+        String phone() {
+            return "PJSIP/" + ext;
         }
     }
 
@@ -71,6 +78,11 @@ final class SimulatedCall {
     String transferContext = "";
     String transferExten = "";
     Supervisor supervisor;
+    /** Whether the call comes over a PJSIP trunk and rings PJSIP phones (else Local channels end to end). */
+    boolean pjsip;
+    /** The recordings this call is played from: Local channels end to end, or a PJSIP trunk and phones. */
+    TemplateLibrary.AnsweredFlow answeredFlow;
+    TemplateLibrary.AbandonedFlow abandonedFlow;
     Phase phase = Phase.IVR;
     AgentLeg connectedLeg;
     final List<AgentLeg> reservedLegs = new ArrayList<>();
@@ -81,7 +93,7 @@ final class SimulatedCall {
     private final Random random;
     private String callerBase;
     private final String[] callerUids = new String[2];
-    private String bridgeId;
+    private final Map<String, String> bridgeIds = new HashMap<>();
     private final Map<String, String> commandIds = new HashMap<>();
     private final Map<String, Long> createdMs = new HashMap<>();
     private final Map<String, Long> answeredMs = new HashMap<>();
@@ -107,8 +119,12 @@ final class SimulatedCall {
         return callerUids[0];
     }
 
-    String callerChannel(int half) {
-        return callerBase == null ? null : callerBase + ";" + half;
+    /** The caller's channel that waits in the queue: the ;2 half of a Local caller, or the trunk's channel itself. */
+    String queuedChannel() {
+        if (callerBase == null) {
+            return null;
+        }
+        return callerBase.startsWith("Local/") ? callerBase + ";2" : callerBase;
     }
 
     // ------------------------------------------------------------------------------------ rendering
@@ -166,7 +182,8 @@ final class SimulatedCall {
             case CHAN -> {
                 if (key.equals("C")) {
                     if (callerBase == null) {
-                        callerBase = "Local/s@helpdesk-ivr-" + generator.nextLocalId();
+                        // the recorded channel's name up to Asterisk's counter: Local/s@helpdesk-ivr- or PJSIP/trunk-
+                        callerBase = p.literal().substring(0, p.literal().lastIndexOf('-') + 1) + generator.nextLocalId();
                     }
                     return callerBase;
                 }
@@ -182,9 +199,16 @@ final class SimulatedCall {
                 }
                 return leg.base;
             }
+            case PHONE_CHAN -> {
+                AgentLeg leg = legs.get(key);
+                if (leg.phoneChannel == null) {
+                    leg.phoneChannel = leg.phone() + "-" + generator.nextLocalId();
+                }
+                return leg.phoneChannel;
+            }
             case UID -> {
                 String role = key.substring(0, key.indexOf(';'));
-                int half = key.endsWith(";1") ? 0 : 1;
+                int half = uidIndex(key);
                 String[] uids = role.equals("C") ? callerUids : role.equals("S") ? supervisor.uids : legs.get(role).uids;
                 if (uids[half] == null) {
                     uids[half] = nextUid(nowMs);
@@ -195,10 +219,7 @@ final class SimulatedCall {
                 return uids[half];
             }
             case BRIDGE -> {
-                if (bridgeId == null) {
-                    bridgeId = new java.util.UUID(random.nextLong(), random.nextLong()).toString();
-                }
-                return bridgeId;
+                return bridgeIds.computeIfAbsent(key, k -> new java.util.UUID(random.nextLong(), random.nextLong()).toString());
             }
             case COMMAND_ID -> {
                 return commandIds.computeIfAbsent(key, k -> Integer.toString(100_000_000 + random.nextInt(2_000_000_000)));
@@ -237,11 +258,16 @@ final class SimulatedCall {
             case AGENT_DEVICE -> {
                 return legs.get(key).device();
             }
+            case AGENT_PHONE -> {
+                return legs.get(key).phone();
+            }
             case AGENT_EXT -> {
-                return legs.get(key).ext;
+                AgentLeg leg = legOrEarlier(key, legs);
+                return leg == null ? "<unknown>" : leg.ext;
             }
             case AGENT_NAME -> {
-                return legs.get(key).memberName;
+                AgentLeg leg = legOrEarlier(key, legs);
+                return leg == null ? "<unknown>" : leg.memberName;
             }
             case AGENT_CONTEXT -> {
                 return legs.get(key).context;
@@ -376,7 +402,7 @@ final class SimulatedCall {
             return null;
         }
         String role = roleHalf.substring(0, roleHalf.indexOf(';'));
-        int half = roleHalf.endsWith(";1") ? 0 : 1;
+        int half = uidIndex(roleHalf);
         if (role.equals("C")) {
             return callerUids[half];
         }
@@ -387,12 +413,29 @@ final class SimulatedCall {
         return leg == null ? null : leg.uids[half];
     }
 
+    /**
+     * The leg, or when this call did not ring it, the last one before it that did: the agent a connected-line
+     * field names when the call rang fewer agents than the recording.
+     */
+    private static AgentLeg legOrEarlier(String key, Map<String, AgentLeg> legs) {
+        AgentLeg leg = legs.get(key);
+        for (int i = Integer.parseInt(key.substring(1)) - 1; leg == null && i >= 0; i--) {
+            leg = legs.get("A" + i);
+        }
+        return leg;
+    }
+
+    /** Index in a uids array of a uniqueid key: ";1" and ";2" the Local halves, ";P" an agent leg's phone. */
+    private static int uidIndex(String key) {
+        return key.endsWith(";1") ? 0 : key.endsWith(";P") ? 2 : 1;
+    }
+
     private int positionInQueue(PbxState pbx) {
         PbxState.Queue q = pbx.queue(queue);
         if (q == null) {
             return 1;
         }
-        String chan = callerChannel(2);
+        String chan = queuedChannel();
         for (int i = 0; i < q.entries.size(); i++) {
             if (q.entries.get(i).channel.equals(chan)) {
                 return i + 1;

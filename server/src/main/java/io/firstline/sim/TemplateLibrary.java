@@ -24,6 +24,14 @@ final class TemplateLibrary {
         }
     }
 
+    /** An answered call in four parts: the menu up to the queue, the ring, the talk, the caller's hang-up. */
+    record AnsweredFlow(Segment ivr, Segment ring, Segment talk, Segment hangup) {
+    }
+
+    /** An abandoned call: the menu up to the queue, the agents rung while the caller waits, the caller's hang-up. */
+    record AbandonedFlow(Segment ivr, Segment ring, Segment hangup) {
+    }
+
     static Segment range(CallTemplate t, int from, int to) {
         int[] idx = new int[Math.max(0, to - from)];
         for (int i = 0; i < idx.length; i++) {
@@ -39,13 +47,17 @@ final class TemplateLibrary {
     final CallTemplate transfer;
     final CallTemplate supervisor;
 
-    final Segment answeredIvr;
-    final Segment answeredRing;
-    final Segment answeredTalk;
-    final Segment answeredHangup;
-    final Segment abandonedIvr;
-    final Segment abandonedRing;
-    final Segment abandonedHangup;
+    final CallTemplate pjsipAnswered;
+    final CallTemplate pjsipAbandoned;
+
+    /** Calls of Local channels end to end (the caller a Local channel, the agents' phones Local channels). */
+    final AnsweredFlow answeredLocal;
+    final AbandonedFlow abandonedLocal;
+    /** Calls over a PJSIP trunk, each agent's Local leg dialling the agent's PJSIP phone. */
+    final AnsweredFlow answeredPjsip;
+    final AbandonedFlow abandonedPjsip;
+    /** When, after the abandoned PJSIP call starts waiting, its recording rings the second agent. */
+    final long abandonedPjsipSecondLegMillis;
     final Segment rnaIvr;
     final Segment rnaFirstRing;
     final Segment rnaFirstRingEnd;
@@ -86,6 +98,25 @@ final class TemplateLibrary {
         return false;
     }
 
+    /** Whether the event's Channel is an agent leg's PJSIP phone. */
+    private static boolean onPhone(CallTemplate.Event e) {
+        return firstSlotOf(e, "Channel") == CallTemplate.Slot.PHONE_CHAN;
+    }
+
+    private static CallTemplate.Slot firstSlotOf(CallTemplate.Event e, String field) {
+        for (CallTemplate.Field f : e.fields()) {
+            if (f.name().equals(field)) {
+                return f.parts().isEmpty() ? null : f.parts().get(0).slot();
+            }
+        }
+        return null;
+    }
+
+    private static int trunkHangup(CallTemplate t, int from) {
+        return t.find(from, e -> e.name().equals("HangupRequest") && e.roles().contains("C")
+                && firstSlotOf(e, "Channel") == CallTemplate.Slot.CHAN && roleOfChannel(e, "C"));
+    }
+
     private static boolean app(CallTemplate.Event e, String application) {
         return e.name().equals("Newexten") && application.equals(CallTemplate.literalOf(e, "Application"));
     }
@@ -106,19 +137,36 @@ final class TemplateLibrary {
         transfer = CallTemplate.compile(AmiTrace.bundled("blind-transfer-action"));
         supervisor = CallTemplate.compile(AmiTrace.bundled("supervisor-listen"));
 
+        pjsipAnswered = CallTemplate.compile(AmiTrace.bundled("pjsip-trunk-answered"));
+        pjsipAbandoned = CallTemplate.compile(AmiTrace.bundled("pjsip-trunk-abandoned"));
+
         int aIvr = afterMusicOnHold(answered);
         int aAnswer = answered.find(aIvr, e -> on(e, "A0", "2") && app(e, "Answer"));
         int aHangup = callerHangup(answered, aAnswer, "C", "1");
-        answeredIvr = range(answered, 0, aIvr);
-        answeredRing = range(answered, aIvr, aAnswer);
-        answeredTalk = range(answered, aAnswer, aHangup);
-        answeredHangup = range(answered, aHangup, answered.events().size());
+        answeredLocal = new AnsweredFlow(range(answered, 0, aIvr), range(answered, aIvr, aAnswer),
+                range(answered, aAnswer, aHangup), range(answered, aHangup, answered.events().size()));
 
         int bIvr = afterMusicOnHold(abandoned);
         int bHangup = callerHangup(abandoned, bIvr, "C", "1");
-        abandonedIvr = range(abandoned, 0, bIvr);
-        abandonedRing = range(abandoned, bIvr, bHangup);
-        abandonedHangup = range(abandoned, bHangup, abandoned.events().size());
+        abandonedLocal = new AbandonedFlow(range(abandoned, 0, bIvr), range(abandoned, bIvr, bHangup),
+                range(abandoned, bHangup, abandoned.events().size()));
+
+        // a trunk call has no music-on-hold event: its menu ends where the first agent leg appears; the agent
+        // answers when her phone's channel goes Up; the caller hangs up with the trunk's HangupRequest
+        int pIvr = pjsipAnswered.find(0, e -> e.roles().contains("A0"));
+        int pAnswer = pjsipAnswered.find(pIvr, e -> e.name().equals("Newstate") && onPhone(e)
+                && "Up".equals(CallTemplate.literalOf(e, "ChannelStateDesc")));
+        int pHangup = trunkHangup(pjsipAnswered, pAnswer);
+        answeredPjsip = new AnsweredFlow(range(pjsipAnswered, 0, pIvr), range(pjsipAnswered, pIvr, pAnswer),
+                range(pjsipAnswered, pAnswer, pHangup), range(pjsipAnswered, pHangup, pjsipAnswered.events().size()));
+
+        int qIvr = pjsipAbandoned.find(0, e -> e.roles().contains("A0"));
+        int qHangup = trunkHangup(pjsipAbandoned, qIvr);
+        int qSecond = pjsipAbandoned.find(qIvr, e -> e.roles().contains("A1"));
+        abandonedPjsipSecondLegMillis = Math.round((pjsipAbandoned.events().get(qSecond).seconds()
+                - pjsipAbandoned.events().get(qIvr).seconds()) * 1000);
+        abandonedPjsip = new AbandonedFlow(range(pjsipAbandoned, 0, qIvr), range(pjsipAbandoned, qIvr, qHangup),
+                range(pjsipAbandoned, qHangup, pjsipAbandoned.events().size()));
 
         int rIvr = afterMusicOnHold(ringNoAnswer);
         int rNoAnswer = ringNoAnswer.find(rIvr, e -> e.name().equals("AgentRingNoAnswer"));
@@ -150,7 +198,7 @@ final class TemplateLibrary {
         }
         spyStop = new Segment(supervisor, stop.stream().mapToInt(Integer::intValue).toArray());
         for (int mark : new int[] {aIvr, aAnswer, aHangup, bIvr, bHangup, rIvr, rNoAnswer, rSecond, rAnswer, rHangup,
-                xStart, sStart, sLeave, sLeaveEnd}) {
+                xStart, sStart, sLeave, sLeaveEnd, pIvr, pAnswer, pHangup, qIvr, qSecond, qHangup}) {
             if (mark <= 0) {
                 throw new IllegalStateException("a bundled trace does not have the expected shape");
             }
@@ -170,6 +218,6 @@ final class TemplateLibrary {
 
     /** All event templates the generator can emit (for format checks). */
     List<CallTemplate> all() {
-        return List.of(answered, abandoned, ringNoAnswer, ticket, transfer, supervisor);
+        return List.of(answered, abandoned, ringNoAnswer, ticket, transfer, supervisor, pjsipAnswered, pjsipAbandoned);
     }
 }

@@ -31,6 +31,7 @@ public final class TrafficConfig {
     final Duration memberTimeout;
     final Duration retry;
     final Duration maxQueueWait;
+    final double pjsipShare;
 
     private TrafficConfig(Builder b) {
         this.callsPerSecond = b.callsPerSecond;
@@ -49,6 +50,7 @@ public final class TrafficConfig {
         this.memberTimeout = b.memberTimeout;
         this.retry = b.retry;
         this.maxQueueWait = b.maxQueueWait;
+        this.pjsipShare = b.pjsipShare;
     }
 
     private static List<MenuChoice> defaultMenu() {
@@ -77,6 +79,7 @@ public final class TrafficConfig {
         private Duration memberTimeout = Duration.ofSeconds(15);
         private Duration retry = Duration.ofSeconds(2);
         private Duration maxQueueWait = Duration.ofSeconds(300);
+        private double pjsipShare;
 
         /** Mean arrival rate in simulated time (arrivals are Poisson). */
         public Builder callsPerSecond(double v) {
@@ -156,6 +159,19 @@ public final class TrafficConfig {
         /** How long a caller who would be answered waits for a free agent before giving up. */
         public Builder maxQueueWait(Duration v) {
             maxQueueWait = v;
+            return this;
+        }
+
+        /**
+         * The share (0 to 1) of answered and abandoned calls that come in over a PJSIP trunk and ring the agents'
+         * PJSIP phones through their Local legs, as recorded in pjsip-trunk-*; the others, and every ticket-status
+         * and ring-no-answer call, are Local channels end to end. 0 by default.
+         */
+        public Builder pjsipShare(double v) {
+            if (!(v >= 0 && v <= 1)) {
+                throw new IllegalArgumentException("pjsipShare must be between 0 and 1");
+            }
+            pjsipShare = v;
             return this;
         }
 

@@ -130,6 +130,78 @@ class CallGeneratorIT {
     }
 
     @Test
+    void pjsipShapedCallsComeOverTheTrunkAndRingEachAgentsPhone() throws Exception {
+        try (AmiSimulator sim = AmiSimulator.builder().timeScale(500).build()) {
+            List<AmiMessage> events = run(sim, TrafficConfig.builder().seed(31).callsPerSecond(0.2).maxCalls(20)
+                    .outcomes(1, 1, 0).pjsipShare(1).menuChoice("1", "hardware", "main/hardware", 1)
+                    .waitTime(Duration.ofSeconds(5), Duration.ofSeconds(40)).caller("+15557654321", "Ann Caller").build(),
+                    20, List.of());
+            Set<String> trunkUids = new LinkedHashSet<>();
+            Set<String> open = new LinkedHashSet<>();
+            Map<String, String> phoneOfLeg = new HashMap<>();
+            Map<String, String> bridgeOf = new HashMap<>();
+            int answered = 0;
+            for (AmiMessage m : events) {
+                String chan = m.get("Channel");
+                switch (m.eventName()) {
+                    case "Newchannel" -> {
+                        assertThat(open.add(chan)).as("channel name reused: %s", chan).isTrue();
+                        assertThat(chan).matches("PJSIP/trunk-[0-9a-f]{8}|Local/100[1-3]@agents-[0-9a-f]{8};[12]"
+                                + "|PJSIP/100[1-3]-[0-9a-f]{8}");
+                        if (chan.startsWith("PJSIP/trunk-")) {
+                            trunkUids.add(m.get("Uniqueid"));
+                            assertThat(m.get("CallerIDNum")).isEqualTo("+15557654321");
+                            assertThat(m.get("CallerIDName")).isEqualTo("Ann Caller");
+                            assertThat(m.get("Linkedid")).isEqualTo(m.get("Uniqueid"));
+                        } else if (chan.startsWith("PJSIP/")) {
+                            // the phone's own number is its extension
+                            assertThat(m.get("CallerIDNum")).isEqualTo(chan.substring(6, 10));
+                        }
+                    }
+                    case "DialBegin" -> {
+                        if (chan.startsWith("Local/")) {
+                            String ext = chan.substring(6, 10);
+                            assertThat(chan).endsWith(";2");
+                            assertThat(m.get("DestChannel")).startsWith("PJSIP/" + ext + "-");
+                            assertThat(m.get("DialString")).isEqualTo(ext);
+                            phoneOfLeg.put(chan.substring(0, chan.length() - 2), m.get("DestChannel"));
+                        } else {
+                            assertThat(chan).startsWith("PJSIP/trunk-");
+                            assertThat(m.get("DialString")).matches("Local/100[1-3]@agents/n");
+                        }
+                    }
+                    case "AgentConnect" -> {
+                        answered++;
+                        String leg = m.get("DestChannel");
+                        assertThat(phoneOfLeg).containsKey(leg.substring(0, leg.length() - 2));
+                        assertThat(m.get("Interface")).isEqualTo("Local/" + leg.substring(6, 10) + "@agents/n");
+                    }
+                    case "BridgeEnter" -> bridgeOf.put(chan, m.get("BridgeUniqueid"));
+                    case "Hangup" -> assertThat(open.remove(chan)).as("hangup of %s", chan).isTrue();
+                    case "QueueCallerJoin", "QueueCallerAbandon", "AgentComplete" ->
+                            assertThat(chan).startsWith("PJSIP/trunk-");
+                    default -> {
+                    }
+                }
+            }
+            assertThat(open).as("channels never hung up").isEmpty();
+            assertThat(trunkUids).containsExactlyElementsOf(sim.traffic().linkedids());
+            assertThat(answered).isGreaterThan(3);
+            assertThat(events).anyMatch(m -> m.eventName().equals("QueueCallerAbandon"));
+            // two bridges per answered call: the trunk with the leg's ;1 half, the leg's ;2 half with the phone
+            int bridged = 0;
+            for (Map.Entry<String, String> e : phoneOfLeg.entrySet()) {
+                if (bridgeOf.containsKey(e.getValue())) {
+                    bridged++;
+                    assertThat(bridgeOf.get(e.getKey() + ";2")).isEqualTo(bridgeOf.get(e.getValue()));
+                    assertThat(bridgeOf.get(e.getKey() + ";1")).isNotEqualTo(bridgeOf.get(e.getValue()));
+                }
+            }
+            assertThat(bridged).isEqualTo(answered);
+        }
+    }
+
+    @Test
     void theSameSeedGivesTheSameCalls() throws Exception {
         List<List<String>> runs = new ArrayList<>();
         for (int i = 0; i < 2; i++) {

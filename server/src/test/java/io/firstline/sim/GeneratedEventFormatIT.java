@@ -51,8 +51,34 @@ class GeneratedEventFormatIT {
             c.send("Action: Ping", "ActionID: last");
             collectUntil(c, seen, m -> "last".equals(m.get("ActionID")));
         }
+        Set<String> names = checkLayouts(layouts, seen);
+        assertThat(names).contains("Newchannel", "VarSet", "AgentCalled", "AgentConnect", "AgentComplete",
+                "AgentRingNoAnswer", "QueueCallerAbandon", "QueueCallerJoin", "QueueCallerLeave", "QueueMemberStatus",
+                "DTMFBegin", "Cdr", "BlindTransfer", "ChanSpyStart", "ChanSpyStop", "OriginateResponse",
+                "QueueParams", "QueueMember", "QueueSummary", "CoreShowChannel", "Status", "BridgeListItem",
+                "QueueMemberPause", "QueueMemberAdded", "QueueMemberPenalty", "QueueMemberRemoved");
+        assertThat(seen.size()).isGreaterThan(1000);
+    }
+
+    @Test
+    void generatedPjsipTrunkCallsUseTheCapturedLayouts() throws Exception {
+        List<AmiMessage> seen = new ArrayList<>();
+        try (AmiSimulator sim = AmiSimulator.builder().timeScale(200).build(); RawAmiClient c = new RawAmiClient(sim.port())) {
+            c.login();
+            sim.traffic().start(TrafficConfig.builder().seed(4).callsPerSecond(0.5).maxCalls(10).outcomes(1, 1, 0)
+                    .pjsipShare(1).build());
+            assertThat(sim.traffic().awaitFinished(10, Duration.ofSeconds(60))).isTrue();
+            c.send("Action: Ping", "ActionID: last");
+            collectUntil(c, seen, m -> "last".equals(m.get("ActionID")));
+        }
+        Set<String> names = checkLayouts(TraceFiles.eventLayouts(), seen);
+        assertThat(names).contains("Newchannel", "DialBegin", "DialState", "AgentConnect", "QueueCallerAbandon",
+                "RTCPSent", "RTCPReceived", "NewConnectedLine", "DeviceStateChange");
+    }
+
+    /** Asserts that each event has a layout Asterisk used for that event; returns the event names seen. */
+    private static Set<String> checkLayouts(Map<String, Set<List<String>>> layouts, List<AmiMessage> seen) {
         Set<String> names = new TreeSet<>();
-        int checked = 0;
         for (AmiMessage m : seen) {
             String ev = m.eventName();
             if (ev == null) {
@@ -61,14 +87,8 @@ class GeneratedEventFormatIT {
             names.add(ev);
             assertThat(layouts).as("event name %s appears in the traces", ev).containsKey(ev);
             assertThat(layouts.get(ev)).as("field layout of %s:%n%s", ev, m).contains(m.names());
-            checked++;
         }
-        assertThat(names).contains("Newchannel", "VarSet", "AgentCalled", "AgentConnect", "AgentComplete",
-                "AgentRingNoAnswer", "QueueCallerAbandon", "QueueCallerJoin", "QueueCallerLeave", "QueueMemberStatus",
-                "DTMFBegin", "Cdr", "BlindTransfer", "ChanSpyStart", "ChanSpyStop", "OriginateResponse",
-                "QueueParams", "QueueMember", "QueueSummary", "CoreShowChannel", "Status", "BridgeListItem",
-                "QueueMemberPause", "QueueMemberAdded", "QueueMemberPenalty", "QueueMemberRemoved");
-        assertThat(checked).isGreaterThan(1000);
+        return names;
     }
 
     private static AmiMessage collectUntil(RawAmiClient c, List<AmiMessage> seen,
