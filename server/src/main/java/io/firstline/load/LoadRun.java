@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * WebSocket clients, at R calls/s for T seconds. Prints calls generated and recorded, pops
  * delivered to the right agent, pop latency percentiles (event handed to the AMI socket → frame
  * received by the agent), AMI events/s, CPU and heap. A benchmark, not a test:
- * {@code java -cp server/target/firstline.jar io.firstline.load.LoadRun --rate 50 --agents 300 --seconds 60}.
+ * {@code java -cp server/target/firstline.jar io.firstline.load.LoadRun --rate 50 --agents 300 --seconds 60}; {@code --pjsip}
+ * is the share of answered and abandoned calls played from the PJSIP trunk recordings (0.5 unless given).
  */
 public final class LoadRun {
 
@@ -50,12 +51,14 @@ public final class LoadRun {
         double rate = Double.parseDouble(opts.getOrDefault("rate", "50"));
         int agents = Integer.parseInt(opts.getOrDefault("agents", "300"));
         int seconds = Integer.parseInt(opts.getOrDefault("seconds", "60"));
-        if (rate <= 0 || agents < 1 || agents > 5000 || seconds < 1) {
-            throw new IllegalArgumentException("--rate > 0, --agents 1..5000, --seconds >= 1");
+        double pjsip = Double.parseDouble(opts.getOrDefault("pjsip", "0.5"));
+        if (rate <= 0 || agents < 1 || agents > 5000 || seconds < 1 || pjsip < 0 || pjsip > 1) {
+            throw new IllegalArgumentException("--rate > 0, --agents 1..5000, --seconds >= 1, --pjsip 0..1");
         }
         System.setProperty("org.jooq.no-logo", "true");
         Path data = Files.createTempDirectory("firstline-load");
-        System.out.printf(Locale.ROOT, "load run: %.1f calls/s, %d agents, %d s (data in %s)%n", rate, agents, seconds, data);
+        System.out.printf(Locale.ROOT, "load run: %.1f calls/s, %d agents, %d s, %.0f %% of answered and abandoned calls over a"
+                + " PJSIP trunk to PJSIP phones (data in %s)%n", rate, agents, seconds, pjsip * 100, data);
 
         AmiSimulator.Builder simBuilder = AmiSimulator.builder().host("127.0.0.1").port(0)
                 .queue("software", "rrmemory").queue("hardware", "rrmemory").queue("network", "rrmemory");
@@ -79,13 +82,15 @@ public final class LoadRun {
             env.put("FIRSTLINE_HTTP_PORT", "0");
             env.put("FIRSTLINE_AGI_PORT", "0");
             env.put("FIRSTLINE_ADMIN_PASSWORD", "load-run-admin");
+            // every desktop of the run connects from 127.0.0.1, beyond the default cap of one address's connections
+            env.put("FIRSTLINE_HTTP_MAX_CONNECTIONS_PER_ADDRESS", String.valueOf(agents + 64));
             env.put("FIRSTLINE_AMI_NAME", "load");
             env.put("FIRSTLINE_AMI_HOST", "127.0.0.1");
             env.put("FIRSTLINE_AMI_PORT", String.valueOf(sim.port()));
             env.put("FIRSTLINE_AMI_USER", "firstline");
             env.put("FIRSTLINE_AMI_SECRET", "firstline-secret");
             try (Firstline app = Firstline.start(SettingsLoader.load(env, Optional.empty()), false)) {
-                run(app, sim, rate, agents, seconds, connectSent, connectMember, amiEvents);
+                run(app, sim, rate, pjsip, agents, seconds, connectSent, connectMember, amiEvents);
             }
         } finally {
             deleteTree(data);
@@ -93,7 +98,7 @@ public final class LoadRun {
         System.exit(0);
     }
 
-    private static void run(Firstline app, AmiSimulator sim, double rate, int agents, int seconds,
+    private static void run(Firstline app, AmiSimulator sim, double rate, double pjsip, int agents, int seconds,
             Map<String, Long> connectSent, Map<String, String> connectMember, AtomicLong amiEvents) throws Exception {
         Api api = new Api(app.httpPort());
         String admin = api.login("admin", "load-run-admin");
@@ -145,7 +150,7 @@ public final class LoadRun {
         sim.traffic().start(TrafficConfig.builder().callsPerSecond(rate).seed(7).outcomes(0.8, 0.1, 0.1)
                 .ringTime(Duration.ofMillis(500)).talkTime(Duration.ofSeconds(1), Duration.ofSeconds(4))
                 .waitTime(Duration.ofMillis(200), Duration.ofSeconds(1)).memberTimeout(Duration.ofSeconds(3))
-                .retry(Duration.ofMillis(300)).maxQueueWait(Duration.ofSeconds(20)).build());
+                .retry(Duration.ofMillis(300)).maxQueueWait(Duration.ofSeconds(20)).pjsipShare(pjsip).build());
         for (int s = 1; s <= seconds; s++) {
             Thread.sleep(1000);
             meter.sample();
@@ -197,7 +202,7 @@ public final class LoadRun {
         while (!rest.isEmpty()) {
             String a = rest.remove(0);
             if (!a.startsWith("--") || rest.isEmpty()) {
-                throw new IllegalArgumentException("usage: LoadRun [--rate R] [--agents N] [--seconds T]");
+                throw new IllegalArgumentException("usage: LoadRun [--rate R] [--agents N] [--seconds T] [--pjsip SHARE]");
             }
             m.put(a.substring(2), rest.remove(0));
         }
