@@ -2,6 +2,8 @@ package io.firstline;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -23,19 +25,29 @@ class ArchitectureTest {
                 .check(CLASSES);
     }
 
+    /** The class itself, or for a nested or anonymous class the top-level class it is written in. */
+    private static DescribedPredicate<JavaClass> writtenIn(String description, java.util.function.Predicate<String> topLevelName) {
+        return DescribedPredicate.describe(description, c -> topLevelName.test(c.getName().replaceAll("\\$.*", "")
+                .substring(c.getPackageName().length() + 1)));
+    }
+
+    private static final DescribedPredicate<JavaClass> A_STORE = writtenIn("a feature's store (*Store)", n -> n.endsWith("Store"));
+    private static final DescribedPredicate<JavaClass> AN_API = writtenIn("a feature's HTTP handlers (*Api)", n -> n.endsWith("Api"));
+
     @Test
-    @DisplayName("only store/ knows jOOQ, JDBC pools and migrations")
-    void sqlOnlyInStore() {
-        noClasses().that().resideOutsideOfPackage("io.firstline.store..")
+    @DisplayName("only the features' stores (*Store), db/ and demo/ know jOOQ, JDBC pools and migrations")
+    void sqlOnlyInStores() {
+        noClasses().that().resideOutsideOfPackages("io.firstline.db..", "io.firstline.demo..").and(DescribedPredicate.not(A_STORE))
                 .should().dependOnClassesThat().resideInAnyPackage("org.jooq..", "com.zaxxer.hikari..", "org.flywaydb..",
                         "ch.vorburger..", "java.sql..")
                 .check(CLASSES);
     }
 
     @Test
-    @DisplayName("only web/ knows HTTP and the router (the load run is a client of it, like the tests)")
-    void httpOnlyInWeb() {
+    @DisplayName("only web/ and the features' handlers (*Api) know HTTP and the router (the load run is a client of it, like the tests)")
+    void httpOnlyInHandlers() {
         noClasses().that().resideOutsideOfPackages("io.firstline.web..", "io.firstline", "io.firstline.load..")
+                .and(DescribedPredicate.not(AN_API))
                 .should().dependOnClassesThat().resideInAnyPackage("io.vertx.ext.web..", "io.vertx.core.http..")
                 .check(CLASSES);
     }
@@ -45,7 +57,7 @@ class ArchitectureTest {
     void callsArePureLogic() {
         noClasses().that().resideInAPackage("io.firstline.calls..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "org.jooq..", "java.sql..",
-                        "org.asteriskjava..", "io.firstline.store..", "io.firstline.web..", "io.firstline.telephony..")
+                        "org.asteriskjava..", "io.firstline.db..", "io.firstline.web..", "io.firstline.telephony..")
                 .allowEmptyShould(true)
                 .check(CLASSES);
     }
@@ -55,17 +67,29 @@ class ArchitectureTest {
     void kpisArePureLogic() {
         noClasses().that().resideInAPackage("io.firstline.kpi..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "org.jooq..", "java.sql..",
-                        "org.asteriskjava..", "io.firstline.store..", "io.firstline.web..", "io.firstline.telephony..",
-                        "io.firstline.board..", "io.firstline.desk..")
+                        "org.asteriskjava..", "io.firstline.db..", "io.firstline.web..", "io.firstline.telephony..",
+                        "io.firstline.board..", "io.firstline.desk..", "io.firstline.reports..")
                 .check(CLASSES);
     }
 
     @Test
-    @DisplayName("the database layer does not reach up into the web or telephony layers")
-    void storeIsALeaf() {
-        noClasses().that().resideInAPackage("io.firstline.store..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.firstline.web..", "io.firstline.telephony..",
-                        "io.firstline.desk..", "io.firstline.board..")
+    @DisplayName("a store answers queries: it does not reach up into HTTP, handlers or telephony")
+    void storesAreLeaves() {
+        noClasses().that(A_STORE)
+                .should().dependOnClassesThat().resideInAnyPackage("io.firstline.web..", "io.firstline.telephony..")
+                .orShould().dependOnClassesThat(AN_API)
+                .check(CLASSES);
+    }
+
+    @Test
+    @DisplayName("db/ is plumbing (pool, migrations, embedded MariaDB): it knows no feature")
+    void databasePlumbingKnowsNoFeature() {
+        noClasses().that().resideInAPackage("io.firstline.db..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.firstline.auth..", "io.firstline.audit..",
+                        "io.firstline.board..", "io.firstline.callers..", "io.firstline.calls..", "io.firstline.demo..",
+                        "io.firstline.desk..", "io.firstline.kb..", "io.firstline.kpi..", "io.firstline.phone..",
+                        "io.firstline.records..", "io.firstline.reports..", "io.firstline.tickets..", "io.firstline.telephony..",
+                        "io.firstline.web..")
                 .check(CLASSES);
     }
 

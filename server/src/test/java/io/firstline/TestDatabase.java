@@ -1,6 +1,6 @@
 package io.firstline;
 
-import io.firstline.store.EmbeddedMariaDb;
+import io.firstline.db.EmbeddedMariaDb;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

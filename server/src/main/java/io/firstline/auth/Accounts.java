@@ -1,10 +1,6 @@
 package io.firstline.auth;
 
 import io.firstline.config.ConfigException;
-import io.firstline.store.Agent;
-import io.firstline.store.AgentStore;
-import io.firstline.store.Role;
-import io.firstline.store.SessionStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,8 @@
 package io.firstline.board;
 
+import io.firstline.auth.Agent;
+import io.firstline.auth.AgentStore;
+import io.firstline.auth.Role;
 import io.firstline.bus.Bus;
 import io.firstline.calls.CallChange;
 import io.firstline.calls.CallStatus;
@@ -10,16 +13,12 @@ import io.firstline.calls.PbxEvent;
 import io.firstline.config.Settings;
 import io.firstline.kpi.CallFact;
 import io.firstline.kpi.Figures;
-import io.firstline.store.Agent;
-import io.firstline.store.AgentStore;
-import io.firstline.store.KpiStore;
-import io.firstline.store.Role;
+import io.firstline.reports.KpiStore;
 import io.firstline.telephony.PbxHealth;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.function.ToIntFunction;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +35,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,7 @@
 package io.firstline.desk;
 
-import io.firstline.store.Agent;
-import io.firstline.store.AgentStore;
+import io.firstline.auth.Agent;
+import io.firstline.auth.AgentStore;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,17 +1,17 @@
 package io.firstline.desk;
 
+import io.firstline.auth.Agent;
 import io.firstline.bus.Bus;
+import io.firstline.callers.Caller;
+import io.firstline.callers.CallerStore;
 import io.firstline.calls.CallChange;
 import io.firstline.calls.CallView;
 import io.firstline.calls.MemberView;
+import io.firstline.kb.KbArticle;
+import io.firstline.kb.KbStore;
 import io.firstline.phone.PhoneNumbers;
-import io.firstline.store.Agent;
-import io.firstline.store.CallSummary;
-import io.firstline.store.Caller;
-import io.firstline.store.CallerStore;
-import io.firstline.store.KbArticle;
-import io.firstline.store.KbStore;
-import io.firstline.store.Ticket;
+import io.firstline.records.CallSummary;
+import io.firstline.tickets.Ticket;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -107,7 +107,7 @@ public final class ScreenPops {
      * @param clock the clock the call events are stamped with, for the caller's wait so far
      * @param databaseUp whether the database answers; while it does not, no caller data is asked for
      */
-    public ScreenPops(Vertx vertx, io.firstline.store.AgentStore agents, CallerStore callers, KbStore kb,
+    public ScreenPops(Vertx vertx, io.firstline.auth.AgentStore agents, CallerStore callers, KbStore kb,
             PhoneNumbers phones, BiFunction<String, String, Future<Optional<Long>>> callIds, Clock clock,
             BooleanSupplier databaseUp) {
         this.vertx = vertx;

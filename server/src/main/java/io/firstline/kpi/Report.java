@@ -1,11 +1,11 @@
 package io.firstline.kpi;
 
-import java.util.function.ToIntFunction;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 
 /**
  * A report over a range of periods: one {@link Figures} per period and queue, per period and agent,

@@ -1,7 +1,7 @@
 package io.firstline.web;
 
 /** An HTTP API error: its status and the {@code {"error","detail"}} body a client sees. */
-final class ApiException extends RuntimeException {
+public final class ApiException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
@@ -9,34 +9,34 @@ final class ApiException extends RuntimeException {
     final String error;
     final String field;
 
-    ApiException(int status, String error, String detail, String field) {
+    public ApiException(int status, String error, String detail, String field) {
         super(detail, null, false, false);
         this.status = status;
         this.error = error;
         this.field = field;
     }
 
-    static ApiException badField(String field, String why) {
+    public static ApiException badField(String field, String why) {
         return new ApiException(400, "bad-request", field + ": " + why, field);
     }
 
-    static ApiException badRequest(String detail) {
+    public static ApiException badRequest(String detail) {
         return new ApiException(400, "bad-request", detail, null);
     }
 
-    static ApiException unauthorized() {
+    public static ApiException unauthorized() {
         return new ApiException(401, "unauthorized", "sign in first: POST /api/login, then send the token", null);
     }
 
-    static ApiException forbidden(String detail) {
+    public static ApiException forbidden(String detail) {
         return new ApiException(403, "forbidden", detail, null);
     }
 
-    static ApiException notFound(String what) {
+    public static ApiException notFound(String what) {
         return new ApiException(404, "not-found", what, null);
     }
 
-    static ApiException conflict(String field, String detail) {
+    public static ApiException conflict(String field, String detail) {
         return new ApiException(409, "conflict", detail, field);
     }
 }

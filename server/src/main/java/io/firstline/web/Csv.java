@@ -7,12 +7,12 @@ import java.util.List;
  * quotes doubled), made safe to open in a spreadsheet: a cell that would start a formula gets a
  * leading apostrophe. Pure; any thread.
  */
-final class Csv {
+public final class Csv {
 
     private final StringBuilder out = new StringBuilder();
 
     /** Appends one record; a null cell is an empty field. */
-    Csv row(List<?> cells) {
+    public Csv row(List<?> cells) {
         for (int i = 0; i < cells.size(); i++) {
             if (i > 0) {
                 out.append(',');

@@ -1,8 +1,8 @@
 package io.firstline.web;
 
-import io.firstline.store.Agent;
-import io.firstline.store.Page;
-import io.firstline.store.Role;
+import io.firstline.auth.Agent;
+import io.firstline.auth.Role;
+import io.firstline.db.Page;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
@@ -13,9 +13,9 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /** Small helpers shared by the API handlers: who is signed in, paths, paging and replies. */
-final class Http {
+public final class Http {
 
-    static final String AGENT = "firstline.agent";
+    public static final String AGENT = "firstline.agent";
     /** Whether the client used HTTPS (here or at a trusted proxy). */
     static final String HTTPS = "firstline.https";
     /** The client's address (a trusted proxy's X-Forwarded-For, else the peer). */
@@ -27,19 +27,19 @@ final class Http {
     }
 
     /** Paging parameters of a list request. */
-    record Paging(int limit, int offset) {
+    public record Paging(int limit, int offset) {
     }
 
-    static boolean https(RoutingContext ctx) {
+    public static boolean https(RoutingContext ctx) {
         return Boolean.TRUE.equals(ctx.get(HTTPS));
     }
 
-    static String client(RoutingContext ctx) {
+    public static String client(RoutingContext ctx) {
         String c = ctx.get(CLIENT);
         return c == null ? "?" : c;
     }
 
-    static Agent signedIn(RoutingContext ctx) {
+    public static Agent signedIn(RoutingContext ctx) {
         Agent a = ctx.get(AGENT);
         if (a == null) {
             throw ApiException.unauthorized();
@@ -47,7 +47,7 @@ final class Http {
         return a;
     }
 
-    static Agent require(RoutingContext ctx, Role role) {
+    public static Agent require(RoutingContext ctx, Role role) {
         Agent a = signedIn(ctx);
         if (!a.role().atLeast(role)) {
             throw ApiException.forbidden("this needs the " + role.wire() + " role; you are " + a.role().wire());
@@ -55,7 +55,7 @@ final class Http {
         return a;
     }
 
-    static long pathId(RoutingContext ctx, String name) {
+    public static long pathId(RoutingContext ctx, String name) {
         String raw = ctx.pathParam(name);
         try {
             long id = Long.parseLong(raw);
@@ -68,13 +68,13 @@ final class Http {
         throw ApiException.notFound("no such " + name + ": '" + raw + "'");
     }
 
-    static Paging paging(RoutingContext ctx) {
+    public static Paging paging(RoutingContext ctx) {
         int limit = intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         int offset = intParam(ctx, "offset", 0, 0, 10_000_000);
         return new Paging(limit, offset);
     }
 
-    static Optional<String> param(RoutingContext ctx, String name, int max) {
+    public static Optional<String> param(RoutingContext ctx, String name, int max) {
         String v = ctx.queryParams().get(name);
         if (v == null || v.isBlank()) {
             return Optional.empty();
@@ -88,7 +88,7 @@ final class Http {
         return Optional.of(v.strip());
     }
 
-    static Optional<Long> idParam(RoutingContext ctx, String name) {
+    public static Optional<Long> idParam(RoutingContext ctx, String name) {
         Optional<String> v = param(ctx, name, 20);
         if (v.isEmpty()) {
             return Optional.empty();
@@ -120,7 +120,7 @@ final class Http {
         }
     }
 
-    static <T> JsonObject page(Page<T> page, Function<T, JsonObject> view) {
+    public static <T> JsonObject page(Page<T> page, Function<T, JsonObject> view) {
         JsonArray items = new JsonArray();
         page.items().forEach(i -> items.add(view.apply(i)));
         return new JsonObject().put("items", items).put("total", page.total()).put("limit", page.limit())
@@ -131,7 +131,7 @@ final class Http {
      * Completes a request from an asynchronous result: a failure, or an exception thrown while
      * answering (e.g. a 404 for an empty result), goes to the failure handler.
      */
-    static <T> Handler<AsyncResult<T>> reply(RoutingContext ctx, Consumer<T> answer) {
+    public static <T> Handler<AsyncResult<T>> reply(RoutingContext ctx, Consumer<T> answer) {
         return ar -> {
             if (ar.failed()) {
                 ctx.fail(ar.cause());
@@ -145,16 +145,16 @@ final class Http {
         };
     }
 
-    static void json(RoutingContext ctx, int status, JsonObject body) {
+    public static void json(RoutingContext ctx, int status, JsonObject body) {
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
                 .end(body.encode());
     }
 
-    static void ok(RoutingContext ctx, JsonObject body) {
+    public static void ok(RoutingContext ctx, JsonObject body) {
         json(ctx, 200, body);
     }
 
-    static void created(RoutingContext ctx, String location, JsonObject body) {
+    public static void created(RoutingContext ctx, String location, JsonObject body) {
         ctx.response().putHeader("Location", location);
         json(ctx, 201, body);
     }

@@ -18,7 +18,7 @@ import java.util.TreeSet;
  * A JSON request body checked field by field: every problem becomes a 400 that names the field,
  * unknown fields included, so that nothing half-valid is ever written.
  */
-final class Input {
+public final class Input {
 
     private final JsonObject json;
     private final String prefix;
@@ -29,7 +29,7 @@ final class Input {
     }
 
     /** The request's body as an object with only the {@code allowed} fields. */
-    static Input of(RoutingContext ctx, Set<String> allowed) {
+    public static Input of(RoutingContext ctx, Set<String> allowed) {
         JsonObject json;
         try {
             var body = ctx.body();
@@ -100,7 +100,7 @@ final class Input {
     }
 
     /** A nested object field, checked the same way. */
-    Optional<Input> object(String field, Set<String> allowed) {
+    public Optional<Input> object(String field, Set<String> allowed) {
         Object v = json.getValue(field);
         if (v == null) {
             return Optional.empty();
@@ -125,12 +125,12 @@ final class Input {
         return json.containsKey(field);
     }
 
-    String requiredText(String field, int max) {
+    public String requiredText(String field, int max) {
         return optionalText(field, max).orElseThrow(() -> bad(field, "required"));
     }
 
     /** A text that, when present, is not blank; stripped of surrounding white space. */
-    Optional<String> optionalText(String field, int max) {
+    public Optional<String> optionalText(String field, int max) {
         Object v = json.getValue(field);
         if (v == null) {
             return Optional.empty();
@@ -146,7 +146,7 @@ final class Input {
     }
 
     /** For PATCH: absent → leave; null or "" → clear; text → set. */
-    Optional<Optional<String>> clearableText(String field, int max) {
+    public Optional<Optional<String>> clearableText(String field, int max) {
         if (!json.containsKey(field)) {
             return Optional.empty();
         }
@@ -161,7 +161,7 @@ final class Input {
         return Optional.of(t.isEmpty() ? Optional.empty() : Optional.of(checkText(field, t, max)));
     }
 
-    Optional<String> oneOf(String field, List<String> allowed) {
+    public Optional<String> oneOf(String field, List<String> allowed) {
         Optional<String> v = optionalText(field, 40);
         if (v.isPresent() && !allowed.contains(v.get())) {
             throw bad(field, "'" + v.get() + "' is not one of " + String.join(", ", allowed));
@@ -169,7 +169,7 @@ final class Input {
         return v;
     }
 
-    Optional<Boolean> bool(String field) {
+    public Optional<Boolean> bool(String field) {
         Object v = json.getValue(field);
         if (v == null) {
             return Optional.empty();
@@ -180,7 +180,7 @@ final class Input {
         return Optional.of(b);
     }
 
-    Optional<Long> id(String field) {
+    public Optional<Long> id(String field) {
         Object v = json.getValue(field);
         if (v == null) {
             return Optional.empty();
@@ -192,7 +192,7 @@ final class Input {
     }
 
     /** A whole number within [min, max], when present. */
-    Optional<Long> wholeNumber(String field, long min, long max) {
+    public Optional<Long> wholeNumber(String field, long min, long max) {
         Object v = json.getValue(field);
         if (v == null) {
             return Optional.empty();
@@ -206,7 +206,7 @@ final class Input {
         return Optional.of(n.longValue());
     }
 
-    Optional<List<String>> texts(String field, int maxItems, int maxLength) {
+    public Optional<List<String>> texts(String field, int maxItems, int maxLength) {
         Object v = json.getValue(field);
         if (v == null) {
             return Optional.empty();
@@ -229,7 +229,7 @@ final class Input {
         return Optional.of(out);
     }
 
-    ApiException bad(String field, String why) {
+    public ApiException bad(String field, String why) {
         return ApiException.badField(name(field), why);
     }
 

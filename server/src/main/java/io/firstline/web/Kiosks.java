@@ -1,9 +1,9 @@
 package io.firstline.web;
 
-import io.firstline.store.Agent;
-import io.firstline.store.AuditStore;
-import io.firstline.store.KioskStore;
-import io.firstline.store.Role;
+import io.firstline.audit.AuditStore;
+import io.firstline.auth.Agent;
+import io.firstline.auth.KioskStore;
+import io.firstline.auth.Role;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.Cookie;
@@ -31,7 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * HttpOnly cookie that may only read the board ({@code /api/live/…} and the board's updates on
  * {@code /ws}) until it expires or is revoked. No sign-in, no writes, no other data. Event loop.
  */
-final class Kiosks {
+public final class Kiosks {
 
     static final String COOKIE = "firstline_kiosk";
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -62,7 +62,7 @@ final class Kiosks {
     }
 
     /** The live kiosk screen whose cookie this request carries, if any. */
-    Future<Optional<KioskStore.Screen>> screenOf(RoutingContext ctx) {
+    public Future<Optional<KioskStore.Screen>> screenOf(RoutingContext ctx) {
         Cookie c = ctx.request().getCookie(COOKIE);
         return c == null ? Future.succeededFuture(Optional.empty()) : screen(c.getValue());
     }

@@ -1,21 +1,21 @@
 package io.firstline.web;
 
-import io.firstline.store.Agent;
-import io.firstline.store.CallerStore;
-import io.firstline.store.CallStore;
-import io.firstline.store.KbArticle;
-import io.firstline.store.Outcome;
-import io.firstline.store.RecordedCall;
-import io.firstline.store.TicketNote;
-import io.firstline.store.TicketStore;
-import io.firstline.store.TimelineEntry;
+import io.firstline.auth.Agent;
+import io.firstline.callers.CallerStore;
+import io.firstline.desk.Outcome;
+import io.firstline.kb.KbArticle;
+import io.firstline.records.CallStore;
+import io.firstline.records.RecordedCall;
+import io.firstline.records.TimelineEntry;
 import io.firstline.telephony.PbxCommands;
+import io.firstline.tickets.TicketNote;
+import io.firstline.tickets.TicketStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
 /** The JSON shapes of the API: one place that says how each record looks to a client. */
-final class Views {
+public final class Views {
 
     private Views() {
     }
@@ -24,7 +24,7 @@ final class Views {
         return t == null ? null : t.toString();
     }
 
-    static JsonObject agent(Agent a) {
+    public static JsonObject agent(Agent a) {
         return new JsonObject().put("id", a.id()).put("username", a.username()).put("name", a.name())
                 .put("role", a.role().wire()).put("interface", a.memberInterface())
                 .put("stateInterface", a.stateInterface())
@@ -33,11 +33,11 @@ final class Views {
                 .put("createdAt", time(a.createdAt()));
     }
 
-    static JsonObject agentRef(Long id, String name) {
+    public static JsonObject agentRef(Long id, String name) {
         return id == null ? null : new JsonObject().put("id", id).put("name", name);
     }
 
-    static JsonObject profile(CallerStore.Profile p) {
+    public static JsonObject profile(CallerStore.Profile p) {
         JsonArray history = new JsonArray();
         p.history().forEach(h -> history.add(h.json()));
         JsonArray open = new JsonArray();
@@ -45,19 +45,19 @@ final class Views {
         return p.caller().json().put("history", history).put("openTickets", open);
     }
 
-    static JsonObject ticketDetail(TicketStore.Detail d) {
+    public static JsonObject ticketDetail(TicketStore.Detail d) {
         JsonArray notes = new JsonArray();
         d.notes().forEach(n -> notes.add(note(n)));
         return d.ticket().json().put("notes", notes);
     }
 
-    static JsonObject note(TicketNote n) {
+    public static JsonObject note(TicketNote n) {
         return new JsonObject().put("id", n.id()).put("ticketId", n.ticketId())
                 .put("agent", agentRef(n.agentId(), n.agentName())).put("body", n.body())
                 .put("createdAt", time(n.createdAt()));
     }
 
-    static JsonObject article(KbArticle a) {
+    public static JsonObject article(KbArticle a) {
         return new JsonObject().put("id", a.id()).put("title", a.title()).put("problem", a.problem())
                 .put("solution", a.solution()).put("category", a.category()).put("timesUsed", a.timesUsed())
                 .put("createdAt", time(a.createdAt())).put("updatedAt", time(a.updatedAt()));
@@ -68,7 +68,7 @@ final class Views {
         return id == null ? null : new JsonObject().put("id", id).put("username", username).put("name", name);
     }
 
-    static JsonObject call(RecordedCall c) {
+    public static JsonObject call(RecordedCall c) {
         return new JsonObject().put("id", c.id()).put("pbx", c.pbx()).put("linkedid", c.linkedid())
                 .put("callerNumber", c.callerNumber()).put("callerId", c.callerId()).put("callerName", c.callerName())
                 .put("queue", c.queue()).put("menuPath", c.menuPath()).put("ticketTyped", c.ticketTyped())
@@ -79,7 +79,7 @@ final class Views {
                 .put("callbackId", c.callbackId());
     }
 
-    static JsonObject callDetail(CallStore.Detail d) {
+    public static JsonObject callDetail(CallStore.Detail d) {
         JsonArray timeline = new JsonArray();
         d.timeline().forEach(e -> timeline.add(timelineEntry(e)));
         JsonArray outcomes = new JsonArray();
@@ -110,7 +110,7 @@ final class Views {
         return o;
     }
 
-    static JsonObject outcome(Outcome o) {
+    public static JsonObject outcome(Outcome o) {
         return new JsonObject().put("id", o.id()).put("callId", o.callId()).put("disposition", o.disposition())
                 .put("notes", o.notes()).put("ticketId", o.ticketId()).put("ticketAction", o.ticketAction())
                 .put("kbArticleId", o.kbArticleId()).put("newArticleId", o.newArticleId())

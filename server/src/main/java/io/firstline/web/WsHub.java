@@ -1,11 +1,12 @@
 package io.firstline.web;
 
-import io.firstline.bus.Bus;
 import io.firstline.auth.Accounts;
-import io.firstline.store.Agent;
+import io.firstline.auth.Agent;
+import io.firstline.auth.SessionApi;
+import io.firstline.bus.Bus;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.MultiMap;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.json.DecodeException;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * socket listens on its agent's event-bus address, so an agent gets only their own calls; on
  * connect it first gets its state and current call again. Runs on the web verticle's event loop.
  */
-final class WsHub {
+public final class WsHub {
 
     private static final Logger log = LoggerFactory.getLogger(WsHub.class);
     private static final long RECHECK_MS = 60_000;
@@ -198,7 +199,7 @@ final class WsHub {
     }
 
     /** Closes every socket of a session that has just signed out (runs on the web event loop). */
-    void closeSession(String token) {
+    public void closeSession(String token) {
         java.util.Set<ServerWebSocket> sockets = bySession.remove(token);
         if (sockets != null) {
             sockets.forEach(ws -> ws.close(CLOSE_UNAUTHORIZED, "signed out"));
@@ -242,7 +243,7 @@ final class WsHub {
             if ("ping".equals(type)) {
                 ws.writeTextMessage(new JsonObject().put("type", "pong").encode());
             } else if ("board.follow".equals(type)) {
-                if (!agent.role().atLeast(io.firstline.store.Role.SUPERVISOR)) {
+                if (!agent.role().atLeast(io.firstline.auth.Role.SUPERVISOR)) {
                     ws.writeTextMessage(error("the board needs the supervisor role"));
                 } else if (board[0] == null) {
                     board[0] = followBoard(ws, false);

@@ -3,11 +3,7 @@ package io.firstline.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firstline.TestDatabase;
-import io.firstline.store.Agent;
-import io.firstline.store.AgentStore;
-import io.firstline.store.Database;
-import io.firstline.store.Role;
-import io.firstline.store.SessionStore;
+import io.firstline.db.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firstline.CallLog;
 import io.firstline.TestClock;
-import io.firstline.TestServer;
 import io.firstline.TestServer.Reply;
+import io.firstline.TestServer;
+import io.firstline.reports.KpiStore;
 import io.firstline.sim.AmiSimulator;
 import io.firstline.sim.TrafficConfig;
-import io.firstline.store.KpiStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;

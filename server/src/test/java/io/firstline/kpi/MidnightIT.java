@@ -3,8 +3,8 @@ package io.firstline.kpi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firstline.TestClock;
-import io.firstline.TestServer;
 import io.firstline.TestServer.Reply;
+import io.firstline.TestServer;
 import io.firstline.TestTraces;
 import io.firstline.sim.AmiSimulator;
 import io.vertx.core.json.JsonObject;

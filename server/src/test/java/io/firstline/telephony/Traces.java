@@ -3,6 +3,7 @@ package io.firstline.telephony;
 import io.firstline.TestTraces;
 import io.firstline.calls.PbxEvent;
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Instant;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.asteriskjava.manager.event.ManagerEvent;
-import java.lang.reflect.Method;
 
 /**
  * The real Asterisk 22 traces in the repository's traces/ folder ({@link TestTraces}), read the way Asterisk-Java reads a socket

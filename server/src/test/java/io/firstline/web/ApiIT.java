@@ -1,11 +1,10 @@
 package io.firstline.web;
 
+import static io.firstline.ApiAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import static io.firstline.ApiAssertions.assertRefused;
-
-import io.firstline.TestServer;
 import io.firstline.TestServer.Reply;
+import io.firstline.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;

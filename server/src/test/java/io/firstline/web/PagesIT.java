@@ -2,8 +2,8 @@ package io.firstline.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.firstline.TestServer;
 import io.firstline.TestServer.Reply;
+import io.firstline.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;

@@ -1,7 +1,7 @@
 package io.firstline.telephony.agi;
 
+import io.firstline.phone.PhoneMenuStore;
 import io.firstline.phone.PhoneNumbers;
-import io.firstline.store.PhoneMenuStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetServer;

@@ -1,8 +1,8 @@
 package io.firstline.telephony.agi;
 
 import io.firstline.auth.Passwords;
+import io.firstline.phone.PhoneMenuStore;
 import io.firstline.phone.PhoneNumbers;
-import io.firstline.store.PhoneMenuStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Optional;

@@ -1,0 +1,122 @@
+package io.firstline.auth;
+
+import static io.firstline.db.schema.Tables.AGENTS;
+import static io.firstline.db.schema.Tables.SESSIONS;
+
+import io.firstline.db.Database;
+import io.firstline.db.DuplicateException;
+import io.firstline.db.Page;
+import io.firstline.db.schema.tables.records.AgentsRecord;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.Optional;
+import org.jooq.DSLContext;
+import org.jooq.exception.IntegrityConstraintViolationException;
+
+/** Agents, supervisors and administrators: who may sign in, with which role and phone interface. */
+public final class AgentStore {
+
+    private final Database db;
+
+    public AgentStore(Database db) {
+        this.db = db;
+    }
+
+    /** What changes in a PATCH; an empty optional leaves the field as it is. */
+    public record Changes(Optional<String> name, Optional<String> passwordHash, Optional<Role> role,
+            Optional<Optional<String>> memberInterface, Optional<Optional<String>> stateInterface,
+            Optional<Boolean> active) {
+    }
+
+    /** An agent and the hash to check a password against. */
+    public record Credentials(Agent agent, String passwordHash) {
+    }
+
+    public Future<Agent> create(String username, String name, String passwordHash, Role role, String memberInterface) {
+        return create(username, name, passwordHash, role, memberInterface, null);
+    }
+
+    public Future<Agent> create(String username, String name, String passwordHash, Role role, String memberInterface,
+            String stateInterface) {
+        return db.transaction(dsl -> {
+            AgentsRecord r = dsl.newRecord(AGENTS)
+                    .setUsername(username)
+                    .setName(name)
+                    .setPasswordHash(passwordHash)
+                    .setRole(role.wire())
+                    .setInterface(memberInterface)
+                    .setStateInterface(stateInterface)
+                    .setActive(true)
+                    .setCreatedAt(db.now());
+            try {
+                r.store();
+            } catch (IntegrityConstraintViolationException e) {
+                throw duplicate(dsl, username, memberInterface, null);
+            }
+            return toAgent(r);
+        });
+    }
+
+    public Future<Optional<Agent>> find(long id) {
+        return db.query(dsl -> dsl.selectFrom(AGENTS).where(AGENTS.ID.eq(id)).fetchOptional().map(AgentStore::toAgent));
+    }
+
+    public Future<Optional<Credentials>> credentials(String username) {
+        return db.query(dsl -> dsl.selectFrom(AGENTS).where(AGENTS.USERNAME.eq(username)).fetchOptional()
+                .map(r -> new Credentials(toAgent(r), r.getPasswordHash())));
+    }
+
+    public Future<Page<Agent>> list(int limit, int offset) {
+        return db.query(dsl -> new Page<>(
+                dsl.selectFrom(AGENTS).orderBy(AGENTS.USERNAME).limit(limit).offset(offset).fetch(AgentStore::toAgent),
+                dsl.fetchCount(AGENTS), limit, offset));
+    }
+
+    /** All active agents with an interface: who the PBX's member events may concern. */
+    public Future<java.util.List<Agent>> withInterfaces() {
+        return db.query(dsl -> dsl.selectFrom(AGENTS).where(AGENTS.INTERFACE.isNotNull()).and(AGENTS.ACTIVE.isTrue())
+                .fetch(AgentStore::toAgent));
+    }
+
+    public Future<Optional<Agent>> update(long id, Changes c) {
+        return db.transaction(dsl -> {
+            AgentsRecord r = dsl.selectFrom(AGENTS).where(AGENTS.ID.eq(id)).forUpdate().fetchOne();
+            if (r == null) {
+                return Optional.<Agent>empty();
+            }
+            c.name().ifPresent(r::setName);
+            c.passwordHash().ifPresent(r::setPasswordHash);
+            c.role().ifPresent(role -> r.setRole(role.wire()));
+            c.memberInterface().ifPresent(i -> r.setInterface(i.orElse(null)));
+            c.stateInterface().ifPresent(i -> r.setStateInterface(i.orElse(null)));
+            c.active().ifPresent(r::setActive);
+            try {
+                r.store();
+            } catch (IntegrityConstraintViolationException e) {
+                throw duplicate(dsl, null, c.memberInterface().flatMap(i -> i).orElse(null), id);
+            }
+            boolean signOut = c.passwordHash().isPresent() || c.active().filter(a -> !a).isPresent()
+                    || c.role().isPresent();
+            if (signOut) {
+                // A new password, a changed role or a deactivation ends every session of that person.
+                dsl.deleteFrom(SESSIONS).where(SESSIONS.AGENT_ID.eq(id)).execute();
+            }
+            return Optional.of(toAgent(r));
+        });
+    }
+
+    private static DuplicateException duplicate(DSLContext dsl, String username, String memberInterface, Long self) {
+        if (username != null && dsl.fetchExists(AGENTS, AGENTS.USERNAME.eq(username))) {
+            return new DuplicateException("username", "username '" + username + "' is taken");
+        }
+        if (memberInterface != null) {
+            return new DuplicateException("interface", "interface '" + memberInterface + "' belongs to another agent");
+        }
+        return new DuplicateException("username", "the agent conflicts with an existing one");
+    }
+
+    static Agent toAgent(AgentsRecord r) {
+        return new Agent(r.getId(), r.getUsername(), r.getName(), Role.parse(r.getRole()).orElse(Role.AGENT),
+                r.getInterface(), r.getStateInterface(), r.getActive(), r.getCreatedAt());
+    }
+}

@@ -1,0 +1,143 @@
+package io.firstline.auth;
+
+import io.firstline.bus.Bus;
+import io.firstline.web.ApiException;
+import io.firstline.web.Http;
+import io.firstline.web.Input;
+import io.firstline.web.Views;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** {@code /api/agents}: administrators manage who signs in; supervisors may read. */
+public final class AgentsApi {
+
+    static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{1,63}");
+    /** Asterisk queue-member interfaces: PJSIP/1001, SIP/alice, Local/1001@agents/n … */
+    static final Pattern INTERFACE = Pattern.compile("[A-Za-z][A-Za-z0-9]{0,15}/[A-Za-z0-9@._+#*/-]{1,180}");
+    private static final List<String> ROLES = Arrays.stream(Role.values()).map(Role::wire).toList();
+    /** State interfaces: a device (PJSIP/1001) or another device-state source (hint:1001@ext-local, Custom:desk1). */
+    static final Pattern STATE_INTERFACE = Pattern.compile("[A-Za-z][A-Za-z0-9]{0,15}[/:][A-Za-z0-9@._+#*/-]{1,180}");
+    private static final Set<String> CREATE = Set.of("username", "name", "password", "role", "interface", "stateInterface");
+    private static final Set<String> PATCH = Set.of("name", "password", "role", "interface", "stateInterface", "active");
+
+    private final Vertx vertx;
+    private final AgentStore agents;
+    private final Accounts accounts;
+
+    public AgentsApi(Vertx vertx, AgentStore agents, Accounts accounts) {
+        this.vertx = vertx;
+        this.agents = agents;
+        this.accounts = accounts;
+    }
+
+    public void mount(Router r) {
+        r.get("/api/agents").handler(this::list);
+        r.post("/api/agents").handler(this::create);
+        r.get("/api/agents/me").handler(ctx -> Http.ok(ctx, Views.agent(Http.signedIn(ctx))));
+        r.get("/api/agents/:agentId").handler(this::get);
+        r.patch("/api/agents/:agentId").handler(this::patch);
+    }
+
+    private void list(RoutingContext ctx) {
+        Http.require(ctx, Role.SUPERVISOR);
+        Http.Paging p = Http.paging(ctx);
+        agents.list(p.limit(), p.offset()).onComplete(Http.reply(ctx, page -> Http.ok(ctx, Http.page(page, Views::agent))));
+    }
+
+    private void get(RoutingContext ctx) {
+        Agent me = Http.signedIn(ctx);
+        long id = Http.pathId(ctx, "agentId");
+        if (id != me.id()) {
+            Http.require(ctx, Role.SUPERVISOR);
+        }
+        agents.find(id).onComplete(Http.reply(ctx, a -> Http.ok(ctx, Views.agent(a.orElseThrow(() -> ApiException.notFound("no agent " + id))))));
+    }
+
+    private void create(RoutingContext ctx) {
+        Http.require(ctx, Role.ADMIN);
+        Input in = Input.of(ctx, CREATE);
+        String username = in.requiredText("username", 64);
+        if (!USERNAME.matcher(username).matches()) {
+            throw in.bad("username", "use 2-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        String name = in.requiredText("name", 200);
+        String password = password(in).orElseThrow(() -> in.bad("password", "required"));
+        refuseWeak(in, username, password);
+        Role role = in.oneOf("role", ROLES).flatMap(Role::parse).orElse(Role.AGENT);
+        String iface = memberInterface(in).flatMap(i -> i).orElse(null);
+        String state = stateInterface(in).flatMap(i -> i).orElse(null);
+        vertx.executeBlocking(() -> Passwords.hash(password), false)
+                .compose(hash -> agents.create(username, name, hash, role, iface, state))
+                .onComplete(Http.reply(ctx, a -> {
+                    Bus.publish(vertx, Bus.AGENTS_CHANGED, a.id());
+                    Http.created(ctx, "/api/agents/" + a.id(), Views.agent(a));
+                }));
+    }
+
+    private void patch(RoutingContext ctx) {
+        Http.require(ctx, Role.ADMIN);
+        long id = Http.pathId(ctx, "agentId");
+        Input in = Input.of(ctx, PATCH);
+        Optional<String> name = in.optionalText("name", 200);
+        Optional<String> password = password(in);
+        Optional<Role> role = in.oneOf("role", ROLES).flatMap(Role::parse);
+        Optional<Optional<String>> iface = memberInterface(in);
+        Optional<Optional<String>> state = stateInterface(in);
+        Optional<Boolean> active = in.bool("active");
+        // A new password is checked against the agent's own username before it is hashed.
+        Future<Optional<String>> hash = password.isPresent()
+                ? agents.find(id).compose(found -> {
+                    refuseWeak(in, found.orElseThrow(() -> ApiException.notFound("no agent " + id)).username(), password.get());
+                    return vertx.executeBlocking(() -> Optional.of(Passwords.hash(password.get())), false);
+                })
+                : Future.succeededFuture(Optional.empty());
+        hash.compose(h -> agents.update(id, new AgentStore.Changes(name, h, role, iface, state, active)))
+                .onComplete(Http.reply(ctx, a -> {
+                    accounts.forget(id);
+                    Bus.publish(vertx, Bus.AGENTS_CHANGED, id);
+                    Http.ok(ctx, Views.agent(a.orElseThrow(() -> ApiException.notFound("no agent " + id))));
+                }));
+    }
+
+    private static Optional<String> password(Input in) {
+        Optional<String> p = in.optionalText("password", 200);
+        if (p.isPresent() && p.get().codePointCount(0, p.get().length()) < Passwords.MIN_LENGTH) {
+            throw in.bad("password", "too short (at least " + Passwords.MIN_LENGTH + " characters)");
+        }
+        return p;
+    }
+
+    private static void refuseWeak(Input in, String username, String password) {
+        Passwords.weakness(username, password).ifPresent(why -> {
+            throw in.bad("password", why);
+        });
+    }
+
+    private static Optional<Optional<String>> memberInterface(Input in) {
+        Optional<Optional<String>> v = in.clearableText("interface", 200);
+        v.flatMap(i -> i).ifPresent(i -> {
+            if (!INTERFACE.matcher(i).matches()) {
+                throw in.bad("interface", "'" + i + "' is not an Asterisk interface like PJSIP/1001 or Local/1001@agents/n");
+            }
+        });
+        return v;
+    }
+
+    private static Optional<Optional<String>> stateInterface(Input in) {
+        Optional<Optional<String>> v = in.clearableText("stateInterface", 200);
+        v.flatMap(i -> i).ifPresent(i -> {
+            if (!STATE_INTERFACE.matcher(i).matches()) {
+                throw in.bad("stateInterface", "'" + i + "' is not an Asterisk state interface like PJSIP/1001"
+                        + " or hint:1001@ext-local");
+            }
+        });
+        return v;
+    }
+}

@@ -1,0 +1,197 @@
+package io.firstline.callers;
+
+import static io.firstline.db.schema.Tables.AGENTS;
+import static io.firstline.db.schema.Tables.CALLERS;
+import static io.firstline.db.schema.Tables.CALLER_PHONES;
+import static io.firstline.db.schema.Tables.CALLS;
+import static io.firstline.db.schema.Tables.CALL_OUTCOMES;
+
+import io.firstline.db.Database;
+import io.firstline.db.FullText;
+import io.firstline.db.Page;
+import io.firstline.db.schema.tables.records.CallersRecord;
+import io.firstline.records.CallSummary;
+import io.firstline.tickets.Ticket;
+import io.firstline.tickets.TicketStore;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.jooq.impl.DSL;
+
+/** Callers, their phone numbers (E.164), and what the help desk knows of them. */
+public final class CallerStore {
+
+    private final Database db;
+
+    public CallerStore(Database db) {
+        this.db = db;
+    }
+
+    /** A caller with their recent calls and open tickets: what a screen pop shows. */
+    public record Profile(Caller caller, List<CallSummary> history, List<Ticket> openTickets) {
+    }
+
+    /** What changes in a PATCH; an empty optional leaves the field as it is; phones replace all. */
+    public record Changes(Optional<String> name, Optional<Optional<String>> organisation,
+            Optional<Optional<String>> email, Optional<Boolean> vip, Optional<List<String>> phones,
+            Optional<Optional<String>> pinHash) {
+    }
+
+    public Future<Caller> create(String name, String organisation, String email, boolean vip, List<String> phones) {
+        return create(name, organisation, email, vip, phones, null);
+    }
+
+    /** A new caller; {@code pinHash} (Argon2id of their PIN) may be null. */
+    public Future<Caller> create(String name, String organisation, String email, boolean vip, List<String> phones,
+            String pinHash) {
+        return db.transaction(dsl -> {
+            CallersRecord r = dsl.newRecord(CALLERS).setName(name).setOrganisation(organisation).setEmail(email)
+                    .setVip(vip).setPinHash(pinHash).setCreatedAt(db.now());
+            r.store();
+            insertPhones(dsl, r.getId(), phones);
+            return toCaller(r, phones.stream().distinct().toList());
+        });
+    }
+
+    public Future<Optional<Caller>> find(long id) {
+        return db.query(dsl -> findIn(dsl, id));
+    }
+
+    public Future<Optional<Profile>> profile(long id, int historySize) {
+        return db.query(dsl -> findIn(dsl, id).map(c -> new Profile(c, history(dsl, id, historySize),
+                TicketStore.openTicketsOf(dsl, id))));
+    }
+
+    /** Callers who own the number (E.164); usually one, several for a shared switchboard. */
+    public Future<Page<Caller>> byPhone(String e164, int limit, int offset) {
+        return db.query(dsl -> {
+            Condition owns = CALLERS.ID.in(DSL.select(CALLER_PHONES.CALLER_ID).from(CALLER_PHONES)
+                    .where(CALLER_PHONES.PHONE.eq(e164)));
+            return page(dsl, owns, CALLERS.NAME.asc(), limit, offset);
+        });
+    }
+
+    /** Callers whose name, organisation or email has every word typed (as word prefixes). */
+    public Future<Page<Caller>> search(String q, int limit, int offset) {
+        return db.query(dsl -> {
+            List<String> words = FullText.words(q);
+            if (words.isEmpty()) {
+                return page(dsl, DSL.trueCondition(), CALLERS.NAME.asc(), limit, offset);
+            }
+            Condition match;
+            if (FullText.indexable(words)) {
+                match = DSL.condition("MATCH({0}, {1}, {2}) AGAINST ({3} IN BOOLEAN MODE)", CALLERS.NAME,
+                        CALLERS.ORGANISATION, CALLERS.EMAIL, DSL.val(FullText.allPrefixes(words)));
+            } else {
+                String prefix = String.join(" ", words);
+                match = CALLERS.NAME.startsWithIgnoreCase(prefix).or(CALLERS.ORGANISATION.startsWithIgnoreCase(prefix))
+                        .or(CALLERS.EMAIL.startsWithIgnoreCase(prefix));
+            }
+            return page(dsl, match, CALLERS.NAME.asc(), limit, offset);
+        });
+    }
+
+    public Future<Optional<Caller>> update(long id, Changes c) {
+        return db.transaction(dsl -> {
+            CallersRecord r = dsl.selectFrom(CALLERS).where(CALLERS.ID.eq(id)).forUpdate().fetchOne();
+            if (r == null) {
+                return Optional.<Caller>empty();
+            }
+            c.name().ifPresent(r::setName);
+            c.organisation().ifPresent(o -> r.setOrganisation(o.orElse(null)));
+            c.email().ifPresent(e -> r.setEmail(e.orElse(null)));
+            c.vip().ifPresent(r::setVip);
+            c.pinHash().ifPresent(h -> r.setPinHash(h.orElse(null)));
+            r.store();
+            if (c.phones().isPresent()) {
+                dsl.deleteFrom(CALLER_PHONES).where(CALLER_PHONES.CALLER_ID.eq(id)).execute();
+                insertPhones(dsl, id, c.phones().get());
+            }
+            return findIn(dsl, id);
+        });
+    }
+
+    /** Adds one number to a caller (e.g. from an unknown caller's pop); no-op when it is theirs already. */
+    public Future<Optional<Caller>> addPhone(long id, String e164) {
+        return db.transaction(dsl -> {
+            if (!dsl.fetchExists(CALLERS, CALLERS.ID.eq(id))) {
+                return Optional.<Caller>empty();
+            }
+            dsl.insertInto(CALLER_PHONES).set(CALLER_PHONES.CALLER_ID, id).set(CALLER_PHONES.PHONE, e164)
+                    .onDuplicateKeyIgnore().execute();
+            return findIn(dsl, id);
+        });
+    }
+
+    private static void insertPhones(DSLContext dsl, long callerId, List<String> phones) {
+        var insert = dsl.insertInto(CALLER_PHONES, CALLER_PHONES.CALLER_ID, CALLER_PHONES.PHONE);
+        for (String p : phones.stream().distinct().toList()) {
+            insert = insert.values(callerId, p);
+        }
+        if (!phones.isEmpty()) {
+            insert.execute();
+        }
+    }
+
+    static Optional<Caller> findIn(DSLContext dsl, long id) {
+        return dsl.selectFrom(CALLERS).where(CALLERS.ID.eq(id)).fetchOptional()
+                .map(r -> toCaller(r, phonesOf(dsl, List.of(id)).getOrDefault(id, List.of())));
+    }
+
+    private static Page<Caller> page(DSLContext dsl, Condition where, org.jooq.SortField<?> order, int limit, int offset) {
+        List<CallersRecord> rows = dsl.selectFrom(CALLERS).where(where).orderBy(order, CALLERS.ID.asc())
+                .limit(limit).offset(offset).fetch();
+        int total = dsl.fetchCount(CALLERS, where);
+        Map<Long, List<String>> phones = phonesOf(dsl, rows.stream().map(CallersRecord::getId).toList());
+        return new Page<>(rows.stream().map(r -> toCaller(r, phones.getOrDefault(r.getId(), List.of()))).toList(),
+                total, limit, offset);
+    }
+
+    private static Map<Long, List<String>> phonesOf(DSLContext dsl, List<Long> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        return dsl.select(CALLER_PHONES.CALLER_ID, CALLER_PHONES.PHONE).from(CALLER_PHONES)
+                .where(CALLER_PHONES.CALLER_ID.in(ids)).orderBy(CALLER_PHONES.ID)
+                .fetch().stream()
+                .collect(Collectors.groupingBy(r -> r.get(CALLER_PHONES.CALLER_ID),
+                        Collectors.mapping(r -> r.get(CALLER_PHONES.PHONE), Collectors.toList())));
+    }
+
+    /** The caller's last calls, newest first, with the outcome each had. */
+    static List<CallSummary> history(DSLContext dsl, long callerId, int limit) {
+        List<CallSummary> out = new ArrayList<>();
+        var lastOutcome = DSL.select(DSL.max(CALL_OUTCOMES.ID)).from(CALL_OUTCOMES)
+                .where(CALL_OUTCOMES.CALL_ID.eq(CALLS.ID));
+        for (Record r : dsl.select(CALLS.ID, CALLS.ENTERED_AT, CALLS.QUEUE, CALLS.MENU_PATH, CALLS.STATUS, CALLS.AGENT_ID,
+                        AGENTS.NAME, CALLS.WAIT_SECONDS, CALLS.TALK_SECONDS, CALL_OUTCOMES.DISPOSITION, CALL_OUTCOMES.TICKET_ID)
+                .from(CALLS)
+                .leftJoin(AGENTS).on(AGENTS.ID.eq(CALLS.AGENT_ID))
+                .leftJoin(CALL_OUTCOMES).on(CALL_OUTCOMES.ID.eq(lastOutcome.asField()))
+                .where(CALLS.CALLER_ID.eq(callerId))
+                .orderBy(CALLS.ENTERED_AT.desc(), CALLS.ID.desc())
+                .limit(limit)
+                .fetch()) {
+            out.add(new CallSummary(r.get(CALLS.ID), r.get(CALLS.ENTERED_AT), r.get(CALLS.QUEUE), r.get(CALLS.MENU_PATH),
+                    r.get(CALLS.STATUS), r.get(CALLS.AGENT_ID), r.get(AGENTS.NAME), r.get(CALLS.WAIT_SECONDS),
+                    r.get(CALLS.TALK_SECONDS), r.get(CALL_OUTCOMES.DISPOSITION), r.get(CALL_OUTCOMES.TICKET_ID)));
+        }
+        return out;
+    }
+
+    static Caller toCaller(CallersRecord r, List<String> phones) {
+        return new Caller(r.getId(), r.getName(), r.getOrganisation(), r.getEmail(), r.getVip(), phones, r.getCreatedAt(),
+                r.getPinHash() != null);
+    }
+
+    public static boolean existsIn(DSLContext dsl, long id) {
+        return dsl.fetchExists(CALLERS, CALLERS.ID.eq(id));
+    }
+}

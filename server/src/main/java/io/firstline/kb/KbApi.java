@@ -1,0 +1,71 @@
+package io.firstline.kb;
+
+import io.firstline.auth.Agent;
+import io.firstline.tickets.Ticket;
+import io.firstline.web.ApiException;
+import io.firstline.web.Http;
+import io.firstline.web.Input;
+import io.firstline.web.Views;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+import java.util.Set;
+
+/** {@code /api/kb}: the problems-and-solutions log, searched as you type. */
+public final class KbApi {
+
+    private static final Set<String> FIELDS = Set.of("title", "problem", "solution", "category");
+
+    private final KbStore kb;
+
+    public KbApi(KbStore kb) {
+        this.kb = kb;
+    }
+
+    public void mount(Router r) {
+        r.get("/api/kb").handler(this::search);
+        r.post("/api/kb").handler(this::create);
+        r.get("/api/kb/:articleId").handler(this::get);
+        r.patch("/api/kb/:articleId").handler(this::patch);
+    }
+
+    private void search(RoutingContext ctx) {
+        Http.signedIn(ctx);
+        Http.Paging p = Http.paging(ctx);
+        Optional<String> category = Http.param(ctx, "category", 20);
+        if (category.isPresent() && !Ticket.CATEGORIES.contains(category.get())) {
+            throw ApiException.badField("category", "'" + category.get() + "' is not one of " + String.join(", ", Ticket.CATEGORIES));
+        }
+        kb.search(Http.param(ctx, "q", 200).orElse(""), category, p.limit(), p.offset())
+                .onComplete(Http.reply(ctx, page -> Http.ok(ctx, Http.page(page, Views::article))));
+    }
+
+    private void create(RoutingContext ctx) {
+        Agent me = Http.signedIn(ctx);
+        KbStore.New a = newArticle(Input.of(ctx, FIELDS));
+        kb.create(a, me.id()).onComplete(Http.reply(ctx, c -> Http.created(ctx, "/api/kb/" + c.id(), Views.article(c))));
+    }
+
+    /** The fields of a new article, as POST /api/kb and an outcome's new solution give them. */
+    public static KbStore.New newArticle(Input in) {
+        return new KbStore.New(in.requiredText("title", 200), in.requiredText("problem", 20_000),
+                in.requiredText("solution", 20_000),
+                in.oneOf("category", Ticket.CATEGORIES).orElseThrow(() -> in.bad("category", "required; one of "
+                        + String.join(", ", Ticket.CATEGORIES))));
+    }
+
+    private void get(RoutingContext ctx) {
+        Http.signedIn(ctx);
+        long id = Http.pathId(ctx, "articleId");
+        kb.find(id).onComplete(Http.reply(ctx, a -> Http.ok(ctx, Views.article(a.orElseThrow(() -> ApiException.notFound("no article " + id))))));
+    }
+
+    private void patch(RoutingContext ctx) {
+        Http.signedIn(ctx);
+        long id = Http.pathId(ctx, "articleId");
+        Input in = Input.of(ctx, FIELDS);
+        var changes = new KbStore.Changes(in.optionalText("title", 200), in.optionalText("problem", 20_000),
+                in.optionalText("solution", 20_000), in.oneOf("category", Ticket.CATEGORIES));
+        kb.update(id, changes).onComplete(Http.reply(ctx, a -> Http.ok(ctx, Views.article(a.orElseThrow(() -> ApiException.notFound("no article " + id))))));
+    }
+}

@@ -1,0 +1,217 @@
+package io.firstline.records;
+
+import io.firstline.calls.CallChange;
+import io.firstline.calls.CallView;
+import io.firstline.db.Database;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes calls behind the call tracker's back, so that its event loop never waits on the database
+ * and no call is lost while the database is away: per call it keeps the latest view and the
+ * timeline entries not yet written, and writes them in order, coalesced, retrying with a backoff
+ * (0.5 s doubling to 30 s) for as long as it takes. Nothing is ever dropped.
+ *
+ * <p>{@link #submit} is meant to be called from the tracker's context; the writes complete on the
+ * database pool. Every method is thread-safe (one lock guards the state; writes start outside it).
+ */
+public final class CallRecorder {
+
+    private static final Logger log = LoggerFactory.getLogger(CallRecorder.class);
+
+    /** What writes one call and its new timeline entries; {@link CallStore#record} in production. */
+    @FunctionalInterface
+    public interface Writer {
+        Future<?> write(CallView call, List<CallChange.Timeline> entries);
+    }
+
+    /** One call's changes not yet written. */
+    private static final class Pending {
+        final String key;
+        /** When this call's oldest change not yet written came in, or no later (System.nanoTime). */
+        long since = System.nanoTime();
+        CallView latest;
+        final List<CallChange.Timeline> entries = new ArrayList<>();
+        boolean queued;
+        boolean writing;
+
+        Pending(String key) {
+            this.key = key;
+        }
+    }
+
+    /** A write taken from the backlog: the view and the number of entries it carries. */
+    private record Write(Pending pending, CallView view, List<CallChange.Timeline> entries, long taken) {
+    }
+
+    private final Vertx vertx;
+    private final Writer writer;
+    private final int parallel;
+    private final long firstDelayMillis;
+    private final long maxDelayMillis;
+
+    private final Map<String, Pending> pending = new LinkedHashMap<>();
+    private final ArrayDeque<Pending> ready = new ArrayDeque<>();
+    private final List<Promise<Void>> flushWaiters = new ArrayList<>();
+    private int writing;
+    private int failures;
+    private boolean backingOff;
+
+    /** @param parallel how many calls may be written at once (one at a time per call, always) */
+    public CallRecorder(Vertx vertx, Writer writer, int parallel) {
+        this(vertx, writer, parallel, Duration.ofMillis(500), Duration.ofSeconds(30));
+    }
+
+    CallRecorder(Vertx vertx, Writer writer, int parallel, Duration firstDelay, Duration maxDelay) {
+        if (parallel < 1) {
+            throw new IllegalArgumentException("parallel must be at least 1");
+        }
+        this.vertx = vertx;
+        this.writer = writer;
+        this.parallel = parallel;
+        this.firstDelayMillis = Math.max(1, firstDelay.toMillis());
+        this.maxDelayMillis = Math.max(firstDelayMillis, maxDelay.toMillis());
+    }
+
+    /** Takes a call's new state and, if the change adds one, its timeline entry. Never blocks, never fails. */
+    public void submit(CallView call, CallChange.Timeline entry) {
+        List<Write> start;
+        synchronized (this) {
+            String key = call.pbx() + "\u0000" + call.linkedid();
+            Pending p = pending.computeIfAbsent(key, Pending::new);
+            p.latest = call;
+            if (entry != null) {
+                p.entries.add(entry);
+            }
+            markReady(p);
+            start = takeWrites();
+        }
+        startAll(start);
+    }
+
+    /** Whether a change of this call is still to be written (or being written). */
+    public synchronized boolean pending(String pbx, String linkedid) {
+        return pending.containsKey(pbx + "\u0000" + linkedid);
+    }
+
+    /** Calls with changes not yet written (being written included). */
+    public synchronized int backlog() {
+        return pending.size();
+    }
+
+    /** How long the oldest change not yet written has waited (zero when nothing waits). */
+    public synchronized Duration oldestWaiting() {
+        long now = System.nanoTime();
+        long oldest = now;
+        for (Pending p : pending.values()) {
+            oldest = Math.min(oldest, p.since);
+        }
+        return Duration.ofNanos(now - oldest);
+    }
+
+    /** Completes once everything submitted so far, and since, has been written. */
+    public synchronized Future<Void> flushed() {
+        if (pending.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        Promise<Void> p = Promise.promise();
+        flushWaiters.add(p);
+        return p.future();
+    }
+
+    private void markReady(Pending p) {
+        if (!p.queued && !p.writing) {
+            p.queued = true;
+            ready.add(p);
+        }
+    }
+
+    /** The writes to start now. Called with the lock held. */
+    private List<Write> takeWrites() {
+        List<Write> out = new ArrayList<>();
+        while (!backingOff && writing < parallel && !ready.isEmpty()) {
+            Pending p = ready.poll();
+            p.queued = false;
+            p.writing = true;
+            writing++;
+            out.add(new Write(p, p.latest, List.copyOf(p.entries), System.nanoTime()));
+        }
+        return out;
+    }
+
+    private void startAll(List<Write> writes) {
+        for (Write w : writes) {
+            Future<?> f;
+            try {
+                f = writer.write(w.view(), w.entries());
+            } catch (RuntimeException e) {
+                f = Future.failedFuture(e);
+            }
+            f.onComplete(ar -> done(w, ar.succeeded() ? null : ar.cause()));
+        }
+    }
+
+    private void done(Write w, Throwable failure) {
+        List<Write> start;
+        List<Promise<Void>> flushed = List.of();
+        synchronized (this) {
+            writing--;
+            Pending p = w.pending();
+            p.writing = false;
+            if (failure == null) {
+                if (failures > 0) {
+                    log.info("Call records are written again after {} failed attempts; {} calls still to write",
+                            failures, pending.size());
+                }
+                failures = 0;
+                p.entries.subList(0, w.entries().size()).clear();
+                if (p.latest == w.view() && p.entries.isEmpty()) {
+                    pending.remove(p.key);
+                } else {
+                    p.since = w.taken(); // what is left came after this write was taken
+                    markReady(p);
+                }
+            } else {
+                failures++;
+                markReady(p);
+                if (!backingOff) {
+                    backingOff = true;
+                    long delay = delayAfter(failures);
+                    log.warn("Cannot write call {} ({}); {} calls wait in memory, retrying in {} ms", w.view().linkedid(),
+                            Database.oneLine(failure.getMessage()), pending.size(), delay);
+                    vertx.setTimer(delay, id -> retry());
+                }
+            }
+            start = takeWrites();
+            if (pending.isEmpty() && !flushWaiters.isEmpty()) {
+                flushed = List.copyOf(flushWaiters);
+                flushWaiters.clear();
+            }
+        }
+        flushed.forEach(Promise::complete);
+        startAll(start);
+    }
+
+    private void retry() {
+        List<Write> start;
+        synchronized (this) {
+            backingOff = false;
+            start = takeWrites();
+        }
+        startAll(start);
+    }
+
+    long delayAfter(int failures) {
+        int doublings = Math.min(failures - 1, 30);
+        return Math.min(maxDelayMillis, firstDelayMillis << doublings);
+    }
+}
