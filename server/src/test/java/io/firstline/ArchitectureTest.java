@@ -94,6 +94,18 @@ class ArchitectureTest {
     }
 
     @Test
+    @DisplayName("the simulator is an outside PBX: it uses nothing of the server, and only the demo and the load run start it")
+    void simulatorIsOutside() {
+        noClasses().that().resideInAPackage("io.firstline.sim..")
+                .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("io.firstline..")
+                        .and(DescribedPredicate.not(JavaClass.Predicates.resideInAPackage("io.firstline.sim.."))))
+                .check(CLASSES);
+        noClasses().that().resideOutsideOfPackages("io.firstline", "io.firstline.sim..", "io.firstline.load..")
+                .should().dependOnClassesThat().resideInAPackage("io.firstline.sim..")
+                .check(CLASSES);
+    }
+
+    @Test
     @DisplayName("every event-bus address is named in bus/Bus, with what travels on it: nobody else sends or listens by a string")
     void busAddressesInOnePlace() {
         noClasses().that().resideOutsideOfPackage("io.firstline.bus..")

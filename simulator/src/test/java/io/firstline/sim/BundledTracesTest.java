@@ -3,7 +3,6 @@ package io.firstline.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.firstline.TestTraces;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -20,7 +19,7 @@ class BundledTracesTest {
             for (String file : List.of(name + ".ami.raw", name + ".recv.tsv")) {
                 try (InputStream in = AmiTrace.class.getResourceAsStream("/io/firstline/sim/traces/" + file)) {
                     assertThat(in).as("bundled %s", file).isNotNull();
-                    assertThat(in.readAllBytes()).as(file).isEqualTo(Files.readAllBytes(TestTraces.dir().resolve(file)));
+                    assertThat(in.readAllBytes()).as(file).isEqualTo(Files.readAllBytes(TraceFiles.dir().resolve(file)));
                 }
             }
         }
@@ -29,10 +28,10 @@ class BundledTracesTest {
     @Test
     @DisplayName("the recordings keep Asterisk's CRLF line ends (no checkout converted them)")
     void recordingsKeepTheirLineEnds() throws IOException {
-        byte[] greeting = Files.readAllBytes(TestTraces.dir().resolve("ami-greeting.raw"));
+        byte[] greeting = Files.readAllBytes(TraceFiles.dir().resolve("ami-greeting.raw"));
         assertThat(new String(greeting, java.nio.charset.StandardCharsets.US_ASCII))
                 .isEqualTo("Asterisk Call Manager/11.0.0\r\n");
-        String sent = Files.readString(TestTraces.sent("answered-software"));
+        String sent = Files.readString(TraceFiles.sent("answered-software"));
         assertThat(sent).contains("\r\n");
     }
 }

@@ -1,10 +1,10 @@
 // Test helpers around the traces: field layouts per event name (bundled ones), the actions a capture sent; used by test threads.
 package io.firstline.sim;
 
-import io.firstline.TestTraces;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -14,7 +14,27 @@ import java.util.Set;
 
 final class TraceFiles {
 
+    private static final Path DIR = locate();
+
     private TraceFiles() {
+    }
+
+    /** The repository's traces/ folder (the tests run with this module as the working directory; an IDE may use the root). */
+    static Path dir() {
+        return DIR;
+    }
+
+    static Path sent(String name) {
+        return DIR.resolve(name + ".sent.txt");
+    }
+
+    private static Path locate() {
+        for (Path p : List.of(Path.of("..", "traces"), Path.of("traces"))) {
+            if (Files.isRegularFile(p.resolve("README.md"))) {
+                return p.toAbsolutePath().normalize();
+            }
+        }
+        throw new IllegalStateException("the repository's traces/ folder was not found from " + Path.of("").toAbsolutePath());
     }
 
     /** For every event name in all the traces, the distinct header-name lists it appears with. */
@@ -33,7 +53,7 @@ final class TraceFiles {
 
     /** The actions of a capture's .sent.txt, each as its lines (without the terminating empty line). */
     static List<List<String>> sentActions(String name) throws IOException {
-        String text = Files.readString(TestTraces.sent(name), StandardCharsets.UTF_8);
+        String text = Files.readString(sent(name), StandardCharsets.UTF_8);
         List<List<String>> actions = new ArrayList<>();
         List<String> current = new ArrayList<>();
         for (String line : text.replace("\r", "").split("\n", -1)) {
