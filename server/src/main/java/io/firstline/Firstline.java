@@ -142,17 +142,7 @@ public final class Firstline implements AutoCloseable {
             TicketStore tickets = new TicketStore(db);
             KbStore kb = new KbStore(db);
             Accounts accounts = new Accounts(vertx, agents, new SessionStore(db), settings.sessionIdle(), clock);
-            Optional<String> generated = await(accounts.ensureAdmin(settings.adminPassword()));
-            generated.ifPresent(p -> System.out.println("""
-
-                    ================================================================
-                     Firstline created the administrator account.
-                       username: admin
-                       password: %s
-                     It is shown this once. Sign in and change it, or set
-                     FIRSTLINE_ADMIN_PASSWORD before the first start.
-                    ================================================================
-                    """.formatted(p)));
+            await(accounts.ensureAdmin(settings.adminPassword())).ifPresent(Firstline::showGeneratedAdminPassword);
             PhoneNumbers phones = new PhoneNumbers(settings.phoneRegion());
             List<Settings.Pbx> pbxs = new ArrayList<>(settings.pbxs());
             if (demo) {
@@ -160,6 +150,8 @@ public final class Firstline implements AutoCloseable {
                         .credentials(DEMO_AMI_USER, DEMO_AMI_SECRET).build());
                 pbxs.add(new Settings.Pbx("demo", "127.0.0.1", simulator.get().port(), DEMO_AMI_USER, DEMO_AMI_SECRET));
             }
+
+            // The call path: one context follows the PBXs; what it learns pops, records and feeds the board.
             CallStore calls = new CallStore(db, phones);
             recorder = new CallRecorder(vertx, calls::record, 2);
             CallRecorder records = recorder;
@@ -179,6 +171,8 @@ public final class Firstline implements AutoCloseable {
             }, settings.desk().wrapupPause(), (liveCalls, members, health) -> new LiveBoard(vertx, settings.board(), settings.timezone(), clock, kpis, agents,
                     liveCalls, members, health, records::flushed), metrics::observe, reconciler::afterSnapshot);
             await(vertx.deployVerticle(flow));
+
+            // HTTP: every feature's handlers on one router.
             WebVerticle web = new WebVerticle(settings.httpHost(), settings.httpPort(),
                     new WebVerticle.Services(db, agents, callers, tickets, kb, calls, new OutcomeStore(db, phones),
                             new DeskStore(db, settings.desk().callbackClaim()), kpis, accounts, phones, flow::health,
@@ -186,15 +180,13 @@ public final class Firstline implements AutoCloseable {
                     new WebVerticle.BoardServices(new AuditStore(db), new KioskStore(db),
                             settings.metricsEnabled() ? metrics::scrape : null));
             await(vertx.deployVerticle(web));
-            metrics.watchPops(vertx, pops);
-            metrics.pbxLinks(flow.links());
-            metrics.database(db::up);
-            metrics.callRecords(records::backlog, records::oldestWaiting);
-            metrics.webSockets(web::openWebSockets);
-            metrics.webRefusals(WebVerticle.REFUSALS, web::refused);
+
+            // The phone menu's FastAGI server.
             AgiVerticle agi = new AgiVerticle(settings.agiHost(), settings.agiPort(), new PhoneMenuStore(db), phones,
                     new PhoneMenuStore.PinLimit(settings.phoneMenu().pinFailures(), settings.phoneMenu().pinWindow()));
             await(vertx.deployVerticle(agi));
+
+            watch(metrics, vertx, pops, flow, db, records, web);
             vertx.setPeriodic(TimeUnit.MINUTES.toMillis(10), id -> accounts.purgeIdleSessions());
             log.info("Firstline is ready on {}://{}:{}{}", settings.web().tls().isPresent() ? "https" : "http",
                     displayHost(settings.httpHost()), web.actualPort(),
@@ -220,6 +212,30 @@ public final class Firstline implements AutoCloseable {
     }
 
     /** A simulated help desk's traffic: calls from the callers in the database, every few seconds. */
+    private static void showGeneratedAdminPassword(String password) {
+        System.out.println("""
+
+                ================================================================
+                 Firstline created the administrator account.
+                   username: admin
+                   password: %s
+                 It is shown this once. Sign in and change it, or set
+                 FIRSTLINE_ADMIN_PASSWORD before the first start.
+                ================================================================
+                """.formatted(password));
+    }
+
+    /** What /metrics reads from the running parts, once they run. */
+    private static void watch(Metrics metrics, Vertx vertx, ScreenPops pops, CallFlowVerticle flow, Database db,
+            CallRecorder records, WebVerticle web) {
+        metrics.watchPops(vertx, pops);
+        metrics.pbxLinks(flow.links());
+        metrics.database(db::up);
+        metrics.callRecords(records::backlog, records::oldestWaiting);
+        metrics.webSockets(web::openWebSockets);
+        metrics.webRefusals(WebVerticle.REFUSALS, web::refused);
+    }
+
     private static void startDemoTraffic(AmiSimulator sim, CallerStore callers) {
         callers.search("", 300, 0).onComplete(ar -> {
             TrafficConfig.Builder traffic = TrafficConfig.builder().callsPerSecond(0.1).seed(42)
