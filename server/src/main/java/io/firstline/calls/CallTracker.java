@@ -629,27 +629,11 @@ public final class CallTracker {
         String toWhom = to != null ? to.name != null ? to.name : to.iface : takerChannel;
         out.add(new CallChange.CallUpdated(customer.view(), customer.entry(t.at(), "transferred", customer.queue, fromIface,
                 clip("attended, to " + toWhom), "transfer:attended:" + takerUniqueid)));
-        Talk open = null;
-        for (Talk talk : customer.talks) {
-            if (fromIface != null && talk.iface.equals(fromIface) && talk.seconds == null) {
-                open = talk;
-            }
-        }
-        if (open != null) {
-            int talked = (int) Math.max(0, Duration.between(open.answeredAt, t.at()).toSeconds());
-            int n = customer.endTalk(fromIface, talked);
+        if (fromIface != null && customer.openTalk(fromIface) != null) {
             if (customer.endReason == null) {
                 customer.endReason = "transfer";
             }
-            out.add(new CallChange.MemberDone(customer.view(), fromIface, "transfer", customer.entry(t.at(), "completed",
-                    customer.queue, fromIface, "talked " + talked + " s, ended by transfer",
-                    n <= 1 ? "completed:" + fromIface : "completed:" + fromIface + ":" + n)));
-            Member m = members.get(key(customer.pbx, fromIface));
-            if (m != null && customer.linkedid.equals(m.linkedid)) {
-                m.inCall = false;
-                m.linkedid = null;
-                memberChanged(m, t.at(), out);
-            }
+            endOpenTalk(customer, fromIface, t.at(), "transfer", customer.queue, out);
         }
         if (to != null) {
             if (!blank(takerUniqueid)) {
@@ -705,23 +689,22 @@ public final class CallTracker {
 
     /** The phone of an agent who took the call outside a queue hung up: their part is over. */
     private void directLegEnded(Call call, String iface, Instant at, List<CallChange> out) {
-        Talk talk = null;
-        for (Talk t : call.talks) {
-            if (t.iface.equals(iface) && t.seconds == null) {
-                talk = t;
-            }
-        }
-        if (talk == null) {
+        if (call.openTalk(iface) == null) {
             return;
         }
-        int talked = (int) Math.max(0, Duration.between(talk.answeredAt, at).toSeconds());
-        int n = call.endTalk(iface, talked);
         boolean callerLeft = call.callerChannels.stream().noneMatch(call.channels::contains);
         String reason = callerLeft ? "caller" : "agent";
         if (call.endReason == null || call.endReason.equals("transfer")) {
             call.endReason = reason;
         }
-        out.add(new CallChange.MemberDone(call.view(), iface, reason, call.entry(at, "completed", null, iface,
+        endOpenTalk(call, iface, at, reason, null, out);
+    }
+
+    /** Ends the agent's talk still open on the call, at {@code at}, and frees her for the next call. */
+    private void endOpenTalk(Call call, String iface, Instant at, String reason, String queue, List<CallChange> out) {
+        int talked = (int) Math.max(0, Duration.between(call.openTalk(iface).answeredAt, at).toSeconds());
+        int n = call.endTalk(iface, talked);
+        out.add(new CallChange.MemberDone(call.view(), iface, reason, call.entry(at, "completed", queue, iface,
                 "talked " + talked + " s, ended by " + reason,
                 n <= 1 ? "completed:" + iface : "completed:" + iface + ":" + n)));
         Member m = members.get(key(call.pbx, iface));
@@ -1133,6 +1116,17 @@ public final class CallTracker {
          * The agent's latest part of the call is over after {@code seconds}; the call's talk time is
          * all parts together. Returns which of the call's parts it was (1 for the first answer).
          */
+        /** The agent's latest part of the call that has not ended, or null. */
+        Talk openTalk(String iface) {
+            for (int i = talks.size() - 1; i >= 0; i--) {
+                Talk t = talks.get(i);
+                if (t.iface.equals(iface) && t.seconds == null) {
+                    return t;
+                }
+            }
+            return null;
+        }
+
         int endTalk(String iface, int seconds) {
             for (int i = talks.size() - 1; i >= 0; i--) {
                 Talk t = talks.get(i);
