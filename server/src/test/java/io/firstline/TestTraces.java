@@ -83,4 +83,13 @@ public final class TestTraces {
         Files.writeString(dir.resolve("pjsip-events.recv.tsv"), tsv);
         return file;
     }
+
+    /** Deletes what {@link #eventsOnly} made (the recording, its timings and their folder); null does nothing. */
+    public static void deleteEventsOnly(Path file) throws java.io.IOException {
+        if (file != null) {
+            Files.deleteIfExists(file.resolveSibling("pjsip-events.recv.tsv"));
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(file.getParent());
+        }
+    }
 }

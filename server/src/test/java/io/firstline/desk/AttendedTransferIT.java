@@ -10,7 +10,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -67,11 +66,7 @@ class AttendedTransferIT {
 
     @AfterAll
     void stop() throws Exception {
-        if (file != null) {
-            Files.deleteIfExists(file.resolveSibling("pjsip-events.recv.tsv"));
-            Files.deleteIfExists(file);
-            Files.deleteIfExists(file.getParent());
-        }
+        TestTraces.deleteEventsOnly(file);
         if (client != null) {
             client.close();
         }

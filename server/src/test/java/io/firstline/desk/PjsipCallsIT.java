@@ -12,7 +12,6 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -107,11 +106,7 @@ class PjsipCallsIT {
 
     @AfterAll
     void stop() throws Exception {
-        if (file != null) {
-            Files.deleteIfExists(file.resolveSibling("pjsip-events.recv.tsv"));
-            Files.deleteIfExists(file);
-            Files.deleteIfExists(file.getParent());
-        }
+        TestTraces.deleteEventsOnly(file);
         if (client != null) {
             client.close();
         }
