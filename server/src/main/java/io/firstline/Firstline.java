@@ -28,6 +28,7 @@ import io.firstline.records.CallRecorder;
 import io.firstline.records.CallStore;
 import io.firstline.reports.KpiStore;
 import io.firstline.sim.AmiSimulator;
+import io.firstline.sim.ManagerUser;
 import io.firstline.sim.TrafficConfig;
 import io.firstline.telephony.AmiLink;
 import io.firstline.telephony.agi.AgiVerticle;
@@ -147,7 +148,7 @@ public final class Firstline implements AutoCloseable {
             List<Settings.Pbx> pbxs = new ArrayList<>(settings.pbxs());
             if (demo) {
                 simulator = Optional.of(AmiSimulator.builder().host("127.0.0.1").port(0)
-                        .credentials(DEMO_AMI_USER, DEMO_AMI_SECRET).build());
+                        .credentials(DEMO_AMI_USER, DEMO_AMI_SECRET).managerUser(ManagerUser.FIRSTLINE).build());
                 pbxs.add(new Settings.Pbx("demo", "127.0.0.1", simulator.get().port(), DEMO_AMI_USER, DEMO_AMI_SECRET));
             }
 

@@ -3,6 +3,7 @@ package io.firstline.load;
 import io.firstline.Firstline;
 import io.firstline.config.SettingsLoader;
 import io.firstline.sim.AmiSimulator;
+import io.firstline.sim.ManagerUser;
 import io.firstline.sim.TrafficConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -60,7 +61,8 @@ public final class LoadRun {
         System.out.printf(Locale.ROOT, "load run: %.1f calls/s, %d agents, %d s, %.0f %% of answered and abandoned calls over a"
                 + " PJSIP trunk to PJSIP phones (data in %s)%n", rate, agents, seconds, pjsip * 100, data);
 
-        AmiSimulator.Builder simBuilder = AmiSimulator.builder().host("127.0.0.1").port(0)
+        // Firstline's AMI user as dialplans/manager_firstline.conf makes it: the events of its read classes, less its filters
+        AmiSimulator.Builder simBuilder = AmiSimulator.builder().host("127.0.0.1").port(0).managerUser(ManagerUser.FIRSTLINE)
                 .queue("software", "rrmemory").queue("hardware", "rrmemory").queue("network", "rrmemory");
         for (int i = 0; i < agents; i++) {
             simBuilder.agent("Local/" + (2000 + i) + "@agents/n", "Load Agent " + i);

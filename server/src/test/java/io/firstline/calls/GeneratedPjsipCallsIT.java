@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.firstline.TestServer;
 import io.firstline.TestSockets;
 import io.firstline.sim.AmiSimulator;
+import io.firstline.sim.ManagerUser;
 import io.firstline.sim.TrafficConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.TestInstance;
  * traces/pjsip-trunk-*) go through the real call path: Firstline records them and pops them as it does on the real
  * PBX, with the caller's number, never an agent's extension.
  */
-@DisplayName("generated PJSIP trunk calls (caller over a trunk, agents' PJSIP phones) are recorded and popped like the real PBX's")
+@DisplayName("generated PJSIP trunk calls (caller over a trunk, agents' PJSIP phones), seen through the shipped AMI user's classes and filters, are recorded and popped like the real PBX's")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GeneratedPjsipCallsIT {
 
@@ -43,7 +44,8 @@ class GeneratedPjsipCallsIT {
 
     @BeforeAll
     void start() throws Exception {
-        pbx = AmiSimulator.builder().host("127.0.0.1").port(0).timeScale(20).build();
+        // Firstline's AMI user as the shipped manager_firstline.conf makes it: read classes and event filters
+        pbx = AmiSimulator.builder().host("127.0.0.1").port(0).timeScale(20).managerUser(ManagerUser.FIRSTLINE).build();
         server = TestServer.withPbx(pbx, Map.of());
         client = Vertx.vertx();
         admin = server.loginAdmin();
@@ -90,6 +92,8 @@ class GeneratedPjsipCallsIT {
         assertThat(calls).allSatisfy(c -> {
             assertThat(c.getString("callerNumber")).isIn(CALLERS);
             assertThat(c.getString("status")).isIn("answered", "abandoned");
+            // the menu's variables came through the shipped event filters
+            assertThat(c.getString("menuPath")).isIn("main/hardware", "main/software");
         });
         assertThat(calls).extracting(c -> c.getString("status")).contains("answered", "abandoned");
     }

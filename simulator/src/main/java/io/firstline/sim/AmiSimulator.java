@@ -39,6 +39,7 @@ public final class AmiSimulator implements AutoCloseable {
     private final ServerSocket server;
     private final String username;
     private final String secret;
+    private final ManagerUser managerUser;
     private final Duration loginFailureDelay;
     private final SimScheduler clock;
     private final PbxState pbx;
@@ -53,6 +54,7 @@ public final class AmiSimulator implements AutoCloseable {
     private AmiSimulator(Builder b) throws IOException {
         this.username = b.username;
         this.secret = b.secret;
+        this.managerUser = b.user;
         this.loginFailureDelay = b.loginFailureDelay;
         this.clock = new SimScheduler(b.timeScale, System.currentTimeMillis());
         List<PbxState.QueueDef> queues = b.queues.isEmpty() ? List.of(new PbxState.QueueDef("software", "rrmemory"),
@@ -251,7 +253,7 @@ public final class AmiSimulator implements AutoCloseable {
             // Told before the bytes go out, so that a watcher never learns of an event after its effect.
             w.sent(event.get("Event"), event.get("Linkedid"), event.get("Interface"), System.nanoTime());
         }
-        sendToAll(event.get("Privilege"), bytes);
+        sendToAll(event, bytes);
     }
 
     /** Told of every generated event just before it is handed to the clients' sockets; for load measurements. */
@@ -267,15 +269,21 @@ public final class AmiSimulator implements AutoCloseable {
 
     private void publishRaw(AmiMessage message, byte[] bytes) {
         pbx.observe(message, clock.nowMs());
-        sendToAll(message.get("Privilege"), bytes);
+        sendToAll(message, bytes);
     }
 
-    private void sendToAll(String privilege, byte[] bytes) {
+    /** To every logged-in client that asked for the event's class and whose manager.conf entry lets it through. */
+    private void sendToAll(AmiMessage event, byte[] bytes) {
+        String privilege = event.get("Privilege");
         for (AmiSession s : sessions) {
-            if (s.loggedIn && s.events.accepts(privilege)) {
+            if (s.loggedIn && s.events.accepts(privilege) && managerUser.gets(event)) {
                 s.send(bytes);
             }
         }
+    }
+
+    private void sendToAll(AmiMessage event) {
+        sendToAll(event, event.toBytes());
     }
 
     // ------------------------------------------------------------------------------------ actions
@@ -433,8 +441,8 @@ public final class AmiSimulator implements AutoCloseable {
             default -> {
                 s.send(error(m, "Invalid/unknown command: " + action
                         + ". Use Action: ListCommands to show available commands."));
-                sendToAll("security,all", securityEvent("RequestBadFormat", "Error", 1, null, s, null,
-                        Map.of("RequestType", "Action: " + action)).toBytes());
+                sendToAll(securityEvent("RequestBadFormat", "Error", 1, null, s, null,
+                        Map.of("RequestType", "Action: " + action)));
             }
         }
     }
@@ -578,11 +586,9 @@ public final class AmiSimulator implements AutoCloseable {
         }
         if (!ok) {
             if (!knownUser) {
-                sendToAll("security,all", securityEvent("InvalidAccountID", "Error", 1, user, s, NO_SESSION_TV, Map.of())
-                        .toBytes());
+                sendToAll(securityEvent("InvalidAccountID", "Error", 1, user, s, NO_SESSION_TV, Map.of()));
             } else if (!md5) {
-                sendToAll("security,all", securityEvent("InvalidPassword", "Error", 2, user, s, NO_SESSION_TV, Map.of())
-                        .toBytes());
+                sendToAll(securityEvent("InvalidPassword", "Error", 2, user, s, NO_SESSION_TV, Map.of()));
             }
             try {
                 Thread.sleep(loginFailureDelay.toMillis());
@@ -602,8 +608,7 @@ public final class AmiSimulator implements AutoCloseable {
         s.loggedIn = true;
         Map<String, String> extra = new java.util.LinkedHashMap<>();
         extra.put("UsingPassword", "0");
-        sendToAll("security,all", securityEvent("SuccessfulAuth", "Informational", 1, user, s, sessionTv(s), extra)
-                .toBytes());
+        sendToAll(securityEvent("SuccessfulAuth", "Informational", 1, user, s, sessionTv(s), extra));
     }
 
     private String sessionTv(AmiSession s) {
@@ -635,6 +640,7 @@ public final class AmiSimulator implements AutoCloseable {
         private int port;
         private String username = "firstline";
         private String secret = "firstline-secret";
+        private ManagerUser user = ManagerUser.ALL;
         private double timeScale = 1.0;
         private Duration loginFailureDelay = Duration.ofSeconds(1);
         private final List<PbxState.QueueDef> queues = new ArrayList<>();
@@ -654,6 +660,15 @@ public final class AmiSimulator implements AutoCloseable {
         public Builder credentials(String username, String secret) {
             this.username = username;
             this.secret = secret;
+            return this;
+        }
+
+        /**
+         * What manager.conf gives the user: its read classes and event filters ({@link ManagerUser#ALL}, every
+         * event, unless set; {@link ManagerUser#FIRSTLINE} is what Firstline's dialplans/manager_firstline.conf gives).
+         */
+        public Builder managerUser(ManagerUser user) {
+            this.user = user;
             return this;
         }
 
