@@ -211,7 +211,7 @@ class CrashRestartIT {
         int stopped = log.indexOf("Firstline stopped");
         assertThat(written).as("the held call records were written:\n%s", first.logTail(30)).isNotNegative();
         assertThat(stopped).as("Firstline's shutdown ran to its end:\n%s", first.logTail(30)).isGreaterThan(written);
-        assertThat(log.indexOf("[firstline-shutdown] i.f.s.EmbeddedMariaDb - Embedded MariaDB stopped"))
+        assertThat(log.indexOf("[firstline-shutdown] i.f.d.EmbeddedMariaDb - Embedded MariaDB stopped"))
                 .as("MariaDB stopped by Firstline's one shutdown path, after the writes:\n%s", first.logTail(30))
                 .isGreaterThan(written);
         assertThat(log).as("no second hook stopped MariaDB").doesNotContain("[firstline-mariadb-stop]");
