@@ -40,7 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * delivered to the right agent, pop latency percentiles (event handed to the AMI socket → frame
  * received by the agent), AMI events/s, CPU and heap. A benchmark, not a test:
  * {@code java -cp server/target/firstline.jar io.firstline.load.LoadRun --rate 50 --agents 300 --seconds 60}; {@code --pjsip}
- * is the share of answered and abandoned calls played from the PJSIP trunk recordings (0.5 unless given).
+ * is the share of answered and abandoned calls played from the PJSIP trunk recordings (0.5 unless given); {@code --ami-user all}
+ * sends Firstline every event instead of what the shipped manager_firstline.conf lets through.
  */
 public final class LoadRun {
 
@@ -53,16 +54,22 @@ public final class LoadRun {
         int agents = Integer.parseInt(opts.getOrDefault("agents", "300"));
         int seconds = Integer.parseInt(opts.getOrDefault("seconds", "60"));
         double pjsip = Double.parseDouble(opts.getOrDefault("pjsip", "0.5"));
+        String amiUser = opts.getOrDefault("ami-user", "firstline");
+        if (!amiUser.equals("firstline") && !amiUser.equals("all")) {
+            throw new IllegalArgumentException("--ami-user firstline (the shipped read classes and event filters) or all (every event)");
+        }
         if (rate <= 0 || agents < 1 || agents > 5000 || seconds < 1 || pjsip < 0 || pjsip > 1) {
             throw new IllegalArgumentException("--rate > 0, --agents 1..5000, --seconds >= 1, --pjsip 0..1");
         }
         System.setProperty("org.jooq.no-logo", "true");
         Path data = Files.createTempDirectory("firstline-load");
         System.out.printf(Locale.ROOT, "load run: %.1f calls/s, %d agents, %d s, %.0f %% of answered and abandoned calls over a"
-                + " PJSIP trunk to PJSIP phones (data in %s)%n", rate, agents, seconds, pjsip * 100, data);
+                + " PJSIP trunk to PJSIP phones, AMI user %s (data in %s)%n", rate, agents, seconds, pjsip * 100, amiUser, data);
 
-        // Firstline's AMI user as dialplans/manager_firstline.conf makes it: the events of its read classes, less its filters
-        AmiSimulator.Builder simBuilder = AmiSimulator.builder().host("127.0.0.1").port(0).managerUser(ManagerUser.FIRSTLINE)
+        // Firstline's AMI user as dialplans/manager_firstline.conf makes it (the events of its read classes, less its
+        // filters), or with --ami-user all every event, as an AMI user with read = all and no filter gets them
+        AmiSimulator.Builder simBuilder = AmiSimulator.builder().host("127.0.0.1").port(0)
+                .managerUser(amiUser.equals("all") ? ManagerUser.ALL : ManagerUser.FIRSTLINE)
                 .queue("software", "rrmemory").queue("hardware", "rrmemory").queue("network", "rrmemory");
         for (int i = 0; i < agents; i++) {
             simBuilder.agent("Local/" + (2000 + i) + "@agents/n", "Load Agent " + i);
@@ -148,6 +155,7 @@ public final class LoadRun {
 
         CpuHeap meter = new CpuHeap();
         long eventsBefore = amiEvents.get();
+        long deliveredBefore = sim.eventsDelivered();
         long t0 = System.nanoTime();
         sim.traffic().start(TrafficConfig.builder().callsPerSecond(rate).seed(7).outcomes(0.8, 0.1, 0.1)
                 .ringTime(Duration.ofMillis(500)).talkTime(Duration.ofSeconds(1), Duration.ofSeconds(4))
@@ -167,6 +175,7 @@ public final class LoadRun {
         System.out.println("waiting for the calls in progress to end…");
         sim.traffic().awaitFinished(generated, Duration.ofSeconds(90));
         long events = amiEvents.get() - eventsBefore;
+        long delivered = sim.eventsDelivered() - deliveredBefore;
         Thread.sleep(2000);
         app.recorder().flushed().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
         long recorded = api.get("/api/calls?limit=1", admin).getLong("total");
@@ -183,7 +192,8 @@ public final class LoadRun {
                 popsRight.get(), popsWrong.get(), Math.max(0, answered - popsRight.get()));
         System.out.printf(Locale.ROOT, "pop latency            p50 %s  p99 %s  p99.9 %s  max %s  (n=%d)%n", pct(lat, 50),
                 pct(lat, 99), pct(lat, 99.9), pct(lat, 100), lat.size());
-        System.out.printf(Locale.ROOT, "AMI events             %d (%.0f/s)%n", events, events / (elapsed / 1e9));
+        System.out.printf(Locale.ROOT, "AMI events             %d made by the PBX (%.0f/s), %d sent to Firstline (%.0f/s) after"
+                + " its user's read classes and event filters%n", events, events / (elapsed / 1e9), delivered, delivered / (elapsed / 1e9));
         System.out.printf(Locale.ROOT, "CPU (process)          avg %.0f%%  max %.0f%% of %d cores%n", meter.avgCpu(), meter.maxCpu(),
                 Runtime.getRuntime().availableProcessors());
         System.out.printf(Locale.ROOT, "heap used              avg %d MiB  max %d MiB%n", meter.avgHeapMiB(), meter.maxHeapMiB());
@@ -204,7 +214,8 @@ public final class LoadRun {
         while (!rest.isEmpty()) {
             String a = rest.remove(0);
             if (!a.startsWith("--") || rest.isEmpty()) {
-                throw new IllegalArgumentException("usage: LoadRun [--rate R] [--agents N] [--seconds T] [--pjsip SHARE]");
+                throw new IllegalArgumentException("usage: LoadRun [--rate R] [--agents N] [--seconds T] [--pjsip SHARE]"
+                        + " [--ami-user firstline|all]");
             }
             m.put(a.substring(2), rest.remove(0));
         }

@@ -40,6 +40,7 @@ public final class AmiSimulator implements AutoCloseable {
     private final String username;
     private final String secret;
     private final ManagerUser managerUser;
+    private final java.util.concurrent.atomic.AtomicLong delivered = new java.util.concurrent.atomic.AtomicLong();
     private final Duration loginFailureDelay;
     private final SimScheduler clock;
     private final PbxState pbx;
@@ -278,8 +279,14 @@ public final class AmiSimulator implements AutoCloseable {
         for (AmiSession s : sessions) {
             if (s.loggedIn && s.events.accepts(privilege) && managerUser.gets(event)) {
                 s.send(bytes);
+                delivered.incrementAndGet();
             }
         }
+    }
+
+    /** Events handed to clients' sockets so far (one per client that got it), after read classes and filters. */
+    public long eventsDelivered() {
+        return delivered.get();
     }
 
     private void sendToAll(AmiMessage event) {

@@ -93,12 +93,17 @@ public record ManagerUser(Set<String> readClasses, List<Filter> filters) {
             if (name != null && !name.equals(event.eventName())) {
                 return false;
             }
+            // like Asterisk, a header that is missing or empty matches nothing
+            String value = header == null ? null : event.get(header);
+            if (header != null && (value == null || value.isEmpty())) {
+                return false;
+            }
+            if (method.equals("none")) {
+                return true;
+            }
             String data;
             if (header != null) {
-                data = event.get(header);
-                if (data == null) {
-                    return false;
-                }
+                data = value;
             } else {
                 data = event.toWire();
             }
@@ -107,8 +112,7 @@ public record ManagerUser(Set<String> readClasses, List<Filter> filters) {
                 case "exact" -> data.equals(expression);
                 case "starts_with" -> data.startsWith(expression);
                 case "ends_with" -> data.endsWith(expression);
-                case "contains" -> data.contains(expression);
-                default -> true;
+                default -> data.contains(expression);
             };
         }
     }
