@@ -11,7 +11,6 @@ import io.firstline.calls.MemberState;
 import io.firstline.calls.MemberView;
 import io.firstline.calls.PbxEvent;
 import io.firstline.config.Settings;
-import io.firstline.kpi.CallFact;
 import io.firstline.kpi.Figures;
 import io.firstline.reports.KpiStore;
 import io.firstline.telephony.PbxHealth;
@@ -24,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -32,17 +30,15 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
-import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What a supervisor sees live: per queue the callers waiting and today's figures, every agent, the
  * callers waiting and today's charts. The live parts are read from the call tracker's state; the
- * "today" figures are {@link Figures} over {@link KpiStore#facts} so that they equal the reports.
+ * "today" figures are {@link Figures} over {@link KpiStore#fold} so that they equal the reports.
  * Changes are coalesced into at most {@value #PUBLISH_MS}-ms-apart {@code board.update} messages on
  * {@link Bus#BOARD_UPDATES}. Lives on the call flow's context: every method is called there.
  */
@@ -59,7 +55,6 @@ public final class LiveBoard {
     private static final long FIGURES_MIN_MS = 1000;
     private static final long FIGURES_EVERY_MS = 15_000;
     private static final long HEARTBEAT_MS = 5_000;
-    private static final int BUCKET_MINUTES = 15;
 
     private final Vertx vertx;
     private final Settings.Board settings;
@@ -228,14 +223,18 @@ public final class LiveBoard {
                 .compose(v -> {
                     Instant now = clock.instant();
                     Instant from = startOfDay(now);
-                    return kpis.facts(from, now.plusMillis(1)).map(facts -> {
-                        compute(facts, from, now);
-                        // Changes before the records were flushed are in these figures.
-                        if (pendingSince != null && !pendingSince.isAfter(now)) {
-                            pendingSince = null;
-                        }
-                        return null;
-                    });
+                    return kpis.fold(from, now.plusMillis(1), null, new TodayFigures(settings, from, now), TodayFigures::add)
+                            .map(today -> {
+                                figures = today.byQueue();
+                                handledToday = today.handled();
+                                chart = today.chart();
+                                figuresAsOf = now;
+                                // Changes before the records were flushed are in these figures.
+                                if (pendingSince != null && !pendingSince.isAfter(now)) {
+                                    pendingSince = null;
+                                }
+                                return null;
+                            });
                 }).onComplete(ar -> {
                     if (ar.failed()) {
                         log.warn("board: today's figures could not be read: {}", ar.cause().getMessage());
@@ -252,45 +251,6 @@ public final class LiveBoard {
     /** The start of today in the configured time zone. */
     Instant startOfDay(Instant now) {
         return LocalDate.ofInstant(now, zone).atStartOfDay(zone).toInstant();
-    }
-
-    private void compute(List<CallFact> facts, Instant from, Instant now) {
-        Map<String, Figures> byQueue = new TreeMap<>();
-        Map<Long, Integer> handled = new HashMap<>();
-        TreeMap<Instant, Figures> buckets = new TreeMap<>();
-        ToIntFunction<String> threshold = q -> settings.forQueue(q).serviceLevelSeconds();
-        Figures day = new Figures(threshold);
-        for (Instant b = from; b.isBefore(now); b = b.plus(BUCKET_MINUTES, ChronoUnit.MINUTES)) {
-            buckets.put(b, new Figures(threshold));
-        }
-        for (CallFact f : facts) {
-            byQueue.computeIfAbsent(f.queue(), q -> new Figures(settings.forQueue(q).serviceLevelSeconds())).add(f);
-            if (f.result() == CallFact.Result.ANSWERED) {
-                f.byAgent().forEach(part -> handled.merge(part.agentId(), 1, Integer::sum));
-            }
-            Map.Entry<Instant, Figures> bucket = buckets.floorEntry(f.queuedAt());
-            if (bucket != null) {
-                bucket.getValue().add(f);
-            }
-        }
-        JsonArray rows = new JsonArray();
-        int i = 0;
-        List<CallFact> sorted = facts.stream().sorted(Comparator.comparing(CallFact::queuedAt)).toList();
-        for (Map.Entry<Instant, Figures> b : buckets.entrySet()) {
-            Instant end = b.getKey().plus(BUCKET_MINUTES, ChronoUnit.MINUTES);
-            while (i < sorted.size() && sorted.get(i).queuedAt().isBefore(end)) {
-                day.add(sorted.get(i++));
-            }
-            Figures f = b.getValue();
-            rows.add(new JsonObject().put("at", b.getKey().toString()).put("offered", f.offered())
-                    .put("answered", f.answered()).put("abandoned", f.abandoned())
-                    .put("serviceLevelPercent", day.serviceLevelPercent()));
-        }
-        figures = byQueue;
-        handledToday = handled;
-        chart = new JsonObject().put("from", from.toString()).put("bucketMinutes", BUCKET_MINUTES)
-                .put("serviceLevelSeconds", day.serviceLevelSeconds()).put("buckets", rows);
-        figuresAsOf = now;
     }
 
     /** The whole board now. */

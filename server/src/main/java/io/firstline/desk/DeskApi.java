@@ -235,9 +235,9 @@ public final class DeskApi {
         LocalDate today = LocalDate.ofInstant(clock.instant(), settings.timezone());
         Instant from = today.atStartOfDay(settings.timezone()).toInstant();
         Instant to = today.plusDays(1).atStartOfDay(settings.timezone()).toInstant();
-        kpis.facts(from, to).onComplete(Http.reply(ctx, facts -> {
-            Figures f = new Figures(q -> settings.board().forQueue(q).serviceLevelSeconds());
-            facts.stream().flatMap(c -> c.byAgent().stream()).filter(c -> c.agentId() == me.id()).forEach(f::add);
+        Figures mine = new Figures(q -> settings.board().forQueue(q).serviceLevelSeconds());
+        kpis.fold(from, to, me.id(), mine, (f, call) -> call.byAgent().stream()
+                .filter(part -> part.agentId() == me.id()).forEach(f::add)).onComplete(Http.reply(ctx, f -> {
             Http.ok(ctx, new JsonObject().put("day", today.toString()).put("answered", f.answered())
                     .put("averageHandleSeconds", f.averageHandleSeconds() == null ? null : Math.round(f.averageHandleSeconds()))
                     .put("firstCallResolutionPercent", f.firstCallResolutionPercent() == null ? null

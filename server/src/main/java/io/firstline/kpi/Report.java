@@ -3,8 +3,10 @@ package io.firstline.kpi;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.ToIntFunction;
 
 /**
@@ -61,33 +63,80 @@ public final class Report {
      */
     public static Report build(Kind kind, List<ReportPeriods.Period> periods, List<CallFact> facts,
             List<CallbackFact> callbacks, Map<Long, AgentLabel> agents, ToIntFunction<String> serviceLevelSeconds) {
-        Map<Key, Cell> byPeriod = new HashMap<>();
-        Map<Key, Cell> overall = new HashMap<>();
-        if (kind == Kind.CALLS) {
-            for (int i = 0; i < periods.size(); i++) {
-                byPeriod.put(new Key(i, null), new Cell(serviceLevelSeconds));
+        Tally tally = new Tally(kind, periods, serviceLevelSeconds);
+        facts.forEach(tally::add);
+        callbacks.forEach(tally::add);
+        return tally.report(agents);
+    }
+
+    /**
+     * A report being filled one call at a time: it keeps a {@link Figures} per row, never the calls themselves.
+     * Not thread-safe.
+     */
+    public static final class Tally {
+        private final Kind kind;
+        private final List<ReportPeriods.Period> periods;
+        private final ToIntFunction<String> serviceLevelSeconds;
+        private final Map<Key, Cell> byPeriod = new HashMap<>();
+        private final Map<Key, Cell> overall = new HashMap<>();
+
+        public Tally(Kind kind, List<ReportPeriods.Period> periods, ToIntFunction<String> serviceLevelSeconds) {
+            this.kind = kind;
+            this.periods = List.copyOf(periods);
+            this.serviceLevelSeconds = serviceLevelSeconds;
+            if (kind == Kind.CALLS) {
+                for (int i = 0; i < periods.size(); i++) {
+                    byPeriod.put(new Key(i, null), new Cell(serviceLevelSeconds));
+                }
+                overall.put(new Key(-1, null), new Cell(serviceLevelSeconds));
             }
-            overall.put(new Key(-1, null), new Cell(serviceLevelSeconds));
         }
-        for (CallFact f : kind == Kind.AGENTS ? facts.stream().flatMap(c -> c.byAgent().stream()).toList() : facts) {
-            int i = ReportPeriods.indexOf(periods, f.queuedAt());
-            Object subject = subject(kind, f.queue(), f.agentId());
+
+        /** A call that entered a queue; one outside the periods is ignored. */
+        public void add(CallFact call) {
+            for (CallFact f : kind == Kind.AGENTS ? call.byAgent() : List.of(call)) {
+                Cell[] cells = cells(f.queuedAt(), f.queue(), f.agentId());
+                if (cells != null) {
+                    cells[0].figures.add(f);
+                    cells[1].figures.add(f);
+                }
+            }
+        }
+
+        /** A callback made; one outside the periods is ignored. */
+        public void add(CallbackFact callback) {
+            Cell[] cells = cells(callback.handledAt(), callback.queue(), callback.agentId());
+            if (cells != null) {
+                cells[0].callbacks++;
+                cells[1].callbacks++;
+            }
+        }
+
+        /** The agents the rows so far are about (for an {@code agents} report; empty otherwise). */
+        public Set<Long> agentIds() {
+            Set<Long> ids = new HashSet<>();
+            if (kind == Kind.AGENTS) {
+                overall.keySet().forEach(k -> ids.add((Long) k.subject()));
+            }
+            return ids;
+        }
+
+        /** @param agents names of the agents of {@link #agentIds()}; an unknown one is shown by id */
+        public Report report(Map<Long, AgentLabel> agents) {
+            return new Report(kind, periods, rows(kind, periods, byPeriod, agents), rows(kind, periods, overall, agents));
+        }
+
+        /** The cell of the call's period and subject and the one of its subject over the whole range; null: none. */
+        private Cell[] cells(java.time.Instant at, String queue, Long agentId) {
+            int i = ReportPeriods.indexOf(periods, at);
+            Object subject = subject(kind, queue, agentId);
             if (i < 0 || (kind == Kind.AGENTS && subject == null)) {
-                continue;
+                return null;
             }
-            byPeriod.computeIfAbsent(new Key(i, subject), k -> new Cell(serviceLevelSeconds)).figures.add(f);
-            overall.computeIfAbsent(new Key(-1, subject), k -> new Cell(serviceLevelSeconds)).figures.add(f);
+            return new Cell[] {
+                byPeriod.computeIfAbsent(new Key(i, subject), k -> new Cell(serviceLevelSeconds)),
+                overall.computeIfAbsent(new Key(-1, subject), k -> new Cell(serviceLevelSeconds))};
         }
-        for (CallbackFact c : callbacks) {
-            int i = ReportPeriods.indexOf(periods, c.handledAt());
-            Object subject = subject(kind, c.queue(), c.agentId());
-            if (i < 0 || (kind == Kind.AGENTS && subject == null)) {
-                continue;
-            }
-            byPeriod.computeIfAbsent(new Key(i, subject), k -> new Cell(serviceLevelSeconds)).callbacks++;
-            overall.computeIfAbsent(new Key(-1, subject), k -> new Cell(serviceLevelSeconds)).callbacks++;
-        }
-        return new Report(kind, periods, rows(kind, periods, byPeriod, agents), rows(kind, periods, overall, agents));
     }
 
     public Kind kind() {

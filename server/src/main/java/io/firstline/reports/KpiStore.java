@@ -20,13 +20,21 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import org.jooq.Condition;
+import org.jooq.Cursor;
+import org.jooq.Field;
 import org.jooq.Record;
+import org.jooq.impl.DSL;
 
 /**
  * The calls of a period as KPI facts (docs/kpis.md): what the live board's "today" and the reports
  * both read, so that a number means the same everywhere. Any thread; one blocking query each.
  */
 public final class KpiStore {
+
+    /** Rows the driver fetches at a time when a period's calls are streamed. */
+    private static final int STREAM_ROWS = 2_000;
 
     private final Database db;
 
@@ -35,50 +43,75 @@ public final class KpiStore {
     }
 
     /**
-     * Every call that entered a queue in [from, to), with its latest outcome and every agent who talked on it. Internal
-     * calls (an agent trying a queue from their own phone) are no offered calls and are left out.
+     * Every call that entered a queue in [from, to), with its latest outcome and every agent who talked on it, in the
+     * order they entered. Internal calls (an agent trying a queue from their own phone) are no offered calls and are
+     * left out.
      */
     public Future<List<CallFact>> facts(Instant from, Instant to) {
+        return fold(from, to, null, new ArrayList<>(), List::add);
+    }
+
+    /**
+     * Adds each call of {@link #facts} to {@code into} on the database worker, one at a time as the rows stream in,
+     * and hands {@code into} back: a period of any length takes the memory of what {@code into} keeps, not of its
+     * calls. {@code into} must not be touched elsewhere until the future completes.
+     *
+     * @param agentId only the calls this agent talked on or was assigned; null for all
+     */
+    public <A> Future<A> fold(Instant from, Instant to, Long agentId, A into, BiConsumer<A, CallFact> add) {
         return db.query(dsl -> {
-            Map<Long, Record> outcomes = new HashMap<>();
-            dsl.select(CALL_OUTCOMES.CALL_ID, CALL_OUTCOMES.WRAPUP_SECONDS, CALL_OUTCOMES.DISPOSITION, TICKETS.CATEGORY)
-                    .from(CALL_OUTCOMES).join(CALLS).on(CALLS.ID.eq(CALL_OUTCOMES.CALL_ID))
-                    .leftJoin(TICKETS).on(TICKETS.ID.eq(CALL_OUTCOMES.TICKET_ID))
-                    .where(CALLS.QUEUED_AT.ge(from)).and(CALLS.QUEUED_AT.lt(to)).and(CALLS.QUEUE.isNotNull())
-                    .and(CALLS.STATUS.ne(CallStatus.INTERNAL.wire()))
-                    .orderBy(CALL_OUTCOMES.ID)
-                    .forEach(r -> outcomes.put(r.get(CALL_OUTCOMES.CALL_ID), r));
-            Map<Long, List<CallFact.AgentPart>> parts = new HashMap<>();
-            dsl.select(CALL_AGENTS.CALL_ID, CALL_AGENTS.AGENT_ID, CALL_AGENTS.TALK_SECONDS)
-                    .from(CALL_AGENTS).join(CALLS).on(CALLS.ID.eq(CALL_AGENTS.CALL_ID))
-                    .where(CALLS.QUEUED_AT.ge(from)).and(CALLS.QUEUED_AT.lt(to)).and(CALLS.QUEUE.isNotNull())
-                    .and(CALLS.STATUS.ne(CallStatus.INTERNAL.wire()))
-                    .orderBy(CALL_AGENTS.CALL_ID, CALL_AGENTS.SEQ)
-                    .forEach(r -> parts.computeIfAbsent(r.value1(), k -> new ArrayList<>())
-                            .add(new CallFact.AgentPart(r.value2(), r.value3())));
-            List<CallFact> facts = new ArrayList<>();
-            dsl.select(CALLS.ID, CALLS.QUEUE, CALLS.AGENT_ID, CALLS.QUEUED_AT, CALLS.STATUS, CALLS.ANSWERED_AT,
-                    CALLS.ENDED_AT, CALLS.ENDED_AT_ESTIMATED, CALLS.WAIT_SECONDS, CALLS.TALK_SECONDS, CALLS.MENU_PATH)
+            Field<Long> latestOutcome = DSL.select(DSL.max(CALL_OUTCOMES.ID)).from(CALL_OUTCOMES)
+                    .where(CALL_OUTCOMES.CALL_ID.eq(CALLS.ID)).asField();
+            Condition period = CALLS.QUEUED_AT.ge(from).and(CALLS.QUEUED_AT.lt(to)).and(CALLS.QUEUE.isNotNull())
+                    .and(CALLS.STATUS.ne(CallStatus.INTERNAL.wire()));
+            if (agentId != null) {
+                period = period.and(CALLS.AGENT_ID.eq(agentId).or(CALLS.ID.in(
+                        DSL.select(CALL_AGENTS.CALL_ID).from(CALL_AGENTS).where(CALL_AGENTS.AGENT_ID.eq(agentId)))));
+            }
+            // One row per agent part (one for a call nobody took), a call's rows adjacent: grouped here as they come.
+            var rows = dsl.select(CALLS.ID, CALLS.QUEUE, CALLS.AGENT_ID, CALLS.QUEUED_AT, CALLS.STATUS, CALLS.ANSWERED_AT,
+                    CALLS.ENDED_AT, CALLS.ENDED_AT_ESTIMATED, CALLS.WAIT_SECONDS, CALLS.TALK_SECONDS, CALLS.MENU_PATH,
+                    CALL_OUTCOMES.WRAPUP_SECONDS, CALL_OUTCOMES.DISPOSITION, TICKETS.CATEGORY,
+                    CALL_AGENTS.SEQ, CALL_AGENTS.AGENT_ID, CALL_AGENTS.TALK_SECONDS)
                     .from(CALLS)
-                    .where(CALLS.QUEUED_AT.ge(from)).and(CALLS.QUEUED_AT.lt(to)).and(CALLS.QUEUE.isNotNull())
-                    .and(CALLS.STATUS.ne(CallStatus.INTERNAL.wire()))
-                    .orderBy(CALLS.QUEUED_AT, CALLS.ID)
-                    .forEach(r -> {
-                        Record o = outcomes.get(r.get(CALLS.ID));
-                        String category = o != null && o.get(TICKETS.CATEGORY) != null ? o.get(TICKETS.CATEGORY)
-                                : ProblemCategory.ofMenuPath(r.get(CALLS.MENU_PATH)).orElse(null);
-                        boolean unobserved = r.get(CALLS.ENDED_AT) != null && Boolean.TRUE.equals(r.get(CALLS.ENDED_AT_ESTIMATED));
-                        CallFact.Result result = result(r.get(CALLS.STATUS), r.get(CALLS.ANSWERED_AT) != null,
-                                r.get(CALLS.ENDED_AT) != null, unobserved);
-                        facts.add(new CallFact(r.get(CALLS.QUEUE), r.get(CALLS.AGENT_ID), r.get(CALLS.QUEUED_AT), result,
-                                result == CallFact.Result.UNKNOWN ? null : r.get(CALLS.WAIT_SECONDS),
-                                result == CallFact.Result.ANSWERED ? r.get(CALLS.TALK_SECONDS) : null,
-                                o == null ? null : o.get(CALL_OUTCOMES.WRAPUP_SECONDS),
-                                o == null ? null : o.get(CALL_OUTCOMES.DISPOSITION), category, unobserved,
-                                result == CallFact.Result.ANSWERED ? parts.getOrDefault(r.get(CALLS.ID), List.of()) : List.of()));
-                    });
-            return facts;
+                    .leftJoin(CALL_OUTCOMES).on(CALL_OUTCOMES.ID.eq(latestOutcome))
+                    .leftJoin(TICKETS).on(TICKETS.ID.eq(CALL_OUTCOMES.TICKET_ID))
+                    .leftJoin(CALL_AGENTS).on(CALL_AGENTS.CALL_ID.eq(CALLS.ID))
+                    .where(period)
+                    .orderBy(CALLS.QUEUED_AT, CALLS.ID, CALL_AGENTS.SEQ)
+                    .fetchSize(STREAM_ROWS);
+            try (Cursor<? extends Record> cursor = rows.fetchLazy()) {
+                Record call = null;
+                List<CallFact.AgentPart> parts = new ArrayList<>();
+                for (Record r : cursor) {
+                    if (call != null && !call.get(CALLS.ID).equals(r.get(CALLS.ID))) {
+                        add.accept(into, fact(call, parts));
+                        parts = new ArrayList<>();
+                    }
+                    call = r;
+                    if (r.get(CALL_AGENTS.SEQ) != null) {
+                        parts.add(new CallFact.AgentPart(r.get(CALL_AGENTS.AGENT_ID), r.get(CALL_AGENTS.TALK_SECONDS)));
+                    }
+                }
+                if (call != null) {
+                    add.accept(into, fact(call, parts));
+                }
+            }
+            return into;
         });
+    }
+
+    private static CallFact fact(Record r, List<CallFact.AgentPart> parts) {
+        String category = r.get(TICKETS.CATEGORY) != null ? r.get(TICKETS.CATEGORY)
+                : ProblemCategory.ofMenuPath(r.get(CALLS.MENU_PATH)).orElse(null);
+        boolean unobserved = r.get(CALLS.ENDED_AT) != null && Boolean.TRUE.equals(r.get(CALLS.ENDED_AT_ESTIMATED));
+        CallFact.Result result = result(r.get(CALLS.STATUS), r.get(CALLS.ANSWERED_AT) != null, r.get(CALLS.ENDED_AT) != null,
+                unobserved);
+        return new CallFact(r.get(CALLS.QUEUE), r.get(CALLS.AGENT_ID), r.get(CALLS.QUEUED_AT), result,
+                result == CallFact.Result.UNKNOWN ? null : r.get(CALLS.WAIT_SECONDS),
+                result == CallFact.Result.ANSWERED ? r.get(CALLS.TALK_SECONDS) : null,
+                r.get(CALL_OUTCOMES.WRAPUP_SECONDS), r.get(CALL_OUTCOMES.DISPOSITION), category, unobserved,
+                result == CallFact.Result.ANSWERED ? parts : List.of());
     }
 
     /** Callbacks an agent made (callback requests handled) in [from, to), by queue (null: none named). */

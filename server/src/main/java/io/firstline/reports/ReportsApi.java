@@ -1,15 +1,11 @@
 package io.firstline.reports;
 
 import io.firstline.auth.Role;
-import io.firstline.kpi.CallFact;
-import io.firstline.kpi.CallbackFact;
-import io.firstline.kpi.Figures;
 import io.firstline.kpi.Report;
 import io.firstline.kpi.ReportPeriods;
 import io.firstline.web.ApiException;
 import io.firstline.web.Csv;
 import io.firstline.web.Http;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,12 +17,10 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 
@@ -71,15 +65,15 @@ public final class ReportsApi {
         List<ReportPeriods.Period> periods = ReportPeriods.of(zone, req.from(), req.to(), req.by());
         var start = periods.get(0).start();
         var end = periods.get(periods.size() - 1).end();
-        Future<List<CallFact>> facts = kpis.facts(start, end);
-        Future<List<CallbackFact>> callbacks = kpis.callbacks(start, end);
-        Future.all(facts, callbacks)
-                .compose(all -> req.kind() != Report.Kind.AGENTS ? Future.succeededFuture(Map.<Long, Report.AgentLabel>of())
-                        : vertx.executeBlocking(() -> agentIds(facts.result(), callbacks.result()), false)
-                                .compose(kpis::agentLabels))
+        Report.Tally tally = new Report.Tally(req.kind(), periods, serviceLevelSeconds);
+        kpis.fold(start, end, null, tally, Report.Tally::add)
+                .compose(t -> kpis.callbacks(start, end))
+                .compose(callbacks -> {
+                    callbacks.forEach(tally::add);
+                    return kpis.agentLabels(tally.agentIds());
+                })
                 .compose(agents -> vertx.executeBlocking(() -> {
-                    Report report = Report.build(req.kind(), periods, facts.result(), callbacks.result(), agents,
-                            serviceLevelSeconds);
+                    Report report = tally.report(agents);
                     return req.format().equals("csv") ? csv(report) : json(req, report).encode();
                 }, false))
                 .onComplete(Http.reply(ctx, body -> {
@@ -145,13 +139,6 @@ public final class ReportsApi {
         } catch (DateTimeParseException e) {
             throw ApiException.badField(name, "'" + v.get() + "' is not a date such as 2026-11-24");
         }
-    }
-
-    private static Set<Long> agentIds(List<CallFact> facts, List<CallbackFact> callbacks) {
-        Set<Long> ids = new HashSet<>();
-        facts.stream().flatMap(f -> f.byAgent().stream()).map(CallFact::agentId).forEach(ids::add);
-        callbacks.stream().map(CallbackFact::agentId).filter(id -> id != null).forEach(ids::add);
-        return ids;
     }
 
     private JsonObject json(Request req, Report report) {
