@@ -17,6 +17,7 @@ import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,19 +79,21 @@ public final class KpiStore {
                     .leftJoin(TICKETS).on(TICKETS.ID.eq(CALL_OUTCOMES.TICKET_ID))
                     .leftJoin(CALL_AGENTS).on(CALL_AGENTS.CALL_ID.eq(CALLS.ID))
                     .where(period)
-                    .orderBy(CALLS.QUEUED_AT, CALLS.ID, CALL_AGENTS.SEQ)
+                    // Not by CALL_AGENTS.SEQ too: that would sort the period in a temporary table, where
+                    // ix_calls_queued gives this order as it reads. A call's few parts are put in order below.
+                    .orderBy(CALLS.QUEUED_AT, CALLS.ID)
                     .fetchSize(STREAM_ROWS);
             try (Cursor<? extends Record> cursor = rows.fetchLazy()) {
                 Record call = null;
-                List<CallFact.AgentPart> parts = new ArrayList<>();
+                List<Record> parts = new ArrayList<>();
                 for (Record r : cursor) {
                     if (call != null && !call.get(CALLS.ID).equals(r.get(CALLS.ID))) {
                         add.accept(into, fact(call, parts));
-                        parts = new ArrayList<>();
+                        parts.clear();
                     }
                     call = r;
                     if (r.get(CALL_AGENTS.SEQ) != null) {
-                        parts.add(new CallFact.AgentPart(r.get(CALL_AGENTS.AGENT_ID), r.get(CALL_AGENTS.TALK_SECONDS)));
+                        parts.add(r);
                     }
                 }
                 if (call != null) {
@@ -101,7 +104,8 @@ public final class KpiStore {
         });
     }
 
-    private static CallFact fact(Record r, List<CallFact.AgentPart> parts) {
+    /** @param parts the call's rows that name an agent's part, in any order */
+    private static CallFact fact(Record r, List<Record> parts) {
         String category = r.get(TICKETS.CATEGORY) != null ? r.get(TICKETS.CATEGORY)
                 : ProblemCategory.ofMenuPath(r.get(CALLS.MENU_PATH)).orElse(null);
         boolean unobserved = r.get(CALLS.ENDED_AT) != null && Boolean.TRUE.equals(r.get(CALLS.ENDED_AT_ESTIMATED));
@@ -111,7 +115,9 @@ public final class KpiStore {
                 result == CallFact.Result.UNKNOWN ? null : r.get(CALLS.WAIT_SECONDS),
                 result == CallFact.Result.ANSWERED ? r.get(CALLS.TALK_SECONDS) : null,
                 r.get(CALL_OUTCOMES.WRAPUP_SECONDS), r.get(CALL_OUTCOMES.DISPOSITION), category, unobserved,
-                result == CallFact.Result.ANSWERED ? parts : List.of());
+                result == CallFact.Result.ANSWERED ? parts.stream().sorted(Comparator.comparing(p -> p.get(CALL_AGENTS.SEQ)))
+                        .map(p -> new CallFact.AgentPart(p.get(CALL_AGENTS.AGENT_ID), p.get(CALL_AGENTS.TALK_SECONDS))).toList()
+                        : List.of());
     }
 
     /** Callbacks an agent made (callback requests handled) in [from, to), by queue (null: none named). */
