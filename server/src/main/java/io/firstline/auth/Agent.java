@@ -1,5 +1,7 @@
 package io.firstline.auth;
 
+import io.firstline.telephony.PbxCommands;
+import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
 /**
@@ -9,4 +11,21 @@ import java.time.Instant;
  */
 public record Agent(long id, String username, String name, Role role, String memberInterface, String stateInterface,
         boolean active, Instant createdAt) {
+    /** How the API shows an agent. */
+    public JsonObject json() {
+        return new JsonObject().put("id", id).put("username", username).put("name", name).put("role", role.wire())
+                .put("interface", memberInterface).put("stateInterface", stateInterface)
+                .put("phone", PbxCommands.stateInterface(memberInterface, stateInterface).orElse(null))
+                .put("active", active).put("createdAt", createdAt == null ? null : createdAt.toString());
+    }
+
+    /** An agent as a note or a call summary names them: {id, name}, or null. */
+    public static JsonObject reference(Long id, String name) {
+        return id == null ? null : new JsonObject().put("id", id).put("name", name);
+    }
+
+    /** An agent as a call or an outcome names them: {id, username, name}, or null. */
+    public static JsonObject reference(Long id, String username, String name) {
+        return id == null ? null : new JsonObject().put("id", id).put("username", username).put("name", name);
+    }
 }

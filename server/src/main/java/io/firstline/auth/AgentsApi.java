@@ -4,7 +4,6 @@ import io.firstline.bus.Bus;
 import io.firstline.web.ApiException;
 import io.firstline.web.Http;
 import io.firstline.web.Input;
-import io.firstline.web.Views;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -40,7 +39,7 @@ public final class AgentsApi {
     public void mount(Router r) {
         r.get("/api/agents").handler(this::list);
         r.post("/api/agents").handler(this::create);
-        r.get("/api/agents/me").handler(ctx -> Http.ok(ctx, Views.agent(Http.signedIn(ctx))));
+        r.get("/api/agents/me").handler(ctx -> Http.ok(ctx, Http.signedIn(ctx).json()));
         r.get("/api/agents/:agentId").handler(this::get);
         r.patch("/api/agents/:agentId").handler(this::patch);
     }
@@ -48,7 +47,7 @@ public final class AgentsApi {
     private void list(RoutingContext ctx) {
         Http.require(ctx, Role.SUPERVISOR);
         Http.Paging p = Http.paging(ctx);
-        agents.list(p.limit(), p.offset()).onComplete(Http.reply(ctx, page -> Http.ok(ctx, Http.page(page, Views::agent))));
+        agents.list(p.limit(), p.offset()).onComplete(Http.reply(ctx, page -> Http.ok(ctx, Http.page(page, Agent::json))));
     }
 
     private void get(RoutingContext ctx) {
@@ -57,7 +56,7 @@ public final class AgentsApi {
         if (id != me.id()) {
             Http.require(ctx, Role.SUPERVISOR);
         }
-        agents.find(id).onComplete(Http.reply(ctx, a -> Http.ok(ctx, Views.agent(a.orElseThrow(() -> ApiException.notFound("no agent " + id))))));
+        agents.find(id).onComplete(Http.reply(ctx, a -> Http.ok(ctx, a.orElseThrow(() -> ApiException.notFound("no agent " + id)).json())));
     }
 
     private void create(RoutingContext ctx) {
@@ -77,7 +76,7 @@ public final class AgentsApi {
                 .compose(hash -> agents.create(username, name, hash, role, iface, state))
                 .onComplete(Http.reply(ctx, a -> {
                     Bus.publish(vertx, Bus.AGENTS_CHANGED, a.id());
-                    Http.created(ctx, "/api/agents/" + a.id(), Views.agent(a));
+                    Http.created(ctx, "/api/agents/" + a.id(), a.json());
                 }));
     }
 
@@ -102,7 +101,7 @@ public final class AgentsApi {
                 .onComplete(Http.reply(ctx, a -> {
                     accounts.forget(id);
                     Bus.publish(vertx, Bus.AGENTS_CHANGED, id);
-                    Http.ok(ctx, Views.agent(a.orElseThrow(() -> ApiException.notFound("no agent " + id))));
+                    Http.ok(ctx, a.orElseThrow(() -> ApiException.notFound("no agent " + id)).json());
                 }));
     }
 

@@ -4,7 +4,6 @@ import io.firstline.config.Settings;
 import io.firstline.web.ApiException;
 import io.firstline.web.Http;
 import io.firstline.web.Input;
-import io.firstline.web.Views;
 import io.firstline.web.WsHub;
 import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
@@ -99,7 +98,7 @@ public final class SessionApi {
             Http.ok(ctx, new JsonObject().putNull("agent"));
             return;
         }
-        Http.ok(ctx, new JsonObject().put("agent", Views.agent(me)).put("csrfToken", csrfToken(token.get()))
+        Http.ok(ctx, new JsonObject().put("agent", me.json()).put("csrfToken", csrfToken(token.get()))
                 .put("pauseReasons", new JsonArray(settings.pauseReasons()))
                 .put("timezone", settings.timezone().getId())
                 .put("today", LocalDate.ofInstant(clock.instant(), settings.timezone()).toString())
@@ -145,7 +144,7 @@ public final class SessionApi {
                 Accounts.SignedIn s = result.signedIn().get();
                 ctx.response().addCookie(Cookie.cookie(COOKIE, s.token()).setPath("/").setHttpOnly(true)
                         .setSameSite(CookieSameSite.STRICT).setSecure(Http.https(ctx)));
-                Http.ok(ctx, new JsonObject().put("token", s.token()).put("agent", Views.agent(s.agent()))
+                Http.ok(ctx, new JsonObject().put("token", s.token()).put("agent", s.agent().json())
                         .put("csrfToken", csrfToken(s.token())));
                 return;
             }

@@ -14,6 +14,8 @@ import io.firstline.records.CallSummary;
 import io.firstline.tickets.Ticket;
 import io.firstline.tickets.TicketStore;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +29,6 @@ import org.jooq.impl.DSL;
 
 /** Callers, their phone numbers (E.164), and what the help desk knows of them. */
 public final class CallerStore {
-
     private final Database db;
 
     public CallerStore(Database db) {
@@ -36,6 +37,14 @@ public final class CallerStore {
 
     /** A caller with their recent calls and open tickets: what a screen pop shows. */
     public record Profile(Caller caller, List<CallSummary> history, List<Ticket> openTickets) {
+        public JsonObject json() {
+            JsonArray calls = new JsonArray();
+            history.forEach(h -> calls.add(h.json()));
+            JsonArray open = new JsonArray();
+            openTickets.forEach(t -> open.add(t.json()));
+            return caller.json().put("history", calls).put("openTickets", open);
+        }
+
     }
 
     /** What changes in a PATCH; an empty optional leaves the field as it is; phones replace all. */

@@ -4,7 +4,6 @@ import io.firstline.phone.PhoneNumbers;
 import io.firstline.web.ApiException;
 import io.firstline.web.Http;
 import io.firstline.web.Input;
-import io.firstline.web.Views;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -69,7 +68,7 @@ public final class CallersApi {
         Http.signedIn(ctx);
         long id = Http.pathId(ctx, "callerId");
         callers.profile(id, HISTORY)
-                .onComplete(Http.reply(ctx, p -> Http.ok(ctx, Views.profile(p.orElseThrow(() -> ApiException.notFound("no caller " + id))))));
+                .onComplete(Http.reply(ctx, p -> Http.ok(ctx, p.orElseThrow(() -> ApiException.notFound("no caller " + id)).json())));
     }
 
     private void patch(RoutingContext ctx) {

@@ -14,7 +14,6 @@ import io.firstline.telephony.PbxUnavailableException;
 import io.firstline.web.ApiException;
 import io.firstline.web.Http;
 import io.firstline.web.Input;
-import io.firstline.web.Views;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -102,7 +101,7 @@ public final class DeskApi {
             }
             JsonObject state = member.result();
             boolean known = state.containsKey("state");
-            Http.ok(ctx, new JsonObject().put("agent", Views.agent(me)).put("interface", me.memberInterface())
+            Http.ok(ctx, new JsonObject().put("agent", me.json()).put("interface", me.memberInterface())
                     .put("state", known ? state.getString("state") : me.memberInterface() == null ? "no-interface" : "unknown")
                     .put("pauseReason", state.getString("pauseReason"))
                     .put("since", state.getString("since"))
@@ -321,7 +320,7 @@ public final class DeskApi {
             list.forEach(c -> items.add(new JsonObject().put("id", c.id())
                     .put("enteredAt", c.enteredAt() == null ? null : c.enteredAt().toString()).put("queue", c.queue())
                     .put("menuPath", c.menuPath()).put("status", c.status())
-                    .put("agent", c.agentId() == null ? null : Views.agentRef(c.agentId(), c.agentName()))
+                    .put("agent", c.agentId() == null ? null : Agent.reference(c.agentId(), c.agentName()))
                     .put("talkSeconds", c.talkSeconds()).put("disposition", c.disposition()).put("ticketAction", c.ticketAction())));
             Http.ok(ctx, new JsonObject().put("items", items));
         }));
@@ -403,7 +402,7 @@ public final class DeskApi {
                         .put("organisation", c.organisation()))
                 .put("phone", c.phone()).put("queue", c.queue()).put("menuPath", c.menuPath()).put("reason", c.reason())
                 .put("status", c.status()).put("createdAt", String.valueOf(c.createdAt()))
-                .put("handledBy", c.handledBy() == null ? null : Views.agentRef(c.handledBy(), c.handledByName()))
+                .put("handledBy", c.handledBy() == null ? null : Agent.reference(c.handledBy(), c.handledByName()))
                 .put("handledAt", c.handledAt() == null ? null : c.handledAt().toString()).put("result", c.result());
     }
 }

@@ -5,7 +5,6 @@ import io.firstline.tickets.Ticket;
 import io.firstline.web.ApiException;
 import io.firstline.web.Http;
 import io.firstline.web.Input;
-import io.firstline.web.Views;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
@@ -37,13 +36,13 @@ public final class KbApi {
             throw ApiException.badField("category", "'" + category.get() + "' is not one of " + String.join(", ", Ticket.CATEGORIES));
         }
         kb.search(Http.param(ctx, "q", 200).orElse(""), category, p.limit(), p.offset())
-                .onComplete(Http.reply(ctx, page -> Http.ok(ctx, Http.page(page, Views::article))));
+                .onComplete(Http.reply(ctx, page -> Http.ok(ctx, Http.page(page, KbArticle::json))));
     }
 
     private void create(RoutingContext ctx) {
         Agent me = Http.signedIn(ctx);
         KbStore.New a = newArticle(Input.of(ctx, FIELDS));
-        kb.create(a, me.id()).onComplete(Http.reply(ctx, c -> Http.created(ctx, "/api/kb/" + c.id(), Views.article(c))));
+        kb.create(a, me.id()).onComplete(Http.reply(ctx, c -> Http.created(ctx, "/api/kb/" + c.id(), c.json())));
     }
 
     /** The fields of a new article, as POST /api/kb and an outcome's new solution give them. */
@@ -57,7 +56,7 @@ public final class KbApi {
     private void get(RoutingContext ctx) {
         Http.signedIn(ctx);
         long id = Http.pathId(ctx, "articleId");
-        kb.find(id).onComplete(Http.reply(ctx, a -> Http.ok(ctx, Views.article(a.orElseThrow(() -> ApiException.notFound("no article " + id))))));
+        kb.find(id).onComplete(Http.reply(ctx, a -> Http.ok(ctx, a.orElseThrow(() -> ApiException.notFound("no article " + id)).json())));
     }
 
     private void patch(RoutingContext ctx) {
@@ -66,6 +65,6 @@ public final class KbApi {
         Input in = Input.of(ctx, FIELDS);
         var changes = new KbStore.Changes(in.optionalText("title", 200), in.optionalText("problem", 20_000),
                 in.optionalText("solution", 20_000), in.oneOf("category", Ticket.CATEGORIES));
-        kb.update(id, changes).onComplete(Http.reply(ctx, a -> Http.ok(ctx, Views.article(a.orElseThrow(() -> ApiException.notFound("no article " + id))))));
+        kb.update(id, changes).onComplete(Http.reply(ctx, a -> Http.ok(ctx, a.orElseThrow(() -> ApiException.notFound("no article " + id)).json())));
     }
 }

@@ -7,6 +7,7 @@ import static io.firstline.db.schema.Tables.CALLS;
 import static io.firstline.db.schema.Tables.CALL_AGENTS;
 import static io.firstline.db.schema.Tables.CALL_EVENTS;
 
+import io.firstline.auth.Agent;
 import io.firstline.calls.CallChange;
 import io.firstline.calls.CallStatus;
 import io.firstline.calls.CallView;
@@ -16,6 +17,8 @@ import io.firstline.desk.Outcome;
 import io.firstline.desk.OutcomeStore;
 import io.firstline.phone.PhoneNumbers;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
@@ -37,7 +40,6 @@ import org.jooq.impl.DSL;
  * method is one blocking call on the database pool.
  */
 public final class CallStore {
-
     /** The values of the list's {@code status} filter: how a call ended, or that it has not. */
     public static final List<String> STATUS_FILTERS = List.of("answered", "abandoned", "unanswered", "menu-only",
             "internal", "callback", "in-progress");
@@ -57,6 +59,19 @@ public final class CallStore {
 
     /** A call with its timeline, in time order, the agents who took it, and the outcomes agents recorded for it. */
     public record Detail(RecordedCall call, List<TimelineEntry> timeline, List<Outcome> outcomes, List<CallAgent> agents) {
+        public JsonObject json() {
+            JsonArray steps = new JsonArray();
+            timeline.forEach(e -> steps.add(e.json()));
+            JsonArray recorded = new JsonArray();
+            outcomes.forEach(o -> recorded.add(o.json()));
+            JsonArray parts = new JsonArray();
+            agents.forEach(a -> parts.add(new JsonObject().put("agent", Agent.reference(a.agentId(), a.agentUsername(),
+                    a.agentName())).put("interface", a.memberInterface()).put("answeredAt", RecordedCall.time(a.answeredAt()))
+                    .put("talkSeconds", a.talkSeconds())));
+            return call.json().put("endReason", call.endReason()).put("timeline", steps).put("outcomes", recorded)
+                    .put("agents", parts);
+        }
+
     }
 
     /**

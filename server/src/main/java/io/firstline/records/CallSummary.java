@@ -1,5 +1,6 @@
 package io.firstline.records;
 
+import io.firstline.auth.Agent;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
@@ -11,7 +12,7 @@ public record CallSummary(long id, Instant enteredAt, String queue, String menuP
     public JsonObject json() {
         return new JsonObject().put("id", id).put("enteredAt", enteredAt == null ? null : enteredAt.toString())
                 .put("queue", queue).put("menuPath", menuPath).put("status", status)
-                .put("agent", agentId == null ? null : new JsonObject().put("id", agentId).put("name", agentName))
+                .put("agent", Agent.reference(agentId, agentName))
                 .put("waitSeconds", waitSeconds).put("talkSeconds", talkSeconds)
                 .put("disposition", disposition).put("ticketId", ticketId);
     }

@@ -10,7 +10,6 @@ import io.firstline.tickets.Ticket;
 import io.firstline.web.ApiException;
 import io.firstline.web.Http;
 import io.firstline.web.Input;
-import io.firstline.web.Views;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
@@ -58,13 +57,13 @@ public final class CallsApi {
         }
         var filter = new CallStore.Filter(from, to, Http.param(ctx, "queue", 80), Http.idParam(ctx, "agentId"),
                 Http.idParam(ctx, "callerId"), status);
-        calls.list(filter, p.limit(), p.offset()).onComplete(Http.reply(ctx, page -> Http.ok(ctx, Http.page(page, Views::call))));
+        calls.list(filter, p.limit(), p.offset()).onComplete(Http.reply(ctx, page -> Http.ok(ctx, Http.page(page, RecordedCall::json))));
     }
 
     private void get(RoutingContext ctx) {
         Http.signedIn(ctx);
         long id = Http.pathId(ctx, "callId");
-        calls.find(id).onComplete(Http.reply(ctx, d -> Http.ok(ctx, Views.callDetail(d.orElseThrow(() -> ApiException.notFound("no call " + id))))));
+        calls.find(id).onComplete(Http.reply(ctx, d -> Http.ok(ctx, d.orElseThrow(() -> ApiException.notFound("no call " + id)).json())));
     }
 
     private void outcome(RoutingContext ctx) {
@@ -77,9 +76,9 @@ public final class CallsApi {
                 // handle time and first-call resolution on the board count it within about a second
                 Bus.publish(ctx.vertx(), Bus.FIGURES_CHANGED, null);
                 if (r.first()) {
-                    Http.created(ctx, "/api/calls/" + id, Views.outcome(r.outcome()));
+                    Http.created(ctx, "/api/calls/" + id, r.outcome().json());
                 } else {
-                    Http.ok(ctx, Views.outcome(r.outcome()));
+                    Http.ok(ctx, r.outcome().json());
                 }
             } else if (result instanceof OutcomeStore.Result.NoSuchCall) {
                 throw ApiException.notFound("no call " + id);

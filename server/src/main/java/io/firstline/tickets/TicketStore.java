@@ -10,6 +10,8 @@ import io.firstline.db.Page;
 import io.firstline.db.UnknownReferenceException;
 import io.firstline.db.schema.tables.records.TicketsRecord;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +21,6 @@ import org.jooq.impl.DSL;
 
 /** Tickets and their notes. */
 public final class TicketStore {
-
     private final Database db;
 
     public TicketStore(Database db) {
@@ -28,6 +29,12 @@ public final class TicketStore {
 
     /** A ticket with its notes, oldest first. */
     public record Detail(Ticket ticket, List<TicketNote> notes) {
+        public JsonObject json() {
+            JsonArray all = new JsonArray();
+            notes.forEach(n -> all.add(n.json()));
+            return ticket.json().put("notes", all);
+        }
+
     }
 
     /** A new ticket as the API or an outcome gives it. */

@@ -4,7 +4,6 @@ import io.firstline.auth.Agent;
 import io.firstline.web.ApiException;
 import io.firstline.web.Http;
 import io.firstline.web.Input;
-import io.firstline.web.Views;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
@@ -62,7 +61,7 @@ public final class TicketsApi {
     private void get(RoutingContext ctx) {
         Http.signedIn(ctx);
         long id = Http.pathId(ctx, "ticketId");
-        tickets.find(id).onComplete(Http.reply(ctx, d -> Http.ok(ctx, Views.ticketDetail(d.orElseThrow(() -> ApiException.notFound("no ticket " + id))))));
+        tickets.find(id).onComplete(Http.reply(ctx, d -> Http.ok(ctx, d.orElseThrow(() -> ApiException.notFound("no ticket " + id)).json())));
     }
 
     private void patch(RoutingContext ctx) {
@@ -80,6 +79,6 @@ public final class TicketsApi {
         Input in = Input.of(ctx, Set.of("body"));
         String body = in.requiredText("body", 20_000);
         tickets.addNote(id, me.id(), body)
-                .onComplete(Http.reply(ctx, n -> Http.created(ctx, "/api/tickets/" + id, Views.note(n.orElseThrow(() -> ApiException.notFound("no ticket " + id))))));
+                .onComplete(Http.reply(ctx, n -> Http.created(ctx, "/api/tickets/" + id, n.orElseThrow(() -> ApiException.notFound("no ticket " + id)).json())));
     }
 }

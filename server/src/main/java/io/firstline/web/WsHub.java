@@ -218,7 +218,7 @@ public final class WsHub {
         });
         // "hello" once the desktop is listening; then its state and current call, which nothing missed.
         consumer.completion().onComplete(ready -> {
-            ws.writeTextMessage(new JsonObject().put("type", "hello").put("agent", Views.agent(agent)).encode());
+            ws.writeTextMessage(new JsonObject().put("type", "hello").put("agent", agent.json()).encode());
             Bus.ask(vertx, Bus.DESK_SNAPSHOT, agent.id())
                     .onSuccess(reply -> reply.forEach(o -> ws.writeTextMessage(((JsonObject) o).encode())))
                     .onFailure(e -> log.debug("no desk snapshot for agent {}: {}", agent.id(), e.getMessage()));
