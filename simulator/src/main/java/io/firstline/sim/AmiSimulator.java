@@ -276,11 +276,20 @@ public final class AmiSimulator implements AutoCloseable {
     /** To every logged-in client that asked for the event's class and whose manager.conf entry lets it through. */
     private void sendToAll(AmiMessage event, byte[] bytes) {
         String privilege = event.get("Privilege");
+        boolean userGetsIt = false;
         for (AmiSession s : sessions) {
-            if (s.loggedIn && s.events.accepts(privilege) && managerUser.gets(event)) {
-                s.send(bytes);
-                delivered.incrementAndGet();
+            if (!s.loggedIn || !s.events.accepts(privilege)) {
+                continue;
             }
+            // one user for every session: its filters are matched once per event, and not at all when nobody asked
+            if (!userGetsIt) {
+                if (!managerUser.gets(event)) {
+                    return;
+                }
+                userGetsIt = true;
+            }
+            s.send(bytes);
+            delivered.incrementAndGet();
         }
     }
 
