@@ -217,14 +217,12 @@ public final class CallGenerator {
             outcome = Outcome.values()[(int) pick(new double[] {cfg.answeredWeight, cfg.abandonedWeight,
                 cfg.ringNoAnswerWeight})];
         }
-        SimulatedCall call = new SimulatedCall(this, callsCreated, true, num, name, callerId, choice.digit(),
-                choice.queue(), choice.menuPath(), ticket);
         // drawn only when asked for, so that a seed gives the same traffic as before PJSIP-shaped calls existed
         boolean pjsip = cfg.pjsipShare > 0 && (outcome == Outcome.ANSWERED || outcome == Outcome.ABANDONED)
                 && random.nextDouble() < cfg.pjsipShare;
-        call.pjsip = pjsip;
-        call.answeredFlow = pjsip ? lib.answeredPjsip : lib.answeredLocal;
-        call.abandonedFlow = pjsip ? lib.abandonedPjsip : lib.abandonedLocal;
+        SimulatedCall call = new SimulatedCall(this, callsCreated, true, num, name, callerId, choice.digit(),
+                choice.queue(), choice.menuPath(), ticket,
+                pjsip ? TemplateLibrary.CallShape.PJSIP : TemplateLibrary.CallShape.LOCAL);
         activeCalls.add(call);
         long talkMs = between(cfg.talkTimeMin, cfg.talkTimeMax);
         long waitMs = between(cfg.waitTimeMin, cfg.waitTimeMax);
@@ -234,7 +232,7 @@ public final class CallGenerator {
             case ANSWERED -> {
                 // the caller's phone hangs up after the talk (sim-caller Wait(N) started ~0.25 s after the DTMF)
                 call.simHangupAfter = seconds(ringMs + talkMs - 250 + 30);
-                play(call, call.answeredFlow.ivr(), -1, Map.of(), () -> answered(call, ringMs, talkMs, 0));
+                play(call, lib.answeredFlow(call.shape).ivr(), -1, Map.of(), () -> answered(call, ringMs, talkMs, 0));
             }
             case RING_NO_ANSWER -> {
                 call.simHangupAfter = "60";
@@ -242,7 +240,7 @@ public final class CallGenerator {
             }
             case ABANDONED -> {
                 call.simHangupAfter = seconds(waitMs + 1300);
-                play(call, call.abandonedFlow.ivr(), -1, Map.of(), () -> abandoned(call, waitMs));
+                play(call, lib.abandonedFlow(call.shape).ivr(), -1, Map.of(), () -> abandoned(call, waitMs));
             }
             default -> throw new IllegalStateException();
         }
@@ -301,7 +299,7 @@ public final class CallGenerator {
 
     private void waitForAgent(SimulatedCall call, long waitedMs, Runnable retryFlow) {
         if (waitedMs >= config.maxQueueWait.toMillis()) {
-            play(call, call.abandonedFlow.hangup(), -1, Map.of(), () -> callFinished(call));
+            play(call, lib.abandonedFlow(call.shape).hangup(), -1, Map.of(), () -> callFinished(call));
             return;
         }
         int gen = call.generation;
@@ -322,7 +320,7 @@ public final class CallGenerator {
         SimulatedCall.AgentLeg leg = reserve(call, free.get(0));
         Map<String, SimulatedCall.AgentLeg> legs = Map.of("A0", leg);
         call.phase = SimulatedCall.Phase.RINGING;
-        TemplateLibrary.AnsweredFlow flow = call.answeredFlow;
+        TemplateLibrary.AnsweredFlow flow = lib.answeredFlow(call.shape);
         play(call, flow.ring(), ringMs, legs, () -> {
             call.phase = SimulatedCall.Phase.TALKING;
             call.connectedLeg = leg;
@@ -369,9 +367,9 @@ public final class CallGenerator {
         PbxState.Queue q = pbx.queue(call.queue);
         List<PbxState.Member> free = freeAgents(call.queue, Set.of());
         Map<String, SimulatedCall.AgentLeg> legs = new HashMap<>();
-        TemplateLibrary.AbandonedFlow flow = call.abandonedFlow;
+        TemplateLibrary.AbandonedFlow flow = lib.abandonedFlow(call.shape);
         int ringing;
-        if (call.pjsip) {
+        if (call.shape == TemplateLibrary.CallShape.PJSIP) {
             // the recording rings one phone, then (after its ring timeout) the next: the second leg only when the
             // caller waits long enough to reach it
             ringing = Math.min(waitMs > lib.abandonedPjsipSecondLegMillis ? 2 : 1, free.size());
@@ -434,7 +432,7 @@ public final class CallGenerator {
     SimulatedCall callByAgentChannel(String channel) {
         for (SimulatedCall c : activeCalls) {
             if (c.phase == SimulatedCall.Phase.TALKING && c.connectedLeg != null && c.connectedLeg.base != null
-                    && !c.pjsip && channel.equals(c.connectedLeg.base + ";1")) {
+                    && c.shape == TemplateLibrary.CallShape.LOCAL && channel.equals(c.connectedLeg.base + ";1")) {
                 return c;
             }
         }
@@ -460,7 +458,8 @@ public final class CallGenerator {
         String target = data.contains(",") ? data.substring(0, data.indexOf(',')) : data;
         SimulatedCall call = null;
         for (SimulatedCall c : activeCalls) {
-            if (c.phase == SimulatedCall.Phase.TALKING && c.connectedLeg != null && c.supervisor == null && !c.pjsip
+            if (c.phase == SimulatedCall.Phase.TALKING && c.connectedLeg != null && c.supervisor == null
+                    && c.shape == TemplateLibrary.CallShape.LOCAL
                     && (c.connectedLeg.device().equals(target) || ("PJSIP/" + c.connectedLeg.ext + "-").equals(target))) {
                 call = c;
                 break;
@@ -468,7 +467,8 @@ public final class CallGenerator {
         }
         SimulatedCall.Supervisor sup = new SimulatedCall.Supervisor(extAtContext, num, name, data, actionId);
         if (call == null) {
-            SimulatedCall alone = new SimulatedCall(this, 0, false, "", "", "", "", null, "", "");
+            SimulatedCall alone = new SimulatedCall(this, 0, false, "", "", "", "", null, "", "",
+                    TemplateLibrary.CallShape.LOCAL);
             alone.supervisor = sup;
             activeCalls.add(alone);
             play(alone, lib.spyStart, -1, Map.of(), () -> play(alone, lib.spyLeave, -1, Map.of(),

@@ -78,11 +78,8 @@ final class SimulatedCall {
     String transferContext = "";
     String transferExten = "";
     Supervisor supervisor;
-    /** Whether the call comes over a PJSIP trunk and rings PJSIP phones (else Local channels end to end). */
-    boolean pjsip;
-    /** The recordings this call is played from: Local channels end to end, or a PJSIP trunk and phones. */
-    TemplateLibrary.AnsweredFlow answeredFlow;
-    TemplateLibrary.AbandonedFlow abandonedFlow;
+    /** Which recordings the call is played from: Local channels end to end, or a PJSIP trunk and phones. */
+    final TemplateLibrary.CallShape shape;
     Phase phase = Phase.IVR;
     AgentLeg connectedLeg;
     final List<AgentLeg> reservedLegs = new ArrayList<>();
@@ -101,7 +98,8 @@ final class SimulatedCall {
     long connectedMs = -1;
 
     SimulatedCall(CallGenerator generator, long number, boolean hasCaller, String callerNum, String callerName,
-            String callerId, String digit, String queue, String menuPath, String ticket) {
+            String callerId, String digit, String queue, String menuPath, String ticket,
+            TemplateLibrary.CallShape shape) {
         this.generator = generator;
         this.random = generator.random();
         this.number = number;
@@ -113,6 +111,7 @@ final class SimulatedCall {
         this.queue = queue;
         this.menuPath = menuPath;
         this.ticket = ticket;
+        this.shape = shape;
     }
 
     String linkedid() {

@@ -24,6 +24,12 @@ final class TemplateLibrary {
         }
     }
 
+    /**
+     * How a generated call's channels run, as recorded: Local channels end to end, or in over a PJSIP trunk with each
+     * agent's Local leg dialling the agent's PJSIP phone. The call's flows follow from it.
+     */
+    enum CallShape { LOCAL, PJSIP }
+
     /** An answered call in four parts: the menu up to the queue, the ring, the talk, the caller's hang-up. */
     record AnsweredFlow(Segment ivr, Segment ring, Segment talk, Segment hangup) {
     }
@@ -214,6 +220,14 @@ final class TemplateLibrary {
             end--;
         }
         return end;
+    }
+
+    AnsweredFlow answeredFlow(CallShape shape) {
+        return shape == CallShape.PJSIP ? answeredPjsip : answeredLocal;
+    }
+
+    AbandonedFlow abandonedFlow(CallShape shape) {
+        return shape == CallShape.PJSIP ? abandonedPjsip : abandonedLocal;
     }
 
     /** All event templates the generator can emit (for format checks). */
