@@ -368,16 +368,15 @@ public final class CallGenerator {
         List<PbxState.Member> free = freeAgents(call.queue, Set.of());
         Map<String, SimulatedCall.AgentLeg> legs = new HashMap<>();
         TemplateLibrary.AbandonedFlow flow = lib.abandonedFlow(call.shape);
-        int ringing;
-        if (call.shape == TemplateLibrary.CallShape.PJSIP) {
-            // the recording rings one phone, then (after its ring timeout) the next: the second leg only when the
-            // caller waits long enough to reach it
-            ringing = Math.min(waitMs > lib.abandonedPjsipSecondLegMillis ? 2 : 1, free.size());
-        } else {
-            ringing = q != null && q.strategy.equals("ringall") ? Math.min(3, free.size()) : Math.min(1, free.size());
-        }
-        for (int i = 0; i < ringing; i++) {
-            legs.put("A" + i, reserve(call, free.get(i)));
+        boolean ringall = q != null && q.strategy.equals("ringall");
+        // a ringall recording's other legs ring together with its first: in a queue of another strategy, that one alone
+        int ringing = flow.ringsAllAtOnce() && !ringall ? 1 : flow.ring().template().legs().size();
+        for (int i = 0; i < Math.min(ringing, free.size()); i++) {
+            String leg = "A" + i;
+            // play() leaves out a leg that starts after the caller hangs up: its agent stays free for other calls
+            if (flow.ring().startsWithin(leg, waitMs)) {
+                legs.put(leg, reserve(call, free.get(i)));
+            }
         }
         Map<String, SimulatedCall.AgentLeg> bound = Collections.unmodifiableMap(legs);
         play(call, flow.ring(), waitMs, bound, () ->
@@ -396,22 +395,23 @@ public final class CallGenerator {
 
     /**
      * Plays the events of a segment starting now: each at its recorded offset, clamped to {@code durationMs}
-     * (-1 = the recorded duration); then runs {@code next} at the end of the duration.
+     * (-1 = the recorded duration), leaving out the legs that the segment, so cut short, never starts; then runs
+     * {@code next} at the end of the duration.
      */
     void play(SimulatedCall call, TemplateLibrary.Segment seg, long durationMs, Map<String, SimulatedCall.AgentLeg> legs,
             Runnable next) {
         long duration = durationMs < 0 ? seg.recordedMillis() : durationMs;
+        Map<String, SimulatedCall.AgentLeg> started = startedWithin(seg, duration, legs);
         long start = clock.nowMs();
-        double t0 = seg.firstSeconds();
         int gen = call.generation;
         for (int idx : seg.indices()) {
             CallTemplate.Event e = seg.template().events().get(idx);
-            long offset = Math.min(duration, Math.max(0, Math.round((e.seconds() - t0) * 1000)));
+            long offset = Math.min(duration, seg.offsetMillis(e));
             clock.at(start + offset, () -> {
                 if (gen != call.generation) {
                     return;
                 }
-                for (AmiMessage m : call.render(e, legs, clock.nowMs(), pbx)) {
+                for (AmiMessage m : call.render(e, started, clock.nowMs(), pbx)) {
                     publish.accept(m);
                 }
             });
@@ -421,6 +421,20 @@ public final class CallGenerator {
                 next.run();
             }
         });
+    }
+
+    private static Map<String, SimulatedCall.AgentLeg> startedWithin(TemplateLibrary.Segment seg, long durationMs,
+            Map<String, SimulatedCall.AgentLeg> legs) {
+        Map<String, SimulatedCall.AgentLeg> started = legs;
+        for (String leg : legs.keySet()) {
+            if (!seg.startsWithin(leg, durationMs)) {
+                if (started == legs) {
+                    started = new HashMap<>(legs);
+                }
+                started.remove(leg);
+            }
+        }
+        return started;
     }
 
     // ------------------------------------------------------------------------------------ actions on calls
@@ -488,10 +502,9 @@ public final class CallGenerator {
             Runnable next) {
         long duration = seg.recordedMillis();
         long start = clock.nowMs();
-        double t0 = seg.firstSeconds();
         for (int idx : seg.indices()) {
             CallTemplate.Event e = seg.template().events().get(idx);
-            long offset = Math.min(duration, Math.max(0, Math.round((e.seconds() - t0) * 1000)));
+            long offset = Math.min(duration, seg.offsetMillis(e));
             clock.at(start + offset, () -> {
                 for (AmiMessage m : call.render(e, legs, clock.nowMs(), pbx)) {
                     publish.accept(m);

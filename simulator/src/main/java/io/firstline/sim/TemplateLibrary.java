@@ -12,6 +12,25 @@ final class TemplateLibrary {
             return indices.length == 0 ? 0 : template.events().get(indices[0]).seconds();
         }
 
+        /** When the event comes in the recording, counted from the segment's first event. */
+        long offsetMillis(CallTemplate.Event e) {
+            return Math.max(0, Math.round((e.seconds() - firstSeconds()) * 1000));
+        }
+
+        /**
+         * Whether the agent leg has begun within {@code durationMs} of the segment: its first event here comes by then
+         * (a leg without events here has nothing to begin). Cut short before that event, the segment never starts it.
+         */
+        boolean startsWithin(String leg, long durationMs) {
+            for (int i : indices) {
+                CallTemplate.Event e = template.events().get(i);
+                if (e.roles().contains(leg)) {
+                    return offsetMillis(e) <= durationMs;
+                }
+            }
+            return true;
+        }
+
         /** The recorded duration: up to the event after the segment (or the last event of it). */
         long recordedMillis() {
             if (indices.length == 0) {
@@ -34,8 +53,12 @@ final class TemplateLibrary {
     record AnsweredFlow(Segment ivr, Segment ring, Segment talk, Segment hangup) {
     }
 
-    /** An abandoned call: the menu up to the queue, the agents rung while the caller waits, the caller's hang-up. */
-    record AbandonedFlow(Segment ivr, Segment ring, Segment hangup) {
+    /**
+     * An abandoned call: the menu up to the queue, the agents rung while the caller waits, the caller's hang-up.
+     * {@code ringsAllAtOnce}: the recording's queue rang all its members together (ringall) rather than one after
+     * another, so that its later legs stand only for a ringall queue.
+     */
+    record AbandonedFlow(Segment ivr, Segment ring, Segment hangup, boolean ringsAllAtOnce) {
     }
 
     static Segment range(CallTemplate t, int from, int to) {
@@ -62,8 +85,6 @@ final class TemplateLibrary {
     /** Calls over a PJSIP trunk, each agent's Local leg dialling the agent's PJSIP phone. */
     final AnsweredFlow answeredPjsip;
     final AbandonedFlow abandonedPjsip;
-    /** When, after the abandoned PJSIP call starts waiting, its recording rings the second agent. */
-    final long abandonedPjsipSecondLegMillis;
     final Segment rnaIvr;
     final Segment rnaFirstRing;
     final Segment rnaFirstRingEnd;
@@ -155,7 +176,7 @@ final class TemplateLibrary {
         int bIvr = afterMusicOnHold(abandoned);
         int bHangup = callerHangup(abandoned, bIvr, "C", "1");
         abandonedLocal = new AbandonedFlow(range(abandoned, 0, bIvr), range(abandoned, bIvr, bHangup),
-                range(abandoned, bHangup, abandoned.events().size()));
+                range(abandoned, bHangup, abandoned.events().size()), true);
 
         // a trunk call has no music-on-hold event: its menu ends where the first agent leg appears; the agent
         // answers when her phone's channel goes Up; the caller hangs up with the trunk's HangupRequest
@@ -169,10 +190,8 @@ final class TemplateLibrary {
         int qIvr = pjsipAbandoned.find(0, e -> e.roles().contains("A0"));
         int qHangup = trunkHangup(pjsipAbandoned, qIvr);
         int qSecond = pjsipAbandoned.find(qIvr, e -> e.roles().contains("A1"));
-        abandonedPjsipSecondLegMillis = Math.round((pjsipAbandoned.events().get(qSecond).seconds()
-                - pjsipAbandoned.events().get(qIvr).seconds()) * 1000);
         abandonedPjsip = new AbandonedFlow(range(pjsipAbandoned, 0, qIvr), range(pjsipAbandoned, qIvr, qHangup),
-                range(pjsipAbandoned, qHangup, pjsipAbandoned.events().size()));
+                range(pjsipAbandoned, qHangup, pjsipAbandoned.events().size()), false);
 
         int rIvr = afterMusicOnHold(ringNoAnswer);
         int rNoAnswer = ringNoAnswer.find(rIvr, e -> e.name().equals("AgentRingNoAnswer"));

@@ -202,6 +202,44 @@ class CallGeneratorIT {
     }
 
     @Test
+    void anAgentTheCallerHangsUpBeforeIsNeverRung() throws Exception {
+        // the Local recording rings the ringall queue's three agents a millisecond apart
+        assertThat(agentsRungPerCall(0, Duration.ZERO)).allMatch(n -> n <= 1).contains(1);
+        assertThat(agentsRungPerCall(0, Duration.ofSeconds(3))).contains(3);
+        // the PJSIP one rings the second phone some 20 s after the first
+        assertThat(agentsRungPerCall(1, Duration.ofSeconds(10))).allMatch(n -> n <= 1).contains(1);
+        assertThat(agentsRungPerCall(1, Duration.ofSeconds(25))).contains(2);
+    }
+
+    /** Abandoned calls to the ringall hardware queue, each caller waiting {@code wait}: how many agents each rang. */
+    private static List<Integer> agentsRungPerCall(double pjsipShare, Duration wait) throws Exception {
+        try (AmiSimulator sim = AmiSimulator.builder().timeScale(2000).build()) {
+            List<AmiMessage> events = run(sim, TrafficConfig.builder().seed(3).callsPerSecond(0.01).maxCalls(6)
+                    .outcomes(0, 1, 0).pjsipShare(pjsipShare).menuChoice("1", "hardware", "main/hardware", 1)
+                    .waitTime(wait, wait).build(), 6, List.of());
+            Map<String, Set<String>> rung = new HashMap<>();
+            Set<String> open = new LinkedHashSet<>();
+            for (AmiMessage m : events) {
+                switch (m.eventName()) {
+                    case "AgentCalled" -> rung.computeIfAbsent(m.get("Linkedid"), k -> new LinkedHashSet<>())
+                            .add(m.get("Interface"));
+                    case "Newchannel" -> open.add(m.get("Channel"));
+                    case "Hangup" ->
+                            assertThat(open.remove(m.get("Channel"))).as("hangup of %s", m.get("Channel")).isTrue();
+                    default -> {
+                    }
+                }
+            }
+            assertThat(open).as("channels never hung up").isEmpty();
+            List<Integer> counts = new ArrayList<>();
+            for (String call : sim.traffic().linkedids()) {
+                counts.add(rung.getOrDefault(call, Set.of()).size());
+            }
+            return counts;
+        }
+    }
+
+    @Test
     void theSameSeedGivesTheSameCalls() throws Exception {
         List<List<String>> runs = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
