@@ -205,7 +205,7 @@ function renderCall() {
   fill($('#open-tickets'), (msg.openTickets || []).length ? msg.openTickets.map(ticketItem)
     : h('li', { class: 'muted', text: missing || 'None' }));
   fill($('#suggestions'), (msg.suggestions || []).length ? msg.suggestions.map((s) => h('li', {},
-    h('button', { type: 'button', class: 'link', text: s.title, on: { click: () => showArticle(s.id) } })))
+    h('button', { type: 'button', class: 'link', text: s.title, on: { click: () => kb.show(s.id) } })))
     : h('li', { class: 'muted', text: missing || 'None' }));
   const history = (msg.history || []).filter((x) => x.id !== msg.call.id);
   fill($('#history'), history.length ? history.map((x) => h('tr', {},

@@ -7,7 +7,8 @@ import { h, fill, $ } from '../dom.js';
 /**
  * Wires #kb-search, #kb-results, #kb-article and #kb-used. `onProblem(text)` is told when a solution
  * cannot be loaded; `onUsedChanged()` when the agent marks or clears the used solution.
- * Returns `used()` ({id, title} or null), `setUsed(kb)` (no event) and `focus()`.
+ * Returns `show(id)` (a solution, e.g. one the pop suggests), `used()` ({id, title} or null),
+ * `setUsed(kb)` (no event) and `focus()`.
  */
 export function mountKb({ onProblem, onUsedChanged }) {
   let timer = null;
@@ -63,5 +64,5 @@ export function mountKb({ onProblem, onUsedChanged }) {
   });
   $('#kb-used-clear').addEventListener('click', () => { setUsed(null); onUsedChanged(); });
 
-  return { used: () => used, setUsed, focus: () => $('#kb-search').focus() };
+  return { show, used: () => used, setUsed, focus: () => $('#kb-search').focus() };
 }

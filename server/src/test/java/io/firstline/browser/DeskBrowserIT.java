@@ -100,6 +100,8 @@ class DeskBrowserIT {
             assertThat(b.driver().findElement(By.id("open-tickets")).getText()).contains("#" + ticketId, "Outlook keeps asking");
             assertThat(b.driver().findElement(By.id("history")).getText()).contains("Ticket opened", "Bob Agent");
             assertThat(b.driver().findElement(By.id("suggestions")).getText()).contains("Outlook keeps asking for the password");
+            b.driver().findElement(By.cssSelector("#suggestions button")).click();
+            b.waitForText(By.id("kb-article-title"), "Outlook keeps asking for the password");
             assertThat(b.driver().findElement(By.id("state")).getText()).isEqualTo("On call");
             b.waitForText(By.id("state-detail"), "Jane Doe");
 
