@@ -161,6 +161,9 @@ class DeskBrowserIT {
             assertThat(b.script("return window.pwned === undefined")).isEqualTo(true);
             assertThat(server.get("/api/tickets/" + ticketId, admin).json().getJsonArray("notes").getJsonObject(0)
                     .getString("body")).isEqualTo(hostile);
+            assertThat(b.waitForTextOf(By.id("caller-tickets"), "Printer jams on tray 2")).contains("#" + ticketId);
+            b.driver().findElement(By.id("ticket-close")).click();
+            assertThat(b.driver().findElement(By.id("ticket-card")).isDisplayed()).isFalse();
 
             // Send the caller on to the hardware queue: a blind transfer of Alice's leg.
             int before = pbx.receivedActions().size();

@@ -79,6 +79,13 @@ class DeskWrapupBrowserIT {
             assertThat(b.waitFor(By.id("unknown")).getText()).contains("Unknown caller");
             assertThat(b.driver().findElement(By.id("call-menu")).getText()).isEqualTo("Hardware");
             b.waitForText(By.id("caller-results"), "Omar Okafor");
+            // The search as the agent types: nobody, then him.
+            b.driver().findElement(By.id("caller-search")).sendKeys("Nobody Such");
+            b.waitForText(By.id("unknown-answer"), "Nobody found; create the caller below.");
+            assertThat(b.driver().findElement(By.id("caller-results")).getText()).isEmpty();
+            b.driver().findElement(By.id("caller-search")).clear();
+            b.driver().findElement(By.id("caller-search")).sendKeys("okafor");
+            b.waitForText(By.id("caller-results"), "Omar Okafor");
             b.driver().findElement(By.cssSelector("#caller-results button")).click();
             b.waitForText(By.id("caller-org"), "Northwind Dental");
             assertThat(b.driver().findElement(By.id("caller-name")).getText()).isEqualTo("Omar Okafor");
