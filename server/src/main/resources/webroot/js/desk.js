@@ -3,7 +3,8 @@
 import { api, session, signOut } from './api.js';
 import { h, fill, $, duration, when } from './dom.js';
 import { connectLive } from './desk/live.js';
-import { menuWords, outcomeWords } from './desk/words.js';
+import { menuWords, outcomeWords, callerLabel } from './desk/words.js';
+import { agentStore } from './desk/store.js';
 import { mountKb } from './desk/kb.js';
 import { mountCallbacks } from './desk/callbacks.js';
 import { answerLine, asteriskSays, refused } from './desk/answers.js';
@@ -21,24 +22,7 @@ const state = {
   lastMiss: null,
 };
 
-const store = {
-  key(name) {
-    return `firstline.desk.${state.me.id}.${name}`;
-  },
-  get(name) {
-    try {
-      return JSON.parse(localStorage.getItem(this.key(name)));
-    } catch (e) {
-      return null;
-    }
-  },
-  set(name, value) {
-    localStorage.setItem(this.key(name), JSON.stringify(value));
-  },
-  remove(name) {
-    localStorage.removeItem(this.key(name));
-  },
-};
+let store = null; // the agent's, made in start()
 
 // ---------------------------------------------------------------------------------- notices
 
@@ -54,13 +38,6 @@ function notice(kind, text, id) {
 }
 
 // ---------------------------------------------------------------------------------- the call
-
-function callerLabel(msg) {
-  if (msg.caller) {
-    return msg.caller.name;
-  }
-  return msg.call.callerName || msg.call.callerNumber || 'Unknown caller';
-}
 
 function onCallMessage(msg) {
   const c = state.call;
@@ -452,20 +429,21 @@ function keys(event) {
 async function start() {
   const s = await session();
   state.me = s.agent;
+  store = agentStore(s.agent.id);
   $('#me').textContent = s.agent.name;
   fill($('#pause-reason'), (s.pauseReasons || []).map((r) => h('option', { value: r, text: r })));
   $('#signout').addEventListener('click', () => {
     signOut();
   });
   $('#help-button').addEventListener('click', () => { $('#help').hidden = !$('#help').hidden; });
-  status = mountStatus({ state, callerLabel, notice });
+  status = mountStatus({ state, notice });
   callbacks = mountCallbacks();
   $('#caller-search').addEventListener('input', searchCallers);
   $('#new-caller-save').addEventListener('click', createCaller);
   $('#ticket-close').addEventListener('click', () => { $('#ticket-card').hidden = true; state.ticketShown = null; });
   $('#note-add').addEventListener('click', addNote);
   kb = mountKb({ onProblem: (text) => notice('bad', text), onUsedChanged: () => outcome.saveDraft() });
-  outcome = mountOutcome({ state, store, kb, callerLabel, saveCall, onSaved: () => status.refreshFigures(),
+  outcome = mountOutcome({ state, store, kb, saveCall, onSaved: () => status.refreshFigures(),
     render: () => status.render() });
   $('#transfer').addEventListener('click', transfer);
   $('#ready').addEventListener('click', ready);

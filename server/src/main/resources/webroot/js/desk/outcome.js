@@ -3,14 +3,15 @@
 
 import { api } from '../api.js';
 import { h, fill, $, clock } from '../dom.js';
+import { callerLabel } from './words.js';
 
 /**
  * Wires the #outcome form. `state` is the desk's shared state (me, call); `store` the desk's
  * localStorage; `kb` the knowledge base panel (its used solution goes with the outcome);
- * `callerLabel(msg)` names the caller; `saveCall()` keeps the shown call; `onSaved()` runs after
- * an outcome was saved, `render()` after every attempt.
+ * `saveCall()` keeps the shown call; `onSaved()` runs after an outcome was saved, `render()` after
+ * every attempt.
  */
-export function mountOutcome({ state, store, kb, callerLabel, saveCall, onSaved, render }) {
+export function mountOutcome({ state, store, kb, saveCall, onSaved, render }) {
   const FIELDS = ['disposition', 'notes', 'ticket-action', 'ticket-id', 'ticket-subject', 'ticket-category',
     'ticket-priority', 'ticket-problem-text', 'ticket-resolution-text', 'sol-title', 'sol-problem', 'sol-solution',
     'sol-category'];

@@ -3,15 +3,15 @@
 
 import { api } from '../api.js';
 import { h, fill, $, duration, clock } from '../dom.js';
-import { STATES } from './words.js';
+import { STATES, callerLabel } from './words.js';
 import { answerLine, asteriskSays, refused } from './answers.js';
 
 /**
  * Wires #pause, #resume, #queues and #figures. `state` is the desk's shared state (member,
- * availableQueues, call, ringing, pauseAsked, lastMiss); `callerLabel(msg)` names a call's caller;
- * `notice(kind, text, id)` shows a banner. Returns what the rest of the desk calls.
+ * availableQueues, call, ringing, pauseAsked, lastMiss); `notice(kind, text, id)` shows a banner.
+ * Returns what the rest of the desk calls.
  */
-export function mountStatus({ state, callerLabel, notice }) {
+export function mountStatus({ state, notice }) {
   function renderStatus() {
     const pill = $('#state');
     const detail = $('#state-detail');

@@ -1,4 +1,4 @@
-// Words for what the server sends as codes: menu paths, member states, dispositions.
+// Words for what the server sends as codes: menu paths, member states, dispositions; who is calling.
 
 const STEPS = {
   hardware: 'Hardware',
@@ -54,4 +54,12 @@ export function outcomeWords(h) {
   }
   return { answered: 'Answered', abandoned: 'Hung up waiting', unanswered: 'Not answered',
     'menu-only': 'Menu only', internal: 'Internal', callback: 'Called back', 'in-progress': 'In progress' }[h.status] || h.status || '—';
+}
+
+/** Who is calling: the known caller's name, else what the phone said, else "Unknown caller". */
+export function callerLabel(msg) {
+  if (msg.caller) {
+    return msg.caller.name;
+  }
+  return msg.call.callerName || msg.call.callerNumber || 'Unknown caller';
 }
