@@ -10,6 +10,7 @@ import { mountCallbacks } from './desk/callbacks.js';
 import { answerLine, asteriskSays, refused } from './desk/answers.js';
 import { mountStatus } from './desk/status.js';
 import { mountOutcome } from './desk/outcome.js';
+import { mountTransfer } from './desk/transfer.js';
 
 const state = {
   me: null,
@@ -67,9 +68,6 @@ function onCallMessage(msg) {
           notice('warn', `The outcome of the call with ${callerLabel(c.msg)} was not saved; its draft is kept.`);
         }
         state.call = { msg: same ? mergePop(c.msg, msg) : msg, phase: 'connected', connectedAt: Date.now(), confirmed: true };
-        if (!same) {
-          answerLine($('#transfer-answer'), '', '');
-        }
       }
       saveCall();
       renderCall();
@@ -146,6 +144,7 @@ function renderCall() {
   $('#call-idle').hidden = !!c;
   $('#call').hidden = !c;
   outcome.renderHeader();
+  transfer.show(c);
   if (!c) {
     $('#call-title').textContent = 'No call';
     return;
@@ -193,10 +192,6 @@ function renderCall() {
       text: `#${x.ticketId}`, on: { click: () => showTicket(x.ticketId) } }) : null),
     h('td', { class: 'num', text: duration(x.talkSeconds) })))
     : h('tr', {}, h('td', { colspan: '5', class: 'muted', text: missing ? `History ${missing.toLowerCase()}` : 'No earlier calls' })));
-  // Kept in sight after a transfer ended the call, so that Asterisk's answer can be read.
-  $('#transfer-box').hidden = c.phase === 'ringing';
-  $('#transfer').disabled = c.phase !== 'connected';
-  $('#transfer-target').disabled = c.phase !== 'connected';
   outcome.fillTicketChoices();
 }
 
@@ -358,36 +353,11 @@ async function ready() {
   }
 }
 
-// ---------------------------------------------------------------------------------- transfer
-
-async function loadTransferTargets() {
-  try {
-    const t = await api('GET', '/api/agents/me/transfer-targets');
-    fill($('#transfer-target'), t.queues.map((q) => h('option', { value: `q:${q}`, text: `Queue: ${q}` })),
-      t.agents.map((a) => h('option', { value: `a:${a.id}`, text: `Agent: ${a.name}` })));
-  } catch (e) {
-    answerLine($('#transfer-answer'), 'bad', e.message);
-  }
-}
-
-async function transfer() {
-  const v = $('#transfer-target').value;
-  if (!v || !state.call || state.call.phase !== 'connected') {
-    return;
-  }
-  const body = v.startsWith('q:') ? { queue: v.slice(2) } : { agentId: Number(v.slice(2)) };
-  try {
-    const r = await api('POST', '/api/agents/me/transfer', body);
-    asteriskSays($('#transfer-answer'), r);
-  } catch (e) {
-    refused($('#transfer-answer'), e);
-  }
-}
-
 // ---------------------------------------------------------------------------------- callbacks
 
 let callbacks = null; // mounted in start(), see desk/callbacks.js
 let status = null; // mounted in start(), see desk/status.js
+let transfer = null; // mounted in start(), see desk/transfer.js
 
 // ---------------------------------------------------------------------------------- keyboard
 
@@ -410,7 +380,7 @@ function keys(event) {
       KeyP: () => status.pause(), KeyR: () => status.resume(), KeyY: ready,
       KeyK: () => kb.focus(),
       KeyN: () => $('#notes').focus(),
-      KeyT: () => $('#transfer-target').focus(),
+      KeyT: () => transfer.focus(),
       KeyB: () => { callbacks.load(); $('#callbacks-refresh').focus(); },
     };
     if (actions[event.code]) {
@@ -445,7 +415,7 @@ async function start() {
   kb = mountKb({ onProblem: (text) => notice('bad', text), onUsedChanged: () => outcome.saveDraft() });
   outcome = mountOutcome({ state, store, kb, saveCall, onSaved: () => status.refreshFigures(),
     render: () => status.render() });
-  $('#transfer').addEventListener('click', transfer);
+  transfer = mountTransfer();
   $('#ready').addEventListener('click', ready);
   document.addEventListener('keydown', keys);
 
@@ -455,7 +425,7 @@ async function start() {
   await status.refresh();
   status.refreshFigures();
   callbacks.load();
-  loadTransferTargets();
+  transfer.load();
   setInterval(() => status.render(), 1000);
   setInterval(() => callbacks.load('timer'), 60000);
 
