@@ -6,12 +6,12 @@ import { h, fill, $, clock } from '../dom.js';
 import { callerLabel } from './words.js';
 
 /**
- * Wires the #outcome form. `state` is the desk's shared state (me, call); `store` the desk's
- * localStorage; `kb` the knowledge base panel (its used solution goes with the outcome);
- * `saveCall()` keeps the shown call; `onSaved()` runs after an outcome was saved, `render()` after
- * every attempt.
+ * Wires the #outcome form. `me` is the signed-in agent; `store` the desk's localStorage; `kb` the
+ * knowledge base panel (its used solution goes with the outcome). Told `show(call)` by the call card
+ * (a copy of the shown call, or null). Tells `onRecorded(linkedid, id)` when it found the id of a
+ * call the pop came without, `onSaved(linkedid)` when the call's outcome is saved.
  */
-export function mountOutcome({ state, store, kb, saveCall, onSaved, render }) {
+export function mountOutcome({ me, store, kb, onRecorded, onSaved }) {
   const FIELDS = ['disposition', 'notes', 'ticket-action', 'ticket-id', 'ticket-subject', 'ticket-category',
     'ticket-priority', 'ticket-problem-text', 'ticket-resolution-text', 'sol-title', 'sol-problem', 'sol-solution',
     'sol-category'];
@@ -22,14 +22,15 @@ export function mountOutcome({ state, store, kb, saveCall, onSaved, render }) {
     'newSolution.title': 'sol-title', 'newSolution.problem': 'sol-problem', 'newSolution.solution': 'sol-solution',
     'newSolution.category': 'sol-category',
   };
+  let call = null; // as the call card last showed it
 
   function draftName() {
-    return state.call ? `draft.${state.call.msg.call.linkedid}` : null;
+    return call ? `draft.${call.msg.call.linkedid}` : null;
   }
 
   function saveDraft() {
     const name = draftName();
-    if (!name || (state.call && state.call.saved)) {
+    if (!name || call.saved) {
       return;
     }
     const old = store.get(name) || {};
@@ -59,13 +60,13 @@ export function mountOutcome({ state, store, kb, saveCall, onSaved, render }) {
     }
     ticketFieldsShown();
     $('#outcome-error').hidden = true;
-    $('#outcome-done').hidden = !(state.call && state.call.saved);
+    $('#outcome-done').hidden = !(call && call.saved);
   }
 
   function fillTicketChoices() {
     const sel = $('#ticket-id');
     const keep = sel.value;
-    const tickets = (state.call && state.call.msg.openTickets) || [];
+    const tickets = (call && call.msg.openTickets) || [];
     fill(sel, h('option', { value: '', text: tickets.length ? '— choose —' : 'No open tickets' }),
       tickets.map((t) => h('option', { value: String(t.id), text: `#${t.id} ${t.subject}` })));
     sel.value = keep;
@@ -80,7 +81,7 @@ export function mountOutcome({ state, store, kb, saveCall, onSaved, render }) {
   }
 
   function renderOutcomeHeader() {
-    const c = state.call;
+    const c = call;
     const on = !!c && c.phase !== 'ringing';
     $('#outcome-for').textContent = on ? `Call from ${callerLabel(c.msg)} (${c.msg.call.callerNumber || 'no number'})`
       : 'No call to record.';
@@ -126,17 +127,21 @@ export function mountOutcome({ state, store, kb, saveCall, onSaved, render }) {
     if (event) {
       event.preventDefault();
     }
-    const c = state.call;
+    const c = call;
     const error = $('#outcome-error');
     error.hidden = true;
     if (!c || c.phase === 'ringing' || c.saved) {
       return;
     }
-    if (!c.msg.call.id) {
-      c.msg.call.id = await recordedCallId(c.msg.call.linkedid);
-      saveCall();
+    const { linkedid } = c.msg.call;
+    let { id } = c.msg.call;
+    if (!id) {
+      id = await recordedCallId(linkedid);
+      if (id) {
+        onRecorded(linkedid, id);
+      }
     }
-    if (!c.msg.call.id) {
+    if (!id) {
       error.textContent = 'This call is not recorded yet; wait a moment and save again. Your draft is kept.';
       error.hidden = false;
       return;
@@ -146,15 +151,14 @@ export function mountOutcome({ state, store, kb, saveCall, onSaved, render }) {
     const button = $('#outcome-save');
     button.disabled = true;
     try {
-      await api('POST', `/api/calls/${c.msg.call.id}/outcome`, outcomeBody(), { 'Idempotency-Key': draft.key });
-      c.saved = true;
-      saveCall();
+      await api('POST', `/api/calls/${id}/outcome`, outcomeBody(), { 'Idempotency-Key': draft.key });
+      onSaved(linkedid);
       store.remove(draftName());
       $('#draft-state').textContent = '';
       const done = $('#outcome-done');
-      done.textContent = c.phase === 'ended' ? 'Outcome saved. Press Ready when you are done.' : 'Outcome saved.';
+      // The call may have ended while its outcome was on the way.
+      done.textContent = call && call.phase === 'ended' ? 'Outcome saved. Press Ready when you are done.' : 'Outcome saved.';
       done.hidden = false;
-      onSaved();
     } catch (e) {
       error.textContent = `Not saved: ${e.message}. Your entries are kept; fix them and save again.`;
       error.hidden = false;
@@ -164,13 +168,12 @@ export function mountOutcome({ state, store, kb, saveCall, onSaved, render }) {
       }
       button.disabled = false;
     }
-    render();
   }
 
   /** The id of a call the pop came without (recorded a moment later), from my latest calls. */
   async function recordedCallId(linkedid) {
     try {
-      const r = await api('GET', `/api/calls?agentId=${state.me.id}&limit=20`);
+      const r = await api('GET', `/api/calls?agentId=${me.id}&limit=20`);
       const found = r.items.find((x) => x.linkedid === linkedid);
       if (found) {
         return found.id;
@@ -179,6 +182,28 @@ export function mountOutcome({ state, store, kb, saveCall, onSaved, render }) {
       // the error below says what to do
     }
     return null;
+  }
+
+  function show(c) {
+    call = c;
+    renderOutcomeHeader();
+    if (c) {
+      fillTicketChoices();
+    }
+  }
+
+  /** Ready asked for with the outcome not saved. */
+  function askFirst() {
+    $('#outcome-error').textContent = 'Save the outcome first (choose "No problem" if there was nothing to do).';
+    $('#outcome-error').hidden = false;
+    $('#disposition').focus();
+  }
+
+  /** Ready: the form empty for the next call. */
+  function clear() {
+    $('#outcome').reset();
+    kb.setUsed(null);
+    $('#outcome-done').hidden = true;
   }
 
   $('#outcome').addEventListener('submit', submitOutcome);
@@ -191,5 +216,5 @@ export function mountOutcome({ state, store, kb, saveCall, onSaved, render }) {
   $('#outcome').addEventListener('input', saveDraft);
   $('#outcome').addEventListener('change', () => { ticketFieldsShown(); saveDraft(); });
   $('#new-solution').addEventListener('toggle', saveDraft);
-  return { save: submitOutcome, saveDraft, loadDraft, fillTicketChoices, renderHeader: renderOutcomeHeader };
+  return { show, save: submitOutcome, saveDraft, loadDraft, askFirst, clear };
 }

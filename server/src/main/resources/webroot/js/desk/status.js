@@ -7,21 +7,29 @@ import { STATES, callerLabel } from './words.js';
 import { answerLine, asteriskSays, refused } from './answers.js';
 
 /**
- * Wires #pause, #resume, #queues and #figures. `state` is the desk's shared state (member,
- * availableQueues, call, ringing, pauseAsked, lastMiss); `notice(kind, text, id)` shows a banner.
- * Returns what the rest of the desk calls.
+ * Wires #pause, #resume, #queues and #figures. `notice(kind, text, id)` shows a banner. Told
+ * `showCall(call, ringing)` by the call card (the shown call and the call ringing now, if any),
+ * `applyMember(m)` of each agent.state and `missed(seconds)` of each call.missed. Returns those
+ * and what the rest of the desk calls.
  */
-export function mountStatus({ state, notice }) {
+export function mountStatus({ notice }) {
+  let member = { state: 'unknown', pauseReason: null, since: null, queues: [] };
+  let availableQueues = [];
+  let call = null;
+  let ringing = null;
+  let pauseAsked = false;
+  let lastMiss = null;
+
   function renderStatus() {
     const pill = $('#state');
     const detail = $('#state-detail');
-    const c = state.call;
+    const c = call;
     const now = Date.now();
-    const ringing = c && c.phase === 'ringing' ? c.msg : state.ringing;
-    if (ringing) {
+    const rings = c && c.phase === 'ringing' ? c.msg : ringing;
+    if (rings) {
       pill.className = 'pill ring';
       pill.textContent = 'Ringing';
-      detail.textContent = callerLabel(ringing);
+      detail.textContent = callerLabel(rings);
       return;
     }
     if (c && c.phase === 'connected') {
@@ -37,7 +45,7 @@ export function mountStatus({ state, notice }) {
       detail.textContent = `${duration((now - c.endedAt) / 1000)}${c.saved ? ' · outcome saved' : ''}`;
       return;
     }
-    const m = state.member;
+    const m = member;
     const [words, kind] = STATES[m.state] || [m.state, ''];
     pill.className = `pill ${kind}`;
     pill.textContent = m.state === 'paused' && m.pauseReason ? `Paused: ${m.pauseReason}` : words;
@@ -47,13 +55,13 @@ export function mountStatus({ state, notice }) {
 
   function renderQueues() {
     const list = $('#queues');
-    const mine = new Set(state.member.queues || []);
-    fill(list, state.availableQueues.map((q) => {
-      const member = mine.has(q);
-      const button = h('button', { type: 'button', text: member ? 'Leave' : 'Join', 'aria-label': `${member ? 'Leave' : 'Join'} queue ${q}` });
-      button.addEventListener('click', () => membership(q, !member, button));
+    const mine = new Set(member.queues || []);
+    fill(list, availableQueues.map((q) => {
+      const joined = mine.has(q);
+      const button = h('button', { type: 'button', text: joined ? 'Leave' : 'Join', 'aria-label': `${joined ? 'Leave' : 'Join'} queue ${q}` });
+      button.addEventListener('click', () => membership(q, !joined, button));
       return h('li', {}, h('span', { class: 'name', text: q }),
-        h('span', { class: member ? 'pill ok' : 'pill', text: member ? 'member' : 'not in it' }), button);
+        h('span', { class: joined ? 'pill ok' : 'pill', text: joined ? 'member' : 'not in it' }), button);
     }));
   }
 
@@ -72,12 +80,12 @@ export function mountStatus({ state, notice }) {
 
   async function pause() {
     const reason = $('#pause-reason').value;
-    state.pauseAsked = true;
+    pauseAsked = true;
     try {
       const r = await api('POST', '/api/agents/me/pause', { reason });
       asteriskSays($('#pbx-answer'), r);
     } catch (e) {
-      state.pauseAsked = false;
+      pauseAsked = false;
       refused($('#pbx-answer'), e);
     }
   }
@@ -95,7 +103,7 @@ export function mountStatus({ state, notice }) {
   async function refreshStatus() {
     try {
       const s = await api('GET', '/api/agents/me/status');
-      state.availableQueues = s.availableQueues;
+      availableQueues = s.availableQueues;
       applyMember({ state: s.state, pauseReason: s.pauseReason, since: s.since, queues: s.queues });
     } catch (e) {
       answerLine($('#pbx-answer'), 'bad', e.message);
@@ -103,17 +111,17 @@ export function mountStatus({ state, notice }) {
   }
 
   function applyMember(m) {
-    const wasPaused = state.member.state === 'paused';
-    state.member = { ...state.member, ...m };
+    const wasPaused = member.state === 'paused';
+    member = { ...member, ...m };
     if (m.state === 'paused' && !wasPaused) {
-      const miss = state.lastMiss;
+      const miss = lastMiss;
       const recentMiss = miss && Date.now() - miss.at < 30000;
       // Asterisk's autopause gives the reason "Auto-Pause"; older versions give none, hence the recent miss.
-      if (!state.pauseAsked && (m.pauseReason === 'Auto-Pause' || recentMiss)) {
+      if (!pauseAsked && (m.pauseReason === 'Auto-Pause' || recentMiss)) {
         notice('warn', `Asterisk paused you after a call rang${recentMiss ? ` ${miss.seconds} s` : ''} on your phone `
           + 'without an answer. Press Resume (Alt+R) when you are back.', 'autopause');
       }
-      state.pauseAsked = false;
+      pauseAsked = false;
     }
     renderStatus();
     renderQueues();
@@ -130,7 +138,17 @@ export function mountStatus({ state, notice }) {
     }
   }
 
+  function showCall(c, r) {
+    call = c;
+    ringing = r;
+    renderStatus();
+  }
+
+  function missed(seconds) {
+    lastMiss = { at: Date.now(), seconds };
+  }
+
   $('#pause').addEventListener('click', pause);
   $('#resume').addEventListener('click', resume);
-  return { render: renderStatus, refresh: refreshStatus, applyMember, refreshFigures, pause, resume };
+  return { render: renderStatus, refresh: refreshStatus, applyMember, showCall, missed, refreshFigures, pause, resume };
 }
