@@ -63,7 +63,7 @@ class DeskWrapupBrowserIT {
     }
 
     @Test
-    @DisplayName("attach the number to the likely caller, wrap up (paused by the server), save, Ready resumes; then call back an abandoned caller")
+    @DisplayName("attach the number to the likely caller, wrap up (paused by the server), save, Ready resumes; then call back an abandoned caller; then create a caller nobody knew")
     void unknownCallerWrapupReadyAndCallback() throws Exception {
         try (Browser b = Browser.open(server.port())) {
             b.signIn("alice", "alice-password", "/desk");
@@ -142,6 +142,27 @@ class DeskWrapupBrowserIT {
             b.waitForText(By.id("notices"), "Asterisk paused you after a call rang 15 s on your phone without an answer");
             b.waitForText(By.id("state"), "Paused: break");
             assertThat(server.post("/api/agents/me/unpause", token, new JsonObject()).status()).isEqualTo(200);
+
+            // A caller nobody knows yet: created with this call's number, the pop then shows them.
+            pbx.traffic().start(TrafficConfig.builder().callsPerSecond(5).maxCalls(1).seed(7).outcomes(1, 0, 0)
+                    .menuChoice("1", "hardware", "main/hardware", 1).caller("+15556660003", "P Patel")
+                    .waitTime(Duration.ofSeconds(1), Duration.ofSeconds(1)).ringTime(Duration.ofSeconds(1))
+                    .talkTime(Duration.ofSeconds(60), Duration.ofSeconds(60)).build());
+            b.waitForText(By.id("call-number"), "+15556660003");
+            b.waitForText(By.id("call-title"), "On call");
+            b.waitFor(By.id("unknown"));
+            b.driver().findElement(By.cssSelector("#new-caller summary")).click();
+            b.driver().findElement(By.id("new-caller-name")).clear();
+            b.driver().findElement(By.id("new-caller-name")).sendKeys("Priya Patel");
+            b.driver().findElement(By.id("new-caller-org")).sendKeys("Contoso Clinic");
+            b.driver().findElement(By.id("new-caller-save")).click();
+            b.waitForText(By.id("caller-org"), "Contoso Clinic");
+            assertThat(b.driver().findElement(By.id("caller-name")).getText()).isEqualTo("Priya Patel");
+            assertThat(b.driver().findElement(By.id("unknown")).isDisplayed()).isFalse();
+            assertThat(b.driver().findElement(By.id("outcome-for")).getText()).contains("Priya Patel");
+            JsonObject priya = server.get("/api/callers?q=Priya", admin).json().getJsonArray("items").getJsonObject(0);
+            assertThat(priya.getString("organisation")).isEqualTo("Contoso Clinic");
+            assertThat(server.get("/api/callers/" + priya.getLong("id"), admin).json().getJsonArray("phones")).contains("+15556660003");
             assertThat(b.consoleErrors()).isEmpty();
         }
     }
