@@ -12,7 +12,9 @@ import { answerLine, refused } from './answers.js';
  * suggested solution. Told after each change: `onChange(call, ringing)` with a copy of the shown call
  * ({msg, phase: 'ringing'|'connected'|'ended', connectedAt, endedAt, saved} or null) and the message of
  * the call ringing now, if any (it may ring behind the shown one, e.g. during wrap-up); `onAnswered()`
- * after each call.connected, once told. Returns what the desk routes to the card.
+ * after each call.connected, once told. Returns `onMessage(msg)` (hello and call.* of /ws),
+ * `current()` (a copy of the shown call), `recorded(linkedid, id)` and `saved(linkedid)` (from the
+ * outcome form) and `clear()` (Ready).
  */
 export function mountCall({ store, notice, showArticle, onChange, onAnswered }) {
   let call = restored();
@@ -38,11 +40,10 @@ export function mountCall({ store, notice, showArticle, onChange, onAnswered }) 
   }
 
   function restored() {
-    const saved = store.get('call');
-    return saved && saved.phase !== 'ringing' ? saved : null;
+    const kept = store.get('call');
+    return kept && kept.phase !== 'ringing' ? kept : null;
   }
 
-  /** hello and call.* messages of /ws. */
   function onMessage(msg) {
     if (msg.type === 'hello') {
       expectConfirmation();
@@ -92,7 +93,7 @@ export function mountCall({ store, notice, showArticle, onChange, onAnswered }) 
     if (call !== c) {
       changed();
     } else {
-      tell();
+      tell(); // the call ringing behind the shown one may have come or gone
     }
     if (msg.type === 'call.connected') {
       onAnswered();
