@@ -21,6 +21,7 @@ export function mountCall({ store, notice, showArticle, onChange, onAnswered }) 
   let ringing = null;
   let ticketShown = null;
   let searchTimer = null;
+  let unknownFormFor = null; // the call (linkedid) the unknown-caller search and form are filled for
 
   function view() {
     return call && { ...call };
@@ -198,8 +199,17 @@ export function mountCall({ store, notice, showArticle, onChange, onAnswered }) 
     }
     $('#unknown').hidden = !!msg.caller || !lookedUp;
     if (!msg.caller && lookedUp) {
-      const likely = (msg.unknownCaller && msg.unknownCaller.likelyMatches) || [];
-      renderCallerResults(likely);
+      if (unknownFormFor !== msg.call.linkedid) {
+        unknownFormFor = msg.call.linkedid;
+        $('#caller-search').value = '';
+        $('#new-caller-name').value = '';
+        $('#new-caller-org').value = '';
+        answerLine($('#unknown-answer'), 'ok', '');
+      }
+      // The likely callers until the agent searches for someone else.
+      if (!$('#caller-search').value.trim()) {
+        renderCallerResults((msg.unknownCaller && msg.unknownCaller.likelyMatches) || []);
+      }
       if (!$('#new-caller-name').value && msg.call.callerName) {
         $('#new-caller-name').value = msg.call.callerName;
       }

@@ -151,6 +151,9 @@ class DeskWrapupBrowserIT {
             b.waitForText(By.id("call-number"), "+15556660003");
             b.waitForText(By.id("call-title"), "On call");
             b.waitFor(By.id("unknown"));
+            // Nothing typed for the unknown caller before is left over: the form is this call's.
+            assertThat(b.driver().findElement(By.id("new-caller-name")).getAttribute("value")).isEqualTo("P Patel");
+            assertThat(b.driver().findElement(By.id("caller-search")).getAttribute("value")).isEmpty();
             b.driver().findElement(By.cssSelector("#new-caller summary")).click();
             b.driver().findElement(By.id("new-caller-name")).clear();
             b.driver().findElement(By.id("new-caller-name")).sendKeys("Priya Patel");
