@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -236,6 +237,73 @@ class CallGeneratorIT {
                 counts.add(rung.getOrDefault(call, Set.of()).size());
             }
             return counts;
+        }
+    }
+
+    @Test
+    void ticketStatusCallsKeyInTheTicketTheyAskAbout() throws Exception {
+        Map<String, List<String>> recordedLayout = new HashMap<>();
+        for (AmiTrace.Entry e : AmiTrace.bundled("ticket-status-ivr").entries()) {
+            String ev = e.message().eventName();
+            if ("DTMFBegin".equals(ev) || "DTMFEnd".equals(ev)) {
+                recordedLayout.putIfAbsent(ev, e.message().names());
+            }
+        }
+        try (AmiSimulator sim = AmiSimulator.builder().timeScale(500).build()) {
+            List<AmiMessage> events = run(sim, TrafficConfig.builder().seed(13).callsPerSecond(0.2).maxCalls(6)
+                    .menuChoice("4", null, "main/ticket-status", 1).build(), 6, List.of());
+            // per call (linkedid): the caller's ;2 half, which runs the menu, and what it keyed, typed and asked
+            Map<String, String> menuChannel = new HashMap<>();
+            Map<String, String> menuUniqueid = new HashMap<>();
+            Map<String, List<String>> keyed = new HashMap<>();
+            Map<String, String> typed = new HashMap<>();
+            Map<String, String> asked = new HashMap<>();
+            for (AmiMessage m : events) {
+                String call = m.get("Linkedid");
+                String chan = m.get("Channel");
+                switch (m.eventName()) {
+                    case "Newchannel" -> {
+                        if (chan.matches("Local/s@helpdesk-ivr-[0-9a-f]{8};2")) {
+                            menuChannel.put(call, chan);
+                            menuUniqueid.put(call, m.get("Uniqueid"));
+                        }
+                    }
+                    case "DTMFBegin", "DTMFEnd" -> {
+                        assertThat(m.names()).as("layout of %s", m).isEqualTo(recordedLayout.get(m.eventName()));
+                        assertThat(chan).isEqualTo(menuChannel.get(call));
+                        assertThat(m.get("Uniqueid")).isEqualTo(menuUniqueid.get(call));
+                        assertThat(m.get("Direction")).isEqualTo("Received");
+                        keyed.computeIfAbsent(call, k -> new ArrayList<>()).add(m.eventName() + " " + m.get("Digit"));
+                    }
+                    case "VarSet" -> {
+                        if ("FIRSTLINE_TICKET".equals(m.get("Variable"))) {
+                            typed.put(call, m.get("Value"));
+                        }
+                    }
+                    case "Newexten" -> {
+                        String agi = m.get("AppData");
+                        if ("AGI".equals(m.get("Application")) && agi.contains("/ticket-status?ticket=")) {
+                            asked.put(call, agi.substring(agi.indexOf("ticket=") + "ticket=".length()));
+                        }
+                    }
+                    default -> {
+                    }
+                }
+            }
+            List<String> calls = sim.traffic().linkedids();
+            assertThat(calls).hasSize(6);
+            for (String call : calls) {
+                String ticket = typed.get(call);
+                assertThat(ticket).as("ticket typed in %s", call).matches("[0-9]{4}");
+                assertThat(asked.get(call)).as("ticket the menu asks about in %s", call).isEqualTo(ticket);
+                List<String> keys = new ArrayList<>();
+                for (char key : ("4" + ticket + "#").toCharArray()) {
+                    keys.add("DTMFBegin " + key);
+                    keys.add("DTMFEnd " + key);
+                }
+                assertThat(keyed.get(call)).as("keys pressed in %s", call).containsExactlyElementsOf(keys);
+            }
+            assertThat(new HashSet<>(typed.values())).as("tickets typed").hasSizeGreaterThan(1);
         }
     }
 
