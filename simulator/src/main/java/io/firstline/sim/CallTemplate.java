@@ -414,8 +414,7 @@ final class CallTemplate {
                     // who a channel is connected to names the last agent rung; the event still happens when the
                     // call rang fewer agents than the recording (the value then falls back to one that did ring)
                     boolean connectedAgent = partyId && (p.slot() == Slot.AGENT_EXT || p.slot() == Slot.AGENT_NAME);
-                    if (p.key() != null && p.slot() != Slot.COMPUTED && p.slot() != Slot.COMMAND_ID
-                            && p.slot() != Slot.BRIDGE && p.slot() != Slot.ACTION_ID && !connectedAgent) {
+                    if (p.key() != null && keyNamesParty(p.slot()) && !connectedAgent) {
                         String k = p.key();
                         int semi = k.indexOf(';');
                         roles.add(semi < 0 ? k : k.substring(0, semi));
@@ -424,6 +423,18 @@ final class CallTemplate {
                 fields.add(new Field(h.name(), parts));
             }
             return new Event(index, ev, List.copyOf(fields), seconds, Set.copyOf(roles), null, 0, false);
+        }
+
+        /**
+         * Whether a slot's key names the party (caller, supervisor, agent leg) whose value it is, making the event one
+         * that call plays only with that party. The others hold ids of their own (bridges, commands, the ActionID the
+         * client chose), computed values, or a digit of the ticket number keyed by its place: no party's.
+         */
+        private static boolean keyNamesParty(Slot slot) {
+            return switch (slot) {
+                case COMPUTED, COMMAND_ID, BRIDGE, ACTION_ID, TICKET_DIGIT -> false;
+                default -> true;
+            };
         }
 
         private static boolean isPartyId(String field) {

@@ -37,6 +37,19 @@ class CallTemplateTest {
     }
 
     @Test
+    void eventsBelongOnlyToTheCallerTheSupervisorAndTheAgentLegs() {
+        for (CallTemplate t : TemplateLibrary.get().all()) {
+            for (CallTemplate.Event e : t.events()) {
+                assertThat(e.roles()).as("%s event %d (%s)", t.name(), e.index(), e.name())
+                        .allMatch(role -> role.equals("C") || role.equals("S") || t.legs().containsKey(role));
+            }
+        }
+        CallTemplate ticket = TemplateLibrary.get().ticket;
+        List<CallTemplate.Event> keys = ticket.events().stream().filter(e -> e.name().startsWith("DTMF")).toList();
+        assertThat(keys).hasSize(12).allMatch(e -> e.roles().equals(java.util.Set.of("C")));
+    }
+
+    @Test
     void idsCallerQueueAndAgentBecomeSlots() {
         CallTemplate t = CallTemplate.compile(AmiTrace.bundled("answered-software"));
         List<String> literalsLeft = new ArrayList<>();
