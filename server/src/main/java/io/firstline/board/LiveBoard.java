@@ -53,6 +53,11 @@ public final class LiveBoard {
 
     static final long PUBLISH_MS = 250;
     private static final long FIGURES_MIN_MS = 1000;
+    /**
+     * Today's figures are re-read no sooner than this many times the last read took: on a busy day, or a database
+     * under load, the board's refreshes (which can be redone) give way to the call records (which cannot).
+     */
+    static final int FIGURES_COST_FACTOR = 10;
     private static final long FIGURES_EVERY_MS = 15_000;
     private static final long HEARTBEAT_MS = 5_000;
 
@@ -79,6 +84,7 @@ public final class LiveBoard {
     private boolean figuresAgain;
     private long figuresTimer = -1;
     private long lastFiguresStart;
+    private long lastFiguresReadMs;
     private long publishTimer = -1;
     private final Map<String, Set<String>> queuesOfMember = new HashMap<>();
     private final Map<String, Instant> queueChangedAt = new HashMap<>();
@@ -192,12 +198,12 @@ public final class LiveBoard {
         });
     }
 
-    /** Recomputes today's figures at most once a second while calls change. */
+    /** Recomputes today's figures while calls change, at most once a second (less often when reading them is slow). */
     private void figuresSoon() {
         if (figuresTimer != -1) {
             return;
         }
-        long wait = Math.max(1, lastFiguresStart + FIGURES_MIN_MS - System.currentTimeMillis());
+        long wait = Math.max(1, lastFiguresStart + figuresGapMs(lastFiguresReadMs) - System.currentTimeMillis());
         figuresTimer = vertx.setTimer(wait, id -> {
             figuresTimer = -1;
             refreshFigures();
@@ -223,8 +229,10 @@ public final class LiveBoard {
                 .compose(v -> {
                     Instant now = clock.instant();
                     Instant from = startOfDay(now);
+                    long readStart = System.nanoTime();
                     return kpis.fold(from, now.plusMillis(1), null, new TodayFigures(settings, from, now), TodayFigures::add)
                             .map(today -> {
+                                lastFiguresReadMs = (System.nanoTime() - readStart) / 1_000_000;
                                 figures = today.byQueue();
                                 handledToday = today.handled();
                                 chart = today.chart();
@@ -246,6 +254,11 @@ public final class LiveBoard {
                         figuresSoon();
                     }
                 });
+    }
+
+    /** How long after a refresh began the next one may begin, given how long the last read of today's calls took. */
+    static long figuresGapMs(long lastReadMs) {
+        return Math.min(FIGURES_EVERY_MS, Math.max(FIGURES_MIN_MS, FIGURES_COST_FACTOR * lastReadMs));
     }
 
     /** The start of today in the configured time zone. */

@@ -58,4 +58,13 @@ class TodayFiguresTest {
         assertThat(today.byQueue().keySet()).containsExactly("hardware", "software");
         assertThat(today.handled()).isEqualTo(Map.of(1L, 2, 2L, 1));
     }
+
+    @Test
+    @DisplayName("today's figures are read at most once a second, and no sooner than ten times the last read took, up to 15 s")
+    void slowReadsComeLessOften() {
+        assertThat(LiveBoard.figuresGapMs(0)).isEqualTo(1_000);
+        assertThat(LiveBoard.figuresGapMs(99)).isEqualTo(1_000);
+        assertThat(LiveBoard.figuresGapMs(350)).isEqualTo(3_500);
+        assertThat(LiveBoard.figuresGapMs(60_000)).isEqualTo(15_000);
+    }
 }
