@@ -164,6 +164,10 @@ public final class Metrics {
             FunctionCounter.builder("firstline.ami.events.unreadable", link, AmiLink::eventsUnreadable)
                     .description("AMI events Firstline follows that could not be read and were skipped")
                     .tag("pbx", link.name()).register(registry);
+            FunctionCounter.builder("firstline.ami.events.dropped", link, AmiLink::eventsDropped)
+                    .description("AMI events Asterisk-Java dropped because Firstline did not take them fast enough;"
+                            + " each series makes the link again and reads Asterisk's state")
+                    .tag("pbx", link.name()).register(registry);
         }
     }
 
