@@ -194,7 +194,10 @@ public final class LiveBoard {
         }
         publishTimer = vertx.setTimer(PUBLISH_MS, id -> {
             publishTimer = -1;
-            Bus.publish(vertx, Bus.BOARD_UPDATES, snapshot(clock.instant()).put("type", "board.update"));
+            // Encoded once here for every supervisor and once for every wall screen, not once per socket.
+            JsonObject board = snapshot(clock.instant()).put("type", "board.update");
+            Bus.publish(vertx, Bus.BOARD_UPDATES, board.encode());
+            Bus.publish(vertx, Bus.WALL_SCREEN_UPDATES, forWallScreen(board).encode());
         });
     }
 

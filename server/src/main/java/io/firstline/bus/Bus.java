@@ -70,8 +70,11 @@ public final class Bus {
      */
     public static final Notice<Void> FIGURES_CHANGED = new Notice<>("board.figures.changed");
 
-    /** Body: the board as {@link #BOARD_SNAPSHOT} replies it, with {@code "type": "board.update"}. */
-    public static final Notice<JsonObject> BOARD_UPDATES = new Notice<>("board.updates");
+    /** Body: the board as {@link #BOARD_SNAPSHOT} replies it, with {@code "type": "board.update"}, as JSON text. */
+    public static final Notice<String> BOARD_UPDATES = new Notice<>("board.updates");
+
+    /** Body: the same board as a wall screen shows it (without who is calling), as JSON text. */
+    public static final Notice<String> WALL_SCREEN_UPDATES = new Notice<>("board.updates.wall-screen");
 
     private static final String TO_AGENT = "desk.agent.";
 

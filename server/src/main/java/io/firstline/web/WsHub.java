@@ -309,11 +309,12 @@ public final class WsHub {
      */
     private Runnable followBoard(ServerWebSocket ws, boolean wallScreen) {
         java.util.function.UnaryOperator<JsonObject> view = wallScreen ? io.firstline.board.LiveBoard::forWallScreen : b -> b;
-        MessageConsumer<JsonObject> updates = Bus.listen(vertx, Bus.BOARD_UPDATES, board -> {
-            if (!ws.isClosed() && !ws.writeQueueFull()) {
-                ws.writeTextMessage(view.apply(board).encode());
-            }
-        });
+        MessageConsumer<String> updates = Bus.listen(vertx, wallScreen ? Bus.WALL_SCREEN_UPDATES : Bus.BOARD_UPDATES,
+                frame -> {
+                    if (!ws.isClosed() && !ws.writeQueueFull()) {
+                        ws.writeTextMessage(frame);
+                    }
+                });
         updates.completion().onComplete(ready -> Bus.ask(vertx, Bus.BOARD_SNAPSHOT, null)
                 .onSuccess(board -> {
                     if (!ws.isClosed()) {
