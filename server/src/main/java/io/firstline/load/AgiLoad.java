@@ -49,7 +49,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class AgiLoad {
 
     static final String USAGE = "usage: AgiLoad [--sessions N] [--seconds T] [--warmup T] [--pause-ms MS]"
-            + " [--callers N] [--tickets N] [--server-jvm \"JVM OPTIONS\"] [--db-url URL --db-user U [--db-password P]]"
+            + " [--callers N] [--tickets N] [--server-jvm \"JVM OPTIONS\"] [--profile FILE.jfr] [--db-url URL --db-user U [--db-password P]]"
             + " [--server HOST:AGIPORT [--http HOST:PORT --admin-password P] [--server-pid PID]] [--no-floor]";
     private static final String ADMIN_PASSWORD = "agi-load-admin-7Qx";
     /** Longer than the server's own limits (5 s for Asterisk, 1.5 s for the database): a session still open is stuck. */
@@ -68,7 +68,7 @@ public final class AgiLoad {
         Map<String, String> opts = options(args);
         int sessions = Integer.parseInt(opts.getOrDefault("sessions", "500"));
         int seconds = Integer.parseInt(opts.getOrDefault("seconds", "30"));
-        int warmup = Integer.parseInt(opts.getOrDefault("warmup", "5"));
+        int warmup = Integer.parseInt(opts.getOrDefault("warmup", "10"));
         int pauseMs = Integer.parseInt(opts.getOrDefault("pause-ms", "0"));
         int callers = Integer.parseInt(opts.getOrDefault("callers", "500"));
         int tickets = Integer.parseInt(opts.getOrDefault("tickets", "200"));
@@ -89,6 +89,7 @@ public final class AgiLoad {
                 seconds, warmup, pauseMs == 0 ? "no pause" : pauseMs + " ms", clientLoops(), Runtime.getRuntime()
                         .availableProcessors(), work);
 
+        System.out.println("load average before the run (1, 5, 15 min): " + loadAverage());
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(clientLoops()));
         try {
             Target firstline;
@@ -112,7 +113,7 @@ public final class AgiLoad {
             System.out.println();
             System.out.println("== Firstline");
             Result fl = new Driver(vertx, firstline.host, firstline.port, sessions, pauseMs, firstline.plan)
-                    .run(warmup, seconds, firstline.pid);
+                    .run(warmup, seconds, firstline.pid, Optional.ofNullable(opts.get("profile")));
             fl.print(seconds);
             firstline.pid.ifPresent(pid -> System.out.println("server heap    after the run: " + heapInfo(pid)));
             if (server != null) {
@@ -125,7 +126,7 @@ public final class AgiLoad {
                         + FLOOR_COMMAND + ", then HANGUP, then closes");
                 ChildJvm floor = startFloor(work, children);
                 Result fr = new Driver(vertx, "127.0.0.1", floor.agiPort, sessions, pauseMs, MenuMix.floor())
-                        .run(warmup, seconds, Optional.of(floor.process.pid()));
+                        .run(warmup, seconds, Optional.of(floor.process.pid()), Optional.empty());
                 fr.print(seconds);
                 floor.stop();
                 System.out.println();
@@ -497,14 +498,21 @@ public final class AgiLoad {
             this.client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(5_000));
         }
 
-        Result run(int warmupSeconds, int seconds, Optional<Long> serverPid) throws InterruptedException {
+        Result run(int warmupSeconds, int seconds, Optional<Long> serverPid, Optional<String> profile)
+                throws InterruptedException {
             for (int i = 0; i < concurrency; i++) {
                 // each slot starts on its own event loop context, and stays on it
                 vertx.runOnContext(v -> startSession());
             }
             Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
+            if (profile.isPresent() && serverPid.isPresent()) {
+                System.out.println("profiling the measured window: " + jcmd(serverPid.get(), "JFR.start", "name=agiload",
+                        "settings=profile").lines().filter(l -> l.contains("Started")).findFirst().orElse("JFR.start failed"));
+            }
             long cpu0 = serverPid.map(AgiLoad::cpuTicks).orElse(-1L);
             long childCpu0 = serverPid.map(AgiLoad::descendantsCpuTicks).orElse(-1L);
+            long clientCpu0 = cpuTicks(ProcessHandle.current().pid());
+            long[] machine0 = machineTicks();
             long t0 = System.nanoTime();
             measuring = true;
             Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
@@ -512,6 +520,12 @@ public final class AgiLoad {
             long elapsed = System.nanoTime() - t0;
             long cpu1 = serverPid.map(AgiLoad::cpuTicks).orElse(-1L);
             long childCpu1 = serverPid.map(AgiLoad::descendantsCpuTicks).orElse(-1L);
+            long clientCpu1 = cpuTicks(ProcessHandle.current().pid());
+            long[] machine1 = machineTicks();
+            if (profile.isPresent() && serverPid.isPresent()) {
+                jcmd(serverPid.get(), "JFR.stop", "name=agiload", "filename=" + profile.get());
+                System.out.println("profile: " + profile.get() + " (jfr print --events jdk.ExecutionSample " + profile.get() + ")");
+            }
             stopping = true;
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SESSION_TIMEOUT_MS + 5_000);
             while (inFlight.get() > 0 && System.nanoTime() < deadline) {
@@ -521,6 +535,10 @@ public final class AgiLoad {
             result.leftInFlight = inFlight.get();
             if (cpu0 >= 0 && cpu1 >= 0) {
                 result.serverCpuSeconds = (cpu1 - cpu0) / (double) CLOCK_TICKS;
+            }
+            result.clientCpuSeconds = (clientCpu1 - clientCpu0) / (double) CLOCK_TICKS;
+            if (machine0 != null && machine1 != null) {
+                result.machineBusy = (machine1[0] - machine0[0]) / (double) Math.max(1, machine1[1] - machine0[1]);
             }
             if (childCpu0 >= 0 && childCpu1 >= 0) {
                 result.childrenCpuSeconds = (childCpu1 - childCpu0) / (double) CLOCK_TICKS;
@@ -697,6 +715,8 @@ public final class AgiLoad {
         int leftInFlight;
         double serverCpuSeconds = -1;
         double childrenCpuSeconds = -1;
+        double clientCpuSeconds;
+        double machineBusy = -1;
 
         synchronized void add(Session s) {
             if (s.error != null) {
@@ -730,6 +750,12 @@ public final class AgiLoad {
                 System.out.printf(Locale.ROOT, "its MariaDB    %.1f s in %.0f s (%.0f %% of one core), %.3f ms per completed session%n",
                         childrenCpuSeconds, elapsed, 100 * childrenCpuSeconds / elapsed,
                         completed == 0 ? 0 : 1000 * childrenCpuSeconds / completed);
+            }
+            System.out.printf(Locale.ROOT, "client CPU     %.1f s in %.0f s (%.0f %% of one core): this JVM, on the same machine%n",
+                    clientCpuSeconds, elapsed, 100 * clientCpuSeconds / elapsed);
+            if (machineBusy >= 0) {
+                System.out.printf(Locale.ROOT, "machine        %.0f %% busy (all %d cores, every process, other users' included)%n",
+                        100 * machineBusy, Runtime.getRuntime().availableProcessors());
             }
         }
     }
@@ -789,6 +815,29 @@ public final class AgiLoad {
         }
     }
 
+    private static String loadAverage() {
+        try {
+            return String.join(" ", Arrays.asList(Files.readString(Path.of("/proc/loadavg")).split(" ")).subList(0, 3));
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /** The machine's busy and total CPU ticks (/proc/stat), or null. */
+    static long[] machineTicks() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < Math.min(f.length, 9); i++) {
+                total += Long.parseLong(f[i]);
+            }
+            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+            return new long[] {total - idle, total};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** CPU of the processes a process started (Firstline's embedded MariaDB), in clock ticks; -1 when there are none. */
     static long descendantsCpuTicks(long pid) {
         List<Long> ticks = ProcessHandle.of(pid).map(p -> p.descendants().map(d -> cpuTicks(d.pid())).filter(t -> t >= 0)
@@ -797,14 +846,22 @@ public final class AgiLoad {
     }
 
     private static String heapInfo(long pid) {
+        String out = jcmd(pid, "GC.heap_info");
+        return out.lines().filter(l -> l.contains("total") && l.contains("used")).findFirst().map(String::strip)
+                .orElse("(jcmd said: " + out.strip() + ")");
+    }
+
+    /** Runs the JDK's jcmd (next to this JVM's java) on a process; its output. */
+    private static String jcmd(long pid, String... command) {
         Path jcmd = ProcessHandle.current().info().command().map(c -> Path.of(c).resolveSibling("jcmd"))
                 .filter(Files::isExecutable).orElse(Path.of("jcmd"));
+        List<String> cmd = new ArrayList<>(List.of(jcmd.toString(), String.valueOf(pid)));
+        cmd.addAll(List.of(command));
         try {
-            Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), "GC.heap_info").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor(30, TimeUnit.SECONDS);
-            return out.lines().filter(l -> l.contains("total") && l.contains("used")).findFirst().map(String::strip)
-                    .orElse("(jcmd said: " + out.strip() + ")");
+            return out;
         } catch (IOException | InterruptedException e) {
             return "(jcmd failed: " + e.getMessage() + ")";
         }
