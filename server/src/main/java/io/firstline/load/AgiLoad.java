@@ -85,7 +85,7 @@ public final class AgiLoad {
             }
         }, "agiload-stop-children"));
         System.out.printf(Locale.ROOT, "FastAGI load: %d concurrent sessions, %d s measured after %d s warm-up, %s between a"
-                + " session's end and the next; %d client event loops in this JVM; %d cores (work folder %s)%n", sessions,
+                + " session's end and the next (each pause drawn from 0.5 to 1.5 times it); %d client event loops in this JVM; %d cores (work folder %s)%n", sessions,
                 seconds, warmup, pauseMs == 0 ? "no pause" : pauseMs + " ms", clientLoops(), Runtime.getRuntime()
                         .availableProcessors(), work);
 
@@ -501,8 +501,15 @@ public final class AgiLoad {
         Result run(int warmupSeconds, int seconds, Optional<Long> serverPid, Optional<String> profile)
                 throws InterruptedException {
             for (int i = 0; i < concurrency; i++) {
-                // each slot starts on its own event loop context, and stays on it
-                vertx.runOnContext(v -> startSession());
+                // each slot starts on its own event loop context, and stays on it; with a pause, the slots' first
+                // sessions are spread over one pause, or all N would start (and pause, and start again) together
+                vertx.runOnContext(v -> {
+                    if (pauseMs > 0) {
+                        vertx.setTimer(1 + ThreadLocalRandom.current().nextInt(pauseMs), id -> startSession());
+                    } else {
+                        startSession();
+                    }
+                });
             }
             Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
             if (profile.isPresent() && serverPid.isPresent()) {
@@ -561,7 +568,8 @@ public final class AgiLoad {
                 result.add(s);
             }
             if (pauseMs > 0) {
-                vertx.setTimer(pauseMs, id -> startSession());
+                // a caller listening to a prompt: between half and one and a half pauses, so that slots do not fall into step
+                vertx.setTimer(pauseMs / 2 + 1 + ThreadLocalRandom.current().nextInt(pauseMs), id -> startSession());
             } else {
                 startSession();
             }
