@@ -85,8 +85,8 @@ public final class AgiLoad {
             }
         }, "agiload-stop-children"));
         System.out.printf(Locale.ROOT, "FastAGI load: %d concurrent sessions, %d s measured after %d s warm-up, %s between a"
-                + " session's end and the next (each pause drawn from 0.5 to 1.5 times it); %d client event loops in this JVM; %d cores (work folder %s)%n", sessions,
-                seconds, warmup, pauseMs == 0 ? "no pause" : pauseMs + " ms", clientLoops(), Runtime.getRuntime()
+                + " session's end and the next; %d client event loops in this JVM; %d cores (work folder %s)%n", sessions,
+                seconds, warmup, pauseMs == 0 ? "no pause" : "about " + pauseMs + " ms (0.5 to 1.5 times it)", clientLoops(), Runtime.getRuntime()
                         .availableProcessors(), work);
 
         System.out.println("load average before the run (1, 5, 15 min): " + loadAverage());
@@ -140,6 +140,7 @@ public final class AgiLoad {
                 children.forEach(ChildJvm::stop);
             }
             vertx.close().await();
+            deleteTree(work.resolve("data")); // the embedded MariaDB's files; the logs stay
         }
         System.exit(0);
     }
@@ -283,6 +284,14 @@ public final class AgiLoad {
                     throw new IllegalStateException("the floor responder did not start; see " + log + ":\n" + tail(log));
                 }
                 Thread.sleep(100);
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var walk = Files.walk(dir)) {
+                walk.sorted(Collections.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
     }
