@@ -121,6 +121,33 @@ class FastAgiIT {
     }
 
     @Test
+    @DisplayName("identify: a number two callers share names nobody; open and pending tickets count, resolved and closed ones do not")
+    void identifySharedNumberAndTicketCount() throws Exception {
+        String admin = server.loginAdmin();
+        for (String name : List.of("Sid Switchboard", "Sue Switchboard")) {
+            server.post("/api/callers", admin, new JsonObject().put("name", name).put("phones", new JsonArray().add("+15558880000")));
+        }
+        assertThat(agi("identify", "+15558880000", "Front Desk", "11.1")).containsExactly(
+                "SET VARIABLE FIRSTLINE_CALLER_ID \"\"", "SET VARIABLE FIRSTLINE_OPEN_TICKETS \"0\"",
+                "SET VARIABLE FIRSTLINE_VIP \"0\"", "SET VARIABLE FIRSTLINE_PRIORITY \"0\"");
+
+        long tim = server.post("/api/callers", admin, new JsonObject().put("name", "Tim Tickets")
+                .put("phones", new JsonArray().add("+15558880001"))).json().getLong("id");
+        for (String status : List.of("open", "pending", "resolved", "closed")) {
+            long ticket = server.post("/api/tickets", admin, new JsonObject().put("callerId", tim).put("subject", status)
+                    .put("category", "software")).json().getLong("id");
+            if (!status.equals("open")) {
+                assertThat(server.patch("/api/tickets/" + ticket, admin, new JsonObject().put("status", status)).status())
+                        .isEqualTo(200);
+            }
+        }
+        assertThat(agi("identify", "+15558880001", "Tim", "11.2")).containsExactly(
+                "SET VARIABLE FIRSTLINE_CALLER_ID \"" + tim + "\"", "SET VARIABLE FIRSTLINE_CALLER_NAME \"Tim Tickets\"",
+                "SET VARIABLE CALLERID(name) \"Tim Tickets\"", "SET VARIABLE FIRSTLINE_OPEN_TICKETS \"2\"",
+                "SET VARIABLE FIRSTLINE_VIP \"0\"", "SET VARIABLE FIRSTLINE_PRIORITY \"5\"");
+    }
+
+    @Test
     @DisplayName("ticket-status: a caller hears the status of their own ticket, and 'not-found' for anyone else's")
     void ticketStatus() throws Exception {
         assertThat(agi("ticket-status?ticket=" + janeTicket, "+15551234567", "Jane", "4.1"))
