@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,11 +24,13 @@ final class AmiSession {
     /** Asterisk keeps at most 128 header lines per message (AST_MAX_MANHEADERS). */
     static final int MAX_HEADERS = 128;
     private static final int MAX_QUEUED = 200_000;
-    private static final byte[] CLOSE = new byte[0];
+    private static final Pending CLOSE = new Pending(new byte[0], 0);
 
     private final Socket socket;
     private final AmiSimulator sim;
-    private final LinkedBlockingQueue<byte[]> outbox = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Pending> outbox = new LinkedBlockingQueue<>();
+    /** Bytes handed to {@link #send} and not yet written to the socket. */
+    private final AtomicLong queuedBytes = new AtomicLong();
     final String sessionId;
     final long connectedMs;
     volatile boolean loggedIn;
@@ -69,6 +72,9 @@ final class AmiSession {
             }
             return false;
         }
+    }
+
+    private record Pending(byte[] bytes, long queuedNanos) {
     }
 
     AmiSession(Socket socket, AmiSimulator sim, String sessionId, long connectedMs) {
@@ -113,7 +119,8 @@ final class AmiSession {
             abort();
             return;
         }
-        outbox.add(bytes);
+        queuedBytes.addAndGet(bytes.length);
+        outbox.add(new Pending(bytes, System.nanoTime()));
     }
 
     /** Sends what is queued, then closes the connection (after Logoff or a failed login). */
@@ -150,15 +157,18 @@ final class AmiSession {
     private void writeLoop() {
         try (OutputStream out = socket.getOutputStream()) {
             while (true) {
-                byte[] b = outbox.take();
-                if (b == CLOSE) {
+                Pending p = outbox.take();
+                if (p == CLOSE) {
                     out.flush();
                     break;
                 }
+                // What was queued before this write: between two writes the queue only grows, so its peak is seen here.
+                long queued = queuedBytes.getAndAdd(-p.bytes().length);
                 if (!sim.isResponsive()) {
                     continue; // half-open: the socket stays up, nothing is sent
                 }
-                out.write(b);
+                out.write(p.bytes());
+                sim.written(p.bytes().length, System.nanoTime() - p.queuedNanos(), queued);
                 if (outbox.isEmpty()) {
                     out.flush();
                 }

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class AmiSimulator implements AutoCloseable {
 
     private volatile EventWatcher watcher;
+    private volatile WriteWatcher writeWatcher;
 
     private static final Logger log = LoggerFactory.getLogger(AmiSimulator.class);
     static final String GREETING = "Asterisk Call Manager/11.0.0\r\n";
@@ -266,6 +267,28 @@ public final class AmiSimulator implements AutoCloseable {
     /** Watches generated events (one watcher; null to stop). */
     public void watchEvents(EventWatcher w) {
         this.watcher = w;
+    }
+
+    /**
+     * Told of every write to a client's socket (events, responses), after it returned: how long the bytes waited
+     * between being queued for the client and the socket taking them, and how many bytes were queued for that client
+     * just before. When the client reads slower than the PBX sends, the socket's buffers fill and both grow.
+     */
+    public interface WriteWatcher {
+        /** Called on the session's writer thread; must be quick. */
+        void written(int bytes, long waitedNanos, long queuedBytes);
+    }
+
+    /** Watches the writes to the clients' sockets (one watcher; null to stop). */
+    public void watchWrites(WriteWatcher w) {
+        this.writeWatcher = w;
+    }
+
+    void written(int bytes, long waitedNanos, long queuedBytes) {
+        WriteWatcher w = writeWatcher;
+        if (w != null) {
+            w.written(bytes, waitedNanos, queuedBytes);
+        }
     }
 
     private void publishRaw(AmiMessage message, byte[] bytes) {
