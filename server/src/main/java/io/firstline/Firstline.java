@@ -230,6 +230,7 @@ public final class Firstline implements AutoCloseable {
     private static void watch(Metrics metrics, Vertx vertx, ScreenPops pops, CallFlowVerticle flow, Database db,
             CallRecorder records, WebVerticle web) {
         metrics.watchPops(vertx, pops);
+        metrics.eventLoops(vertx);
         metrics.pbxLinks(flow.links());
         metrics.database(db::up);
         metrics.callRecords(records::backlog, records::oldestWaiting);

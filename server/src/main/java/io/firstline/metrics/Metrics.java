@@ -9,12 +9,17 @@ import io.firstline.telephony.PbxHealth;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.metrics.MetricsOptions;
 import io.vertx.core.spi.VertxMetricsFactory;
@@ -26,6 +31,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
@@ -42,8 +48,21 @@ public final class Metrics {
 
     /** A pop that leaves later than this after its PBX event is late (the promise: p99 under a second). */
     public static final Duration LATE = Duration.ofSeconds(1);
+    private static final Duration EVENT_LOOP_PROBE = Duration.ofMillis(50);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    {
+        // Buckets for the worker pools' queue time, so that its tail can be read over any period, not only its recent max.
+        registry.config().meterFilter(new MeterFilter() {
+            @Override
+            public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+                return id.getName().equals("vertx.pool.queue.time")
+                        ? DistributionStatisticConfig.builder().percentilesHistogram(true).build().merge(config)
+                        : config;
+            }
+        });
+    }
     private final Map<String, Counter> events = new ConcurrentHashMap<>();
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
     private final Map<String, Counter> unobserved = new ConcurrentHashMap<>();
@@ -144,6 +163,33 @@ public final class Metrics {
         FunctionCounter.builder("firstline.pops.dropped", pops, ScreenPops::droppedAsEnded)
                 .description("Screen pops not sent because their call had ended before they could go")
                 .tag("reason", "call-ended").register(registry);
+    }
+
+    /**
+     * How late each event loop runs a task scheduled on it every 50 ms: the time a socket read, a
+     * timer or a message waits because the loop is busy with something else.
+     */
+    public void eventLoops(Vertx vertx) {
+        Timer delay = Timer.builder("firstline.event.loop.delay")
+                .description("How late a task scheduled on each event loop ran (the loop was busy)")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+        // Netty's executors themselves, one per event loop: Vert.x's public API gives a context, not a chosen loop.
+        for (EventExecutor loop : ((VertxInternal) vertx).nettyEventLoopGroup()) {
+            probe(loop, delay);
+        }
+    }
+
+    private static void probe(EventExecutor loop, Timer delay) {
+        long due = System.nanoTime() + EVENT_LOOP_PROBE.toNanos();
+        try {
+            loop.schedule(() -> {
+                delay.record(Math.max(0, System.nanoTime() - due), TimeUnit.NANOSECONDS);
+                probe(loop, delay);
+            }, EVENT_LOOP_PROBE.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException stopping) {
+            // Vert.x is closing
+        }
     }
 
     /** The PBX links: up (1 or 0), state, reconnects and events received. */
