@@ -1,7 +1,5 @@
 package io.firstline.load;
 
-import io.firstline.Firstline;
-import io.firstline.config.SettingsLoader;
 import io.firstline.sim.AmiSimulator;
 import io.firstline.sim.ManagerUser;
 import io.firstline.sim.TrafficConfig;
@@ -13,12 +11,14 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,54 +29,146 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The load run: Firstline (embedded MariaDB in a fresh folder) + the AMI simulator + N agents'
- * WebSocket clients, at R calls/s for T seconds. Prints calls generated and recorded, pops
- * delivered to the right agent, pop latency percentiles (event handed to the AMI socket → frame
- * received by the agent), AMI events/s, CPU and heap. A benchmark, not a test:
- * {@code java -cp server/target/firstline.jar io.firstline.load.LoadRun --rate 50 --agents 300 --seconds 60}; {@code --pjsip}
- * is the share of answered and abandoned calls played from the PJSIP trunk recordings (0.5 unless given); {@code --ami-user all}
- * sends Firstline every event instead of what the shipped manager_firstline.conf lets through.
+ * The load run: the AMI simulator and N agents' WebSocket clients in this process, and what they
+ * load in its own JVM, at R calls/s for T seconds. Two phases with the same traffic (same seed):
+ * first Firstline (a fresh embedded MariaDB in a temporary folder), then {@link RelayFloor}, the
+ * simplest relay of the same AMI bytes to the same WebSockets, which is the floor. Each phase
+ * prints calls generated, pops delivered to the right agent and pop latency (the simulator hands
+ * {@code AgentConnect} to the AMI socket → the agent's client receives the frame), and the AMI
+ * socket's backlog (how long bytes waited for the socket and how many were queued); the Firstline
+ * phase also calls recorded and the server's own figures (CPU per call of its JVM and of MariaDB,
+ * allocation rate, GC pauses, heap after a full GC, event-loop and worker-pool delays); then the
+ * ratio of Firstline's pop latency to the floor's. A benchmark, not a test:
+ * {@code java -cp server/target/firstline.jar io.firstline.load.LoadRun --rate 50 --agents 300 --seconds 60}.
+ * {@code --pjsip} is the share of answered and abandoned calls played from the PJSIP trunk
+ * recordings (0.5 unless given); {@code --ami-user all} sends every event instead of what the
+ * shipped manager_firstline.conf lets through; {@code --server-jvm "-Xmx2g -XX:+UseG1GC"} are the
+ * JVM options of the server (and of the relay); {@code --floor false} skips the relay phase.
  */
 public final class LoadRun {
+
+    private static final String USAGE = "usage: LoadRun [--rate R] [--agents N] [--seconds T] [--pjsip SHARE]"
+            + " [--ami-user firstline|all] [--server-jvm \"OPTIONS\"] [--floor true|false]";
+    private static final Pattern FIRSTLINE_READY = Pattern.compile("Firstline is ready on http://127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern RELAY_READY = Pattern.compile("relay ready on port (\\d+)");
+    private static final Pattern GC_PAUSE = Pattern.compile("Pause .*\\s(\\d+(?:\\.\\d+)?)ms$");
+    /** The children still running, for the shutdown hook (Ctrl-C, a failure). */
+    private static final List<Child> CHILDREN = new CopyOnWriteArrayList<>();
 
     private LoadRun() {
     }
 
+    /** What one phase measured. */
+    private record Phase(long generated, double seconds, List<Long> latencyMicros, long popsRight, long popsWrong,
+            long events, long delivered, Samples writeWaitMicros, Samples queuedBytes) {
+    }
+
+    /** How a phase starts its server and signs in the desktops, and what it measures of the server. */
+    private interface Server {
+        /** Starts the server's JVM, connected to the simulator on {@code amiPort}, and returns once it is healthy. */
+        void start(int amiPort) throws Exception;
+
+        /** Creates the agents where needed and returns how each desktop connects. */
+        List<WebSocketConnectOptions> desktops(List<String> interfaces) throws Exception;
+
+        void runStarts() throws Exception;
+
+        /** After the calls ended: waits for what the server still does with them, prints its figures. */
+        void runEnded(Phase phase, double seconds) throws Exception;
+
+        void stop();
+    }
+
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = options(args);
+        Map<String, String> opts = options(args, USAGE);
         double rate = Double.parseDouble(opts.getOrDefault("rate", "50"));
         int agents = Integer.parseInt(opts.getOrDefault("agents", "300"));
         int seconds = Integer.parseInt(opts.getOrDefault("seconds", "60"));
         double pjsip = Double.parseDouble(opts.getOrDefault("pjsip", "0.5"));
         String amiUser = opts.getOrDefault("ami-user", "firstline");
+        List<String> jvm = Arrays.stream(opts.getOrDefault("server-jvm", "").trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+        String floorOpt = opts.getOrDefault("floor", "true");
         if (!amiUser.equals("firstline") && !amiUser.equals("all")) {
             throw new IllegalArgumentException("--ami-user firstline (the shipped read classes and event filters) or all (every event)");
+        }
+        if (!floorOpt.equals("true") && !floorOpt.equals("false")) {
+            throw new IllegalArgumentException("--floor true or false");
         }
         if (rate <= 0 || agents < 1 || agents > 5000 || seconds < 1 || pjsip < 0 || pjsip > 1) {
             throw new IllegalArgumentException("--rate > 0, --agents 1..5000, --seconds >= 1, --pjsip 0..1");
         }
-        System.setProperty("org.jooq.no-logo", "true");
         Path data = Files.createTempDirectory("firstline-load");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            CHILDREN.forEach(Child::stop);
+            try {
+                deleteTree(data);
+            } catch (IOException | UncheckedIOException e) {
+                System.err.println("could not delete " + data + ": " + e.getMessage());
+            }
+        }, "load-run-stop-children"));
         System.out.printf(Locale.ROOT, "load run: %.1f calls/s, %d agents, %d s, %.0f %% of answered and abandoned calls over a"
-                + " PJSIP trunk to PJSIP phones, AMI user %s (data in %s)%n", rate, agents, seconds, pjsip * 100, amiUser, data);
+                + " PJSIP trunk to PJSIP phones, AMI user %s, server JVM options %s (data and logs in %s)%n", rate, agents,
+                seconds, pjsip * 100, amiUser, jvm.isEmpty() ? "none" : String.join(" ", jvm), data);
+        List<String> interfaces = new ArrayList<>();
+        for (int i = 0; i < agents; i++) {
+            interfaces.add("Local/" + (2000 + i) + "@agents/n");
+        }
+        Vertx vertx = Vertx.vertx();
+        try {
+            System.out.println();
+            System.out.println("== phase 1: Firstline");
+            Phase firstline = phase(vertx, new FirstlineServer(data, jvm, agents), interfaces, rate, pjsip, amiUser, seconds);
+            Phase floor = null;
+            if (floorOpt.equals("true")) {
+                System.gc();
+                System.out.println();
+                System.out.println("== phase 2: the relay floor (same traffic, seed and desktops)");
+                floor = phase(vertx, new RelayServer(data, jvm), interfaces, rate, pjsip, amiUser, seconds);
+            }
+            System.out.println();
+            System.out.println("== pop latency, AgentConnect handed to the AMI socket → frame received");
+            System.out.printf("%-22s %10s %10s %10s %10s %8s%n", "", "p50", "p99", "p99.9", "max", "n");
+            latencyRow("Firstline", firstline.latencyMicros());
+            if (floor != null) {
+                latencyRow("relay floor", floor.latencyMicros());
+                List<Long> a = firstline.latencyMicros();
+                List<Long> b = floor.latencyMicros();
+                System.out.printf("%-22s %10s %10s %10s %10s%n", "Firstline / floor", ratio(a, b, 50), ratio(a, b, 99),
+                        ratio(a, b, 99.9), ratio(a, b, 100));
+            }
+        } finally {
+            vertx.close();
+            CHILDREN.forEach(Child::stop);
+            deleteTree(data);
+        }
+        System.exit(0);
+    }
 
+    private static Phase phase(Vertx vertx, Server server, List<String> interfaces, double rate, double pjsip, String amiUser,
+            int seconds) throws Exception {
         // Firstline's AMI user as dialplans/manager_firstline.conf makes it (the events of its read classes, less its
         // filters), or with --ami-user all every event, as an AMI user with read = all and no filter gets them
         AmiSimulator.Builder simBuilder = AmiSimulator.builder().host("127.0.0.1").port(0)
                 .managerUser(amiUser.equals("all") ? ManagerUser.ALL : ManagerUser.FIRSTLINE)
                 .queue("software", "rrmemory").queue("hardware", "rrmemory").queue("network", "rrmemory");
-        for (int i = 0; i < agents; i++) {
-            simBuilder.agent("Local/" + (2000 + i) + "@agents/n", "Load Agent " + i);
+        for (int i = 0; i < interfaces.size(); i++) {
+            simBuilder.agent(interfaces.get(i), "Load Agent " + i);
         }
         Map<String, Long> connectSent = new ConcurrentHashMap<>();
         Map<String, String> connectMember = new ConcurrentHashMap<>();
         AtomicLong amiEvents = new AtomicLong();
+        Samples writeWait = new Samples();
+        Samples queued = new Samples();
+        AtomicBoolean measuring = new AtomicBoolean();
         try (AmiSimulator sim = simBuilder.build()) {
             sim.watchEvents((event, linkedid, member, nanos) -> {
                 amiEvents.incrementAndGet();
@@ -85,58 +177,29 @@ public final class LoadRun {
                     connectMember.put(linkedid, member);
                 }
             });
-            Map<String, String> env = new HashMap<>();
-            env.put("FIRSTLINE_DATA_DIR", data.toString());
-            env.put("FIRSTLINE_HTTP_HOST", "127.0.0.1");
-            env.put("FIRSTLINE_HTTP_PORT", "0");
-            env.put("FIRSTLINE_AGI_PORT", "0");
-            env.put("FIRSTLINE_ADMIN_PASSWORD", "load-run-admin");
-            // every desktop of the run connects from 127.0.0.1, beyond the default cap of one address's connections
-            env.put("FIRSTLINE_HTTP_MAX_CONNECTIONS_PER_ADDRESS", String.valueOf(agents + 64));
-            env.put("FIRSTLINE_AMI_NAME", "load");
-            env.put("FIRSTLINE_AMI_HOST", "127.0.0.1");
-            env.put("FIRSTLINE_AMI_PORT", String.valueOf(sim.port()));
-            env.put("FIRSTLINE_AMI_USER", "firstline");
-            env.put("FIRSTLINE_AMI_SECRET", "firstline-secret");
-            try (Firstline app = Firstline.start(SettingsLoader.load(env, Optional.empty()), false)) {
-                run(app, sim, rate, pjsip, agents, seconds, connectSent, connectMember, amiEvents);
-            }
-        } finally {
-            deleteTree(data);
-        }
-        System.exit(0);
-    }
-
-    private static void run(Firstline app, AmiSimulator sim, double rate, double pjsip, int agents, int seconds,
-            Map<String, Long> connectSent, Map<String, String> connectMember, AtomicLong amiEvents) throws Exception {
-        Api api = new Api(app.httpPort());
-        String admin = api.login("admin", "load-run-admin");
-        System.out.printf("creating and signing in %d agents…%n", agents);
-        List<String> tokens = new ArrayList<>();
-        for (int i = 0; i < agents; i++) {
-            api.post("/api/agents", admin, new JsonObject().put("username", "load" + i).put("name", "Load Agent " + i)
-                    .put("password", "load-password").put("interface", "Local/" + (2000 + i) + "@agents/n"));
-        }
-        for (int i = 0; i < agents; i++) {
-            tokens.add(api.login("load" + i, "load-password"));
-        }
-
-        Vertx vertx = Vertx.vertx();
-        WebSocketClient wsClient = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(agents + 10));
-        List<Long> latenciesMicros = Collections.synchronizedList(new ArrayList<>());
-        AtomicLong popsRight = new AtomicLong();
-        AtomicLong popsWrong = new AtomicLong();
-        List<Future<WebSocket>> sockets = new ArrayList<>();
-        for (int i = 0; i < agents; i++) {
-            String iface = "Local/" + (2000 + i) + "@agents/n";
-            sockets.add(wsClient.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(app.httpPort())
-                    .setURI("/ws").addHeader("Authorization", "Bearer " + tokens.get(i))).onSuccess(ws -> ws.textMessageHandler(t -> {
+            sim.watchWrites((bytes, waitedNanos, queuedBytes) -> {
+                if (measuring.get()) {
+                    writeWait.add(waitedNanos / 1000);
+                    queued.add(queuedBytes);
+                }
+            });
+            try {
+                server.start(sim.port());
+                List<WebSocketConnectOptions> desktops = server.desktops(interfaces);
+                WebSocketClient wsClient = vertx.createWebSocketClient(new WebSocketClientOptions()
+                        .setMaxConnections(interfaces.size() + 10));
+                List<Long> latenciesMicros = Collections.synchronizedList(new ArrayList<>());
+                AtomicLong popsRight = new AtomicLong();
+                AtomicLong popsWrong = new AtomicLong();
+                List<Future<WebSocket>> sockets = new ArrayList<>();
+                for (int i = 0; i < interfaces.size(); i++) {
+                    String iface = interfaces.get(i);
+                    sockets.add(wsClient.connect(desktops.get(i)).onSuccess(ws -> ws.textMessageHandler(t -> {
                         long now = System.nanoTime();
                         if (!t.contains("\"call.connected\"")) {
                             return;
                         }
-                        JsonObject m = new JsonObject(t);
-                        String linkedid = m.getJsonObject("call").getString("linkedid");
+                        String linkedid = new JsonObject(t).getJsonObject("call").getString("linkedid");
                         Long sent = connectSent.get(linkedid);
                         if (sent != null) {
                             latenciesMicros.add((now - sent) / 1000);
@@ -149,73 +212,101 @@ public final class LoadRun {
                                     connectMember.get(linkedid));
                         }
                     })));
-        }
-        Future.all(sockets).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-        System.out.printf("%d desktops connected; calls start%n", agents);
+                }
+                Future.all(sockets).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+                System.out.printf("%d desktops connected; calls start%n", interfaces.size());
 
-        CpuHeap meter = new CpuHeap();
-        long eventsBefore = amiEvents.get();
-        long deliveredBefore = sim.eventsDelivered();
-        long t0 = System.nanoTime();
-        sim.traffic().start(TrafficConfig.builder().callsPerSecond(rate).seed(7).outcomes(0.8, 0.1, 0.1)
-                .ringTime(Duration.ofMillis(500)).talkTime(Duration.ofSeconds(1), Duration.ofSeconds(4))
-                .waitTime(Duration.ofMillis(200), Duration.ofSeconds(1)).memberTimeout(Duration.ofSeconds(3))
-                .retry(Duration.ofMillis(300)).maxQueueWait(Duration.ofSeconds(20)).pjsipShare(pjsip).build());
-        for (int s = 1; s <= seconds; s++) {
-            Thread.sleep(1000);
-            meter.sample();
-            if (s % 10 == 0 || s == seconds) {
-                System.out.printf(Locale.ROOT, "  %3d s: %d calls generated, %d pops%n", s, sim.traffic().callsGenerated(),
-                        popsRight.get() + popsWrong.get());
+                server.runStarts();
+                long eventsBefore = amiEvents.get();
+                long deliveredBefore = sim.eventsDelivered();
+                measuring.set(true);
+                long t0 = System.nanoTime();
+                sim.traffic().start(TrafficConfig.builder().callsPerSecond(rate).seed(7).outcomes(0.8, 0.1, 0.1)
+                        .ringTime(Duration.ofMillis(500)).talkTime(Duration.ofSeconds(1), Duration.ofSeconds(4))
+                        .waitTime(Duration.ofMillis(200), Duration.ofSeconds(1)).memberTimeout(Duration.ofSeconds(3))
+                        .retry(Duration.ofMillis(300)).maxQueueWait(Duration.ofSeconds(20)).pjsipShare(pjsip).build());
+                for (int s = 1; s <= seconds; s++) {
+                    Thread.sleep(1000);
+                    if (s % 10 == 0 || s == seconds) {
+                        System.out.printf(Locale.ROOT, "  %3d s: %d calls generated, %d pops%n", s, sim.traffic().callsGenerated(),
+                                popsRight.get() + popsWrong.get());
+                    }
+                }
+                sim.traffic().stop();
+                long generated = sim.traffic().callsGenerated();
+                double elapsed = (System.nanoTime() - t0) / 1e9;
+                System.out.println("waiting for the calls in progress to end…");
+                sim.traffic().awaitFinished(generated, Duration.ofSeconds(90));
+                Thread.sleep(2000);
+                measuring.set(false);
+                double window = (System.nanoTime() - t0) / 1e9;
+                long events = amiEvents.get() - eventsBefore;
+                long delivered = sim.eventsDelivered() - deliveredBefore;
+                List<Long> lat = new ArrayList<>(latenciesMicros);
+                Collections.sort(lat);
+                Phase p = new Phase(generated, elapsed, lat, popsRight.get(),
+                        popsWrong.get(), events, delivered, writeWait, queued);
+                printPhase(p, window);
+                server.runEnded(p, window);
+                wsClient.close();
+                return p;
+            } finally {
+                server.stop();
             }
         }
-        sim.traffic().stop();
-        long elapsed = System.nanoTime() - t0;
-        long generated = sim.traffic().callsGenerated();
-        System.out.println("waiting for the calls in progress to end…");
-        sim.traffic().awaitFinished(generated, Duration.ofSeconds(90));
-        long events = amiEvents.get() - eventsBefore;
-        long delivered = sim.eventsDelivered() - deliveredBefore;
-        Thread.sleep(2000);
-        app.recorder().flushed().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
-        long recorded = api.get("/api/calls?limit=1", admin).getLong("total");
-        long answered = api.get("/api/calls?limit=1&status=answered", admin).getLong("total");
-
-        List<Long> lat = new ArrayList<>(latenciesMicros);
-        Collections.sort(lat);
-        System.out.println();
-        System.out.println("== results");
-        System.out.printf(Locale.ROOT, "calls generated        %d (%.1f/s)%n", generated, generated / (elapsed / 1e9));
-        System.out.printf("calls recorded         %d %s%n", recorded, recorded == generated ? "(all, once each)" : "(MISMATCH)");
-        System.out.printf("answered (recorded)    %d%n", answered);
-        System.out.printf("pops to the right agent %d, to a wrong agent %d, answered calls without a pop %d%n",
-                popsRight.get(), popsWrong.get(), Math.max(0, answered - popsRight.get()));
-        System.out.printf(Locale.ROOT, "pop latency            p50 %s  p99 %s  p99.9 %s  max %s  (n=%d)%n", pct(lat, 50),
-                pct(lat, 99), pct(lat, 99.9), pct(lat, 100), lat.size());
-        System.out.printf(Locale.ROOT, "AMI events             %d made by the PBX (%.0f/s), %d sent to Firstline (%.0f/s) after"
-                + " its user's read classes and event filters%n", events, events / (elapsed / 1e9), delivered, delivered / (elapsed / 1e9));
-        System.out.printf(Locale.ROOT, "CPU (process)          avg %.0f%%  max %.0f%% of %d cores%n", meter.avgCpu(), meter.maxCpu(),
-                Runtime.getRuntime().availableProcessors());
-        System.out.printf(Locale.ROOT, "heap used              avg %d MiB  max %d MiB%n", meter.avgHeapMiB(), meter.maxHeapMiB());
-        vertx.close();
     }
 
-    private static String pct(List<Long> sortedMicros, double p) {
-        if (sortedMicros.isEmpty()) {
-            return "-";
+    private static void printPhase(Phase p, double window) {
+        System.out.printf(Locale.ROOT, "calls generated        %d (%.1f/s)%n", p.generated(), p.generated() / p.seconds());
+        System.out.printf("pops to the right agent %d, to a wrong agent %d%n", p.popsRight(), p.popsWrong());
+        List<Long> lat = p.latencyMicros();
+        System.out.printf(Locale.ROOT, "pop latency            p50 %s  p99 %s  p99.9 %s  max %s  (n=%d)%n", ms(pct(lat, 50)),
+                ms(pct(lat, 99)), ms(pct(lat, 99.9)), ms(pct(lat, 100)), lat.size());
+        System.out.printf(Locale.ROOT, "AMI events             %d made by the PBX (%.0f/s), %d sent to the AMI client (%.0f/s)"
+                + " after its user's read classes and event filters%n", p.events(), p.events() / p.seconds(), p.delivered(),
+                p.delivered() / p.seconds());
+        List<Long> waits = p.writeWaitMicros().sorted();
+        List<Long> queued = p.queuedBytes().sorted();
+        System.out.printf(Locale.ROOT, "AMI socket backlog     bytes waited for the socket p99 %s max %s; bytes queued p99 %s max %s"
+                + "  (%d writes in %.0f s)%n", ms(pct(waits, 99)), ms(pct(waits, 100)), kib(pct(queued, 99)),
+                kib(pct(queued, 100)), waits.size(), window);
+    }
+
+    private static void latencyRow(String name, List<Long> lat) {
+        System.out.printf("%-22s %10s %10s %10s %10s %8d%n", name, ms(pct(lat, 50)), ms(pct(lat, 99)), ms(pct(lat, 99.9)),
+                ms(pct(lat, 100)), lat.size());
+    }
+
+    private static String ratio(List<Long> a, List<Long> b, double p) {
+        long x = pct(a, p);
+        long y = pct(b, p);
+        return x < 0 || y <= 0 ? "-" : String.format(Locale.ROOT, "%.1f×", (double) x / y);
+    }
+
+    /** The p-th percentile (nearest rank) of sorted values, or -1 when there are none. */
+    private static long pct(List<Long> sorted, double p) {
+        if (sorted.isEmpty()) {
+            return -1;
         }
-        int i = (int) Math.min(sortedMicros.size() - 1, Math.ceil(p / 100.0 * sortedMicros.size()) - 1);
-        return String.format(Locale.ROOT, "%.2f ms", sortedMicros.get(Math.max(0, i)) / 1000.0);
+        int i = (int) Math.min(sorted.size() - 1, Math.ceil(p / 100.0 * sorted.size()) - 1);
+        return sorted.get(Math.max(0, i));
     }
 
-    private static Map<String, String> options(String[] args) {
+    private static String ms(long micros) {
+        return micros < 0 ? "-" : String.format(Locale.ROOT, "%.2f ms", micros / 1000.0);
+    }
+
+    private static String kib(long bytes) {
+        return bytes < 0 ? "-" : String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+    }
+
+    static Map<String, String> options(String[] args, String usage) {
         Map<String, String> m = new HashMap<>();
         List<String> rest = new ArrayList<>(Arrays.asList(args));
         while (!rest.isEmpty()) {
             String a = rest.remove(0);
             if (!a.startsWith("--") || rest.isEmpty()) {
-                throw new IllegalArgumentException("usage: LoadRun [--rate R] [--agents N] [--seconds T] [--pjsip SHARE]"
-                        + " [--ami-user firstline|all]");
+                throw new IllegalArgumentException(usage);
             }
             m.put(a.substring(2), rest.remove(0));
         }
@@ -223,47 +314,388 @@ public final class LoadRun {
     }
 
     private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
         try (var walk = Files.walk(dir)) {
             walk.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
-    /** Samples process CPU and heap once a second. */
-    private static final class CpuHeap {
-        private final com.sun.management.OperatingSystemMXBean os =
-                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        private final List<Double> cpu = new ArrayList<>();
-        private final List<Long> heap = new ArrayList<>();
+    /** Firstline in its own JVM, on a fresh embedded MariaDB. */
+    private static final class FirstlineServer implements Server {
+        private final Path data;
+        private final List<String> jvm;
+        private final int agents;
+        private final Path gcLog;
+        private Child child;
+        private Api api;
+        private String admin;
+        private Scrape before;
+        private long gcLogBefore;
+        private Duration jvmCpuBefore;
+        private Duration dbCpuBefore;
 
-        void sample() {
-            double load = os.getProcessCpuLoad();
-            if (load >= 0) {
-                cpu.add(load * 100 * Runtime.getRuntime().availableProcessors());
+        FirstlineServer(Path data, List<String> jvm, int agents) {
+            this.data = data;
+            this.jvm = jvm;
+            this.agents = agents;
+            this.gcLog = data.resolve("firstline-gc.log");
+        }
+
+        @Override
+        public void start(int amiPort) throws Exception {
+            Map<String, String> env = new HashMap<>();
+            env.put("FIRSTLINE_DATA_DIR", data.resolve("firstline").toString());
+            env.put("FIRSTLINE_HTTP_HOST", "127.0.0.1");
+            env.put("FIRSTLINE_HTTP_PORT", "0");
+            env.put("FIRSTLINE_AGI_PORT", "0");
+            env.put("FIRSTLINE_ADMIN_PASSWORD", "load-run-admin");
+            // every desktop of the run connects from 127.0.0.1, beyond the default cap of one address's connections
+            env.put("FIRSTLINE_HTTP_MAX_CONNECTIONS_PER_ADDRESS", String.valueOf(agents + 64));
+            env.put("FIRSTLINE_METRICS_ENABLED", "true");
+            env.put("FIRSTLINE_AMI_NAME", "load");
+            env.put("FIRSTLINE_AMI_HOST", "127.0.0.1");
+            env.put("FIRSTLINE_AMI_PORT", String.valueOf(amiPort));
+            env.put("FIRSTLINE_AMI_USER", "firstline");
+            env.put("FIRSTLINE_AMI_SECRET", "firstline-secret");
+            List<String> options = new ArrayList<>(jvm);
+            options.add("-Xlog:gc:file=" + gcLog);
+            child = Child.start("firstline", options, "io.firstline.Firstline", List.of(), env, data.resolve("firstline.log"));
+            int port = Integer.parseInt(child.await(FIRSTLINE_READY, Duration.ofMinutes(3)));
+            api = new Api(port);
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+            while (true) {
+                try {
+                    if ("ok".equals(api.get("/health", null).getString("status"))) {
+                        break;
+                    }
+                } catch (IOException | IllegalStateException notYet) {
+                    // degraded (503) until the AMI link is up
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Firstline is not healthy a minute after it started; see " + child.log);
+                }
+                Thread.sleep(100);
             }
-            heap.add(memory.getHeapMemoryUsage().getUsed() / (1024 * 1024));
+            System.out.printf(Locale.ROOT, "Firstline (pid %d) healthy %.1f s after its JVM started, on port %d; its log: %s%n",
+                    child.process.pid(), (System.nanoTime() - child.startNanos) / 1e9, port, child.log);
         }
 
-        double avgCpu() {
-            return cpuSamples().getAverage() / Runtime.getRuntime().availableProcessors();
+        @Override
+        public List<WebSocketConnectOptions> desktops(List<String> interfaces) throws Exception {
+            admin = api.login("admin", "load-run-admin");
+            System.out.printf("creating and signing in %d agents…%n", interfaces.size());
+            for (int i = 0; i < interfaces.size(); i++) {
+                api.post("/api/agents", admin, new JsonObject().put("username", "load" + i).put("name", "Load Agent " + i)
+                        .put("password", "load-password").put("interface", interfaces.get(i)));
+            }
+            List<WebSocketConnectOptions> desktops = new ArrayList<>();
+            for (int i = 0; i < interfaces.size(); i++) {
+                desktops.add(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(api.port).setURI("/ws")
+                        .addHeader("Authorization", "Bearer " + api.login("load" + i, "load-password")));
+            }
+            return desktops;
         }
 
-        double maxCpu() {
-            return cpu.isEmpty() ? 0 : cpuSamples().getMax() / Runtime.getRuntime().availableProcessors();
+        @Override
+        public void runStarts() throws Exception {
+            before = new Scrape(api.text("/metrics"));
+            gcLogBefore = Files.size(gcLog);
+            jvmCpuBefore = cpu(child.process.toHandle());
+            dbCpuBefore = descendantsCpu();
         }
 
-        private java.util.DoubleSummaryStatistics cpuSamples() {
-            java.util.DoubleSummaryStatistics samples = new java.util.DoubleSummaryStatistics();
-            cpu.forEach(samples::accept);
-            return samples;
+        @Override
+        public void runEnded(Phase phase, double seconds) throws Exception {
+            long generated = phase.generated();
+            Duration jvmCpu = cpu(child.process.toHandle()).minus(jvmCpuBefore);
+            Duration dbCpu = descendantsCpu().minus(dbCpuBefore);
+            Scrape after = new Scrape(api.text("/metrics"));
+            List<Double> pauses = gcPauses();
+            long recorded = -1;
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (System.nanoTime() < deadline) {
+                recorded = api.get("/api/calls?limit=1", admin).getLong("total");
+                if (recorded >= generated) {
+                    break;
+                }
+                Thread.sleep(500);
+            }
+            long answered = api.get("/api/calls?limit=1&status=answered", admin).getLong("total");
+            System.out.printf("calls recorded         %d %s%n", recorded, recorded == generated ? "(all, once each)" : "(MISMATCH)");
+            System.out.printf("answered (recorded)    %d, of which %d without a pop%n", answered,
+                    Math.max(0, answered - phase.popsRight()));
+            System.out.printf(Locale.ROOT, "server CPU             Firstline's JVM %.1f ms per call (%.0f %% of a core), MariaDB"
+                    + " %.1f ms per call (%.0f %% of a core), over the %.0f s from the first call to the last one's end%n",
+                    jvmCpu.toNanos() / 1e6 / generated, jvmCpu.toNanos() / 1e7 / seconds, dbCpu.toNanos() / 1e6 / generated,
+                    dbCpu.toNanos() / 1e7 / seconds, seconds);
+            System.out.printf(Locale.ROOT, "server allocation      %.0f MiB/s%n",
+                    (after.sum("jvm_gc_memory_allocated_bytes_total", "") - before.sum("jvm_gc_memory_allocated_bytes_total", ""))
+                            / seconds / (1 << 20));
+            System.out.printf(Locale.ROOT, "server GC pauses       %d, total %.0f ms, max %.1f ms (its GC log)%n", pauses.size(),
+                    pauses.stream().mapToDouble(d -> d).sum(), pauses.stream().mapToDouble(d -> d).max().orElse(0));
+            System.out.printf(Locale.ROOT, "event-loop delay       mean %.2f ms, p99 ≤ %s, max ≤ %s%n",
+                    mean(before, after, "firstline_event_loop_delay_seconds", ""),
+                    seconds(Scrape.quantile(before, after, "firstline_event_loop_delay_seconds", "", 0.99)),
+                    seconds(Scrape.quantile(before, after, "firstline_event_loop_delay_seconds", "", 1)));
+            String db = "pool_name=\"firstline-db\"";
+            System.out.printf(Locale.ROOT, "firstline-db queue     %.0f tasks, wait for a worker mean %.2f ms, p99 ≤ %s, max ≤ %s%n",
+                    after.sum("vertx_pool_queue_time_seconds_count", db) - before.sum("vertx_pool_queue_time_seconds_count", db),
+                    mean(before, after, "vertx_pool_queue_time_seconds", db),
+                    seconds(Scrape.quantile(before, after, "vertx_pool_queue_time_seconds", db, 0.99)),
+                    seconds(Scrape.quantile(before, after, "vertx_pool_queue_time_seconds", db, 1)));
+            System.out.println("server heap            " + heapAfterGc());
         }
 
-        long avgHeapMiB() {
-            return (long) heap.stream().mapToLong(l -> l).average().orElse(0);
+        private String heapAfterGc() throws Exception {
+            Path jcmd = Path.of(ProcessHandle.current().info().command().orElse("java")).resolveSibling("jcmd");
+            String how = "in use, no GC first (no jcmd next to java)";
+            if (Files.isExecutable(jcmd)) {
+                Process gc = new ProcessBuilder(jcmd.toString(), String.valueOf(child.process.pid()), "GC.run")
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                how = gc.waitFor(60, TimeUnit.SECONDS) && gc.exitValue() == 0 ? "in use after a full GC (jcmd GC.run)"
+                        : "in use, the full GC failed";
+            }
+            double heap = new Scrape(api.text("/metrics")).sum("jvm_memory_used_bytes", "area=\"heap\"");
+            return String.format(Locale.ROOT, "%.0f MiB %s", heap / (1 << 20), how);
         }
 
-        long maxHeapMiB() {
-            return heap.stream().mapToLong(l -> l).max().orElse(0);
+        private List<Double> gcPauses() throws IOException {
+            List<Double> pauses = new ArrayList<>();
+            try (RandomAccessFile f = new RandomAccessFile(gcLog.toFile(), "r")) {
+                f.seek(gcLogBefore);
+                String line;
+                while ((line = f.readLine()) != null) {
+                    Matcher m = GC_PAUSE.matcher(line.trim());
+                    if (m.find()) {
+                        pauses.add(Double.parseDouble(m.group(1)));
+                    }
+                }
+            }
+            return pauses;
+        }
+
+        private Duration descendantsCpu() {
+            return child.process.descendants().map(LoadRun::cpu).reduce(Duration.ZERO, Duration::plus);
+        }
+
+        private static double mean(Scrape before, Scrape after, String timer, String labels) {
+            double n = after.sum(timer + "_count", labels) - before.sum(timer + "_count", labels);
+            double sum = after.sum(timer + "_sum", labels) - before.sum(timer + "_sum", labels);
+            return n == 0 ? 0 : sum / n * 1000;
+        }
+
+        private static String seconds(double s) {
+            return Double.isNaN(s) ? "-" : Double.isInfinite(s) ? "(beyond the last bucket)"
+                    : String.format(Locale.ROOT, "%.1f ms", s * 1000);
+        }
+
+        @Override
+        public void stop() {
+            if (child != null) {
+                child.stop();
+            }
+        }
+    }
+
+    /** The relay floor in its own JVM. */
+    private static final class RelayServer implements Server {
+        private final Path data;
+        private final List<String> jvm;
+        private Child child;
+        private int port;
+        private Duration cpuBefore;
+
+        RelayServer(Path data, List<String> jvm) {
+            this.data = data;
+            this.jvm = jvm;
+        }
+
+        @Override
+        public void start(int amiPort) throws Exception {
+            child = Child.start("relay", jvm, RelayFloor.class.getName(), List.of("--ami-port", String.valueOf(amiPort)),
+                    Map.of(), data.resolve("relay.log"));
+            port = Integer.parseInt(child.await(RELAY_READY, Duration.ofMinutes(1)));
+            System.out.printf(Locale.ROOT, "relay (pid %d) ready %.1f s after its JVM started, on port %d; its log: %s%n",
+                    child.process.pid(), (System.nanoTime() - child.startNanos) / 1e9, port, child.log);
+        }
+
+        @Override
+        public List<WebSocketConnectOptions> desktops(List<String> interfaces) {
+            List<WebSocketConnectOptions> desktops = new ArrayList<>();
+            for (String iface : interfaces) {
+                desktops.add(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+                        .setURI("/ws?interface=" + URLEncoder.encode(iface, StandardCharsets.UTF_8)));
+            }
+            return desktops;
+        }
+
+        @Override
+        public void runStarts() {
+            cpuBefore = cpu(child.process.toHandle());
+        }
+
+        @Override
+        public void runEnded(Phase phase, double seconds) {
+            long generated = phase.generated();
+            Duration used = cpu(child.process.toHandle()).minus(cpuBefore);
+            System.out.printf(Locale.ROOT, "relay CPU              %.2f ms per call (%.0f %% of a core)%n",
+                    used.toNanos() / 1e6 / generated, used.toNanos() / 1e7 / seconds);
+        }
+
+        @Override
+        public void stop() {
+            if (child != null) {
+                child.stop();
+            }
+        }
+    }
+
+    private static Duration cpu(ProcessHandle p) {
+        return p.info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
+    /** A JVM this run started, its output in a log file; stopped by its pid. */
+    private static final class Child {
+        private final Process process;
+        private final Path log;
+        private final long startNanos;
+
+        private Child(Process process, Path log, long startNanos) {
+            this.process = process;
+            this.log = log;
+            this.startNanos = startNanos;
+        }
+
+        static Child start(String name, List<String> jvmOptions, String mainClass, List<String> args, Map<String, String> env,
+                Path log) throws IOException {
+            List<String> command = new ArrayList<>();
+            command.add(ProcessHandle.current().info().command()
+                    .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            command.addAll(jvmOptions);
+            command.add("-cp");
+            command.add(System.getProperty("java.class.path"));
+            command.add(mainClass);
+            command.addAll(args);
+            ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            b.environment().keySet().removeIf(k -> k.startsWith("FIRSTLINE_"));
+            b.environment().putAll(env);
+            long t0 = System.nanoTime();
+            Child child = new Child(b.start(), log, t0);
+            CHILDREN.add(child);
+            System.out.printf("started %s: pid %d, log %s%n", name, child.process.pid(), log);
+            return child;
+        }
+
+        /** Waits for a line of its log that matches, and returns the first group. */
+        String await(Pattern line, Duration timeout) throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                Matcher m = line.matcher(Files.readString(log, StandardCharsets.ISO_8859_1));
+                if (m.find()) {
+                    return m.group(1);
+                }
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("pid " + process.pid() + " ended (exit " + process.exitValue()
+                            + ") before it was ready; see " + log);
+                }
+                Thread.sleep(100);
+            }
+            throw new IllegalStateException("pid " + process.pid() + " was not ready within " + timeout + "; see " + log);
+        }
+
+        /** Asks it to stop (SIGTERM: Firstline writes what it holds and stops MariaDB), then kills it after 60 s. */
+        void stop() {
+            CHILDREN.remove(this);
+            if (!process.isAlive()) {
+                return;
+            }
+            process.destroy();
+            try {
+                if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                    System.out.printf("pid %d did not stop within 60 s: killed%n", process.pid());
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Longs from many threads, kept whole for exact percentiles. */
+    private static final class Samples {
+        private long[] values = new long[1 << 16];
+        private int size;
+
+        synchronized void add(long v) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = v;
+        }
+
+        synchronized List<Long> sorted() {
+            long[] copy = Arrays.copyOf(values, size);
+            Arrays.sort(copy);
+            return Arrays.stream(copy).boxed().toList();
+        }
+    }
+
+    /** One scrape of /metrics (Prometheus text): series → value. */
+    private static final class Scrape {
+        private final Map<String, Double> series = new HashMap<>();
+
+        Scrape(String text) {
+            for (String line : text.split("\n")) {
+                if (line.startsWith("#") || line.isBlank()) {
+                    continue;
+                }
+                int space = line.lastIndexOf(' ');
+                series.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+            }
+        }
+
+        /** The sum of the series named so whose labels contain {@code labels} (e.g. {@code area="heap"}; "" for all). */
+        double sum(String name, String labels) {
+            double total = 0;
+            for (Map.Entry<String, Double> e : series.entrySet()) {
+                String key = e.getKey();
+                int brace = key.indexOf('{');
+                String n = brace < 0 ? key : key.substring(0, brace);
+                if (n.equals(name) && (labels.isEmpty() || key.contains(labels))) {
+                    total += e.getValue();
+                }
+            }
+            return total;
+        }
+
+        /**
+         * The q-th quantile of a histogram between two scrapes, as the upper bound of its bucket (1 gives the bucket of
+         * the largest value); NaN when nothing was observed.
+         */
+        static double quantile(Scrape before, Scrape after, String name, String labels, double q) {
+            Map<Double, Double> counts = new java.util.TreeMap<>();
+            for (String key : after.series.keySet()) {
+                if (key.startsWith(name + "_bucket{") && (labels.isEmpty() || key.contains(labels))) {
+                    Matcher m = Pattern.compile("le=\"([^\"]+)\"").matcher(key);
+                    if (m.find()) {
+                        double le = m.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1));
+                        counts.merge(le, after.series.get(key) - before.series.getOrDefault(key, 0.0), Double::sum);
+                    }
+                }
+            }
+            double total = counts.getOrDefault(Double.POSITIVE_INFINITY, 0.0);
+            if (total <= 0) {
+                return Double.NaN;
+            }
+            for (Map.Entry<Double, Double> e : counts.entrySet()) {
+                if (e.getValue() >= Math.ceil(q * total)) {
+                    return e.getKey();
+                }
+            }
+            return Double.POSITIVE_INFINITY;
         }
     }
 
@@ -286,20 +718,27 @@ public final class LoadRun {
             if (token != null) {
                 b.header("Authorization", "Bearer " + token);
             }
-            return send(b.build());
+            return new JsonObject(send(b.build()));
         }
 
         JsonObject get(String path, String token) throws IOException, InterruptedException {
-            return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .header("Authorization", "Bearer " + token).GET().build());
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
+            if (token != null) {
+                b.header("Authorization", "Bearer " + token);
+            }
+            return new JsonObject(send(b.build()));
         }
 
-        private JsonObject send(HttpRequest r) throws IOException, InterruptedException {
+        String text(String path) throws IOException, InterruptedException {
+            return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build());
+        }
+
+        private String send(HttpRequest r) throws IOException, InterruptedException {
             HttpResponse<String> resp = http.send(r, HttpResponse.BodyHandlers.ofString());
             if (resp.statusCode() >= 300) {
                 throw new IllegalStateException(r.method() + " " + r.uri().getPath() + " → " + resp.statusCode() + " " + resp.body());
             }
-            return new JsonObject(resp.body());
+            return resp.body();
         }
     }
 }
