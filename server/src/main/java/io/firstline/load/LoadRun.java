@@ -44,7 +44,8 @@ import java.util.regex.Pattern;
  * simplest relay of the same AMI bytes to the same WebSockets, which is the floor. Each phase
  * prints calls generated, pops delivered to the right agent and pop latency (the simulator hands
  * {@code AgentConnect} to the AMI socket → the agent's client receives the frame), and the AMI
- * socket's backlog (how long bytes waited for the socket and how many were queued); the Firstline
+ * socket's backlog (how long bytes waited for the socket and how many were queued, in the simulator;
+ * how many had arrived and were not yet read, in the kernel); the Firstline
  * phase also calls recorded and the server's own figures (CPU per call of its JVM and of MariaDB,
  * allocation rate, GC pauses, heap after a full GC, event-loop and worker-pool delays); then the
  * ratio of Firstline's pop latency to the floor's. A benchmark, not a test:
@@ -69,7 +70,7 @@ public final class LoadRun {
 
     /** What one phase measured. */
     private record Phase(long generated, double seconds, List<Long> latencyMicros, long popsRight, long popsWrong,
-            long events, long delivered, Samples writeWaitMicros, Samples queuedBytes) {
+            long events, long delivered, Samples writeWaitMicros, Samples queuedBytes, Samples unreadBytes) {
     }
 
     /** How a phase starts its server and signs in the desktops, and what it measures of the server. */
@@ -220,6 +221,7 @@ public final class LoadRun {
                 long eventsBefore = amiEvents.get();
                 long deliveredBefore = sim.eventsDelivered();
                 measuring.set(true);
+                UnreadSampler unread = new UnreadSampler(sim.port());
                 long t0 = System.nanoTime();
                 sim.traffic().start(TrafficConfig.builder().callsPerSecond(rate).seed(7).outcomes(0.8, 0.1, 0.1)
                         .ringTime(Duration.ofMillis(500)).talkTime(Duration.ofSeconds(1), Duration.ofSeconds(4))
@@ -239,13 +241,14 @@ public final class LoadRun {
                 sim.traffic().awaitFinished(generated, Duration.ofSeconds(90));
                 Thread.sleep(2000);
                 measuring.set(false);
+                unread.close();
                 double window = (System.nanoTime() - t0) / 1e9;
                 long events = amiEvents.get() - eventsBefore;
                 long delivered = sim.eventsDelivered() - deliveredBefore;
                 List<Long> lat = new ArrayList<>(latenciesMicros);
                 Collections.sort(lat);
                 Phase p = new Phase(generated, elapsed, lat, popsRight.get(),
-                        popsWrong.get(), events, delivered, writeWait, queued);
+                        popsWrong.get(), events, delivered, writeWait, queued, unread.samples);
                 printPhase(p, window);
                 server.runEnded(p, window);
                 wsClient.close();
@@ -270,6 +273,9 @@ public final class LoadRun {
         System.out.printf(Locale.ROOT, "AMI socket backlog     bytes waited for the socket p99 %s max %s; bytes queued p99 %s max %s"
                 + "  (%d writes in %.0f s)%n", ms(pct(waits, 99)), ms(pct(waits, 100)), kib(pct(queued, 99)),
                 kib(pct(queued, 100)), waits.size(), window);
+        List<Long> unread = p.unreadBytes().sorted();
+        System.out.printf(Locale.ROOT, "AMI bytes unread       arrived on the client's socket, not yet read by it: p99 %s max %s"
+                + "  (%d samples, about 4 a second)%n", kib(pct(unread, 99)), kib(pct(unread, 100)), unread.size());
     }
 
     private static void latencyRow(String name, List<Long> lat) {
@@ -621,6 +627,60 @@ public final class LoadRun {
                 process.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * Samples every 250 ms (plus the time a read takes) what the AMI client's socket has received and its reader not yet read: the kernel's
+     * receive queue, from /proc/net/tcp6 and /proc/net/tcp (Linux; no samples elsewhere).
+     */
+    private static final class UnreadSampler implements AutoCloseable {
+        private final Samples samples = new Samples();
+        private final Thread thread;
+        private volatile boolean stop;
+
+        UnreadSampler(int amiPort) {
+            String port = String.format(Locale.ROOT, ":%04X", amiPort);
+            thread = new Thread(() -> {
+                while (!stop) {
+                    long unread = unread(port);
+                    if (unread >= 0) {
+                        samples.add(unread);
+                    }
+                    try {
+                        Thread.sleep(250);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "load-run-ami-unread");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /** The receive queues of the established sockets connected to the port, or -1 when none is found. */
+        private static long unread(String port) {
+            long total = -1;
+            for (String table : List.of("/proc/net/tcp6", "/proc/net/tcp")) {
+                try {
+                    for (String line : Files.readAllLines(Path.of(table))) {
+                        String[] c = line.trim().split("\\s+");
+                        // sl local_address rem_address st tx_queue:rx_queue …; st 01 is ESTABLISHED
+                        if (c.length > 4 && c[2].endsWith(port) && c[3].equals("01")) {
+                            total = Math.max(total, 0) + Long.parseLong(c[4].substring(c[4].indexOf(':') + 1), 16);
+                        }
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // not Linux, or the table changed shape: no sample
+                }
+            }
+            return total;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop = true;
+            thread.join(1000);
         }
     }
 
