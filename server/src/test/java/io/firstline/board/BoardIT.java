@@ -425,7 +425,7 @@ class BoardIT {
 
     @Test
     @Order(7)
-    @DisplayName("/metrics shows calls by outcome, pops and their latency, the PBX link, AMI events, the database, its pool, call records waiting, Vert.x and WebSockets")
+    @DisplayName("/metrics shows calls by outcome, pops and their latency, the PBX link, AMI events, the database, its pool, call records waiting, Vert.x, the event loops' delay and WebSockets")
     void metrics() throws Exception {
         try (Board board = supervisorBoard()) {
             board.next(b -> true, Duration.ofSeconds(5));
@@ -448,6 +448,8 @@ class BoardIT {
             assertThat(text).contains("firstline_call_records_oldest_waiting_seconds");
             assertThat(text).contains("firstline_pops_late_total{type=\"call.connected\"}");
             assertThat(text).contains("vertx_http_server_requests_total");
+            assertThat(text).contains("vertx_pool_queue_time_seconds_bucket{pool_name=\"firstline-db\",pool_type=\"worker\",le=");
+            assertThat(text).contains("firstline_event_loop_delay_seconds_bucket{le=");
             assertThat(text).containsPattern("firstline_websocket_sessions [1-9]");
         }
         try (TestServer off = TestServer.start(Map.of("FIRSTLINE_METRICS_ENABLED", "false"))) {
