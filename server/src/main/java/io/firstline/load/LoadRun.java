@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
 
 /**
  * The load run: the AMI simulator and N agents' WebSocket clients in this process, and what they
- * load in its own JVM, at R calls/s for T seconds. Two phases with the same traffic (same seed):
+ * load each in its own JVM, at R calls/s for T seconds. Two phases with the same traffic (same seed):
  * first Firstline (a fresh embedded MariaDB in a temporary folder), then {@link RelayFloor}, the
  * simplest relay of the same AMI bytes to the same WebSockets, which is the floor. Each phase
  * prints calls generated, pops delivered to the right agent and pop latency (the simulator hands
@@ -433,7 +433,7 @@ public final class LoadRun {
             System.out.printf("answered (recorded)    %d, of which %d without a pop%n", answered,
                     Math.max(0, answered - phase.popsRight()));
             System.out.printf(Locale.ROOT, "server CPU             Firstline's JVM %.1f ms per call (%.0f %% of a core), MariaDB"
-                    + " %.1f ms per call (%.0f %% of a core), over the %.0f s from the first call to the last one's end%n",
+                    + " %.1f ms per call (%.0f %% of a core), over the %.0f s from the first call to 2 s after the last one ended%n",
                     jvmCpu.toNanos() / 1e6 / generated, jvmCpu.toNanos() / 1e7 / seconds, dbCpu.toNanos() / 1e6 / generated,
                     dbCpu.toNanos() / 1e7 / seconds, seconds);
             System.out.printf(Locale.ROOT, "server allocation      %.0f MiB/s%n",
