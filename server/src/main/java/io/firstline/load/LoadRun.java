@@ -108,6 +108,8 @@ public final class LoadRun {
             throw new IllegalArgumentException("--rate > 0, --agents 1..5000, --seconds >= 1, --pjsip 0..1");
         }
         Path data = Files.createTempDirectory("firstline-load");
+        // the logs stay after the run (the data folder goes), to be read when a phase went wrong
+        Path logs = Files.createTempDirectory("firstline-load-logs");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             CHILDREN.forEach(Child::stop);
             try {
@@ -117,8 +119,8 @@ public final class LoadRun {
             }
         }, "load-run-stop-children"));
         System.out.printf(Locale.ROOT, "load run: %.1f calls/s, %d agents, %d s, %.0f %% of answered and abandoned calls over a"
-                + " PJSIP trunk to PJSIP phones, AMI user %s, server JVM options %s (data and logs in %s)%n", rate, agents,
-                seconds, pjsip * 100, amiUser, jvm.isEmpty() ? "none" : String.join(" ", jvm), data);
+                + " PJSIP trunk to PJSIP phones, AMI user %s, server JVM options %s (data in %s, logs kept in %s)%n", rate,
+                agents, seconds, pjsip * 100, amiUser, jvm.isEmpty() ? "none" : String.join(" ", jvm), data, logs);
         List<String> interfaces = new ArrayList<>();
         for (int i = 0; i < agents; i++) {
             interfaces.add("Local/" + (2000 + i) + "@agents/n");
@@ -127,13 +129,13 @@ public final class LoadRun {
         try {
             System.out.println();
             System.out.println("== phase 1: Firstline");
-            Phase firstline = phase(vertx, new FirstlineServer(data, jvm, agents), interfaces, rate, pjsip, amiUser, seconds);
+            Phase firstline = phase(vertx, new FirstlineServer(data, logs, jvm, agents), interfaces, rate, pjsip, amiUser, seconds);
             Phase floor = null;
             if (floorOpt.equals("true")) {
                 System.gc();
                 System.out.println();
                 System.out.println("== phase 2: the relay floor (same traffic, seed and desktops)");
-                floor = phase(vertx, new RelayServer(data, jvm), interfaces, rate, pjsip, amiUser, seconds);
+                floor = phase(vertx, new RelayServer(logs, jvm), interfaces, rate, pjsip, amiUser, seconds);
             }
             System.out.println();
             System.out.println("== pop latency, AgentConnect handed to the AMI socket → frame received");
@@ -243,6 +245,10 @@ public final class LoadRun {
                 measuring.set(false);
                 unread.close();
                 double window = (System.nanoTime() - t0) / 1e9;
+                if (sim.connectedClients() == 0) {
+                    System.out.println("WARNING: the AMI client was no longer connected at the end of the phase: its figures"
+                            + " cover only part of it; see its log");
+                }
                 long events = amiEvents.get() - eventsBefore;
                 long delivered = sim.eventsDelivered() - deliveredBefore;
                 List<Long> lat = new ArrayList<>(latenciesMicros);
@@ -331,6 +337,7 @@ public final class LoadRun {
     /** Firstline in its own JVM, on a fresh embedded MariaDB. */
     private static final class FirstlineServer implements Server {
         private final Path data;
+        private final Path logs;
         private final List<String> jvm;
         private final int agents;
         private final Path gcLog;
@@ -342,11 +349,12 @@ public final class LoadRun {
         private Duration jvmCpuBefore;
         private Duration dbCpuBefore;
 
-        FirstlineServer(Path data, List<String> jvm, int agents) {
+        FirstlineServer(Path data, Path logs, List<String> jvm, int agents) {
             this.data = data;
+            this.logs = logs;
             this.jvm = jvm;
             this.agents = agents;
-            this.gcLog = data.resolve("firstline-gc.log");
+            this.gcLog = logs.resolve("firstline-gc.log");
         }
 
         @Override
@@ -367,7 +375,7 @@ public final class LoadRun {
             env.put("FIRSTLINE_AMI_SECRET", "firstline-secret");
             List<String> options = new ArrayList<>(jvm);
             options.add("-Xlog:gc:file=" + gcLog);
-            child = Child.start("firstline", options, "io.firstline.Firstline", List.of(), env, data.resolve("firstline.log"));
+            child = Child.start("firstline", options, "io.firstline.Firstline", List.of(), env, logs.resolve("firstline.log"));
             int port = Integer.parseInt(child.await(FIRSTLINE_READY, Duration.ofMinutes(3)));
             api = new Api(port);
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
@@ -507,21 +515,21 @@ public final class LoadRun {
 
     /** The relay floor in its own JVM. */
     private static final class RelayServer implements Server {
-        private final Path data;
+        private final Path logs;
         private final List<String> jvm;
         private Child child;
         private int port;
         private Duration cpuBefore;
 
-        RelayServer(Path data, List<String> jvm) {
-            this.data = data;
+        RelayServer(Path logs, List<String> jvm) {
+            this.logs = logs;
             this.jvm = jvm;
         }
 
         @Override
         public void start(int amiPort) throws Exception {
             child = Child.start("relay", jvm, RelayFloor.class.getName(), List.of("--ami-port", String.valueOf(amiPort)),
-                    Map.of(), data.resolve("relay.log"));
+                    Map.of(), logs.resolve("relay.log"));
             port = Integer.parseInt(child.await(RELAY_READY, Duration.ofMinutes(1)));
             System.out.printf(Locale.ROOT, "relay (pid %d) ready %.1f s after its JVM started, on port %d; its log: %s%n",
                     child.process.pid(), (System.nanoTime() - child.startNanos) / 1e9, port, child.log);
