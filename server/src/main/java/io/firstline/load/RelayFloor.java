@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 import java.net.URLDecoder;
@@ -21,6 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code relay ready on port P} once it listens and is logged in.
  */
 public final class RelayFloor {
+
+    /** Held for the life of the process: Vert.x closes a client, and its connections, once it is garbage collected. */
+    private static NetClient ami;
 
     private RelayFloor() {
     }
@@ -42,7 +46,8 @@ public final class RelayFloor {
             desktops.put(iface, ws);
             ws.closeHandler(v -> desktops.remove(iface, ws));
         });
-        http.listen(0, "127.0.0.1").compose(server -> vertx.createNetClient().connect(amiPort, "127.0.0.1").map(socket -> {
+        ami = vertx.createNetClient();
+        http.listen(0, "127.0.0.1").compose(server -> ami.connect(amiPort, "127.0.0.1").map(socket -> {
             relay(socket, desktops, server.actualPort());
             socket.write("Action: Login\r\nUsername: " + user + "\r\nSecret: " + secret + "\r\nEvents: on\r\n\r\n");
             return socket;
