@@ -13,7 +13,6 @@ import io.vertx.core.parsetools.RecordParser;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -78,11 +76,9 @@ public final class AgiLoad {
                     + " --callers 1..5000, --tickets 0..callers");
         }
         Path work = Files.createTempDirectory("firstline-agiload");
-        List<ChildJvm> children = Collections.synchronizedList(new ArrayList<>());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            synchronized (children) {
-                children.forEach(ChildJvm::stop);
-            }
+            ChildJvm.stopAll();
+            ChildJvm.deleteTree(work.resolve("data"));
         }, "agiload-stop-children"));
         System.out.printf(Locale.ROOT, "FastAGI load: %d concurrent sessions, %d s measured after %d s warm-up, %s between a"
                 + " session's end and the next; %d client event loops in this JVM; %d cores (work folder %s)%n", sessions,
@@ -93,7 +89,7 @@ public final class AgiLoad {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(clientLoops()));
         try {
             Target firstline;
-            ChildJvm server = null;
+            FirstlineJvm server = null;
             if (opts.containsKey("server")) {
                 String[] hp = opts.get("server").split(":");
                 Optional<Long> pid = Optional.ofNullable(opts.get("server-pid")).map(Long::parseLong);
@@ -105,9 +101,9 @@ public final class AgiLoad {
                     firstline.plan = MenuMix.unseeded();
                 }
             } else {
-                server = startFirstline(work, opts, children);
-                firstline = new Target("127.0.0.1", server.agiPort, Optional.of(server.process.pid()));
-                seed("127.0.0.1:" + server.httpPort, ADMIN_PASSWORD, callers, tickets, firstline);
+                server = startFirstline(work, opts);
+                firstline = new Target("127.0.0.1", server.agiPort(), Optional.of(server.jvm().pid()));
+                seed("127.0.0.1:" + server.httpPort(), ADMIN_PASSWORD, callers, tickets, firstline);
             }
 
             System.out.println();
@@ -117,18 +113,18 @@ public final class AgiLoad {
             fl.print(seconds);
             firstline.pid.ifPresent(pid -> System.out.println("server heap    after the run: " + heapInfo(pid)));
             if (server != null) {
-                server.stop();
+                server.jvm().stop();
             }
 
             if (!opts.containsKey("no-floor")) {
                 System.out.println();
                 System.out.println("== floor: a Vert.x responder in a JVM of its own, no database: reads the header, sends "
                         + FLOOR_COMMAND + ", then HANGUP, then closes");
-                ChildJvm floor = startFloor(work, children);
-                Result fr = new Driver(vertx, "127.0.0.1", floor.agiPort, sessions, pauseMs, MenuMix.floor())
-                        .run(warmup, seconds, Optional.of(floor.process.pid()), Optional.empty());
+                FloorJvm floor = startFloor(work);
+                Result fr = new Driver(vertx, "127.0.0.1", floor.agiPort(), sessions, pauseMs, MenuMix.floor())
+                        .run(warmup, seconds, Optional.of(floor.jvm().pid()), Optional.empty());
                 fr.print(seconds);
-                floor.stop();
+                floor.jvm().stop();
                 System.out.println();
                 System.out.printf(Locale.ROOT, "== Firstline / floor, first reply: p50 %s  p99 %s  p99.9 %s  max %s;"
                         + " sessions/s %.2f×%n", ratio(fl.firstReply, fr.firstReply, 50), ratio(fl.firstReply, fr.firstReply, 99),
@@ -136,11 +132,9 @@ public final class AgiLoad {
                         (double) fl.completed / Math.max(1, fr.completed));
             }
         } finally {
-            synchronized (children) {
-                children.forEach(ChildJvm::stop);
-            }
+            ChildJvm.stopAll();
             vertx.close().await();
-            deleteTree(work.resolve("data")); // the embedded MariaDB's files; the logs stay
+            ChildJvm.deleteTree(work.resolve("data")); // the embedded MariaDB's files; the logs stay
         }
         System.exit(0);
     }
@@ -165,66 +159,25 @@ public final class AgiLoad {
         }
     }
 
-    /** A child JVM this run started, stopped (with whatever it started) at the end, on failure and on Ctrl-C. */
-    private static final class ChildJvm {
-        final String name;
-        final Process process;
-        final Path log;
-        int agiPort;
-        int httpPort;
-
-        ChildJvm(String name, Process process, Path log) {
-            this.name = name;
-            this.process = process;
-            this.log = log;
-        }
-
-        synchronized void stop() {
-            if (!process.isAlive()) {
-                return;
-            }
-            List<ProcessHandle> descendants = process.descendants().toList();
-            process.destroy(); // SIGTERM: Firstline's shutdown hook writes what it holds and stops its embedded MariaDB
-            try {
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    System.err.printf("%s (pid %d) did not stop within 30 s: killed%n", name, process.pid());
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            for (ProcessHandle d : descendants) {
-                if (d.isAlive()) {
-                    System.err.printf("%s left pid %d running: killed%n", name, d.pid());
-                    d.destroyForcibly();
-                }
-            }
-        }
+    /** Firstline in a JVM of its own, with the ports it listens on. */
+    private record FirstlineJvm(ChildJvm jvm, int httpPort, int agiPort) {
     }
 
-    private static ProcessBuilder javaCommand(List<String> jvmOptions, String mainClass, String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(jvmOptions);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(mainClass);
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true);
+    /** The floor responder in a JVM of its own. */
+    private record FloorJvm(ChildJvm jvm, int agiPort) {
     }
 
-    private static ChildJvm startFirstline(Path work, Map<String, String> opts, List<ChildJvm> children) throws Exception {
-        List<String> jvm = opts.containsKey("server-jvm") ? List.of(opts.get("server-jvm").trim().split("\\s+")) : List.of();
-        ProcessBuilder pb = javaCommand(jvm, "io.firstline.Firstline");
-        int httpPort = freePort();
-        int agiPort = freePort();
-        Map<String, String> env = pb.environment();
+    private static FirstlineJvm startFirstline(Path work, Map<String, String> opts) throws Exception {
+        List<String> jvmOptions = opts.containsKey("server-jvm") ? List.of(opts.get("server-jvm").trim().split("\\s+"))
+                : List.of();
+        int httpPort = ChildJvm.freePort();
+        int agiPort = ChildJvm.freePort();
+        Map<String, String> env = new HashMap<>();
         if (opts.containsKey("db-url")) {
             env.put("FIRSTLINE_DB_URL", opts.get("db-url"));
             env.put("FIRSTLINE_DB_USER", opts.getOrDefault("db-user", "root"));
             env.put("FIRSTLINE_DB_PASSWORD", opts.getOrDefault("db-password", ""));
         } else {
-            env.remove("FIRSTLINE_DB_URL");
             env.put("FIRSTLINE_DATA_DIR", work.resolve("data").toString());
         }
         env.put("FIRSTLINE_HTTP_HOST", "127.0.0.1");
@@ -232,82 +185,46 @@ public final class AgiLoad {
         env.put("FIRSTLINE_AGI_HOST", "127.0.0.1");
         env.put("FIRSTLINE_AGI_PORT", String.valueOf(agiPort));
         env.put("FIRSTLINE_ADMIN_PASSWORD", ADMIN_PASSWORD);
-        env.remove("FIRSTLINE_AMI_HOST");
-        Path log = work.resolve("firstline.log");
-        pb.redirectOutput(log.toFile());
-        ChildJvm server = new ChildJvm("Firstline", pb.start(), log);
-        server.httpPort = httpPort;
-        server.agiPort = agiPort;
-        children.add(server);
-        System.out.printf("Firstline: pid %d, HTTP 127.0.0.1:%d, FastAGI 127.0.0.1:%d, %s, JVM options %s; its output: %s%n",
-                server.process.pid(), httpPort, agiPort, opts.containsKey("db-url") ? opts.get("db-url")
-                        : "embedded MariaDB in " + work.resolve("data"), jvm.isEmpty() ? "none" : String.join(" ", jvm), log);
+        ChildJvm server = ChildJvm.start("Firstline", jvmOptions, "io.firstline.Firstline", List.of(), env,
+                work.resolve("firstline.log"));
+        System.out.printf("Firstline: HTTP 127.0.0.1:%d, FastAGI 127.0.0.1:%d, %s%n", httpPort, agiPort,
+                opts.containsKey("db-url") ? opts.get("db-url") : "embedded MariaDB in " + work.resolve("data"));
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (true) {
-            if (!server.process.isAlive()) {
-                throw new IllegalStateException("Firstline exited with " + server.process.exitValue() + " before it was"
-                        + " ready; see " + log + ":\n" + tail(log));
-            }
+            server.failIfEnded();
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health"))
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200 && new JsonObject(r.body()).getJsonObject("database").getString("status").equals("up")) {
-                    return server;
+                    return new FirstlineJvm(server, httpPort, agiPort);
                 }
             } catch (IOException e) {
                 // not listening yet
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Firstline did not answer GET /health within 180 s; see " + log);
+                throw new IllegalStateException("Firstline did not answer GET /health within 180 s; see " + server.log);
             }
             Thread.sleep(250);
         }
     }
 
-    private static ChildJvm startFloor(Path work, List<ChildJvm> children) throws Exception {
-        int port = freePort();
-        Path log = work.resolve("floor.log");
-        ProcessBuilder pb = javaCommand(List.of(), AgiLoad.class.getName(), "--floor-responder", String.valueOf(port));
-        pb.redirectOutput(log.toFile());
-        ChildJvm floor = new ChildJvm("floor responder", pb.start(), log);
-        floor.agiPort = port;
-        children.add(floor);
+    private static FloorJvm startFloor(Path work) throws Exception {
+        int port = ChildJvm.freePort();
+        ChildJvm floor = ChildJvm.start("floor responder", List.of(), AgiLoad.class.getName(),
+                List.of("--floor-responder", String.valueOf(port)), Map.of(), work.resolve("floor.log"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                System.out.printf("floor responder: pid %d, 127.0.0.1:%d; its output: %s%n", floor.process.pid(), port, log);
-                return floor;
+                return new FloorJvm(floor, port);
             } catch (ConnectException e) {
-                if (!floor.process.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the floor responder did not start; see " + log + ":\n" + tail(log));
+                floor.failIfEnded();
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the floor responder did not listen within 30 s; see " + floor.log);
                 }
                 Thread.sleep(100);
             }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (var walk = Files.walk(dir)) {
-                walk.sorted(Collections.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-        } catch (IOException e) {
-            return "(unreadable: " + e.getMessage() + ")";
         }
     }
 

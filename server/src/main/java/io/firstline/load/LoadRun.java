@@ -12,7 +12,6 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -25,12 +24,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.DoubleSummaryStatistics;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -62,8 +61,6 @@ public final class LoadRun {
     private static final Pattern FIRSTLINE_READY = Pattern.compile("Firstline is ready on http://127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern RELAY_READY = Pattern.compile("relay ready on port (\\d+)");
     private static final Pattern GC_PAUSE = Pattern.compile("Pause .*\\s(\\d+(?:\\.\\d+)?)ms$");
-    /** The children still running, for the shutdown hook (Ctrl-C, a failure). */
-    private static final List<Child> CHILDREN = new CopyOnWriteArrayList<>();
 
     private LoadRun() {
     }
@@ -111,12 +108,8 @@ public final class LoadRun {
         // the logs stay after the run (the data folder goes), to be read when a phase went wrong
         Path logs = Files.createTempDirectory("firstline-load-logs");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            CHILDREN.forEach(Child::stop);
-            try {
-                deleteTree(data);
-            } catch (IOException | UncheckedIOException e) {
-                System.err.println("could not delete " + data + ": " + e.getMessage());
-            }
+            ChildJvm.stopAll();
+            ChildJvm.deleteTree(data);
         }, "load-run-stop-children"));
         System.out.printf(Locale.ROOT, "load run: %.1f calls/s, %d agents, %d s, %.0f %% of answered and abandoned calls over a"
                 + " PJSIP trunk to PJSIP phones, AMI user %s, server JVM options %s (data in %s, logs kept in %s)%n", rate,
@@ -150,8 +143,8 @@ public final class LoadRun {
             }
         } finally {
             vertx.close();
-            CHILDREN.forEach(Child::stop);
-            deleteTree(data);
+            ChildJvm.stopAll();
+            ChildJvm.deleteTree(data);
         }
         System.exit(0);
     }
@@ -325,14 +318,6 @@ public final class LoadRun {
         return m;
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
 
     /** Firstline in its own JVM, on a fresh embedded MariaDB. */
     private static final class FirstlineServer implements Server {
@@ -341,7 +326,7 @@ public final class LoadRun {
         private final List<String> jvm;
         private final int agents;
         private final Path gcLog;
-        private Child child;
+        private ChildJvm child;
         private Api api;
         private String admin;
         private Scrape before;
@@ -375,7 +360,7 @@ public final class LoadRun {
             env.put("FIRSTLINE_AMI_SECRET", "firstline-secret");
             List<String> options = new ArrayList<>(jvm);
             options.add("-Xlog:gc:file=" + gcLog);
-            child = Child.start("firstline", options, "io.firstline.Firstline", List.of(), env, logs.resolve("firstline.log"));
+            child = ChildJvm.start("firstline", options, "io.firstline.Firstline", List.of(), env, logs.resolve("firstline.log"));
             int port = Integer.parseInt(child.await(FIRSTLINE_READY, Duration.ofMinutes(3)));
             api = new Api(port);
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
@@ -393,7 +378,7 @@ public final class LoadRun {
                 Thread.sleep(100);
             }
             System.out.printf(Locale.ROOT, "Firstline (pid %d) healthy %.1f s after its JVM started, on port %d; its log: %s%n",
-                    child.process.pid(), (System.nanoTime() - child.startNanos) / 1e9, port, child.log);
+                    child.pid(), child.secondsSinceStart(), port, child.log);
         }
 
         @Override
@@ -416,15 +401,15 @@ public final class LoadRun {
         public void runStarts() throws Exception {
             before = new Scrape(api.text("/metrics"));
             gcLogBefore = Files.size(gcLog);
-            jvmCpuBefore = cpu(child.process.toHandle());
-            dbCpuBefore = descendantsCpu();
+            jvmCpuBefore = child.cpu();
+            dbCpuBefore = child.descendantsCpu();
         }
 
         @Override
         public void runEnded(Phase phase, double seconds) throws Exception {
             long generated = phase.generated();
-            Duration jvmCpu = cpu(child.process.toHandle()).minus(jvmCpuBefore);
-            Duration dbCpu = descendantsCpu().minus(dbCpuBefore);
+            Duration jvmCpu = child.cpu().minus(jvmCpuBefore);
+            Duration dbCpu = child.descendantsCpu().minus(dbCpuBefore);
             Scrape after = new Scrape(api.text("/metrics"));
             List<Double> pauses = gcPauses();
             long recorded = -1;
@@ -447,8 +432,10 @@ public final class LoadRun {
             System.out.printf(Locale.ROOT, "server allocation      %.0f MiB/s%n",
                     (after.sum("jvm_gc_memory_allocated_bytes_total", "") - before.sum("jvm_gc_memory_allocated_bytes_total", ""))
                             / seconds / (1 << 20));
-            System.out.printf(Locale.ROOT, "server GC pauses       %d, total %.0f ms, max %.1f ms (its GC log)%n", pauses.size(),
-                    pauses.stream().mapToDouble(d -> d).sum(), pauses.stream().mapToDouble(d -> d).max().orElse(0));
+            DoubleSummaryStatistics gc = pauses.stream().mapToDouble(d -> d).summaryStatistics();
+            System.out.println(gc.getCount() == 0 ? "server GC pauses       none (its GC log)"
+                    : String.format(Locale.ROOT, "server GC pauses       %d, total %.0f ms, max %.1f ms (its GC log)",
+                            gc.getCount(), gc.getSum(), gc.getMax()));
             System.out.printf(Locale.ROOT, "event-loop delay       mean %.2f ms, p99 ≤ %s, max ≤ %s%n",
                     mean(before, after, "firstline_event_loop_delay_seconds", ""),
                     seconds(Scrape.quantile(before, after, "firstline_event_loop_delay_seconds", "", 0.99)),
@@ -466,7 +453,7 @@ public final class LoadRun {
             Path jcmd = Path.of(ProcessHandle.current().info().command().orElse("java")).resolveSibling("jcmd");
             String how = "in use, no GC first (no jcmd next to java)";
             if (Files.isExecutable(jcmd)) {
-                Process gc = new ProcessBuilder(jcmd.toString(), String.valueOf(child.process.pid()), "GC.run")
+                Process gc = new ProcessBuilder(jcmd.toString(), String.valueOf(child.pid()), "GC.run")
                         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                 how = gc.waitFor(60, TimeUnit.SECONDS) && gc.exitValue() == 0 ? "in use after a full GC (jcmd GC.run)"
                         : "in use, the full GC failed";
@@ -488,10 +475,6 @@ public final class LoadRun {
                 }
             }
             return pauses;
-        }
-
-        private Duration descendantsCpu() {
-            return child.process.descendants().map(LoadRun::cpu).reduce(Duration.ZERO, Duration::plus);
         }
 
         private static double mean(Scrape before, Scrape after, String timer, String labels) {
@@ -517,7 +500,7 @@ public final class LoadRun {
     private static final class RelayServer implements Server {
         private final Path logs;
         private final List<String> jvm;
-        private Child child;
+        private ChildJvm child;
         private int port;
         private Duration cpuBefore;
 
@@ -528,11 +511,11 @@ public final class LoadRun {
 
         @Override
         public void start(int amiPort) throws Exception {
-            child = Child.start("relay", jvm, RelayFloor.class.getName(), List.of("--ami-port", String.valueOf(amiPort)),
+            child = ChildJvm.start("relay", jvm, RelayFloor.class.getName(), List.of("--ami-port", String.valueOf(amiPort)),
                     Map.of(), logs.resolve("relay.log"));
             port = Integer.parseInt(child.await(RELAY_READY, Duration.ofMinutes(1)));
             System.out.printf(Locale.ROOT, "relay (pid %d) ready %.1f s after its JVM started, on port %d; its log: %s%n",
-                    child.process.pid(), (System.nanoTime() - child.startNanos) / 1e9, port, child.log);
+                    child.pid(), child.secondsSinceStart(), port, child.log);
         }
 
         @Override
@@ -547,13 +530,13 @@ public final class LoadRun {
 
         @Override
         public void runStarts() {
-            cpuBefore = cpu(child.process.toHandle());
+            cpuBefore = child.cpu();
         }
 
         @Override
         public void runEnded(Phase phase, double seconds) {
             long generated = phase.generated();
-            Duration used = cpu(child.process.toHandle()).minus(cpuBefore);
+            Duration used = child.cpu().minus(cpuBefore);
             System.out.printf(Locale.ROOT, "relay CPU              %.2f ms per call (%.0f %% of a core)%n",
                     used.toNanos() / 1e6 / generated, used.toNanos() / 1e7 / seconds);
         }
@@ -562,78 +545,6 @@ public final class LoadRun {
         public void stop() {
             if (child != null) {
                 child.stop();
-            }
-        }
-    }
-
-    private static Duration cpu(ProcessHandle p) {
-        return p.info().totalCpuDuration().orElse(Duration.ZERO);
-    }
-
-    /** A JVM this run started, its output in a log file; stopped by its pid. */
-    private static final class Child {
-        private final Process process;
-        private final Path log;
-        private final long startNanos;
-
-        private Child(Process process, Path log, long startNanos) {
-            this.process = process;
-            this.log = log;
-            this.startNanos = startNanos;
-        }
-
-        static Child start(String name, List<String> jvmOptions, String mainClass, List<String> args, Map<String, String> env,
-                Path log) throws IOException {
-            List<String> command = new ArrayList<>();
-            command.add(ProcessHandle.current().info().command()
-                    .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-            command.addAll(jvmOptions);
-            command.add("-cp");
-            command.add(System.getProperty("java.class.path"));
-            command.add(mainClass);
-            command.addAll(args);
-            ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-            b.environment().keySet().removeIf(k -> k.startsWith("FIRSTLINE_"));
-            b.environment().putAll(env);
-            long t0 = System.nanoTime();
-            Child child = new Child(b.start(), log, t0);
-            CHILDREN.add(child);
-            System.out.printf("started %s: pid %d, log %s%n", name, child.process.pid(), log);
-            return child;
-        }
-
-        /** Waits for a line of its log that matches, and returns the first group. */
-        String await(Pattern line, Duration timeout) throws IOException, InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                Matcher m = line.matcher(Files.readString(log, StandardCharsets.ISO_8859_1));
-                if (m.find()) {
-                    return m.group(1);
-                }
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("pid " + process.pid() + " ended (exit " + process.exitValue()
-                            + ") before it was ready; see " + log);
-                }
-                Thread.sleep(100);
-            }
-            throw new IllegalStateException("pid " + process.pid() + " was not ready within " + timeout + "; see " + log);
-        }
-
-        /** Asks it to stop (SIGTERM: Firstline writes what it holds and stops MariaDB), then kills it after 60 s. */
-        void stop() {
-            CHILDREN.remove(this);
-            if (!process.isAlive()) {
-                return;
-            }
-            process.destroy();
-            try {
-                if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                    System.out.printf("pid %d did not stop within 60 s: killed%n", process.pid());
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
             }
         }
     }
