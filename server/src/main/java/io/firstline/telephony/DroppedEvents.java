@@ -55,9 +55,16 @@ final class DroppedEvents extends AppenderBase<ILoggingEvent> {
             String reader = dispatchThread.substring(0, dispatchThread.length() - PUMP_THREAD_SUFFIX.length());
             Reader known = INSTANCE.readers.get(reader);
             if (known == null || known.link() != link || known.generation() != generation) {
+                // a new connection of the link has a new reader thread: the old one's entry would stay for ever
+                INSTANCE.readers.entrySet().removeIf(e -> e.getValue().link() == link && !e.getKey().equals(reader));
                 INSTANCE.readers.put(reader, new Reader(link, generation));
             }
         }
+    }
+
+    /** How many reader threads it knows for a link: one once the link has had events. */
+    static long readersOf(AmiLink link) {
+        return INSTANCE.readers.values().stream().filter(r -> r.link() == link).count();
     }
 
     /** Forgets a link's readers (the link is closed). */

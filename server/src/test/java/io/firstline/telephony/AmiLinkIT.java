@@ -161,6 +161,7 @@ class AmiLinkIT {
             assertThat(link.reconnects()).as("the link was made again").isEqualTo(1);
             assertThat(snapshots.get()).as("Asterisk's state read again").isEqualTo(2);
             assertThat(link.health().status()).isEqualTo(PbxHealth.Status.CONNECTED);
+            assertThat(DroppedEvents.readersOf(link)).as("the first connection's reader is forgotten").isEqualTo(1);
         }
     }
 
