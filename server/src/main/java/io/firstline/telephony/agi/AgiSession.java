@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -64,7 +65,7 @@ final class AgiSession implements AgiChannel {
                 p.tryFail("Asterisk closed the AGI connection");
             }
         });
-        armTimer("no AGI environment");
+        armTimer(() -> "no AGI environment");
     }
 
     private void line(Buffer b) {
@@ -112,22 +113,22 @@ final class AgiSession implements AgiChannel {
 
     @Override
     public Future<String> setVariable(String name, String value) {
-        return command("SET VARIABLE " + name + " \"" + quote(value) + "\"");
+        return command("SET VARIABLE", name + " \"" + quote(value) + "\"");
     }
 
     @Override
     public Future<String> getVariable(String name) {
-        return command("GET VARIABLE " + name);
+        return command("GET VARIABLE", name);
     }
 
-    private Future<String> command(String line) {
+    private Future<String> command(String verb, String arguments) {
         if (closed) {
             return Future.failedFuture("the AGI connection is closed");
         }
         Promise<String> p = Promise.promise();
         waiting.add(p);
-        socket.write(line + "\n");
-        armTimer("no answer to " + line.split(" ", 3)[0] + " " + line.split(" ", 3)[1]);
+        socket.write(verb + " " + arguments + "\n");
+        armTimer(() -> "no answer to " + verb);
         return p.future();
     }
 
@@ -144,9 +145,9 @@ final class AgiSession implements AgiChannel {
         return sb.toString();
     }
 
-    private void armTimer(String why) {
+    private void armTimer(Supplier<String> why) {
         cancelTimer();
-        timer = vertx.setTimer(ASTERISK_TIMEOUT_MS, id -> close(why));
+        timer = vertx.setTimer(ASTERISK_TIMEOUT_MS, id -> close(why.get()));
     }
 
     private void cancelTimer() {
