@@ -28,8 +28,10 @@ import java.util.DoubleSummaryStatistics;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -57,7 +59,7 @@ import java.util.regex.Pattern;
 public final class LoadRun {
 
     private static final String USAGE = "usage: LoadRun [--rate R] [--agents N] [--seconds T] [--pjsip SHARE]"
-            + " [--ami-user firstline|all] [--server-jvm \"OPTIONS\"] [--floor true|false]";
+            + " [--ami-user firstline|all] [--server-jvm \"OPTIONS\"] [--floor true|false] [--supervisors N]";
     private static final Pattern FIRSTLINE_READY = Pattern.compile("Firstline is ready on http://127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern RELAY_READY = Pattern.compile("relay ready on port (\\d+)");
     private static final Pattern GC_PAUSE = Pattern.compile("Pause .*\\s(\\d+(?:\\.\\d+)?)ms$");
@@ -78,6 +80,9 @@ public final class LoadRun {
         /** Creates the agents where needed and returns how each desktop connects. */
         List<WebSocketConnectOptions> desktops(List<String> interfaces) throws Exception;
 
+        /** Creates {@code n} supervisors and returns how each follows the wallboard; none when the server has no board. */
+        List<WebSocketConnectOptions> boardFollowers(int n) throws Exception;
+
         void runStarts() throws Exception;
 
         /** After the calls ended: waits for what the server still does with them, prints its figures. */
@@ -95,14 +100,16 @@ public final class LoadRun {
         String amiUser = opts.getOrDefault("ami-user", "firstline");
         List<String> jvm = Arrays.stream(opts.getOrDefault("server-jvm", "").trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
         String floorOpt = opts.getOrDefault("floor", "true");
+        int supervisors = Integer.parseInt(opts.getOrDefault("supervisors", "0"));
         if (!amiUser.equals("firstline") && !amiUser.equals("all")) {
             throw new IllegalArgumentException("--ami-user firstline (the shipped read classes and event filters) or all (every event)");
         }
         if (!floorOpt.equals("true") && !floorOpt.equals("false")) {
             throw new IllegalArgumentException("--floor true or false");
         }
-        if (rate <= 0 || agents < 1 || agents > 5000 || seconds < 1 || pjsip < 0 || pjsip > 1) {
-            throw new IllegalArgumentException("--rate > 0, --agents 1..5000, --seconds >= 1, --pjsip 0..1");
+        if (rate <= 0 || agents < 1 || agents > 5000 || seconds < 1 || pjsip < 0 || pjsip > 1 || supervisors < 0
+                || supervisors > 500) {
+            throw new IllegalArgumentException("--rate > 0, --agents 1..5000, --seconds >= 1, --pjsip 0..1, --supervisors 0..500");
         }
         Path data = Files.createTempDirectory("firstline-load");
         // the logs stay after the run (the data folder goes), to be read when a phase went wrong
@@ -122,13 +129,13 @@ public final class LoadRun {
         try {
             System.out.println();
             System.out.println("== phase 1: Firstline");
-            Phase firstline = phase(vertx, new FirstlineServer(data, logs, jvm, agents), interfaces, rate, pjsip, amiUser, seconds);
+            Phase firstline = phase(vertx, new FirstlineServer(data, logs, jvm, agents + supervisors), interfaces, supervisors, rate, pjsip, amiUser, seconds);
             Phase floor = null;
             if (floorOpt.equals("true")) {
                 System.gc();
                 System.out.println();
                 System.out.println("== phase 2: the relay floor (same traffic, seed and desktops)");
-                floor = phase(vertx, new RelayServer(logs, jvm), interfaces, rate, pjsip, amiUser, seconds);
+                floor = phase(vertx, new RelayServer(logs, jvm), interfaces, supervisors, rate, pjsip, amiUser, seconds);
             }
             System.out.println();
             System.out.println("== pop latency, AgentConnect handed to the AMI socket → frame received");
@@ -149,8 +156,8 @@ public final class LoadRun {
         System.exit(0);
     }
 
-    private static Phase phase(Vertx vertx, Server server, List<String> interfaces, double rate, double pjsip, String amiUser,
-            int seconds) throws Exception {
+    private static Phase phase(Vertx vertx, Server server, List<String> interfaces, int supervisors, double rate, double pjsip,
+            String amiUser, int seconds) throws Exception {
         // Firstline's AMI user as dialplans/manager_firstline.conf makes it (the events of its read classes, less its
         // filters), or with --ami-user all every event, as an AMI user with read = all and no filter gets them
         AmiSimulator.Builder simBuilder = AmiSimulator.builder().host("127.0.0.1").port(0)
@@ -183,7 +190,7 @@ public final class LoadRun {
                 server.start(sim.port());
                 List<WebSocketConnectOptions> desktops = server.desktops(interfaces);
                 WebSocketClient wsClient = vertx.createWebSocketClient(new WebSocketClientOptions()
-                        .setMaxConnections(interfaces.size() + 10));
+                        .setMaxConnections(interfaces.size() + supervisors + 10));
                 List<Long> latenciesMicros = Collections.synchronizedList(new ArrayList<>());
                 AtomicLong popsRight = new AtomicLong();
                 AtomicLong popsWrong = new AtomicLong();
@@ -210,7 +217,9 @@ public final class LoadRun {
                     })));
                 }
                 Future.all(sockets).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-                System.out.printf("%d desktops connected; calls start%n", interfaces.size());
+                BoardFollowers board = new BoardFollowers(wsClient, server.boardFollowers(supervisors), measuring);
+                System.out.printf("%d desktops connected%s; calls start%n", interfaces.size(), board.size() == 0 ? ""
+                        : ", " + board.size() + " supervisors follow the wallboard");
 
                 server.runStarts();
                 long eventsBefore = amiEvents.get();
@@ -249,6 +258,7 @@ public final class LoadRun {
                 Phase p = new Phase(generated, elapsed, lat, popsRight.get(),
                         popsWrong.get(), events, delivered, writeWait, queued, unread.samples);
                 printPhase(p, window);
+                board.print(window);
                 server.runEnded(p, window);
                 wsClient.close();
                 return p;
@@ -398,6 +408,18 @@ public final class LoadRun {
         }
 
         @Override
+        public List<WebSocketConnectOptions> boardFollowers(int n) throws Exception {
+            List<WebSocketConnectOptions> followers = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                api.post("/api/agents", admin, new JsonObject().put("username", "super" + i).put("name", "Load Supervisor " + i)
+                        .put("password", "load-password").put("role", "supervisor"));
+                followers.add(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(api.port).setURI("/ws")
+                        .addHeader("Authorization", "Bearer " + api.login("super" + i, "load-password")));
+            }
+            return followers;
+        }
+
+        @Override
         public void runStarts() throws Exception {
             before = new Scrape(api.text("/metrics"));
             gcLogBefore = Files.size(gcLog);
@@ -529,6 +551,11 @@ public final class LoadRun {
         }
 
         @Override
+        public List<WebSocketConnectOptions> boardFollowers(int n) {
+            return List.of(); // the relay has no board: its phase is the pops' floor only
+        }
+
+        @Override
         public void runStarts() {
             cpuBefore = child.cpu();
         }
@@ -546,6 +573,64 @@ public final class LoadRun {
             if (child != null) {
                 child.stop();
             }
+        }
+    }
+
+    /**
+     * Supervisors' sockets following the wallboard ({"type": "board.follow"}): what each received while the phase was
+     * measured, and the longest a follower went without an update (a board that froze for someone shows there).
+     */
+    private static final class BoardFollowers {
+        private final List<long[]> perFollower = new CopyOnWriteArrayList<>(); // frames, bytes, longest gap (ns), last (ns)
+
+        BoardFollowers(WebSocketClient client, List<WebSocketConnectOptions> followers, AtomicBoolean measuring)
+                throws Exception {
+            List<Future<WebSocket>> sockets = new ArrayList<>();
+            for (WebSocketConnectOptions o : followers) {
+                long[] seen = new long[4];
+                perFollower.add(seen);
+                sockets.add(client.connect(o).onSuccess(ws -> {
+                    ws.textMessageHandler(t -> {
+                        if (!measuring.get() || !t.contains("\"board")) {
+                            return;
+                        }
+                        long now = System.nanoTime();
+                        synchronized (seen) {
+                            seen[0]++;
+                            seen[1] += t.length();
+                            if (seen[3] != 0) {
+                                seen[2] = Math.max(seen[2], now - seen[3]);
+                            }
+                            seen[3] = now;
+                        }
+                    });
+                    ws.writeTextMessage(new JsonObject().put("type", "board.follow").encode());
+                }));
+            }
+            Future.all(sockets).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        }
+
+        int size() {
+            return perFollower.size();
+        }
+
+        void print(double window) {
+            if (perFollower.isEmpty()) {
+                return;
+            }
+            LongSummaryStatistics frames = new LongSummaryStatistics();
+            LongSummaryStatistics bytes = new LongSummaryStatistics();
+            LongSummaryStatistics gaps = new LongSummaryStatistics();
+            for (long[] seen : perFollower) {
+                synchronized (seen) {
+                    frames.accept(seen[0]);
+                    bytes.accept(seen[1]);
+                    gaps.accept(seen[2]);
+                }
+            }
+            System.out.printf(Locale.ROOT, "board followers        %d supervisors: board frames each min %d / max %d (%.1f/s),"
+                    + " %.1f KiB/s each; longest any went without one %.2f s%n", perFollower.size(), frames.getMin(),
+                    frames.getMax(), frames.getAverage() / window, bytes.getAverage() / window / 1024, gaps.getMax() / 1e9);
         }
     }
 
