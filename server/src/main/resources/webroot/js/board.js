@@ -2,10 +2,17 @@
 // With ?kiosk=1 it is the read-only board of a wall screen (kiosk cookie, no sign-in, no buttons).
 import { api, session, signOut } from './api.js';
 import { h, fill, $, duration } from './dom.js';
+import { menuWords } from './desk/words.js';
 
 const kiosk = new URLSearchParams(location.search).has('kiosk');
 let me = null;
 let pauseReasons = [];
+/** The queues agents may be put in (FIRSTLINE_DESK_QUEUES). */
+let joinable = [];
+/** The queue the board shows ('' for all), kept in this browser. */
+const FILTER_KEY = 'firstline.board.queue';
+let shownQueue = localStorage.getItem(FILTER_KEY) || '';
+let lastBoard = null;
 /** Server time minus this browser's time, so that timers count from the server's instants. */
 let skew = 0;
 /** The help desk's time zone, from the server (FIRSTLINE_TIMEZONE). */
@@ -72,8 +79,24 @@ function tile(q) {
     fresh);
 }
 
+/** Whether the queue filter shows something of these queues. */
+function shows(queues) {
+  return !shownQueue || queues.includes(shownQueue);
+}
+
+function renderFilter(board) {
+  const select = $('#queue-filter');
+  const names = [...new Set([...board.queues.map((q) => q.name), ...(shownQueue ? [shownQueue] : [])])].sort();
+  const key = names.join('\n');
+  if (select.dataset.names !== key) {
+    select.dataset.names = key;
+    fill(select, h('option', { value: '', text: 'All queues' }), names.map((n) => h('option', { value: n, text: n })));
+  }
+  select.value = shownQueue;
+}
+
 function renderTiles(board) {
-  fill($('#queues'), board.queues.map(tile));
+  fill($('#queues'), board.queues.filter((q) => shows([q.name])).map(tile));
   if (board.queues.length === 0) {
     fill($('#queues'), h('p', { class: 'muted', text: 'No queue has reported yet.' }));
   }
@@ -82,15 +105,16 @@ function renderTiles(board) {
 // --- waiting callers --------------------------------------------------------------------
 
 function renderWaiting(board) {
-  $('#waiting-count').textContent = String(board.waiting.length);
-  $('#waiting-none').hidden = board.waiting.length > 0;
-  fill($('#waiting tbody'), board.waiting.map((w) => h('tr', { dataset: { linkedid: w.linkedid } },
+  const waiting = board.waiting.filter((w) => shows([w.queue]));
+  $('#waiting-count').textContent = String(waiting.length);
+  $('#waiting-none').hidden = waiting.length > 0;
+  fill($('#waiting tbody'), waiting.map((w) => h('tr', { dataset: { linkedid: w.linkedid } },
     h('td', { text: w.queue }),
     h('td', { text: String(w.position) }),
     h('td', { class: 'timer', dataset: { since: w.queuedAt || '' }, text: secs(w.waitSeconds) }),
     h('td', { class: 'caller' }, w.callerName && w.callerName !== w.callerNumber ? `${w.callerName} ` : '',
       h('span', { class: 'muted', text: w.callerNumber || 'unknown number' })),
-    h('td', { text: w.menuPath || '—' }),
+    h('td', { class: 'menu-path', title: w.menuPath || '', text: menuWords(w.menuPath) }),
     h('td', { text: w.priority > 0 ? `ahead (${w.priority})` : 'normal' }))));
 }
 
@@ -108,7 +132,8 @@ async function act(path, body, doneText) {
 
 const ACTION_LABEL = {
   'spy.listen': 'listened in', 'spy.whisper': 'whispered', 'spy.barge': 'barged in', 'agent.pause': 'paused',
-  'agent.sign-out': 'signed out', 'kiosk.create': 'made a kiosk link', 'kiosk.revoke': 'revoked a kiosk link',
+  'agent.sign-out': 'signed out', 'agent.resume': 'unpaused', 'agent.join': 'put in a queue',
+  'agent.leave': 'took out of a queue', 'kiosk.create': 'made a kiosk link', 'kiosk.revoke': 'revoked a kiosk link',
 };
 
 /** The last actions of supervisors, from the audit log. */
@@ -130,35 +155,77 @@ async function loadAudit() {
   }
 }
 
+/** A button that asks once more, in its own words, before it acts. */
+function twoStep(label, again, cls, title, run) {
+  const button = h('button', { type: 'button', class: cls, title }, label);
+  button.addEventListener('click', () => {
+    if (button.dataset.armed) {
+      delete button.dataset.armed;
+      button.textContent = label;
+      run();
+      return;
+    }
+    button.dataset.armed = 'yes';
+    button.textContent = again;
+    setTimeout(() => { delete button.dataset.armed; button.textContent = label; }, 4000);
+  });
+  return button;
+}
+
+/** The step-in cell of an agent's row, made once per row; update() follows the agent's state and queues. */
 function actions(agent) {
   if (kiosk || !agent.id) {
-    return h('td', { class: 'supervisor-only' });
+    return { td: h('td', { class: 'supervisor-only' }), update: () => {} };
   }
   const name = agent.name;
-  const spy = (mode, label) => h('button', {
-    type: 'button', class: `spy-${mode}`, title: `${label} on ${name}'s call from your phone`,
-    on: { click: () => act(`/api/agents/${agent.id}/spy`, { mode }, (answer) => answer.confirmation || `${label}: your phone rings, then you hear ${name}'s call.`) },
-  }, label);
+  const spyDone = (label) => (answer) => answer.confirmation || `${label}: your phone rings, then you hear ${name}'s call.`;
+  const listen = h('button', {
+    type: 'button', class: 'spy-listen', title: `Listen to ${name}'s call from your phone; nobody hears you`,
+    on: { click: () => act(`/api/agents/${agent.id}/spy`, { mode: 'listen' }, spyDone('Listen')) },
+  }, 'Listen');
+  const whisper = twoStep('Whisper', `Whisper to ${name}?`, 'spy-whisper',
+    `Talk to ${name} during the call from your phone; the caller does not hear you`,
+    () => act(`/api/agents/${agent.id}/spy`, { mode: 'whisper' }, spyDone('Whisper')));
+  const barge = twoStep('Barge', 'Caller hears you too?', 'spy-barge',
+    `Join ${name}'s call from your phone; ${name} and the caller both hear you`,
+    () => act(`/api/agents/${agent.id}/spy`, { mode: 'barge' }, spyDone('Barge')));
   const reason = h('select', { class: 'pause-reason', 'aria-label': `Pause reason for ${name}` },
     pauseReasons.map((r) => h('option', { value: r, text: r })));
   const pause = h('button', {
     type: 'button', class: 'pause',
     on: { click: () => act(`/api/agents/${agent.id}/pause`, { reason: reason.value }, `${name} is paused (${reason.value}).`) },
   }, 'Pause');
-  const out = h('button', { type: 'button', class: 'danger sign-out' }, 'Sign out');
-  out.addEventListener('click', () => {
-    if (out.dataset.armed) {
-      delete out.dataset.armed;
-      out.textContent = 'Sign out';
-      act(`/api/agents/${agent.id}/sign-out`, {}, `${name} is signed out of every queue.`);
-      return;
-    }
-    out.dataset.armed = 'yes';
-    out.textContent = 'Really sign out?';
-    setTimeout(() => { delete out.dataset.armed; out.textContent = 'Sign out'; }, 4000);
+  const resume = h('button', {
+    type: 'button', class: 'resume', hidden: true,
+    on: { click: () => act(`/api/agents/${agent.id}/resume`, {}, `${name} is no longer paused.`) },
+  }, 'Unpause');
+  const pauseGroup = h('span', { class: 'pause-group' }, reason, pause);
+  const boxes = joinable.map((q) => {
+    const box = h('input', { type: 'checkbox', value: q, on: { change: () => {
+      const join = box.checked;
+      act(`/api/agents/${agent.id}/${join ? 'join' : 'leave'}`, { queue: q },
+        `${name} ${join ? 'is now in' : 'has left'} ${q}.`);
+    } } });
+    return { q, box, label: h('label', { class: 'queue-choice' }, box, ` ${q}`) };
   });
-  return h('td', { class: 'supervisor-only step-in' }, spy('listen', 'Listen'), spy('whisper', 'Whisper'), spy('barge', 'Barge'),
-    h('span', { class: 'pause-group' }, reason, pause), out);
+  const queues = h('details', { class: 'queues-menu' }, h('summary', { text: 'Queues' }),
+    h('fieldset', { 'aria-label': `Queues ${name} takes calls from` }, boxes.map((b) => b.label)));
+  const out = twoStep('Sign out', 'Really sign out?', 'danger sign-out', `Take ${name} out of every queue`,
+    () => act(`/api/agents/${agent.id}/sign-out`, {}, `${name} is signed out of every queue.`));
+  const td = h('td', { class: 'supervisor-only step-in' }, listen, whisper, barge, pauseGroup, resume,
+    joinable.length ? queues : null, out);
+  const update = (a) => {
+    const paused = a.paused || a.state === 'paused';
+    resume.hidden = !paused;
+    pauseGroup.hidden = paused;
+    const member = new Set(a.queues || []);
+    boxes.forEach((b) => {
+      if (document.activeElement !== b.box) {
+        b.box.checked = member.has(b.q);
+      }
+    });
+  };
+  return { td, update };
 }
 
 function renderAgents(board) {
@@ -173,6 +240,11 @@ function renderAgents(board) {
       row = { tr: h('tr', { dataset: { agent: a.username || a.interface } }), actions: actions(a) };
       rows.set(key, row);
     }
+    row.actions.update(a);
+    if (!shows(a.queues || [])) {
+      row.tr.remove();
+      return;
+    }
     const call = a.call;
     const cells = [
       h('td', {}, h('strong', { text: a.name || a.interface }), h('br'), h('span', { class: 'muted small', text: a.interface || '' })),
@@ -183,7 +255,7 @@ function renderAgents(board) {
       h('td', { class: 'timer', dataset: { since: call ? call.since || '' : '' }, text: call ? secs(call.seconds) : '—' }),
       h('td', { class: 'handled', text: String(a.handledToday) }),
     ];
-    row.tr.replaceChildren(...cells, row.actions);
+    row.tr.replaceChildren(...cells, row.actions.td);
     tbody.append(row.tr);
   });
   for (const [key, row] of rows) {
@@ -253,7 +325,9 @@ function renderPbx(board) {
 function render(board) {
   skew = Date.parse(board.at) - Date.now();
   zone = board.timezone || zone;
+  lastBoard = board;
   renderPbx(board);
+  renderFilter(board);
   renderTiles(board);
   renderWaiting(board);
   renderAgents(board);
@@ -374,7 +448,22 @@ function setUpKiosks() {
   });
 }
 
+function setUpFilter() {
+  $('#queue-filter').addEventListener('change', (event) => {
+    shownQueue = event.target.value;
+    if (shownQueue) {
+      localStorage.setItem(FILTER_KEY, shownQueue);
+    } else {
+      localStorage.removeItem(FILTER_KEY);
+    }
+    if (lastBoard) {
+      render(lastBoard);
+    }
+  });
+}
+
 async function start() {
+  setUpFilter();
   if (kiosk) {
     document.body.classList.add('kiosk');
   } else {
@@ -385,6 +474,7 @@ async function start() {
       return;
     }
     pauseReasons = s.pauseReasons || [];
+    joinable = s.queues || [];
     $('#who').textContent = me.name;
     $('#sign-out').addEventListener('click', signOut);
     setUpKiosks();

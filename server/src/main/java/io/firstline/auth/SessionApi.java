@@ -100,6 +100,7 @@ public final class SessionApi {
         }
         Http.ok(ctx, new JsonObject().put("agent", me.json()).put("csrfToken", csrfToken(token.get()))
                 .put("pauseReasons", new JsonArray(settings.pauseReasons()))
+                .put("queues", new JsonArray(settings.desk().queues()))
                 .put("timezone", settings.timezone().getId())
                 .put("today", LocalDate.ofInstant(clock.instant(), settings.timezone()).toString())
                 .put("idleMinutes", settings.sessionIdle().toMinutes()));

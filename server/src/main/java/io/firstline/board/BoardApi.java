@@ -28,13 +28,15 @@ import java.util.Set;
 
 /**
  * The supervisor's API: the live board ({@code /api/live/…}, also for kiosk screens), stepping in
- * on an agent (spy, pause, sign out) with every action in the audit log, and the audit log itself.
+ * on an agent (spy, pause, unpause, join or leave a queue, sign out) with every action in the audit log, and the audit
+ * log itself.
  * Runs on the web verticle's event loop.
  */
 public final class BoardApi {
 
     private static final Set<String> SPY = Set.of("mode");
     private static final Set<String> PAUSE = Set.of("reason");
+    private static final Set<String> QUEUE = Set.of("queue");
 
     private final Vertx vertx;
     private final AgentStore agents;
@@ -42,14 +44,18 @@ public final class BoardApi {
     private final PbxCommands pbx;
     private final Kiosks kiosks;
     private final List<String> pauseReasons;
+    /** The queues agents may be put in (FIRSTLINE_DESK_QUEUES), as on the desk. */
+    private final List<String> queues;
 
-    public BoardApi(Vertx vertx, AgentStore agents, AuditStore audit, PbxCommands pbx, Kiosks kiosks, List<String> pauseReasons) {
+    public BoardApi(Vertx vertx, AgentStore agents, AuditStore audit, PbxCommands pbx, Kiosks kiosks, List<String> pauseReasons,
+            List<String> queues) {
         this.vertx = vertx;
         this.agents = agents;
         this.audit = audit;
         this.pbx = pbx;
         this.kiosks = kiosks;
         this.pauseReasons = pauseReasons;
+        this.queues = queues;
     }
 
     public void mount(Router r) {
@@ -60,6 +66,9 @@ public final class BoardApi {
         // Numeric ids only, so that the desktop's /api/agents/me/… routes are not taken.
         r.postWithRegex("/api/agents/(?<agentId>[0-9]{1,18})/spy").handler(this::spy);
         r.postWithRegex("/api/agents/(?<agentId>[0-9]{1,18})/pause").handler(this::pause);
+        r.postWithRegex("/api/agents/(?<agentId>[0-9]{1,18})/resume").handler(this::resume);
+        r.postWithRegex("/api/agents/(?<agentId>[0-9]{1,18})/join").handler(ctx -> membership(ctx, true));
+        r.postWithRegex("/api/agents/(?<agentId>[0-9]{1,18})/leave").handler(ctx -> membership(ctx, false));
         r.postWithRegex("/api/agents/(?<agentId>[0-9]{1,18})/sign-out").handler(this::signOut);
         r.get("/api/audit").handler(this::auditLog);
     }
@@ -167,12 +176,49 @@ public final class BoardApi {
         }).onComplete(Http.reply(ctx, entry -> Http.ok(ctx, entry)));
     }
 
-    private void signOut(RoutingContext ctx) {
+    private void resume(RoutingContext ctx) {
         Agent me = Http.require(ctx, Role.SUPERVISOR);
         long id = Http.pathId(ctx, "agentId");
+        noBody(ctx);
+        target(id).compose(t -> {
+            if (t.member().isEmpty() || t.member().get().getJsonArray("queues").isEmpty()) {
+                throw ApiException.conflict("agent", t.agent().username() + " is in no queue: there is nothing to unpause");
+            }
+            return act(me, t, "agent.resume", null, pbx.resume(t.pbxName(), t.agent().memberInterface(), Optional.empty()));
+        }).onComplete(Http.reply(ctx, entry -> Http.ok(ctx, entry)));
+    }
+
+    /** Puts an agent in a queue, or takes them out of one, as they would from their desk. */
+    private void membership(RoutingContext ctx, boolean join) {
+        Agent me = Http.require(ctx, Role.SUPERVISOR);
+        long id = Http.pathId(ctx, "agentId");
+        Input in = Input.of(ctx, QUEUE);
+        String queue = in.oneOf("queue", queues).orElseThrow(() -> in.bad("queue", "required; one of " + String.join(", ", queues)));
+        target(id).compose(t -> {
+            boolean member = t.member().map(m -> m.getJsonArray("queues").contains(queue)).orElse(false);
+            if (member == join) {
+                throw ApiException.conflict("queue", "queue: " + t.agent().username() + (join ? " is already in " : " is not in ")
+                        + queue);
+            }
+            Agent a = t.agent();
+            return join
+                    ? act(me, t, "agent.join", "queue: " + queue, pbx.join(t.pbxName(), queue, a.memberInterface(), a.name(),
+                            PbxCommands.stateInterface(a.memberInterface(), a.stateInterface())))
+                    : act(me, t, "agent.leave", "queue: " + queue, pbx.leave(t.pbxName(), queue, a.memberInterface()));
+        }).onComplete(Http.reply(ctx, entry -> Http.ok(ctx, entry)));
+    }
+
+    /** An action without parameters: a body, if any, must be an empty JSON object. */
+    private static void noBody(RoutingContext ctx) {
         if (ctx.body() != null && ctx.body().length() > 0) {
             Input.of(ctx, Set.of());
         }
+    }
+
+    private void signOut(RoutingContext ctx) {
+        Agent me = Http.require(ctx, Role.SUPERVISOR);
+        long id = Http.pathId(ctx, "agentId");
+        noBody(ctx);
         target(id).compose(t -> {
             List<String> queues = new ArrayList<>();
             t.member().ifPresent(m -> m.getJsonArray("queues").forEach(q -> queues.add((String) q)));

@@ -408,6 +408,7 @@ public final class LiveBoard {
                 .put("state", m == null ? MemberState.SIGNED_OUT.wire() : m.state().wire())
                 .put("since", m == null ? null : str(m.since()))
                 .put("stateSeconds", m == null || m.since() == null ? null : Duration.between(m.since(), now).toSeconds())
+                .put("paused", m != null && m.paused())
                 .put("pauseReason", m == null ? null : m.pauseReason())
                 .put("queues", new JsonArray(m == null ? List.of() : new ArrayList<>(new TreeSet<>(m.queues()))))
                 .put("handledToday", id == null ? 0 : handledToday.getOrDefault(id, 0));

@@ -1226,7 +1226,7 @@ public final class CallTracker {
         }
 
         MemberView view() {
-            return new MemberView(pbx, iface, name, queues, state(), pauseReason, since, linkedid);
+            return new MemberView(pbx, iface, name, queues, state(), paused, pauseReason, since, linkedid);
         }
     }
 }

@@ -7,11 +7,12 @@ import java.util.Set;
 /**
  * A queue member (an agent's phone) as the PBX reports it, at one moment. Immutable.
  *
+ * @param paused paused in its queues; its state may still be ringing or in a call, which come first
  * @param since when {@code state} began
  * @param linkedid the call ringing or connected to this member, if any
  */
 public record MemberView(String pbx, String memberInterface, String memberName, Set<String> queues, MemberState state,
-        String pauseReason, Instant since, String linkedid) {
+        boolean paused, String pauseReason, Instant since, String linkedid) {
 
     public MemberView {
         queues = Set.copyOf(queues);

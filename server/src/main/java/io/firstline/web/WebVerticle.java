@@ -166,7 +166,8 @@ public final class WebVerticle extends VerticleBase {
                 .mount(router);
         new ReportsApi(vertx, s.kpis(), s.settings().timezone(),
                 q -> s.settings().board().forQueue(q).serviceLevelSeconds()).mount(router);
-        new BoardApi(vertx, s.agents(), board.audit(), s.pbx(), kiosks, s.settings().pauseReasons()).mount(router);
+        new BoardApi(vertx, s.agents(), board.audit(), s.pbx(), kiosks, s.settings().pauseReasons(),
+                s.settings().desk().queues()).mount(router);
         kiosks.mount(router);
         router.route("/api/*").handler(ctx -> {
             throw ApiException.notFound("no API at " + ctx.request().method() + " " + ctx.request().path());

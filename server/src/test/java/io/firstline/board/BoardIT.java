@@ -163,7 +163,7 @@ class BoardIT {
             assertRefused(server.get(path, alice), 403, null);
             assertRefused(server.get(path, null), 401, null);
         }
-        for (String action : List.of("spy", "pause", "sign-out")) {
+        for (String action : List.of("spy", "pause", "resume", "join", "leave", "sign-out")) {
             assertRefused(server.post("/api/agents/" + bobId + "/" + action, alice,
                     new JsonObject().put("mode", "listen").put("reason", "lunch")), 403, null);
         }
@@ -325,6 +325,14 @@ class BoardIT {
         assertRefused(server.post("/api/agents/" + bobId + "/pause", sam, new JsonObject().put("reason", "nap")), 400, "reason");
         assertRefused(server.post("/api/agents/" + bobId + "/pause", sam, new JsonObject()), 400, "reason");
         assertRefused(server.post("/api/agents/" + bobId + "/sign-out", sam, new JsonObject().put("queue", "x")), 400, "queue");
+        assertRefused(server.post("/api/agents/" + bobId + "/resume", sam, new JsonObject().put("reason", "x")), 400, "reason");
+        assertRefused(server.post("/api/agents/" + bobId + "/join", sam, new JsonObject().put("queue", "nowhere")), 400, "queue");
+        assertRefused(server.post("/api/agents/" + bobId + "/join", sam, new JsonObject()), 400, "queue");
+        assertRefused(server.post("/api/agents/" + bobId + "/leave", sam, new JsonObject().put("queue", 7)), 400, "queue");
+        // Bob is in software already, and in no helpdesk queue (both are queues agents may be put in)
+        assertRefused(server.post("/api/agents/" + bobId + "/join", sam, new JsonObject().put("queue", "software")), 409, "queue");
+        assertRefused(server.post("/api/agents/" + bobId + "/leave", sam, new JsonObject().put("queue", "helpdesk")), 409, "queue");
+        assertRefused(server.post("/api/agents/99999/join", sam, new JsonObject().put("queue", "software")), 404, null);
         // The admin has no interface of their own to listen from.
         TestServer.Reply noPhone = server.post("/api/agents/" + bobId + "/spy", admin, new JsonObject().put("mode", "listen"));
         assertThat(noPhone.status()).isEqualTo(409);
@@ -552,7 +560,7 @@ class BoardIT {
     /** Actions a supervisor's stepping in sends (the link's own pings and status queries aside). */
     private long stepsInSent() {
         return pbx.receivedActions().stream()
-                .filter(a -> List.of("originate", "queuepause", "queueremove").contains(a.name().toLowerCase(java.util.Locale.ROOT)))
+                .filter(a -> List.of("originate", "queuepause", "queueadd", "queueremove").contains(a.name().toLowerCase(java.util.Locale.ROOT)))
                 .count();
     }
 

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 @DisplayName("the wallboard in a real browser, fed by the simulated PBX")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -76,7 +77,8 @@ class BoardBrowserIT {
             pbx.replay(TestTraces.amiRaw("answered-software"), true);
             b.waitForText(tileFigure("software", "waiting"), "1");
             String row = b.waitForTextOf(By.cssSelector("#waiting tbody tr"), "software");
-            assertThat(row).contains("software").contains("+15551234567").contains("main/software");
+            assertThat(row).contains("software").contains("+15551234567");
+            assertThat(b.text(By.cssSelector("#waiting tbody tr td.menu-path"))).as("the menu path in words").isEqualTo("Software");
             b.screenshot("board-waiting");
 
             b.waitForText(tileFigure("software", "answered"), "1");
@@ -89,7 +91,12 @@ class BoardBrowserIT {
             b.screenshot("board-answered");
 
             int before = pbx.receivedActions().size();
-            b.driver().findElement(By.cssSelector("#agents tr[data-agent='bob'] button.spy-whisper")).click();
+            WebElement whisper = b.driver().findElement(By.cssSelector("#agents tr[data-agent='bob'] button.spy-whisper"));
+            whisper.click();
+            assertThat(whisper.getText()).as("whisper asks once more, in its own words").isEqualTo("Whisper to Bob Agent?");
+            assertThat(pbx.receivedActions().subList(before, pbx.receivedActions().size()))
+                    .noneMatch(a -> a.name().equalsIgnoreCase("Originate"));
+            whisper.click();
             ReceivedAction originate = awaitNew("Originate", before);
             assertThat(originate.get("Channel")).isEqualTo("Local/9000@supervisor");
             assertThat(originate.get("Application")).isEqualTo("ChanSpy");
@@ -164,6 +171,61 @@ class BoardBrowserIT {
             assertThat(b.consoleErrors()).isEmpty();
         } finally {
             pbx.setResponsive(true);
+        }
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName("from the board: pause and unpause an agent, put them in a queue and take them out, show one queue only")
+    void stepInOnQueues() throws Exception {
+        String admin = server.loginAdmin();
+        assertThat(server.post("/api/agents", admin, new JsonObject().put("username", "dana").put("name", "Dana Agent")
+                .put("password", "dana-password").put("interface", "Local/1004@agents/n")).status()).isEqualTo(201);
+        By dana = By.cssSelector("#agents tr[data-agent='dana']");
+        By network = By.cssSelector("#agents tr[data-agent='dana'] .queues-menu input[value='network']");
+        try (Browser b = Browser.open(server.port(), new Dimension(1600, 1000))) {
+            b.signIn("sam", "sam-password", "/board");
+            b.waitFor(dana);
+            b.driver().findElement(By.cssSelector("#agents tr[data-agent='dana'] .queues-menu summary")).click();
+            assertThat(b.driver().findElement(network).isSelected()).isFalse();
+
+            int before = pbx.receivedActions().size();
+            b.driver().findElement(network).click();
+            ReceivedAction add = awaitNew("QueueAdd", before);
+            assertThat(add.get("Queue")).isEqualTo("network");
+            assertThat(add.get("Interface")).isEqualTo("Local/1004@agents/n");
+            assertThat(add.get("MemberName")).isEqualTo("Dana Agent");
+            b.waitForText(By.id("action-result"), "Dana Agent is now in network.");
+            b.waitUntil(d -> d.findElement(network).isSelected());
+            b.waitForTextOf(By.cssSelector("#audit tbody tr"), "put in a queue");
+
+            before = pbx.receivedActions().size();
+            b.driver().findElement(By.cssSelector("#agents tr[data-agent='dana'] button.pause")).click();
+            assertThat(awaitNew("QueuePause", before).get("Paused")).isEqualToIgnoringCase("true");
+            WebElement resume = b.waitFor(By.cssSelector("#agents tr[data-agent='dana'] button.resume"));
+            assertThat(b.driver().findElement(By.cssSelector("#agents tr[data-agent='dana'] .pause-group")).isDisplayed()).isFalse();
+            before = pbx.receivedActions().size();
+            resume.click();
+            assertThat(awaitNew("QueuePause", before).get("Paused")).isEqualToIgnoringCase("false");
+            b.waitUntil(d -> !d.findElement(By.cssSelector("#agents tr[data-agent='dana'] button.resume")).isDisplayed());
+            b.waitForText(By.id("action-result"), "Dana Agent is no longer paused.");
+
+            // one queue: the other queues' tiles and the agents of no shown queue go; all queues bring them back
+            new Select(b.driver().findElement(By.id("queue-filter"))).selectByValue("hardware");
+            b.waitUntil(d -> d.findElements(By.cssSelector("article.tile[data-queue='software']")).isEmpty());
+            assertThat(b.driver().findElements(By.cssSelector("article.tile[data-queue='hardware']"))).hasSize(1);
+            b.waitUntil(d -> d.findElements(dana).isEmpty());
+            assertThat(b.driver().findElements(By.cssSelector("#agents tr[data-agent='bob']"))).hasSize(1);
+            new Select(b.driver().findElement(By.id("queue-filter"))).selectByValue("");
+            b.waitFor(dana);
+            assertThat(b.driver().findElements(By.cssSelector("article.tile[data-queue='software']"))).hasSize(1);
+
+            before = pbx.receivedActions().size();
+            b.driver().findElement(network).click(); // the queues menu stays open across board updates
+            assertThat(awaitNew("QueueRemove", before).get("Queue")).isEqualTo("network");
+            b.waitUntil(d -> !d.findElement(network).isSelected());
+            b.waitForText(By.id("action-result"), "Dana Agent has left network.");
+            assertThat(b.consoleErrors()).isEmpty();
         }
     }
 

@@ -57,7 +57,7 @@ class WrapupsTest {
 
     private static CallChange.MemberChanged member(String iface, io.firstline.calls.MemberState state, String reason) {
         return new CallChange.MemberChanged(new io.firstline.calls.MemberView("pbx", iface, "Alice Agent",
-                java.util.Set.of("software"), state, reason, Instant.now(), null));
+                java.util.Set.of("software"), state, state == io.firstline.calls.MemberState.PAUSED, reason, Instant.now(), null));
     }
 
     @Test
