@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -47,7 +48,10 @@ public final class AmiSimulator implements AutoCloseable {
     private final PbxState pbx;
     private final CallGenerator traffic;
     private final List<AmiSession> sessions = new CopyOnWriteArrayList<>();
-    private final List<ReceivedAction> received = new ArrayList<>();
+    /** The last {@link #keptActions} actions received; a demo runs for days. Guarded by itself. */
+    private final ArrayDeque<ReceivedAction> received = new ArrayDeque<>();
+    private final int keptActions;
+    private long receivedTotal;
     private final Random sessionIds = new Random();
     private final Thread acceptor;
     private volatile boolean responsive = true;
@@ -58,6 +62,7 @@ public final class AmiSimulator implements AutoCloseable {
         this.secret = b.secret;
         this.managerUser = b.user;
         this.loginFailureDelay = b.loginFailureDelay;
+        this.keptActions = b.keptActions;
         this.clock = new SimScheduler(b.timeScale, System.currentTimeMillis());
         List<PbxState.QueueDef> queues = b.queues.isEmpty() ? List.of(new PbxState.QueueDef("software", "rrmemory"),
                 new PbxState.QueueDef("hardware", "ringall"), new PbxState.QueueDef("network", "rrmemory")) : b.queues;
@@ -90,10 +95,17 @@ public final class AmiSimulator implements AutoCloseable {
         return traffic;
     }
 
-    /** Every action received so far, from all clients, in arrival order. */
+    /** The actions received so far, from all clients, in arrival order: the last {@link Builder#keptActions} of them. */
     public List<ReceivedAction> receivedActions() {
         synchronized (received) {
             return List.copyOf(received);
+        }
+    }
+
+    /** How many actions were received so far, those no longer kept included: a mark for {@link #awaitAction(long, String, java.util.function.Predicate, Duration)}. */
+    public long receivedCount() {
+        synchronized (received) {
+            return receivedTotal;
         }
     }
 
@@ -118,15 +130,17 @@ public final class AmiSimulator implements AutoCloseable {
 
     /**
      * The first action named {@code name} (case-insensitive) that matches {@code what}, among those
-     * received after the first {@code after} actions, waiting for it up to the timeout.
+     * received after the first {@code after} actions ({@link #receivedCount()}; while no more than
+     * {@link Builder#keptActions} came, {@code receivedActions().size()} is the same), waiting for it up to the timeout.
      */
-    public ReceivedAction awaitAction(int after, String name, java.util.function.Predicate<ReceivedAction> what,
+    public ReceivedAction awaitAction(long after, String name, java.util.function.Predicate<ReceivedAction> what,
             Duration timeout) throws InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (received) {
             while (true) {
-                for (ReceivedAction a : received.subList(Math.min(after, received.size()), received.size())) {
-                    if (a.name().equalsIgnoreCase(name) && what.test(a)) {
+                long number = receivedTotal - received.size();
+                for (ReceivedAction a : received) {
+                    if (number++ >= after && a.name().equalsIgnoreCase(name) && what.test(a)) {
                         return a;
                     }
                 }
@@ -333,7 +347,11 @@ public final class AmiSimulator implements AutoCloseable {
             headers.add(new ReceivedAction.Header(h.name(), h.value()));
         }
         synchronized (received) {
-            received.add(new ReceivedAction(m.getOrEmpty("Action"), headers));
+            received.addLast(new ReceivedAction(m.getOrEmpty("Action"), headers));
+            if (received.size() > keptActions) {
+                received.removeFirst();
+            }
+            receivedTotal++;
             received.notifyAll();
         }
     }
@@ -682,6 +700,7 @@ public final class AmiSimulator implements AutoCloseable {
         private ManagerUser user = ManagerUser.ALL;
         private double timeScale = 1.0;
         private Duration loginFailureDelay = Duration.ofSeconds(1);
+        private int keptActions = 10_000;
         private final List<PbxState.QueueDef> queues = new ArrayList<>();
         private final List<PbxState.AgentDef> agents = new ArrayList<>();
 
@@ -723,6 +742,15 @@ public final class AmiSimulator implements AutoCloseable {
             return this;
         }
 
+        /** How many of the last actions received {@link AmiSimulator#receivedActions()} keeps (10,000 unless set). */
+        public Builder keptActions(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("keptActions must be at least 1: " + n);
+            }
+            this.keptActions = n;
+            return this;
+        }
+
         /** Adds a queue (strategy "ringall" or "rrmemory"); default (in this order, as Asterisk lists them in the traces): software rrmemory, hardware ringall, network rrmemory. */
         public Builder queue(String name, String strategy) {
             queues.add(new PbxState.QueueDef(name, strategy));
@@ -734,11 +762,25 @@ public final class AmiSimulator implements AutoCloseable {
          * default: Alice, Bob and Carol at Local/1001..1003@agents/n.
          */
         public Builder agent(String memberInterface, String memberName) {
+            agents.add(new PbxState.AgentDef(checked(memberInterface), memberName));
+            return this;
+        }
+
+        /**
+         * Adds an agent as a dynamic member of every queue, as a {@code QueueAdd} leaves one and {@code persistentmembers
+         * = yes} restores it at start: {@code QueueRemove} takes it out, where a static member answers "Member not
+         * dynamic". {@code stateInterface} is the device Asterisk watches, e.g. {@code PJSIP/1001}.
+         */
+        public Builder dynamicAgent(String memberInterface, String memberName, String stateInterface) {
+            agents.add(new PbxState.AgentDef(checked(memberInterface), memberName, stateInterface, true));
+            return this;
+        }
+
+        private static String checked(String memberInterface) {
             if (!memberInterface.matches("Local/[^@/]+@[^/]+/n")) {
                 throw new IllegalArgumentException("member interface must look like Local/1001@agents/n: " + memberInterface);
             }
-            agents.add(new PbxState.AgentDef(memberInterface, memberName));
-            return this;
+            return memberInterface;
         }
 
         public AmiSimulator build() throws IOException {

@@ -2,6 +2,7 @@
 package io.firstline.sim;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
 public final class CallGenerator {
 
     private static final Logger log = LoggerFactory.getLogger(CallGenerator.class);
+    static final int KEPT_LINKEDIDS = 10_000;
     private static final String[] FIRST_NAMES = {"Jane", "John", "Sam", "Maria", "Ahmed", "Li", "Olga", "Peter", "Aisha",
         "Carlos", "Emma", "Noah", "Yuki", "Ravi", "Sofia", "Tom"};
     private static final String[] LAST_NAMES = {"Doe", "Smith", "Garcia", "Khan", "Chen", "Ivanova", "Brown", "Okafor",
@@ -46,7 +48,8 @@ public final class CallGenerator {
     private final Object countLock = new Object();
     private long callsGenerated;
     private long callsFinished;
-    private final List<String> linkedids = new ArrayList<>();
+    /** The last {@link #KEPT_LINKEDIDS}: a demo runs for days. */
+    private final ArrayDeque<String> linkedids = new ArrayDeque<>();
 
     CallGenerator(SimScheduler clock, PbxState pbx, Consumer<AmiMessage> publish) {
         this.clock = clock;
@@ -88,7 +91,7 @@ public final class CallGenerator {
         }
     }
 
-    /** Linkedids of the generated calls, in the order the calls started. */
+    /** Linkedids of the generated calls, in the order the calls started: the last 10,000 of them. */
     public List<String> linkedids() {
         synchronized (countLock) {
             return List.copyOf(linkedids);
@@ -129,14 +132,23 @@ public final class CallGenerator {
     void callStarted(SimulatedCall call) {
         synchronized (countLock) {
             callsGenerated++;
-            linkedids.add(call.linkedid());
+            linkedids.addLast(call.linkedid());
+            if (linkedids.size() > KEPT_LINKEDIDS) {
+                linkedids.removeFirst();
+            }
         }
     }
 
     private void callFinished(SimulatedCall call) {
         call.phase = SimulatedCall.Phase.DONE;
+        long wrapUp = config == null ? 0 : config.wrapUpTime.toMillis();
         for (SimulatedCall.AgentLeg leg : call.reservedLegs) {
-            busyAgents.remove(leg.iface);
+            if (leg == call.connectedLeg && wrapUp > 0) {
+                // the queue offers the agent no call until the wrap-up is over (app_queue's wrapuptime)
+                clock.after(wrapUp, () -> busyAgents.remove(leg.iface));
+            } else {
+                busyAgents.remove(leg.iface);
+            }
         }
         call.reservedLegs.clear();
         activeCalls.remove(call);

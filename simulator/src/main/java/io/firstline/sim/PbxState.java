@@ -13,7 +13,12 @@ final class PbxState {
     static final int DEVICE_INUSE = 2;
     private static final int SERVICE_LEVEL = 60;
 
-    record AgentDef(String interfaceName, String memberName) {
+    /** A member of every queue from the start: static (a {@code member =>} line) or dynamic (restored by persistentmembers). */
+    record AgentDef(String interfaceName, String memberName, String stateInterface, boolean dynamic) {
+        /** A static member whose state interface is its interface. */
+        AgentDef(String interfaceName, String memberName) {
+            this(interfaceName, memberName, interfaceName, false);
+        }
     }
 
     record QueueDef(String name, String strategy) {
@@ -114,7 +119,7 @@ final class PbxState {
             Queue queue = new Queue(q.name(), q.strategy());
             for (AgentDef a : agents) {
                 queue.members.put(a.interfaceName(),
-                        new Member(a.interfaceName(), a.memberName(), a.interfaceName(), false, startMs / 1000));
+                        new Member(a.interfaceName(), a.memberName(), a.stateInterface(), a.dynamic(), startMs / 1000));
             }
             queues.put(q.name(), queue);
         }

@@ -31,6 +31,7 @@ public final class TrafficConfig {
     final Duration memberTimeout;
     final Duration retry;
     final Duration maxQueueWait;
+    final Duration wrapUpTime;
     final double pjsipShare;
 
     private TrafficConfig(Builder b) {
@@ -50,6 +51,7 @@ public final class TrafficConfig {
         this.memberTimeout = b.memberTimeout;
         this.retry = b.retry;
         this.maxQueueWait = b.maxQueueWait;
+        this.wrapUpTime = b.wrapUpTime;
         this.pjsipShare = b.pjsipShare;
     }
 
@@ -79,6 +81,7 @@ public final class TrafficConfig {
         private Duration memberTimeout = Duration.ofSeconds(15);
         private Duration retry = Duration.ofSeconds(2);
         private Duration maxQueueWait = Duration.ofSeconds(300);
+        private Duration wrapUpTime = Duration.ZERO;
         private double pjsipShare;
 
         /** Mean arrival rate in simulated time (arrivals are Poisson). */
@@ -159,6 +162,18 @@ public final class TrafficConfig {
         /** How long a caller who would be answered waits for a free agent before giving up. */
         public Builder maxQueueWait(Duration v) {
             maxQueueWait = v;
+            return this;
+        }
+
+        /**
+         * How long an agent is not offered a call after talking on one (queues.conf wrapuptime); 0 unless set. The
+         * member events still say {@code Wrapuptime: 0}, as Asterisk's do for a member without a wrap-up of its own.
+         */
+        public Builder wrapUpTime(Duration v) {
+            if (v.isNegative()) {
+                throw new IllegalArgumentException("wrapUpTime must not be negative");
+            }
+            wrapUpTime = v;
             return this;
         }
 
