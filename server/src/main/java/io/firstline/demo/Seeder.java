@@ -45,7 +45,7 @@ public final class Seeder {
     /** Numbers of the recorded Asterisk traces, kept for their callers. */
     private static final Set<String> RESERVED = Set.of(DemoData.JANE_DOE_PHONE, "+15557770001", "+15557770002",
             "+15557654321");
-    private static final String[] QUEUES = {"software", "hardware", "network", "general"};
+    private static final String[] QUEUES = {"software", "hardware", "network", "helpdesk"};
     private static final String[] CATEGORIES = {"hardware", "software", "network", "account", "other"};
     private static final String[] PRIORITIES = {"low", "normal", "normal", "normal", "high", "urgent"};
     private static final String[] STATUSES = {"open", "pending", "resolved", "closed", "closed", "closed"};
@@ -189,7 +189,7 @@ public final class Seeder {
             Instant answeredAt = answered ? queued.plusSeconds(wait) : null;
             Instant ended = answered ? answeredAt.plusSeconds(talk) : queued.plusSeconds(wait);
             return new Object[] {id, PBX, entered.getEpochSecond() + "." + id, number,
-                    null, callerId, "main/" + queue, queue,
+                    null, callerId, DemoData.menuPath(queue), queue,
                     answered ? "answered" : "abandoned", answered ? agentOrNull(agents) : null, entered, queued,
                     answeredAt, ended, answered ? "caller-hangup" : "abandoned", wait, talk, ended};
         });

@@ -76,6 +76,54 @@ class DemoDataIT {
     }
 
     @Test
+    @DisplayName("a month of a healthy help desk: most calls answered within the 20 s of the service level, a handful of"
+            + " callbacks open, the queues of dialplans/")
+    void aMonthOfRealisticServiceLevels() {
+        DSLContext dsl = fresh.db.dsl();
+        int answered = dsl.fetchCount(CALLS, CALLS.STATUS.eq("answered"));
+        int abandoned = dsl.fetchCount(CALLS, CALLS.STATUS.eq("abandoned"));
+        int within = dsl.fetchCount(CALLS, CALLS.STATUS.eq("answered").and(CALLS.WAIT_SECONDS.le(20)));
+        double serviceLevel = 100.0 * within / (answered + abandoned);
+        assertThat(serviceLevel).isBetween(76.0, 88.0);
+        assertThat(100.0 * abandoned / (answered + abandoned)).isBetween(3.0, 8.0);
+        // day by day: quiet days and hard ones, none a meltdown
+        var day = DSL.cast(CALLS.ENTERED_AT, org.jooq.impl.SQLDataType.LOCALDATE);
+        var byDay = dsl.select(day, DSL.count(),
+                        DSL.sum(DSL.when(CALLS.STATUS.eq("answered").and(CALLS.WAIT_SECONDS.le(20)), 1).otherwise(0)))
+                .from(CALLS).groupBy(day).having(DSL.count().ge(50)).fetch();
+        assertThat(byDay).hasSizeGreaterThan(15)
+                .allSatisfy(r -> assertThat(100.0 * r.value3().intValue() / r.value2()).isBetween(60.0, 97.0));
+        assertThat(dsl.fetchCount(CALLBACK_REQUESTS, CALLBACK_REQUESTS.STATUS.eq("open"))).isBetween(3, 10);
+        assertThat(dsl.selectDistinct(CALLS.QUEUE).from(CALLS).fetch(CALLS.QUEUE))
+                .containsExactlyInAnyOrder("hardware", "software", "network", "helpdesk");
+        assertThat(dsl.selectDistinct(CALLS.MENU_PATH).from(CALLS).where(CALLS.QUEUE.eq("helpdesk")).fetch(CALLS.MENU_PATH))
+                .containsExactly("main/operator");
+    }
+
+    @Test
+    @DisplayName("the demo's live callers come from the whole directory, each with a number of their own, in an order"
+            + " of each start")
+    void liveCallersComeFromTheWholeDirectory() throws Exception {
+        var first = DemoData.directory(fresh.db, new java.util.Random(1), 5000);
+        var second = DemoData.directory(fresh.db, new java.util.Random(2), 5000);
+        assertThat(first).hasSize(3000);
+        assertThat(first.stream().map(l -> l.name().charAt(0)).distinct().count()).isGreaterThan(15);
+        // the first twenty callers are already from across the alphabet, and another start calls in another order
+        assertThat(first.subList(0, 20).stream().map(l -> l.name().charAt(0)).distinct().count()).isGreaterThan(6);
+        assertThat(first.subList(0, 20)).isNotEqualTo(second.subList(0, 20));
+        // a number of theirs, one of their own unless all they have is the organisation's switchboard (5% of them)
+        CallerStore callers = new CallerStore(fresh.db);
+        int theirsAlone = 0;
+        for (DemoData.Listed l : first.subList(0, 40)) {
+            var found = await(callers.byPhone(l.number(), 100, 0)).items();
+            assertThat(found).extracting(Caller::name).contains(l.name());
+            theirsAlone += found.size() == 1 ? 1 : 0;
+        }
+        assertThat(theirsAlone).isGreaterThanOrEqualTo(34);
+        assertThat(DemoData.directory(fresh.db, new java.util.Random(1), 100)).hasSize(100);
+    }
+
+    @Test
     void demoAccountsSignInWithTheDemoPassword() {
         var agents = fresh.db.dsl().selectFrom(AGENTS).orderBy(AGENTS.USERNAME).fetch();
         assertThat(agents).extracting(a -> a.getUsername()).containsExactly("alice", "bob", "carol", "sam");
