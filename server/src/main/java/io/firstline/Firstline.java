@@ -28,6 +28,7 @@ import io.firstline.records.CallRecorder;
 import io.firstline.records.CallStore;
 import io.firstline.reports.KpiStore;
 import io.firstline.sim.AmiSimulator;
+import io.firstline.sim.DemoHelpDesk;
 import io.firstline.sim.ManagerUser;
 import io.firstline.sim.TrafficConfig;
 import io.firstline.telephony.AmiLink;
@@ -39,10 +40,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,8 @@ public final class Firstline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Firstline.class);
     private static final String DEMO_AMI_USER = "firstline";
     private static final String DEMO_AMI_SECRET = "demo-secret";
+    /** At most this many callers of the directory call the demo (all of the demo's own 3,000). */
+    private static final int DEMO_CALLERS = 5000;
 
     private final Vertx vertx;
     private final Database db;
@@ -147,7 +150,7 @@ public final class Firstline implements AutoCloseable {
             PhoneNumbers phones = new PhoneNumbers(settings.phoneRegion());
             List<Settings.Pbx> pbxs = new ArrayList<>(settings.pbxs());
             if (demo) {
-                simulator = Optional.of(AmiSimulator.builder().host("127.0.0.1").port(0)
+                simulator = Optional.of(DemoHelpDesk.pbx().host("127.0.0.1").port(0)
                         .credentials(DEMO_AMI_USER, DEMO_AMI_SECRET).managerUser(ManagerUser.FIRSTLINE).build());
                 pbxs.add(new Settings.Pbx("demo", "127.0.0.1", simulator.get().port(), DEMO_AMI_USER, DEMO_AMI_SECRET));
             }
@@ -193,7 +196,7 @@ public final class Firstline implements AutoCloseable {
                     displayHost(settings.httpHost()), web.actualPort(),
                     pbxs.isEmpty() ? " (no PBX configured: set FIRSTLINE_AMI_HOST to connect to Asterisk)" : "");
             if (simulator.isPresent()) {
-                startDemoTraffic(simulator.get(), callers);
+                startDemoTraffic(simulator.get(), db);
             }
             return new Firstline(vertx, db, web, agi, simulator, recorder);
         } catch (RuntimeException | Error | IOException e) {
@@ -212,7 +215,6 @@ public final class Firstline implements AutoCloseable {
         }
     }
 
-    /** A simulated help desk's traffic: calls from the callers in the database, every few seconds. */
     private static void showGeneratedAdminPassword(String password) {
         System.out.println("""
 
@@ -238,17 +240,19 @@ public final class Firstline implements AutoCloseable {
         metrics.webRefusals(WebVerticle.REFUSALS, web::refused);
     }
 
-    private static void startDemoTraffic(AmiSimulator sim, CallerStore callers) {
-        callers.search("", 300, 0).onComplete(ar -> {
-            TrafficConfig.Builder traffic = TrafficConfig.builder().callsPerSecond(0.1).seed(42)
-                    .talkTime(Duration.ofSeconds(20), Duration.ofSeconds(90));
-            if (ar.succeeded()) {
-                ar.result().items().stream().filter(c -> !c.phones().isEmpty())
-                        .forEach(c -> traffic.caller(c.phones().get(0), c.name()));
-            }
-            sim.traffic().start(traffic.build());
-            log.info("Demo: a simulated Asterisk sends a call about every 10 s (agents alice, bob and carol answer)");
-        });
+    /**
+     * The demo's calls, from callers of the whole directory in an order of this start's own (blocking: the main thread
+     * reads the directory once, as it filled it).
+     */
+    private static void startDemoTraffic(AmiSimulator sim, Database db) {
+        Random random = new Random();
+        TrafficConfig.Builder traffic = DemoHelpDesk.traffic().seed(random.nextLong());
+        for (DemoData.Listed caller : DemoData.directory(db, random, DEMO_CALLERS)) {
+            traffic.caller(caller.number(), caller.name());
+        }
+        sim.traffic().start(traffic.build());
+        log.info("Demo: a simulated Asterisk sends a call about every {} s (agents alice, bob and carol answer)",
+                DemoHelpDesk.SECONDS_BETWEEN_CALLS);
     }
 
     /** @param metrics where HikariCP reports, or null */
