@@ -59,6 +59,7 @@ public final class Firstline implements AutoCloseable {
     private static final String DEMO_AMI_SECRET = "demo-secret";
     /** At most this many callers of the directory call the demo (all of the demo's own 3,000). */
     private static final int DEMO_CALLERS = 5000;
+    private static final long DEMO_TRAFFIC_SEED = 42;
 
     private final Vertx vertx;
     private final Database db;
@@ -241,13 +242,12 @@ public final class Firstline implements AutoCloseable {
     }
 
     /**
-     * The demo's calls, from callers of the whole directory in an order of this start's own (blocking: the main thread
-     * reads the directory once, as it filled it).
+     * The demo's calls, from callers of the whole directory in an order of this start's own; the arrivals, queues and
+     * outcomes are the same at every start (blocking: the main thread reads the directory once, as it filled it).
      */
     private static void startDemoTraffic(AmiSimulator sim, Database db) {
-        Random random = new Random();
-        TrafficConfig.Builder traffic = DemoHelpDesk.traffic().seed(random.nextLong());
-        for (DemoData.Listed caller : DemoData.directory(db, random, DEMO_CALLERS)) {
+        TrafficConfig.Builder traffic = DemoHelpDesk.traffic().seed(DEMO_TRAFFIC_SEED);
+        for (DemoData.Listed caller : DemoData.directory(db, new Random(), DEMO_CALLERS)) {
             traffic.caller(caller.number(), caller.name());
         }
         sim.traffic().start(traffic.build());

@@ -47,6 +47,11 @@ public final class TestServer implements AutoCloseable {
         return start(Map.of(), true, Clock.systemUTC());
     }
 
+    /** As {@link #demo()}, on the given clock (see {@link TestClock}): the demo's month ends at its now. */
+    public static TestServer demo(Clock clock) {
+        return start(Map.of(), true, clock);
+    }
+
     private static TestServer start(Map<String, String> extraEnv, boolean demo, Clock clock) {
         return start(extraEnv, demo, clock, java.util.function.UnaryOperator.identity());
     }
