@@ -58,7 +58,7 @@ async function ready() {
 
 function route(msg) {
   if (msg.type === 'agent.state') {
-    status.applyMember({ state: msg.state, pauseReason: msg.pauseReason, since: msg.since, queues: msg.queues });
+    status.applyMember({ state: msg.state, paused: msg.paused, pauseReason: msg.pauseReason, since: msg.since, queues: msg.queues });
   } else if (msg.type === 'hello' || (msg.type && msg.type.startsWith('call.'))) {
     if (msg.type === 'call.missed') {
       status.missed(msg.ringSeconds || 0);

@@ -958,12 +958,13 @@ public final class CallTracker {
 
     private void memberChanged(Member m, Instant at, List<CallChange> out) {
         MemberState now = m.state();
-        if (now != m.lastState || !java.util.Objects.equals(m.pauseReason, m.lastReason)
+        if (now != m.lastState || m.paused != m.lastPaused || !java.util.Objects.equals(m.pauseReason, m.lastReason)
                 || !m.queues.equals(m.lastQueues) || !java.util.Objects.equals(m.linkedid, m.lastLinkedid)) {
             if (now != m.lastState) {
                 m.since = at;
             }
             m.lastState = now;
+            m.lastPaused = m.paused;
             m.lastReason = m.pauseReason;
             m.lastQueues = new TreeSet<>(m.queues);
             m.lastLinkedid = m.linkedid;
@@ -1190,6 +1191,7 @@ public final class CallTracker {
         String linkedid;
         Instant since;
         MemberState lastState;
+        boolean lastPaused;
         String lastReason;
         Set<String> lastQueues = Set.of();
         String lastLinkedid;

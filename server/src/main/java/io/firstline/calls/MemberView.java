@@ -7,7 +7,9 @@ import java.util.Set;
 /**
  * A queue member (an agent's phone) as the PBX reports it, at one moment. Immutable.
  *
- * @param paused paused in its queues; its state may still be ringing or in a call, which come first
+ * @param paused whether Asterisk has the member paused: {@code state} says {@code PAUSED} only when nothing
+ *     outranks it (a call ringing or connected does), so a pause taken during a call is known from this
+ * @param pauseReason the reason of that pause, if it was given one
  * @param since when {@code state} began
  * @param linkedid the call ringing or connected to this member, if any
  */

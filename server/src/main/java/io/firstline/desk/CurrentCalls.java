@@ -30,7 +30,8 @@ public final class CurrentCalls {
         }
         String wanted = MemberView.interfaceKey(memberInterface);
         return tracker.members().stream().filter(m -> MemberView.interfaceKey(m.memberInterface()).equals(wanted)).findFirst()
-                .map(m -> new JsonObject().put("state", m.state().wire()).put("pauseReason", m.pauseReason())
+                .map(m -> new JsonObject().put("state", m.state().wire())
+                        .put("paused", m.paused()).put("pauseReason", m.pauseReason())
                         .put("since", m.since() == null ? null : m.since().toString())
                         .put("queues", new io.vertx.core.json.JsonArray(new java.util.ArrayList<>(new java.util.TreeSet<>(m.queues()))))
                         .put("pbx", m.pbx()).put("interface", m.memberInterface()));

@@ -103,6 +103,7 @@ public final class DeskApi {
             boolean known = state.containsKey("state");
             Http.ok(ctx, new JsonObject().put("agent", me.json()).put("interface", me.memberInterface())
                     .put("state", known ? state.getString("state") : me.memberInterface() == null ? "no-interface" : "unknown")
+                    .put("paused", state.getBoolean("paused", false))
                     .put("pauseReason", state.getString("pauseReason"))
                     .put("since", state.getString("since"))
                     .put("queues", known ? state.getJsonArray("queues") : new JsonArray())

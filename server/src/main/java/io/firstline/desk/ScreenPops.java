@@ -292,7 +292,7 @@ public final class ScreenPops {
         toMember(changed.pbx(), changed.memberInterface(), changed.memberName(), agent -> {
             MemberView m = members.getOrDefault(key, changed);
             JsonObject msg = new JsonObject().put("type", "agent.state").put("state", m.state().wire())
-                    .put("pauseReason", m.pauseReason()).put("since", m.since() == null ? null : m.since().toString())
+                    .put("paused", m.paused()).put("pauseReason", m.pauseReason()).put("since", m.since() == null ? null : m.since().toString())
                     .put("queues", new JsonArray(List.copyOf(m.queues()))).put("interface", m.memberInterface())
                     .put("pbx", m.pbx());
             if (msg.equals(states.get(agent.id()))) {

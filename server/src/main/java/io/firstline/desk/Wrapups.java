@@ -2,7 +2,6 @@ package io.firstline.desk;
 
 import io.firstline.bus.Bus;
 import io.firstline.calls.CallChange;
-import io.firstline.calls.MemberState;
 import io.firstline.calls.MemberView;
 import io.firstline.telephony.PbxCommands;
 import io.vertx.core.Vertx;
@@ -55,7 +54,7 @@ public final class Wrapups {
     public void apply(CallChange change) {
         if (change instanceof CallChange.MemberChanged m) {
             MemberView v = m.member();
-            if (v.state() == MemberState.PAUSED || v.pauseReason() != null) {
+            if (v.paused()) {
                 pausedFor.put(key(v.memberInterface()), v.pauseReason() == null ? "" : v.pauseReason());
             } else {
                 pausedFor.remove(key(v.memberInterface()));

@@ -13,12 +13,19 @@ import { answerLine, asteriskSays, refused } from './answers.js';
  * and what the rest of the desk calls.
  */
 export function mountStatus({ notice }) {
-  let member = { state: 'unknown', pauseReason: null, since: null, queues: [] };
+  let member = { state: 'unknown', paused: false, pauseReason: null, since: null, queues: [] };
   let availableQueues = [];
   let call = null;
   let ringing = null;
   let pauseAsked = false;
   let lastMiss = null;
+
+  /** A pause taken during a call or wrap-up: the state says the call, this says the pause in force. */
+  function renderPaused(shown) {
+    const el = $('#state-paused');
+    el.hidden = !shown || !member.paused;
+    el.textContent = member.paused ? (member.pauseReason ? `Paused: ${member.pauseReason}` : 'Paused') : '';
+  }
 
   function renderStatus() {
     const pill = $('#state');
@@ -26,6 +33,7 @@ export function mountStatus({ notice }) {
     const c = call;
     const now = Date.now();
     const rings = c && c.phase === 'ringing' ? c.msg : ringing;
+    renderPaused(!!rings || (c && c.phase !== 'ringing'));
     if (rings) {
       pill.className = 'pill ring';
       pill.textContent = 'Ringing';
@@ -49,6 +57,7 @@ export function mountStatus({ notice }) {
     const [words, kind] = STATES[m.state] || [m.state, ''];
     pill.className = `pill ${kind}`;
     pill.textContent = m.state === 'paused' && m.pauseReason ? `Paused: ${m.pauseReason}` : words;
+    renderPaused(m.state !== 'paused');
     detail.textContent = m.since && (m.state === 'paused' || m.state === 'available')
       ? `since ${clock(m.since)} (${duration((now - Date.parse(m.since)) / 1000)})` : '';
   }
@@ -104,16 +113,18 @@ export function mountStatus({ notice }) {
     try {
       const s = await api('GET', '/api/agents/me/status');
       availableQueues = s.availableQueues;
-      applyMember({ state: s.state, pauseReason: s.pauseReason, since: s.since, queues: s.queues });
+      applyMember({ state: s.state, paused: s.paused, pauseReason: s.pauseReason, since: s.since, queues: s.queues });
     } catch (e) {
       answerLine($('#pbx-answer'), 'bad', e.message);
     }
   }
 
   function applyMember(m) {
-    const wasPaused = member.state === 'paused';
-    member = { ...member, ...m };
-    if (m.state === 'paused' && !wasPaused) {
+    const wasPaused = member.paused;
+    // Every message carries the whole state: a reason left out is no reason, not the last one.
+    member = { state: m.state, paused: !!m.paused || m.state === 'paused', pauseReason: m.pauseReason || null,
+      since: m.since || null, queues: m.queues || [] };
+    if (member.paused && !wasPaused) {
       const miss = lastMiss;
       const recentMiss = miss && Date.now() - miss.at < 30000;
       // Asterisk's autopause gives the reason "Auto-Pause"; older versions give none, hence the recent miss.

@@ -56,8 +56,14 @@ class WrapupsTest {
     }
 
     private static CallChange.MemberChanged member(String iface, io.firstline.calls.MemberState state, String reason) {
+        boolean paused = state == io.firstline.calls.MemberState.PAUSED || reason != null;
+        return member(iface, state, paused, reason);
+    }
+
+    private static CallChange.MemberChanged member(String iface, io.firstline.calls.MemberState state, boolean paused,
+            String reason) {
         return new CallChange.MemberChanged(new io.firstline.calls.MemberView("pbx", iface, "Alice Agent",
-                java.util.Set.of("software"), state, state == io.firstline.calls.MemberState.PAUSED, reason, Instant.now(), null));
+                java.util.Set.of("software"), state, paused, reason, Instant.now(), null));
     }
 
     @Test
@@ -82,6 +88,12 @@ class WrapupsTest {
             w.apply(member(alice, io.firstline.calls.MemberState.IN_CALL, "lunch"));
             w.apply(done("f", alice));
             assertThat(w.ready(alice, Instant.now()).orElseThrow().getBoolean("paused")).as("lunch").isFalse();
+
+            // Paused without a reason during the call (the state says only "in a call"): left alone as well.
+            w.apply(member(alice, io.firstline.calls.MemberState.AVAILABLE, null));
+            w.apply(member(alice, io.firstline.calls.MemberState.IN_CALL, true, null));
+            w.apply(done("g", alice));
+            assertThat(w.ready(alice, Instant.now()).orElseThrow().getBoolean("paused")).as("no reason").isFalse();
         } finally {
             vertx.close();
         }

@@ -1,0 +1,120 @@
+package io.firstline.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.firstline.TestClock;
+import io.firstline.TestServer;
+import io.firstline.sim.AmiSimulator;
+import io.firstline.sim.ReceivedAction;
+import io.firstline.sim.TrafficConfig;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.Select;
+
+@DisplayName("the agent desktop between calls, in headless Chromium: pauses during a call, callbacks, recent calls, callers and tickets, layout")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DeskBetweenCallsBrowserIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String ALICE = "Local/1001@agents/n";
+
+    private AmiSimulator pbx;
+    private TestServer server;
+    private String admin;
+
+    @BeforeAll
+    void start() throws Exception {
+        pbx = AmiSimulator.builder().host("127.0.0.1").port(0).agent(ALICE, "Alice Agent").build();
+        server = TestServer.withPbx(pbx, Map.of("FIRSTLINE_WRAPUP_PAUSE", "true"), TestClock.morning(ZoneId.systemDefault()));
+        admin = server.loginAdmin();
+        server.createTraceAgents(admin);
+        server.awaitPbx("connected"::equals, Duration.ofSeconds(20));
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+        if (pbx != null) {
+            pbx.close();
+        }
+    }
+
+    private void call(String number, String name, int seed, int talkSeconds) {
+        pbx.traffic().start(TrafficConfig.builder().callsPerSecond(5).maxCalls(1).seed(seed).outcomes(1, 0, 0)
+                .menuChoice("1", "hardware", "main/hardware", 1).caller(number, name)
+                .waitTime(Duration.ofSeconds(1), Duration.ofSeconds(1)).ringTime(Duration.ofSeconds(1))
+                .talkTime(Duration.ofSeconds(talkSeconds), Duration.ofSeconds(talkSeconds)).build());
+    }
+
+    private static void saveOutcome(Browser b, String notes) {
+        new Select(b.driver().findElement(By.id("disposition"))).selectByValue("resolved");
+        b.driver().findElement(By.id("notes")).sendKeys(notes);
+        b.driver().findElement(By.id("outcome-save")).click();
+        b.waitForText(By.id("outcome-done"), "Outcome saved");
+    }
+
+    @Test
+    @DisplayName("a pause taken during a call or wrap-up shows at once, with the reason in force; Ready leaves the agent's own pause alone")
+    void pauseDuringCallAndWrapup() throws Exception {
+        try (Browser b = Browser.open(server.port())) {
+            b.signIn("alice", "alice-password", "/desk");
+            b.waitForText(By.id("connection"), "Live");
+            b.waitForText(By.id("state"), "Available");
+
+            // Paused for lunch while on the call: the bar says so at once, next to "On call".
+            call("+15557770101", "Dana Diaz", 11, 15);
+            b.waitForText(By.id("call-title"), "On call");
+            new Select(b.driver().findElement(By.id("pause-reason"))).selectByValue("lunch");
+            int before = pbx.receivedActions().size();
+            b.driver().findElement(By.id("pause")).click();
+            pbx.awaitAction(before, "QueuePause", a -> "lunch".equals(a.get("Reason")), WAIT);
+            b.waitForText(By.id("state-paused"), "Paused: lunch");
+            assertThat(b.text(By.id("state"))).isEqualTo("On call");
+
+            // The call ends: wrap-up, still paused for lunch (the server adds no wrap-up pause on top).
+            b.waitForText(By.id("state"), "Wrap-up");
+            assertThat(b.text(By.id("state-paused"))).isEqualTo("Paused: lunch");
+            saveOutcome(b, "Lunch after this one");
+            int beforeReady = pbx.receivedActions().size();
+            b.driver().findElement(By.id("ready")).click();
+            b.waitForText(By.id("call-title"), "No call");
+            b.waitForText(By.id("state"), "Paused: lunch");
+            assertThat(b.driver().findElement(By.id("state-paused")).isDisplayed()).isFalse();
+            assertThat(pbx.receivedActions().subList(beforeReady, pbx.receivedActions().size()))
+                    .noneMatch(a -> "QueuePause".equals(a.name()));
+            b.driver().findElement(By.id("resume")).click();
+            b.waitForText(By.id("state"), "Available");
+
+            // In wrap-up the server pauses her ("wrap-up"); she then pauses for a break: the bar follows each.
+            call("+15557770102", "Eli Evans", 12, 2);
+            b.waitForText(By.id("call-title"), "Wrap-up");
+            b.waitForText(By.id("state-paused"), "Paused: wrap-up");
+            new Select(b.driver().findElement(By.id("pause-reason"))).selectByValue("break");
+            b.driver().findElement(By.id("pause")).click();
+            b.waitForText(By.id("state-paused"), "Paused: break");
+            assertThat(b.text(By.id("state"))).isEqualTo("Wrap-up");
+            saveOutcome(b, "Break next");
+            int beforeReady2 = pbx.receivedActions().size();
+            b.driver().findElement(By.id("ready")).click();
+            b.waitForText(By.id("state"), "Paused: break");
+            assertThat(pbx.receivedActions().subList(beforeReady2, pbx.receivedActions().size()))
+                    .noneMatch(a -> "QueuePause".equals(a.name()));
+            ReceivedAction resumed;
+            int beforeResume = pbx.receivedActions().size();
+            b.driver().findElement(By.id("resume")).click();
+            resumed = pbx.awaitAction(beforeResume, "QueuePause", a -> "false".equalsIgnoreCase(a.get("Paused")), WAIT);
+            assertThat(resumed.get("Interface")).isEqualTo(ALICE);
+            b.waitForText(By.id("state"), "Available");
+            assertThat(b.consoleErrors()).isEmpty();
+        }
+    }
+}
