@@ -6,7 +6,7 @@ import { answerLine, asteriskSays, refused } from './answers.js';
 
 /**
  * Wires #transfer-box. `show(call)` is told of every change of the shown call (as the call card
- * gives it, or null): a transfer is asked for only while it is connected. Returns `show`, `load()`
+ * gives it, or null): the box is there only while it is connected. Returns `show`, `load()`
  * (the queues and colleagues to transfer to) and `focus()`.
  */
 export function mountTransfer() {
@@ -46,10 +46,8 @@ export function mountTransfer() {
       answered = call.msg.call.linkedid;
       answerLine($('#transfer-answer'), '', '');
     }
-    // Kept in sight after a transfer ended the call, so that Asterisk's answer can be read.
-    $('#transfer-box').hidden = call.phase === 'ringing';
-    $('#transfer').disabled = call.phase !== 'connected';
-    $('#transfer-target').disabled = call.phase !== 'connected';
+    // Only a connected call can be transferred; Asterisk's answer stays in sight below the box.
+    $('#transfer-box').hidden = call.phase !== 'connected';
   }
 
   $('#transfer').addEventListener('click', transfer);

@@ -7,6 +7,8 @@ import io.firstline.TestServer;
 import io.firstline.sim.AmiSimulator;
 import io.firstline.sim.ReceivedAction;
 import io.firstline.sim.TrafficConfig;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Map;
@@ -63,6 +65,41 @@ class DeskBetweenCallsBrowserIT {
     }
 
     @Test
+    @DisplayName("the callbacks list says how many there are and pages through all of them, oldest first")
+    void callbacksPage() throws Exception {
+        try (Connection c = server.db().connect(); Statement st = c.createStatement()) {
+            for (int i = 1; i <= 11; i++) {
+                st.executeUpdate("INSERT INTO callback_requests (phone, queue, menu_path, reason, status, created_at)"
+                        + " VALUES ('+155588800" + String.format("%02d", i) + "', 'hardware', 'main/hardware', 'abandoned', 'open',"
+                        + " NOW(3) - INTERVAL " + (100 - i) + " MINUTE)");
+            }
+        }
+        try (Browser b = Browser.open(server.port())) {
+            b.signIn("alice", "alice-password", "/desk");
+            b.waitForText(By.id("callbacks-count"), "(11)");
+            b.waitForText(By.id("callbacks-range"), "1–8 of 11");
+            String first = b.text(By.id("callbacks"));
+            assertThat(first).contains("+15558880001", "+15558880008").doesNotContain("+15558880009");
+            assertThat(b.driver().findElements(By.cssSelector("#callbacks > li"))).hasSize(8);
+            assertThat(b.driver().findElement(By.id("callbacks-prev")).isEnabled()).isFalse();
+            b.driver().findElement(By.id("callbacks-next")).click();
+            b.waitForText(By.id("callbacks-range"), "9–11 of 11");
+            assertThat(b.text(By.id("callbacks"))).contains("+15558880009", "+15558880011").doesNotContain("+15558880008");
+            assertThat(b.driver().findElement(By.id("callbacks-next")).isEnabled()).isFalse();
+            // Compact: a callback takes at most two lines of the column.
+            Number height = (Number) b.script("return document.querySelector('#callbacks > li').getBoundingClientRect().height");
+            assertThat(height.doubleValue()).isLessThan(72);
+            b.driver().findElement(By.id("callbacks-prev")).click();
+            b.waitForText(By.id("callbacks-range"), "1–8 of 11");
+            assertThat(b.consoleErrors()).isEmpty();
+        } finally {
+            try (Connection c = server.db().connect(); Statement st = c.createStatement()) {
+                st.executeUpdate("DELETE FROM callback_requests WHERE phone LIKE '+155588800%'");
+            }
+        }
+    }
+
+    @Test
     @DisplayName("a pause taken during a call or wrap-up shows at once, with the reason in force; Ready leaves the agent's own pause alone")
     void pauseDuringCallAndWrapup() throws Exception {
         try (Browser b = Browser.open(server.port())) {
@@ -73,6 +110,7 @@ class DeskBetweenCallsBrowserIT {
             // Paused for lunch while on the call: the bar says so at once, next to "On call".
             call("+15557770101", "Dana Diaz", 11, 15);
             b.waitForText(By.id("call-title"), "On call");
+            assertThat(b.driver().findElement(By.id("transfer-box")).isDisplayed()).isTrue();
             new Select(b.driver().findElement(By.id("pause-reason"))).selectByValue("lunch");
             int before = pbx.receivedActions().size();
             b.driver().findElement(By.id("pause")).click();
@@ -83,6 +121,7 @@ class DeskBetweenCallsBrowserIT {
             // The call ends: wrap-up, still paused for lunch (the server adds no wrap-up pause on top).
             b.waitForText(By.id("state"), "Wrap-up");
             assertThat(b.text(By.id("state-paused"))).isEqualTo("Paused: lunch");
+            assertThat(b.driver().findElement(By.id("transfer-box")).isDisplayed()).as("no transfer once the call ended").isFalse();
             saveOutcome(b, "Lunch after this one");
             int beforeReady = pbx.receivedActions().size();
             b.driver().findElement(By.id("ready")).click();

@@ -175,6 +175,9 @@ class DeskBrowserIT {
             assertThat(bt.get("Exten")).isEqualTo("hardware");
             b.waitForText(By.id("transfer-answer"), "Asterisk: Transfer succeeded");
             b.waitForText(By.id("call-title"), "Wrap-up");
+            // The call has ended: nothing left to transfer, but Asterisk's answer stays readable.
+            assertThat(b.driver().findElement(By.id("transfer-box")).isDisplayed()).isFalse();
+            assertThat(b.driver().findElement(By.id("transfer-answer")).getText()).contains("Transfer succeeded");
 
             assertThat(b.consoleErrors()).isEmpty();
         }
