@@ -11,6 +11,7 @@ import { mountKb } from './desk/kb.js';
 import { mountOutcome } from './desk/outcome.js';
 import { mountTransfer } from './desk/transfer.js';
 import { mountCall } from './desk/call.js';
+import { mountMyCalls } from './desk/mycalls.js';
 
 // The parts, mounted in start().
 let status = null;
@@ -19,6 +20,7 @@ let kb = null;
 let outcome = null;
 let transfer = null;
 let call = null;
+let myCalls = null;
 
 function notice(kind, text, id) {
   const box = $('#notices');
@@ -51,6 +53,7 @@ async function ready() {
     outcome.clear();
     call.clear();
     status.refreshFigures();
+    myCalls.load();
   } catch (e) {
     notice('bad', `Ready: ${e.message}`, 'ready');
   }
@@ -115,11 +118,29 @@ async function start() {
   callbacks = mountCallbacks();
   kb = mountKb({ onProblem: (text) => notice('bad', text), onUsedChanged: () => outcome.saveDraft() });
   outcome = mountOutcome({ me: s.agent, store, kb, onRecorded: (linkedid, id) => call.recorded(linkedid, id),
-    onSaved: (linkedid) => { call.saved(linkedid); status.refreshFigures(); } });
+    onSaved: (linkedid) => { call.saved(linkedid); status.refreshFigures(); myCalls.load(); } });
   transfer = mountTransfer();
   // Last: it shows the call kept from before a reload, and tells the others at once.
+  myCalls = mountMyCalls({ reopen: (item) => {
+    if (!call.reopen(item)) {
+      return false;
+    }
+    outcome.loadDraft();
+    return true;
+  } });
+  let phase = null;
   call = mountCall({ store, notice, showArticle: (id) => kb.show(id),
-    onChange: (c, ringing) => { outcome.show(c); transfer.show(c); status.showCall(c, ringing); },
+    onChange: (c, ringing) => {
+      outcome.show(c);
+      transfer.show(c);
+      status.showCall(c, ringing);
+      if (c && c.phase === 'ended' && phase === 'connected') {
+        // The call's record may be written a moment after its end.
+        myCalls.load();
+        setTimeout(() => myCalls.load(), 2000);
+      }
+      phase = c ? c.phase : null;
+    },
     onAnswered: () => outcome.loadDraft() });
   $('#ready').addEventListener('click', ready);
   document.addEventListener('keydown', keys);
@@ -128,9 +149,10 @@ async function start() {
   await status.refresh();
   status.refreshFigures();
   callbacks.load();
+  myCalls.load();
   transfer.load();
   setInterval(() => status.render(), 1000);
-  setInterval(() => callbacks.load('timer'), 60000);
+  setInterval(() => { callbacks.load('timer'); myCalls.load(); }, 60000);
 
   connectLive({
     onMessage: route,

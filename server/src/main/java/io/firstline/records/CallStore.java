@@ -2,10 +2,12 @@ package io.firstline.records;
 
 import static io.firstline.db.schema.Tables.AGENTS;
 import static io.firstline.db.schema.Tables.CALLBACK_REQUESTS;
+import static io.firstline.db.schema.Tables.CALLERS;
 import static io.firstline.db.schema.Tables.CALLER_PHONES;
 import static io.firstline.db.schema.Tables.CALLS;
 import static io.firstline.db.schema.Tables.CALL_AGENTS;
 import static io.firstline.db.schema.Tables.CALL_EVENTS;
+import static io.firstline.db.schema.Tables.CALL_OUTCOMES;
 
 import io.firstline.auth.Agent;
 import io.firstline.calls.CallChange;
@@ -388,6 +390,42 @@ public final class CallStore {
                     .leftJoin(AGENTS).on(AGENTS.ID.eq(CALLS.AGENT_ID))
                     .where(where).orderBy(CALLS.ENTERED_AT.desc(), CALLS.ID.desc()).limit(limit).offset(offset)
                     .fetch(CallStore::toCall);
+            return new Page<>(items, dsl.fetchCount(CALLS, where), limit, offset);
+        });
+    }
+
+    /**
+     * A call an agent took, with the caller as the problems database knows them and the outcome that agent recorded
+     * ({@code disposition} null: none yet).
+     */
+    public record AgentCall(RecordedCall call, String callerName, String organisation, String disposition, Long ticketId) {
+        public JsonObject json() {
+            return call.json().put("caller", call.callerId() == null || callerName == null ? null
+                    : new JsonObject().put("id", call.callerId()).put("name", callerName).put("organisation", organisation))
+                    .put("outcome", disposition == null ? null : new JsonObject().put("disposition", disposition).put("ticketId", ticketId));
+        }
+    }
+
+    /** The calls an agent answered, newest first; {@code unsavedOnly}: the ended ones they recorded no outcome for. */
+    public Future<Page<AgentCall>> callsOf(long agentId, boolean unsavedOnly, int limit, int offset) {
+        return db.query(dsl -> {
+            // The calls whose outcome is theirs to record (OutcomeStore's rule): those they answered.
+            Condition where = CALLS.AGENT_ID.eq(agentId);
+            var mine = DSL.select(CALL_OUTCOMES.ID).from(CALL_OUTCOMES)
+                    .where(CALL_OUTCOMES.CALL_ID.eq(CALLS.ID)).and(CALL_OUTCOMES.AGENT_ID.eq(agentId));
+            if (unsavedOnly) {
+                where = where.and(CALLS.ENDED_AT.isNotNull()).and(DSL.notExists(mine));
+            }
+            var latest = DSL.field(mine.orderBy(CALL_OUTCOMES.ID.desc()).limit(1));
+            List<AgentCall> items = dsl.select(CALLS.asterisk(), AGENTS.USERNAME, AGENTS.NAME, CALLERS.NAME, CALLERS.ORGANISATION,
+                            CALL_OUTCOMES.DISPOSITION, CALL_OUTCOMES.TICKET_ID)
+                    .from(CALLS)
+                    .leftJoin(AGENTS).on(AGENTS.ID.eq(CALLS.AGENT_ID))
+                    .leftJoin(CALLERS).on(CALLERS.ID.eq(CALLS.CALLER_ID))
+                    .leftJoin(CALL_OUTCOMES).on(CALL_OUTCOMES.ID.eq(latest))
+                    .where(where).orderBy(CALLS.ENTERED_AT.desc(), CALLS.ID.desc()).limit(limit).offset(offset)
+                    .fetch(r -> new AgentCall(toCall(r), r.get(CALLERS.NAME), r.get(CALLERS.ORGANISATION),
+                            r.get(CALL_OUTCOMES.DISPOSITION), r.get(CALL_OUTCOMES.TICKET_ID)));
             return new Page<>(items, dsl.fetchCount(CALLS, where), limit, offset);
         });
     }

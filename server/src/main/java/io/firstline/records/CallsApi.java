@@ -38,6 +38,7 @@ public final class CallsApi {
 
     public void mount(Router r) {
         r.get("/api/calls").handler(this::list);
+        r.get("/api/agents/me/calls").handler(this::mine);
         r.get("/api/calls/:callId").handler(this::get);
         r.post("/api/calls/:callId/outcome").handler(this::outcome);
     }
@@ -58,6 +59,18 @@ public final class CallsApi {
         var filter = new CallStore.Filter(from, to, Http.param(ctx, "queue", 80), Http.idParam(ctx, "agentId"),
                 Http.idParam(ctx, "callerId"), status);
         calls.list(filter, p.limit(), p.offset()).onComplete(Http.reply(ctx, page -> Http.ok(ctx, Http.page(page, RecordedCall::json))));
+    }
+
+    /** The signed-in agent's own calls, newest first, with the outcome they recorded; {@code unsaved=true}: only those without one. */
+    private void mine(RoutingContext ctx) {
+        Agent me = Http.signedIn(ctx);
+        Http.Paging p = Http.paging(ctx);
+        Optional<String> unsaved = Http.param(ctx, "unsaved", 5);
+        if (unsaved.isPresent() && !unsaved.get().equals("true") && !unsaved.get().equals("false")) {
+            throw ApiException.badField("unsaved", "'" + unsaved.get() + "' is not true or false");
+        }
+        calls.callsOf(me.id(), unsaved.map("true"::equals).orElse(false), p.limit(), p.offset())
+                .onComplete(Http.reply(ctx, page -> Http.ok(ctx, Http.page(page, CallStore.AgentCall::json))));
     }
 
     private void get(RoutingContext ctx) {

@@ -64,7 +64,8 @@ export function mountCall({ store, notice, showArticle, onChange, onAnswered }) 
           call = { ...c, msg: mergePop(c.msg, msg), confirmed: true };
         } else {
           if (c && c.phase === 'ended' && !c.saved && !same) {
-            notice('warn', `The outcome of the call with ${callerLabel(c.msg)} was not saved; its draft is kept.`);
+            notice('warn', `The outcome of the call with ${callerLabel(c.msg)} was not saved; its draft is kept: `
+              + 'reopen it from "Outcome not saved" under My calls.', 'unsaved');
           }
           call = { msg: same ? mergePop(c.msg, msg) : msg, phase: 'connected', connectedAt: Date.now(), confirmed: true };
         }
@@ -157,6 +158,31 @@ export function mountCall({ store, notice, showArticle, onChange, onAnswered }) 
     }
   }
 
+  /**
+   * Shows an earlier call of the agent's (from "Outcome not saved") for its outcome, unless a call is
+   * ringing or on now. Returns whether it did.
+   */
+  function reopen(item) {
+    if (call && (call.phase === 'connected' || call.phase === 'ringing')) {
+      return false;
+    }
+    const msg = { call: { id: item.id, linkedid: item.linkedid, callerNumber: item.callerNumber, callerName: item.callerName,
+      menuPath: item.menuPath, queue: item.queue, waitSeconds: item.waitSeconds, answeredAt: item.answeredAt },
+    caller: null, history: [], openTickets: [], suggestions: [], callerData: item.callerId ? 'pending' : 'loaded' };
+    call = { msg, phase: 'ended', endedAt: Date.parse(item.endedAt) || Date.now(), saved: false, reopened: true };
+    changed();
+    if (item.callerId) {
+      api('GET', `/api/callers/${item.callerId}`).then((p) => ({ caller: p, history: p.history, openTickets: p.openTickets,
+        callerData: 'loaded' }), () => ({ callerData: 'unavailable' })).then((data) => {
+        if (call && call.msg.call.linkedid === item.linkedid) {
+          call = { ...call, msg: { ...call.msg, ...data } };
+          changed();
+        }
+      });
+    }
+    return true;
+  }
+
   /** Ready: no call shown any more. */
   function clear() {
     store.remove('call');
@@ -177,7 +203,7 @@ export function mountCall({ store, notice, showArticle, onChange, onAnswered }) 
       return;
     }
     const { msg } = c;
-    $('#call-title').textContent = { ringing: 'Ringing', connected: 'On call', ended: 'Wrap-up' }[c.phase];
+    $('#call-title').textContent = c.reopened ? 'Earlier call' : { ringing: 'Ringing', connected: 'On call', ended: 'Wrap-up' }[c.phase];
     $('#caller-name').textContent = callerLabel(msg);
     $('#caller-vip').hidden = !(msg.caller && msg.caller.vip);
     // Without the caller's data (database away or slow) nothing can be said to be missing from it.
@@ -352,5 +378,5 @@ export function mountCall({ store, notice, showArticle, onChange, onAnswered }) 
   $('#note-add').addEventListener('click', addNote);
   render();
   tell();
-  return { onMessage, current: view, recorded, saved, clear };
+  return { onMessage, current: view, recorded, saved, clear, reopen };
 }

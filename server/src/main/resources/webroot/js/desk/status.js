@@ -33,7 +33,7 @@ export function mountStatus({ notice }) {
     const c = call;
     const now = Date.now();
     const rings = c && c.phase === 'ringing' ? c.msg : ringing;
-    renderPaused(!!rings || (c && c.phase !== 'ringing'));
+    renderPaused(!!rings || (c && c.phase !== 'ringing' && !c.reopened));
     if (rings) {
       pill.className = 'pill ring';
       pill.textContent = 'Ringing';
@@ -47,7 +47,7 @@ export function mountStatus({ notice }) {
       detail.textContent = `${callerLabel(c.msg)} · ${duration((now - since) / 1000)}`;
       return;
     }
-    if (c && c.phase === 'ended') {
+    if (c && c.phase === 'ended' && !c.reopened) {
       pill.className = 'pill warn';
       pill.textContent = 'Wrap-up';
       detail.textContent = `${duration((now - c.endedAt) / 1000)}${c.saved ? ' · outcome saved' : ''}`;

@@ -7,6 +7,7 @@ import io.firstline.TestServer;
 import io.firstline.sim.AmiSimulator;
 import io.firstline.sim.ReceivedAction;
 import io.firstline.sim.TrafficConfig;
+import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -96,6 +97,61 @@ class DeskBetweenCallsBrowserIT {
             try (Connection c = server.db().connect(); Statement st = c.createStatement()) {
                 st.executeUpdate("DELETE FROM callback_requests WHERE phone LIKE '+155588800%'");
             }
+        }
+    }
+
+    @Test
+    @DisplayName("an outcome left unsaved is listed under My calls and reopens the form with its draft; saved, it shows in the recent calls")
+    void unsavedOutcomesReopen() throws Exception {
+        try (Browser b = Browser.open(server.port())) {
+            b.signIn("alice", "alice-password", "/desk");
+            b.waitForText(By.id("connection"), "Live");
+            b.waitForText(By.id("state"), "Available");
+            b.waitForText(By.id("unsaved"), "Every outcome is saved");
+
+            // A call ends with half an outcome; Alice resumes without saving it, and the next call comes.
+            call("+15557770201", "Gina Green", 21, 3);
+            b.waitForText(By.id("call-title"), "On call");
+            b.driver().findElement(By.id("notes")).sendKeys("Gina: VPN drops every hour");
+            b.waitForText(By.id("call-title"), "Wrap-up");
+            b.waitForText(By.id("unsaved-count"), "(1)");
+            assertThat(b.text(By.id("unsaved"))).contains("Gina Green");
+            b.waitForText(By.id("state-paused"), "Paused: wrap-up");
+            b.driver().findElement(By.id("resume")).click();
+            b.waitUntil(d -> !d.findElement(By.id("state-paused")).isDisplayed());
+            call("+15557770202", "Hank Hill", 22, 3);
+            b.waitForText(By.id("caller-name"), "Hank Hill");
+            b.waitForText(By.id("notices"), "The outcome of the call with Gina Green was not saved");
+            assertThat(b.driver().findElements(By.cssSelector("#notices .banner"))).hasSize(1);
+            b.waitForText(By.id("call-title"), "Wrap-up");
+            b.waitForText(By.id("unsaved-count"), "(2)");
+
+            // Back to Gina's call: the form is hers, with her draft; saved, she leaves the list.
+            b.driver().findElement(By.cssSelector("#unsaved button[aria-label*='Gina Green']")).click();
+            b.waitForText(By.id("call-title"), "Earlier call");
+            b.waitForText(By.id("outcome-for"), "Gina Green");
+            assertThat(b.driver().findElement(By.id("notes")).getAttribute("value")).isEqualTo("Gina: VPN drops every hour");
+            assertThat(b.text(By.id("state"))).startsWith("Paused");
+            saveOutcome(b, " (fixed)");
+            b.waitForText(By.id("unsaved-count"), "(1)");
+            assertThat(b.text(By.id("unsaved"))).contains("Hank Hill").doesNotContain("Gina Green");
+            b.waitForText(By.id("recent"), "Resolved");
+            assertThat(b.text(By.id("recent"))).contains("Gina Green", "Hank Hill", "Not saved");
+            JsonObject gina = server.get("/api/agents/me/calls?limit=5", server.login("alice", "alice-password")).json()
+                    .getJsonArray("items").stream().map(JsonObject.class::cast)
+                    .filter(c -> "+15557770201".equals(c.getString("callerNumber"))).findFirst().orElseThrow();
+            JsonObject outcome = server.get("/api/calls/" + gina.getLong("id"), admin).json().getJsonArray("outcomes").getJsonObject(0);
+            assertThat(outcome.getString("notes")).isEqualTo("Gina: VPN drops every hour (fixed)");
+
+            // And Hank's, the same way; then Ready.
+            b.driver().findElement(By.cssSelector("#unsaved button")).click();
+            b.waitForText(By.id("outcome-for"), "Hank Hill");
+            saveOutcome(b, "Printer");
+            b.waitForText(By.id("unsaved"), "Every outcome is saved");
+            b.driver().findElement(By.id("ready")).click();
+            b.waitForText(By.id("call-title"), "No call");
+            b.waitForText(By.id("state"), "Available");
+            assertThat(b.consoleErrors()).isEmpty();
         }
     }
 

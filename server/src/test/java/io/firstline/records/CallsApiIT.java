@@ -215,6 +215,39 @@ class CallsApiIT {
         }
 
         @Test
+        @DisplayName("an agent's own calls come newest first with the outcome they recorded; unsaved=true keeps the ended ones without one")
+        void mine() {
+            create(admin, "/api/agents", new JsonObject().put("username", "dana").put("name", "Dana Agent")
+                    .put("password", "dana-password").put("interface", "PJSIP/2009"));
+            String dana = server.login("dana", "dana-password");
+            long older = call(Instant.parse("2026-11-21T09:00:00Z"), "+15556660301", "software", "PJSIP/2009", CallStatus.ANSWERED);
+            long newer = call(Instant.parse("2026-11-21T10:00:00Z"), "+15556660302", "hardware", "PJSIP/2009", CallStatus.ANSWERED);
+            long live = call(Instant.parse("2026-11-21T11:00:00Z"), "+15556660303", "hardware", "PJSIP/2009", CallStatus.CONNECTED);
+            call(Instant.parse("2026-11-21T10:30:00Z"), "+15556660304", "hardware", BOB_IFACE, CallStatus.ANSWERED);
+            assertThat(outcome(older, dana, new JsonObject().put("disposition", "resolved")).status()).isEqualTo(201);
+            // A supervisor's outcome is not Dana's: hers is still to be saved.
+            assertThat(outcome(newer, sam, new JsonObject().put("disposition", "escalated")).status()).isEqualTo(201);
+
+            JsonObject all = server.get("/api/agents/me/calls", dana).json();
+            assertThat(ids(all)).containsExactly(live, newer, older);
+            assertThat(all.getLong("total")).isEqualTo(3);
+            JsonObject first = all.getJsonArray("items").getJsonObject(2);
+            assertThat(first.getJsonObject("outcome").getString("disposition")).isEqualTo("resolved");
+            assertThat(first.getString("callerNumber")).isEqualTo("+15556660301");
+            assertThat(all.getJsonArray("items").getJsonObject(1).getValue("outcome")).isNull();
+            assertThat(all.getJsonArray("items").getJsonObject(0).getString("status")).isEqualTo("in-progress");
+
+            JsonObject unsaved = server.get("/api/agents/me/calls?unsaved=true", dana).json();
+            assertThat(ids(unsaved)).containsExactly(newer);
+            assertThat(unsaved.getLong("total")).isEqualTo(1);
+            assertThat(ids(server.get("/api/agents/me/calls?limit=1&offset=1", dana).json())).containsExactly(newer);
+
+            assertRefused(server.get("/api/agents/me/calls?unsaved=yes", dana), 400, "unsaved");
+            assertRefused(server.get("/api/agents/me/calls?limit=0", dana), 400, "limit");
+            assertRefused(server.get("/api/agents/me/calls", null), 401, null);
+        }
+
+        @Test
         @DisplayName("bad filters are refused with the parameter named")
         void badFilters() {
             assertRefused(server.get("/api/calls?from=yesterday", alice), 400, "from");
