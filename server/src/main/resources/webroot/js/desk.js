@@ -12,6 +12,7 @@ import { mountOutcome } from './desk/outcome.js';
 import { mountTransfer } from './desk/transfer.js';
 import { mountCall } from './desk/call.js';
 import { mountMyCalls } from './desk/mycalls.js';
+import { mountLookup } from './desk/lookup.js';
 
 // The parts, mounted in start().
 let status = null;
@@ -21,6 +22,7 @@ let outcome = null;
 let transfer = null;
 let call = null;
 let myCalls = null;
+let lookup = null;
 
 function notice(kind, text, id) {
   const box = $('#notices');
@@ -93,6 +95,7 @@ function keys(event) {
       KeyN: () => $('#notes').focus(),
       KeyT: () => transfer.focus(),
       KeyB: () => { callbacks.load(); $('#callbacks-refresh').focus(); },
+      KeyF: () => $('#find-caller').focus(),
     };
     if (actions[event.code]) {
       event.preventDefault();
@@ -142,6 +145,7 @@ async function start() {
       phase = c ? c.phase : null;
     },
     onAnswered: () => outcome.loadDraft() });
+  lookup = mountLookup({ showTicket: (id) => call.showTicket(id), myQueues: () => status.queues() });
   $('#ready').addEventListener('click', ready);
   document.addEventListener('keydown', keys);
 
@@ -150,9 +154,10 @@ async function start() {
   status.refreshFigures();
   callbacks.load();
   myCalls.load();
+  lookup.loadTickets();
   transfer.load();
   setInterval(() => status.render(), 1000);
-  setInterval(() => { callbacks.load('timer'); myCalls.load(); }, 60000);
+  setInterval(() => { callbacks.load('timer'); myCalls.load(); lookup.loadTickets(); }, 60000);
 
   connectLive({
     onMessage: route,

@@ -5,6 +5,8 @@ import static io.firstline.db.schema.Tables.CALLERS;
 import static io.firstline.db.schema.Tables.CALLER_PHONES;
 import static io.firstline.db.schema.Tables.CALLS;
 import static io.firstline.db.schema.Tables.CALL_OUTCOMES;
+import static io.firstline.db.schema.Tables.TICKETS;
+import static io.firstline.db.schema.Tables.TICKET_NOTES;
 
 import io.firstline.db.Database;
 import io.firstline.db.FullText;
@@ -76,6 +78,46 @@ public final class CallerStore {
     public Future<Optional<Profile>> profile(long id, int historySize) {
         return db.query(dsl -> findIn(dsl, id).map(c -> new Profile(c, history(dsl, id, historySize),
                 TicketStore.openTicketsOf(dsl, id))));
+    }
+
+    /** A note about a caller: on one of their tickets ({@code ticketId}), or in an outcome of one of their calls ({@code callId}). */
+    public record Note(Instant at, Long agentId, String agentName, String body, Long ticketId, Long callId) {
+        public JsonObject json() {
+            return new JsonObject().put("at", at == null ? null : at.toString())
+                    .put("agent", io.firstline.auth.Agent.reference(agentId, agentName)).put("body", body)
+                    .put("ticketId", ticketId).put("callId", callId);
+        }
+    }
+
+    /**
+     * The newest notes about a caller, newest first: their tickets' notes and their calls' outcome notes. An outcome's
+     * notes that its ticket update also wrote as a ticket note are given once.
+     */
+    public Future<List<Note>> notes(long callerId, int limit) {
+        return db.query(dsl -> {
+            List<Note> out = new ArrayList<>(dsl.select(TICKET_NOTES.CREATED_AT, TICKET_NOTES.AGENT_ID, AGENTS.NAME, TICKET_NOTES.BODY,
+                            TICKET_NOTES.TICKET_ID)
+                    .from(TICKET_NOTES).join(TICKETS).on(TICKETS.ID.eq(TICKET_NOTES.TICKET_ID))
+                    .leftJoin(AGENTS).on(AGENTS.ID.eq(TICKET_NOTES.AGENT_ID))
+                    .where(TICKETS.CALLER_ID.eq(callerId)).orderBy(TICKET_NOTES.CREATED_AT.desc(), TICKET_NOTES.ID.desc()).limit(limit)
+                    .fetch(r -> new Note(r.get(TICKET_NOTES.CREATED_AT), r.get(TICKET_NOTES.AGENT_ID), r.get(AGENTS.NAME),
+                            r.get(TICKET_NOTES.BODY), r.get(TICKET_NOTES.TICKET_ID), null)));
+            var onTickets = out.stream().map(n -> n.ticketId() + "\u0000" + n.body()).collect(Collectors.toSet());
+            dsl.select(CALL_OUTCOMES.CREATED_AT, CALL_OUTCOMES.AGENT_ID, AGENTS.NAME, CALL_OUTCOMES.NOTES, CALL_OUTCOMES.TICKET_ID,
+                            CALL_OUTCOMES.CALL_ID)
+                    .from(CALL_OUTCOMES).join(CALLS).on(CALLS.ID.eq(CALL_OUTCOMES.CALL_ID))
+                    .leftJoin(AGENTS).on(AGENTS.ID.eq(CALL_OUTCOMES.AGENT_ID))
+                    .where(CALLS.CALLER_ID.eq(callerId)).and(CALL_OUTCOMES.NOTES.isNotNull()).and(CALL_OUTCOMES.NOTES.ne(""))
+                    .orderBy(CALL_OUTCOMES.CREATED_AT.desc(), CALL_OUTCOMES.ID.desc()).limit(limit)
+                    .fetch().forEach(r -> {
+                        if (!onTickets.contains(r.get(CALL_OUTCOMES.TICKET_ID) + "\u0000" + r.get(CALL_OUTCOMES.NOTES))) {
+                            out.add(new Note(r.get(CALL_OUTCOMES.CREATED_AT), r.get(CALL_OUTCOMES.AGENT_ID), r.get(AGENTS.NAME),
+                                    r.get(CALL_OUTCOMES.NOTES), r.get(CALL_OUTCOMES.TICKET_ID), r.get(CALL_OUTCOMES.CALL_ID)));
+                        }
+                    });
+            out.sort(java.util.Comparator.comparing(Note::at, java.util.Comparator.nullsLast(java.util.Comparator.reverseOrder())));
+            return List.copyOf(out.subList(0, Math.min(limit, out.size())));
+        });
     }
 
     /** Callers who own the number (E.164); usually one, several for a shared switchboard. */

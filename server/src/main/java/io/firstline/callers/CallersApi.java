@@ -31,6 +31,7 @@ public final class CallersApi {
         r.get("/api/callers").handler(this::list);
         r.post("/api/callers").handler(this::create);
         r.get("/api/callers/:callerId").handler(this::get);
+        r.get("/api/callers/:callerId/notes").handler(this::notes);
         r.patch("/api/callers/:callerId").handler(this::patch);
     }
 
@@ -69,6 +70,29 @@ public final class CallersApi {
         long id = Http.pathId(ctx, "callerId");
         callers.profile(id, HISTORY)
                 .onComplete(Http.reply(ctx, p -> Http.ok(ctx, p.orElseThrow(() -> ApiException.notFound("no caller " + id)).json())));
+    }
+
+    /** The newest notes about a caller (their tickets' and their calls' outcomes'), newest first; {@code limit} up to 100. */
+    private void notes(RoutingContext ctx) {
+        Http.signedIn(ctx);
+        long id = Http.pathId(ctx, "callerId");
+        Http.Paging p = Http.paging(ctx);
+        if (p.offset() != 0) {
+            throw ApiException.badField("offset", "not supported here: the notes come newest first, up to limit");
+        }
+        if (p.limit() > 100) {
+            throw ApiException.badField("limit", "at most 100");
+        }
+        callers.find(id).compose(c -> {
+            if (c.isEmpty()) {
+                throw ApiException.notFound("no caller " + id);
+            }
+            return callers.notes(id, p.limit());
+        }).onComplete(Http.reply(ctx, notes -> {
+            io.vertx.core.json.JsonArray items = new io.vertx.core.json.JsonArray();
+            notes.forEach(n -> items.add(n.json()));
+            Http.ok(ctx, new io.vertx.core.json.JsonObject().put("items", items));
+        }));
     }
 
     private void patch(RoutingContext ctx) {

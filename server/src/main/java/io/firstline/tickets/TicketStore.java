@@ -1,6 +1,7 @@
 package io.firstline.tickets;
 
 import static io.firstline.db.schema.Tables.AGENTS;
+import static io.firstline.db.schema.Tables.CALLS;
 import static io.firstline.db.schema.Tables.TICKETS;
 import static io.firstline.db.schema.Tables.TICKET_NOTES;
 
@@ -62,14 +63,27 @@ public final class TicketStore {
         return toTicket(r);
     }
 
-    public Future<Page<Ticket>> list(Optional<Long> callerId, Optional<String> status, int limit, int offset) {
+    /**
+     * Which tickets a list shows; an empty optional does not narrow. {@code createdBy}: the agent who opened them;
+     * {@code queue}: opened from a call that came through that queue.
+     */
+    public record Filter(Optional<Long> callerId, Optional<String> status, Optional<Long> createdBy, Optional<String> queue) {
+    }
+
+    public Future<Page<Ticket>> list(Filter f, int limit, int offset) {
         return db.query(dsl -> {
             Condition where = DSL.trueCondition();
-            if (callerId.isPresent()) {
-                where = where.and(TICKETS.CALLER_ID.eq(callerId.get()));
+            if (f.callerId().isPresent()) {
+                where = where.and(TICKETS.CALLER_ID.eq(f.callerId().get()));
             }
-            if (status.isPresent()) {
-                where = where.and(TICKETS.STATUS.eq(status.get()));
+            if (f.status().isPresent()) {
+                where = where.and(TICKETS.STATUS.eq(f.status().get()));
+            }
+            if (f.createdBy().isPresent()) {
+                where = where.and(TICKETS.CREATED_BY.eq(f.createdBy().get()));
+            }
+            if (f.queue().isPresent()) {
+                where = where.and(TICKETS.CALL_ID.in(DSL.select(CALLS.ID).from(CALLS).where(CALLS.QUEUE.eq(f.queue().get()))));
             }
             return new Page<>(dsl.selectFrom(TICKETS).where(where).orderBy(TICKETS.CREATED_AT.desc(), TICKETS.ID.desc())
                     .limit(limit).offset(offset).fetch(TicketStore::toTicket), dsl.fetchCount(TICKETS, where), limit, offset);

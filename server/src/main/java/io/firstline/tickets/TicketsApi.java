@@ -30,14 +30,20 @@ public final class TicketsApi {
     }
 
     private void list(RoutingContext ctx) {
-        Http.signedIn(ctx);
+        Agent me = Http.signedIn(ctx);
         Http.Paging p = Http.paging(ctx);
+        Optional<String> mine = Http.param(ctx, "mine", 5);
+        if (mine.isPresent() && !mine.get().equals("true") && !mine.get().equals("false")) {
+            throw ApiException.badField("mine", "'" + mine.get() + "' is not true or false");
+        }
+        Optional<String> queue = Http.param(ctx, "queue", 80);
         Optional<Long> callerId = Http.idParam(ctx, "callerId");
         Optional<String> status = Http.param(ctx, "status", 20);
         if (status.isPresent() && !Ticket.STATUSES.contains(status.get())) {
             throw ApiException.badField("status", "'" + status.get() + "' is not one of " + String.join(", ", Ticket.STATUSES));
         }
-        tickets.list(callerId, status, p.limit(), p.offset()).onComplete(Http.reply(ctx, page -> Http.ok(ctx, Http.page(page, Ticket::json))));
+        var filter = new TicketStore.Filter(callerId, status, mine.filter("true"::equals).map(m -> me.id()), queue);
+        tickets.list(filter, p.limit(), p.offset()).onComplete(Http.reply(ctx, page -> Http.ok(ctx, Http.page(page, Ticket::json))));
     }
 
     private void create(RoutingContext ctx) {

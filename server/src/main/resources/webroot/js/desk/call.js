@@ -337,6 +337,7 @@ export function mountCall({ store, notice, showArticle, onChange, onAnswered }) 
       const t = await api('GET', `/api/tickets/${id}`);
       ticketShown = t;
       $('#ticket-card').hidden = false;
+      $('#ticket-card').scrollIntoView({ block: 'nearest' });
       $('#ticket-title').textContent = `Ticket #${t.id}: ${t.subject}`;
       $('#ticket-meta').textContent = `${t.status} · ${t.priority} · ${t.category} · opened ${when(t.createdAt)}`;
       $('#ticket-problem').textContent = t.problem ? `Problem: ${t.problem}` : '';
@@ -378,5 +379,5 @@ export function mountCall({ store, notice, showArticle, onChange, onAnswered }) 
   $('#note-add').addEventListener('click', addNote);
   render();
   tell();
-  return { onMessage, current: view, recorded, saved, clear, reopen };
+  return { onMessage, current: view, recorded, saved, clear, reopen, showTicket };
 }

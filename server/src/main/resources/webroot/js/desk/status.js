@@ -161,5 +161,6 @@ export function mountStatus({ notice }) {
 
   $('#pause').addEventListener('click', pause);
   $('#resume').addEventListener('click', resume);
-  return { render: renderStatus, refresh: refreshStatus, applyMember, showCall, missed, refreshFigures, pause, resume };
+  return { render: renderStatus, refresh: refreshStatus, applyMember, showCall, missed, refreshFigures, pause, resume,
+    queues: () => [...(member.queues || [])] };
 }

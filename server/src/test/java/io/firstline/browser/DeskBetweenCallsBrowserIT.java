@@ -66,6 +66,65 @@ class DeskBetweenCallsBrowserIT {
     }
 
     @Test
+    @DisplayName("without a call: find a caller by name or number, their page (tickets, notes, calls), and the ticket lists by who and status")
+    void callersAndTickets() throws Exception {
+        String alice = server.login("alice", "alice-password");
+        String bob = server.login("bob", "bob-password");
+        long kim = server.post("/api/callers", alice, new JsonObject().put("name", "Kim Kowalski").put("organisation", "Globex")
+                .put("phones", new io.vertx.core.json.JsonArray().add("+15553334444"))).json().getLong("id");
+        long monitor = server.post("/api/tickets", alice, new JsonObject().put("callerId", kim).put("subject", "Monitor flickers")
+                .put("category", "hardware")).json().getLong("id");
+        server.post("/api/tickets/" + monitor + "/notes", alice, new JsonObject().put("body", "Checked the cable"));
+        long dock = server.post("/api/tickets", bob, new JsonObject().put("callerId", kim).put("subject", "Dock not charging")
+                .put("category", "hardware")).json().getLong("id");
+        try (Connection c = server.db().connect(); Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO calls (pbx, linkedid, caller_number, caller_id, menu_path, queue, status, agent_id,"
+                    + " entered_at, answered_at, ended_at, wait_seconds, talk_seconds) SELECT 'pbx', 'kim-1', '+15553334444', "
+                    + kim + ", 'main/hardware', 'hardware', 'answered', id, NOW(3) - INTERVAL 2 DAY, NOW(3) - INTERVAL 2 DAY,"
+                    + " NOW(3) - INTERVAL 2 DAY, 12, 240 FROM agents WHERE username = 'bob'");
+            st.executeUpdate("UPDATE tickets SET call_id = (SELECT id FROM calls WHERE linkedid = 'kim-1') WHERE id = " + dock);
+            st.executeUpdate("INSERT INTO call_outcomes (call_id, agent_id, disposition, notes, ticket_id, ticket_action, created_at)"
+                    + " SELECT c.id, c.agent_id, 'ticket-opened', 'Dock LED blinks amber', " + dock
+                    + ", 'new', NOW(3) - INTERVAL 2 DAY FROM calls c WHERE c.linkedid = 'kim-1'");
+        }
+        try (Browser b = Browser.open(server.port())) {
+            b.signIn("alice", "alice-password", "/desk");
+            b.waitForText(By.id("connection"), "Live");
+            assertThat(b.text(By.id("call-title"))).isEqualTo("No call");
+
+            // Tickets: mine and open by default; a queue's; by status.
+            b.waitForText(By.id("ticket-list"), "Monitor flickers");
+            assertThat(b.text(By.id("ticket-list"))).doesNotContain("Dock not charging");
+            new Select(b.driver().findElement(By.id("ticket-list-who"))).selectByValue("q:hardware");
+            b.waitForText(By.id("ticket-list"), "Dock not charging");
+            assertThat(b.text(By.id("ticket-list"))).doesNotContain("Monitor flickers");
+            new Select(b.driver().findElement(By.id("ticket-list-status"))).selectByValue("resolved");
+            b.waitForText(By.id("ticket-list"), "No tickets");
+            new Select(b.driver().findElement(By.id("ticket-list-status"))).selectByValue("open");
+            b.waitFor(By.cssSelector("#ticket-list button")).click();
+            b.waitForText(By.id("ticket-title"), "Ticket #" + dock + ": Dock not charging");
+            b.driver().findElement(By.id("ticket-close")).click();
+
+            // A caller by number, then by name (Alt+F), and their page.
+            b.driver().findElement(By.id("find-caller")).sendKeys("+1 555 333 4444");
+            b.waitForText(By.id("find-results"), "Kim Kowalski");
+            b.driver().findElement(By.id("find-caller")).clear();
+            b.driver().findElement(By.tagName("body")).sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.ALT, "f"));
+            b.driver().switchTo().activeElement().sendKeys("kowal");
+            b.waitForText(By.id("find-results"), "Globex");
+            b.driver().findElement(By.cssSelector("#find-results button")).click();
+            b.waitForText(By.id("caller-page-title"), "Kim Kowalski");
+            assertThat(b.text(By.id("caller-page-meta"))).contains("Globex", "+15553334444");
+            assertThat(b.text(By.id("caller-page-tickets"))).contains("Monitor flickers", "Dock not charging");
+            assertThat(b.text(By.id("caller-page-notes"))).contains("Checked the cable", "Dock LED blinks amber");
+            assertThat(b.text(By.id("caller-page-history"))).contains("Hardware", "Bob Agent", "Ticket opened");
+            b.driver().findElement(By.cssSelector("#caller-page-tickets button")).click();
+            b.waitForText(By.id("ticket-title"), "Ticket #");
+            assertThat(b.consoleErrors()).isEmpty();
+        }
+    }
+
+    @Test
     @DisplayName("the callbacks list says how many there are and pages through all of them, oldest first")
     void callbacksPage() throws Exception {
         try (Connection c = server.db().connect(); Statement st = c.createStatement()) {
