@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.support.ui.Select;
 
 @DisplayName("the agent desktop between calls, in headless Chromium: pauses during a call, callbacks, recent calls, callers and tickets, layout")
@@ -120,6 +123,91 @@ class DeskBetweenCallsBrowserIT {
             assertThat(b.text(By.id("caller-page-history"))).contains("Hardware", "Bob Agent", "Ticket opened");
             b.driver().findElement(By.cssSelector("#caller-page-tickets button")).click();
             b.waitForText(By.id("ticket-title"), "Ticket #");
+            assertThat(OfflineA11y.problems(b)).isEmpty();
+            assertThat(b.consoleErrors()).isEmpty();
+        }
+    }
+
+    /** The page does not scroll, and the three columns sit side by side, each inside the window. */
+    private static void fitsTheWindow(Browser b, int width, int height) {
+        b.driver().manage().window().setSize(new Dimension(width, height));
+        b.waitUntil(d -> ((Number) b.script("return window.innerWidth")).intValue() <= width);
+        String size = width + "x" + height;
+        assertThat(((Number) b.script("return document.scrollingElement.scrollHeight - window.innerHeight")).intValue())
+                .as("page-level vertical scroll at " + size).isLessThanOrEqualTo(0);
+        assertThat(((Number) b.script("return document.scrollingElement.scrollWidth - window.innerWidth")).intValue())
+                .as("page-level horizontal scroll at " + size).isLessThanOrEqualTo(0);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Number>> cols = (List<Map<String, Number>>) b.script(
+                "return [...document.querySelectorAll('.desk > .col')].map((c) => { const r = c.getBoundingClientRect();"
+                + " return { left: r.left, right: r.right, top: r.top, bottom: r.bottom }; })");
+        assertThat(cols).hasSize(3);
+        for (int i = 0; i < cols.size(); i++) {
+            Map<String, Number> c = cols.get(i);
+            assertThat(c.get("left").doubleValue()).as("column " + i + " starts in the window at " + size).isGreaterThanOrEqualTo(0);
+            assertThat(c.get("right").doubleValue()).as("column " + i + " ends in the window at " + size)
+                    .isLessThanOrEqualTo(((Number) b.script("return window.innerWidth")).doubleValue());
+            assertThat(c.get("bottom").doubleValue()).as("column " + i + " ends above the window's bottom at " + size)
+                    .isLessThanOrEqualTo(((Number) b.script("return window.innerHeight")).doubleValue());
+            assertThat(c.get("right").doubleValue() - c.get("left").doubleValue()).as("column " + i + " width at " + size)
+                    .isGreaterThan(200);
+            if (i > 0) {
+                assertThat(c.get("left").doubleValue()).as("column " + i + " overlaps the one before at " + size)
+                        .isGreaterThanOrEqualTo(cols.get(i - 1).get("right").doubleValue());
+            }
+        }
+        // Nothing inside a column sticks out of it sideways (a one-line .who is cut with an ellipsis on purpose).
+        assertThat((List<?>) b.script("return [...document.querySelectorAll('.desk > .col')].flatMap((c) => {"
+                + " const edge = c.getBoundingClientRect().right;"
+                + " return [...c.querySelectorAll('*')].filter((e) => e.getClientRects().length && !e.closest('.who')"
+                + " && e.getBoundingClientRect().right > edge + 1)"
+                + ".map((e) => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right - edge)); })"))
+                .as("what sticks out of a column at " + size).isEmpty();
+    }
+
+    @Test
+    @DisplayName("from 1024×768 up to 1920×1080: no page scroll, three columns that never overlap; a skip link to the outcome form; the offline accessibility checks")
+    void layoutAndSkipLink() throws Exception {
+        String alice = server.login("alice", "alice-password");
+        long lee = server.post("/api/callers", alice, new JsonObject().put("name", "Lee Layout").put("organisation",
+                "A rather long organisation name that must wrap inside its column, Incorporated")).json().getLong("id");
+        for (int i = 1; i <= 6; i++) {
+            server.post("/api/tickets", alice, new JsonObject().put("callerId", lee).put("subject", "Layout ticket number " + i
+                    + " with a subject long enough to wrap onto a second line").put("category", "other"));
+        }
+        try (Browser b = Browser.open(server.port(), new Dimension(1024, 768))) {
+            b.signIn("alice", "alice-password", "/desk");
+            b.waitForText(By.id("connection"), "Live");
+            b.waitForText(By.id("state"), "Available");
+
+            // The skip link is the first stop of the keyboard, and lands on the outcome form.
+            b.driver().findElement(By.tagName("body")).sendKeys(Keys.TAB);
+            assertThat(b.driver().switchTo().activeElement().getText()).isEqualTo("Skip to the outcome form");
+            b.driver().switchTo().activeElement().sendKeys(Keys.ENTER);
+            b.waitUntil(d -> "outcome".equals(d.switchTo().activeElement().getAttribute("id")));
+            fitsTheWindow(b, 1024, 768);
+
+            // A full desk: a call's pop in wrap-up, a caller's page and a ticket open, a notice.
+            call("+15557770301", "Lee Layout", 31, 2);
+            b.waitForText(By.id("call-title"), "Wrap-up");
+            b.driver().findElement(By.id("find-caller")).sendKeys("Lee Layout");
+            b.waitFor(By.cssSelector("#find-results button")).click();
+            b.waitForText(By.id("caller-page-title"), "Lee Layout");
+            b.driver().findElement(By.cssSelector("#caller-page-tickets button")).click();
+            b.waitForText(By.id("ticket-title"), "Layout ticket");
+            b.driver().findElement(By.id("help-button")).click();
+            for (int[] size : new int[][] {{1024, 768}, {1100, 768}, {1280, 720}, {1366, 768}, {1920, 1080}}) {
+                fitsTheWindow(b, size[0], size[1]);
+            }
+            b.driver().manage().window().setSize(new Dimension(1024, 768));
+            b.screenshot("agent-desktop-1024");
+            assertThat(OfflineA11y.problems(b)).as("the offline accessibility checks on a full desk").isEmpty();
+
+            saveOutcome(b, "Layout check");
+            b.driver().findElement(By.id("ready")).click();
+            b.waitForText(By.id("call-title"), "No call");
+            b.waitForText(By.id("state"), "Available");
+            assertThat(OfflineA11y.problems(b)).isEmpty();
             assertThat(b.consoleErrors()).isEmpty();
         }
     }
@@ -210,6 +298,7 @@ class DeskBetweenCallsBrowserIT {
             b.driver().findElement(By.id("ready")).click();
             b.waitForText(By.id("call-title"), "No call");
             b.waitForText(By.id("state"), "Available");
+            assertThat(OfflineA11y.problems(b)).isEmpty();
             assertThat(b.consoleErrors()).isEmpty();
         }
     }
@@ -268,6 +357,7 @@ class DeskBetweenCallsBrowserIT {
             resumed = pbx.awaitAction(beforeResume, "QueuePause", a -> "false".equalsIgnoreCase(a.get("Paused")), WAIT);
             assertThat(resumed.get("Interface")).isEqualTo(ALICE);
             b.waitForText(By.id("state"), "Available");
+            assertThat(OfflineA11y.problems(b)).isEmpty();
             assertThat(b.consoleErrors()).isEmpty();
         }
     }
