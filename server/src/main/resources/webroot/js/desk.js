@@ -13,6 +13,7 @@ import { mountTransfer } from './desk/transfer.js';
 import { mountCall } from './desk/call.js';
 import { mountMyCalls } from './desk/mycalls.js';
 import { mountLookup } from './desk/lookup.js';
+import { mountTicket } from './desk/ticket.js';
 
 // The parts, mounted in start().
 let status = null;
@@ -132,7 +133,8 @@ async function start() {
     return true;
   } });
   let phase = null;
-  call = mountCall({ store, notice, showArticle: (id) => kb.show(id),
+  const ticket = mountTicket({ notice });
+  call = mountCall({ store, notice, ticket, showArticle: (id) => kb.show(id),
     onChange: (c, ringing) => {
       outcome.show(c);
       transfer.show(c);
@@ -145,7 +147,7 @@ async function start() {
       phase = c ? c.phase : null;
     },
     onAnswered: () => outcome.loadDraft() });
-  lookup = mountLookup({ showTicket: (id) => call.showTicket(id), myQueues: () => status.queues() });
+  lookup = mountLookup({ ticket, myQueues: () => status.queues() });
   $('#ready').addEventListener('click', ready);
   document.addEventListener('keydown', keys);
 

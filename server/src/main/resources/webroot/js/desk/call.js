@@ -1,5 +1,5 @@
 // The call card: the call ringing or shown (answered, then in wrap-up until Ready) with its pop, kept
-// over reloads; finding, attaching or creating an unknown caller; a ticket with its calls and notes.
+// over reloads, or an earlier call reopened for its outcome; finding, attaching or creating an unknown caller.
 
 import { api } from '../api.js';
 import { h, fill, $, duration, when } from '../dom.js';
@@ -7,19 +7,18 @@ import { menuWords, outcomeWords, callerLabel } from './words.js';
 import { answerLine, refused } from './answers.js';
 
 /**
- * Wires #call-card, #unknown and #ticket-card, and shows the call kept from before a reload.
- * `store` keeps the shown call; `notice(kind, text)` shows a banner; `showArticle(id)` opens a
- * suggested solution. Told after each change: `onChange(call, ringing)` with a copy of the shown call
+ * Wires #call-card and #unknown, and shows the call kept from before a reload.
+ * `store` keeps the shown call; `notice(kind, text)` shows a banner; `ticket` is the ticket card
+ * (its `item` lists a ticket, its `show` opens one); `showArticle(id)` opens a suggested solution. Told after each change: `onChange(call, ringing)` with a copy of the shown call
  * ({msg, phase: 'ringing'|'connected'|'ended', connectedAt, endedAt, saved} or null) and the message of
  * the call ringing now, if any (it may ring behind the shown one, e.g. during wrap-up); `onAnswered()`
  * after each call.connected, once told. Returns `onMessage(msg)` (hello and call.* of /ws),
  * `current()` (a copy of the shown call), `recorded(linkedid, id)` and `saved(linkedid)` (from the
- * outcome form) and `clear()` (Ready).
+ * outcome form), `clear()` (Ready) and `reopen(call)` (an earlier call from My calls).
  */
-export function mountCall({ store, notice, showArticle, onChange, onAnswered }) {
+export function mountCall({ store, notice, ticket, showArticle, onChange, onAnswered }) {
   let call = restored();
   let ringing = null;
-  let ticketShown = null;
   let searchTimer = null;
   let unknownFormFor = null; // the call (linkedid) the unknown-caller search and form are filled for
 
@@ -240,7 +239,7 @@ export function mountCall({ store, notice, showArticle, onChange, onAnswered }) 
         $('#new-caller-name').value = msg.call.callerName;
       }
     }
-    fill($('#open-tickets'), (msg.openTickets || []).length ? msg.openTickets.map(ticketItem)
+    fill($('#open-tickets'), (msg.openTickets || []).length ? msg.openTickets.map((t) => ticket.item(t))
       : h('li', { class: 'muted', text: missing || 'None' }));
     fill($('#suggestions'), (msg.suggestions || []).length ? msg.suggestions.map((s) => h('li', {},
       h('button', { type: 'button', class: 'link', text: s.title, on: { click: () => showArticle(s.id) } })))
@@ -251,15 +250,9 @@ export function mountCall({ store, notice, showArticle, onChange, onAnswered }) 
       h('td', { text: menuWords(x.menuPath) }),
       h('td', { text: (x.agent && x.agent.name) || '—' }),
       h('td', {}, outcomeWords(x), x.ticketId ? ' ' : null, x.ticketId ? h('button', { type: 'button', class: 'link',
-        text: `#${x.ticketId}`, on: { click: () => showTicket(x.ticketId) } }) : null),
+        text: `#${x.ticketId}`, on: { click: () => ticket.show(x.ticketId) } }) : null),
       h('td', { class: 'num', text: duration(x.talkSeconds) })))
       : h('tr', {}, h('td', { colspan: '5', class: 'muted', text: missing ? `History ${missing.toLowerCase()}` : 'No earlier calls' })));
-  }
-
-  function ticketItem(t) {
-    return h('li', {}, h('button', { type: 'button', class: 'link', text: `#${t.id} ${t.subject}`,
-      on: { click: () => showTicket(t.id) } }),
-    h('span', { class: t.priority === 'urgent' || t.priority === 'high' ? 'pill bad' : 'pill', text: `${t.status} · ${t.priority}` }));
   }
 
   // -------------------------------------------------------------------------------- unknown caller
@@ -330,54 +323,9 @@ export function mountCall({ store, notice, showArticle, onChange, onAnswered }) 
     answerLine($('#unknown-answer'), 'ok', '');
   }
 
-  // -------------------------------------------------------------------------------- tickets
-
-  async function showTicket(id) {
-    try {
-      const t = await api('GET', `/api/tickets/${id}`);
-      ticketShown = t;
-      $('#ticket-card').hidden = false;
-      $('#ticket-card').scrollIntoView({ block: 'nearest' });
-      $('#ticket-title').textContent = `Ticket #${t.id}: ${t.subject}`;
-      $('#ticket-meta').textContent = `${t.status} · ${t.priority} · ${t.category} · opened ${when(t.createdAt)}`;
-      $('#ticket-problem').textContent = t.problem ? `Problem: ${t.problem}` : '';
-      $('#ticket-resolution').textContent = t.resolution ? `Resolution: ${t.resolution}` : '';
-      fill($('#ticket-notes'), t.notes.length ? t.notes.map((n) => h('li', {},
-        h('div', { class: 'by', text: `${n.agent ? n.agent.name : 'someone'} · ${when(n.createdAt)}` }),
-        h('div', { class: 'body', text: n.body }))) : h('li', { class: 'muted', text: 'No notes yet' }));
-      const calls = await api('GET', `/api/tickets/${t.id}/calls`);
-      fill($('#ticket-calls'), calls.items.length ? calls.items.map((c) => h('li', {},
-        h('span', { text: `${when(c.enteredAt)} · ${menuWords(c.menuPath)} · ${c.agent ? c.agent.name : 'no agent'}` }),
-        h('span', { class: 'pill', text: outcomeWords(c) })))
-        : h('li', { class: 'muted', text: 'No calls recorded about it' }));
-      const list = await api('GET', `/api/tickets?callerId=${t.callerId}&limit=20`);
-      fill($('#caller-tickets'), list.items.map(ticketItem));
-    } catch (e) {
-      notice('bad', `Ticket ${id}: ${e.message}`);
-    }
-  }
-
-  async function addNote() {
-    const t = ticketShown;
-    const body = $('#note-body').value;
-    if (!t) {
-      return;
-    }
-    try {
-      await api('POST', `/api/tickets/${t.id}/notes`, { body });
-      $('#note-body').value = '';
-      answerLine($('#note-answer'), 'ok', 'Note added.');
-      await showTicket(t.id);
-    } catch (e) {
-      refused($('#note-answer'), e);
-    }
-  }
-
   $('#caller-search').addEventListener('input', searchCallers);
   $('#new-caller-save').addEventListener('click', createCaller);
-  $('#ticket-close').addEventListener('click', () => { $('#ticket-card').hidden = true; ticketShown = null; });
-  $('#note-add').addEventListener('click', addNote);
   render();
   tell();
-  return { onMessage, current: view, recorded, saved, clear, reopen, showTicket };
+  return { onMessage, current: view, recorded, saved, clear, reopen };
 }

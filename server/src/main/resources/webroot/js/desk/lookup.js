@@ -9,19 +9,12 @@ import { answerLine, refused } from './answers.js';
 const PHONE = /^\+?[0-9][0-9 ().-]{2,}$/;
 
 /**
- * Wires #lookup and #caller-page. `showTicket(id)` opens a ticket's card; `myQueues()` gives the
- * queues the agent is in now. Returns `loadTickets()`.
+ * Wires #lookup and #caller-page. `ticket` is the ticket card (its `item` lists a ticket and opens
+ * it); `myQueues()` gives the queues the agent is in now. Returns `loadTickets()` and `openCaller(id)`.
  */
-export function mountLookup({ showTicket, myQueues }) {
+export function mountLookup({ ticket, myQueues }) {
   let searchTimer = null;
   let ticketLimit = 10;
-
-  function ticketItem(t) {
-    return h('li', {}, h('button', { type: 'button', class: 'link', text: `#${t.id} ${t.subject}`,
-      on: { click: () => showTicket(t.id) } }),
-    h('span', { class: t.priority === 'urgent' || t.priority === 'high' ? 'pill bad' : 'pill',
-      text: `${t.status} · ${t.priority} · ${when(t.createdAt)}` }));
-  }
 
   function search() {
     clearTimeout(searchTimer);
@@ -55,7 +48,7 @@ export function mountLookup({ showTicket, myQueues }) {
       $('#caller-page-vip').hidden = !p.vip;
       $('#caller-page-meta').textContent = [p.organisation || 'No organisation', (p.phones || []).join(', '), p.email]
         .filter(Boolean).join(' · ');
-      fill($('#caller-page-tickets'), tickets.items.length ? tickets.items.map(ticketItem)
+      fill($('#caller-page-tickets'), tickets.items.length ? tickets.items.map((t) => ticket.item(t, true))
         : h('li', { class: 'muted', text: 'No tickets' }));
       fill($('#caller-page-notes'), notes.items.length ? notes.items.map((n) => h('li', {},
         h('div', { class: 'by', text: `${n.agent ? n.agent.name : 'someone'} · ${when(n.at)}`
@@ -99,7 +92,7 @@ export function mountLookup({ showTicket, myQueues }) {
     }
     try {
       const r = await api('GET', `/api/tickets?${params}`);
-      fill($('#ticket-list'), r.items.length ? r.items.map(ticketItem) : h('li', { class: 'muted', text: 'No tickets' }));
+      fill($('#ticket-list'), r.items.length ? r.items.map((t) => ticket.item(t, true)) : h('li', { class: 'muted', text: 'No tickets' }));
       $('#ticket-list-count').textContent = r.total ? `${r.items.length} of ${r.total}` : '';
       $('#ticket-list-more').hidden = r.items.length >= r.total;
     } catch (e) {
