@@ -1,10 +1,12 @@
 // The reports page: asks /api/reports for the chosen range and draws each report as a chart, a table and a CSV link.
 import { api, session, signOut } from './api.js';
 import { $, duration, fill, h } from './dom.js';
+import { mountCallSearch } from './reports/calls.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const form = $('#report-form');
 const error = $('#report-error');
+let calls = null;
 
 function addDays(isoDate, days) {
   const d = new Date(`${isoDate}T12:00:00Z`);
@@ -45,16 +47,27 @@ const SUBJECTS = {
   agents: [['Agent', (r) => r.agent]],
 };
 
-/** A table of rows with the given leading columns and every figure. */
-function table(el, rows, leading, emptyText) {
+/**
+ * A table of rows with the given leading columns and every figure; `link(row)` gives the calls behind a row
+ * ({period, filters}), or null when it has none to list.
+ */
+function table(el, rows, leading, emptyText, link) {
   const columns = [...leading, ...FIGURES];
   const numeric = (name) => !['Period', 'Queue', 'Agent', 'Top categories'].includes(name);
+  const callsCell = (r) => {
+    const to = link(r);
+    return h('td', {}, to ? h('button', { type: 'button', class: 'link calls-of',
+      'aria-label': `Calls ${to.period.label}${to.filters.queue ? ` in ${to.filters.queue}` : ''}${to.filters.agentName
+        ? ` of ${to.filters.agentName}` : ''}`,
+      on: { click: () => calls.show(to.period, to.filters) } }, 'Calls') : null);
+  };
   fill(el,
-    h('thead', {}, h('tr', {}, columns.map(([name]) => h('th', { scope: 'col', class: numeric(name) ? 'num' : null }, name)))),
+    h('thead', {}, h('tr', {}, columns.map(([name]) => h('th', { scope: 'col', class: numeric(name) ? 'num' : null }, name)),
+      h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Calls')))),
     h('tbody', {}, rows.length === 0
-      ? h('tr', {}, h('td', { class: 'empty', colspan: String(columns.length) }, emptyText))
+      ? h('tr', {}, h('td', { class: 'empty', colspan: String(columns.length + 1) }, emptyText))
       : rows.map((r) => h('tr', {}, columns.map(([name, value]) => h('td', { class: numeric(name) ? 'num' : null },
-        String(value(r))))))));
+        String(value(r)))), callsCell(r)))));
 }
 
 function svg(tag, attrs = {}, ...children) {
@@ -138,16 +151,26 @@ async function show(range) {
   }
   $('#show').disabled = true;
   try {
-    const [calls, queues, agents] = await Promise.all(['calls', 'queues', 'agents']
+    const [periods, queues, agents] = await Promise.all(['calls', 'queues', 'agents']
       .map((kind) => api('GET', `/api/reports/${kind}?${query(range)}`)));
     const period = [['Period', (r) => r.period]];
-    table($('#calls-table'), calls.items.concat(calls.totals.map((t) => ({ ...t, period: 'All' }))), period, 'No periods.');
-    barChart($('#calls-chart'), calls.items, (r) => r.period);
-    table($('#queues-table'), queues.totals, SUBJECTS.queues, 'No calls in any queue.');
-    table($('#queues-periods'), queues.items, [...period, ...SUBJECTS.queues], 'No calls in any queue.');
+    // The whole range, as instants the server gave: the calls report has every period of it.
+    const whole = { from: periods.items[0].periodStart, to: periods.items[periods.items.length - 1].periodEnd,
+      label: `from ${range.from} to ${range.to}` };
+    const of = (r) => (r.periodStart ? { from: r.periodStart, to: r.periodEnd, label: `in ${r.period}` } : whole);
+    const byQueue = (r) => (r.queue === null ? null : { period: of(r), filters: { queue: r.queue } });
+    const byAgent = (r) => (r.agentId === null ? null
+      : { period: of(r), filters: { agentId: r.agentId, agentName: r.agent } });
+    calls.setPeriod(whole);
+    table($('#calls-table'), periods.items.concat(periods.totals.map((t) => ({ ...t, period: 'All' }))), period, 'No periods.',
+      (r) => ({ period: of(r), filters: {} }));
+    barChart($('#calls-chart'), periods.items, (r) => r.period);
+    table($('#queues-table'), queues.totals, SUBJECTS.queues, 'No calls in any queue.', byQueue);
+    table($('#queues-periods'), queues.items, [...period, ...SUBJECTS.queues], 'No calls in any queue.', byQueue);
     barChart($('#queues-chart'), queues.totals, (r) => (r.queue === null ? '(no queue)' : r.queue));
-    table($('#agents-table'), agents.totals, SUBJECTS.agents, 'No agent answered a call or made a callback.');
-    table($('#agents-periods'), agents.items, [...period, ...SUBJECTS.agents], 'No agent answered a call or made a callback.');
+    table($('#agents-table'), agents.totals, SUBJECTS.agents, 'No agent answered a call or made a callback.', byAgent);
+    table($('#agents-periods'), agents.items, [...period, ...SUBJECTS.agents], 'No agent answered a call or made a callback.',
+      byAgent);
     barChart($('#agents-chart'), agents.totals, (r) => r.agent);
     document.body.dataset.loaded = `${range.from}/${range.to}/${range.by}`;
   } catch (e) {
@@ -170,9 +193,10 @@ async function main() {
   if (s.agent.role === 'agent') {
     error.textContent = 'Reports are for supervisors.';
     error.hidden = false;
-    document.querySelectorAll('section.report, #report-form').forEach((el) => { el.hidden = true; });
+    document.querySelectorAll('section.report, #report-form, #call-search').forEach((el) => { el.hidden = true; });
     return;
   }
+  calls = mountCallSearch(s.timezone);
   const params = new URLSearchParams(location.search);
   const last = s.today; // the help desk's today, by the server's clock, not the browser's
   form.from.value = params.get('from') || addDays(last, -6);

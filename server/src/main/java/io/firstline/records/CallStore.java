@@ -55,8 +55,14 @@ public final class CallStore {
     }
 
     /** Which calls a list shows; an empty optional does not narrow. {@code to} is exclusive. */
+    /**
+     * Which calls to list.
+     *
+     * @param numberDigits digits the caller's number contains (anywhere: people type numbers their own way)
+     * @param disposition the disposition of the call's latest outcome
+     */
     public record Filter(Optional<Instant> from, Optional<Instant> to, Optional<String> queue, Optional<Long> agentId,
-            Optional<Long> callerId, Optional<String> status) {
+            Optional<Long> callerId, Optional<String> status, Optional<String> numberDigits, Optional<String> disposition) {
     }
 
     /** A call with its timeline, in time order, the agents who took it, and the outcomes agents recorded for it. */
@@ -385,6 +391,14 @@ public final class CallStore {
                 String s = f.status().get();
                 where = where.and(s.equals("in-progress") ? CALLS.ENDED_AT.isNull()
                         : CALLS.STATUS.eq(s).and(CALLS.ENDED_AT.isNotNull()));
+            }
+            if (f.numberDigits().isPresent()) {
+                where = where.and(CALLS.CALLER_NUMBER.contains(f.numberDigits().get()));
+            }
+            if (f.disposition().isPresent()) {
+                where = where.and(DSL.field(DSL.select(CALL_OUTCOMES.DISPOSITION).from(CALL_OUTCOMES)
+                        .where(CALL_OUTCOMES.CALL_ID.eq(CALLS.ID)).orderBy(CALL_OUTCOMES.ID.desc()).limit(1))
+                        .eq(f.disposition().get()));
             }
             List<RecordedCall> items = dsl.select(CALLS.asterisk(), AGENTS.USERNAME, AGENTS.NAME).from(CALLS)
                     .leftJoin(AGENTS).on(AGENTS.ID.eq(CALLS.AGENT_ID))

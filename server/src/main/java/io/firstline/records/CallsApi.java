@@ -56,8 +56,19 @@ public final class CallsApi {
             throw ApiException.badField("status", "'" + status.get() + "' is not one of "
                     + String.join(", ", CallStore.STATUS_FILTERS));
         }
+        Optional<String> digits = Http.param(ctx, "number", 40).map(n -> {
+            if (!n.matches("[0-9+()./ -]+") || n.replaceAll("[^0-9]", "").length() < 3) {
+                throw ApiException.badField("number", "'" + n + "' is not a phone number or part of one (at least 3 digits)");
+            }
+            return n.replaceAll("[^0-9]", "");
+        });
+        Optional<String> disposition = Http.param(ctx, "disposition", 20);
+        if (disposition.isPresent() && !Outcome.DISPOSITIONS.contains(disposition.get())) {
+            throw ApiException.badField("disposition", "'" + disposition.get() + "' is not one of "
+                    + String.join(", ", Outcome.DISPOSITIONS));
+        }
         var filter = new CallStore.Filter(from, to, Http.param(ctx, "queue", 80), Http.idParam(ctx, "agentId"),
-                Http.idParam(ctx, "callerId"), status);
+                Http.idParam(ctx, "callerId"), status, digits, disposition);
         calls.list(filter, p.limit(), p.offset()).onComplete(Http.reply(ctx, page -> Http.ok(ctx, Http.page(page, RecordedCall::json))));
     }
 

@@ -114,6 +114,54 @@ class ReportsBrowserIT {
     }
 
     @Test
+    @DisplayName("from a report row to its calls, and a call search by number, status and outcome")
+    void callsBehindTheFigures() {
+        try (Browser b = Browser.open(server.port())) {
+            b.signIn("sam", "sam-password", "/board");
+            b.consoleErrors(); // the board is another page, not under test here
+            b.go("/reports?from=2026-11-02&to=2026-11-03&by=day");
+            b.waitUntil(d -> "2026-11-02/2026-11-03/day".equals(b.script("return document.body.dataset.loaded")));
+
+            b.driver().findElement(By.cssSelector("#queues-table button[aria-label='Calls from 2026-11-02 to 2026-11-03 in software']"))
+                    .click();
+            b.waitForText(By.id("call-search-summary"), "2 calls from 2026-11-02 to 2026-11-03.");
+            List<String> rows = b.driver().findElements(By.cssSelector("#call-search-table tbody tr")).stream()
+                    .map(e -> e.getText()).toList();
+            assertThat(rows).hasSize(2).allMatch(r -> r.contains("software") && r.contains("Alice Agent")
+                    && r.contains("+12125550142") && r.contains("Answered"));
+            assertThat(rows.get(0)).as("newest first, in the help desk's time").contains("09:59:40").contains("0:40")
+                    .contains("1:40");
+
+            b.driver().findElement(By.cssSelector("#calls-table button[aria-label='Calls in 2026-11-03']")).click();
+            b.waitForText(By.id("call-search-summary"), "1 call in 2026-11-03.");
+            assertThat(b.text(By.cssSelector("#call-search-table tbody tr"))).contains(ODD_QUEUE).contains("Hung up waiting");
+
+            b.driver().findElement(By.cssSelector("#agents-table button[aria-label='Calls from 2026-11-02 to 2026-11-03 of Alice Agent']"))
+                    .click();
+            b.waitForText(By.id("call-search-summary"), "2 calls from 2026-11-02 to 2026-11-03.");
+
+            b.driver().findElement(By.id("cs-agent")).sendKeys("any");
+            b.driver().findElement(By.id("cs-number")).sendKeys("(212) 555-0142");
+            new org.openqa.selenium.support.ui.Select(b.driver().findElement(By.id("cs-status"))).selectByValue("abandoned");
+            b.driver().findElement(By.cssSelector("#call-search-form button[type='submit']")).click();
+            b.waitForText(By.id("call-search-summary"), "2 calls from 2026-11-02 to 2026-11-03.");
+            assertThat(b.driver().findElements(By.cssSelector("#call-search-table tbody tr")).stream().map(e -> e.getText()))
+                    .allMatch(r -> r.contains("Hung up waiting")).anyMatch(r -> r.contains("hardware"));
+
+            new org.openqa.selenium.support.ui.Select(b.driver().findElement(By.id("cs-outcome"))).selectByValue("resolved");
+            b.driver().findElement(By.cssSelector("#call-search-form button[type='submit']")).click();
+            b.waitForText(By.id("call-search-summary"), "0 calls from 2026-11-02 to 2026-11-03.");
+            assertThat(b.text(By.cssSelector("#call-search-table tbody tr"))).isEqualTo("No call matches.");
+
+            b.driver().findElement(By.id("cs-number")).clear();
+            b.driver().findElement(By.id("cs-number")).sendKeys("ab");
+            b.driver().findElement(By.cssSelector("#call-search-form button[type='submit']")).click();
+            assertThat(b.waitFor(By.id("call-search-error")).getText()).contains("number");
+            assertThat(b.consoleErrors()).allMatch(e -> e.contains("400"));
+        }
+    }
+
+    @Test
     @DisplayName("an agent who opens /reports is told it is for supervisors, and no report is asked for")
     void agentIsTurnedAway() {
         try (Browser b = Browser.open(server.port())) {

@@ -186,6 +186,18 @@ class CallsApiIT {
             assertThat(ids(server.get("/api/calls?callerId=" + callerId, alice).json())).containsExactly(abandoned, answered);
             assertThat(ids(server.get("/api/calls?from=2030-01-15T03:00:00Z&to=2030-01-15T05:00:00Z", alice).json()))
                     .containsExactly(unanswered, menuOnly);
+            // part of the number, typed as people do; and by the latest outcome's disposition
+            assertThat(ids(server.get("/api/calls?" + range + "&number=%28555%29%20666-0003", alice).json()))
+                    .containsExactly(bobs, unanswered);
+            assertThat(ids(server.get("/api/calls?" + range + "&number=6660001", alice).json())).containsExactly(abandoned, answered);
+            assertThat(ids(server.get("/api/calls?" + range + "&disposition=resolved", alice).json())).isEmpty();
+            assertThat(server.post("/api/calls/" + bobs + "/outcome", bob, new JsonObject().put("disposition", "escalated"))
+                    .status()).isEqualTo(201);
+            assertThat(server.post("/api/calls/" + bobs + "/outcome", bob, new JsonObject().put("disposition", "resolved"))
+                    .status()).isEqualTo(201);
+            assertThat(ids(server.get("/api/calls?" + range + "&disposition=resolved", alice).json())).containsExactly(bobs);
+            assertThat(ids(server.get("/api/calls?" + range + "&disposition=escalated", alice).json()))
+                    .as("only the latest outcome counts").isEmpty();
 
             JsonObject page = server.get("/api/calls?" + range + "&limit=2&offset=1", alice).json();
             assertThat(page.getLong("total")).isEqualTo(6);
@@ -254,6 +266,10 @@ class CallsApiIT {
             assertRefused(server.get("/api/calls?to=2030-01-15", alice), 400, "to");
             assertRefused(server.get("/api/calls?from=2030-01-15T00:00:00Z&to=2030-01-14T00:00:00Z", alice), 400, "to");
             assertRefused(server.get("/api/calls?status=lost", alice), 400, "status");
+            assertRefused(server.get("/api/calls?number=abc", alice), 400, "number");
+            assertRefused(server.get("/api/calls?number=12", alice), 400, "number");
+            assertRefused(server.get("/api/calls?number=555%25", alice), 400, "number");
+            assertRefused(server.get("/api/calls?disposition=fixed", alice), 400, "disposition");
             assertRefused(server.get("/api/calls?agentId=alice", alice), 400, "agentId");
             assertRefused(server.get("/api/calls?callerId=0", alice), 400, "callerId");
             assertRefused(server.get("/api/calls?limit=501", alice), 400, "limit");
