@@ -254,6 +254,7 @@ function renderAgents(board) {
       h('td', { class: 'caller' }, call ? `${call.callerName && call.callerName !== call.callerNumber ? `${call.callerName} ` : ''}${call.callerNumber || ''}` : '—'),
       h('td', { class: 'timer', dataset: { since: call ? call.since || '' : '' }, text: call ? secs(call.seconds) : '—' }),
       h('td', { class: 'handled', text: String(a.handledToday) }),
+      h('td', { class: `missed${a.missedToday > 0 ? ' some' : ''}`, text: String(a.missedToday || 0) }),
     ];
     row.tr.replaceChildren(...cells, row.actions.td);
     tbody.append(row.tr);

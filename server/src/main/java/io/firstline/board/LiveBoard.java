@@ -76,6 +76,7 @@ public final class LiveBoard {
     private List<Agent> agents = List.of();
     private Map<String, Figures> figures = Map.of();
     private Map<Long, Integer> handledToday = Map.of();
+    private Map<Long, Integer> missedToday = Map.of();
     private JsonObject chart = new JsonObject();
     private Instant figuresAsOf;
     /** The first call change that today's figures do not include yet; null when they are current. */
@@ -151,6 +152,7 @@ public final class LiveBoard {
             } else if (c.call() != null && c.call().queue() != null) {
                 queueChangedAt.put(c.call().queue(), now);
                 figuresChanged |= c instanceof CallChange.CallAnswered || c instanceof CallChange.CallEnded
+                        || c instanceof CallChange.MemberMissed
                         || (c instanceof CallChange.CallUpdated && c.timeline() != null && "queued".equals(c.timeline().type()));
             }
         }
@@ -234,6 +236,10 @@ public final class LiveBoard {
                     Instant from = startOfDay(now);
                     long readStart = System.nanoTime();
                     return kpis.fold(from, now.plusMillis(1), null, new TodayFigures(settings, from, now), TodayFigures::add)
+                            .compose(today -> kpis.missedRings(from, now.plusMillis(1)).map(missed -> {
+                                missedToday = missed;
+                                return today;
+                            }))
                             .map(today -> {
                                 lastFiguresReadMs = (System.nanoTime() - readStart) / 1_000_000;
                                 figures = today.byQueue();
@@ -411,7 +417,8 @@ public final class LiveBoard {
                 .put("paused", m != null && m.paused())
                 .put("pauseReason", m == null ? null : m.pauseReason())
                 .put("queues", new JsonArray(m == null ? List.of() : new ArrayList<>(new TreeSet<>(m.queues()))))
-                .put("handledToday", id == null ? 0 : handledToday.getOrDefault(id, 0));
+                .put("handledToday", id == null ? 0 : handledToday.getOrDefault(id, 0))
+                .put("missedToday", id == null ? 0 : missedToday.getOrDefault(id, 0));
         CallView c = m == null || m.linkedid() == null ? null : byLinkedid.get(key(m.pbx(), m.linkedid()));
         if (c != null) {
             Instant since = c.answeredAt() != null ? c.answeredAt() : c.queuedAt();

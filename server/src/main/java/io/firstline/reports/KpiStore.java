@@ -4,6 +4,7 @@ import static io.firstline.db.schema.Tables.AGENTS;
 import static io.firstline.db.schema.Tables.CALLBACK_REQUESTS;
 import static io.firstline.db.schema.Tables.CALLS;
 import static io.firstline.db.schema.Tables.CALL_AGENTS;
+import static io.firstline.db.schema.Tables.CALL_EVENTS;
 import static io.firstline.db.schema.Tables.CALL_OUTCOMES;
 import static io.firstline.db.schema.Tables.TICKETS;
 
@@ -137,6 +138,24 @@ public final class KpiStore {
                 .and(CALLBACK_REQUESTS.STATUS.eq("done"))
                 .orderBy(CALLBACK_REQUESTS.HANDLED_AT)
                 .fetch(r -> new CallbackFact(r.value1(), r.value2(), r.value3())));
+    }
+
+    /**
+     * Rings each agent let go unanswered in [from, to) (Asterisk's AgentRingNoAnswer, as the calls' timelines keep
+     * them), for calls that came in from {@code from} on.
+     */
+    public Future<Map<Long, Integer>> missedRings(Instant from, Instant to) {
+        return db.query(dsl -> {
+            Map<Long, Integer> missed = new HashMap<>();
+            var n = DSL.count();
+            dsl.select(CALL_EVENTS.AGENT_ID, n).from(CALLS).join(CALL_EVENTS).on(CALL_EVENTS.CALL_ID.eq(CALLS.ID))
+                    .where(CALLS.ENTERED_AT.ge(from)).and(CALLS.ENTERED_AT.lt(to))
+                    .and(CALL_EVENTS.TYPE.eq("ring-no-answer")).and(CALL_EVENTS.AT.ge(from)).and(CALL_EVENTS.AT.lt(to))
+                    .and(CALL_EVENTS.AGENT_ID.isNotNull())
+                    .groupBy(CALL_EVENTS.AGENT_ID)
+                    .forEach(r -> missed.put(r.value1(), r.value2()));
+            return missed;
+        });
     }
 
     /** How reports name the given agents (deleted ones are missing). */

@@ -241,6 +241,7 @@ class BoardIT {
         JsonObject a = item(agents.getJsonArray("items"), "username", "alice");
         assertThat(a.getString("state")).isEqualTo("available");
         assertThat(a.getInteger("handledToday")).isEqualTo(1);
+        assertThat(a.getInteger("missedToday")).isZero();
         assertThat(agents.getInteger("total")).isEqualTo(3);
         assertThat(server.get("/api/live/waiting", sam).json().getJsonArray("items")).isEmpty();
 
@@ -512,6 +513,23 @@ class BoardIT {
 
     @Test
     @Order(9)
+    @DisplayName("a ring Alice lets go unanswered counts as her missed ring today; Bob, who answered it, has none")
+    void missedRings() throws Exception {
+        int aliceBefore = item(server.get("/api/live/agents", sam).json().getJsonArray("items"), "username", "alice")
+                .getInteger("missedToday");
+        pbx.replay(TestTraces.amiRaw("ring-no-answer-software"), true);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        JsonArray agents = server.get("/api/live/agents", sam).json().getJsonArray("items");
+        while (System.nanoTime() < deadline && item(agents, "username", "alice").getInteger("missedToday") == aliceBefore) {
+            Thread.sleep(100);
+            agents = server.get("/api/live/agents", sam).json().getJsonArray("items");
+        }
+        assertThat(item(agents, "username", "alice").getInteger("missedToday")).isEqualTo(aliceBefore + 1);
+        assertThat(item(agents, "username", "bob").getInteger("missedToday")).isZero();
+    }
+
+    @Test
+    @Order(10)
     @DisplayName("with the PBX gone, spying answers 503, is audited as failed, and the board says the link is down")
     void pbxDown() throws Exception {
         try (Board board = supervisorBoard()) {
