@@ -1,6 +1,7 @@
 // The agent desktop: mounts its parts (js/desk/*.js), routes the live connection's messages to them,
 // and keeps what spans them: Ready, the keyboard shortcuts and the notices.
 import { api, session, signOut } from './api.js';
+import { setServerTime } from './clock.js';
 import { h, fill, $ } from './dom.js';
 import { connectLive } from './desk/live.js';
 import { agentStore } from './desk/store.js';
@@ -111,6 +112,7 @@ function keys(event) {
 
 async function start() {
   const s = await session();
+  setServerTime(s.now);
   const store = agentStore(s.agent.id);
   $('#me').textContent = s.agent.name;
   fill($('#pause-reason'), (s.pauseReasons || []).map((r) => h('option', { value: r, text: r })));

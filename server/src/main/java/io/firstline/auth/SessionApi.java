@@ -102,6 +102,7 @@ public final class SessionApi {
                 .put("pauseReasons", new JsonArray(settings.pauseReasons()))
                 .put("queues", new JsonArray(settings.desk().queues()))
                 .put("timezone", settings.timezone().getId())
+                .put("now", clock.instant().toString())
                 .put("today", LocalDate.ofInstant(clock.instant(), settings.timezone()).toString())
                 .put("idleMinutes", settings.sessionIdle().toMinutes()));
     }

@@ -2,6 +2,7 @@
 // over reloads, or an earlier call reopened for its outcome; finding, attaching or creating an unknown caller.
 
 import { api } from '../api.js';
+import { serverNow } from '../clock.js';
 import { h, fill, $, duration, when } from '../dom.js';
 import { menuWords, outcomeWords, callerLabel } from './words.js';
 import { answerLine, refused } from './answers.js';
@@ -66,7 +67,7 @@ export function mountCall({ store, notice, ticket, showArticle, onChange, onAnsw
             notice('warn', `The outcome of the call with ${callerLabel(c.msg)} was not saved; its draft is kept: `
               + 'reopen it from "Outcome not saved" under My calls.', 'unsaved');
           }
-          call = { msg: same ? mergePop(c.msg, msg) : msg, phase: 'connected', connectedAt: Date.now(), confirmed: true };
+          call = { msg: same ? mergePop(c.msg, msg) : msg, phase: 'connected', connectedAt: serverNow(), confirmed: true };
         }
         break;
       case 'call.updated':
@@ -83,7 +84,7 @@ export function mountCall({ store, notice, ticket, showArticle, onChange, onAnsw
         break;
       case 'call.ended':
         if (same && c.phase === 'connected') {
-          call = { ...c, phase: 'ended', endedAt: Date.now() };
+          call = { ...c, phase: 'ended', endedAt: serverNow() };
         } else if (same && c.phase === 'ringing') {
           call = restored();
         }
@@ -117,7 +118,7 @@ export function mountCall({ store, notice, ticket, showArticle, onChange, onAnsw
     call = { ...call, confirmed: false };
     setTimeout(() => {
       if (call && call.phase === 'connected' && !call.confirmed) {
-        call = { ...call, phase: 'ended', endedAt: Date.now() };
+        call = { ...call, phase: 'ended', endedAt: serverNow() };
         changed();
       }
     }, 3000);
@@ -168,7 +169,7 @@ export function mountCall({ store, notice, ticket, showArticle, onChange, onAnsw
     const msg = { call: { id: item.id, linkedid: item.linkedid, callerNumber: item.callerNumber, callerName: item.callerName,
       menuPath: item.menuPath, queue: item.queue, waitSeconds: item.waitSeconds, answeredAt: item.answeredAt },
     caller: null, history: [], openTickets: [], suggestions: [], callerData: item.callerId ? 'pending' : 'loaded' };
-    call = { msg, phase: 'ended', endedAt: Date.parse(item.endedAt) || Date.now(), saved: false, reopened: true };
+    call = { msg, phase: 'ended', endedAt: Date.parse(item.endedAt) || serverNow(), saved: false, reopened: true };
     changed();
     if (item.callerId) {
       api('GET', `/api/callers/${item.callerId}`).then((p) => ({ caller: p, history: p.history, openTickets: p.openTickets,

@@ -2,6 +2,7 @@
 // or leave, today's figures.
 
 import { api } from '../api.js';
+import { serverNow } from '../clock.js';
 import { h, fill, $, duration, clock } from '../dom.js';
 import { STATES, callerLabel } from './words.js';
 import { answerLine, asteriskSays, refused } from './answers.js';
@@ -31,7 +32,7 @@ export function mountStatus({ notice }) {
     const pill = $('#state');
     const detail = $('#state-detail');
     const c = call;
-    const now = Date.now();
+    const now = serverNow();
     const rings = c && c.phase === 'ringing' ? c.msg : ringing;
     renderPaused(!!rings || (c && c.phase !== 'ringing' && !c.reopened));
     if (rings) {

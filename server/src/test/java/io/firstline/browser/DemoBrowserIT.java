@@ -41,12 +41,19 @@ class DemoBrowserIT {
     @Order(2)
     @DisplayName("alice's desktop goes live, sam's wallboard shows the demo queues, the reports show the demo's month")
     void everyPage() throws Exception {
-        try (Browser b = Browser.open(server.port())) {
+        // The pictures in docs/ come from here (target/screenshots/demo-*.png): the demo on a weekday morning.
+        try (Browser b = Browser.open(server.port(), new org.openqa.selenium.Dimension(1440, 900))) {
             b.signIn("alice", "demo-password", "/desk");
             b.waitForText(By.id("connection"), "Live");
             b.waitUntil(d -> !d.findElement(By.id("state")).getText().equals("Loading…"));
             Thread.sleep(3000); // a few live messages and timer ticks
             assertThat(b.consoleErrors()).as("desk").isEmpty();
+            // the demo's first live call rings one of the three agents at once; alice's desk pops it when it is hers
+            if (!b.driver().findElements(By.cssSelector("#call:not([hidden])")).isEmpty()) {
+                // the server's clock (this test's: a morning weeks away from the browser's) is what the timer counts by
+                assertThat(b.text(By.id("state-detail"))).as("the call's timer").matches(".* · [0-9]{1,2}:[0-9]{2}");
+                b.screenshot("demo-desk");
+            }
             b.driver().findElement(By.id("signout")).click();
             b.waitUntil(d -> b.path().equals("/"));
 
@@ -55,10 +62,13 @@ class DemoBrowserIT {
             assertThat(b.driver().findElement(By.id("queues")).getText()).contains("Software").contains("Hardware");
             Thread.sleep(3000);
             assertThat(b.consoleErrors()).as("board").isEmpty();
+            b.driver().manage().window().setSize(new org.openqa.selenium.Dimension(1440, 1300));
+            b.screenshot("demo-board");
 
             b.go("/reports");
             b.waitUntil(d -> d.findElements(By.cssSelector("#calls-table tr")).size() > 2);
             assertThat(b.consoleErrors()).as("reports").isEmpty();
+            b.screenshot("demo-reports");
         }
     }
 
