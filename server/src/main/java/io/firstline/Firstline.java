@@ -84,6 +84,9 @@ public final class Firstline implements AutoCloseable {
         if (args.length > 0 && args[0].equals("seed")) {
             System.exit(SeedCommand.run(List.of(args).subList(1, args.length)));
         }
+        if (args.length > 0 && args[0].equals("reset-password")) {
+            System.exit(ResetPasswordCommand.run(List.of(args).subList(1, args.length)));
+        }
         Options options;
         try {
             options = Options.parse(args);
@@ -223,8 +226,10 @@ public final class Firstline implements AutoCloseable {
                  Firstline created the administrator account.
                    username: admin
                    password: %s
-                 It is shown this once. Sign in and change it, or set
-                 FIRSTLINE_ADMIN_PASSWORD before the first start.
+                 It is shown this once. Sign in and change it ("Change
+                 password" at the top of every page), or set
+                 FIRSTLINE_ADMIN_PASSWORD before the first start. Lost it?
+                 java -jar firstline.jar reset-password admin
                 ================================================================
                 """.formatted(password));
     }
@@ -339,10 +344,14 @@ public final class Firstline implements AutoCloseable {
         static final String USAGE = """
                 usage: java -jar firstline.jar [--config FILE] [--demo]
                        java -jar firstline.jar seed [--callers N] [--tickets N] [--calls N] [--config FILE]
+                       java -jar firstline.jar reset-password USERNAME [--password-stdin] [--config FILE]
                   --config FILE   settings file (KEY=VALUE lines, e.g. HTTP_PORT=8080); FIRSTLINE_* variables win
                   --demo          add demo data and a simulated PBX, so that calls arrive at once
                                   (demo accounts alice, bob, carol and sam; password demo-password)
                   seed            add N synthetic callers, tickets and calls for load tests, then exit
+                  reset-password  give USERNAME a new password (generated and shown once, or one line read
+                                  from standard input with --password-stdin) and end their sessions; with the
+                                  embedded database, stop the server first
                   --help          this text""";
 
         static Options parse(String[] args) {

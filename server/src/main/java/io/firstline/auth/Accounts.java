@@ -95,6 +95,48 @@ public final class Accounts {
         });
     }
 
+    /** What became of a person's request to change their own password. */
+    public sealed interface PasswordChange {
+        /** Changed; every other session of theirs has ended. */
+        record Changed(Agent agent) implements PasswordChange {
+        }
+
+        /** The current password given was wrong (counted like a failed sign-in). */
+        record WrongCurrent() implements PasswordChange {
+        }
+
+        /** Too many wrong passwords for this person or from this address: try again later. */
+        record Throttled(Duration retryAfter) implements PasswordChange {
+        }
+    }
+
+    /**
+     * Changes the password of the person signed in with {@code token} once {@code current} is theirs;
+     * their other sessions end, this one stays. Wrong current passwords are throttled as sign-ins are.
+     * The new password must have been checked ({@link Passwords#weakness}) by the caller.
+     */
+    public Future<PasswordChange> changeOwnPassword(Agent me, String token, String current, String next, String address) {
+        Optional<Duration> wait = throttle.waitBefore(me.username(), address, clock.instant());
+        if (wait.isPresent()) {
+            return Future.succeededFuture(new PasswordChange.Throttled(wait.get()));
+        }
+        return agents.credentials(me.username()).compose(found -> vertx.executeBlocking(() -> {
+            boolean ok = found.isPresent() && found.get().agent().id() == me.id()
+                    && Passwords.matches(current, found.get().passwordHash());
+            return ok ? Passwords.hash(next) : null;
+        }, false)).compose(hash -> {
+            if (hash == null) {
+                throttle.failed(me.username(), address, clock.instant());
+                return Future.succeededFuture(new PasswordChange.WrongCurrent());
+            }
+            throttle.succeeded(me.username(), address);
+            return agents.changeOwnPassword(me.id(), hash, hash(token)).map(changed -> {
+                forget(me.id());
+                return changed.<PasswordChange>map(PasswordChange.Changed::new).orElseGet(PasswordChange.WrongCurrent::new);
+            });
+        });
+    }
+
     /** The agent whose live session this token is, if any; moves the session's idle deadline. */
     public Future<Optional<Agent>> authenticate(String token) {
         if (token == null || token.length() < 20 || token.length() > 100) {

@@ -8,9 +8,11 @@ import io.firstline.db.DuplicateException;
 import io.firstline.db.Page;
 import io.firstline.db.schema.tables.records.AgentsRecord;
 import io.vertx.core.Future;
-import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.jooq.exception.IntegrityConstraintViolationException;
 
 /** Agents, supervisors and administrators: who may sign in, with which role and phone interface. */
@@ -67,9 +69,54 @@ public final class AgentStore {
     }
 
     public Future<Page<Agent>> list(int limit, int offset) {
+        return list(Optional.empty(), limit, offset);
+    }
+
+    /** Agents by username; with {@code q}, only those whose username or name contains it (any case). */
+    public Future<Page<Agent>> list(Optional<String> q, int limit, int offset) {
+        Condition where = q.map(text -> {
+            String pattern = "%" + text.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
+                    .replace("_", "\\_") + "%";
+            return AGENTS.USERNAME.lower().like(pattern, '\\').or(AGENTS.NAME.lower().like(pattern, '\\'));
+        }).orElse(DSL.noCondition());
         return db.query(dsl -> new Page<>(
-                dsl.selectFrom(AGENTS).orderBy(AGENTS.USERNAME).limit(limit).offset(offset).fetch(AgentStore::toAgent),
-                dsl.fetchCount(AGENTS), limit, offset));
+                dsl.selectFrom(AGENTS).where(where).orderBy(AGENTS.USERNAME).limit(limit).offset(offset)
+                        .fetch(AgentStore::toAgent),
+                dsl.fetchCount(AGENTS, where), limit, offset));
+    }
+
+    /**
+     * Sets a person's own new password and ends every other session of theirs, keeping the one with
+     * {@code keepTokenHash}; empty when the agent is gone.
+     */
+    public Future<Optional<Agent>> changeOwnPassword(long id, String passwordHash, String keepTokenHash) {
+        return db.transaction(dsl -> {
+            AgentsRecord r = dsl.selectFrom(AGENTS).where(AGENTS.ID.eq(id)).forUpdate().fetchOne();
+            if (r == null) {
+                return Optional.<Agent>empty();
+            }
+            r.setPasswordHash(passwordHash);
+            r.store();
+            dsl.deleteFrom(SESSIONS).where(SESSIONS.AGENT_ID.eq(id)).and(SESSIONS.TOKEN_HASH.ne(keepTokenHash)).execute();
+            return Optional.of(toAgent(r));
+        });
+    }
+
+    /**
+     * Sets a new password for the person with this username and ends all their sessions (the
+     * {@code reset-password} command); empty when there is no such person.
+     */
+    public Future<Optional<Agent>> resetPassword(String username, String passwordHash) {
+        return db.transaction(dsl -> {
+            AgentsRecord r = dsl.selectFrom(AGENTS).where(AGENTS.USERNAME.eq(username)).forUpdate().fetchOne();
+            if (r == null) {
+                return Optional.<Agent>empty();
+            }
+            r.setPasswordHash(passwordHash);
+            r.store();
+            dsl.deleteFrom(SESSIONS).where(SESSIONS.AGENT_ID.eq(r.getId())).execute();
+            return Optional.of(toAgent(r));
+        });
     }
 
     /** All active agents with an interface: who the PBX's member events may concern. */

@@ -4,8 +4,10 @@ import io.firstline.bus.Bus;
 import io.firstline.web.ApiException;
 import io.firstline.web.Http;
 import io.firstline.web.Input;
+import io.firstline.web.WsHub;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Arrays;
@@ -25,15 +27,18 @@ public final class AgentsApi {
     static final Pattern STATE_INTERFACE = Pattern.compile("[A-Za-z][A-Za-z0-9]{0,15}[/:][A-Za-z0-9@._+#*/-]{1,180}");
     private static final Set<String> CREATE = Set.of("username", "name", "password", "role", "interface", "stateInterface");
     private static final Set<String> PATCH = Set.of("name", "password", "role", "interface", "stateInterface", "active");
+    private static final Set<String> RESET = Set.of("password", "generate");
 
     private final Vertx vertx;
     private final AgentStore agents;
     private final Accounts accounts;
+    private final WsHub sockets;
 
-    public AgentsApi(Vertx vertx, AgentStore agents, Accounts accounts) {
+    public AgentsApi(Vertx vertx, AgentStore agents, Accounts accounts, WsHub sockets) {
         this.vertx = vertx;
         this.agents = agents;
         this.accounts = accounts;
+        this.sockets = sockets;
     }
 
     public void mount(Router r) {
@@ -42,12 +47,14 @@ public final class AgentsApi {
         r.get("/api/agents/me").handler(ctx -> Http.ok(ctx, Http.signedIn(ctx).json()));
         r.get("/api/agents/:agentId").handler(this::get);
         r.patch("/api/agents/:agentId").handler(this::patch);
+        r.post("/api/agents/:agentId/password").handler(this::resetPassword);
     }
 
     private void list(RoutingContext ctx) {
         Http.require(ctx, Role.SUPERVISOR);
+        Optional<String> q = Http.param(ctx, "q", 100);
         Http.Paging p = Http.paging(ctx);
-        agents.list(p.limit(), p.offset()).onComplete(Http.reply(ctx, page -> Http.ok(ctx, Http.page(page, Agent::json))));
+        agents.list(q, p.limit(), p.offset()).onComplete(Http.reply(ctx, page -> Http.ok(ctx, Http.page(page, Agent::json))));
     }
 
     private void get(RoutingContext ctx) {
@@ -81,7 +88,7 @@ public final class AgentsApi {
     }
 
     private void patch(RoutingContext ctx) {
-        Http.require(ctx, Role.ADMIN);
+        Agent me = Http.require(ctx, Role.ADMIN);
         long id = Http.pathId(ctx, "agentId");
         Input in = Input.of(ctx, PATCH);
         Optional<String> name = in.optionalText("name", 200);
@@ -90,6 +97,14 @@ public final class AgentsApi {
         Optional<Optional<String>> iface = memberInterface(in);
         Optional<Optional<String>> state = stateInterface(in);
         Optional<Boolean> active = in.bool("active");
+        // An administrator cannot lock themselves out; another administrator (or reset-password) can help.
+        if (id == me.id() && active.filter(a -> !a).isPresent()) {
+            throw in.bad("active", "you cannot deactivate your own account; another administrator can");
+        }
+        if (id == me.id() && role.filter(r -> r != Role.ADMIN).isPresent()) {
+            throw in.bad("role", "you cannot take the administrator role from yourself; another administrator can");
+        }
+        boolean endsSessions = password.isPresent() || role.isPresent() || active.filter(a -> !a).isPresent();
         // A new password is checked against the agent's own username before it is hashed.
         Future<Optional<String>> hash = password.isPresent()
                 ? agents.find(id).compose(found -> {
@@ -100,8 +115,44 @@ public final class AgentsApi {
         hash.compose(h -> agents.update(id, new AgentStore.Changes(name, h, role, iface, state, active)))
                 .onComplete(Http.reply(ctx, a -> {
                     accounts.forget(id);
+                    if (endsSessions) {
+                        sockets.closeAgent(id, null);
+                    }
                     Bus.publish(vertx, Bus.AGENTS_CHANGED, id);
                     Http.ok(ctx, a.orElseThrow(() -> ApiException.notFound("no agent " + id)).json());
+                }));
+    }
+
+    /**
+     * {@code POST /api/agents/{id}/password}: an administrator sets someone's password ({@code {"password"}})
+     * or has one generated ({@code {"generate": true}}), which this answer alone shows. Their sessions end.
+     */
+    private void resetPassword(RoutingContext ctx) {
+        Http.require(ctx, Role.ADMIN);
+        long id = Http.pathId(ctx, "agentId");
+        Input in = Input.of(ctx, RESET);
+        Optional<String> given = password(in);
+        boolean generate = in.bool("generate").orElse(false);
+        if (given.isPresent() == generate) {
+            throw given.isPresent() ? in.bad("generate", "give a password or ask for a generated one, not both")
+                    : in.bad("password", "required, unless \"generate\": true asks for a generated one");
+        }
+        String password = given.orElseGet(Passwords::generate);
+        agents.find(id).compose(found -> {
+            Agent who = found.orElseThrow(() -> ApiException.notFound("no agent " + id));
+            refuseWeak(in, who.username(), password);
+            return vertx.executeBlocking(() -> Passwords.hash(password), false);
+        }).compose(hash -> agents.update(id, new AgentStore.Changes(Optional.empty(), Optional.of(hash), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty())))
+                .onComplete(Http.reply(ctx, a -> {
+                    Agent who = a.orElseThrow(() -> ApiException.notFound("no agent " + id));
+                    accounts.forget(id);
+                    sockets.closeAgent(id, null);
+                    JsonObject body = new JsonObject().put("agent", who.json());
+                    if (generate) {
+                        body.put("password", password);
+                    }
+                    Http.ok(ctx, body);
                 }));
     }
 

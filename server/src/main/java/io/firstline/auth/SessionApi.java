@@ -51,6 +51,38 @@ public final class SessionApi {
         r.post("/api/login").handler(this::login);
         r.post("/api/logout").handler(this::logout);
         r.get("/api/session").handler(this::session);
+        r.post("/api/session/password").handler(this::changePassword);
+    }
+
+    /**
+     * {@code POST /api/session/password} {@code {currentPassword, newPassword}}: a signed-in person
+     * changes their own password; their other sessions end (and their sockets close), this one stays.
+     */
+    private void changePassword(RoutingContext ctx) {
+        Agent me = Http.signedIn(ctx);
+        String token = token(ctx).orElseThrow(ApiException::unauthorized);
+        Input in = Input.of(ctx, Set.of("currentPassword", "newPassword"));
+        String current = in.requiredText("currentPassword", 200);
+        String next = in.requiredText("newPassword", 200);
+        Passwords.weakness(me.username(), next).ifPresent(why -> {
+            throw in.bad("newPassword", why);
+        });
+        if (next.equals(current)) {
+            throw in.bad("newPassword", "the same as the current one; choose a new password");
+        }
+        accounts.changeOwnPassword(me, token, current, next, Http.client(ctx)).onComplete(Http.reply(ctx, result -> {
+            if (result instanceof Accounts.PasswordChange.Changed c) {
+                sockets.closeAgent(me.id(), token);
+                Http.ok(ctx, new JsonObject().put("agent", c.agent().json()));
+            } else if (result instanceof Accounts.PasswordChange.Throttled t) {
+                long seconds = Math.max(1, t.retryAfter().toSeconds());
+                ctx.response().putHeader("Retry-After", Long.toString(seconds));
+                throw new ApiException(429, "too-many-requests", "too many wrong passwords; try again in " + seconds + " s",
+                        null);
+            } else {
+                throw ApiException.badField("currentPassword", "that is not your current password");
+            }
+        }));
     }
 
     /**

@@ -102,8 +102,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
                 lock = null;
             }
             if (lock == null) {
-                throw new StoreException("the data directory " + dataDir + " is in use by another Firstline process;"
-                        + " stop it or set FIRSTLINE_DATA_DIR to another directory");
+                throw new DataDirectoryInUseException(dataDir);
             }
             Path data = root.resolve("data");
             // Only now, holding the lock: a mariadbd found on our data directory is nobody's.

@@ -1,7 +1,7 @@
 package io.firstline.db;
 
 /** The database cannot be reached, started or migrated; the message says what to do. */
-public final class StoreException extends RuntimeException {
+public class StoreException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 

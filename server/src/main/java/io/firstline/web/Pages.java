@@ -12,6 +12,7 @@ final class Pages {
     /** The address of each page and the file behind it. */
     private static final String[][] PAGES = {
         {"/", "/index.html"}, {"/desk", "/desk.html"}, {"/board", "/board.html"}, {"/reports", "/reports.html"},
+        {"/admin", "/admin.html"}, {"/account", "/account.html"},
     };
 
     private Pages() {

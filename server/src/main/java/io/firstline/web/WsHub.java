@@ -12,6 +12,7 @@ import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -46,6 +47,8 @@ public final class WsHub {
     private Kiosks kiosks;
     /** The open sockets of each session token, closed at once when that session signs out. */
     private final java.util.Map<String, java.util.Set<ServerWebSocket>> bySession = new java.util.HashMap<>();
+    /** Whose each session token with open sockets is, so that ending a person's sessions closes their sockets. */
+    private final java.util.Map<String, Long> sessionAgent = new java.util.HashMap<>();
 
     WsHub(Vertx vertx, Accounts accounts, Proxies proxies, ConnectionGuard guard, int perSession) {
         this.vertx = vertx;
@@ -201,15 +204,27 @@ public final class WsHub {
     /** Closes every socket of a session that has just signed out (runs on the web event loop). */
     public void closeSession(String token) {
         java.util.Set<ServerWebSocket> sockets = bySession.remove(token);
+        sessionAgent.remove(token);
         if (sockets != null) {
             sockets.forEach(ws -> ws.close(CLOSE_UNAUTHORIZED, "signed out"));
         }
+    }
+
+    /**
+     * Closes at once every socket of this person's sessions but {@code keepToken}'s (null: all), after
+     * those sessions were ended: deactivated, a new role or password. Runs on the web event loop.
+     */
+    public void closeAgent(long agentId, String keepToken) {
+        List<String> tokens = sessionAgent.entrySet().stream().filter(e -> e.getValue() == agentId)
+                .map(java.util.Map.Entry::getKey).filter(t -> !t.equals(keepToken)).toList();
+        tokens.forEach(this::closeSession);
     }
 
     /** Sets up a desktop's socket; returns what its close undoes. */
     private Runnable opened(ServerWebSocket ws, Agent agent, String token) {
         open.incrementAndGet();
         bySession.computeIfAbsent(token, t -> new java.util.HashSet<>()).add(ws);
+        sessionAgent.put(token, agent.id());
         MessageConsumer<JsonObject> consumer = Bus.listen(vertx, Bus.toAgent(agent.id()), msg -> {
             log.trace("to the desktop of {}: {}", agent.username(), msg.getString("type"));
             if (!ws.isClosed()) {
@@ -259,6 +274,7 @@ public final class WsHub {
             java.util.Set<ServerWebSocket> sockets = bySession.get(token);
             if (sockets != null && sockets.remove(ws) && sockets.isEmpty()) {
                 bySession.remove(token);
+                sessionAgent.remove(token);
             }
             vertx.cancelTimer(timer);
             vertx.cancelTimer(pinger);
