@@ -71,5 +71,5 @@ export async function signOut() {
 
 /** Where a person lands after signing in. */
 export function homeOf(agent) {
-  return agent.role === 'agent' ? '/desk' : '/board';
+  return { agent: '/desk', supervisor: '/board', admin: '/admin' }[agent.role] || '/desk';
 }

@@ -477,6 +477,7 @@ async function start() {
     pauseReasons = s.pauseReasons || [];
     joinable = s.queues || [];
     $('#who').textContent = me.name;
+    $('#admin-link').hidden = me.role !== 'admin';
     $('#sign-out').addEventListener('click', signOut);
     setUpKiosks();
     loadAudit();

@@ -1,4 +1,4 @@
-// The sign-in form: Enter submits; agents land on the desktop, supervisors on the wallboard.
+// The sign-in form: Enter submits; agents land on the desktop, supervisors on the wallboard, administrators on /admin.
 import { api, homeOf } from './api.js';
 
 const form = document.getElementById('signin');

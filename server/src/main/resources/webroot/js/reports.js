@@ -188,6 +188,7 @@ function rangeFromForm() {
 async function main() {
   const s = await session();
   $('#who').textContent = s.agent.name;
+  $('#admin-link').hidden = s.agent.role !== 'admin';
   $('#timezone').textContent = s.timezone;
   $('#signout').addEventListener('click', signOut);
   if (s.agent.role === 'agent') {

@@ -148,6 +148,22 @@ public final class Browser implements AutoCloseable {
         }
     }
 
+    /**
+     * What the offline accessibility checks find on the page as shown now (labels, names, ids, headings,
+     * landmarks, colour contrast; see {@code accessibility-checks.js}); empty when nothing.
+     */
+    @SuppressWarnings("unchecked")
+    public List<String> accessibilityProblems() {
+        try (java.io.InputStream in = Browser.class.getResourceAsStream("accessibility-checks.js")) {
+            if (in == null) {
+                throw new IllegalStateException("accessibility-checks.js is missing from the test class path");
+            }
+            return (List<String>) script(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The console's errors since the last call (each read empties the log). */
     public List<String> consoleErrors() {
         return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
