@@ -134,6 +134,8 @@ const ACTION_LABEL = {
   'spy.listen': 'listened in', 'spy.whisper': 'whispered', 'spy.barge': 'barged in', 'agent.pause': 'paused',
   'agent.sign-out': 'signed out', 'agent.resume': 'unpaused', 'agent.join': 'put in a queue',
   'agent.leave': 'took out of a queue', 'kiosk.create': 'made a kiosk link', 'kiosk.revoke': 'revoked a kiosk link',
+  'agent.create': 'created', 'agent.change': 'changed', 'agent.deactivate': 'deactivated', 'agent.reactivate': 'reactivated',
+  'agent.password-reset': 'reset the password of',
 };
 
 /** The last actions of supervisors, from the audit log. */

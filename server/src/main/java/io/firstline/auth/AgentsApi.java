@@ -1,5 +1,6 @@
 package io.firstline.auth;
 
+import io.firstline.audit.AuditStore;
 import io.firstline.bus.Bus;
 import io.firstline.web.ApiException;
 import io.firstline.web.Http;
@@ -33,12 +34,19 @@ public final class AgentsApi {
     private final AgentStore agents;
     private final Accounts accounts;
     private final WsHub sockets;
+    private final AuditStore audit;
 
-    public AgentsApi(Vertx vertx, AgentStore agents, Accounts accounts, WsHub sockets) {
+    public AgentsApi(Vertx vertx, AgentStore agents, Accounts accounts, WsHub sockets, AuditStore audit) {
         this.vertx = vertx;
         this.agents = agents;
         this.accounts = accounts;
         this.sockets = sockets;
+        this.audit = audit;
+    }
+
+    /** Writes what an administrator did to someone to the audit log; the change itself is already made. */
+    private <T> Future<T> audited(Agent me, long target, String action, String detail, T result) {
+        return audit.add(new AuditStore.NewEntry(me.id(), target, action, detail, null, true, null)).map(e -> result);
     }
 
     public void mount(Router r) {
@@ -67,7 +75,7 @@ public final class AgentsApi {
     }
 
     private void create(RoutingContext ctx) {
-        Http.require(ctx, Role.ADMIN);
+        Agent me = Http.require(ctx, Role.ADMIN);
         Input in = Input.of(ctx, CREATE);
         String username = in.requiredText("username", 64);
         if (!USERNAME.matcher(username).matches()) {
@@ -81,6 +89,8 @@ public final class AgentsApi {
         String state = stateInterface(in).flatMap(i -> i).orElse(null);
         vertx.executeBlocking(() -> Passwords.hash(password), false)
                 .compose(hash -> agents.create(username, name, hash, role, iface, state))
+                .compose(a -> audited(me, a.id(), "agent.create", "role " + role.wire()
+                        + (iface == null ? "" : ", interface " + iface), a))
                 .onComplete(Http.reply(ctx, a -> {
                     Bus.publish(vertx, Bus.AGENTS_CHANGED, a.id());
                     Http.created(ctx, "/api/agents/" + a.id(), a.json());
@@ -112,7 +122,16 @@ public final class AgentsApi {
                     return vertx.executeBlocking(() -> Optional.of(Passwords.hash(password.get())), false);
                 })
                 : Future.succeededFuture(Optional.empty());
+        List<String> changed = new java.util.ArrayList<>();
+        name.ifPresent(n -> changed.add("name"));
+        role.ifPresent(r -> changed.add("role " + r.wire()));
+        iface.ifPresent(i -> changed.add("interface " + i.orElse("none")));
+        state.ifPresent(i -> changed.add("state interface " + i.orElse("none")));
+        password.ifPresent(p -> changed.add("password"));
+        String action = active.map(a -> a ? "agent.reactivate" : "agent.deactivate").orElse("agent.change");
         hash.compose(h -> agents.update(id, new AgentStore.Changes(name, h, role, iface, state, active)))
+                .compose(a -> a.isEmpty() ? Future.succeededFuture(a)
+                        : audited(me, id, action, changed.isEmpty() ? null : String.join(", ", changed), a))
                 .onComplete(Http.reply(ctx, a -> {
                     accounts.forget(id);
                     if (endsSessions) {
@@ -128,7 +147,7 @@ public final class AgentsApi {
      * or has one generated ({@code {"generate": true}}), which this answer alone shows. Their sessions end.
      */
     private void resetPassword(RoutingContext ctx) {
-        Http.require(ctx, Role.ADMIN);
+        Agent me = Http.require(ctx, Role.ADMIN);
         long id = Http.pathId(ctx, "agentId");
         Input in = Input.of(ctx, RESET);
         Optional<String> given = password(in);
@@ -144,6 +163,8 @@ public final class AgentsApi {
             return vertx.executeBlocking(() -> Passwords.hash(password), false);
         }).compose(hash -> agents.update(id, new AgentStore.Changes(Optional.empty(), Optional.of(hash), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty())))
+                .compose(a -> a.isEmpty() ? Future.succeededFuture(a)
+                        : audited(me, id, "agent.password-reset", generate ? "generated" : "chosen by the administrator", a))
                 .onComplete(Http.reply(ctx, a -> {
                     Agent who = a.orElseThrow(() -> ApiException.notFound("no agent " + id));
                     accounts.forget(id);

@@ -157,7 +157,7 @@ public final class WebVerticle extends VerticleBase {
         router.route("/api/*").handler(sessions::identify);
         router.route("/api/*").handler(SessionApi::checkCsrf);
         sessions.mount(router);
-        new AgentsApi(vertx, s.agents(), s.accounts(), ws).mount(router);
+        new AgentsApi(vertx, s.agents(), s.accounts(), ws, board.audit()).mount(router);
         new CallersApi(vertx, s.callers(), s.phones()).mount(router);
         new TicketsApi(s.tickets()).mount(router);
         new KbApi(s.kb()).mount(router);

@@ -105,6 +105,18 @@ class AdminApiIT {
 
         assertThat(server.patch("/api/agents/" + kim, admin, new JsonObject().put("active", true)).status()).isEqualTo(200);
         assertThat(server.login("kim", "kim-password")).isNotBlank();
+        assertThat(audit(kim)).containsExactly("agent.reactivate by admin", "agent.deactivate by admin",
+                "agent.create by admin: role agent");
+    }
+
+    /** The audit log's entries about one agent, newest first, as "action by actor: detail". */
+    private List<String> audit(long agentId) {
+        Reply r = server.get("/api/audit?agentId=" + agentId, admin);
+        assertThat(r.status()).isEqualTo(200);
+        return r.json().getJsonArray("items").stream().map(o -> (JsonObject) o)
+                .map(e -> e.getString("action") + " by " + e.getJsonObject("actor").getString("username")
+                        + (e.getString("detail") == null ? "" : ": " + e.getString("detail")))
+                .toList();
     }
 
     @Test
@@ -139,6 +151,8 @@ class AdminApiIT {
         assertThat(chosen.status()).isEqualTo(200);
         assertThat(chosen.json().containsKey("password")).as("a chosen password is not echoed").isFalse();
         assertThat(server.login("lea", "violet-kettle-42")).isNotBlank();
+        assertThat(audit(lea)).containsExactly("agent.password-reset by admin: chosen by the administrator",
+                "agent.password-reset by admin: generated", "agent.create by admin: role agent");
 
         String path = "/api/agents/" + lea + "/password";
         assertRefused(server.post(path, admin, new JsonObject().put("password", "lea12345")), 400, "password");
@@ -151,6 +165,7 @@ class AdminApiIT {
         assertRefused(server.post(path, admin, new JsonObject().put("hash", "x")), 400, "hash");
         assertRefused(server.send("POST", path, admin, "not json"), 400, null);
         assertThat(server.login("lea", "violet-kettle-42")).as("the refused resets changed nothing").isNotBlank();
+        assertThat(audit(lea)).as("nor were they audited").hasSize(3);
 
         assertRefused(server.post("/api/agents/999999/password", admin, new JsonObject().put("generate", true)), 404, null);
         String lea2 = server.login("lea", "violet-kettle-42");
