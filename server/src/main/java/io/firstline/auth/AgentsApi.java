@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -122,7 +123,7 @@ public final class AgentsApi {
                     return vertx.executeBlocking(() -> Optional.of(Passwords.hash(password.get())), false);
                 })
                 : Future.succeededFuture(Optional.empty());
-        List<String> changed = new java.util.ArrayList<>();
+        List<String> changed = new ArrayList<>();
         name.ifPresent(n -> changed.add("name"));
         role.ifPresent(r -> changed.add("role " + r.wire()));
         iface.ifPresent(i -> changed.add("interface " + i.orElse("none")));

@@ -102,7 +102,8 @@ export function mountAgents({ me }) {
     $('#agent-editor-title').textContent = agent ? `Edit ${agent.username}` : 'New agent';
     $('#username-field').hidden = !!agent;
     $('#password-field').hidden = !!agent;
-    $('#reset-form').hidden = !agent;
+    // One's own password is changed on /account, which asks for the current one and keeps this session.
+    $('#reset-form').hidden = !agent || agent.id === me.id;
     $('#agent-save').textContent = agent ? 'Save changes' : 'Create agent';
     const active = $('#agent-active');
     active.hidden = !agent || agent.id === me.id;

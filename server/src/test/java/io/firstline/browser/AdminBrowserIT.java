@@ -127,7 +127,7 @@ class AdminBrowserIT {
             b.screenshot("admin-password-reset");
             zoe.signIn("zoe", second, "/desk");
 
-            // The administrator's own row cannot be deactivated or lose its role here.
+            // The administrator's own row cannot be deactivated or lose its role here; their password changes on /account.
             type(b.driver().findElement(By.id("agent-search")), "admin");
             b.driver().findElement(By.id("agent-search-submit")).click();
             b.waitUntil(d -> "admin|0|1".equals(b.script("return document.body.dataset.agents")));
@@ -135,6 +135,7 @@ class AdminBrowserIT {
             b.waitForText(By.id("agent-editor-title"), "Edit admin");
             assertThat(b.driver().findElement(By.id("agent-active")).isDisplayed()).isFalse();
             assertThat(b.driver().findElement(By.id("agent-role")).isEnabled()).isFalse();
+            assertThat(b.driver().findElement(By.id("reset-form")).isDisplayed()).isFalse();
             assertThat(b.consoleErrors()).isEmpty();
         }
     }
