@@ -198,6 +198,8 @@ class AdminBrowserIT {
 
             b.driver().findElement(By.id("signout")).click();
             b.waitUntil(d -> b.path().equals("/"));
+            b.waitFor(By.id("username"));
+            assertThat(b.accessibilityProblems()).as("the sign-in page").isEmpty();
             b.signIn("alice", "maple-orbit-2049", "/desk");
         }
     }
@@ -215,6 +217,15 @@ class AdminBrowserIT {
             assertThat(b.driver().findElement(By.id("agents")).isDisplayed()).isFalse();
             assertThat(b.accessibilityProblems()).isEmpty();
             assertThat(b.consoleErrors()).isEmpty();
+
+            // The checks are not blind: an unlabelled field, pale text and a second #who are found.
+            b.script("const m = document.querySelector('main');"
+                    + "m.append(Object.assign(document.createElement('input'), {type: 'text'}));"
+                    + "const p = document.createElement('p'); p.textContent = 'pale'; p.style.color = '#cccccc'; m.append(p);"
+                    + "const d = document.createElement('span'); d.id = 'who'; d.textContent = 'again'; m.append(d);");
+            assertThat(b.accessibilityProblems()).anyMatch(m -> m.startsWith("label:"))
+                    .anyMatch(m -> m.startsWith("color-contrast:") && m.contains("pale"))
+                    .anyMatch(m -> m.startsWith("duplicate-id: #who"));
         }
     }
 }
