@@ -74,6 +74,10 @@ final class ResetPasswordCommand {
 
     /** Runs the command; returns the exit status: 0 done, 1 not done (no such user, no database), 2 a usage error. */
     static int run(List<String> args, Map<String, String> env, InputStream stdin, PrintStream out, PrintStream err) {
+        if (args.contains("--help") || args.contains("-h")) {
+            out.println(USAGE);
+            return 0;
+        }
         Arguments arguments;
         try {
             arguments = Arguments.parse(args);

@@ -84,6 +84,9 @@ class ResetPasswordCommandIT {
             assertThat(server.queryLong("SELECT COUNT(*) FROM agents WHERE username = 'nobody'")).isZero();
 
             assertThat(run(env, "").status()).isEqualTo(2);
+            Run help = run(env, "", "--help");
+            assertThat(help.status()).isZero();
+            assertThat(help.out()).startsWith("usage: java -jar firstline.jar reset-password USERNAME");
             assertThat(run(env, "", "admin", "bob").err()).contains("one username only");
             assertThat(run(env, "", "admin", "--force").err()).contains("unknown argument '--force'");
             Map<String, String> badEnv = new HashMap<>(env);
