@@ -77,7 +77,7 @@ public final class AgentStore {
         Condition where = q.map(text -> {
             String pattern = "%" + text.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
                     .replace("_", "\\_") + "%";
-            return AGENTS.USERNAME.lower().like(pattern, '\\').or(AGENTS.NAME.lower().like(pattern, '\\'));
+            return DSL.lower(AGENTS.USERNAME).like(pattern, '\\').or(DSL.lower(AGENTS.NAME).like(pattern, '\\'));
         }).orElse(DSL.noCondition());
         return db.query(dsl -> new Page<>(
                 dsl.selectFrom(AGENTS).where(where).orderBy(AGENTS.USERNAME).limit(limit).offset(offset)
