@@ -39,13 +39,18 @@ public final class AuditStore {
     public Future<Entry> add(NewEntry e) {
         Instant now = db.now();
         return db.query(dsl -> {
-            long id = dsl.insertInto(AUDIT_LOG).set(AUDIT_LOG.AT, now).set(AUDIT_LOG.ACTOR_ID, e.actorId())
-                    .set(AUDIT_LOG.TARGET_AGENT_ID, e.targetAgentId()).set(AUDIT_LOG.ACTION, e.action())
-                    .set(AUDIT_LOG.DETAIL, clip(e.detail())).set(AUDIT_LOG.PBX, clip64(e.pbx()))
-                    .set(AUDIT_LOG.SUCCESS, e.success()).set(AUDIT_LOG.PBX_RESPONSE, clip(e.pbxResponse()))
-                    .returning(AUDIT_LOG.ID).fetchOne().getId();
+            long id = addIn(dsl, e, now);
             return find(dsl, AUDIT_LOG.ID.eq(id), 1, 0).items().get(0);
         });
+    }
+
+    /** Writes an entry in the caller's transaction, so that a change and its record are kept or lost together. */
+    public static long addIn(org.jooq.DSLContext dsl, NewEntry e, Instant now) {
+        return dsl.insertInto(AUDIT_LOG).set(AUDIT_LOG.AT, now).set(AUDIT_LOG.ACTOR_ID, e.actorId())
+                .set(AUDIT_LOG.TARGET_AGENT_ID, e.targetAgentId()).set(AUDIT_LOG.ACTION, e.action())
+                .set(AUDIT_LOG.DETAIL, clip(e.detail())).set(AUDIT_LOG.PBX, clip64(e.pbx()))
+                .set(AUDIT_LOG.SUCCESS, e.success()).set(AUDIT_LOG.PBX_RESPONSE, clip(e.pbxResponse()))
+                .returning(AUDIT_LOG.ID).fetchOne().getId();
     }
 
     /** Entries newest first, optionally only those about one agent (as actor or target) or in [from, to). */

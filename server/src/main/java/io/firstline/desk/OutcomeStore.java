@@ -136,8 +136,10 @@ public final class OutcomeStore {
                 default -> throw new IllegalArgumentException("unknown ticket action " + t.action());
             };
         }
-        if (o.kbArticleId().isPresent() && !KbStore.countUseIn(dsl, o.kbArticleId().get())) {
-            throw new UnknownReferenceException("kbArticleId", "no article has id " + o.kbArticleId().get());
+        Long articleId = null;
+        if (o.kbArticleId().isPresent()) {
+            articleId = KbStore.countUseIn(dsl, o.kbArticleId().get()).orElseThrow(() -> new UnknownReferenceException(
+                    "kbArticleId", "no article has id " + o.kbArticleId().get()));
         }
         Instant now = db.now();
         Long newArticleId = null;
@@ -153,13 +155,13 @@ public final class OutcomeStore {
                 .set(CALL_OUTCOMES.NOTES, o.notes())
                 .set(CALL_OUTCOMES.TICKET_ID, ticketId)
                 .set(CALL_OUTCOMES.TICKET_ACTION, o.ticket().map(TicketAction::action).orElse(null))
-                .set(CALL_OUTCOMES.KB_ARTICLE_ID, o.kbArticleId().orElse(null))
+                .set(CALL_OUTCOMES.KB_ARTICLE_ID, articleId)
                 .set(CALL_OUTCOMES.WRAPUP_SECONDS, o.wrapupSeconds())
                 .set(CALL_OUTCOMES.IDEMPOTENCY_KEY, key.orElse(null))
                 .set(CALL_OUTCOMES.CREATED_AT, now)
                 .returning(CALL_OUTCOMES.ID).fetchOne().getId();
         return new Result.Recorded(new Outcome(id, callId, by.id(), by.username(), by.name(), o.disposition(), o.notes(),
-                ticketId, o.ticket().map(TicketAction::action).orElse(null), o.kbArticleId().orElse(null), newArticleId,
+                ticketId, o.ticket().map(TicketAction::action).orElse(null), articleId, newArticleId,
                 o.wrapupSeconds(), now), true);
     }
 

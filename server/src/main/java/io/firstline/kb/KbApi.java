@@ -1,6 +1,7 @@
 package io.firstline.kb;
 
 import io.firstline.auth.Agent;
+import io.firstline.auth.Role;
 import io.firstline.tickets.Ticket;
 import io.firstline.web.ApiException;
 import io.firstline.web.Http;
@@ -26,17 +27,35 @@ public final class KbApi {
         r.post("/api/kb").handler(this::create);
         r.get("/api/kb/:articleId").handler(this::get);
         r.patch("/api/kb/:articleId").handler(this::patch);
+        r.post("/api/kb/:articleId/retire").handler(ctx -> retire(ctx, true));
+        r.post("/api/kb/:articleId/restore").handler(ctx -> retire(ctx, false));
+        r.post("/api/kb/:articleId/merge").handler(this::merge);
     }
 
+    /** Agents search the articles in use; supervisors and admins may also list retired and never-used ones. */
     private void search(RoutingContext ctx) {
-        Http.signedIn(ctx);
+        Agent me = Http.signedIn(ctx);
         Http.Paging p = Http.paging(ctx);
         Optional<String> category = Http.param(ctx, "category", 20);
         if (category.isPresent() && !Ticket.CATEGORIES.contains(category.get())) {
             throw ApiException.badField("category", "'" + category.get() + "' is not one of " + String.join(", ", Ticket.CATEGORIES));
         }
-        kb.search(Http.param(ctx, "q", 200).orElse(""), category, p.limit(), p.offset())
-                .onComplete(Http.reply(ctx, page -> Http.ok(ctx, Http.page(page, KbArticle::json))));
+        KbStore.Status status = switch (Http.param(ctx, "status", 20).orElse("active")) {
+            case "active" -> KbStore.Status.ACTIVE;
+            case "retired" -> KbStore.Status.RETIRED;
+            case "all" -> KbStore.Status.ALL;
+            default -> throw ApiException.badField("status", "'" + ctx.queryParams().get("status")
+                    + "' is not one of active, retired, all");
+        };
+        Optional<String> used = Http.param(ctx, "used", 20);
+        if (used.isPresent() && !used.get().equals("never")) {
+            throw ApiException.badField("used", "'" + used.get() + "' is not 'never' (leave it out for every article)");
+        }
+        if ((status != KbStore.Status.ACTIVE || used.isPresent()) && !me.role().atLeast(Role.SUPERVISOR)) {
+            throw ApiException.forbidden("retired and never-used articles are listed for supervisors and admins");
+        }
+        kb.search(Http.param(ctx, "q", 200).orElse(""), new KbStore.Filter(category, status, used.isPresent()),
+                p.limit(), p.offset()).onComplete(Http.reply(ctx, page -> Http.ok(ctx, Http.page(page, KbArticle::json))));
     }
 
     private void create(RoutingContext ctx) {
@@ -66,5 +85,26 @@ public final class KbApi {
         var changes = new KbStore.Changes(in.optionalText("title", 200), in.optionalText("problem", 20_000),
                 in.optionalText("solution", 20_000), in.oneOf("category", Ticket.CATEGORIES));
         kb.update(id, changes).onComplete(Http.reply(ctx, a -> Http.ok(ctx, a.orElseThrow(() -> ApiException.notFound("no article " + id)).json())));
+    }
+
+    private void retire(RoutingContext ctx, boolean retired) {
+        Agent me = Http.require(ctx, Role.ADMIN);
+        long id = Http.pathId(ctx, "articleId");
+        kb.retire(id, retired, me.id()).onComplete(Http.reply(ctx, a -> Http.ok(ctx,
+                a.orElseThrow(() -> ApiException.notFound("no article " + id)).json())));
+    }
+
+    /** {@code POST /api/kb/{keep}/merge {"from": duplicate}}: the duplicate goes into the article of the path. */
+    private void merge(RoutingContext ctx) {
+        Agent me = Http.require(ctx, Role.ADMIN);
+        long id = Http.pathId(ctx, "articleId");
+        Input in = Input.of(ctx, Set.of("from"));
+        long from = in.id("from").orElseThrow(() -> in.bad("from", "required: the id of the duplicate to merge into "
+                + "article " + id));
+        if (from == id) {
+            throw in.bad("from", "an article cannot be merged into itself");
+        }
+        kb.merge(id, from, me.id()).onComplete(Http.reply(ctx, a -> Http.ok(ctx,
+                a.orElseThrow(() -> ApiException.notFound("no article " + id)).json())));
     }
 }

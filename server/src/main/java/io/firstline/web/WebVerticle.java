@@ -207,6 +207,8 @@ public final class WebVerticle extends VerticleBase {
             e = api;
         } else if (t instanceof DuplicateException d) {
             e = ApiException.conflict(d.field(), d.getMessage());
+        } else if (t instanceof io.firstline.db.ConflictException c) {
+            e = ApiException.conflict(c.field(), c.getMessage());
         } else if (t instanceof UnknownReferenceException u) {
             e = ApiException.badField(u.field(), u.getMessage());
         } else if (t == null && ctx.statusCode() == 413) {

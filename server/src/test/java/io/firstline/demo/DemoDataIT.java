@@ -169,7 +169,7 @@ class DemoDataIT {
 
     @Test
     void knowledgeBaseFindsVpnArticles() throws Exception {
-        var page = await(new KbStore(fresh.db).search("vpn", Optional.empty(), 10, 0));
+        var page = await(new KbStore(fresh.db).search("vpn", KbStore.Filter.active(Optional.empty()), 10, 0));
         assertThat(page.total()).isGreaterThan(3);
         assertThat(page.items().get(0).title()).containsIgnoringCase("vpn");
     }
