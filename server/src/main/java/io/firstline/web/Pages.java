@@ -12,7 +12,8 @@ final class Pages {
     /** The address of each page and the file behind it. */
     private static final String[][] PAGES = {
         {"/", "/index.html"}, {"/desk", "/desk.html"}, {"/board", "/board.html"}, {"/reports", "/reports.html"},
-        {"/admin", "/admin.html"}, {"/account", "/account.html"},
+        {"/admin", "/admin.html"}, {"/admin/kb", "/admin-kb.html"}, {"/admin/callers", "/admin-callers.html"},
+        {"/account", "/account.html"},
     };
 
     private Pages() {
