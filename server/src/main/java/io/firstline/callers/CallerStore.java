@@ -1,6 +1,7 @@
 package io.firstline.callers;
 
 import static io.firstline.db.schema.Tables.AGENTS;
+import static io.firstline.db.schema.Tables.CALLBACK_REQUESTS;
 import static io.firstline.db.schema.Tables.CALLERS;
 import static io.firstline.db.schema.Tables.CALLER_PHONES;
 import static io.firstline.db.schema.Tables.CALLS;
@@ -8,9 +9,11 @@ import static io.firstline.db.schema.Tables.CALL_OUTCOMES;
 import static io.firstline.db.schema.Tables.TICKETS;
 import static io.firstline.db.schema.Tables.TICKET_NOTES;
 
+import io.firstline.audit.AuditStore;
 import io.firstline.db.Database;
 import io.firstline.db.FullText;
 import io.firstline.db.Page;
+import io.firstline.db.UnknownReferenceException;
 import io.firstline.db.schema.tables.records.CallersRecord;
 import io.firstline.records.CallSummary;
 import io.firstline.tickets.Ticket;
@@ -178,6 +181,123 @@ public final class CallerStore {
             dsl.insertInto(CALLER_PHONES).set(CALLER_PHONES.CALLER_ID, id).set(CALLER_PHONES.PHONE, e164)
                     .onDuplicateKeyIgnore().execute();
             return findIn(dsl, id);
+        });
+    }
+
+    /** A caller as an import file gives them: already checked, phones in E.164. */
+    public record New(String name, String organisation, String email, boolean vip, List<String> phones) {
+    }
+
+    /**
+     * Merges the duplicate caller {@code fromId} into {@code keepId} in one transaction: their calls,
+     * tickets (with their notes) and callback requests move to the kept caller, who gets their numbers
+     * too, and their organisation, email and PIN where the kept one has none; then the duplicate is
+     * deleted. Empty when {@code keepId} does not exist.
+     */
+    public Future<Optional<Caller>> merge(long keepId, long fromId, long adminId) {
+        if (keepId == fromId) {
+            throw new IllegalArgumentException("a caller cannot be merged into themselves");
+        }
+        return db.transaction(dsl -> {
+            var rows = dsl.selectFrom(CALLERS).where(CALLERS.ID.in(keepId, fromId)).orderBy(CALLERS.ID).forUpdate()
+                    .fetchMap(CALLERS.ID);
+            CallersRecord keep = rows.get(keepId);
+            CallersRecord from = rows.get(fromId);
+            if (keep == null) {
+                return Optional.<Caller>empty();
+            }
+            if (from == null) {
+                throw new UnknownReferenceException("from", "no caller has id " + fromId);
+            }
+            int calls = dsl.update(CALLS).set(CALLS.CALLER_ID, keepId).where(CALLS.CALLER_ID.eq(fromId)).execute();
+            int tickets = dsl.update(TICKETS).set(TICKETS.CALLER_ID, keepId).where(TICKETS.CALLER_ID.eq(fromId)).execute();
+            int callbacks = dsl.update(CALLBACK_REQUESTS).set(CALLBACK_REQUESTS.CALLER_ID, keepId)
+                    .where(CALLBACK_REQUESTS.CALLER_ID.eq(fromId)).execute();
+            dsl.insertInto(CALLER_PHONES, CALLER_PHONES.CALLER_ID, CALLER_PHONES.PHONE)
+                    .select(DSL.select(DSL.val(keepId), CALLER_PHONES.PHONE).from(CALLER_PHONES)
+                            .where(CALLER_PHONES.CALLER_ID.eq(fromId)))
+                    .onDuplicateKeyIgnore().execute();
+            if (keep.getOrganisation() == null) {
+                keep.setOrganisation(from.getOrganisation());
+            }
+            if (keep.getEmail() == null) {
+                keep.setEmail(from.getEmail());
+            }
+            if (keep.getPinHash() == null) {
+                keep.setPinHash(from.getPinHash());
+            }
+            keep.setVip(keep.getVip() || from.getVip());
+            keep.store();
+            dsl.deleteFrom(CALLERS).where(CALLERS.ID.eq(fromId)).execute();
+            AuditStore.addIn(dsl, new AuditStore.NewEntry(adminId, null, "caller.merge", "caller " + fromId + " '"
+                    + from.getName() + "' merged into caller " + keepId + " '" + keep.getName() + "': " + calls + " calls, "
+                    + tickets + " tickets, " + callbacks + " callbacks moved", null, true, null), db.now());
+            return findIn(dsl, keepId);
+        });
+    }
+
+    /** Up to {@code n} callers with an id above {@code afterId}, in id order: one chunk of an export. */
+    public Future<List<Caller>> after(long afterId, int n) {
+        return db.query(dsl -> {
+            List<CallersRecord> rows = dsl.selectFrom(CALLERS).where(CALLERS.ID.gt(afterId)).orderBy(CALLERS.ID).limit(n)
+                    .fetch();
+            Map<Long, List<String>> phones = phonesOf(dsl, rows.stream().map(CallersRecord::getId).toList());
+            return rows.stream().map(r -> toCaller(r, phones.getOrDefault(r.getId(), List.of()))).toList();
+        });
+    }
+
+    /** Adds every caller of an import in one transaction: all of them or, on any failure, none. Returns how many. */
+    public Future<Integer> importAll(List<New> callers, long adminId, String what) {
+        return db.transaction(dsl -> {
+            Instant now = db.now();
+            List<Object[]> phones = new ArrayList<>();
+            for (New c : callers) {
+                long id = dsl.insertInto(CALLERS).set(CALLERS.NAME, c.name()).set(CALLERS.ORGANISATION, c.organisation())
+                        .set(CALLERS.EMAIL, c.email()).set(CALLERS.VIP, c.vip()).set(CALLERS.CREATED_AT, now)
+                        .returning(CALLERS.ID).fetchOne().getId();
+                c.phones().stream().distinct().forEach(p -> phones.add(new Object[] {id, p}));
+            }
+            io.firstline.db.BulkInsert.batch(dsl, CALLER_PHONES, List.of(CALLER_PHONES.CALLER_ID, CALLER_PHONES.PHONE), phones);
+            AuditStore.addIn(dsl, new AuditStore.NewEntry(adminId, null, "caller.import", callers.size() + " callers, "
+                    + phones.size() + " numbers from " + what, null, true, null), now);
+            return callers.size();
+        });
+    }
+
+    /** An organisation as the callers name it, with how many callers it has. */
+    public record Organisation(String name, int callers) {
+        public JsonObject json() {
+            return new JsonObject().put("name", name).put("callers", callers);
+        }
+    }
+
+    /** Organisations whose name starts with (or, for longer words, contains) what was typed, by name. */
+    public Future<Page<Organisation>> organisations(String q, int limit, int offset) {
+        return db.query(dsl -> {
+            String typed = q == null ? "" : q.strip();
+            Condition where = CALLERS.ORGANISATION.isNotNull();
+            if (!typed.isEmpty()) {
+                where = where.and(CALLERS.ORGANISATION.containsIgnoreCase(typed));
+            }
+            var count = DSL.count().as("n");
+            List<Organisation> items = dsl.select(CALLERS.ORGANISATION, count).from(CALLERS).where(where)
+                    .groupBy(CALLERS.ORGANISATION).orderBy(CALLERS.ORGANISATION).limit(limit).offset(offset)
+                    .fetch(r -> new Organisation(r.get(CALLERS.ORGANISATION), r.get(count)));
+            int total = dsl.fetchCount(DSL.selectDistinct(CALLERS.ORGANISATION).from(CALLERS).where(where));
+            return new Page<>(items, total, limit, offset);
+        });
+    }
+
+    /** Renames an organisation for every caller in it (also to merge two spellings); returns how many changed. */
+    public Future<Integer> renameOrganisation(String from, String to, long adminId) {
+        return db.transaction(dsl -> {
+            int n = dsl.update(CALLERS).set(CALLERS.ORGANISATION, to).where(CALLERS.ORGANISATION.eq(from)).execute();
+            if (n == 0) {
+                throw new UnknownReferenceException("from", "no caller is in an organisation named '" + from + "'");
+            }
+            AuditStore.addIn(dsl, new AuditStore.NewEntry(adminId, null, "caller.organisation", "'" + from + "' renamed '"
+                    + to + "' for " + n + " callers", null, true, null), db.now());
+            return n;
         });
     }
 

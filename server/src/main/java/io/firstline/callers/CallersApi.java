@@ -4,7 +4,19 @@ import io.firstline.phone.PhoneNumbers;
 import io.firstline.web.ApiException;
 import io.firstline.web.Http;
 import io.firstline.web.Input;
+import io.firstline.auth.Agent;
+import io.firstline.auth.Role;
+import io.firstline.web.Csv;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +39,22 @@ public final class CallersApi {
         this.phones = phones;
     }
 
+    /** The largest CSV file an import takes (the other requests' bodies are much smaller). */
+    public static final int MAX_IMPORT_BYTES = 2 * 1024 * 1024;
+    private static final int EXPORT_CHUNK = 500;
+
+    /** Lets the import requests' bodies be larger than the API's usual limit; mounted before that limit. */
+    public static void acceptImports(Router r) {
+        r.post("/api/callers/import*").handler(BodyHandler.create(false).setBodyLimit(MAX_IMPORT_BYTES));
+    }
+
     public void mount(Router r) {
+        r.get("/api/callers/export").handler(this::export);
+        r.post("/api/callers/import/preview").handler(ctx -> importFile(ctx, false));
+        r.post("/api/callers/import").handler(ctx -> importFile(ctx, true));
+        r.get("/api/callers/organisations").handler(this::organisations);
+        r.post("/api/callers/organisations/rename").handler(this::renameOrganisation);
+        r.post("/api/callers/:callerId/merge").handler(this::merge);
         r.get("/api/callers").handler(this::list);
         r.post("/api/callers").handler(this::create);
         r.get("/api/callers/:callerId").handler(this::get);
@@ -147,5 +174,123 @@ public final class CallersApi {
             throw in.bad("email", "'" + email.get() + "' is not an email address");
         }
         return email.orElse(null);
+    }
+
+    /** {@code POST /api/callers/{keep}/merge {"from": duplicate}}: the duplicate's calls, tickets and numbers go to the kept caller. */
+    private void merge(RoutingContext ctx) {
+        Agent me = Http.require(ctx, Role.ADMIN);
+        long id = Http.pathId(ctx, "callerId");
+        Input in = Input.of(ctx, Set.of("from"));
+        long from = in.id("from").orElseThrow(() -> in.bad("from", "required: the id of the duplicate to merge into caller " + id));
+        if (from == id) {
+            throw in.bad("from", "a caller cannot be merged into themselves");
+        }
+        callers.merge(id, from, me.id()).onComplete(Http.reply(ctx, c -> Http.ok(ctx,
+                c.orElseThrow(() -> ApiException.notFound("no caller " + id)).json())));
+    }
+
+    private void organisations(RoutingContext ctx) {
+        Http.signedIn(ctx);
+        Http.Paging p = Http.paging(ctx);
+        callers.organisations(Http.param(ctx, "q", 200).orElse(""), p.limit(), p.offset())
+                .onComplete(Http.reply(ctx, page -> Http.ok(ctx, Http.page(page, CallerStore.Organisation::json))));
+    }
+
+    /** Renames an organisation for all its callers; renaming to an existing name merges the two spellings. */
+    private void renameOrganisation(RoutingContext ctx) {
+        Agent me = Http.require(ctx, Role.ADMIN);
+        Input in = Input.of(ctx, Set.of("from", "to"));
+        String from = in.requiredText("from", 200);
+        String to = in.requiredText("to", 200);
+        if (from.equals(to)) {
+            throw in.bad("to", "is the same as from");
+        }
+        callers.renameOrganisation(from, to, me.id()).onComplete(Http.reply(ctx, n -> Http.ok(ctx,
+                new JsonObject().put("from", from).put("to", to).put("callers", n))));
+    }
+
+    /** Every caller as CSV, read and sent a chunk at a time so that a large directory never sits in memory. */
+    private void export(RoutingContext ctx) {
+        Http.require(ctx, Role.SUPERVISOR);
+        HttpServerResponse res = ctx.response();
+        callers.after(0, EXPORT_CHUNK).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+                return;
+            }
+            res.setChunked(true).putHeader("Content-Type", "text/csv; charset=utf-8")
+                    .putHeader("Content-Disposition", "attachment; filename=\"firstline-callers.csv\"");
+            res.write(new Csv().row(List.of("id", "name", "organisation", "email", "phones", "vip", "pinSet", "createdAt"))
+                    .toString());
+            sendChunk(res, ar.result());
+        });
+    }
+
+    private void sendChunk(HttpServerResponse res, List<Caller> chunk) {
+        if (res.closed()) {
+            return;
+        }
+        Csv csv = new Csv();
+        for (Caller c : chunk) {
+            csv.row(java.util.Arrays.asList(c.id(), c.name(), c.organisation(), c.email(), String.join(";", c.phones()),
+                    c.vip(), c.pinSet(), c.createdAt() == null ? null : c.createdAt().toString()));
+        }
+        if (chunk.size() < EXPORT_CHUNK) {
+            res.end(csv.toString());
+            return;
+        }
+        res.write(csv.toString());
+        long last = chunk.get(chunk.size() - 1).id();
+        Runnable next = () -> callers.after(last, EXPORT_CHUNK).onComplete(ar -> {
+            if (ar.failed()) {
+                // Headers are gone: cutting the connection is the only way to say the file is incomplete.
+                res.reset();
+            } else {
+                sendChunk(res, ar.result());
+            }
+        });
+        if (res.writeQueueFull()) {
+            res.drainHandler(v -> next.run());
+        } else {
+            next.run();
+        }
+    }
+
+    /**
+     * {@code POST /api/callers/import/preview} checks a CSV file (the body, UTF-8) and writes nothing;
+     * {@code POST /api/callers/import} checks it again and adds every caller in one transaction, or,
+     * if any row has a problem, none and answers 400 with the same per-row report.
+     */
+    private void importFile(RoutingContext ctx, boolean write) {
+        Agent me = Http.require(ctx, Role.ADMIN);
+        Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+        if (body == null || body.length() == 0) {
+            throw ApiException.badField("file", "the request's body must be the CSV file (UTF-8), and it is empty");
+        }
+        String text = utf8(body.getBytes());
+        String what = Http.param(ctx, "filename", 200).orElse("a CSV file");
+        vertx.executeBlocking(() -> CallerImport.check(text, phones), false).onComplete(Http.reply(ctx, checked -> {
+            if (!write) {
+                Http.ok(ctx, checked.json(500, 20));
+            } else if (!checked.ok()) {
+                int bad = checked.errors().size();
+                Http.json(ctx, 400, checked.json(500, 0).put("error", "bad-request").put("field", "file")
+                        .put("detail", "file: " + bad + (bad == 1 ? " problem" : " problems") + " (first on row "
+                                + checked.errors().get(0).row() + "); nothing was imported"));
+            } else {
+                callers.importAll(checked.callers(), me.id(), what).onComplete(Http.reply(ctx, n -> Http.ok(ctx,
+                        new JsonObject().put("imported", n).put("rows", checked.rows()).put("errors", new JsonArray()))));
+            }
+        }));
+    }
+
+    private static String utf8(byte[] bytes) {
+        try {
+            String s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            return s.startsWith("\uFEFF") ? s.substring(1) : s;
+        } catch (CharacterCodingException e) {
+            throw ApiException.badField("file", "the file is not UTF-8 text: save it as \"CSV UTF-8\" and try again");
+        }
     }
 }

@@ -28,6 +28,67 @@ public final class Csv {
         return out.toString();
     }
 
+    /**
+     * The records of RFC 4180 text (CRLF, LF or CR line ends; quoted fields may hold commas, quotes
+     * and line breaks). A cell this class wrote with a leading apostrophe against formulas gets it
+     * back off, so that an export reads in as it was. A quote left open names the record it began in.
+     */
+    public static List<List<String>> parse(String text) {
+        List<List<String>> records = new java.util.ArrayList<>();
+        List<String> record = new java.util.ArrayList<>();
+        StringBuilder cell = new StringBuilder();
+        boolean quoted = false;
+        boolean wasQuoted = false;
+        int i = 0;
+        int n = text.length();
+        while (i < n) {
+            char c = text.charAt(i);
+            if (quoted) {
+                if (c == '"') {
+                    if (i + 1 < n && text.charAt(i + 1) == '"') {
+                        cell.append('"');
+                        i++;
+                    } else {
+                        quoted = false;
+                    }
+                } else {
+                    cell.append(c);
+                }
+            } else if (c == '"' && cell.isEmpty() && !wasQuoted) {
+                quoted = true;
+                wasQuoted = true;
+            } else if (c == ',') {
+                record.add(unescape(cell.toString()));
+                cell.setLength(0);
+                wasQuoted = false;
+            } else if (c == '\r' || c == '\n') {
+                if (c == '\r' && i + 1 < n && text.charAt(i + 1) == '\n') {
+                    i++;
+                }
+                record.add(unescape(cell.toString()));
+                records.add(record);
+                record = new java.util.ArrayList<>();
+                cell.setLength(0);
+                wasQuoted = false;
+            } else {
+                cell.append(c);
+            }
+            i++;
+        }
+        if (quoted) {
+            throw new IllegalArgumentException("record " + (records.size() + 1) + " opens a quoted field that never closes");
+        }
+        if (!cell.isEmpty() || wasQuoted || !record.isEmpty()) {
+            record.add(unescape(cell.toString()));
+            records.add(record);
+        }
+        return records;
+    }
+
+    private static String unescape(String cell) {
+        return cell.length() > 1 && cell.charAt(0) == '\'' && "=+-@\t\r".indexOf(cell.charAt(1)) >= 0 ? cell.substring(1) : cell;
+    }
+
     static String field(Object cell) {
         if (cell == null) {
             return "";

@@ -152,6 +152,7 @@ public final class WebVerticle extends VerticleBase {
             }
             ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(board.metrics().get());
         });
+        CallersApi.acceptImports(router);
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
         SessionApi sessions = new SessionApi(s.accounts(), s.settings(), ws, s.db().clock());
         router.route("/api/*").handler(sessions::identify);
@@ -212,7 +213,10 @@ public final class WebVerticle extends VerticleBase {
         } else if (t instanceof UnknownReferenceException u) {
             e = ApiException.badField(u.field(), u.getMessage());
         } else if (t == null && ctx.statusCode() == 413) {
-            e = new ApiException(413, "too-large", "the body is larger than " + MAX_BODY / 1024 + " KiB", null);
+            e = ctx.request().path().startsWith("/api/callers/import")
+                    ? new ApiException(413, "too-large", "file: the file is larger than " + CallersApi.MAX_IMPORT_BYTES / 1024
+                            + " KiB; split it into smaller files", "file")
+                    : new ApiException(413, "too-large", "the body is larger than " + MAX_BODY / 1024 + " KiB", null);
         } else if (t == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
             e = new ApiException(ctx.statusCode(), "bad-request", "the request was refused", null);
         } else {
