@@ -9,13 +9,18 @@ export class ApiError extends Error {
     this.status = status;
     this.error = body && body.error;
     this.field = body && body.field;
+    this.body = body;
   }
 }
 
-/** Calls the API; resolves with the parsed JSON (or null for 204), rejects with an ApiError. */
+/**
+ * Calls the API; resolves with the parsed JSON (or null for 204), rejects with an ApiError. A Blob
+ * or ArrayBuffer body (a file) is sent as it is, with the Content-Type given in `extraHeaders`.
+ */
 export async function api(method, path, body, extraHeaders = {}) {
+  const raw = body instanceof Blob || body instanceof ArrayBuffer;
   const headers = { Accept: 'application/json', ...extraHeaders };
-  if (body !== undefined) {
+  if (body !== undefined && !raw) {
     headers['Content-Type'] = 'application/json';
   }
   if (method !== 'GET' && csrfToken) {
@@ -24,7 +29,7 @@ export async function api(method, path, body, extraHeaders = {}) {
   let response;
   try {
     response = await fetch(path, {
-      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+      method, headers, body: body === undefined || raw ? body : JSON.stringify(body),
       credentials: 'same-origin', cache: 'no-store',
     });
   } catch (e) {
