@@ -27,7 +27,8 @@ class ArchitectureTest {
 
     /** The class itself, or for a nested or anonymous class the top-level class it is written in. */
     private static DescribedPredicate<JavaClass> writtenIn(String description, java.util.function.Predicate<String> topLevelName) {
-        return DescribedPredicate.describe(description, c -> topLevelName.test(c.getName().replaceAll("\\$.*", "")
+        // Arrays (byte[] of a request body, Object[] rows of a batch) are in no package of ours: never a store or a handler.
+        return DescribedPredicate.describe(description, c -> !c.isArray() && topLevelName.test(c.getName().replaceAll("\\$.*", "")
                 .substring(c.getPackageName().length() + 1)));
     }
 
