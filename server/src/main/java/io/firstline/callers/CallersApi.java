@@ -268,7 +268,7 @@ public final class CallersApi {
             throw ApiException.badField("file", "the request's body must be the CSV file (UTF-8), and it is empty");
         }
         String text = utf8(body.getBytes());
-        String what = Http.param(ctx, "filename", 200).orElse("a CSV file");
+        String what = Http.param(ctx, "filename", 200).map(n -> n.replaceAll("\\p{Cntrl}", "?")).orElse("a CSV file");
         vertx.executeBlocking(() -> CallerImport.check(text, phones), false).onComplete(Http.reply(ctx, checked -> {
             if (!write) {
                 Http.ok(ctx, checked.json(500, 20));

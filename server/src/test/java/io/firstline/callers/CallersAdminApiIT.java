@@ -181,6 +181,10 @@ class CallersAdminApiIT {
             assertThat(r.json().getJsonArray("errors").getJsonObject(0).getString("field")).as(file).isEqualTo("file");
             assertRefused(csv("/api/callers/import", admin, file), 400, "file");
         }
+        Reply tooMany = csv("/api/callers/import/preview", admin, "name\n" + "Ann\n".repeat(10_001));
+        assertThat(tooMany.json().getJsonArray("errors").getJsonObject(0).getString("message")).isEqualTo(
+                "10001 rows; at most 10000 a file: split it");
+        assertRefused(csv("/api/callers/import", admin, "name\n" + "Ann\n".repeat(10_001)), 400, "file");
         assertRefused(csv("/api/callers/import", alice, "name\nAnn\n"), 403, null);
         assertRefused(csv("/api/callers/import/preview", sam, "name\nAnn\n"), 403, null);
         assertThat(callers()).isEqualTo(before);
