@@ -32,7 +32,7 @@ public final class CallerImport {
     }
 
     /** The checked file: the callers it would add, and the problems that keep it from being imported. */
-    public record Checked(List<CallerStore.New> callers, List<RowError> errors, int rows) {
+    public record Checked(List<CallerStore.New> callers, List<Integer> callerRows, List<RowError> errors, int rows) {
         public boolean ok() {
             return errors.isEmpty() && !callers.isEmpty();
         }
@@ -60,11 +60,11 @@ public final class CallerImport {
         try {
             records = io.firstline.web.Csv.parse(text);
         } catch (IllegalArgumentException e) {
-            return new Checked(List.of(), List.of(new RowError(0, "file", e.getMessage())), 0);
+            return new Checked(List.of(), List.of(), List.of(new RowError(0, "file", e.getMessage())), 0);
         }
         records.removeIf(r -> r.stream().allMatch(String::isBlank));
         if (records.isEmpty()) {
-            return new Checked(List.of(), List.of(new RowError(1, "file", "the file is empty; the first row names the columns,"
+            return new Checked(List.of(), List.of(), List.of(new RowError(1, "file", "the file is empty; the first row names the columns,"
                     + " e.g. name,organisation,email,phones,vip")), 0);
         }
         Map<String, Integer> at = new LinkedHashMap<>();
@@ -86,10 +86,11 @@ public final class CallerImport {
         }
         int rows = records.size() - 1;
         if (rows > MAX_ROWS) {
-            return new Checked(List.of(), List.of(new RowError(1, "file", rows + " rows; at most " + MAX_ROWS
+            return new Checked(List.of(), List.of(), List.of(new RowError(1, "file", rows + " rows; at most " + MAX_ROWS
                     + " a file: split it")), rows);
         }
         List<CallerStore.New> out = new ArrayList<>();
+        List<Integer> outRows = new ArrayList<>();
         List<RowError> errors = new ArrayList<>();
         for (int r = 1; r < records.size(); r++) {
             List<String> rec = records.get(r);
@@ -135,16 +136,48 @@ public final class CallerImport {
             }
             if (errors.size() == before) {
                 out.add(new CallerStore.New(name, organisation, email, vip, numbers.stream().distinct().toList()));
+                outRows.add(row);
             }
         }
         if (rows == 0) {
             errors.add(new RowError(1, "file", "the file has a header but no callers"));
         }
-        return new Checked(out, errors, rows);
+        return new Checked(out, outRows, errors, rows);
+    }
+
+    /**
+     * What to look at before importing, though it does not stop the import: numbers that a caller
+     * already has (the row may be someone the directory knows) or that an earlier row of the file has.
+     */
+    public static List<RowError> warnings(Checked checked, Map<String, List<CallerStore.Owner>> owners) {
+        List<RowError> out = new ArrayList<>();
+        Map<String, Integer> firstRow = new java.util.HashMap<>();
+        for (int i = 0; i < checked.callers().size(); i++) {
+            int row = checked.callerRows().get(i);
+            for (String phone : checked.callers().get(i).phones()) {
+                List<CallerStore.Owner> known = owners.getOrDefault(phone, List.of());
+                if (!known.isEmpty()) {
+                    out.add(new RowError(row, "phones", phone + " is already the number of " + String.join(", ",
+                            known.stream().map(o -> "#" + o.id() + " " + o.name()).toList())));
+                }
+                Integer earlier = firstRow.putIfAbsent(phone, row);
+                if (earlier != null) {
+                    out.add(new RowError(row, "phones", phone + " is also on row " + earlier));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Every number of the checked callers. */
+    public static Set<String> numbers(Checked checked) {
+        Set<String> all = new java.util.HashSet<>();
+        checked.callers().forEach(c -> all.addAll(c.phones()));
+        return all;
     }
 
     private static Checked fileError(String why) {
-        return new Checked(List.of(), List.of(new RowError(1, "file", why)), 0);
+        return new Checked(List.of(), List.of(), List.of(new RowError(1, "file", why)), 0);
     }
 
     /** A cell, stripped; null when the column is absent or the cell empty. Control characters are refused. */

@@ -246,6 +246,27 @@ public final class CallerStore {
         });
     }
 
+    /** A caller who owns a number, by id and name. */
+    public record Owner(long id, String name) {
+    }
+
+    /** The callers who own each of these numbers (E.164); numbers nobody owns are not in the map. */
+    public Future<Map<String, List<Owner>>> ownersOf(java.util.Collection<String> numbers) {
+        return db.query(dsl -> {
+            Map<String, List<Owner>> out = new java.util.HashMap<>();
+            List<String> all = List.copyOf(numbers);
+            for (int from = 0; from < all.size(); from += 1000) {
+                dsl.select(CALLER_PHONES.PHONE, CALLERS.ID, CALLERS.NAME).from(CALLER_PHONES).join(CALLERS)
+                        .on(CALLERS.ID.eq(CALLER_PHONES.CALLER_ID))
+                        .where(CALLER_PHONES.PHONE.in(all.subList(from, Math.min(all.size(), from + 1000))))
+                        .orderBy(CALLERS.ID)
+                        .forEach(r -> out.computeIfAbsent(r.get(CALLER_PHONES.PHONE), k -> new ArrayList<>())
+                                .add(new Owner(r.get(CALLERS.ID), r.get(CALLERS.NAME))));
+            }
+            return out;
+        });
+    }
+
     /** Adds every caller of an import in one transaction: all of them or, on any failure, none. Returns how many. */
     public Future<Integer> importAll(List<New> callers, long adminId, String what) {
         return db.transaction(dsl -> {

@@ -271,7 +271,12 @@ public final class CallersApi {
         String what = Http.param(ctx, "filename", 200).map(n -> n.replaceAll("\\p{Cntrl}", "?")).orElse("a CSV file");
         vertx.executeBlocking(() -> CallerImport.check(text, phones), false).onComplete(Http.reply(ctx, checked -> {
             if (!write) {
-                Http.ok(ctx, checked.json(500, 20));
+                callers.ownersOf(CallerImport.numbers(checked)).onComplete(Http.reply(ctx, owners -> {
+                    List<CallerImport.RowError> warnings = CallerImport.warnings(checked, owners);
+                    JsonArray w = new JsonArray();
+                    warnings.stream().limit(500).forEach(e -> w.add(e.json()));
+                    Http.ok(ctx, checked.json(500, 20).put("warningCount", warnings.size()).put("warnings", w));
+                }));
             } else if (!checked.ok()) {
                 int bad = checked.errors().size();
                 Http.json(ctx, 400, checked.json(500, 0).put("error", "bad-request").put("field", "file")

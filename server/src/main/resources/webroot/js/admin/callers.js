@@ -209,11 +209,14 @@ export async function mountCallersAdmin({ canChange }) {
 
   // Import: check first, then write the very same file.
   let checkedFile = null;
-  function report(r) {
-    const rows = r.errors || [];
-    $('#import-errors').hidden = rows.length === 0;
-    fill($('#import-errors tbody'), rows.map((e) => h('tr', {},
+  function table(id, rows) {
+    $(id).hidden = rows.length === 0;
+    fill($(`${id} tbody`), rows.map((e) => h('tr', {},
       h('td', { class: 'num' }, String(e.row)), h('td', {}, e.field), h('td', {}, e.message))));
+  }
+  function report(r) {
+    table('#import-errors', r.errors || []);
+    table('#import-warnings', r.warnings || []);
   }
   async function send(path) {
     const file = $('#import-file').files[0];
@@ -242,7 +245,8 @@ export async function mountCallersAdmin({ canChange }) {
       report(r);
       if (r.errorCount === 0) {
         checkedFile = $('#import-file').files[0];
-        $('#import-summary').textContent = `${r.rows} ${r.rows === 1 ? 'row' : 'rows'}, all correct: ready to import.`;
+        $('#import-summary').textContent = `${r.rows} ${r.rows === 1 ? 'row' : 'rows'}, all correct: ready to import.`
+          + (r.warningCount ? ` ${r.warningCount} ${r.warningCount === 1 ? 'number' : 'numbers'} to look at first (below).` : '');
         $('#import-go').disabled = false;
       } else {
         $('#import-summary').textContent = `${r.rows} rows: ${r.valid} correct, ${r.errorCount} `

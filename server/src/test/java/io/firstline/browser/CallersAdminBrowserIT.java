@@ -138,16 +138,19 @@ class CallersAdminBrowserIT {
             // A good file: checked, then imported.
             b.driver().findElement(By.id("import-file")).sendKeys(file("good.csv",
                     "name,organisation,phones,vip\r\nGail Good,Fabrikam,+1 212 555 0601,no\r\nIvo Import,Fabrikam,"
-                            + "(212) 555-0602;212-555-0603,yes\r\n").toString());
+                            + "(212) 555-0602;212-555-0501,yes\r\n").toString());
             b.driver().findElement(By.id("import-preview")).click();
-            b.waitForTextOf(By.id("import-summary"), "2 rows, all correct");
+            b.waitForTextOf(By.id("import-summary"), "2 rows, all correct: ready to import. 1 number to look at first");
+            assertThat(b.text(By.id("import-warnings"))).contains("3 phones +12125550501 is already the number of #"
+                    + original + " Pat Original");
+            assertThat(PageChecks.violations(b)).isEmpty();
             b.waitUntil(d -> b.driver().findElement(By.id("import-go")).isEnabled());
             b.driver().findElement(By.id("import-go")).click();
             b.waitForTextOf(By.id("import-summary"), "Imported 2 callers.");
             assertThat(server.queryLong("SELECT COUNT(*) FROM callers")).isEqualTo(before + 2);
             b.waitForTextOf(By.id("orgs-table"), "Fabrikam");
             type(b.driver().findElement(By.id("caller-q")), "ivo\n");
-            b.waitForTextOf(By.id("callers-table"), "+12125550602, +12125550603");
+            b.waitForTextOf(By.id("callers-table"), "+12125550602, +12125550501");
 
             // The export link downloads every caller.
             String href = b.driver().findElement(By.id("export")).getAttribute("href");

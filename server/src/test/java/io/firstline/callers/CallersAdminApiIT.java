@@ -148,6 +148,7 @@ class CallersAdminApiIT {
         assertThat(preview.json().getJsonArray("sample").getJsonObject(1).getJsonArray("phones"))
                 .containsExactly("+12125550402", "+12125550403");
         assertThat(preview.json().getJsonArray("sample").getJsonObject(1).getString("organisation")).isEqualTo("Org \"Q\"");
+        assertThat(preview.json().getInteger("warningCount")).isZero();
         assertThat(callers()).isEqualTo(before);
 
         Reply refused = csv("/api/callers/import", admin, file);
@@ -156,6 +157,21 @@ class CallersAdminApiIT {
         assertThat(refused.json().getJsonArray("errors")).hasSize(5);
         assertThat(callers()).isEqualTo(before);
         assertThat(server.queryLong("SELECT COUNT(*) FROM audit_log WHERE action = 'caller.import'")).isZero();
+    }
+
+    @Test
+    @DisplayName("the preview points at numbers a caller already has, or an earlier row has, without refusing them")
+    void knownNumbers() {
+        long known = caller(new JsonObject().put("name", "Kay Known").put("phones", new JsonArray().add("+13125550901")))
+                .getLong("id");
+        Reply r = csv("/api/callers/import/preview", admin, "name,phones\nKay Again,312-555-0901\nLee New,+1 312 555 0902\n"
+                + "Lee Twice,(312) 555-0902\n");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().getInteger("errorCount")).isZero();
+        assertThat(r.json().getJsonArray("warnings").stream().map(o -> ((JsonObject) o).getInteger("row") + " "
+                + ((JsonObject) o).getString("message")).toList()).containsExactly(
+                        "2 +13125550901 is already the number of #" + known + " Kay Known",
+                        "4 +13125550902 is also on row 3");
     }
 
     @Test
