@@ -1,29 +1,32 @@
 package io.firstline.callers;
 
-import io.firstline.phone.PhoneNumbers;
-import io.firstline.web.ApiException;
-import io.firstline.web.Http;
-import io.firstline.web.Input;
 import io.firstline.auth.Agent;
 import io.firstline.auth.Role;
+import io.firstline.phone.PhoneNumbers;
+import io.firstline.web.ApiException;
 import io.firstline.web.Csv;
+import io.firstline.web.Http;
+import io.firstline.web.Input;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** {@code /api/callers}: the people who call, found by number or by name, organisation or email. */
+/**
+ * {@code /api/callers}: the people who call, found by number or by name, organisation or email;
+ * for admins also merged, renamed by organisation, imported from CSV and (for supervisors) exported.
+ */
 public final class CallersApi {
 
     private static final Set<String> FIELDS = Set.of("name", "organisation", "email", "phones", "vip", "pin");
