@@ -13,11 +13,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -42,14 +37,7 @@ public final class CallersApi {
         this.phones = phones;
     }
 
-    /** The largest CSV file an import takes (the other requests' bodies are much smaller). */
-    public static final int MAX_IMPORT_BYTES = 2 * 1024 * 1024;
     private static final int EXPORT_CHUNK = 500;
-
-    /** Lets the import requests' bodies be larger than the API's usual limit; mounted before that limit. */
-    public static void acceptImports(Router r) {
-        r.post("/api/callers/import*").handler(BodyHandler.create(false).setBodyLimit(MAX_IMPORT_BYTES));
-    }
 
     public void mount(Router r) {
         r.get("/api/callers/export").handler(this::export);
@@ -270,7 +258,7 @@ public final class CallersApi {
         if (body == null || body.length() == 0) {
             throw ApiException.badField("file", "the request's body must be the CSV file (UTF-8), and it is empty");
         }
-        String text = utf8(body.getBytes());
+        String text = Csv.text(body.getBytes());
         String what = Http.param(ctx, "filename", 200).map(n -> n.replaceAll("\\p{Cntrl}", "?")).orElse("a CSV file");
         vertx.executeBlocking(() -> CallerImport.check(text, phones), false).onComplete(Http.reply(ctx, checked -> {
             if (!write) {
@@ -290,15 +278,5 @@ public final class CallersApi {
                         new JsonObject().put("imported", n).put("rows", checked.rows()).put("errors", new JsonArray()))));
             }
         }));
-    }
-
-    private static String utf8(byte[] bytes) {
-        try {
-            String s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-            return s.startsWith("\uFEFF") ? s.substring(1) : s;
-        } catch (CharacterCodingException e) {
-            throw ApiException.badField("file", "the file is not UTF-8 text: save it as \"CSV UTF-8\" and try again");
-        }
     }
 }

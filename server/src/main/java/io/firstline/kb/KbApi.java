@@ -4,6 +4,7 @@ import io.firstline.auth.Agent;
 import io.firstline.auth.Role;
 import io.firstline.tickets.Ticket;
 import io.firstline.web.ApiException;
+import io.firstline.web.Csv;
 import io.firstline.web.Http;
 import io.firstline.web.Input;
 import io.vertx.ext.web.Router;
@@ -16,14 +17,18 @@ public final class KbApi {
 
     private static final Set<String> FIELDS = Set.of("title", "problem", "solution", "category");
 
+    private final io.vertx.core.Vertx vertx;
     private final KbStore kb;
 
-    public KbApi(KbStore kb) {
+    public KbApi(io.vertx.core.Vertx vertx, KbStore kb) {
+        this.vertx = vertx;
         this.kb = kb;
     }
 
     public void mount(Router r) {
         r.get("/api/kb").handler(this::search);
+        r.post("/api/kb/import/preview").handler(ctx -> importFile(ctx, false));
+        r.post("/api/kb/import").handler(ctx -> importFile(ctx, true));
         r.post("/api/kb").handler(this::create);
         r.get("/api/kb/:articleId").handler(this::get);
         r.patch("/api/kb/:articleId").handler(this::patch);
@@ -106,5 +111,33 @@ public final class KbApi {
         }
         kb.merge(id, from, me.id()).onComplete(Http.reply(ctx, a -> Http.ok(ctx,
                 a.orElseThrow(() -> ApiException.notFound("no article " + id)).json())));
+    }
+
+    /**
+     * {@code POST /api/kb/import/preview} checks a CSV file of articles (the body) and writes nothing;
+     * {@code POST /api/kb/import} checks it again and adds all its articles in one transaction, or none.
+     */
+    private void importFile(RoutingContext ctx, boolean write) {
+        Agent me = Http.require(ctx, Role.ADMIN);
+        var body = ctx.body() == null ? null : ctx.body().buffer();
+        if (body == null || body.length() == 0) {
+            throw ApiException.badField("file", "the request's body must be the CSV file (UTF-8), and it is empty");
+        }
+        String text = Csv.text(body.getBytes());
+        String what = Http.param(ctx, "filename", 200).map(n -> n.replaceAll("\\p{Cntrl}", "?")).orElse("a CSV file");
+        vertx.executeBlocking(() -> KbImport.check(text), false).onComplete(Http.reply(ctx, checked -> {
+            if (!write) {
+                Http.ok(ctx, checked.json(500, 20));
+            } else if (!checked.ok()) {
+                int bad = checked.errors().size();
+                Http.json(ctx, 400, checked.json(500, 0).put("error", "bad-request").put("field", "file")
+                        .put("detail", "file: " + bad + (bad == 1 ? " problem" : " problems") + " (first on row "
+                                + checked.errors().get(0).row() + "); nothing was imported"));
+            } else {
+                kb.importAll(checked.articles(), me.id(), what).onComplete(Http.reply(ctx, n -> Http.ok(ctx,
+                        new io.vertx.core.json.JsonObject().put("imported", n).put("rows", checked.rows())
+                                .put("errors", new io.vertx.core.json.JsonArray()))));
+            }
+        }));
     }
 }

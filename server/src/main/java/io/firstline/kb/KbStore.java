@@ -125,6 +125,19 @@ public final class KbStore {
         });
     }
 
+    /** Adds every article of an import in one transaction: all of them or, on any failure, none. Returns how many. */
+    public Future<Integer> importAll(List<New> articles, long adminId, String what) {
+        return db.transaction(dsl -> {
+            Instant now = db.now();
+            for (New a : articles) {
+                createIn(dsl, a, adminId, now);
+            }
+            AuditStore.addIn(dsl, new AuditStore.NewEntry(adminId, null, "kb.import", articles.size() + " articles from "
+                    + what, null, true, null), now);
+            return articles.size();
+        });
+    }
+
     public Future<Optional<KbArticle>> find(long id) {
         return db.query(dsl -> dsl.selectFrom(KB_ARTICLES).where(KB_ARTICLES.ID.eq(id)).fetchOptional()
                 .map(KbStore::toArticle));

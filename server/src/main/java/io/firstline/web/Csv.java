@@ -9,6 +9,11 @@ import java.util.List;
  */
 public final class Csv {
 
+    /** The largest CSV file an import takes (other requests' bodies are much smaller). */
+    public static final int MAX_FILE_BYTES = 2 * 1024 * 1024;
+    /** The addresses that take a CSV file as their body: {@code POST /api/callers/import}, {@code /api/kb/import/preview}... */
+    static final String IMPORTS = "/api/[a-z]+/import(/preview)?";
+
     private final StringBuilder out = new StringBuilder();
 
     /** Appends one record; a null cell is an empty field. */
@@ -83,6 +88,19 @@ public final class Csv {
             records.add(record);
         }
         return records;
+    }
+
+    /** A file's text: UTF-8 only (a byte-order mark is dropped), else a 400 naming {@code file}. */
+    public static String text(byte[] bytes) {
+        try {
+            String s = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            return s.startsWith("\uFEFF") ? s.substring(1) : s;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw ApiException.badField("file", "the file is not UTF-8 text: save it as \"CSV UTF-8\" and try again");
+        }
     }
 
     private static String unescape(String cell) {

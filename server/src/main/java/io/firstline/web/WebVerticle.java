@@ -152,7 +152,8 @@ public final class WebVerticle extends VerticleBase {
             }
             ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(board.metrics().get());
         });
-        CallersApi.acceptImports(router);
+        // A CSV file may be larger than any other body; this limit comes first, so the next one lets it through.
+        router.postWithRegex(Csv.IMPORTS).handler(BodyHandler.create(false).setBodyLimit(Csv.MAX_FILE_BYTES));
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
         SessionApi sessions = new SessionApi(s.accounts(), s.settings(), ws, s.db().clock());
         router.route("/api/*").handler(sessions::identify);
@@ -161,7 +162,7 @@ public final class WebVerticle extends VerticleBase {
         new AgentsApi(vertx, s.agents(), s.accounts(), ws, board.audit()).mount(router);
         new CallersApi(vertx, s.callers(), s.phones()).mount(router);
         new TicketsApi(s.tickets()).mount(router);
-        new KbApi(s.kb()).mount(router);
+        new KbApi(vertx, s.kb()).mount(router);
         new CallsApi(s.calls(), s.outcomes()).mount(router);
         new DeskApi(vertx, s.desk(), s.kpis(), s.agents(), s.callers(), s.phones(), s.pbx(), s.settings(), s.db().clock())
                 .mount(router);
@@ -213,8 +214,8 @@ public final class WebVerticle extends VerticleBase {
         } else if (t instanceof UnknownReferenceException u) {
             e = ApiException.badField(u.field(), u.getMessage());
         } else if (t == null && ctx.statusCode() == 413) {
-            e = ctx.request().path().startsWith("/api/callers/import")
-                    ? new ApiException(413, "too-large", "file: the file is larger than " + CallersApi.MAX_IMPORT_BYTES / 1024
+            e = ctx.request().path().matches(Csv.IMPORTS)
+                    ? new ApiException(413, "too-large", "file: the file is larger than " + Csv.MAX_FILE_BYTES / 1024
                             + " KiB; split it into smaller files", "file")
                     : new ApiException(413, "too-large", "the body is larger than " + MAX_BODY / 1024 + " KiB", null);
         } else if (t == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {

@@ -2,6 +2,7 @@
 // organisations (renamed for all their callers at once), and a CSV import checked before it is written.
 import { api } from '../api.js';
 import { $, fill, h } from '../dom.js';
+import { mountCsvImport } from './csv-import.js';
 
 const PAGE = 25;
 
@@ -207,74 +208,13 @@ export async function mountCallersAdmin({ canChange }) {
     }
   });
 
-  // Import: check first, then write the very same file.
-  let checkedFile = null;
-  function table(id, rows) {
-    $(id).hidden = rows.length === 0;
-    fill($(`${id} tbody`), rows.map((e) => h('tr', {},
-      h('td', { class: 'num' }, String(e.row)), h('td', {}, e.field), h('td', {}, e.message))));
-  }
-  function report(r) {
-    table('#import-errors', r.errors || []);
-    table('#import-warnings', r.warnings || []);
-  }
-  async function send(path) {
-    const file = $('#import-file').files[0];
-    return api('POST', `${path}?filename=${encodeURIComponent(file.name)}`, await file.arrayBuffer(),
-      { 'Content-Type': 'text/csv' });
-  }
-  $('#import-file').addEventListener('change', () => {
-    checkedFile = null;
-    $('#import-go').disabled = true;
-    $('#import-summary').textContent = '';
-    shown($('#import-error'), '', true);
-    report({});
-  });
-  $('#import-form').addEventListener('submit', async (event) => {
-    event.preventDefault();
-    shown($('#import-error'), '', true);
-    $('#import-summary').textContent = '';
-    $('#import-go').disabled = true;
-    if (!$('#import-file').files.length) {
-      shown($('#import-error'), 'file: choose a CSV file first', true);
-      $('#import-file').focus();
-      return;
-    }
-    try {
-      const r = await send('/api/callers/import/preview');
-      report(r);
-      if (r.errorCount === 0) {
-        checkedFile = $('#import-file').files[0];
-        $('#import-summary').textContent = `${r.rows} ${r.rows === 1 ? 'row' : 'rows'}, all correct: ready to import.`
-          + (r.warningCount ? ` ${r.warningCount} ${r.warningCount === 1 ? 'number' : 'numbers'} to look at first (below).` : '');
-        $('#import-go').disabled = false;
-      } else {
-        $('#import-summary').textContent = `${r.rows} rows: ${r.valid} correct, ${r.errorCount} `
-          + `${r.errorCount === 1 ? 'problem' : 'problems'} to fix (below). Nothing will be imported until every row is right.`;
-      }
-      document.body.dataset.importChecked = String(r.errorCount);
-    } catch (e) {
-      shown($('#import-error'), e.message, true);
-    }
-  });
-  $('#import-go').addEventListener('click', async () => {
-    if (!checkedFile || $('#import-file').files[0] !== checkedFile) {
-      return;
-    }
-    $('#import-go').disabled = true;
-    try {
-      const r = await send('/api/callers/import');
-      $('#import-summary').textContent = `Imported ${r.imported} ${r.imported === 1 ? 'caller' : 'callers'}.`;
-      report({});
-      checkedFile = null;
+  mountCsvImport($('#import'), {
+    path: '/api/callers/import',
+    noun: 'caller',
+    onImported: async () => {
       await load();
       await loadOrgs();
-    } catch (e) {
-      shown($('#import-error'), e.message, true);
-      if (e.body) {
-        report(e.body);
-      }
-    }
+    },
   });
 
   await Promise.all([load(), loadOrgs()]);

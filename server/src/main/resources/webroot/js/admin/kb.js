@@ -2,6 +2,7 @@
 // and an editor to create, change, retire, restore and merge articles.
 import { api } from '../api.js';
 import { $, fill, h } from '../dom.js';
+import { mountCsvImport } from './csv-import.js';
 
 const PAGE = 25;
 
@@ -198,6 +199,8 @@ export async function mountKbAdmin({ canChange }) {
       }
     }
   });
+
+  mountCsvImport($('#kb-import'), { path: '/api/kb/import', noun: 'article', onImported: load });
 
   await load();
 }

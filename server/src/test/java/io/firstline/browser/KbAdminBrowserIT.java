@@ -84,7 +84,7 @@ class KbAdminBrowserIT {
 
     @Test
     @DisplayName("an admin pages through the articles, sees the most used and the never used, creates, edits, retires and merges, with no console error and no accessibility violation")
-    void adminWorksTheKnowledgeBase() {
+    void adminWorksTheKnowledgeBase() throws java.io.IOException {
         try (Browser b = Browser.open(server.port())) {
             b.signIn("admin", TestServer.ADMIN_PASSWORD, "/board");
             b.consoleErrors(); // the board is another page, not under test here
@@ -156,6 +156,22 @@ class KbAdminBrowserIT {
             b.driver().findElement(By.id("kb-merge-go")).click();
             assertThat(b.waitForTextOf(By.id("kb-form-error"), "itself")).startsWith("from:");
             assertThat(b.consoleErrors()).singleElement().asString().contains("/merge").contains("400");
+
+            // Import two articles from a CSV file: checked first, then written.
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("kb", ".csv");
+            java.nio.file.Files.writeString(file, "title,category,problem,solution\r\nMonitor flickers,hardware,"
+                    + "The screen flickers,Replace the cable\r\nShared drive missing,network,\"Drive S: gone\",Reconnect it\r\n");
+            b.driver().findElement(By.id("kb-import-file")).sendKeys(file.toString());
+            b.driver().findElement(By.id("kb-import-preview")).click();
+            b.waitForTextOf(By.id("kb-import-summary"), "2 rows, all correct: ready to import.");
+            assertThat(PageChecks.violations(b)).isEmpty();
+            b.waitUntil(d -> b.driver().findElement(By.id("kb-import-go")).isEnabled());
+            b.driver().findElement(By.id("kb-import-go")).click();
+            b.waitForTextOf(By.id("kb-import-summary"), "Imported 2 articles.");
+            type(b.driver().findElement(By.id("kb-q")), "monitor flickers\n");
+            b.waitForTextOf(By.id("kb-table"), "Monitor flickers");
+            java.nio.file.Files.delete(file);
+            assertThat(b.consoleErrors()).isEmpty();
         }
     }
 
