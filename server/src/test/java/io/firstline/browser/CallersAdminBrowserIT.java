@@ -83,7 +83,7 @@ class CallersAdminBrowserIT {
     @DisplayName("an admin finds, edits and merges callers, renames an organisation, and imports a CSV only once every row is right; the export downloads; no console error, no accessibility violation")
     void adminWorksTheCallers() throws Exception {
         try (Browser b = Browser.open(server.port())) {
-            b.signIn("admin", TestServer.ADMIN_PASSWORD, "/board");
+            b.signIn("admin", TestServer.ADMIN_PASSWORD, "/admin");
             b.consoleErrors();
             b.go("/admin/callers");
             waitLoaded(b, "offset=0");

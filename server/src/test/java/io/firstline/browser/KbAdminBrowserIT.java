@@ -86,7 +86,7 @@ class KbAdminBrowserIT {
     @DisplayName("an admin pages through the articles, sees the most used and the never used, creates, edits, retires and merges, with no console error and no accessibility violation")
     void adminWorksTheKnowledgeBase() throws java.io.IOException {
         try (Browser b = Browser.open(server.port())) {
-            b.signIn("admin", TestServer.ADMIN_PASSWORD, "/board");
+            b.signIn("admin", TestServer.ADMIN_PASSWORD, "/admin");
             b.consoleErrors(); // the board is another page, not under test here
             b.go("/admin/kb");
             waitLoaded(b, "offset=0");
