@@ -225,7 +225,7 @@ class BoardBrowserIT {
             assertThat(awaitNew("QueueRemove", before).get("Queue")).isEqualTo("network");
             b.waitUntil(d -> !d.findElement(network).isSelected());
             b.waitForText(By.id("action-result"), "Dana Agent has left network.");
-            assertThat(OfflineA11y.problems(b)).as("the offline accessibility checks on the board").isEmpty();
+            assertThat(b.accessibilityProblems()).as("the offline accessibility checks on the board").isEmpty();
             assertThat(b.consoleErrors()).isEmpty();
         }
     }

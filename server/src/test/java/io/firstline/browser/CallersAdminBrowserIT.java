@@ -89,7 +89,7 @@ class CallersAdminBrowserIT {
             waitLoaded(b, "offset=0");
             assertThat(b.text(By.id("callers-count"))).isEqualTo("1–2 of 2");
             b.waitForTextOf(By.id("orgs-table"), "Contoso Ltd");
-            assertThat(PageChecks.violations(b)).isEmpty();
+            assertThat(b.accessibilityProblems()).isEmpty();
 
             // Edit: a bad email is refused with the API's words and the field focused; a good one is saved.
             type(b.driver().findElement(By.id("caller-q")), "pat\n");
@@ -130,7 +130,7 @@ class CallersAdminBrowserIT {
             b.waitForTextOf(By.id("import-summary"), "2 problems to fix");
             assertThat(b.text(By.id("import-errors"))).contains("3 name required").contains("4 phones 'call me' is not a phone number");
             assertThat(b.driver().findElement(By.id("import-go")).isEnabled()).isFalse();
-            assertThat(PageChecks.violations(b)).isEmpty();
+            assertThat(b.accessibilityProblems()).isEmpty();
             b.script("document.getElementById('import').scrollIntoView()");
             b.screenshot("admin-callers-import");
             assertThat(server.queryLong("SELECT COUNT(*) FROM callers")).isEqualTo(before);
@@ -143,7 +143,7 @@ class CallersAdminBrowserIT {
             b.waitForTextOf(By.id("import-summary"), "2 rows, all correct: ready to import. 1 number to look at first");
             assertThat(b.text(By.id("import-warnings"))).contains("3 phones +12125550501 is already the number of #"
                     + original + " Pat Original");
-            assertThat(PageChecks.violations(b)).isEmpty();
+            assertThat(b.accessibilityProblems()).isEmpty();
             b.waitUntil(d -> b.driver().findElement(By.id("import-go")).isEnabled());
             b.driver().findElement(By.id("import-go")).click();
             b.waitForTextOf(By.id("import-summary"), "Imported 2 callers.");
@@ -182,7 +182,7 @@ class CallersAdminBrowserIT {
             b.waitFor(By.id("caller-editor"));
             assertThat(b.driver().findElement(By.id("caller-name")).isEnabled()).isFalse();
             assertThat(b.driver().findElement(By.id("caller-merge")).isDisplayed()).isFalse();
-            assertThat(PageChecks.violations(b)).isEmpty();
+            assertThat(b.accessibilityProblems()).isEmpty();
             assertThat(b.consoleErrors()).isEmpty();
         }
         try (Browser b = Browser.open(server.port())) {
@@ -191,7 +191,7 @@ class CallersAdminBrowserIT {
             b.go("/admin/callers");
             assertThat(b.waitFor(By.id("denied")).getText()).contains("for admins");
             assertThat(b.driver().findElement(By.id("callers-area")).isDisplayed()).isFalse();
-            assertThat(PageChecks.violations(b)).isEmpty();
+            assertThat(b.accessibilityProblems()).isEmpty();
             assertThat(b.consoleErrors()).isEmpty();
         }
     }

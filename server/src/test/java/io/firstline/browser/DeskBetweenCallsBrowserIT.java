@@ -123,7 +123,7 @@ class DeskBetweenCallsBrowserIT {
             assertThat(b.text(By.id("caller-page-history"))).contains("Hardware", "Bob Agent", "Ticket opened");
             b.driver().findElement(By.cssSelector("#caller-page-tickets button")).click();
             b.waitForText(By.id("ticket-title"), "Ticket #");
-            assertThat(OfflineA11y.problems(b)).isEmpty();
+            assertThat(b.accessibilityProblems()).isEmpty();
             assertThat(b.consoleErrors()).isEmpty();
         }
     }
@@ -201,13 +201,13 @@ class DeskBetweenCallsBrowserIT {
             }
             b.driver().manage().window().setSize(new Dimension(1024, 768));
             b.screenshot("agent-desktop-1024");
-            assertThat(OfflineA11y.problems(b)).as("the offline accessibility checks on a full desk").isEmpty();
+            assertThat(b.accessibilityProblems()).as("the offline accessibility checks on a full desk").isEmpty();
 
             saveOutcome(b, "Layout check");
             b.driver().findElement(By.id("ready")).click();
             b.waitForText(By.id("call-title"), "No call");
             b.waitForText(By.id("state"), "Available");
-            assertThat(OfflineA11y.problems(b)).isEmpty();
+            assertThat(b.accessibilityProblems()).isEmpty();
             assertThat(b.consoleErrors()).isEmpty();
         }
     }
@@ -298,7 +298,7 @@ class DeskBetweenCallsBrowserIT {
             b.driver().findElement(By.id("ready")).click();
             b.waitForText(By.id("call-title"), "No call");
             b.waitForText(By.id("state"), "Available");
-            assertThat(OfflineA11y.problems(b)).isEmpty();
+            assertThat(b.accessibilityProblems()).isEmpty();
             assertThat(b.consoleErrors()).isEmpty();
         }
     }
@@ -357,7 +357,7 @@ class DeskBetweenCallsBrowserIT {
             resumed = pbx.awaitAction(beforeResume, "QueuePause", a -> "false".equalsIgnoreCase(a.get("Paused")), WAIT);
             assertThat(resumed.get("Interface")).isEqualTo(ALICE);
             b.waitForText(By.id("state"), "Available");
-            assertThat(OfflineA11y.problems(b)).isEmpty();
+            assertThat(b.accessibilityProblems()).isEmpty();
             assertThat(b.consoleErrors()).isEmpty();
         }
     }

@@ -179,7 +179,7 @@ class DeskBrowserIT {
             assertThat(b.driver().findElement(By.id("transfer-box")).isDisplayed()).isFalse();
             assertThat(b.driver().findElement(By.id("transfer-answer")).getText()).contains("Transfer succeeded");
 
-            assertThat(OfflineA11y.problems(b)).isEmpty();
+            assertThat(b.accessibilityProblems()).isEmpty();
             assertThat(b.consoleErrors()).isEmpty();
         }
     }
@@ -212,7 +212,7 @@ class DeskBrowserIT {
                 b.waitUntil(d -> !d.findElement(By.id("state")).getText().startsWith("Paused"));
             }
             b.screenshot("agent-desktop-1920");
-            assertThat(OfflineA11y.problems(b)).isEmpty();
+            assertThat(b.accessibilityProblems()).isEmpty();
             assertThat(b.consoleErrors()).isEmpty();
         }
     }

@@ -166,7 +166,7 @@ class DeskWrapupBrowserIT {
             JsonObject priya = server.get("/api/callers?q=Priya", admin).json().getJsonArray("items").getJsonObject(0);
             assertThat(priya.getString("organisation")).isEqualTo("Contoso Clinic");
             assertThat(server.get("/api/callers/" + priya.getLong("id"), admin).json().getJsonArray("phones")).contains("+15556660003");
-            assertThat(OfflineA11y.problems(b)).isEmpty();
+            assertThat(b.accessibilityProblems()).isEmpty();
             assertThat(b.consoleErrors()).isEmpty();
         }
     }

@@ -95,7 +95,7 @@ class KbAdminBrowserIT {
             assertThat(rows).hasSize(25);
             assertThat(rows.get(0).getText()).contains("Cannot reach VPN when remote").contains("2 in use");
             assertThat(rows.get(1).getText()).contains("VPN will not connect from home").contains("1 in use");
-            assertThat(PageChecks.violations(b)).isEmpty();
+            assertThat(b.accessibilityProblems()).isEmpty();
 
             b.driver().findElement(By.id("kb-next")).click();
             waitLoaded(b, "offset=25");
@@ -143,7 +143,7 @@ class KbAdminBrowserIT {
             b.waitForTextOf(By.id("kb-editor-title"), "Article #" + vpn);
             type(b.driver().findElement(By.id("kb-merge-from")), String.valueOf(vpnDuplicate));
             b.waitForTextOf(By.id("kb-merge-what"), "Cannot reach VPN when remote");
-            assertThat(PageChecks.violations(b)).isEmpty();
+            assertThat(b.accessibilityProblems()).isEmpty();
             b.screenshot("admin-kb");
             b.driver().findElement(By.id("kb-merge-go")).click();
             b.waitForTextOf(By.id("kb-message"), "was merged into #" + vpn);
@@ -164,7 +164,7 @@ class KbAdminBrowserIT {
             b.driver().findElement(By.id("kb-import-file")).sendKeys(file.toString());
             b.driver().findElement(By.id("kb-import-preview")).click();
             b.waitForTextOf(By.id("kb-import-summary"), "2 rows, all correct: ready to import.");
-            assertThat(PageChecks.violations(b)).isEmpty();
+            assertThat(b.accessibilityProblems()).isEmpty();
             b.waitUntil(d -> b.driver().findElement(By.id("kb-import-go")).isEnabled());
             b.driver().findElement(By.id("kb-import-go")).click();
             b.waitForTextOf(By.id("kb-import-summary"), "Imported 2 articles.");
@@ -190,7 +190,7 @@ class KbAdminBrowserIT {
             assertThat(b.driver().findElement(By.id("kb-title")).isEnabled()).isFalse();
             assertThat(b.driver().findElement(By.id("kb-save")).isDisplayed()).isFalse();
             assertThat(b.driver().findElement(By.id("kb-merge")).isDisplayed()).isFalse();
-            assertThat(PageChecks.violations(b)).isEmpty();
+            assertThat(b.accessibilityProblems()).isEmpty();
             assertThat(b.consoleErrors()).isEmpty();
         }
         try (Browser b = Browser.open(server.port())) {
@@ -199,7 +199,7 @@ class KbAdminBrowserIT {
             b.go("/admin/kb");
             assertThat(b.waitFor(By.id("denied")).getText()).contains("for admins");
             assertThat(b.driver().findElement(By.id("kb-area")).isDisplayed()).isFalse();
-            assertThat(PageChecks.violations(b)).isEmpty();
+            assertThat(b.accessibilityProblems()).isEmpty();
             assertThat(b.consoleErrors()).isEmpty();
         }
     }

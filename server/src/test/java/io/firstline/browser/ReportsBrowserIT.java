@@ -152,7 +152,7 @@ class ReportsBrowserIT {
             b.driver().findElement(By.cssSelector("#call-search-form button[type='submit']")).click();
             b.waitForText(By.id("call-search-summary"), "0 calls from 2026-11-02 to 2026-11-03.");
             assertThat(b.text(By.cssSelector("#call-search-table tbody tr"))).isEqualTo("No call matches.");
-            assertThat(OfflineA11y.problems(b)).as("the offline accessibility checks on the reports page").isEmpty();
+            assertThat(b.accessibilityProblems()).as("the offline accessibility checks on the reports page").isEmpty();
 
             b.driver().findElement(By.id("cs-number")).clear();
             b.driver().findElement(By.id("cs-number")).sendKeys("ab");

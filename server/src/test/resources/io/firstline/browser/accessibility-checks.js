@@ -56,6 +56,16 @@ document.querySelectorAll('button, a[href], [role="button"]').forEach((el) => {
     problems.push(`button-name/link-name: ${describe(el)} has no text`);
   }
 });
+document.querySelectorAll('label[for]').forEach((l) => {
+  if (!document.getElementById(l.htmlFor)) {
+    problems.push(`label: a label is for #${l.htmlFor}, which does not exist`);
+  }
+});
+document.querySelectorAll('[tabindex]').forEach((el) => {
+  if (Number(el.getAttribute('tabindex')) > 0) {
+    problems.push(`tabindex: ${describe(el)} has a positive tabindex`);
+  }
+});
 document.querySelectorAll('img').forEach((el) => {
   if (!el.hasAttribute('alt')) {
     problems.push(`image-alt: ${describe(el)} has no alt`);
