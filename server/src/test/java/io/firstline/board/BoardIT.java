@@ -150,8 +150,19 @@ class BoardIT {
         return null;
     }
 
+    /** Supervisors' steps in written to the audit log (administrators' changes to accounts are there too). */
     private long auditCount() {
-        return server.queryLong("SELECT COUNT(*) FROM audit_log");
+        return server.queryLong("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'spy.%' OR action IN ('agent.pause',"
+                + " 'agent.resume', 'agent.join', 'agent.leave', 'agent.sign-out')");
+    }
+
+    /** The newest entries of the audit log that are steps in, newest first. */
+    private List<JsonObject> stepsIn(String query) {
+        JsonArray items = server.get("/api/audit?limit=50" + query, sam).json().getJsonArray("items");
+        return items.stream().map(o -> (JsonObject) o)
+                .filter(e -> e.getString("action").startsWith("spy.") || List.of("agent.pause", "agent.resume",
+                        "agent.join", "agent.leave", "agent.sign-out").contains(e.getString("action")))
+                .toList();
     }
 
     @Test
@@ -294,10 +305,10 @@ class BoardIT {
             assertThat(spied.json().getString("confirmation")).contains(m[2]);
             assertThat(awaitNew("Originate", n).get("Data")).isEqualTo("PJSIP/1002-," + m[1]);
         }
-        JsonObject log = server.get("/api/audit?agentId=" + bobId, sam).json();
-        assertThat(log.getInteger("total")).isEqualTo(3);
-        assertThat(log.getJsonArray("items").getJsonObject(0).getString("action")).isEqualTo("spy.barge");
-        assertThat(log.getJsonArray("items").getJsonObject(2).getString("action")).isEqualTo("spy.whisper");
+        List<JsonObject> log = stepsIn("&agentId=" + bobId);
+        assertThat(log).hasSize(3);
+        assertThat(log.get(0).getString("action")).isEqualTo("spy.barge");
+        assertThat(log.get(2).getString("action")).isEqualTo("spy.whisper");
 
         // A state interface set on the agent wins over the one derived from the member interface.
         assertThat(server.patch("/api/agents/" + bobId, admin, new JsonObject().put("stateInterface", "PJSIP/bob-desk"))
@@ -400,13 +411,13 @@ class BoardIT {
         }
         TestServer.Reply again = server.post("/api/agents/" + carolId + "/sign-out", sam, new JsonObject());
         assertThat(again.status()).isEqualTo(409);
-        JsonArray log = server.get("/api/audit?limit=2", sam).json().getJsonArray("items");
-        assertThat(log.getJsonObject(0).getString("action")).isEqualTo("agent.sign-out");
-        assertThat(log.getJsonObject(0).getString("detail")).isEqualTo("queues: hardware, software");
-        assertThat(log.getJsonObject(0).getBoolean("success")).isTrue();
-        assertThat(log.getJsonObject(1).getString("action")).isEqualTo("agent.sign-out");
-        assertThat(log.getJsonObject(1).getBoolean("success")).isFalse();
-        assertThat(log.getJsonObject(1).getString("pbxResponse")).contains("Member not dynamic");
+        List<JsonObject> log = stepsIn("");
+        assertThat(log.get(0).getString("action")).isEqualTo("agent.sign-out");
+        assertThat(log.get(0).getString("detail")).isEqualTo("queues: hardware, software");
+        assertThat(log.get(0).getBoolean("success")).isTrue();
+        assertThat(log.get(1).getString("action")).isEqualTo("agent.sign-out");
+        assertThat(log.get(1).getBoolean("success")).isFalse();
+        assertThat(log.get(1).getString("pbxResponse")).contains("Member not dynamic");
     }
 
     @Test
