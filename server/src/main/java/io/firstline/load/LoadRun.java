@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.DoubleSummaryStatistics;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -454,10 +453,16 @@ public final class LoadRun {
             System.out.printf(Locale.ROOT, "server allocation      %.0f MiB/s%n",
                     (after.sum("jvm_gc_memory_allocated_bytes_total", "") - before.sum("jvm_gc_memory_allocated_bytes_total", ""))
                             / seconds / (1 << 20));
-            DoubleSummaryStatistics gc = pauses.stream().mapToDouble(d -> d).summaryStatistics();
-            System.out.println(gc.getCount() == 0 ? "server GC pauses       none (its GC log)"
-                    : String.format(Locale.ROOT, "server GC pauses       %d, total %.0f ms, max %.1f ms (its GC log)",
-                            gc.getCount(), gc.getSum(), gc.getMax()));
+            if (pauses.isEmpty()) {
+                System.out.println("server GC pauses       none (its GC log)");
+            } else {
+                double total = 0;
+                for (double pause : pauses) {
+                    total += pause;
+                }
+                System.out.printf(Locale.ROOT, "server GC pauses       %d, total %.0f ms, max %.1f ms (its GC log)%n",
+                        pauses.size(), total, Collections.max(pauses));
+            }
             System.out.printf(Locale.ROOT, "event-loop delay       mean %.2f ms, p99 ≤ %s, max ≤ %s%n",
                     mean(before, after, "firstline_event_loop_delay_seconds", ""),
                     seconds(Scrape.quantile(before, after, "firstline_event_loop_delay_seconds", "", 0.99)),
