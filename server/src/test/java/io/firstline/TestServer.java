@@ -118,14 +118,26 @@ public final class TestServer implements AutoCloseable {
 
     /** Alice, Bob and Carol on the interfaces of the recorded traces (password: username + "-password"). */
     public void createTraceAgents(String adminToken) {
-        for (String[] a : new String[][] {{"alice", "Alice Agent", "Local/1001@agents/n"},
-                {"bob", "Bob Agent", "Local/1002@agents/n"}, {"carol", "Carol Agent", "Local/1003@agents/n"}}) {
-            Reply r = post("/api/agents", adminToken, new JsonObject().put("username", a[0]).put("name", a[1])
-                    .put("password", a[0] + "-password").put("interface", a[2]));
-            if (r.status() != 201) {
-                throw new IllegalStateException("agent " + a[0] + ": " + r.status() + " " + r.json());
-            }
+        createUser(adminToken, "alice", "Alice Agent", "agent", "Local/1001@agents/n");
+        createUser(adminToken, "bob", "Bob Agent", "agent", "Local/1002@agents/n");
+        createUser(adminToken, "carol", "Carol Agent", "agent", "Local/1003@agents/n");
+    }
+
+    /**
+     * Creates a user through the admin API, with the password username + "-password"; {@code phoneInterface}
+     * may be null (a supervisor or admin without a phone). Returns their id.
+     */
+    public long createUser(String adminToken, String username, String name, String role, String phoneInterface) {
+        JsonObject body = new JsonObject().put("username", username).put("name", name).put("password", username + "-password")
+                .put("role", role);
+        if (phoneInterface != null) {
+            body.put("interface", phoneInterface);
         }
+        Reply r = post("/api/agents", adminToken, body);
+        if (r.status() != 201) {
+            throw new IllegalStateException("user " + username + ": " + r.status() + " " + r.json());
+        }
+        return r.json().getLong("id");
     }
 
     /** The first PBX link's status in /health. */

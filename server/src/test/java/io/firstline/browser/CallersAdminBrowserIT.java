@@ -37,13 +37,8 @@ class CallersAdminBrowserIT {
     void start() {
         server = TestServer.start();
         admin = server.loginAdmin();
-        for (JsonObject a : List.of(
-                new JsonObject().put("username", "alice").put("name", "Alice Agent").put("password", "alice-password")
-                        .put("interface", "PJSIP/8001"),
-                new JsonObject().put("username", "sam").put("name", "Sam Supervisor").put("password", "sam-password")
-                        .put("role", "supervisor"))) {
-            assertThat(server.post("/api/agents", admin, a).status()).isEqualTo(201);
-        }
+        server.createUser(admin, "alice", "Alice Agent", "agent", "PJSIP/8001");
+        server.createUser(admin, "sam", "Sam Supervisor", "supervisor", null);
         original = server.post("/api/callers", admin, new JsonObject().put("name", "Pat Original")
                 .put("organisation", "Contoso Ltd").put("phones", new JsonArray().add("+12125550501"))).json().getLong("id");
         duplicate = server.post("/api/callers", admin, new JsonObject().put("name", "Pat Originall")

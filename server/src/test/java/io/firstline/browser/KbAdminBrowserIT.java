@@ -31,13 +31,8 @@ class KbAdminBrowserIT {
     void start() {
         server = TestServer.start();
         admin = server.loginAdmin();
-        for (JsonObject a : List.of(
-                new JsonObject().put("username", "alice").put("name", "Alice Agent").put("password", "alice-password")
-                        .put("interface", "PJSIP/6001"),
-                new JsonObject().put("username", "sam").put("name", "Sam Supervisor").put("password", "sam-password")
-                        .put("role", "supervisor"))) {
-            assertThat(server.post("/api/agents", admin, a).status()).isEqualTo(201);
-        }
+        server.createUser(admin, "alice", "Alice Agent", "agent", "PJSIP/6001");
+        server.createUser(admin, "sam", "Sam Supervisor", "supervisor", null);
         for (int i = 1; i <= 25; i++) {
             article("Filler article number " + i, "other");
         }

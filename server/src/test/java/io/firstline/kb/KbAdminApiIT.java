@@ -33,13 +33,8 @@ class KbAdminApiIT {
     void start() {
         server = TestServer.start();
         admin = server.loginAdmin();
-        for (JsonObject a : List.of(
-                new JsonObject().put("username", "alice").put("name", "Alice Agent").put("password", "alice-password")
-                        .put("interface", "PJSIP/5001"),
-                new JsonObject().put("username", "sam").put("name", "Sam Supervisor").put("password", "sam-password")
-                        .put("role", "supervisor"))) {
-            assertThat(server.post("/api/agents", admin, a).status()).isEqualTo(201);
-        }
+        server.createUser(admin, "alice", "Alice Agent", "agent", "PJSIP/5001");
+        server.createUser(admin, "sam", "Sam Supervisor", "supervisor", null);
         alice = server.login("alice", "alice-password");
         sam = server.login("sam", "sam-password");
         assertThat(server.post("/api/callers", admin, new JsonObject().put("name", "Kim Caller")
