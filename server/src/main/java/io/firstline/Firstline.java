@@ -40,6 +40,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -161,7 +162,7 @@ public final class Firstline implements AutoCloseable {
 
             // The call path: one context follows the PBXs; what it learns pops, records and feeds the board.
             CallStore calls = new CallStore(db, phones);
-            recorder = new CallRecorder(vertx, calls::record, 2);
+            recorder = new CallRecorder(vertx, calls::record, 2, Duration.ofMillis(200));
             CallRecorder records = recorder;
             ScreenPops pops = new ScreenPops(vertx, agents, callers, kb, phones, calls::idOf, clock, db::up);
             // Calls recorded in progress that the PBX no longer has: the board reads today's figures again once they are ended.
@@ -241,7 +242,7 @@ public final class Firstline implements AutoCloseable {
         metrics.eventLoops(vertx);
         metrics.pbxLinks(flow.links());
         metrics.database(db::up);
-        metrics.callRecords(records::backlog, records::oldestWaiting);
+        metrics.callRecords(records::backlog, records::oldestWaiting, records::writes);
         metrics.webSockets(web::openWebSockets);
         metrics.webRefusals(WebVerticle.REFUSALS, web::refused);
     }

@@ -473,6 +473,9 @@ public final class LoadRun {
                     mean(before, after, "vertx_pool_queue_time_seconds", db),
                     seconds(Scrape.quantile(before, after, "vertx_pool_queue_time_seconds", db, 0.99)),
                     seconds(Scrape.quantile(before, after, "vertx_pool_queue_time_seconds", db, 1)));
+            double writes = after.sum("firstline_call_records_writes_total", "")
+                    - before.sum("firstline_call_records_writes_total", "");
+            System.out.printf(Locale.ROOT, "call record writes     %.0f, %.1f per call%n", writes, writes / generated);
             System.out.println("server heap            " + heapAfterGc());
         }
 

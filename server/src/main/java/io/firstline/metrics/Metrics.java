@@ -35,6 +35,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -51,6 +52,7 @@ public final class Metrics {
     private static final Duration EVENT_LOOP_PROBE = Duration.ofMillis(50);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private volatile LongSupplier countedWrites;
 
     {
         // Buckets for the worker pools' queue time, so that its tail can be read over any period, not only its recent max.
@@ -223,8 +225,12 @@ public final class Metrics {
                 .description("1 while the database answers its periodic check").register(registry);
     }
 
-    /** The call records not yet written: how many calls wait, and for how long the oldest change has. */
-    public void callRecords(IntSupplier waiting, Supplier<Duration> oldest) {
+    /** The call records: how many calls wait to be written, for how long the oldest change has, and the writes so far. */
+    public void callRecords(IntSupplier waiting, Supplier<Duration> oldest, LongSupplier writes) {
+        FunctionCounter.builder("firstline.call.records.writes", writes, LongSupplier::getAsLong)
+                .description("Writes of call records started (a call's changes coalesced into one write; retries count)")
+                .register(registry);
+        countedWrites = writes; // the registry holds its counters' sources weakly
         Gauge.builder("firstline.call.records.waiting", waiting::getAsInt)
                 .description("Calls with changes not yet written to the database (kept in memory, retried)").register(registry);
         TimeGauge.builder("firstline.call.records.oldest.waiting", () -> oldest.get().toNanos(), TimeUnit.NANOSECONDS)

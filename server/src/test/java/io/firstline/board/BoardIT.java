@@ -466,6 +466,7 @@ class BoardIT {
             assertThat(text).contains("firstline_db_up 1.0");
             assertThat(text).contains("firstline_call_records_waiting");
             assertThat(text).contains("firstline_call_records_oldest_waiting_seconds");
+            assertThat(text).contains("firstline_call_records_writes_total");
             assertThat(text).contains("firstline_pops_late_total{type=\"call.connected\"}");
             assertThat(text).contains("vertx_http_server_requests_total");
             assertThat(text).contains("vertx_pool_queue_time_seconds_bucket{pool_name=\"firstline-db\",pool_type=\"worker\",le=");

@@ -104,7 +104,7 @@ class CallReconcilerIT {
             await(store.record(waiting(id), List.of()));
         }
         // A recorder whose writes never complete: "pending" has a write in flight all along.
-        CallRecorder recorder = new CallRecorder(vertx, (call, entries) -> Promise.promise().future(), 1);
+        CallRecorder recorder = new CallRecorder(vertx, (call, entries) -> Promise.promise().future(), 1, Duration.ZERO);
         recorder.submit(waiting("pending"), null);
         CallReconciler reconciler = reconciler(recorder);
         Set<String> tracked = Set.of("tracked");
@@ -126,7 +126,7 @@ class CallReconcilerIT {
     @DisplayName("a reconcile that fails (the calls table is away) is tried again until it succeeds")
     void retriedAfterAFailure() throws Exception {
         await(store.record(waiting("gone-later"), List.of()));
-        CallReconciler reconciler = reconciler(new CallRecorder(vertx, store::record, 1));
+        CallReconciler reconciler = reconciler(new CallRecorder(vertx, store::record, 1, Duration.ZERO));
         sql("RENAME TABLE calls TO calls_away");
         try {
             vertx.runOnContext(v -> reconciler.afterSnapshot("p", id -> false));

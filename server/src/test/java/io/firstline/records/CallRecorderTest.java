@@ -104,7 +104,7 @@ class CallRecorderTest {
     void coalesces() throws Exception {
         FakeWriter db = new FakeWriter();
         db.hold = true;
-        CallRecorder recorder = new CallRecorder(vertx, db, 1);
+        CallRecorder recorder = new CallRecorder(vertx, db, 1, Duration.ZERO);
         recorder.submit(view("a", CallStatus.QUEUED, 0), entry(1));
         for (int i = 2; i <= 50; i++) {
             recorder.submit(view("a", i == 50 ? CallStatus.ANSWERED : CallStatus.CONNECTED, i), entry(i));
@@ -122,11 +122,47 @@ class CallRecorderTest {
     }
 
     @Test
+    @DisplayName("a call's burst of changes waits out the settle time and is written once; flushed() does not wait for it")
+    void settles() throws Exception {
+        FakeWriter db = new FakeWriter();
+        CallRecorder recorder = new CallRecorder(vertx, db, 2, Duration.ofHours(1));
+        for (int i = 1; i <= 6; i++) {
+            recorder.submit(view("burst", i == 6 ? CallStatus.ANSWERED : CallStatus.QUEUED, i), entry(i));
+            recorder.submit(view("other", CallStatus.IN_MENU, i), entry(i));
+        }
+        assertThat(db.attempts.get()).isZero();
+        assertThat(recorder.pending("pbx", "burst")).isTrue();
+        assertThat(recorder.backlog()).isEqualTo(2);
+        await(recorder.flushed());
+        assertThat(db.attempts.get()).isEqualTo(2);
+        assertThat(recorder.writes()).isEqualTo(2);
+        assertThat(db.keys.get("burst")).containsExactly("step:1", "step:2", "step:3", "step:4", "step:5", "step:6");
+        assertThat(db.rows.get("burst").status()).isEqualTo(CallStatus.ANSWERED);
+        assertThat(recorder.backlog()).isZero();
+    }
+
+    @Test
+    @DisplayName("a settling change is written when the settle time has passed, without anyone asking")
+    void settledChangesAreWrittenByThemselves() throws Exception {
+        FakeWriter db = new FakeWriter();
+        CallRecorder recorder = new CallRecorder(vertx, db, 1, Duration.ofMillis(20));
+        recorder.submit(view("quiet", CallStatus.QUEUED, 1), entry(1));
+        recorder.submit(view("quiet", CallStatus.RINGING, 2), entry(2));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (recorder.backlog() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(recorder.backlog()).isZero();
+        assertThat(db.keys.get("quiet")).containsExactly("step:1", "step:2");
+        assertThat(db.rows.get("quiet").status()).isEqualTo(CallStatus.RINGING);
+    }
+
+    @Test
     @DisplayName("while the database is down everything waits in memory, then lands once, in order")
     void retriesUntilTheDatabaseIsBack() throws Exception {
         FakeWriter db = new FakeWriter();
         db.failuresLeft = 4;
-        CallRecorder recorder = new CallRecorder(vertx, db, 2, Duration.ofMillis(10), Duration.ofMillis(40));
+        CallRecorder recorder = new CallRecorder(vertx, db, 2, Duration.ZERO, Duration.ofMillis(10), Duration.ofMillis(40));
         for (int call = 0; call < 20; call++) {
             for (int i = 1; i <= 5; i++) {
                 recorder.submit(view("c" + call, i == 5 ? CallStatus.ABANDONED : CallStatus.QUEUED, i), entry(i));
@@ -153,7 +189,7 @@ class CallRecorderTest {
             }
             entries.forEach(e -> written.add(e.key()));
             return Future.succeededFuture();
-        }, 1, Duration.ofMillis(5), Duration.ofMillis(10));
+        }, 1, Duration.ZERO, Duration.ofMillis(5), Duration.ofMillis(10));
         recorder.submit(view("x", CallStatus.IN_MENU, 0), entry(1));
         await(recorder.flushed());
         assertThat(written).containsExactly("step:1");
@@ -164,7 +200,7 @@ class CallRecorderTest {
     void oneWritePerCall() throws Exception {
         FakeWriter db = new FakeWriter();
         db.hold = true;
-        CallRecorder recorder = new CallRecorder(vertx, db, 3);
+        CallRecorder recorder = new CallRecorder(vertx, db, 3, Duration.ZERO);
         for (int i = 0; i < 5; i++) {
             recorder.submit(view("p" + i, CallStatus.QUEUED, 0), entry(1));
             recorder.submit(view("p" + i, CallStatus.RINGING, 1), entry(2));
@@ -186,7 +222,7 @@ class CallRecorderTest {
     @Test
     @DisplayName("the wait between retries doubles from the first delay up to the longest")
     void backoff() {
-        CallRecorder recorder = new CallRecorder(vertx, (c, e) -> Future.succeededFuture(), 1);
+        CallRecorder recorder = new CallRecorder(vertx, (c, e) -> Future.succeededFuture(), 1, Duration.ZERO);
         assertThat(List.of(1, 2, 3, 4, 5, 6, 7, 8, 50).stream().map(recorder::delayAfter).toList())
                 .containsExactly(500L, 1000L, 2000L, 4000L, 8000L, 16000L, 30000L, 30000L, 30000L);
     }
@@ -196,7 +232,7 @@ class CallRecorderTest {
     void oldestWaiting() throws Exception {
         FakeWriter db = new FakeWriter();
         db.hold = true;
-        CallRecorder recorder = new CallRecorder(vertx, db, 1);
+        CallRecorder recorder = new CallRecorder(vertx, db, 1, Duration.ZERO);
         assertThat(recorder.oldestWaiting()).isZero();
         recorder.submit(view("old", CallStatus.QUEUED, 0), entry(1));
         Thread.sleep(60);
@@ -215,7 +251,7 @@ class CallRecorderTest {
     @Test
     @DisplayName("flushed() is complete at once when nothing waits")
     void flushedWhenIdle() {
-        CallRecorder recorder = new CallRecorder(vertx, (c, e) -> Future.succeededFuture(), 1);
+        CallRecorder recorder = new CallRecorder(vertx, (c, e) -> Future.succeededFuture(), 1, Duration.ZERO);
         assertThat(recorder.flushed().succeeded()).isTrue();
     }
 }

@@ -159,7 +159,7 @@ class CallRecordsIT {
     @DisplayName("answered-software through the tracker and the recorder: one row, the agent, the caller, the whole path; recorded 3 times more, nothing doubles")
     void answeredOnce() throws Exception {
         List<CallChange> changes = replay("answered-software");
-        CallRecorder recorder = new CallRecorder(vertx, store::record, 2);
+        CallRecorder recorder = new CallRecorder(vertx, store::record, 2, Duration.ZERO);
         submitAll(recorder, changes);
         await(recorder.flushed());
 
@@ -202,7 +202,7 @@ class CallRecordsIT {
     @DisplayName("abandoned-hardware: the caller who hung up waiting gets one callback request, however often the call is recorded")
     void abandonedGetsOneCallback() throws Exception {
         List<CallChange> changes = replay("abandoned-hardware");
-        CallRecorder recorder = new CallRecorder(vertx, store::record, 1);
+        CallRecorder recorder = new CallRecorder(vertx, store::record, 1, Duration.ZERO);
         submitAll(recorder, changes);
         await(recorder.flushed());
         CallView last = callOf(changes.stream().filter(c -> c instanceof CallChange.CallEnded).findFirst().orElseThrow());
@@ -240,7 +240,7 @@ class CallRecordsIT {
         long abigail = await(callers.create("Abigail Smith", null, null, false, List.of("+15552502194"))).id();
         String linkedid = "e2e-pbx-1796415615.5";
         List<CallChange> changes = replayCall("pjsip-e2e-scenarios", linkedid);
-        CallRecorder recorder = new CallRecorder(vertx, store::record, 1);
+        CallRecorder recorder = new CallRecorder(vertx, store::record, 1, Duration.ZERO);
         submitAll(recorder, changes);
         await(recorder.flushed());
         CallView last = callOf(changes.stream().filter(c -> c instanceof CallChange.CallEnded).findFirst().orElseThrow());
@@ -271,7 +271,7 @@ class CallRecordsIT {
         execute("INSERT INTO callback_requests (id, phone, reason, status, created_at, result) VALUES (521, '+15557650001',"
                 + " 'requested', 'in-progress', NOW(3), 'originated')");
         List<CallChange> all = replay("pjsip-e2e-scenarios");
-        CallRecorder recorder = new CallRecorder(vertx, store::record, 2);
+        CallRecorder recorder = new CallRecorder(vertx, store::record, 2, Duration.ZERO);
         for (String linkedid : List.of("e2e-pbx-1796416058.42", "e2e-pbx-1796416226.60")) {
             submitAll(recorder, all.stream().filter(c -> callOf(c) != null && callOf(c).linkedid().equals(linkedid)).toList());
         }
@@ -298,7 +298,7 @@ class CallRecordsIT {
     void pjsipAgentTryingTheQueueIsNoOfferedCall() throws Exception {
         String linkedid = "1796482679.42";
         List<CallChange> changes = replayCall("pjsip-internal-abandon", linkedid);
-        CallRecorder recorder = new CallRecorder(vertx, store::record, 1);
+        CallRecorder recorder = new CallRecorder(vertx, store::record, 1, Duration.ZERO);
         submitAll(recorder, changes);
         await(recorder.flushed());
         assertThat(value("status", linkedid)).isEqualTo("internal");
@@ -346,7 +346,7 @@ class CallRecordsIT {
     void pjsipTransferredCallShowsEveryAgent() throws Exception {
         String linkedid = "e2e-pbx-1796416049.37";
         List<CallChange> changes = replayCall("pjsip-e2e-scenarios", linkedid);
-        CallRecorder recorder = new CallRecorder(vertx, store::record, 1);
+        CallRecorder recorder = new CallRecorder(vertx, store::record, 1, Duration.ZERO);
         submitAll(recorder, changes);
         await(recorder.flushed());
         long id = ((Number) value("id", linkedid)).longValue();
@@ -510,7 +510,7 @@ class CallRecordsIT {
             }
             return store.record(call, entries);
         };
-        CallRecorder recorder = new CallRecorder(vertx, flaky, 1, Duration.ofMillis(20), Duration.ofMillis(100));
+        CallRecorder recorder = new CallRecorder(vertx, flaky, 1, Duration.ZERO, Duration.ofMillis(20), Duration.ofMillis(100));
         List<CallChange> changes = replay("ring-no-answer-software");
         submitAll(recorder, changes);
         assertThat(recorder.backlog()).isPositive();
