@@ -27,6 +27,8 @@ import io.firstline.records.CallReconciler;
 import io.firstline.records.CallRecorder;
 import io.firstline.records.CallStore;
 import io.firstline.reports.KpiStore;
+import io.firstline.settings.CurrentSettings;
+import io.firstline.settings.SettingsStore;
 import io.firstline.sim.AmiSimulator;
 import io.firstline.sim.DemoHelpDesk;
 import io.firstline.sim.ManagerUser;
@@ -153,6 +155,10 @@ public final class Firstline implements AutoCloseable {
             Accounts accounts = new Accounts(vertx, agents, new SessionStore(db), settings.sessionIdle(), clock);
             await(accounts.ensureAdmin(settings.adminPassword())).ifPresent(Firstline::showGeneratedAdminPassword);
             PhoneNumbers phones = new PhoneNumbers(settings.phoneRegion());
+            // The settings administrators change at run time: from the database, filled from the environment at first.
+            SettingsStore runSettings = new SettingsStore(db);
+            CurrentSettings current = await(CurrentSettings.start(runSettings, settings));
+            current.listen(vertx);
             List<Settings.Pbx> pbxs = new ArrayList<>(settings.pbxs());
             if (demo) {
                 simulator = Optional.of(DemoHelpDesk.pbx().host("127.0.0.1").port(0)
@@ -177,7 +183,7 @@ public final class Firstline implements AutoCloseable {
                 if (change.call() != null) {
                     records.submit(change.call(), change.timeline());
                 }
-            }, settings.desk().wrapupPause(), (liveCalls, members, health) -> new LiveBoard(vertx, settings.board(), settings.timezone(), clock, kpis, agents,
+            }, settings.desk().wrapupPause(), (liveCalls, members, health) -> new LiveBoard(vertx, () -> current.now().board(), settings.timezone(), clock, kpis, agents,
                     liveCalls, members, health, records::flushed), metrics::observe, reconciler::afterSnapshot);
             await(vertx.deployVerticle(flow));
 
@@ -185,7 +191,7 @@ public final class Firstline implements AutoCloseable {
             WebVerticle web = new WebVerticle(settings.httpHost(), settings.httpPort(),
                     new WebVerticle.Services(db, agents, callers, tickets, kb, calls, new OutcomeStore(db, phones),
                             new DeskStore(db, settings.desk().callbackClaim()), kpis, accounts, phones, flow::health,
-                            flow.commands(), settings),
+                            flow.commands(), settings, runSettings, current),
                     new WebVerticle.BoardServices(new AuditStore(db), new KioskStore(db),
                             settings.metricsEnabled() ? metrics::scrape : null));
             await(vertx.deployVerticle(web));

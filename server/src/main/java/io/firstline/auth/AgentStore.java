@@ -27,7 +27,7 @@ public final class AgentStore {
     /** What changes in a PATCH; an empty optional leaves the field as it is. */
     public record Changes(Optional<String> name, Optional<String> passwordHash, Optional<Role> role,
             Optional<Optional<String>> memberInterface, Optional<Optional<String>> stateInterface,
-            Optional<Boolean> active) {
+            Optional<Boolean> active, Optional<Optional<java.util.List<String>>> mayJoin) {
     }
 
     /** An agent and the hash to check a password against. */
@@ -137,6 +137,7 @@ public final class AgentStore {
             c.memberInterface().ifPresent(i -> r.setInterface(i.orElse(null)));
             c.stateInterface().ifPresent(i -> r.setStateInterface(i.orElse(null)));
             c.active().ifPresent(r::setActive);
+            c.mayJoin().ifPresent(q -> r.setMayJoin(q.map(list -> String.join(",", list)).orElse(null)));
             try {
                 r.store();
             } catch (IntegrityConstraintViolationException e) {
@@ -164,6 +165,11 @@ public final class AgentStore {
 
     static Agent toAgent(AgentsRecord r) {
         return new Agent(r.getId(), r.getUsername(), r.getName(), Role.parse(r.getRole()).orElse(Role.AGENT),
-                r.getInterface(), r.getStateInterface(), r.getActive(), r.getCreatedAt());
+                r.getInterface(), r.getStateInterface(), mayJoin(r.getMayJoin()), r.getActive(), r.getCreatedAt());
+    }
+
+    /** The column's comma-separated names: NULL is every desk queue, '' none. */
+    private static java.util.List<String> mayJoin(String column) {
+        return column == null ? null : column.isEmpty() ? java.util.List.of() : java.util.List.of(column.split(","));
     }
 }

@@ -28,7 +28,8 @@ public final class AgentsApi {
     /** State interfaces: a device (PJSIP/1001) or another device-state source (hint:1001@ext-local, Custom:desk1). */
     static final Pattern STATE_INTERFACE = Pattern.compile("[A-Za-z][A-Za-z0-9]{0,15}[/:][A-Za-z0-9@._+#*/-]{1,180}");
     private static final Set<String> CREATE = Set.of("username", "name", "password", "role", "interface", "stateInterface");
-    private static final Set<String> PATCH = Set.of("name", "password", "role", "interface", "stateInterface", "active");
+    private static final Set<String> PATCH = Set.of("name", "password", "role", "interface", "stateInterface", "active",
+            "mayJoin");
     private static final Set<String> RESET = Set.of("password", "generate");
 
     private final Vertx vertx;
@@ -36,8 +37,12 @@ public final class AgentsApi {
     private final Accounts accounts;
     private final WsHub sockets;
     private final AuditStore audit;
+    /** The desk queues in force now: the ones an agent may be allowed to join. */
+    private final java.util.function.Supplier<List<String>> deskQueues;
 
-    public AgentsApi(Vertx vertx, AgentStore agents, Accounts accounts, WsHub sockets, AuditStore audit) {
+    public AgentsApi(Vertx vertx, AgentStore agents, Accounts accounts, WsHub sockets, AuditStore audit,
+            java.util.function.Supplier<List<String>> deskQueues) {
+        this.deskQueues = deskQueues;
         this.vertx = vertx;
         this.agents = agents;
         this.accounts = accounts;
@@ -108,6 +113,7 @@ public final class AgentsApi {
         Optional<Optional<String>> iface = memberInterface(in);
         Optional<Optional<String>> state = stateInterface(in);
         Optional<Boolean> active = in.bool("active");
+        Optional<Optional<List<String>>> mayJoin = mayJoin(in);
         // An administrator cannot lock themselves out; another administrator (or reset-password) can help.
         if (id == me.id() && active.filter(a -> !a).isPresent()) {
             throw in.bad("active", "you cannot deactivate your own account; another administrator can");
@@ -129,10 +135,15 @@ public final class AgentsApi {
         iface.ifPresent(i -> changed.add("interface " + i.orElse("none")));
         state.ifPresent(i -> changed.add("state interface " + i.orElse("none")));
         password.ifPresent(p -> changed.add("password"));
+        mayJoin.ifPresent(q -> changed.add("may join " + q.map(list -> list.isEmpty() ? "no queue" : String.join(", ", list))
+                .orElse("every desk queue")));
         String action = active.map(a -> a ? "agent.reactivate" : "agent.deactivate").orElse("agent.change");
-        hash.compose(h -> agents.update(id, new AgentStore.Changes(name, h, role, iface, state, active)))
+        // The queues they may join are told before and after, since a list's change is not seen in its new value alone.
+        Future<Optional<Agent>> before = mayJoin.isPresent() ? agents.find(id) : Future.succeededFuture(Optional.empty());
+        hash.compose(h -> before.compose(b -> agents.update(id, new AgentStore.Changes(name, h, role, iface, state, active, mayJoin))
                 .compose(a -> a.isEmpty() ? Future.succeededFuture(a)
-                        : audited(me, id, action, changed.isEmpty() ? null : String.join(", ", changed), a))
+                        : audited(me, id, action, changed.isEmpty() ? null : String.join(", ", changed)
+                                + b.map(was -> " (was " + mayJoinText(was.mayJoin()) + ")").orElse(""), a))))
                 .onComplete(Http.reply(ctx, a -> {
                     accounts.forget(id);
                     if (endsSessions) {
@@ -163,7 +174,7 @@ public final class AgentsApi {
             refuseWeak(in, who.username(), password);
             return vertx.executeBlocking(() -> Passwords.hash(password), false);
         }).compose(hash -> agents.update(id, new AgentStore.Changes(Optional.empty(), Optional.of(hash), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty())))
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty())))
                 .compose(a -> a.isEmpty() ? Future.succeededFuture(a)
                         : audited(me, id, "agent.password-reset", generate ? "generated" : "chosen by the administrator", a))
                 .onComplete(Http.reply(ctx, a -> {
@@ -200,6 +211,25 @@ public final class AgentsApi {
             }
         });
         return v;
+    }
+
+    /** {@code mayJoin}: null for every desk queue, or the only desk queues (of those in force now) they may join. */
+    private Optional<Optional<List<String>>> mayJoin(Input in) {
+        Optional<Optional<List<String>>> v = in.clearableTexts("mayJoin", 200, 80);
+        List<String> desk = deskQueues.get();
+        v.flatMap(q -> q).ifPresent(list -> {
+            for (int i = 0; i < list.size(); i++) {
+                if (!desk.contains(list.get(i))) {
+                    throw in.bad("mayJoin[" + i + "]", "'" + list.get(i) + "' is not a desk queue; the desk queues are "
+                            + String.join(", ", desk));
+                }
+            }
+        });
+        return v.map(q -> q.map(list -> list.stream().distinct().toList()));
+    }
+
+    private static String mayJoinText(List<String> mayJoin) {
+        return mayJoin == null ? "every desk queue" : mayJoin.isEmpty() ? "no queue" : String.join(", ", mayJoin);
     }
 
     private static Optional<Optional<String>> stateInterface(Input in) {

@@ -37,11 +37,17 @@ public final class SessionApi {
 
     private final Accounts accounts;
     private final Settings settings;
+    /** The pause reasons and the desk queues in force now (run-time settings). */
+    private final java.util.function.Supplier<java.util.List<String>> pauseReasons;
+    private final java.util.function.Supplier<java.util.List<String>> deskQueues;
     private final WsHub sockets;
     private final Clock clock;
 
-    public SessionApi(Accounts accounts, Settings settings, WsHub sockets, Clock clock) {
+    public SessionApi(Accounts accounts, Settings settings, java.util.function.Supplier<java.util.List<String>> pauseReasons,
+            java.util.function.Supplier<java.util.List<String>> deskQueues, WsHub sockets, Clock clock) {
         this.clock = clock;
+        this.pauseReasons = pauseReasons;
+        this.deskQueues = deskQueues;
         this.accounts = accounts;
         this.settings = settings;
         this.sockets = sockets;
@@ -131,8 +137,9 @@ public final class SessionApi {
             return;
         }
         Http.ok(ctx, new JsonObject().put("agent", me.json()).put("csrfToken", csrfToken(token.get()))
-                .put("pauseReasons", new JsonArray(settings.pauseReasons()))
-                .put("queues", new JsonArray(settings.desk().queues()))
+                .put("pauseReasons", new JsonArray(pauseReasons.get()))
+                // The queues this person may join from the desk.
+                .put("queues", new JsonArray(me.joinable(deskQueues.get())))
                 .put("timezone", settings.timezone().getId())
                 .put("now", clock.instant().toString())
                 .put("today", LocalDate.ofInstant(clock.instant(), settings.timezone()).toString())

@@ -5,6 +5,7 @@ import io.firstline.auth.Agent;
 import io.firstline.auth.AgentStore;
 import io.firstline.auth.Role;
 import io.firstline.bus.Bus;
+import io.firstline.settings.CurrentSettings;
 import io.firstline.telephony.AmiLink;
 import io.firstline.telephony.PbxCommands;
 import io.firstline.telephony.PbxUnavailableException;
@@ -43,19 +44,16 @@ public final class BoardApi {
     private final AuditStore audit;
     private final PbxCommands pbx;
     private final Kiosks kiosks;
-    private final List<String> pauseReasons;
-    /** The queues agents may be put in (FIRSTLINE_DESK_QUEUES), as on the desk. */
-    private final List<String> queues;
+    /** The pause reasons and the queues agents may be put in, as on the desk. */
+    private final CurrentSettings current;
 
-    public BoardApi(Vertx vertx, AgentStore agents, AuditStore audit, PbxCommands pbx, Kiosks kiosks, List<String> pauseReasons,
-            List<String> queues) {
+    public BoardApi(Vertx vertx, AgentStore agents, AuditStore audit, PbxCommands pbx, Kiosks kiosks, CurrentSettings current) {
         this.vertx = vertx;
         this.agents = agents;
         this.audit = audit;
         this.pbx = pbx;
         this.kiosks = kiosks;
-        this.pauseReasons = pauseReasons;
-        this.queues = queues;
+        this.current = current;
     }
 
     public void mount(Router r) {
@@ -164,6 +162,7 @@ public final class BoardApi {
         long id = Http.pathId(ctx, "agentId");
         Input in = Input.of(ctx, PAUSE);
         String reason = in.requiredText("reason", 40);
+        List<String> pauseReasons = current.now().pauseReasons();
         if (!pauseReasons.contains(reason)) {
             throw ApiException.badField("reason", "'" + clip(reason) + "' is not one of " + String.join(", ", pauseReasons));
         }
@@ -193,8 +192,15 @@ public final class BoardApi {
         Agent me = Http.require(ctx, Role.SUPERVISOR);
         long id = Http.pathId(ctx, "agentId");
         Input in = Input.of(ctx, QUEUE);
+        List<String> queues = current.now().deskQueues();
         String queue = in.oneOf("queue", queues).orElseThrow(() -> in.bad("queue", "required; one of " + String.join(", ", queues)));
         target(id).compose(t -> {
+            // A supervisor puts an agent only where the agent may go themselves; taking them out is always allowed.
+            List<String> joinable = t.agent().joinable(queues);
+            if (join && !joinable.contains(queue)) {
+                throw ApiException.badField("queue", t.agent().username() + " may not join " + queue + "; they may join: "
+                        + (joinable.isEmpty() ? "no queue" : String.join(", ", joinable)) + " (an administrator decides on /admin)");
+            }
             boolean member = t.member().map(m -> m.getJsonArray("queues").contains(queue)).orElse(false);
             if (member == join) {
                 throw ApiException.conflict("queue", "queue: " + t.agent().username() + (join ? " is already in " : " is not in ")

@@ -62,7 +62,8 @@ public final class LiveBoard {
     private static final long HEARTBEAT_MS = 5_000;
 
     private final Vertx vertx;
-    private final Settings.Board settings;
+    /** The thresholds in force now: read afresh for every snapshot, never from the database on this context. */
+    private final Supplier<Settings.Board> settings;
     private final ZoneId zone;
     private final Clock clock;
     private final KpiStore kpis;
@@ -96,7 +97,7 @@ public final class LiveBoard {
     private final Map<String, PbxHealth.Status> lastStatus = new HashMap<>();
 
     /** @param clock what "now" and "today" (in {@code zone}) are */
-    public LiveBoard(Vertx vertx, Settings.Board settings, ZoneId zone, Clock clock, KpiStore kpis, AgentStore agentStore,
+    public LiveBoard(Vertx vertx, Supplier<Settings.Board> settings, ZoneId zone, Clock clock, KpiStore kpis, AgentStore agentStore,
             Supplier<List<CallView>> calls, Supplier<List<MemberView>> members, Supplier<List<PbxHealth>> health,
             Supplier<Future<Void>> recorded) {
         this.vertx = vertx;
@@ -116,6 +117,8 @@ public final class LiveBoard {
         Bus.answer(vertx, Bus.BOARD_SNAPSHOT, none -> snapshot(clock.instant()));
         Bus.listen(vertx, Bus.AGENTS_CHANGED, agentId -> loadAgents());
         Bus.listen(vertx, Bus.FIGURES_CHANGED, none -> figuresSoon());
+        // New thresholds: the tiles' colours change at the next update, the service levels once today is read again.
+        Bus.listen(vertx, Bus.SETTINGS_CHANGED, none -> figuresSoon());
         loadAgents();
         refreshFigures();
         vertx.setPeriodic(FIGURES_EVERY_MS, id -> refreshFigures());
@@ -235,7 +238,7 @@ public final class LiveBoard {
                     Instant now = clock.instant();
                     Instant from = startOfDay(now);
                     long readStart = System.nanoTime();
-                    return kpis.fold(from, now.plusMillis(1), null, new TodayFigures(settings, from, now), TodayFigures::add)
+                    return kpis.fold(from, now.plusMillis(1), null, new TodayFigures(settings.get(), from, now), TodayFigures::add)
                             .compose(today -> kpis.missedRings(from, now.plusMillis(1)).map(missed -> {
                                 missedToday = missed;
                                 return today;
@@ -296,8 +299,9 @@ public final class LiveBoard {
                 .sorted(Comparator.comparing(CallView::queue).thenComparing(Comparator.comparingInt(this::priority).reversed())
                         .thenComparing(c -> c.queuedAt() == null ? now : c.queuedAt()))
                 .toList();
+        Settings.Board board = settings.get();
         Set<String> queueNames = new TreeSet<>(figures.keySet());
-        settings.queues().keySet().forEach(q -> {
+        board.queues().keySet().forEach(q -> {
             if (queueNames.stream().noneMatch(n -> Settings.Board.normalQueue(n).equals(q))) {
                 queueNames.add(q);
             }
@@ -308,7 +312,7 @@ public final class LiveBoard {
 
         JsonArray queues = new JsonArray();
         for (String q : queueNames) {
-            queues.add(queue(q, waiting, memberList, now, liveAsOf));
+            queues.add(queue(q, board.forQueue(q), waiting, memberList, now, liveAsOf));
         }
         JsonArray agentRows = agents(memberList, active, now);
         JsonArray waitingRows = new JsonArray();
@@ -328,8 +332,8 @@ public final class LiveBoard {
                 .put("agents", agentRows).put("waiting", waitingRows).put("chart", chart);
     }
 
-    private JsonObject queue(String name, List<CallView> waiting, List<MemberView> memberList, Instant now, Instant liveAsOf) {
-        Settings.Thresholds t = settings.forQueue(name);
+    private JsonObject queue(String name, Settings.Thresholds t, List<CallView> waiting, List<MemberView> memberList, Instant now,
+            Instant liveAsOf) {
         Figures f = figures.getOrDefault(name, new Figures(t.serviceLevelSeconds()));
         List<CallView> here = waiting.stream().filter(c -> name.equals(c.queue())).toList();
         int longest = here.stream().mapToInt(c -> c.waitedSeconds(now)).max().orElse(0);

@@ -70,6 +70,12 @@ public final class Bus {
      */
     public static final Notice<Void> FIGURES_CHANGED = new Notice<>("board.figures.changed");
 
+    /**
+     * Body: nothing. An administrator changed the run-time settings (pause reasons, desk queues, thresholds): every
+     * holder of them reads them again from the database, and the board draws its tiles with them.
+     */
+    public static final Notice<Void> SETTINGS_CHANGED = new Notice<>("settings.changed");
+
     /** Body: the board as {@link #BOARD_SNAPSHOT} replies it, with {@code "type": "board.update"}, as JSON text. */
     public static final Notice<String> BOARD_UPDATES = new Notice<>("board.updates");
 

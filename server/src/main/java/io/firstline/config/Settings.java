@@ -27,11 +27,19 @@ public record Settings(
         Desk desk,
         Board board,
         PhoneMenu phoneMenu,
-        Web web) {
+        Web web,
+        Map<String, String> runTimeGiven) {
 
+    /**
+     * {@code pauseReasons}, {@code desk.queues} and {@code board}'s thresholds are what the run-time settings start
+     * from when the database has none yet (see io.firstline.settings); {@code runTimeGiven} says which of them were
+     * given (setting name such as {@code PAUSE_REASONS} or {@code QUEUE.sales.WAITING}, to where it was given) rather
+     * than left to their defaults.
+     */
     public Settings {
         pbxs = List.copyOf(pbxs);
         pauseReasons = List.copyOf(pauseReasons);
+        runTimeGiven = Map.copyOf(runTimeGiven);
     }
 
     /**

@@ -161,20 +161,33 @@ public final class SettingsLoader {
         }
         Duration idle = Duration.ofMinutes(integer("SESSION_IDLE_MINUTES", 120, 1, 7 * 24 * 60));
         boolean metrics = bool("METRICS_ENABLED", true);
-        List<String> reasons = Arrays.stream(text("PAUSE_REASONS").orElse("break,lunch,training,back-office").split(","))
-                .map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
-        for (String r : reasons) {
-            if (!r.matches("[a-z0-9][a-z0-9 _-]{0,39}")) {
-                throw bad("PAUSE_REASONS", "'" + r + "' is not a reason (lower-case letters, digits, space, - and _, up to 40)");
-            }
-        }
-        if (reasons.isEmpty()) {
-            throw bad("PAUSE_REASONS", "empty; give at least one reason, e.g. break,lunch");
-        }
+        List<String> reasons = rule("PAUSE_REASONS", () -> RunTimeRules.pauseReasons(
+                Arrays.asList(text("PAUSE_REASONS").orElse("break,lunch,training,back-office").split(","))));
         return new Settings(httpHost, httpPort, dataDir, externalDb, embeddedDbPort, poolSize, pbxs, agiHost, agiPort,
                 adminPassword, region, zone, idle, metrics, reasons, desk(), board(),
                 new Settings.PhoneMenu(integer("PIN_FAILURES", 5, 1, 100),
-                        Duration.ofMinutes(integer("PIN_LOCK_MINUTES", 15, 1, 7 * 24 * 60))), web());
+                        Duration.ofMinutes(integer("PIN_LOCK_MINUTES", 15, 1, 7 * 24 * 60))), web(), runTimeGiven());
+    }
+
+    /** Where each run-time setting was given (environment variable or file), for the start's comparison with the database. */
+    private Map<String, String> runTimeGiven() {
+        Map<String, String> given = new java.util.TreeMap<>();
+        for (String key : values.keySet()) {
+            boolean runTime = List.of("PAUSE_REASONS", "DESK_QUEUES", "SERVICE_LEVEL_SECONDS", "BOARD_WAITING",
+                    "BOARD_LONGEST_WAIT", "BOARD_SERVICE_LEVEL").contains(key) || QUEUE_KEY.matcher(key).matches();
+            if (runTime && text(key).isPresent()) {
+                given.put(key, origin.getOrDefault(key, ENV_PREFIX + key));
+            }
+        }
+        return given;
+    }
+
+    private <T> T rule(String key, java.util.function.Supplier<T> check) {
+        try {
+            return check.get();
+        } catch (RunTimeRules.Broken e) {
+            throw bad(key, e.getMessage());
+        }
     }
 
     /** TLS, trusted proxies and the web server's limits. */
@@ -254,11 +267,11 @@ public final class SettingsLoader {
 
     private Settings.Thresholds thresholds(String slSeconds, String waiting, String longest, String level,
             Settings.Thresholds fallback) {
-        int[] w = pair(waiting, fallback.waitingAmber(), fallback.waitingRed(), 0, 10_000, true);
-        int[] l = pair(longest, fallback.longestWaitAmber(), fallback.longestWaitRed(), 0, 86_400, true);
+        int[] w = pair(waiting, fallback.waitingAmber(), fallback.waitingRed(), 0, RunTimeRules.WAITING_MAX, true);
+        int[] l = pair(longest, fallback.longestWaitAmber(), fallback.longestWaitRed(), 0, RunTimeRules.LONGEST_WAIT_MAX, true);
         int[] sl = pair(level, fallback.serviceLevelAmber(), fallback.serviceLevelRed(), 0, 100, false);
-        return new Settings.Thresholds(integer(slSeconds, fallback.serviceLevelSeconds(), 1, 3600), w[0], w[1], l[0], l[1],
-                sl[0], sl[1]);
+        return new Settings.Thresholds(integer(slSeconds, fallback.serviceLevelSeconds(), RunTimeRules.SL_SECONDS_MIN,
+                RunTimeRules.SL_SECONDS_MAX), w[0], w[1], l[0], l[1], sl[0], sl[1]);
     }
 
     /** "AMBER,RED": amber before red, rising (counts, seconds) or falling (percentages). */
@@ -275,7 +288,7 @@ public final class SettingsLoader {
         try {
             int a = Integer.parseInt(parts[0].strip());
             int r = Integer.parseInt(parts[1].strip());
-            if (a < min || a > max || r < min || r > max || (rising ? a > r : a < r)) {
+            if (!RunTimeRules.pairInOrder(a, r, min, max, rising)) {
                 throw bad(key, "'" + v.get() + "' is not " + shape + " (" + min + "-" + max + ")");
             }
             return new int[] {a, r};
@@ -287,16 +300,8 @@ public final class SettingsLoader {
     private Settings.Desk desk() {
         String callback = dialplanName("CALLBACK_CONTEXT", "firstline-callback");
         String transfer = dialplanName("TRANSFER_CONTEXT", "firstline-transfer");
-        List<String> queues = Arrays.stream(text("DESK_QUEUES").orElse("helpdesk,hardware,software,network").split(","))
-                .map(String::strip).filter(q -> !q.isEmpty()).distinct().toList();
-        for (String q : queues) {
-            if (!q.matches("[A-Za-z0-9_-]{1,80}")) {
-                throw bad("DESK_QUEUES", "'" + q + "' is not a queue name (letters, digits, _ and -, up to 80)");
-            }
-        }
-        if (queues.isEmpty()) {
-            throw bad("DESK_QUEUES", "empty; give at least one queue, e.g. helpdesk");
-        }
+        List<String> queues = rule("DESK_QUEUES", () -> RunTimeRules.deskQueues(
+                Arrays.asList(text("DESK_QUEUES").orElse("helpdesk,hardware,software,network").split(","))));
         return new Settings.Desk(callback, transfer, queues, bool("WRAPUP_PAUSE", false),
                 Duration.ofMinutes(integer("CALLBACK_CLAIM_MINUTES", 10, 1, 24 * 60)));
     }

@@ -8,6 +8,7 @@ import io.firstline.config.Settings;
 import io.firstline.kpi.Figures;
 import io.firstline.phone.PhoneNumbers;
 import io.firstline.reports.KpiStore;
+import io.firstline.settings.CurrentSettings;
 import io.firstline.telephony.AmiLink;
 import io.firstline.telephony.PbxCommands;
 import io.firstline.telephony.PbxUnavailableException;
@@ -51,11 +52,13 @@ public final class DeskApi {
     private final PhoneNumbers phones;
     private final PbxCommands pbx;
     private final Settings settings;
+    private final CurrentSettings current;
     private final KpiStore kpis;
     private final Clock clock;
 
     public DeskApi(Vertx vertx, DeskStore desk, KpiStore kpis, AgentStore agents, CallerStore callers, PhoneNumbers phones,
-            PbxCommands pbx, Settings settings, Clock clock) {
+            PbxCommands pbx, Settings settings, CurrentSettings current, Clock clock) {
+        this.current = current;
         this.clock = clock;
         this.vertx = vertx;
         this.desk = desk;
@@ -108,8 +111,8 @@ public final class DeskApi {
                     .put("since", state.getString("since"))
                     .put("queues", known ? state.getJsonArray("queues") : new JsonArray())
                     .put("call", call)
-                    .put("availableQueues", new JsonArray(settings.desk().queues()))
-                    .put("pauseReasons", new JsonArray(settings.pauseReasons()))
+                    .put("availableQueues", new JsonArray(me.joinable(current.now().deskQueues())))
+                    .put("pauseReasons", new JsonArray(current.now().pauseReasons()))
                     .put("wrapupPause", settings.desk().wrapupPause()));
         }));
     }
@@ -118,8 +121,10 @@ public final class DeskApi {
         Agent me = Http.signedIn(ctx);
         String iface = interfaceOf(me);
         Input in = Input.of(ctx, Set.of("reason", "queue"));
-        String reason = in.oneOf("reason", settings.pauseReasons()).orElseThrow(() -> in.bad("reason",
-                "required; one of " + String.join(", ", settings.pauseReasons())));
+        // Only a new pause is checked: an agent paused with a reason since removed stays paused with it.
+        List<String> reasons = current.now().pauseReasons();
+        String reason = in.oneOf("reason", reasons).orElseThrow(() -> in.bad("reason",
+                "required; one of " + String.join(", ", reasons)));
         Optional<String> queue = queue(in, false);
         answer(ctx, pbxOf(iface).compose(p -> pbx.pause(p, iface, queue, reason)), r -> new JsonObject().put("paused", true).put("reason", reason)
                 .put("queue", queue.orElse(null)));
@@ -139,6 +144,10 @@ public final class DeskApi {
         String iface = interfaceOf(me);
         Input in = Input.of(ctx, Set.of("queue"));
         String queue = queue(in, true).orElseThrow();
+        if (join && !me.joinable(current.now().deskQueues()).contains(queue)) {
+            throw in.bad("queue", "you may not join " + queue + "; you may join: "
+                    + String.join(", ", me.joinable(current.now().deskQueues())) + " (an administrator decides)");
+        }
         Future<AmiLink.ActionResult> sent = pbxOf(iface).compose(p -> join
                 ? pbx.join(p, queue, iface, me.name(), PbxCommands.stateInterface(iface, me.stateInterface()))
                 : pbx.leave(p, queue, iface));
@@ -225,7 +234,7 @@ public final class DeskApi {
                     && EXTENSION.matcher(a.memberInterface()).matches())
                     .sorted(java.util.Comparator.comparing(Agent::name))
                     .forEach(a -> people.add(new JsonObject().put("id", a.id()).put("name", a.name())));
-            Http.ok(ctx, new JsonObject().put("queues", new JsonArray(settings.desk().queues())).put("agents", people));
+            Http.ok(ctx, new JsonObject().put("queues", new JsonArray(current.now().deskQueues())).put("agents", people));
         }));
     }
 
@@ -235,7 +244,8 @@ public final class DeskApi {
         LocalDate today = LocalDate.ofInstant(clock.instant(), settings.timezone());
         Instant from = today.atStartOfDay(settings.timezone()).toInstant();
         Instant to = today.plusDays(1).atStartOfDay(settings.timezone()).toInstant();
-        Figures mine = new Figures(q -> settings.board().forQueue(q).serviceLevelSeconds());
+        Settings.Board board = current.now().board();
+        Figures mine = new Figures(q -> board.forQueue(q).serviceLevelSeconds());
         kpis.fold(from, to, me.id(), mine, (f, call) -> call.byAgent().stream()
                 .filter(part -> part.agentId() == me.id()).forEach(f::add)).onComplete(Http.reply(ctx, f -> {
             Http.ok(ctx, new JsonObject().put("day", today.toString()).put("answered", f.answered())
@@ -348,7 +358,7 @@ public final class DeskApi {
     }
 
     private Optional<String> queue(Input in, boolean required) {
-        List<String> queues = settings.desk().queues();
+        List<String> queues = current.now().deskQueues();
         Optional<String> q = in.oneOf("queue", queues);
         if (required && q.isEmpty()) {
             throw in.bad("queue", "required; one of " + String.join(", ", queues));

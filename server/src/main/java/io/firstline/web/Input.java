@@ -229,6 +229,39 @@ public final class Input {
         return Optional.of(out);
     }
 
+    /** A list of objects, each checked as {@link #object} checks one; empty when absent. */
+    public Optional<List<Input>> objects(String field, int maxItems, Set<String> allowed) {
+        Object v = json.getValue(field);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!(v instanceof JsonArray a)) {
+            throw bad(field, "must be a list of objects");
+        }
+        if (a.size() > maxItems) {
+            throw bad(field, "at most " + maxItems + " items");
+        }
+        List<Input> out = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+            if (!(a.getValue(i) instanceof JsonObject o)) {
+                throw bad(field + "[" + i + "]", "must be an object");
+            }
+            out.add(new Input(o, name(field) + "[" + i + "].").only(allowed));
+        }
+        return Optional.of(out);
+    }
+
+    /** For PATCH: absent → leave; null → clear; a list of strings → set (an empty list too). */
+    public Optional<Optional<List<String>>> clearableTexts(String field, int maxItems, int maxLength) {
+        if (!json.containsKey(field)) {
+            return Optional.empty();
+        }
+        if (json.getValue(field) == null) {
+            return Optional.of(Optional.empty());
+        }
+        return Optional.of(texts(field, maxItems, maxLength));
+    }
+
     public ApiException bad(String field, String why) {
         return ApiException.badField(name(field), why);
     }

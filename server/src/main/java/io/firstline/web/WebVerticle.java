@@ -24,6 +24,9 @@ import io.firstline.records.CallStore;
 import io.firstline.records.CallsApi;
 import io.firstline.reports.KpiStore;
 import io.firstline.reports.ReportsApi;
+import io.firstline.settings.CurrentSettings;
+import io.firstline.settings.SettingsApi;
+import io.firstline.settings.SettingsStore;
 import io.firstline.telephony.PbxCommands;
 import io.firstline.telephony.PbxHealth;
 import io.firstline.tickets.TicketStore;
@@ -57,7 +60,8 @@ public final class WebVerticle extends VerticleBase {
     /** What the HTTP server needs from the rest of Firstline. */
     public record Services(Database db, AgentStore agents, CallerStore callers, TicketStore tickets, KbStore kb,
             CallStore calls, OutcomeStore outcomes, DeskStore desk, KpiStore kpis, Accounts accounts, PhoneNumbers phones,
-            Supplier<List<PbxHealth>> pbxHealth, PbxCommands pbx, Settings settings) {
+            Supplier<List<PbxHealth>> pbxHealth, PbxCommands pbx, Settings settings, SettingsStore runSettings,
+            CurrentSettings current) {
     }
 
     /**
@@ -155,21 +159,23 @@ public final class WebVerticle extends VerticleBase {
         // A CSV file may be larger than any other body; this limit comes first, so the next one lets it through.
         router.postWithRegex(Csv.IMPORTS).handler(BodyHandler.create(false).setBodyLimit(Csv.MAX_FILE_BYTES));
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
-        SessionApi sessions = new SessionApi(s.accounts(), s.settings(), ws, s.db().clock());
+        SessionApi sessions = new SessionApi(s.accounts(), s.settings(), () -> s.current().now().pauseReasons(),
+                () -> s.current().now().deskQueues(), ws, s.db().clock());
         router.route("/api/*").handler(sessions::identify);
         router.route("/api/*").handler(SessionApi::checkCsrf);
         sessions.mount(router);
-        new AgentsApi(vertx, s.agents(), s.accounts(), ws, board.audit()).mount(router);
+        new AgentsApi(vertx, s.agents(), s.accounts(), ws, board.audit(), () -> s.current().now().deskQueues()).mount(router);
+        new SettingsApi(vertx, s.runSettings(), s.current(), s.settings()).mount(router);
         new CallersApi(vertx, s.callers(), s.phones()).mount(router);
         new TicketsApi(s.tickets()).mount(router);
         new KbApi(vertx, s.kb()).mount(router);
         new CallsApi(s.calls(), s.outcomes()).mount(router);
-        new DeskApi(vertx, s.desk(), s.kpis(), s.agents(), s.callers(), s.phones(), s.pbx(), s.settings(), s.db().clock())
+        new DeskApi(vertx, s.desk(), s.kpis(), s.agents(), s.callers(), s.phones(), s.pbx(), s.settings(), s.current(),
+                s.db().clock())
                 .mount(router);
         new ReportsApi(vertx, s.kpis(), s.settings().timezone(),
-                q -> s.settings().board().forQueue(q).serviceLevelSeconds()).mount(router);
-        new BoardApi(vertx, s.agents(), board.audit(), s.pbx(), kiosks, s.settings().pauseReasons(),
-                s.settings().desk().queues()).mount(router);
+                q -> s.current().now().board().forQueue(q).serviceLevelSeconds()).mount(router);
+        new BoardApi(vertx, s.agents(), board.audit(), s.pbx(), kiosks, s.current()).mount(router);
         kiosks.mount(router);
         router.route("/api/*").handler(ctx -> {
             throw ApiException.notFound("no API at " + ctx.request().method() + " " + ctx.request().path());
