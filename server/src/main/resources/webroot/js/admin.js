@@ -1,5 +1,5 @@
 // The admin page (/admin): who may see it, the top bar, and the agents' list and editor.
-import { session, signOut } from './api.js';
+import { api, session, signOut } from './api.js';
 import { $ } from './dom.js';
 import { mountAgents } from './admin/agents.js';
 
@@ -15,7 +15,8 @@ async function main() {
     document.body.dataset.ready = 'refused';
     return;
   }
-  await mountAgents({ me: s.agent }).load();
+  const settings = await api('GET', '/api/settings');
+  await mountAgents({ me: s.agent, deskQueues: settings.queues }).load();
   document.body.dataset.ready = 'true';
 }
 

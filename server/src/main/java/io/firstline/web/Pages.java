@@ -13,7 +13,7 @@ final class Pages {
     private static final String[][] PAGES = {
         {"/", "/index.html"}, {"/desk", "/desk.html"}, {"/board", "/board.html"}, {"/reports", "/reports.html"},
         {"/admin", "/admin.html"}, {"/admin/kb", "/admin-kb.html"}, {"/admin/callers", "/admin-callers.html"},
-        {"/account", "/account.html"},
+        {"/admin/settings", "/admin-settings.html"}, {"/account", "/account.html"},
     };
 
     private Pages() {

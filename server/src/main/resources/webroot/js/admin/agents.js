@@ -14,14 +14,15 @@ function generatedPassword() {
 
 const INPUTS = {
   username: '#agent-username', name: '#agent-name', role: '#agent-role', interface: '#agent-interface',
-  stateInterface: '#agent-state-interface', password: '#agent-password', active: '#agent-active',
+  stateInterface: '#agent-state-interface', password: '#agent-password', active: '#agent-active', mayJoin: '#may-join-only',
 };
 
 function field(name) {
   return $(INPUTS[name]);
 }
 
-export function mountAgents({ me }) {
+/** `deskQueues`: the queues an agent may be allowed to join (the run-time settings' desk queues). */
+export function mountAgents({ me, deskQueues }) {
   const rows = $('#agent-table tbody');
   const form = $('#agent-form');
   const editor = $('#agent-editor');
@@ -46,7 +47,9 @@ export function mountAgents({ me }) {
   function refuse(el, e, inputs) {
     el.textContent = e.message;
     el.hidden = false;
-    const input = e.field && inputs[e.field] ? $(inputs[e.field]) : null;
+    // "mayJoin[0]" is the list's field as a whole here
+    const name = e.field ? e.field.replace(/\[\d+\]$/, '') : null;
+    const input = name && inputs[name] ? $(inputs[name]) : null;
     if (input) {
       input.setAttribute('aria-invalid', 'true');
       input.focus();
@@ -102,6 +105,8 @@ export function mountAgents({ me }) {
     $('#agent-editor-title').textContent = agent ? `Edit ${agent.username}` : 'New agent';
     $('#username-field').hidden = !!agent;
     $('#password-field').hidden = !!agent;
+    $('#may-join-field').hidden = !agent;
+    showMayJoin(agent ? agent.mayJoin : null);
     // One's own password is changed on /account, which asks for the current one and keeps this session.
     $('#reset-form').hidden = !agent || agent.id === me.id;
     $('#agent-save').textContent = agent ? 'Save changes' : 'Create agent';
@@ -121,6 +126,22 @@ export function mountAgents({ me }) {
     field(agent ? 'name' : 'username').focus();
   }
 
+  function showMayJoin(mayJoin) {
+    $('#may-join-all').checked = mayJoin === null;
+    $('#may-join-only').checked = mayJoin !== null;
+    // Only desk queues can be chosen: one allowed before but since taken off the desk is dropped when saved.
+    fill($('#may-join-queues'), deskQueues.map((q) => h('label', { class: 'checkline' },
+      h('input', { type: 'checkbox', name: 'mayJoinQueue', value: q, checked: mayJoin !== null && mayJoin.includes(q),
+        disabled: mayJoin === null, on: { change: () => { $('#may-join-only').checked = true; } } }), ` ${q}`)));
+  }
+
+  function chosenMayJoin() {
+    if ($('#may-join-all').checked) {
+      return null;
+    }
+    return [...document.querySelectorAll('#may-join-queues input:checked')].map((i) => i.value);
+  }
+
   function edit(agent) {
     open(agent);
   }
@@ -134,6 +155,10 @@ export function mountAgents({ me }) {
     try {
       if (editing) {
         const body = { name: text('name'), interface: text('interface') || null, stateInterface: text('stateInterface') || null };
+        const mayJoin = chosenMayJoin();
+        if (JSON.stringify(mayJoin) !== JSON.stringify(editing.mayJoin)) {
+          body.mayJoin = mayJoin;
+        }
         if (field('role').value !== editing.role) {
           body.role = field('role').value;
         }
@@ -213,6 +238,9 @@ export function mountAgents({ me }) {
   $('#agent-cancel').addEventListener('click', () => { editor.hidden = true; editing = null; });
   form.addEventListener('submit', save);
   $('#agent-active').addEventListener('click', toggleActive);
+  document.querySelectorAll('input[name="mayJoinMode"]').forEach((radio) => radio.addEventListener('change', () => {
+    document.querySelectorAll('#may-join-queues input').forEach((box) => { box.disabled = $('#may-join-all').checked; });
+  }));
   $('#reset-form').addEventListener('submit', (event) => { event.preventDefault(); reset(false); });
   $('#reset-generate').addEventListener('click', () => reset(true));
   return { load };
