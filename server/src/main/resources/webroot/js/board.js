@@ -7,7 +7,7 @@ import { menuWords } from './desk/words.js';
 const kiosk = new URLSearchParams(location.search).has('kiosk');
 let me = null;
 let pauseReasons = [];
-/** The queues agents may be put in (FIRSTLINE_DESK_QUEUES). */
+/** The queues agents may be put in: the desk queues (each agent only where they may join; the server says so). */
 let joinable = [];
 /** The queue the board shows ('' for all), kept in this browser. */
 const FILTER_KEY = 'firstline.board.queue';
@@ -477,7 +477,7 @@ async function start() {
       return;
     }
     pauseReasons = s.pauseReasons || [];
-    joinable = s.queues || [];
+    joinable = s.deskQueues || [];
     $('#who').textContent = me.name;
     $('#admin-link').hidden = me.role !== 'admin';
     $('#sign-out').addEventListener('click', signOut);

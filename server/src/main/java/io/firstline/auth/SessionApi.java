@@ -140,6 +140,8 @@ public final class SessionApi {
                 .put("pauseReasons", new JsonArray(pauseReasons.get()))
                 // The queues this person may join from the desk.
                 .put("queues", new JsonArray(me.joinable(deskQueues.get())))
+                // Every desk queue: where a supervisor may put agents, each as far as that agent may join it.
+                .put("deskQueues", new JsonArray(deskQueues.get()))
                 .put("timezone", settings.timezone().getId())
                 .put("now", clock.instant().toString())
                 .put("today", LocalDate.ofInstant(clock.instant(), settings.timezone()).toString())

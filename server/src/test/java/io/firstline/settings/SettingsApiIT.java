@@ -183,6 +183,7 @@ class SettingsApiIT {
         assertThat(entry.getString("detail")).isEqualTo("may join software (was every desk queue)");
 
         assertThat(server.get("/api/session", dave).json().getJsonArray("queues")).containsExactly("software");
+        assertThat(server.get("/api/session", dave).json().getJsonArray("deskQueues")).containsExactly("software", "hardware", "network");
         assertThat(server.get("/api/agents/me/status", dave).json().getJsonArray("availableQueues")).containsExactly("software");
         // transfers still go to every desk queue
         assertThat(server.get("/api/agents/me/transfer-targets", dave).json().getJsonArray("queues"))
