@@ -39,6 +39,6 @@ CREATE TABLE board_thresholds (
 -- The desk queues an agent may join: NULL lets them join every desk queue; otherwise the names,
 -- comma-separated (queue names have no commas), of the only ones they may join ('' = none).
 ALTER TABLE agents
-  ADD COLUMN may_join VARCHAR(2000) COLLATE utf8mb4_bin NULL
+  ADD COLUMN may_join TEXT COLLATE utf8mb4_bin NULL
     COMMENT 'desk queues the agent may join, comma-separated; NULL = every desk queue'
     AFTER state_interface;

@@ -12,6 +12,11 @@ public final class RunTimeRules {
     public static final int MAX_PAUSE_REASONS = 50;
     public static final int MAX_DESK_QUEUES = 100;
     public static final int MAX_QUEUE_THRESHOLDS = 200;
+    /** Bounds of the service level's threshold in seconds, callers waiting, and the longest wait in seconds. */
+    public static final int SL_SECONDS_MIN = 1;
+    public static final int SL_SECONDS_MAX = 3600;
+    public static final int WAITING_MAX = 10_000;
+    public static final int LONGEST_WAIT_MAX = 86_400;
     private static final String REASON = "[a-z0-9][a-z0-9 _-]{0,39}";
     private static final String QUEUE = "[A-Za-z0-9_-]{1,80}";
 
@@ -72,12 +77,6 @@ public final class RunTimeRules {
         return q.matches(QUEUE) ? Optional.empty()
                 : Optional.of("'" + clip(q) + "' is not a queue name (letters, digits, _ and -, up to 80)");
     }
-
-    /** The service level's threshold in seconds. */
-    public static final int SL_SECONDS_MIN = 1;
-    public static final int SL_SECONDS_MAX = 3600;
-    public static final int WAITING_MAX = 10_000;
-    public static final int LONGEST_WAIT_MAX = 86_400;
 
     /**
      * An amber/red pair: within [min, max], amber before red: {@code amber <= red} when the value rises towards red
