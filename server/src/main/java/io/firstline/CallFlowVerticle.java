@@ -10,6 +10,7 @@ import io.firstline.calls.PbxEvent;
 import io.firstline.config.Settings;
 import io.firstline.desk.ScreenPops;
 import io.firstline.desk.Wrapups;
+import io.firstline.presence.PresenceLog;
 import io.firstline.telephony.AmiLink;
 import io.firstline.telephony.PbxCommands;
 import io.firstline.telephony.PbxHealth;
@@ -49,6 +50,7 @@ final class CallFlowVerticle extends VerticleBase {
     private final BoardFactory boardFactory;
     private final BiConsumer<PbxEvent, List<CallChange>> observer;
     private final BiConsumer<String, Predicate<String>> resynced;
+    private final PresenceLog presence;
     private LiveBoard board;
     private final boolean wrapupPause;
     private Wrapups wrapups;
@@ -62,10 +64,11 @@ final class CallFlowVerticle extends VerticleBase {
      * @param observer sees every event with its changes before anyone else (metrics)
      * @param resynced told, once the changes of a completed snapshot are handed on, the PBX and
      *     whether the tracker has a Linkedid of it (to be asked on this context): the recorded calls' reconcile
+     * @param presence what records when the members were signed in and paused
      */
     CallFlowVerticle(List<Settings.Pbx> pbxs, AmiLink.Timing timing, Clock clock, ScreenPops pops, Consumer<CallChange> records,
             boolean wrapupPause, BoardFactory boardFactory, BiConsumer<PbxEvent, List<CallChange>> observer,
-            BiConsumer<String, Predicate<String>> resynced) {
+            BiConsumer<String, Predicate<String>> resynced, PresenceLog presence) {
         this.pbxs = pbxs;
         this.timing = timing;
         this.clock = clock;
@@ -75,6 +78,7 @@ final class CallFlowVerticle extends VerticleBase {
         this.boardFactory = boardFactory;
         this.observer = observer;
         this.resynced = resynced;
+        this.presence = presence;
     }
 
     @Override
@@ -94,6 +98,7 @@ final class CallFlowVerticle extends VerticleBase {
         wrapups.register(vertx);
         board = boardFactory.create(tracker::activeCalls, tracker::members, this::health);
         board.start();
+        presence.start();
         return Future.succeededFuture();
     }
 
@@ -128,6 +133,12 @@ final class CallFlowVerticle extends VerticleBase {
             } catch (RuntimeException e) {
                 log.error("Wrap-up failed on {}", change.getClass().getSimpleName(), e);
             }
+        }
+        try {
+            // Before the board: a refresh of today's figures that this event starts waits for these steps.
+            presence.apply(event, changes, tracker::members);
+        } catch (RuntimeException e) {
+            log.error("Presence failed on {}", event.getClass().getSimpleName(), e);
         }
         try {
             board.apply(event, changes);

@@ -23,6 +23,9 @@ import io.firstline.kb.KbStore;
 import io.firstline.metrics.Metrics;
 import io.firstline.phone.PhoneMenuStore;
 import io.firstline.phone.PhoneNumbers;
+import io.firstline.presence.PresenceLog;
+import io.firstline.presence.PresenceStore;
+import io.firstline.presence.PresenceWriter;
 import io.firstline.records.CallReconciler;
 import io.firstline.records.CallRecorder;
 import io.firstline.records.CallStore;
@@ -37,6 +40,7 @@ import io.firstline.telephony.AmiLink;
 import io.firstline.telephony.agi.AgiVerticle;
 import io.firstline.tickets.TicketStore;
 import io.firstline.web.WebVerticle;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -70,15 +74,19 @@ public final class Firstline implements AutoCloseable {
     private final AgiVerticle agi;
     private final Optional<AmiSimulator> simulator;
     private final CallRecorder recorder;
+    private final PresenceLog presenceLog;
+    private final PresenceWriter presence;
 
     private Firstline(Vertx vertx, Database db, WebVerticle web, AgiVerticle agi, Optional<AmiSimulator> simulator,
-            CallRecorder recorder) {
+            CallRecorder recorder, PresenceLog presenceLog, PresenceWriter presence) {
         this.vertx = vertx;
         this.db = db;
         this.web = web;
         this.agi = agi;
         this.simulator = simulator;
         this.recorder = recorder;
+        this.presenceLog = presenceLog;
+        this.presence = presence;
     }
 
     public static void main(String[] args) {
@@ -142,6 +150,8 @@ public final class Firstline implements AutoCloseable {
         Database db = null;
         Optional<AmiSimulator> simulator = Optional.empty();
         CallRecorder recorder = null;
+        PresenceWriter presenceWriter = null;
+        PresenceLog presenceLog = null;
         try {
             db = openDatabase(vertx, settings, clock, metrics);
             db.watch(vertx);
@@ -179,12 +189,19 @@ public final class Firstline implements AutoCloseable {
                 }
             });
             KpiStore kpis = new KpiStore(db);
+            // When each member was signed in and paused, written behind the call flow's back like the calls.
+            PresenceStore presence = new PresenceStore(db);
+            presenceWriter = new PresenceWriter(vertx, presence);
+            PresenceWriter presenceSteps = presenceWriter;
+            presenceLog = new PresenceLog(vertx, presenceWriter, clock);
             CallFlowVerticle flow = new CallFlowVerticle(pbxs, AmiLink.Timing.standard(), clock, pops, change -> {
                 if (change.call() != null) {
                     records.submit(change.call(), change.timeline());
                 }
-            }, settings.desk().wrapupPause(), (liveCalls, members, health) -> new LiveBoard(vertx, () -> current.now().board(), settings.timezone(), clock, kpis, agents,
-                    liveCalls, members, health, records::flushed), metrics::observe, reconciler::afterSnapshot);
+            }, settings.desk().wrapupPause(), (liveCalls, members, health) -> new LiveBoard(vertx, () -> current.now().board(), settings.timezone(), clock, kpis, presence,
+                    agents, liveCalls, members, health,
+                    () -> Future.all(records.flushed(), presenceSteps.flushed()).mapEmpty()),
+                    metrics::observe, reconciler::afterSnapshot, presenceLog);
             await(vertx.deployVerticle(flow));
 
             // HTTP: every feature's handlers on one router.
@@ -209,7 +226,7 @@ public final class Firstline implements AutoCloseable {
             if (simulator.isPresent()) {
                 startDemoTraffic(simulator.get(), db);
             }
-            return new Firstline(vertx, db, web, agi, simulator, recorder);
+            return new Firstline(vertx, db, web, agi, simulator, recorder, presenceLog, presenceWriter);
         } catch (RuntimeException | Error | IOException e) {
             simulator.ifPresent(AmiSimulator::close);
             if (db != null) {
@@ -315,6 +332,13 @@ public final class Firstline implements AutoCloseable {
             log.info("Stopping: the changes of {} calls still held were written", held);
         } catch (Exception e) {
             log.warn("Stopping: the changes of {} calls could not be written: {}", recorder.backlog(), e.getMessage());
+        }
+        try {
+            // Intervals open now stay open, known to hold until now: the next start resynchronises them with the PBX.
+            presenceLog.confirmLive();
+            presence.flushed().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("Stopping: {} presence steps could not be written: {}", presence.backlog(), e.getMessage());
         }
         try {
             await(vertx.close());

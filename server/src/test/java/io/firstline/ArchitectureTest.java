@@ -89,7 +89,8 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("io.firstline.auth..", "io.firstline.audit..",
                         "io.firstline.board..", "io.firstline.callers..", "io.firstline.calls..", "io.firstline.demo..",
                         "io.firstline.desk..", "io.firstline.kb..", "io.firstline.kpi..", "io.firstline.phone..",
-                        "io.firstline.records..", "io.firstline.reports..", "io.firstline.tickets..", "io.firstline.telephony..",
+                        "io.firstline.presence..", "io.firstline.records..", "io.firstline.reports..", "io.firstline.tickets..",
+                        "io.firstline.telephony..",
                         "io.firstline.web..")
                 .check(CLASSES);
     }

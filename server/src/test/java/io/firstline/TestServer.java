@@ -105,7 +105,13 @@ public final class TestServer implements AutoCloseable {
      * leaves it, so that another server can start on it (a restart).
      */
     public static TestServer withPbxOn(TestDatabase.Fresh db, io.firstline.sim.AmiSimulator pbx, Map<String, String> extraEnv) {
-        return start(db, false, pbxEnv(pbx, extraEnv), false, Clock.systemUTC(), java.util.function.UnaryOperator.identity());
+        return withPbxOn(db, pbx, extraEnv, Clock.systemUTC());
+    }
+
+    /** As {@link #withPbxOn(TestDatabase.Fresh, io.firstline.sim.AmiSimulator, Map)}, on the given clock. */
+    public static TestServer withPbxOn(TestDatabase.Fresh db, io.firstline.sim.AmiSimulator pbx, Map<String, String> extraEnv,
+            Clock clock) {
+        return start(db, false, pbxEnv(pbx, extraEnv), false, clock, java.util.function.UnaryOperator.identity());
     }
 
     private static Map<String, String> pbxEnv(io.firstline.sim.AmiSimulator pbx, Map<String, String> extraEnv) {

@@ -12,6 +12,9 @@ import io.firstline.calls.MemberView;
 import io.firstline.calls.PbxEvent;
 import io.firstline.config.Settings;
 import io.firstline.kpi.Figures;
+import io.firstline.presence.PresenceDay;
+import io.firstline.presence.PresenceInterval;
+import io.firstline.presence.PresenceStore;
 import io.firstline.reports.KpiStore;
 import io.firstline.telephony.PbxHealth;
 import io.vertx.core.Future;
@@ -67,6 +70,7 @@ public final class LiveBoard {
     private final ZoneId zone;
     private final Clock clock;
     private final KpiStore kpis;
+    private final PresenceStore presence;
     private final AgentStore agentStore;
     private final Supplier<List<CallView>> calls;
     private final Supplier<List<MemberView>> members;
@@ -78,6 +82,10 @@ public final class LiveBoard {
     private Map<String, Figures> figures = Map.of();
     private Map<Long, Integer> handledToday = Map.of();
     private Map<Long, Integer> missedToday = Map.of();
+    /** Today's presence intervals as last read (open ones count up to each snapshot's now); null until read. */
+    private List<PresenceInterval> presenceToday;
+    /** Each member's presence (signed in, paused, reason) as last seen: a change reads today's intervals again. */
+    private final Map<String, String> presenceOf = new HashMap<>();
     private JsonObject chart = new JsonObject();
     private Instant figuresAsOf;
     /** The first call change that today's figures do not include yet; null when they are current. */
@@ -96,15 +104,19 @@ public final class LiveBoard {
     private final Map<String, Instant> connectedUntil = new HashMap<>();
     private final Map<String, PbxHealth.Status> lastStatus = new HashMap<>();
 
-    /** @param clock what "now" and "today" (in {@code zone}) are */
-    public LiveBoard(Vertx vertx, Supplier<Settings.Board> settings, ZoneId zone, Clock clock, KpiStore kpis, AgentStore agentStore,
-            Supplier<List<CallView>> calls, Supplier<List<MemberView>> members, Supplier<List<PbxHealth>> health,
-            Supplier<Future<Void>> recorded) {
+    /**
+     * @param clock what "now" and "today" (in {@code zone}) are
+     * @param recorded completes once the call records and presence steps received so far are written
+     */
+    public LiveBoard(Vertx vertx, Supplier<Settings.Board> settings, ZoneId zone, Clock clock, KpiStore kpis, PresenceStore presence,
+            AgentStore agentStore, Supplier<List<CallView>> calls, Supplier<List<MemberView>> members,
+            Supplier<List<PbxHealth>> health, Supplier<Future<Void>> recorded) {
         this.vertx = vertx;
         this.settings = settings;
         this.zone = zone;
         this.clock = clock;
         this.kpis = kpis;
+        this.presence = presence;
         this.agentStore = agentStore;
         this.calls = calls;
         this.members = members;
@@ -152,6 +164,10 @@ public final class LiveBoard {
                 MemberView v = m.member();
                 queuesOfMember.computeIfAbsent(key(v.pbx(), v.memberInterface()), k -> new TreeSet<>()).addAll(v.queues());
                 v.queues().forEach(q -> queueChangedAt.put(q, now));
+                String p = v.queues().isEmpty() ? "out" : v.paused() ? "paused " + v.pauseReason() : "in";
+                if (!p.equals(presenceOf.put(key(v.pbx(), v.memberInterface()), p))) {
+                    figuresSoon();
+                }
             } else if (c.call() != null && c.call().queue() != null) {
                 queueChangedAt.put(c.call().queue(), now);
                 figuresChanged |= c instanceof CallChange.CallAnswered || c instanceof CallChange.CallEnded
@@ -241,6 +257,10 @@ public final class LiveBoard {
                     return kpis.fold(from, now.plusMillis(1), null, new TodayFigures(settings.get(), from, now), TodayFigures::add)
                             .compose(today -> kpis.missedRings(from, now.plusMillis(1)).map(missed -> {
                                 missedToday = missed;
+                                return today;
+                            }))
+                            .compose(today -> presence.overlapping(from, now.plusMillis(1)).map(intervals -> {
+                                presenceToday = intervals;
                                 return today;
                             }))
                             .map(today -> {
@@ -390,6 +410,8 @@ public final class LiveBoard {
     }
 
     private JsonArray agents(List<MemberView> memberList, List<CallView> active, Instant now) {
+        Map<String, PresenceDay.Totals> presenceTotals = presenceToday == null ? null
+                : PresenceDay.totals(presenceToday, startOfDay(now), now);
         Map<String, MemberView> byInterface = new HashMap<>();
         memberList.forEach(m -> byInterface.putIfAbsent(MemberView.interfaceKey(m.memberInterface()), m));
         Map<String, CallView> byLinkedid = new HashMap<>();
@@ -402,18 +424,19 @@ public final class LiveBoard {
                 continue;
             }
             shown.add(MemberView.interfaceKey(a.memberInterface()));
-            rows.add(agentRow(a.id(), a.username(), a.name(), a.memberInterface(), m, byLinkedid, now));
+            rows.add(agentRow(a.id(), a.username(), a.name(), a.memberInterface(), m, byLinkedid, presenceTotals, now));
         }
         for (MemberView m : memberList) {
             if (shown.add(MemberView.interfaceKey(m.memberInterface()))) {
-                rows.add(agentRow(null, null, m.memberName(), m.memberInterface(), m, byLinkedid, now));
+                rows.add(agentRow(null, null, m.memberName(), m.memberInterface(), m, byLinkedid, presenceTotals, now));
             }
         }
         return rows;
     }
 
+    /** @param presenceTotals today's presence by interface key, or null while not read yet */
     private JsonObject agentRow(Long id, String username, String name, String iface, MemberView m,
-            Map<String, CallView> byLinkedid, Instant now) {
+            Map<String, CallView> byLinkedid, Map<String, PresenceDay.Totals> presenceTotals, Instant now) {
         JsonObject row = new JsonObject().put("id", id).put("username", username).put("name", name).put("interface", iface)
                 .put("state", m == null ? MemberState.SIGNED_OUT.wire() : m.state().wire())
                 .put("since", m == null ? null : str(m.since()))
@@ -423,6 +446,8 @@ public final class LiveBoard {
                 .put("queues", new JsonArray(m == null ? List.of() : new ArrayList<>(new TreeSet<>(m.queues()))))
                 .put("handledToday", id == null ? 0 : handledToday.getOrDefault(id, 0))
                 .put("missedToday", id == null ? 0 : missedToday.getOrDefault(id, 0));
+        putPresence(row, presenceTotals == null ? null
+                : presenceTotals.getOrDefault(MemberView.interfaceKey(iface), PresenceDay.Totals.NONE));
         CallView c = m == null || m.linkedid() == null ? null : byLinkedid.get(key(m.pbx(), m.linkedid()));
         if (c != null) {
             Instant since = c.answeredAt() != null ? c.answeredAt() : c.queuedAt();
@@ -434,6 +459,20 @@ public final class LiveBoard {
             row.putNull("call");
         }
         return row;
+    }
+
+    /** Today's time signed in and paused; null figures while today's intervals have not been read yet. */
+    private static void putPresence(JsonObject row, PresenceDay.Totals t) {
+        JsonArray byReason = null;
+        if (t != null) {
+            byReason = new JsonArray();
+            for (Map.Entry<String, Long> e : t.pausedByReason().entrySet()) {
+                byReason.add(new JsonObject().put("reason", e.getKey()).put("seconds", e.getValue()));
+            }
+        }
+        row.put("signedInTodaySeconds", t == null ? null : t.signedInSeconds())
+                .put("pausedTodaySeconds", t == null ? null : t.pausedSeconds())
+                .put("pausedTodayByReason", byReason);
     }
 
     static boolean isWaiting(CallView c) {
