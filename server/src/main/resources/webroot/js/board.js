@@ -230,6 +230,30 @@ function actions(agent) {
   return { td, update };
 }
 
+/** 11520 → "3 h 12 min", 1440 → "24 min": today's time in whole minutes. */
+function spent(seconds) {
+  const m = Math.floor(seconds / 60);
+  return m >= 60 ? `${Math.floor(m / 60)} h${m % 60 ? ` ${m % 60} min` : ''}` : `${m} min`;
+}
+
+/**
+ * Time signed in and paused today, pauses by reason (a pause or a reason under a minute is left out, as "0 min" would
+ * only crowd the row); a dash until the server has read them.
+ */
+function presenceCell(a) {
+  if (a.signedInTodaySeconds === null || a.signedInTodaySeconds === undefined) {
+    return h('td', { class: 'presence', text: '—' });
+  }
+  const td = h('td', { class: 'presence' }, h('span', { class: 'signed-in', text: `Signed in ${spent(a.signedInTodaySeconds)}` }));
+  if (a.pausedTodaySeconds >= 60) {
+    const reasons = (a.pausedTodayByReason || []).filter((r) => r.seconds >= 60)
+      .map((r) => `${r.reason || 'no reason'} ${spent(r.seconds)}`).join(', ');
+    td.append(h('br'), h('span', { class: 'paused-today', text: `paused ${spent(a.pausedTodaySeconds)}` }),
+      reasons ? h('span', { class: 'muted small', text: ` (${reasons})` }) : '');
+  }
+  return td;
+}
+
 function renderAgents(board) {
   const tbody = $('#agents tbody');
   const seen = new Set();
@@ -257,6 +281,7 @@ function renderAgents(board) {
       h('td', { class: 'timer', dataset: { since: call ? call.since || '' : '' }, text: call ? secs(call.seconds) : '—' }),
       h('td', { class: 'handled', text: String(a.handledToday) }),
       h('td', { class: `missed${a.missedToday > 0 ? ' some' : ''}`, text: String(a.missedToday || 0) }),
+      presenceCell(a),
     ];
     row.tr.replaceChildren(...cells, row.actions.td);
     tbody.append(row.tr);

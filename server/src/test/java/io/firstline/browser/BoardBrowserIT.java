@@ -34,6 +34,7 @@ import org.openqa.selenium.support.ui.Select;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BoardBrowserIT {
 
+    private final TestClock.Adjustable clock = TestClock.adjustable(TestClock.DAY.atTime(10, 0), ZoneId.systemDefault());
     private AmiSimulator pbx;
     private TestServer server;
     private String sam;
@@ -41,7 +42,7 @@ class BoardBrowserIT {
     @BeforeAll
     void start() throws Exception {
         pbx = AmiSimulator.builder().host("127.0.0.1").port(0).build();
-        server = TestServer.withPbx(pbx, Map.of(), TestClock.morning(ZoneId.systemDefault()));
+        server = TestServer.withPbx(pbx, Map.of(), clock);
         String admin = server.loginAdmin();
         server.createTraceAgents(admin);
         assertThat(server.post("/api/agents", admin, new JsonObject().put("username", "sam").put("name", "Sam Supervisor")
@@ -225,6 +226,35 @@ class BoardBrowserIT {
             assertThat(awaitNew("QueueRemove", before).get("Queue")).isEqualTo("network");
             b.waitUntil(d -> !d.findElement(network).isSelected());
             b.waitForText(By.id("action-result"), "Dana Agent has left network.");
+            assertThat(b.accessibilityProblems()).as("the offline accessibility checks on the board").isEmpty();
+            assertThat(b.consoleErrors()).isEmpty();
+        }
+    }
+
+    @Test
+    @Order(6)
+    @DisplayName("an agent's row says how long they were signed in and paused today, with the pause's reason")
+    void timeSignedInAndPaused() throws Exception {
+        // Each board update draws the rows anew: read a cell in one step, not find-then-read.
+        String presence = "const td = document.querySelector(\"#agents tr[data-agent='alice'] td.presence\");"
+                + " return td ? td.textContent : ''";
+        String reason = "const s = document.querySelector(\"#agents tr[data-agent='alice'] .pause-text\");"
+                + " return s ? s.textContent : ''";
+        try (Browser b = Browser.open(server.port(), new Dimension(1600, 1000))) {
+            b.signIn("sam", "sam-password", "/board");
+            b.waitUntil(d -> String.valueOf(b.script(presence)).startsWith("Signed in "));
+            long aliceId = server.get("/api/live/agents", sam).json().getJsonArray("items").stream()
+                    .map(o -> (JsonObject) o).filter(a -> "alice".equals(a.getString("username"))).findFirst().orElseThrow()
+                    .getLong("id");
+            assertThat(server.post("/api/agents/" + aliceId + "/pause", sam, new JsonObject().put("reason", "lunch")).status())
+                    .isEqualTo(200);
+            b.waitUntil(d -> String.valueOf(b.script(reason)).contains("lunch"));
+            // An hour and 12 minutes later (Alice has been signed in since the server started, at 10:00).
+            clock.jumpTo(clock.instant().plus(Duration.ofMinutes(72)));
+            b.waitUntil(d -> String.valueOf(b.script(presence))
+                    .matches("Signed in 1 h [1-5][0-9] minpaused 1 h 12 min \\(lunch 1 h 12 min\\)"));
+            assertThat(b.script(presence.replace("alice", "bob"))).asString().matches("Signed in 1 h [1-5][0-9] min");
+            b.screenshot("board-presence");
             assertThat(b.accessibilityProblems()).as("the offline accessibility checks on the board").isEmpty();
             assertThat(b.consoleErrors()).isEmpty();
         }
