@@ -219,6 +219,7 @@ public final class Firstline implements AutoCloseable {
             await(vertx.deployVerticle(agi));
 
             watch(metrics, vertx, pops, flow, db, records, web);
+            metrics.presenceSteps(presenceSteps::backlog);
             vertx.setPeriodic(TimeUnit.MINUTES.toMillis(10), id -> accounts.purgeIdleSessions());
             log.info("Firstline is ready on {}://{}:{}{}", settings.web().tls().isPresent() ? "https" : "http",
                     displayHost(settings.httpHost()), web.actualPort(),
@@ -320,6 +321,11 @@ public final class Firstline implements AutoCloseable {
     /** Calls whose changes are not yet written (for tests and metrics). */
     public CallRecorder recorder() {
         return recorder;
+    }
+
+    /** The queue members' sign-ins and pauses not yet written (for tests). */
+    public PresenceWriter presence() {
+        return presence;
     }
 
     @Override

@@ -238,6 +238,13 @@ public final class Metrics {
                 .register(registry);
     }
 
+    /** The queue members' sign-ins and pauses not yet written (the board's time signed in and paused today). */
+    public void presenceSteps(IntSupplier waiting) {
+        Gauge.builder("firstline.presence.steps.waiting", waiting::getAsInt)
+                .description("Sign-ins and pauses of queue members not yet written to the database (kept in memory, retried)")
+                .register(registry);
+    }
+
     /** Open WebSocket sessions (desktops and wallboards). */
     public void webSockets(IntSupplier open) {
         Gauge.builder("firstline.websocket.sessions", open::getAsInt)
