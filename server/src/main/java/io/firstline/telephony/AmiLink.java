@@ -87,7 +87,11 @@ public final class AmiLink implements AutoCloseable {
     private Duration nextRetry;
     private ScheduledFuture<?> pinger;
     private final Clock clock;
-    private volatile Instant lastPong;
+    /**
+     * When Asterisk last answered a ping (System.nanoTime): how long it has been silent is elapsed time, not the
+     * clock's, so that a clock step (NTP, or a test moving the clock on) does not end a healthy link.
+     */
+    private volatile long lastPongNanos;
 
     /** @param clock what the events are stamped with as they arrive (Asterisk's own stamps are off) */
     public AmiLink(Settings.Pbx pbx, Consumer<PbxEvent> sink, Timing timing, Clock clock) {
@@ -95,7 +99,7 @@ public final class AmiLink implements AutoCloseable {
         this.sink = sink;
         this.timing = timing;
         this.clock = clock;
-        this.lastPong = clock.instant();
+        this.lastPongNanos = System.nanoTime();
         this.nextRetry = timing.firstRetry();
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ami-" + pbx.name());
@@ -228,7 +232,7 @@ public final class AmiLink implements AutoCloseable {
         connection = c;
         nextRetry = timing.firstRetry();
         status = PbxHealth.Status.CONNECTED;
-        lastPong = clock.instant();
+        lastPongNanos = System.nanoTime();
         log.info("PBX {}: connected to AMI at {}:{} as {}", pbx.name(), pbx.host(), pbx.port(), pbx.user());
         resync(c, gen);
         pinger = thread.scheduleWithFixedDelay(() -> ping(gen), timing.pingEvery().toMillis(),
@@ -275,12 +279,13 @@ public final class AmiLink implements AutoCloseable {
         if (c == null || gen != generation.get()) {
             return;
         }
-        if (Duration.between(lastPong, clock.instant()).compareTo(timing.readTimeout().plus(timing.pingEvery())) > 0) {
-            lost(gen, "no answer to ping for " + Duration.between(lastPong, clock.instant()).toSeconds() + " s");
+        Duration silent = Duration.ofNanos(System.nanoTime() - lastPongNanos);
+        if (silent.compareTo(timing.readTimeout().plus(timing.pingEvery())) > 0) {
+            lost(gen, "no answer to ping for " + silent.toSeconds() + " s");
             return;
         }
         try {
-            c.sendAction(new PingAction(), response -> lastPong = clock.instant());
+            c.sendAction(new PingAction(), response -> lastPongNanos = System.nanoTime());
         } catch (Exception e) {
             lost(gen, "ping failed: " + e.getMessage());
         }
