@@ -160,6 +160,8 @@ class PresenceTodayIT {
         assertThat(dave.getJsonArray("pausedTodayByReason").getJsonObject(0).getString("reason")).isEqualTo("lunch");
         // Alice, a static member of the queues, has been signed in since Firstline started, at 8.
         awaitAgent("alice", about("signedInTodaySeconds", 4 * 3600).and(about("pausedTodaySeconds", 0)));
+        // Hours on the clock are no silence on the AMI link: it stayed up all morning.
+        assertThat(server.get("/metrics", null).raw().body()).contains("firstline_pbx_reconnects_total{pbx=\"north\"} 0.0");
     }
 
     @Test
