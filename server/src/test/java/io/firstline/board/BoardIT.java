@@ -427,7 +427,7 @@ class BoardIT {
         try (Board board = supervisorBoard()) {
             board.next(b -> true, Duration.ofSeconds(5));
             board.received.clear();
-            pbx.traffic().start(TrafficConfig.builder().seed(5).callsPerSecond(30).maxCalls(60)
+            pbx.traffic().start(TrafficConfig.builder().seed(5).callsPerSecond(20).maxCalls(20)
                     .talkTime(Duration.ofSeconds(1), Duration.ofSeconds(2)).waitTime(Duration.ofSeconds(0), Duration.ofSeconds(1))
                     .build());
             long start = System.nanoTime();
