@@ -3,8 +3,8 @@
 import { api } from '../api.js';
 import { $, fill, h } from '../dom.js';
 import { mountCsvImport } from './csv-import.js';
-
-const PAGE = 25;
+import { mountMergeBox } from './merge-box.js';
+import { pagedTable } from './paged-table.js';
 
 function shown(el, text, isError) {
   el.textContent = text;
@@ -15,7 +15,6 @@ function shown(el, text, isError) {
 
 /** Wires the page; `canChange` false leaves it read-only. */
 export async function mountCallersAdmin({ canChange }) {
-  let offset = 0;
   let current = null;
   const filter = $('#caller-filter');
   const form = $('#caller-form');
@@ -27,33 +26,26 @@ export async function mountCallersAdmin({ canChange }) {
     }
   }
 
-  async function load() {
-    shown($('#callers-error'), '', true);
-    const q = filter.q.value.trim();
-    const params = new URLSearchParams({ limit: String(PAGE), offset: String(offset) });
-    if (q) {
-      params.set('q', q);
-    }
-    try {
-      const r = await api('GET', `/api/callers?${params}`);
-      fill($('#callers-table tbody'), r.items.length === 0
-        ? h('tr', {}, h('td', { class: 'empty', colspan: '6' }, 'No caller matches.'))
-        : r.items.map((c) => h('tr', { class: current && current.id === c.id ? 'selected' : null, dataset: { id: c.id } },
-          h('td', { class: 'num' }, String(c.id)),
-          h('td', {}, h('button', { type: 'button', class: 'link', text: c.name, on: { click: () => open(c.id) } })),
-          h('td', {}, c.organisation || ''),
-          h('td', {}, c.email || ''),
-          h('td', {}, c.phones.join(', ')),
-          h('td', {}, c.vip ? 'VIP' : ''))));
-      const last = Math.min(offset + r.items.length, r.total);
-      $('#callers-count').textContent = r.total === 0 ? 'No callers' : `${offset + 1}–${last} of ${r.total}`;
-      $('#callers-prev').disabled = offset === 0;
-      $('#callers-next').disabled = offset + PAGE >= r.total;
-      document.body.dataset.callersLoaded = params.toString();
-    } catch (e) {
-      shown($('#callers-error'), e.message, true);
-    }
-  }
+  const callers = pagedTable({
+    name: 'callers',
+    path: '/api/callers',
+    params: () => {
+      const q = filter.q.value.trim();
+      return new URLSearchParams(q ? { q } : {});
+    },
+    row: (c) => h('tr', { class: current && current.id === c.id ? 'selected' : null, dataset: { id: c.id } },
+      h('td', { class: 'num' }, String(c.id)),
+      h('td', {}, h('button', { type: 'button', class: 'link', text: c.name, on: { click: () => open(c.id) } })),
+      h('td', {}, c.organisation || ''),
+      h('td', {}, c.email || ''),
+      h('td', {}, c.phones.join(', ')),
+      h('td', {}, c.vip ? 'VIP' : '')),
+    columns: 6,
+    empty: 'No caller matches.',
+    none: 'No callers',
+    loaded: 'callersLoaded',
+  });
+  const load = callers.load;
 
   function say(text) {
     shown($('#caller-form-error'), '', true);
@@ -98,16 +90,7 @@ export async function mountCallersAdmin({ canChange }) {
 
   filter.addEventListener('submit', (event) => {
     event.preventDefault();
-    offset = 0;
-    load();
-  });
-  $('#callers-prev').addEventListener('click', () => {
-    offset = Math.max(0, offset - PAGE);
-    load();
-  });
-  $('#callers-next').addEventListener('click', () => {
-    offset += PAGE;
-    load();
+    callers.first();
   });
   $('#caller-close').addEventListener('click', () => {
     current = null;
@@ -135,39 +118,18 @@ export async function mountCallersAdmin({ canChange }) {
     }
   });
 
-  let lookup = null;
-  $('#caller-merge-from').addEventListener('input', () => {
-    clearTimeout(lookup);
-    const raw = $('#caller-merge-from').value.trim();
-    lookup = setTimeout(async () => {
-      if (!/^[0-9]{1,18}$/.test(raw)) {
-        $('#caller-merge-what').textContent = raw ? 'Type the number shown in the list’s # column.' : '';
-        return;
-      }
-      try {
-        const d = await api('GET', `/api/callers/${raw}`);
-        $('#caller-merge-what').textContent = `#${d.id}: ${d.name}${d.organisation ? `, ${d.organisation}` : ''}`
-          + ` (${d.history.length} recent calls, ${d.openTickets.length} open tickets)`;
-      } catch (e) {
-        $('#caller-merge-what').textContent = e.message;
-      }
-    }, 250);
-  });
-  $('#caller-merge').addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const raw = $('#caller-merge-from').value.trim();
-    const from = /^[0-9]{1,18}$/.test(raw) ? Number(raw) : raw;
-    try {
-      const kept = await api('POST', `/api/callers/${current.id}/merge`, { from });
+  mountMergeBox({
+    prefix: 'caller',
+    path: '/api/callers',
+    kept: () => current,
+    describe: (d) => `#${d.id}: ${d.name}${d.organisation ? `, ${d.organisation}` : ''}`
+      + ` (${d.history.length} recent calls, ${d.openTickets.length} open tickets)`,
+    merged: async (kept, from) => {
       show(kept);
-      say(`Caller #${raw} was merged into #${kept.id}.`);
+      say(`Caller #${from} was merged into #${kept.id}.`);
       await load();
-    } catch (e) {
-      fail(e);
-      if (e.field === 'from') {
-        $('#caller-merge-from').focus();
-      }
-    }
+    },
+    fail,
   });
 
   // Organisations
@@ -180,7 +142,7 @@ export async function mountCallersAdmin({ canChange }) {
         : r.items.map((o) => h('tr', {},
           h('td', {}, h('button', {
             type: 'button', class: 'link', text: o.name,
-            on: { click: () => { filter.q.value = o.name; offset = 0; load(); $('#org-from').value = o.name; } },
+            on: { click: () => { filter.q.value = o.name; callers.first(); $('#org-from').value = o.name; } },
           })),
           h('td', { class: 'num' }, String(o.callers)))));
       fill($('#org-names'), r.items.map((o) => h('option', { value: o.name })));

@@ -1,15 +1,13 @@
 // The knowledge base as an admin sees it: a paged list (search, category, in use/retired, never used),
 // and an editor to create, change, retire, restore and merge articles.
 import { api } from '../api.js';
-import { $, fill, h } from '../dom.js';
+import { $, h } from '../dom.js';
 import { mountCsvImport } from './csv-import.js';
-
-const PAGE = 25;
+import { mountMergeBox } from './merge-box.js';
+import { pagedTable } from './paged-table.js';
 
 /** Wires the list and the editor; `canChange` false shows everything read-only. */
 export async function mountKbAdmin({ canChange }) {
-  let offset = 0;
-  let total = 0;
   let current = null; // the article in the editor; null for a new one
   const filter = $('#kb-filter');
   const form = $('#kb-form');
@@ -22,19 +20,6 @@ export async function mountKbAdmin({ canChange }) {
     }
   }
 
-  function query() {
-    const p = new URLSearchParams();
-    const f = new FormData(filter);
-    for (const [k, v] of f.entries()) {
-      if (v && !(k === 'status' && v === 'active')) {
-        p.set(k, v);
-      }
-    }
-    p.set('limit', String(PAGE));
-    p.set('offset', String(offset));
-    return p.toString();
-  }
-
   function status(a) {
     if (a.mergedIntoId) {
       return `merged into #${a.mergedIntoId}`;
@@ -42,29 +27,30 @@ export async function mountKbAdmin({ canChange }) {
     return a.retiredAt ? 'retired' : 'in use';
   }
 
-  async function load() {
-    $('#kb-error').hidden = true;
-    try {
-      const r = await api('GET', `/api/kb?${query()}`);
-      total = r.total;
-      fill($('#kb-table tbody'), r.items.length === 0
-        ? h('tr', {}, h('td', { class: 'empty', colspan: '5' }, 'No article matches.'))
-        : r.items.map((a) => h('tr', { class: current && current.id === a.id ? 'selected' : null, dataset: { id: a.id } },
-          h('td', { class: 'num' }, String(a.id)),
-          h('td', {}, h('button', { type: 'button', class: 'link', text: a.title, on: { click: () => open(a.id) } })),
-          h('td', {}, a.category),
-          h('td', { class: 'num' }, String(a.timesUsed)),
-          h('td', {}, status(a)))));
-      const last = Math.min(offset + r.items.length, total);
-      $('#kb-count').textContent = total === 0 ? 'No articles' : `${offset + 1}–${last} of ${total}`;
-      $('#kb-prev').disabled = offset === 0;
-      $('#kb-next').disabled = offset + PAGE >= total;
-      document.body.dataset.kbLoaded = query();
-    } catch (e) {
-      $('#kb-error').textContent = e.message;
-      $('#kb-error').hidden = false;
-    }
-  }
+  const articles = pagedTable({
+    name: 'kb',
+    path: '/api/kb',
+    params: () => {
+      const p = new URLSearchParams();
+      for (const [k, v] of new FormData(filter).entries()) {
+        if (v && !(k === 'status' && v === 'active')) {
+          p.set(k, v);
+        }
+      }
+      return p;
+    },
+    row: (a) => h('tr', { class: current && current.id === a.id ? 'selected' : null, dataset: { id: a.id } },
+      h('td', { class: 'num' }, String(a.id)),
+      h('td', {}, h('button', { type: 'button', class: 'link', text: a.title, on: { click: () => open(a.id) } })),
+      h('td', {}, a.category),
+      h('td', { class: 'num' }, String(a.timesUsed)),
+      h('td', {}, status(a))),
+    columns: 5,
+    empty: 'No article matches.',
+    none: 'No articles',
+    loaded: 'kbLoaded',
+  });
+  const load = articles.load;
 
   function say(text) {
     $('#kb-form-error').hidden = true;
@@ -112,21 +98,9 @@ export async function mountKbAdmin({ canChange }) {
 
   filter.addEventListener('submit', (event) => {
     event.preventDefault();
-    offset = 0;
-    load();
+    articles.first();
   });
-  filter.addEventListener('change', () => {
-    offset = 0;
-    load();
-  });
-  $('#kb-prev').addEventListener('click', () => {
-    offset = Math.max(0, offset - PAGE);
-    load();
-  });
-  $('#kb-next').addEventListener('click', () => {
-    offset += PAGE;
-    load();
-  });
+  filter.addEventListener('change', () => articles.first());
   $('#kb-new').addEventListener('click', () => {
     say('');
     show(null);
@@ -166,38 +140,17 @@ export async function mountKbAdmin({ canChange }) {
   $('#kb-retire').addEventListener('click', () => setRetired(true));
   $('#kb-restore').addEventListener('click', () => setRetired(false));
 
-  let lookup = null;
-  $('#kb-merge-from').addEventListener('input', () => {
-    clearTimeout(lookup);
-    const raw = $('#kb-merge-from').value.trim();
-    lookup = setTimeout(async () => {
-      if (!/^[0-9]{1,18}$/.test(raw)) {
-        $('#kb-merge-what').textContent = raw ? 'Type the number shown in the list’s # column.' : '';
-        return;
-      }
-      try {
-        const d = await api('GET', `/api/kb/${raw}`);
-        $('#kb-merge-what').textContent = `#${d.id}: ${d.title} (used ${d.timesUsed}×, ${status(d)})`;
-      } catch (e) {
-        $('#kb-merge-what').textContent = e.message;
-      }
-    }, 250);
-  });
-  $('#kb-merge').addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const raw = $('#kb-merge-from').value.trim();
-    const from = /^[0-9]{1,18}$/.test(raw) ? Number(raw) : raw;
-    try {
-      const kept = await api('POST', `/api/kb/${current.id}/merge`, { from });
+  mountMergeBox({
+    prefix: 'kb',
+    path: '/api/kb',
+    kept: () => current,
+    describe: (d) => `#${d.id}: ${d.title} (used ${d.timesUsed}×, ${status(d)})`,
+    merged: async (kept, from) => {
       show(kept);
-      say(`Article #${raw} was merged into #${kept.id}; it is now used ${kept.timesUsed}×.`);
+      say(`Article #${from} was merged into #${kept.id}; it is now used ${kept.timesUsed}×.`);
       await load();
-    } catch (e) {
-      fail(e);
-      if (e.field === 'from') {
-        $('#kb-merge-from').focus();
-      }
-    }
+    },
+    fail,
   });
 
   mountCsvImport($('#kb-import'), { path: '/api/kb/import', noun: 'article', onImported: load });
