@@ -173,6 +173,7 @@ export async function mountCallersAdmin({ canChange }) {
   mountCsvImport($('#import'), {
     path: '/api/callers/import',
     noun: 'caller',
+    warnings: true,
     onImported: async () => {
       await load();
       await loadOrgs();

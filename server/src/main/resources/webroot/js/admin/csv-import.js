@@ -9,12 +9,36 @@ function table(el, rows) {
     h('td', { class: 'num' }, String(e.row)), h('td', {}, e.field), h('td', {}, e.message))));
 }
 
+function report(id, caption, last) {
+  return h('div', { class: 'scroll row-errors' },
+    h('table', { id, class: 'import-report', hidden: true },
+      h('caption', {}, caption),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col', class: 'num' }, 'Row'), h('th', { scope: 'col' }, 'Column'),
+        h('th', { scope: 'col' }, last))),
+      h('tbody')));
+}
+
 /**
- * Wires the import form in `root`: its parts are marked data-part="form|file|preview|go|summary|error|errors|warnings".
- * `path` is e.g. /api/callers/import; `noun` names a row ("caller"); `onImported()` runs after an import.
+ * Builds the import's form and reports at the end of `root` (whose heading and description the page
+ * gives), their ids starting with root's id, and wires them. `path` is e.g. /api/callers/import; `noun`
+ * names a row ("caller"); `warnings` whether the preview reports rows to look at; `onImported()` runs
+ * after an import.
  */
-export function mountCsvImport(root, { path, noun, onImported }) {
-  const part = (name) => $(`[data-part="${name}"]`, root);
+export function mountCsvImport(root, { path, noun, warnings, onImported }) {
+  const id = root.id;
+  const parts = {
+    file: h('input', { id: `${id}-file`, name: 'file', type: 'file', accept: '.csv,text/csv' }),
+    preview: h('button', { id: `${id}-preview`, type: 'submit' }, 'Check the file'),
+    go: h('button', { id: `${id}-go`, type: 'button', class: 'primary', disabled: true }, 'Import'),
+    summary: h('p', { id: `${id}-summary`, role: 'status' }),
+    error: h('p', { id: `${id}-error`, class: 'error', role: 'alert', hidden: true }),
+    errors: report(`${id}-errors`, 'Problems to fix', 'Problem'),
+    warnings: warnings ? report(`${id}-warnings`, 'To look at (these rows are imported all the same)', 'Note') : null,
+  };
+  parts.form = h('form', { id: `${id}-form`, novalidate: '' },
+    h('label', { for: `${id}-file` }, 'CSV file'), parts.file, h('div', { class: 'actions' }, parts.preview, parts.go));
+  root.append(parts.form, parts.summary, parts.error, parts.errors, ...(parts.warnings ? [parts.warnings] : []));
+  const part = (name) => (name === 'errors' || name === 'warnings' ? $('table', parts[name]) : parts[name]);
   const plural = (n, word) => `${n} ${n === 1 ? word : `${word}s`}`;
   let checkedFile = null;
 
@@ -22,9 +46,9 @@ export function mountCsvImport(root, { path, noun, onImported }) {
     part('error').textContent = text;
     part('error').hidden = !text;
   }
-  function report(r) {
+  function show(r) {
     table(part('errors'), r.errors || []);
-    if (part('warnings')) {
+    if (parts.warnings) {
       table(part('warnings'), r.warnings || []);
     }
   }
@@ -39,7 +63,7 @@ export function mountCsvImport(root, { path, noun, onImported }) {
     part('go').disabled = true;
     part('summary').textContent = '';
     error('');
-    report({});
+    show({});
   });
   part('form').addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -53,7 +77,7 @@ export function mountCsvImport(root, { path, noun, onImported }) {
     }
     try {
       const r = await send(`${path}/preview`);
-      report(r);
+      show(r);
       if (r.errorCount === 0) {
         checkedFile = part('file').files[0];
         part('summary').textContent = `${plural(r.rows, 'row')}, all correct: ready to import.`
@@ -75,13 +99,13 @@ export function mountCsvImport(root, { path, noun, onImported }) {
     try {
       const r = await send(path);
       part('summary').textContent = `Imported ${plural(r.imported, noun)}.`;
-      report({});
+      show({});
       checkedFile = null;
       await onImported();
     } catch (e) {
       error(e.message);
       if (e.body) {
-        report(e.body);
+        show(e.body);
       }
     }
   });
