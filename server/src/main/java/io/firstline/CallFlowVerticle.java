@@ -145,7 +145,8 @@ final class CallFlowVerticle extends VerticleBase {
         } catch (RuntimeException e) {
             log.error("The board failed on {}", event.getClass().getSimpleName(), e);
         }
-        if (event instanceof PbxEvent.SnapshotDone done) {
+        // Only a whole channel listing tells which recorded calls the PBX no longer has.
+        if (event instanceof PbxEvent.SnapshotDone done && done.channelsListed()) {
             try {
                 resynced.accept(done.pbx(), linkedid -> tracker.call(done.pbx(), linkedid).isPresent());
             } catch (RuntimeException e) {

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -58,6 +59,8 @@ public final class CallTracker {
     /** Linkedids of calls being confirmed by a snapshot, per PBX. */
     private final Map<String, Set<String>> snapshotSeen = new HashMap<>();
     private final Map<String, Instant> snapshotStart = new HashMap<>();
+    /** The queues a snapshot (or a live event during it) has shown each member in, per PBX: by the member's key. */
+    private final Map<String, Map<String, Set<String>>> snapshotQueues = new HashMap<>();
     /** Channels that hung up lately: a snapshot taken before their hang-up must not bring them back. */
     private final Set<String> recentlyGone = java.util.Collections.newSetFromMap(new LinkedHashMap<>(1024, 0.75f, false) {
         private static final long serialVersionUID = 1L;
@@ -184,9 +187,10 @@ public final class CallTracker {
 
         @Override
         public void on(SnapshotStarted e, List<CallChange> out) {
-                snapshotSeen.put(e.pbx(), new LinkedHashSet<>());
-                snapshotStart.put(e.pbx(), e.at());
-            }
+            snapshotSeen.put(e.pbx(), new LinkedHashSet<>());
+            snapshotStart.put(e.pbx(), e.at());
+            snapshotQueues.put(e.pbx(), new HashMap<>());
+        }
 
         @Override
         public void on(SnapshotDone e, List<CallChange> out) {
@@ -196,6 +200,7 @@ public final class CallTracker {
         @Override
         public void on(LinkLost e, List<CallChange> out) {
             snapshotSeen.remove(e.pbx());
+            snapshotQueues.remove(e.pbx());
         }
     };
 
@@ -865,6 +870,7 @@ public final class CallTracker {
     private void snapshotDone(SnapshotDone d, List<CallChange> out) {
         Set<String> seen = snapshotSeen.remove(d.pbx());
         Instant started = snapshotStart.remove(d.pbx());
+        Map<String, Set<String>> listedQueues = snapshotQueues.remove(d.pbx());
         if (seen == null) {
             return;
         }
@@ -872,9 +878,10 @@ public final class CallTracker {
             if (!call.pbx.equals(d.pbx()) || (started != null && call.enteredAt.isAfter(started))) {
                 continue; // another PBX's, or begun while the snapshot was being taken
             }
-            if (!seen.contains(call.linkedid)) {
+            // A listing cut short says nothing of the calls and channels it left out: they are kept.
+            if (d.channelsListed() && !seen.contains(call.linkedid)) {
                 endUnseen(call, d.at(), ENDED_WHILE_LINK_WAS_DOWN, out);
-            } else if (!call.snapshotChannels.isEmpty()) {
+            } else if (d.channelsListed() && !call.snapshotChannels.isEmpty()) {
                 call.channels.retainAll(call.snapshotChannels);
             }
             call.snapshotChannels.clear();
@@ -887,6 +894,33 @@ public final class CallTracker {
                 memberChanged(m, d.at(), out);
             }
         }
+        if (d.membersListed() && listedQueues != null) {
+            leaveUnlistedQueues(d, listedQueues, out);
+        }
+    }
+
+    /** Takes each member of the PBX out of the queues the snapshot did not show it in: it left them while the link was down. */
+    private void leaveUnlistedQueues(SnapshotDone d, Map<String, Set<String>> listedQueues, List<CallChange> out) {
+        for (Map.Entry<String, Member> e : members.entrySet()) {
+            Member m = e.getValue();
+            if (!m.pbx.equals(d.pbx())) {
+                continue;
+            }
+            Set<String> listed = listedQueues.getOrDefault(e.getKey(), Set.of());
+            if (m.queues.retainAll(listed)) {
+                m.deviceStatus.keySet().removeIf(q -> !q.isEmpty() && !listed.contains(q));
+                memberChanged(m, d.at(), out);
+            }
+        }
+    }
+
+    /** The member is in the queue: a snapshot being taken of its PBX counts it as listed there. */
+    private void inQueue(Member m, String queue) {
+        m.queues.add(queue);
+        Map<String, Set<String>> listed = snapshotQueues.get(m.pbx);
+        if (listed != null) {
+            listed.computeIfAbsent(key(m.pbx, m.iface), k -> new HashSet<>()).add(queue);
+        }
     }
 
     // --- members -------------------------------------------------------------------------
@@ -897,7 +931,7 @@ public final class CallTracker {
         }
         Member m = member(s.pbx(), s.memberInterface(), s.memberName(), s.at());
         if (!blank(s.queue())) {
-            m.queues.add(s.queue());
+            inQueue(m, s.queue());
         }
         m.paused = s.paused();
         m.pauseReason = s.paused() ? emptyToNull(s.pausedReason()) : null;
@@ -921,7 +955,7 @@ public final class CallTracker {
         }
         Member m = member(p.pbx(), p.memberInterface(), p.memberName(), p.at());
         if (!blank(p.queue())) {
-            m.queues.add(p.queue());
+            inQueue(m, p.queue());
         }
         m.paused = p.paused();
         m.pauseReason = p.paused() ? emptyToNull(p.reason()) : null;
@@ -933,7 +967,7 @@ public final class CallTracker {
             return;
         }
         Member m = member(a.pbx(), a.memberInterface(), a.memberName(), a.at());
-        m.queues.add(a.queue());
+        inQueue(m, a.queue());
         m.paused = a.paused();
         memberChanged(m, a.at(), out);
     }

@@ -286,7 +286,11 @@ public sealed interface PbxEvent {
         }
     }
 
-    /** The link has (re)connected and sends a snapshot; calls not in it by {@link SnapshotDone} have ended. */
+    /**
+     * The link has (re)connected and sends a snapshot: the live channels ({@link LiveChannel}, from CoreShowChannels),
+     * then the queues' members and waiting callers ({@link MemberStatus}, {@link WaitingCaller}, from QueueStatus),
+     * then {@link SnapshotDone}.
+     */
     record SnapshotStarted(String pbx, Instant at) implements PbxEvent {
         @Override
         public <C> void accept(Handler<C> handler, C context) {
@@ -294,8 +298,15 @@ public sealed interface PbxEvent {
         }
     }
 
-    /** The snapshot begun by {@link SnapshotStarted} is complete. */
-    record SnapshotDone(String pbx, Instant at) implements PbxEvent {
+    /**
+     * The snapshot begun by {@link SnapshotStarted} is over. What a listing left out is gone only when Asterisk
+     * listed it all (answered with success and ended it with its Complete event):
+     *
+     * @param channelsListed CoreShowChannels listed every channel: the calls it did not list have ended
+     * @param membersListed QueueStatus listed every queue member: a member's queues it did not list, the member has
+     *     left (a member left in none is signed out)
+     */
+    record SnapshotDone(String pbx, Instant at, boolean channelsListed, boolean membersListed) implements PbxEvent {
         @Override
         public <C> void accept(Handler<C> handler, C context) {
             handler.on(this, context);

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.asteriskjava.manager.AuthenticationFailedException;
@@ -294,25 +295,53 @@ public final class AmiLink implements AutoCloseable {
     /** Asks Asterisk for its channels, then its queues; the tracker rebuilds its state from them. */
     private void resync(ManagerConnection c, long gen) {
         sink.accept(new PbxEvent.SnapshotStarted(pbx.name(), clock.instant()));
-        list(c, gen, new CoreShowChannelsAction(), () -> list(c, gen, new QueueStatusAction(),
-                () -> sink.accept(new PbxEvent.SnapshotDone(pbx.name(), clock.instant()))));
+        list(c, gen, new CoreShowChannelsAction(), channelsListed -> list(c, gen, new QueueStatusAction(),
+                membersListed -> sink.accept(new PbxEvent.SnapshotDone(pbx.name(), clock.instant(), channelsListed,
+                        membersListed))));
     }
 
-    private void list(ManagerConnection c, long gen, EventGeneratingAction action, Runnable then) {
+    /**
+     * Sends a listing action and hands its lines to the sink; {@code then} runs once, on this link's thread, with
+     * whether the list is whole. Asterisk-Java calls back with what it has on an error answer (no lines) and when the
+     * link is lost (part of them), and never when the Complete event does not come: a wait of actionTimeout ends that.
+     */
+    private void list(ManagerConnection c, long gen, EventGeneratingAction action, Consumer<Boolean> then) {
+        AtomicBoolean over = new AtomicBoolean();
+        ScheduledFuture<?> timeout = thread.schedule(() -> {
+            if (over.compareAndSet(false, true) && gen == generation.get()) {
+                log.warn("PBX {}: {} did not complete in {} s; what it left out is kept", pbx.name(), action.getAction(),
+                        timing.actionTimeout().toSeconds());
+                then.accept(false);
+            }
+        }, timing.actionTimeout().toMillis(), TimeUnit.MILLISECONDS);
         try {
             c.sendEventGeneratingAction(action, (ResponseEvents events) -> {
-                if (gen != generation.get()) {
+                if (gen != generation.get() || !over.compareAndSet(false, true)) {
                     return;
+                }
+                timeout.cancel(false);
+                boolean whole = whole(action, events);
+                if (!whole) {
+                    log.warn("PBX {}: {} was not listed in full ({}); what it left out is kept", pbx.name(),
+                            action.getAction(), events.getResponse() == null ? "no answer"
+                                    : events.getResponse().getResponse() + " " + events.getResponse().getMessage());
                 }
                 Instant at = clock.instant();
                 for (ResponseEvent e : events.getEvents()) {
                     AmiEvents.translate(pbx.name(), e, at, this::unreadable).ifPresent(sink);
                 }
-                thread.execute(then);
+                thread.execute(() -> then.accept(whole));
             });
         } catch (Exception e) {
+            timeout.cancel(false);
             thread.execute(() -> lost(gen, action.getAction() + " failed: " + e.getMessage()));
         }
+    }
+
+    /** Asterisk did not refuse the action and ended the list with its Complete event. */
+    private static boolean whole(EventGeneratingAction action, ResponseEvents events) {
+        return !(events.getResponse() instanceof ManagerError)
+                && events.getEvents().stream().anyMatch(action.getActionCompleteEventClass()::isInstance);
     }
 
     private ManagerEventListener listener(long gen) {

@@ -119,4 +119,77 @@ class CallTrackerTest {
                 org.assertj.core.groups.Tuple.tuple("a", CallStatus.ABANDONED, null),
                 org.assertj.core.groups.Tuple.tuple("b", CallStatus.ANSWERED, "PJSIP/1002"));
     }
+
+    // --- queue memberships after a resync ---------------------------------------------------
+
+    private static final String ALICE = "Local/1001@agents/n";
+
+    private PbxEvent.MemberStatus listed(String pbx, String queue, String iface, boolean paused) {
+        return new PbxEvent.MemberStatus(pbx, next(), queue, iface, "Alice", 1, paused, paused ? "lunch" : null, false);
+    }
+
+    private MemberView member(String pbx, String iface) {
+        return tracker.members().stream().filter(m -> m.pbx().equals(pbx) && m.memberInterface().equals(iface))
+                .findFirst().orElseThrow();
+    }
+
+    private List<CallChange> resync(String pbx, boolean membersListed, PbxEvent... listing) {
+        List<CallChange> out = new ArrayList<>(apply(new PbxEvent.LinkLost(pbx, next()), new PbxEvent.SnapshotStarted(pbx, next())));
+        out.addAll(apply(listing));
+        out.addAll(apply(new PbxEvent.SnapshotDone(pbx, next(), true, membersListed)));
+        return out;
+    }
+
+    @Test
+    @DisplayName("a member taken out of every queue while the link was down is signed out once the snapshot is done")
+    void removedWhileDown() {
+        apply(new PbxEvent.MemberAdded("p", next(), "software", ALICE, "Alice", false));
+        List<CallChange> changes = resync("p", true);
+        assertThat(member("p", ALICE).state()).isEqualTo(MemberState.SIGNED_OUT);
+        assertThat(member("p", ALICE).queues()).isEmpty();
+        assertThat(changes).filteredOn(c -> c instanceof CallChange.MemberChanged).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("a member in two queues, one of them gone from the snapshot, stays in the other with the snapshot's pause")
+    void oneQueueGone() {
+        apply(new PbxEvent.MemberAdded("p", next(), "software", ALICE, "Alice", false),
+                new PbxEvent.MemberAdded("p", next(), "hardware", ALICE, "Alice", false));
+        resync("p", true, listed("p", "hardware", ALICE, true));
+        MemberView alice = member("p", ALICE);
+        assertThat(alice.queues()).containsExactly("hardware");
+        assertThat(alice.state()).isEqualTo(MemberState.PAUSED);
+        assertThat(alice.pauseReason()).isEqualTo("lunch");
+    }
+
+    @Test
+    @DisplayName("another PBX's snapshot leaves this PBX's members alone")
+    void otherPbxUntouched() {
+        apply(new PbxEvent.MemberAdded("p", next(), "software", ALICE, "Alice", false),
+                new PbxEvent.MemberAdded("q", next(), "software", ALICE, "Alice", false));
+        resync("q", true);
+        assertThat(member("p", ALICE).queues()).containsExactly("software");
+        assertThat(member("p", ALICE).state()).isEqualTo(MemberState.AVAILABLE);
+        assertThat(member("q", ALICE).state()).isEqualTo(MemberState.SIGNED_OUT);
+    }
+
+    @Test
+    @DisplayName("a QueueStatus refused or cut short takes nobody out of a queue")
+    void incompleteListing() {
+        apply(new PbxEvent.MemberAdded("p", next(), "software", ALICE, "Alice", false),
+                new PbxEvent.MemberAdded("p", next(), "hardware", ALICE, "Alice", false));
+        List<CallChange> changes = resync("p", false, listed("p", "hardware", ALICE, false));
+        assertThat(member("p", ALICE).queues()).containsExactlyInAnyOrder("hardware", "software");
+        assertThat(member("p", ALICE).state()).isEqualTo(MemberState.AVAILABLE);
+        assertThat(changes).filteredOn(c -> c instanceof CallChange.MemberChanged).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a member added live while the snapshot is being taken is not taken out by it")
+    void addedDuringSnapshot() {
+        apply(new PbxEvent.LinkLost("p", next()), new PbxEvent.SnapshotStarted("p", next()),
+                new PbxEvent.MemberAdded("p", next(), "software", ALICE, "Alice", false),
+                new PbxEvent.SnapshotDone("p", next(), true, true));
+        assertThat(member("p", ALICE).queues()).containsExactly("software");
+    }
 }

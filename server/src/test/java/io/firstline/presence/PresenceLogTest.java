@@ -90,7 +90,7 @@ class PresenceLogTest {
         feed(new PbxEvent.MemberStatus("pbx", min(5), "software", ALICE, "Alice", 1, true, "lunch", false, "PJSIP/1001"));
         feed(new PbxEvent.MemberStatus("pbx", min(5), "software", "Local/1002@agents/n", "Bob", 1, false, null, false, null));
         assertThat(steps()).isEmpty();
-        feed(new PbxEvent.SnapshotDone("pbx", min(6)));
+        feed(new PbxEvent.SnapshotDone("pbx", min(6), true, true));
         assertThat(steps()).containsExactly(new PresenceStep.Resync("pbx", Set.of(
                 new PresenceStep.OpenInterval(ALICE, PresenceKind.SIGNED_IN, null),
                 new PresenceStep.OpenInterval(ALICE, PresenceKind.PAUSED, "lunch"),

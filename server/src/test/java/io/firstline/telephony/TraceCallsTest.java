@@ -141,7 +141,7 @@ class TraceCallsTest {
         for (PbxEvent e : Traces.pbxEvents("status-snapshot")) {
             changes.addAll(tracker.apply(e));
         }
-        changes.addAll(tracker.apply(new PbxEvent.SnapshotDone("pbx", java.time.Instant.parse("2026-11-24T09:10:00Z"))));
+        changes.addAll(tracker.apply(new PbxEvent.SnapshotDone("pbx", java.time.Instant.parse("2026-11-24T09:10:00Z"), true, true)));
         assertThat(tracker.activeCalls()).anySatisfy(c -> {
             assertThat(c.queue()).isEqualTo("hardware");
             assertThat(c.callerNumber()).isEqualTo("+15557654321");
@@ -175,7 +175,7 @@ class TraceCallsTest {
         for (PbxEvent e : Traces.pbxEvents("status-snapshot")) {
             changes.addAll(tracker.apply(e));
         }
-        changes.addAll(tracker.apply(new PbxEvent.SnapshotDone("pbx", lost.plusSeconds(61))));
+        changes.addAll(tracker.apply(new PbxEvent.SnapshotDone("pbx", lost.plusSeconds(61), true, true)));
         return changes;
     }
 
