@@ -18,8 +18,8 @@ import java.util.function.Supplier;
  * Turns the call tracker's member changes into presence intervals: signed in while a member of some queue, paused
  * while signed in and paused (a new interval when the pause's reason changes). While a PBX is being resynchronised
  * its members' changes wait; at the snapshot's end the tracker's members say what is open
- * ({@link PresenceStep.Resync}). While its link is up, a PBX's open intervals are confirmed every minute, so that
- * one found over at the next resync ends where it was last known to hold. Lives on the call flow's context.
+ * ({@link PresenceStep.Resync}). While its link is up, a PBX's open intervals are confirmed every minute, and once
+ * more when the link is lost, so that one found over at the next resync ends where it was last known to hold. Lives on the call flow's context.
  */
 public final class PresenceLog {
 
@@ -67,7 +67,10 @@ public final class PresenceLog {
             live.remove(event.pbx());
         } else if (event instanceof PbxEvent.LinkLost) {
             resyncing.remove(event.pbx());
-            live.remove(event.pbx());
+            if (live.remove(event.pbx())) {
+                // The last moment its open intervals are known to hold: one found over at the resync ends here.
+                writer.submit(new PresenceStep.Confirm(event.pbx(), event.at()));
+            }
         } else if (event instanceof PbxEvent.SnapshotDone) {
             resynced(event.pbx(), event.at(), members.get());
             return;

@@ -102,6 +102,20 @@ class PresenceLogTest {
     }
 
     @Test
+    @DisplayName("a lost link confirms the open intervals at the loss; a member the resync no longer lists ends there")
+    void linkLost() {
+        feed(new PbxEvent.SnapshotStarted("pbx", min(0)));
+        feed(new PbxEvent.SnapshotDone("pbx", min(0), true, true));
+        feed(new PbxEvent.MemberAdded("pbx", min(1), "software", ALICE, "Alice", false));
+        steps();
+        feed(new PbxEvent.LinkLost("pbx", min(10)));
+        feed(new PbxEvent.SnapshotStarted("pbx", min(12)));
+        feed(new PbxEvent.SnapshotDone("pbx", min(13), true, true));
+        assertThat(steps()).containsExactly(new PresenceStep.Confirm("pbx", min(10)),
+                new PresenceStep.Resync("pbx", Set.of(), min(13)));
+    }
+
+    @Test
     @DisplayName("a paused flag on a member of no queue is no pause: Asterisk keeps it after the member leaves")
     void pausedOutOfEveryQueue() {
         feed(new PbxEvent.MemberAdded("pbx", min(0), "software", ALICE, "Alice", true));
