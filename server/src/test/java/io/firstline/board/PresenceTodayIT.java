@@ -26,7 +26,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * An agent's day on the board: signed in, paused (the reason changed), unpaused, signed out, signed in again, then
- * Firstline restarted while the PBX took the agent out. The test moves the clock from hour to hour instead of waiting;
+ * Firstline restarted while the PBX took the agent out, then the same with the AMI link down. The test moves the clock from hour to hour instead of waiting;
  * since it also ticks at the real pace, the figures are checked to the minute.
  */
 @DisplayName("each agent's time signed in and paused today, on the board and in /api/live/agents, across a restart")
@@ -186,6 +186,38 @@ class PresenceTodayIT {
         assertThat(server.queryLong("SELECT COUNT(*) FROM agent_presence WHERE interface = 'Local/1001@agents/n'")).isEqualTo(1);
         assertThat(server.queryLong("SELECT COUNT(*) FROM agent_presence WHERE ended_at IS NULL AND interface = '" + DAVE + "'"))
                 .isZero();
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("Dave, taken out of his queue while the AMI link was down, is signed out at the resync; his stretch ends at the loss")
+    void removedWhileTheLinkWasDown() throws Exception {
+        at(14, 0);
+        post("join", new JsonObject().put("queue", "software"));
+        awaitAgent("dave", a -> a.getJsonArray("queues").contains("software"));
+
+        at(14, 30);
+        // Nothing answers Firstline while Dave leaves the queue: it can only learn of it from the resync's QueueStatus.
+        pbx.setResponsive(false);
+        pbx.dropAllClients();
+        server.awaitPbx(s -> !s.equals("connected"), Duration.ofSeconds(10));
+        pbx.removeMember("software", DAVE);
+        at(15, 0);
+        pbx.setResponsive(true);
+        server.awaitPbx("connected"::equals, Duration.ofSeconds(30));
+
+        // His stretch since 14:00 ends when the link was lost, the last moment Firstline knew it held.
+        awaitAgent("dave", about("signedInTodaySeconds", 3 * 3600).and(a -> "signed-out".equals(a.getString("state"))));
+        JsonArray board = server.get("/api/live/board", sam).json().getJsonArray("agents");
+        JsonObject dave = board.stream().map(JsonObject.class::cast).filter(a -> "dave".equals(a.getString("username")))
+                .findFirst().orElseThrow();
+        assertThat(dave.getString("state")).isEqualTo("signed-out");
+        assertThat(dave.getJsonArray("queues")).isEmpty();
+        assertThat(server.queryLong("SELECT COUNT(*) FROM agent_presence WHERE ended_at IS NULL AND interface = '" + DAVE + "'"))
+                .isZero();
+        // Alice, listed in her queues by the same QueueStatus, stays signed in.
+        awaitAgent("alice", a -> !"signed-out".equals(a.getString("state")) && !a.getJsonArray("queues").isEmpty());
+        assertThat(server.get("/metrics", null).raw().body()).contains("firstline_pbx_reconnects_total{pbx=\"north\"} 1.0");
     }
 
     /** One AMI action on a connection of its own, as another AMI client (the PBX's console) would send it. */

@@ -172,6 +172,20 @@ public final class AmiSimulator implements AutoCloseable {
     }
 
     /**
+     * Takes a dynamic member out of a queue as the PBX's own console would ({@code queue remove member}), not over
+     * AMI: its QueueMemberRemoved goes only to the clients logged in at that moment. Throws when Asterisk would refuse.
+     */
+    public void removeMember(String queue, String memberInterface) {
+        clock.run(() -> {
+            PbxState.Outcome o = pbx.remove(queue, memberInterface);
+            if (o.error() != null) {
+                throw new IllegalStateException(o.error());
+            }
+            o.events().forEach(this::publish);
+        });
+    }
+
+    /**
      * false: simulate a half-open connection: sockets stay open, but nothing is sent and actions are not answered
      * (they are still recorded). true: back to normal; what was not sent meanwhile is lost.
      */
