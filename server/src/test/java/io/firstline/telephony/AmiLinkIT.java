@@ -3,6 +3,7 @@ package io.firstline.telephony;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firstline.TestServer;
+import io.firstline.calls.PbxEvent;
 import io.firstline.config.Settings;
 import io.firstline.sim.AmiSimulator;
 import io.firstline.sim.TrafficConfig;
@@ -13,6 +14,8 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -128,9 +131,9 @@ class AmiLinkIT {
         java.util.concurrent.atomic.AtomicBoolean holding = new java.util.concurrent.atomic.AtomicBoolean();
         try (AmiLink link = new AmiLink(new Settings.Pbx("east", "127.0.0.1", pbx.port(), "firstline", "firstline-secret"),
                 event -> {
-                    if (event instanceof io.firstline.calls.PbxEvent.SnapshotStarted) {
+                    if (event instanceof PbxEvent.SnapshotStarted) {
                         snapshots.incrementAndGet();
-                    } else if (snapshots.get() == 1 && !(event instanceof io.firstline.calls.PbxEvent.SnapshotDone)
+                    } else if (snapshots.get() == 1 && !(event instanceof PbxEvent.SnapshotDone)
                             && holding.compareAndSet(false, true)) {
                         // A listener that stops taking events, as a starved or paused thread would.
                         try {
@@ -173,6 +176,52 @@ class AmiLinkIT {
         }
         assertThat(wanted.test(link.health().status())).as("link status %s after %s", link.health().status(), within)
                 .isTrue();
+    }
+
+    @Test
+    @DisplayName("a QueueStatus Asterisk refuses makes a snapshot whose members are not listed in full; its channels are")
+    void refusedQueueStatus() throws Exception {
+        pbx.refuseAction("QueueStatus", "Permission denied");
+        BlockingQueue<PbxEvent> events = new LinkedBlockingQueue<>();
+        try (AmiLink link = new AmiLink(new Settings.Pbx("south", "127.0.0.1", pbx.port(), "firstline", "firstline-secret"),
+                events::add, AmiLink.Timing.standard(), java.time.Clock.systemUTC())) {
+            link.start();
+            PbxEvent.SnapshotDone done = snapshotDone(events);
+            assertThat(done.channelsListed()).isTrue();
+            assertThat(done.membersListed()).isFalse();
+        } finally {
+            pbx.refuseAction("QueueStatus", null);
+        }
+    }
+
+    @Test
+    @DisplayName("lists Asterisk never completes end the snapshot after the action timeout, as not listed in full")
+    void unfinishedLists() throws Exception {
+        pbx.setListsUnfinished(true);
+        AmiLink.Timing timing = new AmiLink.Timing(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(1),
+                Duration.ofSeconds(2), Duration.ofSeconds(1));
+        BlockingQueue<PbxEvent> events = new LinkedBlockingQueue<>();
+        try (AmiLink link = new AmiLink(new Settings.Pbx("south", "127.0.0.1", pbx.port(), "firstline", "firstline-secret"),
+                events::add, timing, java.time.Clock.systemUTC())) {
+            link.start();
+            PbxEvent.SnapshotDone done = snapshotDone(events);
+            assertThat(done.channelsListed()).isFalse();
+            assertThat(done.membersListed()).isFalse();
+            assertThat(link.health().status()).isEqualTo(PbxHealth.Status.CONNECTED);
+        } finally {
+            pbx.setListsUnfinished(false);
+        }
+    }
+
+    private static PbxEvent.SnapshotDone snapshotDone(
+            BlockingQueue<PbxEvent> events) throws InterruptedException {
+        while (true) {
+            PbxEvent e = events.poll(20, TimeUnit.SECONDS);
+            assertThat(e).as("a snapshot's end").isNotNull();
+            if (e instanceof PbxEvent.SnapshotDone done) {
+                return done;
+            }
+        }
     }
 
     @Test

@@ -55,6 +55,9 @@ public final class AmiSimulator implements AutoCloseable {
     private final Random sessionIds = new Random();
     private final Thread acceptor;
     private volatile boolean responsive = true;
+    private volatile boolean listsUnfinished;
+    /** Actions answered with an error, by lower-case name: the error's message. */
+    private final Map<String, String> refused = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private AmiSimulator(Builder b) throws IOException {
@@ -169,6 +172,30 @@ public final class AmiSimulator implements AutoCloseable {
         for (AmiSession s : sessions) {
             s.abort();
         }
+    }
+
+    /**
+     * From now on, answers the action (case ignored) with {@code Response: Error} and {@code message}, as Asterisk does
+     * when it cannot or will not do it (e.g. a user without the rights); null {@code message}: answered normally again.
+     */
+    public void refuseAction(String action, String message) {
+        if (message == null) {
+            refused.remove(action.toLowerCase(Locale.ROOT));
+        } else {
+            refused.put(action.toLowerCase(Locale.ROOT), message);
+        }
+    }
+
+    /**
+     * true: the list actions (QueueStatus, CoreShowChannels) are answered and their items sent, but never their
+     * closing Complete event, as from an Asterisk that hangs half-way; false: back to normal.
+     */
+    public void setListsUnfinished(boolean unfinished) {
+        this.listsUnfinished = unfinished;
+    }
+
+    private List<AmiMessage> finished(List<AmiMessage> list) {
+        return listsUnfinished && !list.isEmpty() ? list.subList(0, list.size() - 1) : list;
     }
 
     /**
@@ -408,6 +435,11 @@ public final class AmiSimulator implements AutoCloseable {
             s.send(error(m, "Permission denied"));
             return;
         }
+        String refusal = refused.get(a);
+        if (refusal != null) {
+            s.send(error(m, refusal));
+            return;
+        }
         try {
             dispatch(s, m, a, action);
         } catch (RuntimeException e) {
@@ -449,11 +481,11 @@ public final class AmiSimulator implements AutoCloseable {
                     .add("CoreRunGroup", "").add("CoreMaxFilehandles", 0).add("CoreRealTimeEnabled", "No")
                     .add("CoreCDRenabled", "Yes").add("CoreHTTPenabled", "No").add("SoundsSearchCustomDir", "No").build());
             case "corestatus" -> clock.run(() -> s.send(pbx.coreStatus(id, clock.nowMs())));
-            case "queuestatus" -> clock.run(() -> pbx.queueStatus(m.getOrEmpty("Queue"), m.getOrEmpty("Member"), id,
-                    clock.nowMs()).forEach(s::send));
+            case "queuestatus" -> clock.run(() -> finished(pbx.queueStatus(m.getOrEmpty("Queue"), m.getOrEmpty("Member"), id,
+                    clock.nowMs())).forEach(s::send));
             case "queuesummary" -> clock.run(() -> pbx.queueSummary(m.getOrEmpty("Queue"), id, clock.nowMs())
                     .forEach(s::send));
-            case "coreshowchannels" -> clock.run(() -> pbx.coreShowChannels(id, clock.nowMs()).forEach(s::send));
+            case "coreshowchannels" -> clock.run(() -> finished(pbx.coreShowChannels(id, clock.nowMs())).forEach(s::send));
             case "status" -> clock.run(() -> {
                 List<AmiMessage> list = pbx.status(m.getOrEmpty("Channel"), id, clock.nowMs());
                 if (list == null) {
