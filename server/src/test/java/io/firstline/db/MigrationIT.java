@@ -53,6 +53,12 @@ class MigrationIT {
                 rs.next();
                 assertThat(rs.getInt(1)).as("FULLTEXT index columns").isGreaterThanOrEqualTo(6);
             }
+            try (Connection c = fresh.connect(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE()"
+                         + " AND table_name = 'agent_state_log'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("agent_state_log, never used, is dropped by V14").isZero();
+            }
         }
     }
 
