@@ -214,8 +214,11 @@ function actions(agent) {
     h('fieldset', { 'aria-label': `Queues ${name} takes calls from` }, boxes.map((b) => b.label)));
   const out = twoStep('Sign out', 'Really sign out?', 'danger sign-out', `Take ${name} out of every queue`,
     () => act(`/api/agents/${agent.id}/sign-out`, {}, `${name} is signed out of every queue.`));
-  const td = h('td', { class: 'supervisor-only step-in' }, listen, whisper, barge, pauseGroup, resume,
-    joinable.length ? queues : null, out);
+  const td = h('td', { class: 'supervisor-only step-in' },
+    h('div', { class: 'step-in-group', role: 'group', 'aria-label': `Listen to, whisper to or barge in on ${name}'s call` },
+      listen, whisper, barge),
+    h('div', { class: 'step-in-group', role: 'group', 'aria-label': `Pause, queues and sign-out of ${name}` },
+      pauseGroup, resume, joinable.length ? queues : null, out));
   const update = (a) => {
     const paused = a.paused || a.state === 'paused';
     resume.hidden = !paused;
@@ -240,18 +243,18 @@ function spent(seconds) {
  * Time signed in and paused today, pauses by reason (a pause or a reason under a minute is left out, as "0 min" would
  * only crowd the row); a dash until the server has read them.
  */
-function presenceCell(a) {
+function presence(a) {
   if (a.signedInTodaySeconds === null || a.signedInTodaySeconds === undefined) {
-    return h('td', { class: 'presence', text: '—' });
+    return h('div', { class: 'presence', text: '—' });
   }
-  const td = h('td', { class: 'presence' }, h('span', { class: 'signed-in', text: `Signed in ${spent(a.signedInTodaySeconds)}` }));
+  const div = h('div', { class: 'presence' }, h('span', { class: 'signed-in', text: `Signed in ${spent(a.signedInTodaySeconds)}` }));
   if (a.pausedTodaySeconds >= 60) {
     const reasons = (a.pausedTodayByReason || []).filter((r) => r.seconds >= 60)
       .map((r) => `${r.reason || 'no reason'} ${spent(r.seconds)}`).join(', ');
-    td.append(h('br'), h('span', { class: 'paused-today', text: `paused ${spent(a.pausedTodaySeconds)}` }),
+    div.append(h('br'), h('span', { class: 'paused-today', text: `paused ${spent(a.pausedTodaySeconds)}` }),
       reasons ? h('span', { class: 'muted small', text: ` (${reasons})` }) : '');
   }
-  return td;
+  return div;
 }
 
 function renderAgents(board) {
@@ -272,16 +275,24 @@ function renderAgents(board) {
       return;
     }
     const call = a.call;
+    // Two lines a cell: what the agent is doing above, how long or how much below.
     const cells = [
-      h('td', {}, h('strong', { text: a.name || a.interface }), h('br'), h('span', { class: 'muted small', text: a.interface || '' })),
-      h('td', {}, h('span', { class: `pill state ${STATE_PILL[a.state] || ''}`, text: STATE_LABEL[a.state] || a.state }),
-        a.pauseReason ? h('span', { class: 'pause-text', text: ` ${a.pauseReason}` }) : null),
-      h('td', { class: 'timer', dataset: { since: a.since || '' }, text: secs(a.stateSeconds) }),
-      h('td', { class: 'caller' }, call ? `${call.callerName && call.callerName !== call.callerNumber ? `${call.callerName} ` : ''}${call.callerNumber || ''}` : '—'),
-      h('td', { class: 'timer', dataset: { since: call ? call.since || '' : '' }, text: call ? secs(call.seconds) : '—' }),
-      h('td', { class: 'handled', text: String(a.handledToday) }),
-      h('td', { class: `missed${a.missedToday > 0 ? ' some' : ''}`, text: String(a.missedToday || 0) }),
-      presenceCell(a),
+      h('td', { class: 'agent' }, h('strong', { text: a.name || a.interface }), h('br'),
+        h('span', { class: 'muted small', text: a.interface || '' })),
+      h('td', { class: 'state' }, h('span', { class: `pill state ${STATE_PILL[a.state] || ''}`, text: STATE_LABEL[a.state] || a.state }),
+        a.pauseReason ? h('span', { class: 'pause-text', text: ` ${a.pauseReason}` }) : null, h('br'),
+        h('span', { class: 'muted small', text: 'for ' }),
+        h('span', { class: 'timer', dataset: { since: a.since || '' }, text: secs(a.stateSeconds) })),
+      call ? h('td', { class: 'call' },
+        h('span', { class: 'caller' }, call.callerName && call.callerName !== call.callerNumber ? `${call.callerName} ` : '',
+          h('span', { class: 'number', text: call.callerNumber || '' }), h('br')),
+        h('span', { class: 'timer', dataset: { since: call.since || '' }, text: secs(call.seconds) }))
+        : h('td', { class: 'call', text: '—' }),
+      h('td', { class: 'today' },
+        h('span', { class: 'count' }, h('span', { class: 'handled', text: String(a.handledToday) }), ' handled'), ' · ',
+        h('span', { class: `count${a.missedToday > 0 ? ' some' : ''}`, title: "Rings let go unanswered today (Asterisk's AgentRingNoAnswer)" },
+          h('span', { class: 'missed', text: String(a.missedToday || 0) }), ' missed'),
+        presence(a)),
     ];
     row.tr.replaceChildren(...cells, row.actions.td);
     tbody.append(row.tr);

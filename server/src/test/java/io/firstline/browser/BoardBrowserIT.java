@@ -87,7 +87,7 @@ class BoardBrowserIT {
             assertThat(b.text(tileFigure("software", "offered"))).isEqualTo("1");
             assertThat(b.text(tileFigure("software", "abandoned"))).isEqualTo("0 (0.0 %)");
             assertThat(b.text(tileFigure("software", "sl"))).isEqualTo("100.0 %");
-            b.waitForText(By.cssSelector("#agents tr[data-agent='alice'] td.handled"), "1");
+            b.waitForText(By.cssSelector("#agents tr[data-agent='alice'] .handled"), "1");
             assertThat(b.driver().findElement(By.id("waiting-none")).isDisplayed()).isTrue();
             b.screenshot("board-answered");
 
@@ -236,8 +236,8 @@ class BoardBrowserIT {
     @DisplayName("an agent's row says how long they were signed in and paused today, with the pause's reason")
     void timeSignedInAndPaused() throws Exception {
         // Each board update draws the rows anew: read a cell in one step, not find-then-read.
-        String presence = "const td = document.querySelector(\"#agents tr[data-agent='alice'] td.presence\");"
-                + " return td ? td.textContent : ''";
+        String presence = "const p = document.querySelector(\"#agents tr[data-agent='alice'] .presence\");"
+                + " return p ? p.textContent : ''";
         String reason = "const s = document.querySelector(\"#agents tr[data-agent='alice'] .pause-text\");"
                 + " return s ? s.textContent : ''";
         try (Browser b = Browser.open(server.port(), new Dimension(1600, 1000))) {
@@ -258,6 +258,59 @@ class BoardBrowserIT {
             assertThat(b.accessibilityProblems()).as("the offline accessibility checks on the board").isEmpty();
             assertThat(b.consoleErrors()).isEmpty();
         }
+    }
+
+    @Test
+    @Order(7)
+    @DisplayName("a full team with long names: every column of the agents shows without scrolling sideways, from 1024×768 to 1920×1080")
+    void agentsFitTheScreen() throws Exception {
+        String admin = server.loginAdmin();
+        String[] names = {"Anna-Katharina Wolkenstein-Rodenegg", "Maximilian Featherstonehaugh-Cholmondeley",
+            "Oluwaseun Adebayo-Ogunleye", "Guðrún Sigurðardóttir Þórhallsdóttir", "Jean-Baptiste de La Rochefoucauld",
+            "Siobhán Ní Mhaoldomhnaigh", "Bartholomew Worthington-Smythe", "Dương Thị Phương Thảo", "Krzysztof Brzęczyszczykiewicz",
+            "Aleksandra Konstantinopolska"};
+        for (int i = 0; i < names.length; i++) {
+            long id = server.createUser(admin, "team" + i, names[i], "agent", "Local/20" + (10 + i) + "@agents/n");
+            if (i % 2 == 0) {
+                assertThat(server.post("/api/agents/" + id + "/join", sam, new JsonObject().put("queue", "software")).status())
+                        .isEqualTo(200);
+            }
+        }
+        try (Browser b = Browser.open(server.port(), new Dimension(1024, 768))) {
+            b.signIn("sam", "sam-password", "/board");
+            b.waitUntil(d -> d.findElements(By.cssSelector("#agents tbody tr")).size() >= names.length + 4);
+            b.waitUntil(d -> d.findElements(By.cssSelector("#agents tbody tr .presence .signed-in")).size() >= names.length / 2);
+            for (int[] size : new int[][] {{1024, 768}, {1280, 720}, {1366, 768}, {1920, 1080}, {1600, 900}}) {
+                showsEveryAgentColumn(b, size[0], size[1]);
+            }
+            b.screenshot("board-agents-1600");
+            assertThat(b.accessibilityProblems()).as("the offline accessibility checks on the board").isEmpty();
+            assertThat(b.consoleErrors()).isEmpty();
+        }
+    }
+
+    /**
+     * No page-level sideways scroll; the agents table, each of its columns and all it shows stay inside the agents card
+     * (checkVisibility: the ticks of a closed Queues menu have boxes but are not shown).
+     */
+    private static void showsEveryAgentColumn(Browser b, int width, int height) {
+        b.driver().manage().window().setSize(new Dimension(width, height));
+        b.waitUntil(d -> ((Number) b.script("return window.innerWidth")).intValue() <= width);
+        String size = width + "x" + height;
+        assertThat(((Number) b.script("return document.scrollingElement.scrollWidth - window.innerWidth")).intValue())
+                .as("page-level horizontal scroll at " + size).isLessThanOrEqualTo(0);
+        assertThat(((Number) b.script("const t = document.getElementById('agents');"
+                + " return t.scrollWidth - t.parentElement.clientWidth")).intValue())
+                .as("the agents table wider than its card at " + size).isLessThanOrEqualTo(0);
+        assertThat((List<?>) b.script("return [...document.querySelectorAll('#agents th')]"
+                + ".filter((th) => !th.checkVisibility() || th.getBoundingClientRect().right > window.innerWidth)"
+                + ".map((th) => th.textContent)"))
+                .as("agents' columns hidden or out of the window at " + size).isEmpty();
+        assertThat((List<?>) b.script("const card = document.getElementById('agents').parentElement.getBoundingClientRect();"
+                + " return [...document.querySelectorAll('#agents *')].filter((e) => e.checkVisibility()"
+                + " && e.getBoundingClientRect().right > card.right + 1)"
+                + ".map((e) => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right - card.right))"))
+                .as("what sticks out of the agents card at " + size).isEmpty();
     }
 
     private ReceivedAction awaitNew(String name, int after) throws Exception {
