@@ -278,7 +278,7 @@ class BoardBrowserIT {
         }
         try (Browser b = Browser.open(server.port(), new Dimension(1024, 768))) {
             b.signIn("sam", "sam-password", "/board");
-            b.waitUntil(d -> d.findElements(By.cssSelector("#agents tbody tr")).size() >= names.length + 4);
+            b.waitUntil(d -> d.findElements(By.cssSelector("#agents tbody tr[data-agent^='team']")).size() == names.length);
             b.waitUntil(d -> d.findElements(By.cssSelector("#agents tbody tr .presence .signed-in")).size() >= names.length / 2);
             for (int[] size : new int[][] {{1024, 768}, {1280, 720}, {1366, 768}, {1920, 1080}, {1600, 900}}) {
                 showsEveryAgentColumn(b, size[0], size[1]);
