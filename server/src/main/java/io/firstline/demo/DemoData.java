@@ -1,6 +1,7 @@
 package io.firstline.demo;
 
 import static io.firstline.db.schema.Tables.AGENTS;
+import static io.firstline.db.schema.Tables.AGENT_PRESENCE;
 import static io.firstline.db.schema.Tables.CALLBACK_REQUESTS;
 import static io.firstline.db.schema.Tables.CALLERS;
 import static io.firstline.db.schema.Tables.CALLER_PHONES;
@@ -13,6 +14,7 @@ import static io.firstline.db.schema.Tables.TICKET_NOTES;
 import io.firstline.db.BulkInsert;
 import io.firstline.db.Database;
 import io.firstline.desk.Outcome;
+import io.firstline.presence.PresenceKind;
 import io.firstline.tickets.Ticket;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -93,6 +95,8 @@ public final class DemoData {
     private final List<Person> people = new ArrayList<>();
     private double[] callWeights;
     private final List<Call> calls = new ArrayList<>();
+    /** Today's presence intervals so far: pbx, interface, kind, reason, start, end. */
+    private final List<Object[]> presence = new ArrayList<>();
     private final List<Ticket> tickets = new ArrayList<>();
     private final List<Outcome> outcomes = new ArrayList<>();
     private List<String[]> requests;
@@ -261,6 +265,7 @@ public final class DemoData {
         planOrganisations();
         planPeople();
         planCalls();
+        planPresence();
         planOutcomesAndTickets();
         planTicketsWithoutCall();
         numberTickets();
@@ -392,6 +397,43 @@ public final class DemoData {
             c.id = base + i;
             sequence += 2 + random.nextInt(5);
             c.linkedid = c.entered.getEpochSecond() + "." + sequence;
+        }
+    }
+
+    /**
+     * Today's morning so far, for the board's "signed in" and "paused": each agent signed in shortly before their
+     * first call of the day, with a break in the longest quiet stretch between their calls. The intervals end now; the
+     * demo's PBX lists the agents as signed in when Firstline connects, which opens the next ones.
+     */
+    private void planPresence() {
+        Instant startOfDay = LocalDate.ofInstant(now, zone).atStartOfDay(zone).toInstant();
+        Instant usualStart = LocalDate.ofInstant(now, zone).atTime(7, 45).atZone(zone).toInstant();
+        for (DemoAgent agent : agents) {
+            List<Call> mine = calls.stream().filter(c -> c.agent == agent && !c.answered.isBefore(startOfDay))
+                    .sorted(Comparator.comparing((Call c) -> c.answered)).toList();
+            Instant signIn = usualStart.plusSeconds(60L * random.nextInt(15));
+            if (!mine.isEmpty() && mine.get(0).answered.isBefore(signIn)) {
+                signIn = mine.get(0).answered.minusSeconds(60L + random.nextInt(240));
+            }
+            if (!signIn.isBefore(now)) {
+                continue;
+            }
+            presence.add(new Object[] {PBX, agent.iface(), PresenceKind.SIGNED_IN.wire(), null, signIn, now});
+            Instant quietFrom = signIn;
+            Instant longestFrom = null;
+            Duration longest = Duration.ofMinutes(20);
+            for (Call c : mine) {
+                if (Duration.between(quietFrom, c.answered).compareTo(longest) > 0) {
+                    longest = Duration.between(quietFrom, c.answered);
+                    longestFrom = quietFrom;
+                }
+                quietFrom = c.ended.isAfter(quietFrom) ? c.ended : quietFrom;
+            }
+            if (longestFrom != null) {
+                Instant pause = longestFrom.plusSeconds(120 + random.nextInt(180));
+                presence.add(new Object[] {PBX, agent.iface(), PresenceKind.PAUSED.wire(), random.nextBoolean() ? "break" : "back-office",
+                        pause, pause.plusSeconds(60L * (8 + random.nextInt(8)))});
+            }
         }
     }
 
@@ -629,6 +671,13 @@ public final class DemoData {
                 CALLS.CALLER_ID, CALLS.MENU_PATH, CALLS.QUEUE, CALLS.STATUS, CALLS.AGENT_ID, CALLS.AGENT_INTERFACE,
                 CALLS.ENTERED_AT, CALLS.QUEUED_AT, CALLS.ANSWERED_AT, CALLS.ENDED_AT, CALLS.END_REASON,
                 CALLS.WAIT_SECONDS, CALLS.TALK_SECONDS, CALLS.UPDATED_AT), rows);
+
+        rows = new ArrayList<>();
+        for (Object[] p : presence) {
+            rows.add(new Object[] {p[0], p[1], p[2], p[3], p[4], p[5], p[5]});
+        }
+        insert(dsl, AGENT_PRESENCE, List.of(AGENT_PRESENCE.PBX, AGENT_PRESENCE.INTERFACE, AGENT_PRESENCE.KIND,
+                AGENT_PRESENCE.REASON, AGENT_PRESENCE.STARTED_AT, AGENT_PRESENCE.ENDED_AT, AGENT_PRESENCE.CONFIRMED_AT), rows);
 
         rows = new ArrayList<>();
         List<Object[]> notes = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.firstline.demo;
 
 import static io.firstline.db.FreshDatabase.await;
 import static io.firstline.db.schema.Tables.AGENTS;
+import static io.firstline.db.schema.Tables.AGENT_PRESENCE;
 import static io.firstline.db.schema.Tables.CALLBACK_REQUESTS;
 import static io.firstline.db.schema.Tables.CALLERS;
 import static io.firstline.db.schema.Tables.CALLS;
@@ -19,6 +20,7 @@ import io.firstline.db.FreshDatabase;
 import io.firstline.kb.KbStore;
 import io.firstline.tickets.Ticket;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -98,6 +100,31 @@ class DemoDataIT {
                 .containsExactlyInAnyOrder("hardware", "software", "network", "helpdesk");
         assertThat(dsl.selectDistinct(CALLS.MENU_PATH).from(CALLS).where(CALLS.QUEUE.eq("helpdesk")).fetch(CALLS.MENU_PATH))
                 .containsExactly("main/operator");
+    }
+
+    @Test
+    @DisplayName("the morning so far: each agent signed in before their first call of the day until now, and paused"
+            + " only between calls")
+    void theMorningSoFar() {
+        DSLContext dsl = fresh.db.dsl();
+        var signedIn = dsl.selectFrom(AGENT_PRESENCE).where(AGENT_PRESENCE.KIND.eq("signed-in")).fetch();
+        assertThat(signedIn).hasSize(3).allSatisfy(r -> {
+            assertThat(r.getPbx()).isEqualTo("demo");
+            assertThat(r.getEndedAt()).isEqualTo(FILLED_AT);
+            assertThat(r.getStartedAt()).isBetween(FILLED_AT.minus(Duration.ofHours(3)), FILLED_AT.minus(Duration.ofHours(2)));
+            Instant firstAnswer = dsl.select(DSL.min(CALLS.ANSWERED_AT)).from(CALLS)
+                    .where(CALLS.AGENT_INTERFACE.eq(r.getInterface())).and(CALLS.ANSWERED_AT.ge(r.getStartedAt().minus(Duration.ofHours(1))))
+                    .fetchOne(0, Instant.class);
+            assertThat(firstAnswer).isAfter(r.getStartedAt());
+        });
+        var paused = dsl.selectFrom(AGENT_PRESENCE).where(AGENT_PRESENCE.KIND.eq("paused")).fetch();
+        assertThat(paused).isNotEmpty().allSatisfy(p -> {
+            assertThat(p.getReason()).isIn("break", "back-office");
+            assertThat(p.getEndedAt()).isBefore(FILLED_AT);
+            assertThat(dsl.fetchCount(CALLS, CALLS.AGENT_INTERFACE.eq(p.getInterface())
+                    .and(CALLS.ANSWERED_AT.lt(p.getEndedAt())).and(CALLS.ENDED_AT.gt(p.getStartedAt()))))
+                    .as("no call of %s during the pause", p.getInterface()).isZero();
+        });
     }
 
     @Test
