@@ -3,6 +3,7 @@ package io.firstline.board;
 import static io.firstline.ApiAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.firstline.AmiConsole;
 import io.firstline.TestClock;
 import io.firstline.TestServer;
 import io.firstline.TestSockets;
@@ -392,7 +393,7 @@ class BoardIT {
             // Carol on a phone that joined two queues dynamically, as a desktop's queue login does.
             assertThat(server.patch("/api/agents/" + carolId, admin, new JsonObject().put("interface", "Local/1004@agents/n"))
                     .status()).isEqualTo(200);
-            amiActions("Action: QueueAdd\r\nQueue: software\r\nInterface: Local/1004@agents/n\r\nMemberName: Carol Agent\r\n",
+            AmiConsole.send(pbx.port(), "Action: QueueAdd\r\nQueue: software\r\nInterface: Local/1004@agents/n\r\nMemberName: Carol Agent\r\n",
                     "Action: QueueAdd\r\nQueue: hardware\r\nInterface: Local/1004@agents/n\r\nMemberName: Carol Agent\r\n");
             board.next(b -> item(b.getJsonArray("agents"), "username", "carol").getJsonArray("queues").size() == 2,
                     Duration.ofSeconds(10));
@@ -558,32 +559,6 @@ class BoardIT {
                     Duration.ofSeconds(3));
         } finally {
             pbx.setResponsive(true);
-        }
-    }
-
-    /** Sends AMI actions to the simulator on a connection of its own, as another AMI client would. */
-    private void amiActions(String... actions) throws Exception {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", pbx.port())) {
-            socket.setSoTimeout(5000);
-            var out = socket.getOutputStream();
-            var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
-                    java.nio.charset.StandardCharsets.UTF_8));
-            in.readLine();
-            List<String> all = new ArrayList<>();
-            all.add("Action: Login\r\nUsername: firstline\r\nSecret: firstline-secret\r\nEvents: off\r\n");
-            all.addAll(List.of(actions));
-            for (String a : all) {
-                out.write((a + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                out.flush();
-                String line;
-                while ((line = in.readLine()) != null && !line.startsWith("Response:")) {
-                    // skips anything before the answer
-                }
-                assertThat(line).as(a).isEqualTo("Response: Success");
-                while ((line = in.readLine()) != null && !line.isEmpty()) {
-                    // the rest of the answer
-                }
-            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.firstline.board;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.firstline.AmiConsole;
 import io.firstline.TestClock;
 import io.firstline.TestDatabase;
 import io.firstline.TestServer;
@@ -176,7 +177,7 @@ class PresenceTodayIT {
         first.close();
 
         // While Firstline is stopped, Dave's phone leaves the queue.
-        amiAction("Action: QueueRemove\r\nQueue: software\r\nInterface: " + DAVE + "\r\n");
+        AmiConsole.send(pbx.port(), "Action: QueueRemove\r\nQueue: software\r\nInterface: " + DAVE + "\r\n");
 
         at(13, 0);
         server = startServer();
@@ -220,26 +221,4 @@ class PresenceTodayIT {
         assertThat(server.get("/metrics", null).raw().body()).contains("firstline_pbx_reconnects_total{pbx=\"north\"} 1.0");
     }
 
-    /** One AMI action on a connection of its own, as another AMI client (the PBX's console) would send it. */
-    private void amiAction(String action) throws Exception {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", pbx.port())) {
-            socket.setSoTimeout(5000);
-            var out = socket.getOutputStream();
-            var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
-                    java.nio.charset.StandardCharsets.UTF_8));
-            in.readLine();
-            for (String a : List.of("Action: Login\r\nUsername: firstline\r\nSecret: firstline-secret\r\nEvents: off\r\n", action)) {
-                out.write((a + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                out.flush();
-                String line;
-                while ((line = in.readLine()) != null && !line.startsWith("Response:")) {
-                    // skips anything before the answer
-                }
-                assertThat(line).as(a).isEqualTo("Response: Success");
-                while ((line = in.readLine()) != null && !line.isEmpty()) {
-                    // the rest of the answer
-                }
-            }
-        }
-    }
 }

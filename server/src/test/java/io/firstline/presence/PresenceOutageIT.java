@@ -2,6 +2,7 @@ package io.firstline.presence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.firstline.AmiConsole;
 import io.firstline.TcpProxy;
 import io.firstline.TestServer;
 import io.firstline.sim.AmiSimulator;
@@ -74,8 +75,8 @@ class PresenceOutageIT {
                 () -> server.queryLong("SELECT COUNT(*) FROM agent_presence WHERE kind = 'signed-in' AND ended_at IS NULL") == 3);
 
         proxy.cut();
-        amiAction("Action: QueuePause\r\nInterface: " + ALICE + "\r\nPaused: true\r\nReason: lunch\r\n");
-        amiAction("Action: QueuePause\r\nInterface: " + ALICE + "\r\nPaused: false\r\n");
+        AmiConsole.send(pbx.port(), "Action: QueuePause\r\nInterface: " + ALICE + "\r\nPaused: true\r\nReason: lunch\r\n");
+        AmiConsole.send(pbx.port(), "Action: QueuePause\r\nInterface: " + ALICE + "\r\nPaused: false\r\n");
         await("both steps waiting", Duration.ofSeconds(20), () -> server.app().presence().backlog() >= 2);
         assertThat(server.queryLong("SELECT COUNT(*) FROM agent_presence WHERE kind = 'paused'")).isZero();
         assertThat(server.get("/metrics", null).raw().body()).containsPattern("firstline_presence_steps_waiting [1-9]");
@@ -89,26 +90,4 @@ class PresenceOutageIT {
                 + ALICE + "'")).isEqualTo(1);
     }
 
-    /** One AMI action on a connection of its own, as the PBX's console would send it. */
-    private void amiAction(String action) throws Exception {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", pbx.port())) {
-            socket.setSoTimeout(5000);
-            var out = socket.getOutputStream();
-            var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
-                    java.nio.charset.StandardCharsets.UTF_8));
-            in.readLine();
-            for (String a : List.of("Action: Login\r\nUsername: firstline\r\nSecret: firstline-secret\r\nEvents: off\r\n", action)) {
-                out.write((a + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                out.flush();
-                String line;
-                while ((line = in.readLine()) != null && !line.startsWith("Response:")) {
-                    // skips anything before the answer
-                }
-                assertThat(line).as(a).isEqualTo("Response: Success");
-                while ((line = in.readLine()) != null && !line.isEmpty()) {
-                    // the rest of the answer
-                }
-            }
-        }
-    }
 }
