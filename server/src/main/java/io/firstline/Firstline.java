@@ -6,6 +6,7 @@ import io.firstline.auth.AgentStore;
 import io.firstline.auth.KioskStore;
 import io.firstline.auth.Passwords;
 import io.firstline.auth.SessionStore;
+import io.firstline.board.BoardFollowers;
 import io.firstline.board.LiveBoard;
 import io.firstline.bus.Bus;
 import io.firstline.callers.CallerStore;
@@ -194,13 +195,15 @@ public final class Firstline implements AutoCloseable {
             presenceWriter = new PresenceWriter(vertx, presence);
             PresenceWriter presenceSteps = presenceWriter;
             presenceLog = new PresenceLog(vertx, presenceWriter, clock);
+            // The sockets following the board (web event loop) tell the board (call flow) whether to build it at all.
+            BoardFollowers boardFollowers = new BoardFollowers();
             CallFlowVerticle flow = new CallFlowVerticle(pbxs, AmiLink.Timing.standard(), clock, pops, change -> {
                 if (change.call() != null) {
                     records.submit(change.call(), change.timeline());
                 }
             }, settings.desk().wrapupPause(), (liveCalls, members, health) -> new LiveBoard(vertx, () -> current.now().board(), settings.timezone(), clock, kpis, presence,
                     agents, liveCalls, members, health,
-                    () -> Future.all(records.flushed(), presenceSteps.flushed()).mapEmpty()),
+                    () -> Future.all(records.flushed(), presenceSteps.flushed()).mapEmpty(), boardFollowers),
                     metrics::observe, reconciler::afterSnapshot, presenceLog);
             await(vertx.deployVerticle(flow));
 
@@ -210,7 +213,7 @@ public final class Firstline implements AutoCloseable {
                             new DeskStore(db, settings.desk().callbackClaim()), kpis, accounts, phones, flow::health,
                             flow.commands(), settings, runSettings, current),
                     new WebVerticle.BoardServices(new AuditStore(db), new KioskStore(db),
-                            settings.metricsEnabled() ? metrics::scrape : null));
+                            settings.metricsEnabled() ? metrics::scrape : null, boardFollowers));
             await(vertx.deployVerticle(web));
 
             // The phone menu's FastAGI server.

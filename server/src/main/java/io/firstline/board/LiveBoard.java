@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * callers waiting and today's charts. The live parts are read from the call tracker's state; the
  * "today" figures are {@link Figures} over {@link KpiStore#fold} so that they equal the reports.
  * Changes are coalesced into at most {@value #PUBLISH_MS}-ms-apart {@code board.update} messages on
- * {@link Bus#BOARD_UPDATES}. Lives on the call flow's context: every method is called there.
+ * {@link Bus#BOARD_UPDATES} (and, without who is calling, on {@link Bus#WALL_SCREEN_UPDATES}), each built only
+ * while someone on this node follows that form ({@link BoardFollowers}). Lives on the call flow's context: every
+ * method is called there.
  */
 public final class LiveBoard {
 
@@ -77,6 +79,9 @@ public final class LiveBoard {
     private final Supplier<List<PbxHealth>> health;
     /** Completes once the call records received so far are written, so that the figures include them. */
     private final Supplier<Future<Void>> recorded;
+    private final BoardFollowers followers;
+    /** Boards built for {@code board.update} messages (not for snapshots asked for): read by tests from any thread. */
+    private final java.util.concurrent.atomic.AtomicLong published = new java.util.concurrent.atomic.AtomicLong();
 
     private List<Agent> agents = List.of();
     private Map<String, Figures> figures = Map.of();
@@ -110,7 +115,7 @@ public final class LiveBoard {
      */
     public LiveBoard(Vertx vertx, Supplier<Settings.Board> settings, ZoneId zone, Clock clock, KpiStore kpis, PresenceStore presence,
             AgentStore agentStore, Supplier<List<CallView>> calls, Supplier<List<MemberView>> members,
-            Supplier<List<PbxHealth>> health, Supplier<Future<Void>> recorded) {
+            Supplier<List<PbxHealth>> health, Supplier<Future<Void>> recorded, BoardFollowers followers) {
         this.vertx = vertx;
         this.settings = settings;
         this.zone = zone;
@@ -122,6 +127,7 @@ public final class LiveBoard {
         this.members = members;
         this.health = health;
         this.recorded = recorded;
+        this.followers = followers;
     }
 
     /** Registers the board's addresses and timers on the current (call flow) context. */
@@ -203,23 +209,59 @@ public final class LiveBoard {
     }
 
     private void loadAgents() {
-        agentStore.withInterfaces().onSuccess(list -> {
-            agents = list.stream().sorted(Comparator.comparing(Agent::name, String.CASE_INSENSITIVE_ORDER)).toList();
-            publishSoon();
-        }).onFailure(e -> log.debug("board: agents not loaded: {}", e.getMessage()));
+        agentStore.withInterfaces().onSuccess(this::agentsRead).onFailure(e -> log.debug("board: agents not loaded: {}", e.getMessage()));
     }
 
+    void agentsRead(List<Agent> list) {
+        agents = list.stream().sorted(Comparator.comparing(Agent::name, String.CASE_INSENSITIVE_ORDER)).toList();
+        publishSoon();
+    }
+
+    /**
+     * An update within {@value #PUBLISH_MS} ms, unless nobody on this node follows the board: a follower that comes
+     * gets the board at once ({@link Bus#BOARD_SNAPSHOT}), then the updates of the changes after it came.
+     */
     private void publishSoon() {
-        if (publishTimer != -1) {
+        if (publishTimer != -1 || !followers.boards() && !followers.wallScreens()) {
             return;
         }
         publishTimer = vertx.setTimer(PUBLISH_MS, id -> {
             publishTimer = -1;
-            // Encoded once here for every supervisor and once for every wall screen, not once per socket.
-            JsonObject board = snapshot(clock.instant()).put("type", "board.update");
-            Bus.publish(vertx, Bus.BOARD_UPDATES, board.encode());
-            Bus.publish(vertx, Bus.WALL_SCREEN_UPDATES, forWallScreen(board).encode());
+            publish();
         });
+    }
+
+    /** Builds the board and encodes each form that someone follows now: once for all its sockets, not once per socket. */
+    private void publish() {
+        boolean boards = followers.boards();
+        boolean wallScreens = followers.wallScreens();
+        if (!boards && !wallScreens) {
+            return;
+        }
+        JsonObject board = snapshot(clock.instant()).put("type", "board.update");
+        published.incrementAndGet();
+        if (boards) {
+            Bus.publish(vertx, Bus.BOARD_UPDATES, board.encode());
+        }
+        if (wallScreens) {
+            // The full form is encoded already: strip it in place rather than copy it.
+            Bus.publish(vertx, Bus.WALL_SCREEN_UPDATES, stripForWallScreen(board).encode());
+        }
+    }
+
+    /** Whether an update is due: false while nobody follows, whatever changed. */
+    boolean publishPending() {
+        return publishTimer != -1;
+    }
+
+    /** How many boards were built for updates so far. */
+    long published() {
+        return published.get();
+    }
+
+    /** Today's presence intervals as just read. */
+    void presenceRead(List<PresenceInterval> intervals) {
+        presenceToday = intervals;
     }
 
     /** Recomputes today's figures while calls change, at most once a second (less often when reading them is slow). */
@@ -260,7 +302,7 @@ public final class LiveBoard {
                                 return today;
                             }))
                             .compose(today -> presence.overlapping(from, now.plusMillis(1)).map(intervals -> {
-                                presenceToday = intervals;
+                                presenceRead(intervals);
                                 return today;
                             }))
                             .map(today -> {
@@ -485,7 +527,10 @@ public final class LiveBoard {
      * numbers) or the agents' phone interfaces, since anyone in the room reads it.
      */
     public static JsonObject forWallScreen(JsonObject board) {
-        JsonObject out = board.copy();
+        return stripForWallScreen(board.copy());
+    }
+
+    private static JsonObject stripForWallScreen(JsonObject out) {
         JsonArray waiting = out.getJsonArray("waiting", new JsonArray());
         for (int i = 0; i < waiting.size(); i++) {
             waiting.getJsonObject(i).remove("callerNumber");

@@ -66,9 +66,11 @@ public final class WebVerticle extends VerticleBase {
 
     /**
      * What the supervisors' board and the metrics need: the audit log, kiosk screens, and the
-     * Prometheus text (null when FIRSTLINE_METRICS_ENABLED is false: /metrics is then 404).
+     * Prometheus text (null when FIRSTLINE_METRICS_ENABLED is false: /metrics is then 404), and where the sockets
+     * following the board are counted for the board to see.
      */
-    public record BoardServices(AuditStore audit, KioskStore kiosks, Supplier<String> metrics) {
+    public record BoardServices(AuditStore audit, KioskStore kiosks, Supplier<String> metrics,
+            io.firstline.board.BoardFollowers followers) {
     }
 
     private final String host;
@@ -146,7 +148,7 @@ public final class WebVerticle extends VerticleBase {
         });
         router.get("/health").handler(this::health);
         Pages.mount(router);
-        WsHub ws = new WsHub(vertx, s.accounts(), proxies, guard, web.webSocketsPerSession());
+        WsHub ws = new WsHub(vertx, s.accounts(), proxies, guard, web.webSocketsPerSession(), board.followers());
         hub = ws;
         Kiosks kiosks = new Kiosks(board.kiosks(), board.audit(), s.settings().board().kioskDays(), s.db().clock());
         ws.kiosks(kiosks);

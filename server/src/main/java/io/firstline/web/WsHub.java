@@ -45,13 +45,17 @@ public final class WsHub {
     private final java.util.concurrent.atomic.AtomicLong overCap = new java.util.concurrent.atomic.AtomicLong();
     private long lastWarning;
     private Kiosks kiosks;
+    /** How many of this node's sockets follow the board, so that it is built only while someone does. */
+    private final io.firstline.board.BoardFollowers followers;
     /** The open sockets of each session token, closed at once when that session signs out. */
     private final java.util.Map<String, java.util.Set<ServerWebSocket>> bySession = new java.util.HashMap<>();
     /** Whose each session token with open sockets is, so that ending a person's sessions closes their sockets. */
     private final java.util.Map<String, Long> sessionAgent = new java.util.HashMap<>();
 
-    WsHub(Vertx vertx, Accounts accounts, Proxies proxies, ConnectionGuard guard, int perSession) {
+    WsHub(Vertx vertx, Accounts accounts, Proxies proxies, ConnectionGuard guard, int perSession,
+            io.firstline.board.BoardFollowers followers) {
         this.vertx = vertx;
+        this.followers = followers;
         this.accounts = accounts;
         this.proxies = proxies;
         this.guard = guard;
@@ -325,6 +329,8 @@ public final class WsHub {
      */
     private Runnable followBoard(ServerWebSocket ws, boolean wallScreen) {
         java.util.function.UnaryOperator<JsonObject> view = wallScreen ? io.firstline.board.LiveBoard::forWallScreen : b -> b;
+        // Counted before the first board is asked for, so that no change after it goes unpublished.
+        Runnable unfollow = followers.follow(wallScreen);
         MessageConsumer<String> updates = Bus.listen(vertx, wallScreen ? Bus.WALL_SCREEN_UPDATES : Bus.BOARD_UPDATES,
                 frame -> {
                     if (!ws.isClosed() && !ws.writeQueueFull()) {
@@ -338,7 +344,10 @@ public final class WsHub {
                     }
                 })
                 .onFailure(e -> log.debug("no board snapshot: {}", e.getMessage())));
-        return updates::unregister;
+        return () -> {
+            unfollow.run();
+            updates.unregister();
+        };
     }
 
     private static String error(String detail) {

@@ -1,0 +1,41 @@
+package io.firstline.board;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * How many sockets on this node follow the live board, as supervisors' boards and as wall screens, so that the board
+ * is built and encoded only for a form someone follows. Counted by the web event loop(s) (WsHub), read by the call
+ * flow's context (LiveBoard): any thread.
+ *
+ * <p>Counts this node's sockets only. When another node fans the board out (issue 15), that node's followers must be
+ * added in here too (e.g. each node publishing its counts, or a remote fan-out counting as one follower of each form
+ * it needs), so that the node that builds the board still builds it for them.
+ */
+public final class BoardFollowers {
+
+    private final AtomicInteger boards = new AtomicInteger();
+    private final AtomicInteger wallScreens = new AtomicInteger();
+
+    /** One more follower of the full board ({@code wallScreen} false) or of the wall screen's form; returns its end. */
+    public Runnable follow(boolean wallScreen) {
+        AtomicInteger count = wallScreen ? wallScreens : boards;
+        count.incrementAndGet();
+        boolean[] ended = {false};
+        return () -> {
+            if (!ended[0]) {
+                ended[0] = true;
+                count.decrementAndGet();
+            }
+        };
+    }
+
+    /** Whether a supervisor's board follows. */
+    public boolean boards() {
+        return boards.get() > 0;
+    }
+
+    /** Whether a wall screen follows. */
+    public boolean wallScreens() {
+        return wallScreens.get() > 0;
+    }
+}
