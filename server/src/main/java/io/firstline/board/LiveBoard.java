@@ -88,7 +88,7 @@ public final class LiveBoard {
     private Map<Long, Integer> handledToday = Map.of();
     private Map<Long, Integer> missedToday = Map.of();
     /** Today's presence intervals as last read (open ones count up to each snapshot's now); null until read. */
-    private List<PresenceInterval> presenceToday;
+    private PresenceDay.Prepared presenceToday;
     /** Each member's presence (signed in, paused, reason) as last seen: a change reads today's intervals again. */
     private final Map<String, String> presenceOf = new HashMap<>();
     private JsonObject chart = new JsonObject();
@@ -259,9 +259,9 @@ public final class LiveBoard {
         return published.get();
     }
 
-    /** Today's presence intervals as just read. */
-    void presenceRead(List<PresenceInterval> intervals) {
-        presenceToday = intervals;
+    /** Today's presence intervals as just read: gone over once here rather than at every update. */
+    void presenceRead(List<PresenceInterval> intervals, Instant dayStart) {
+        presenceToday = new PresenceDay.Prepared(intervals, dayStart);
     }
 
     /** Recomputes today's figures while calls change, at most once a second (less often when reading them is slow). */
@@ -302,7 +302,7 @@ public final class LiveBoard {
                                 return today;
                             }))
                             .compose(today -> presence.overlapping(from, now.plusMillis(1)).map(intervals -> {
-                                presenceRead(intervals);
+                                presenceRead(intervals, from);
                                 return today;
                             }))
                             .map(today -> {
@@ -372,9 +372,14 @@ public final class LiveBoard {
         memberList.forEach(m -> queueNames.addAll(m.queues()));
         queuesOfMember.values().forEach(queueNames::addAll);
 
+        // One pass over the members and the callers for all queues: a pass per queue grows as queues × agents.
+        Map<String, List<CallView>> waitingIn = new HashMap<>();
+        waiting.forEach(c -> waitingIn.computeIfAbsent(c.queue(), k -> new ArrayList<>()).add(c));
+        Map<String, int[]> agentCounts = agentCounts(memberList);
         JsonArray queues = new JsonArray();
         for (String q : queueNames) {
-            queues.add(queue(q, board.forQueue(q), waiting, memberList, now, liveAsOf));
+            queues.add(queue(q, board.forQueue(q), waitingIn.getOrDefault(q, List.of()),
+                    agentCounts.getOrDefault(q, new int[STATES]), now, liveAsOf));
         }
         JsonArray agentRows = agents(memberList, active, now);
         JsonArray waitingRows = new JsonArray();
@@ -394,35 +399,49 @@ public final class LiveBoard {
                 .put("agents", agentRows).put("waiting", waitingRows).put("chart", chart);
     }
 
-    private JsonObject queue(String name, Settings.Thresholds t, List<CallView> waiting, List<MemberView> memberList, Instant now,
-            Instant liveAsOf) {
-        Figures f = figures.getOrDefault(name, new Figures(t.serviceLevelSeconds()));
-        List<CallView> here = waiting.stream().filter(c -> name.equals(c.queue())).toList();
-        int longest = here.stream().mapToInt(c -> c.waitedSeconds(now)).max().orElse(0);
-        int available = 0;
-        int onCall = 0;
-        int ringing = 0;
-        int busy = 0;
-        int paused = 0;
-        int signedOut = 0;
+    private static final int AVAILABLE = 0;
+    private static final int ON_CALL = 1;
+    private static final int RINGING = 2;
+    private static final int BUSY = 3;
+    private static final int PAUSED = 4;
+    private static final int SIGNED_OUT = 5;
+    private static final int STATES = 6;
+
+    /** Per queue, its members by state; a member who was in the queue today and has left it counts as signed out. */
+    private Map<String, int[]> agentCounts(List<MemberView> memberList) {
+        Map<String, int[]> counts = new HashMap<>();
         for (MemberView m : memberList) {
-            boolean inQueue = m.queues().contains(name);
-            boolean wasInQueue = queuesOfMember.getOrDefault(key(m.pbx(), m.memberInterface()), Set.of()).contains(name);
-            if (!inQueue) {
-                if (wasInQueue) {
-                    signedOut++;
-                }
-                continue;
+            for (String q : m.queues()) {
+                int state = switch (m.state()) {
+                    case AVAILABLE -> AVAILABLE;
+                    case IN_CALL -> ON_CALL;
+                    case RINGING -> RINGING;
+                    case BUSY -> BUSY;
+                    case PAUSED -> PAUSED;
+                    case UNAVAILABLE, SIGNED_OUT -> SIGNED_OUT;
+                };
+                counts.computeIfAbsent(q, k -> new int[STATES])[state]++;
             }
-            switch (m.state()) {
-                case AVAILABLE -> available++;
-                case IN_CALL -> onCall++;
-                case RINGING -> ringing++;
-                case BUSY -> busy++;
-                case PAUSED -> paused++;
-                case UNAVAILABLE, SIGNED_OUT -> signedOut++;
+            for (String q : queuesOfMember.getOrDefault(key(m.pbx(), m.memberInterface()), Set.of())) {
+                if (!m.queues().contains(q)) {
+                    counts.computeIfAbsent(q, k -> new int[STATES])[SIGNED_OUT]++;
+                }
             }
         }
+        return counts;
+    }
+
+    /** @param here the queue's waiting callers; @param counts its members by state ({@link #agentCounts}) */
+    private JsonObject queue(String name, Settings.Thresholds t, List<CallView> here, int[] counts, Instant now,
+            Instant liveAsOf) {
+        Figures f = figures.getOrDefault(name, new Figures(t.serviceLevelSeconds()));
+        int longest = here.stream().mapToInt(c -> c.waitedSeconds(now)).max().orElse(0);
+        int available = counts[AVAILABLE];
+        int onCall = counts[ON_CALL];
+        int ringing = counts[RINGING];
+        int busy = counts[BUSY];
+        int paused = counts[PAUSED];
+        int signedOut = counts[SIGNED_OUT];
         String waitingLevel = rising(here.size(), t.waitingAmber(), t.waitingRed());
         String longestLevel = rising(longest, t.longestWaitAmber(), t.longestWaitRed());
         Double sl = f.serviceLevelPercent();
@@ -452,8 +471,7 @@ public final class LiveBoard {
     }
 
     private JsonArray agents(List<MemberView> memberList, List<CallView> active, Instant now) {
-        Map<String, PresenceDay.Totals> presenceTotals = presenceToday == null ? null
-                : PresenceDay.totals(presenceToday, startOfDay(now), now);
+        Instant dayStart = startOfDay(now);
         Map<String, MemberView> byInterface = new HashMap<>();
         memberList.forEach(m -> byInterface.putIfAbsent(MemberView.interfaceKey(m.memberInterface()), m));
         Map<String, CallView> byLinkedid = new HashMap<>();
@@ -466,19 +484,19 @@ public final class LiveBoard {
                 continue;
             }
             shown.add(MemberView.interfaceKey(a.memberInterface()));
-            rows.add(agentRow(a.id(), a.username(), a.name(), a.memberInterface(), m, byLinkedid, presenceTotals, now));
+            rows.add(agentRow(a.id(), a.username(), a.name(), a.memberInterface(), m, byLinkedid, dayStart, now));
         }
         for (MemberView m : memberList) {
             if (shown.add(MemberView.interfaceKey(m.memberInterface()))) {
-                rows.add(agentRow(null, null, m.memberName(), m.memberInterface(), m, byLinkedid, presenceTotals, now));
+                rows.add(agentRow(null, null, m.memberName(), m.memberInterface(), m, byLinkedid, dayStart, now));
             }
         }
         return rows;
     }
 
-    /** @param presenceTotals today's presence by interface key, or null while not read yet */
+    /** @param dayStart the start of today, for today's presence */
     private JsonObject agentRow(Long id, String username, String name, String iface, MemberView m,
-            Map<String, CallView> byLinkedid, Map<String, PresenceDay.Totals> presenceTotals, Instant now) {
+            Map<String, CallView> byLinkedid, Instant dayStart, Instant now) {
         JsonObject row = new JsonObject().put("id", id).put("username", username).put("name", name).put("interface", iface)
                 .put("state", m == null ? MemberState.SIGNED_OUT.wire() : m.state().wire())
                 .put("since", m == null ? null : str(m.since()))
@@ -488,8 +506,7 @@ public final class LiveBoard {
                 .put("queues", new JsonArray(m == null ? List.of() : new ArrayList<>(new TreeSet<>(m.queues()))))
                 .put("handledToday", id == null ? 0 : handledToday.getOrDefault(id, 0))
                 .put("missedToday", id == null ? 0 : missedToday.getOrDefault(id, 0));
-        putPresence(row, presenceTotals == null ? null
-                : presenceTotals.getOrDefault(MemberView.interfaceKey(iface), PresenceDay.Totals.NONE));
+        putPresence(row, presenceToday == null ? null : presenceToday.totals(MemberView.interfaceKey(iface), dayStart, now));
         CallView c = m == null || m.linkedid() == null ? null : byLinkedid.get(key(m.pbx(), m.linkedid()));
         if (c != null) {
             Instant since = c.answeredAt() != null ? c.answeredAt() : c.queuedAt();
@@ -530,7 +547,8 @@ public final class LiveBoard {
         return stripForWallScreen(board.copy());
     }
 
-    private static JsonObject stripForWallScreen(JsonObject out) {
+    /** The same, in place. */
+    static JsonObject stripForWallScreen(JsonObject out) {
         JsonArray waiting = out.getJsonArray("waiting", new JsonArray());
         for (int i = 0; i < waiting.size(); i++) {
             waiting.getJsonObject(i).remove("callerNumber");

@@ -83,4 +83,42 @@ class PresenceDayTest {
                 new Instant[] {at(9, 1), at(9, 1).plusMillis(700)}))).isEqualTo(1);
         assertThat(PresenceDay.seconds(List.of())).isZero();
     }
+
+    @Test
+    @DisplayName("prepared once when read, the totals at any later moment are those of going over every interval then")
+    void preparedGivesTheSameTotals() {
+        java.util.Random random = new java.util.Random(13);
+        List<String> members = List.of(ALICE, "local/1001@agents", "Local/1002@agents/n", "PJSIP/2001", "PJSIP/2002");
+        List<String> reasons = java.util.Arrays.asList("lunch", "coffee", null, "training");
+        Instant yesterday = DAY_START.minusSeconds(3 * 3600);
+        Instant readAt = at(12, 0);
+        List<PresenceInterval> intervals = new java.util.ArrayList<>();
+        for (int n = 0; n < 400; n++) {
+            Instant start = yesterday.plusMillis(random.nextLong((readAt.toEpochMilli() - yesterday.toEpochMilli())));
+            Instant end = random.nextInt(5) == 0 ? null
+                    : start.plusMillis(random.nextLong(3_600_000)).isAfter(readAt) ? readAt : start.plusMillis(random.nextLong(3_600_000));
+            String member = members.get(random.nextInt(members.size()));
+            intervals.add(random.nextBoolean() ? in(member, start, end)
+                    : new PresenceInterval("pbx", member, PresenceKind.PAUSED, reasons.get(random.nextInt(reasons.size())), start, end));
+        }
+        // One member with nothing open and one with nothing at all today.
+        intervals.add(in("PJSIP/3001", at(8, 0), at(9, 0)));
+        intervals.add(in("PJSIP/3002", yesterday, DAY_START.minusSeconds(1)));
+        PresenceDay.Prepared prepared = new PresenceDay.Prepared(intervals, DAY_START);
+        List<String> keys = List.of("local/1001@agents", "local/1002@agents", "pjsip/2001", "pjsip/2002", "pjsip/3001",
+                "pjsip/3002", "pjsip/9999");
+        for (Instant now : List.of(readAt, readAt.plusMillis(1), readAt.plusMillis(999), at(12, 30), at(23, 59),
+                // before the read (a clock put back) and the next day before it is read: worked out from the intervals
+                at(10, 0), DAY_START.plusSeconds(86_400 + 60))) {
+            Instant dayStart = now.isBefore(DAY_START.plusSeconds(86_400)) ? DAY_START : DAY_START.plusSeconds(86_400);
+            Map<String, PresenceDay.Totals> all = PresenceDay.totals(intervals, dayStart, now);
+            for (String key : keys) {
+                assertThat(prepared.totals(key, dayStart, now)).as(key + " at " + now)
+                        .isEqualTo(all.getOrDefault(key, PresenceDay.Totals.NONE));
+                assertThat(new java.util.ArrayList<>(prepared.totals(key, dayStart, now).pausedByReason().keySet()))
+                        .as("reasons' order").isEqualTo(new java.util.ArrayList<>(all.getOrDefault(key, PresenceDay.Totals.NONE)
+                                .pausedByReason().keySet()));
+            }
+        }
+    }
 }
