@@ -223,6 +223,7 @@ public final class Firstline implements AutoCloseable {
 
             watch(metrics, vertx, pops, flow, db, records, web);
             metrics.presenceSteps(presenceSteps::backlog);
+            metrics.board(boardFollowers);
             vertx.setPeriodic(TimeUnit.MINUTES.toMillis(10), id -> accounts.purgeIdleSessions());
             log.info("Firstline is ready on {}://{}:{}{}", settings.web().tls().isPresent() ? "https" : "http",
                     displayHost(settings.httpHost()), web.actualPort(),

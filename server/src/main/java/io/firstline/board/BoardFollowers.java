@@ -1,6 +1,7 @@
 package io.firstline.board;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * How many sockets on this node follow the live board, as supervisors' boards and as wall screens, so that the board
@@ -15,6 +16,7 @@ public final class BoardFollowers {
 
     private final AtomicInteger boards = new AtomicInteger();
     private final AtomicInteger wallScreens = new AtomicInteger();
+    private final AtomicLong updatesBuilt = new AtomicLong();
 
     /** One more follower of the full board ({@code wallScreen} false) or of the wall screen's form; returns its end. */
     public Runnable follow(boolean wallScreen) {
@@ -37,5 +39,20 @@ public final class BoardFollowers {
     /** Whether a wall screen follows. */
     public boolean wallScreens() {
         return wallScreens.get() > 0;
+    }
+
+    /** How many follow the full board ({@code wallScreen} false) or the wall screen's form now. */
+    public int count(boolean wallScreen) {
+        return (wallScreen ? wallScreens : boards).get();
+    }
+
+    /** The board built once more for an update (not for a snapshot asked for). */
+    void updateBuilt() {
+        updatesBuilt.incrementAndGet();
+    }
+
+    /** How many times the board was built for updates. */
+    public long updatesBuilt() {
+        return updatesBuilt.get();
     }
 }

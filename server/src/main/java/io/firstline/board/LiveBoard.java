@@ -80,8 +80,6 @@ public final class LiveBoard {
     /** Completes once the call records received so far are written, so that the figures include them. */
     private final Supplier<Future<Void>> recorded;
     private final BoardFollowers followers;
-    /** Boards built for {@code board.update} messages (not for snapshots asked for): read by tests from any thread. */
-    private final java.util.concurrent.atomic.AtomicLong published = new java.util.concurrent.atomic.AtomicLong();
 
     private List<Agent> agents = List.of();
     private Map<String, Figures> figures = Map.of();
@@ -239,7 +237,7 @@ public final class LiveBoard {
             return;
         }
         JsonObject board = snapshot(clock.instant()).put("type", "board.update");
-        published.incrementAndGet();
+        followers.updateBuilt();
         if (boards) {
             Bus.publish(vertx, Bus.BOARD_UPDATES, board.encode());
         }
@@ -252,11 +250,6 @@ public final class LiveBoard {
     /** Whether an update is due: false while nobody follows, whatever changed. */
     boolean publishPending() {
         return publishTimer != -1;
-    }
-
-    /** How many boards were built for updates so far. */
-    long published() {
-        return published.get();
     }
 
     /** Today's presence intervals as just read: gone over once here rather than at every update. */

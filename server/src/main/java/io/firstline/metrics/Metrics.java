@@ -251,6 +251,18 @@ public final class Metrics {
                 .description("Open WebSocket sessions").register(registry);
     }
 
+    /** The sockets following the live board on this node, by form, and the boards built for their updates. */
+    public void board(io.firstline.board.BoardFollowers followers) {
+        for (boolean wallScreen : new boolean[] {false, true}) {
+            Gauge.builder("firstline.board.followers", () -> followers.count(wallScreen))
+                    .description("WebSockets following the live board on this node: supervisors' boards and wall screens")
+                    .tag("form", wallScreen ? "wall-screen" : "board").register(registry);
+        }
+        FunctionCounter.builder("firstline.board.updates", followers, io.firstline.board.BoardFollowers::updatesBuilt)
+                .description("Boards built for board.update messages (none while nobody on this node follows)")
+                .register(registry);
+    }
+
     /** What the web server's limits against abuse refused, by reason (closed connections, refused WebSockets). */
     public void webRefusals(List<String> reasons, java.util.function.ToLongFunction<String> refused) {
         for (String reason : reasons) {

@@ -446,7 +446,7 @@ class BoardIT {
 
     @Test
     @Order(7)
-    @DisplayName("/metrics shows calls by outcome, pops and their latency, the PBX link, AMI events, the database, its pool, call records waiting, Vert.x, the event loops' delay and WebSockets")
+    @DisplayName("/metrics shows calls by outcome, pops and their latency, the PBX link, AMI events, the database, its pool, call records waiting, Vert.x, the event loops' delay, WebSockets and the board's followers")
     void metrics() throws Exception {
         try (Board board = supervisorBoard()) {
             board.next(b -> true, Duration.ofSeconds(5));
@@ -473,6 +473,9 @@ class BoardIT {
             assertThat(text).contains("vertx_pool_queue_time_seconds_bucket{pool_name=\"firstline-db\",pool_type=\"worker\",le=");
             assertThat(text).contains("firstline_event_loop_delay_seconds_bucket{le=");
             assertThat(text).containsPattern("firstline_websocket_sessions [1-9]");
+            assertThat(text).containsPattern("firstline_board_followers\\{form=\"board\"} [1-9]");
+            assertThat(text).contains("firstline_board_followers{form=\"wall-screen\"}");
+            assertThat(text).containsPattern("firstline_board_updates_total [1-9]");
         }
         try (TestServer off = TestServer.start(Map.of("FIRSTLINE_METRICS_ENABLED", "false"))) {
             assertThat(off.get("/metrics", null).status()).isEqualTo(404);

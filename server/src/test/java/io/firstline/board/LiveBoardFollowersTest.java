@@ -76,7 +76,7 @@ class LiveBoardFollowersTest {
     @DisplayName("while nobody follows the board, calls that change build and encode no board")
     void nobodyFollows() throws Exception {
         assertThat(callerQueued()).isFalse();
-        assertThat(board.published()).isZero();
+        assertThat(followers.updatesBuilt()).isZero();
     }
 
     @Test
@@ -90,7 +90,7 @@ class LiveBoardFollowersTest {
         JsonObject frame = new JsonObject(update.get(10, TimeUnit.SECONDS));
         assertThat(frame.getString("type")).isEqualTo("board.update");
         assertThat(frame.getJsonArray("waiting").getJsonObject(0).getString("callerNumber")).isEqualTo("+41445550101");
-        assertThat(board.published()).isEqualTo(1);
+        assertThat(followers.updatesBuilt()).isEqualTo(1);
 
         unfollow.run();
         unfollow.run(); // ending twice counts once
