@@ -22,10 +22,9 @@ public final class BoardFollowers {
     public Runnable follow(boolean wallScreen) {
         AtomicInteger count = wallScreen ? wallScreens : boards;
         count.incrementAndGet();
-        boolean[] ended = {false};
+        java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
         return () -> {
-            if (!ended[0]) {
-                ended[0] = true;
+            if (ended.compareAndSet(false, true)) {
                 count.decrementAndGet();
             }
         };
