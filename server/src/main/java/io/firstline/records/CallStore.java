@@ -21,18 +21,27 @@ import io.firstline.phone.PhoneNumbers;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
-import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
 
@@ -46,8 +55,12 @@ public final class CallStore {
     public static final List<String> STATUS_FILTERS = List.of("answered", "abandoned", "unanswered", "menu-only",
             "internal", "callback", "in-progress");
 
+    private static final int E164_MEMO = 10_000;
+
     private final Database db;
     private final PhoneNumbers phones;
+    /** Callers' numbers as written, in E.164 ("" when a number has none). */
+    private final Map<String, String> e164s = new ConcurrentHashMap<>();
 
     public CallStore(Database db, PhoneNumbers phones) {
         this.db = db;
@@ -95,139 +108,22 @@ public final class CallStore {
     }
 
     private long recordIn(DSLContext dsl, CallView call, List<CallChange.Timeline> entries) {
-        Set<String> interfaces = new LinkedHashSet<>();
-        if (call.memberInterface() != null) {
-            interfaces.add(call.memberInterface());
-        }
-        entries.stream().map(CallChange.Timeline::memberInterface).filter(i -> i != null).forEach(interfaces::add);
-        call.talks().forEach(t -> interfaces.add(t.memberInterface()));
-        Map<String, Long> agents = agentIds(dsl, interfaces);
-        Long agentId = call.memberInterface() == null ? null : agents.get(call.memberInterface());
-        Long callerId = callerOf(dsl, phones, call.callerNumber(), call.callerIdHint());
-
-        String pbx = clip(call.pbx(), 64);
-        String linkedid = clip(call.linkedid(), 64);
         String number = clip(call.callerNumber(), 64);
-        String name = clip(call.callerName(), 200);
         String menuPath = clip(call.menuPath(), 255);
-        String ticket = clip(call.ticketTyped(), 32);
         String queue = clip(call.queue(), 80);
-        String iface = clip(call.memberInterface(), 200);
-        String endReason = clip(call.endReason(), 40);
-        String status = call.status().wire();
-        Instant entered = millis(call.enteredAt() != null ? call.enteredAt() : db.now());
-        // The request id comes from a channel variable: linked only when such a request exists.
-        Long callbackId = call.callbackId() == null ? null : dsl.select(CALLBACK_REQUESTS.ID).from(CALLBACK_REQUESTS)
-                .where(CALLBACK_REQUESTS.ID.eq(call.callbackId())).fetchOptional(CALLBACK_REQUESTS.ID).orElse(null);
-        // A view that has not ended must not turn an ended call back into a live one; and what was
-        // recorded before (e.g. by a Firstline that was restarted since) is kept: a call answered
-        // then ends answered, one that reached a queue is not menu-only.
-        Field<String> statusOnUpdate;
-        if (!call.ended()) {
-            statusOnUpdate = DSL.when(CALLS.ENDED_AT.isNull(), DSL.val(status)).otherwise(CALLS.STATUS);
-        } else if (call.status() == CallStatus.ANSWERED || call.status() == CallStatus.ABANDONED
-                || call.status() == CallStatus.INTERNAL || call.status() == CallStatus.CALLBACK) {
-            statusOnUpdate = DSL.val(status);
-        } else {
-            statusOnUpdate = DSL.when(CALLS.ANSWERED_AT.isNotNull(), DSL.val(CallStatus.ANSWERED.wire()))
-                    .when(CALLS.STATUS.eq(CallStatus.ABANDONED.wire()), DSL.val(CallStatus.ABANDONED.wire()))
-                    .when(DSL.val(status).eq(CallStatus.MENU_ONLY.wire()).and(CALLS.QUEUED_AT.isNotNull()),
-                            DSL.val(CallStatus.UNANSWERED.wire()))
-                    .otherwise(DSL.val(status));
-        }
         Instant ended = millis(call.endedAt());
-        // The talk time of a call answered before a restart and ended after it: from the recorded answer.
-        Field<Integer> talkOnUpdate = call.talkSeconds() != null ? DSL.val(call.talkSeconds(), CALLS.TALK_SECONDS)
-                : ended != null && !call.endedAtEstimated()
-                        ? DSL.coalesce(CALLS.TALK_SECONDS, DSL.field("TIMESTAMPDIFF(SECOND, {0}, {1})", Integer.class,
-                                CALLS.ANSWERED_AT, DSL.val(ended, CALLS.ENDED_AT)))
-                        : CALLS.TALK_SECONDS;
-
-        dsl.insertInto(CALLS)
-                .set(CALLS.PBX, pbx)
-                .set(CALLS.LINKEDID, linkedid)
-                .set(CALLS.CALLER_NUMBER, number)
-                .set(CALLS.CALLER_NAME, name)
-                .set(CALLS.CALLER_ID, callerId)
-                .set(CALLS.CALLBACK_ID, callbackId)
-                .set(CALLS.MENU_PATH, menuPath)
-                .set(CALLS.TICKET_TYPED, ticket)
-                .set(CALLS.QUEUE, queue)
-                .set(CALLS.STATUS, status)
-                .set(CALLS.AGENT_ID, agentId)
-                .set(CALLS.AGENT_INTERFACE, iface)
-                .set(CALLS.ENTERED_AT, entered)
-                .set(CALLS.QUEUED_AT, millis(call.queuedAt()))
-                .set(CALLS.ANSWERED_AT, millis(call.answeredAt()))
-                .set(CALLS.ENDED_AT, ended)
-                .set(CALLS.ENDED_AT_ESTIMATED, ended != null && call.endedAtEstimated())
-                .set(CALLS.END_REASON, endReason)
-                .set(CALLS.WAIT_SECONDS, call.waitSeconds())
-                .set(CALLS.TALK_SECONDS, call.talkSeconds())
-                .onDuplicateKeyUpdate()
-                .set(CALLS.CALLER_NUMBER, keep(number, CALLS.CALLER_NUMBER))
-                .set(CALLS.CALLER_NAME, keep(name, CALLS.CALLER_NAME))
-                .set(CALLS.CALLER_ID, keep(callerId, CALLS.CALLER_ID))
-                .set(CALLS.CALLBACK_ID, keep(callbackId, CALLS.CALLBACK_ID))
-                .set(CALLS.MENU_PATH, keep(menuPath, CALLS.MENU_PATH))
-                .set(CALLS.TICKET_TYPED, keep(ticket, CALLS.TICKET_TYPED))
-                .set(CALLS.QUEUE, keep(queue, CALLS.QUEUE))
-                .set(CALLS.STATUS, statusOnUpdate)
-                .set(CALLS.AGENT_ID, keep(agentId, CALLS.AGENT_ID))
-                .set(CALLS.AGENT_INTERFACE, keep(iface, CALLS.AGENT_INTERFACE))
-                .set(CALLS.ENTERED_AT, DSL.least(DSL.val(entered, CALLS.ENTERED_AT), CALLS.ENTERED_AT))
-                .set(CALLS.QUEUED_AT, keep(millis(call.queuedAt()), CALLS.QUEUED_AT))
-                .set(CALLS.ANSWERED_AT, keep(millis(call.answeredAt()), CALLS.ANSWERED_AT))
-                .set(CALLS.ENDED_AT, keep(ended, CALLS.ENDED_AT))
-                .set(CALLS.ENDED_AT_ESTIMATED, ended == null ? CALLS.ENDED_AT_ESTIMATED : DSL.val(call.endedAtEstimated()))
-                .set(CALLS.END_REASON, keep(endReason, CALLS.END_REASON))
-                .set(CALLS.WAIT_SECONDS, keep(call.waitSeconds(), CALLS.WAIT_SECONDS))
-                .set(CALLS.TALK_SECONDS, talkOnUpdate)
-                .execute();
-        Record row = dsl.select(CALLS.ID, CALLS.CALLER_ID).from(CALLS)
-                .where(CALLS.PBX.eq(pbx)).and(CALLS.LINKEDID.eq(linkedid)).fetchOne();
-        long id = row.get(CALLS.ID);
-
-        var insert = dsl.insertInto(CALL_EVENTS, CALL_EVENTS.CALL_ID, CALL_EVENTS.EVENT_KEY, CALL_EVENTS.AT,
-                CALL_EVENTS.TYPE, CALL_EVENTS.QUEUE, CALL_EVENTS.AGENT_ID, CALL_EVENTS.INTERFACE, CALL_EVENTS.DETAIL);
-        int rows = 0;
-        for (CallChange.Timeline e : entries) {
-            if (e == null || e.key() == null) {
-                continue; // without a key a replay could not be told from a new event
-            }
-            insert = insert.values(id, clip(e.key(), 160), millis(e.at() != null ? e.at() : db.now()),
-                    clip(e.type() != null ? e.type() : "unknown", 40), clip(e.queue(), 80),
-                    e.memberInterface() == null ? null : agents.get(e.memberInterface()), clip(e.memberInterface(), 200),
-                    clip(e.detail(), 500));
-            rows++;
-        }
-        if (rows > 0) {
-            insert.onDuplicateKeyIgnore().execute();
-        }
-
-        int seq = 0;
-        for (CallView.Talk t : call.talks()) {
-            seq++;
-            if (t.memberInterface() == null || t.answeredAt() == null) {
-                continue;
-            }
-            Long agent = agents.get(t.memberInterface());
-            dsl.insertInto(CALL_AGENTS)
-                    .set(CALL_AGENTS.CALL_ID, id)
-                    .set(CALL_AGENTS.SEQ, seq)
-                    .set(CALL_AGENTS.AGENT_ID, agent)
-                    .set(CALL_AGENTS.AGENT_INTERFACE, clip(t.memberInterface(), 200))
-                    .set(CALL_AGENTS.ANSWERED_AT, millis(t.answeredAt()))
-                    .set(CALL_AGENTS.TALK_SECONDS, t.talkSeconds())
-                    .onDuplicateKeyUpdate()
-                    .set(CALL_AGENTS.AGENT_ID, keep(agent, CALL_AGENTS.AGENT_ID))
-                    .set(CALL_AGENTS.TALK_SECONDS, keep(t.talkSeconds(), CALL_AGENTS.TALK_SECONDS))
-                    .execute();
-        }
+        long id = dsl.connectionResult(c -> {
+            Known known = lookUp(c, call, entries);
+            long callId = upsertCall(c, call, known);
+            insertTimeline(c, callId, entries, known.agents());
+            upsertTalks(c, callId, call.talks(), known.agents());
+            return callId;
+        });
 
         // Only a number Asterisk can dial back outside: an extension (1002, 9000) is a phone of the help desk.
         if (call.ended() && call.status() == CallStatus.ABANDONED && callbackable(number)) {
-            openCallback(dsl, id, row.get(CALLS.CALLER_ID), number, queue, menuPath, ended);
+            Long callerId = dsl.select(CALLS.CALLER_ID).from(CALLS).where(CALLS.ID.eq(id)).fetchOne(CALLS.CALLER_ID);
+            openCallback(dsl, id, callerId, number, queue, menuPath, ended);
         }
         if (call.callbackRequestChannel() != null) {
             // The phone menu stored the request (keyed by the channel) before it told the dialplan ok.
@@ -236,10 +132,226 @@ public final class CallStore {
                     .and(CALLBACK_REQUESTS.CALL_ID.isNull())
                     .execute();
         }
-        if (callbackId != null && call.ended() && !call.endedAtEstimated()) {
-            closeCallback(dsl, callbackId, call.callbackDialStatus(), ended);
+        if (call.callbackId() != null && call.ended() && !call.endedAtEstimated()) {
+            closeCallback(dsl, call.callbackId(), call.callbackDialStatus(), ended); // an unknown request id updates nothing
         }
         return id;
+    }
+
+    /*
+     * A call's write is the hot path of the server (five or so per call), so its statements are fixed SQL run on
+     * the transaction's connection: jOOQ rendered each anew, a large share of the server's CPU, and the call's id
+     * was a select of its own (docs/benchmarks.md, "Writing a call"). Each view reads what it needs from other
+     * tables in one plain (non-locking) select before the upsert; as subqueries of the INSERT they would be
+     * locking reads under REPEATABLE READ, holding gap locks on agents and caller_phones until the commit.
+     */
+
+    /** What a write needs from other tables: the agents of its interfaces, the owners of its number, and its callback request if it exists. */
+    private record Known(Map<String, Long> agents, List<Long> owners, Long callbackId) {
+    }
+
+    private static final int AGENT = 1;
+    private static final int OWNER = 2;
+    private static final int CALLBACK = 3;
+
+    private Known lookUp(Connection c, CallView call, List<CallChange.Timeline> entries) throws SQLException {
+        Set<String> interfaces = new LinkedHashSet<>();
+        if (call.memberInterface() != null) {
+            interfaces.add(call.memberInterface());
+        }
+        entries.stream().map(CallChange.Timeline::memberInterface).filter(i -> i != null).forEach(interfaces::add);
+        call.talks().forEach(t -> interfaces.add(t.memberInterface()));
+        interfaces.remove(null);
+        String e164 = e164(call.callerNumber());
+        List<String> parts = new ArrayList<>(3);
+        List<Object> values = new ArrayList<>(interfaces);
+        if (!interfaces.isEmpty()) {
+            parts.add("SELECT " + AGENT + ", interface, id FROM agents WHERE interface IN ("
+                    + String.join(", ", Collections.nCopies(interfaces.size(), "?")) + ")");
+        }
+        if (e164 != null) {
+            parts.add("SELECT " + OWNER + ", NULL, caller_id FROM caller_phones WHERE phone = ?");
+            values.add(e164);
+        }
+        if (call.callbackId() != null) {
+            // The request id comes from a channel variable: linked only when such a request exists.
+            parts.add("SELECT " + CALLBACK + ", NULL, id FROM callback_requests WHERE id = ?");
+            values.add(call.callbackId());
+        }
+        Map<String, Long> agents = new HashMap<>();
+        List<Long> owners = new ArrayList<>(1);
+        Long callbackId = null;
+        if (parts.isEmpty()) {
+            return new Known(agents, owners, null);
+        }
+        try (PreparedStatement s = c.prepareStatement(String.join(" UNION ALL ", parts))) {
+            bind(s, values.toArray());
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    switch (r.getInt(1)) {
+                        case AGENT -> agents.put(r.getString(2), r.getLong(3));
+                        case OWNER -> owners.add(r.getLong(3));
+                        default -> callbackId = r.getLong(3);
+                    }
+                }
+            }
+        }
+        return new Known(agents, owners, callbackId);
+    }
+
+    /*
+     * On a duplicate, VALUES(c) is what this write brings for c, and COALESCE(VALUES(c), c) keeps what was recorded
+     * when this view does not know it. The assignments run in their order: the status reads the answer, the end and
+     * the status recorded before this write; the talk time reads the answer as this write leaves it.
+     * id = LAST_INSERT_ID(id) hands the existing row's id back with the update count, as a new row's id is.
+     */
+    private static final String UPSERT_CALL = """
+            INSERT INTO calls (pbx, linkedid, caller_number, caller_name, caller_id, callback_id, menu_path, ticket_typed,
+                queue, status, agent_id, agent_interface, entered_at, queued_at, answered_at, ended_at, ended_at_estimated,
+                end_reason, wait_seconds, talk_seconds)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON DUPLICATE KEY UPDATE
+                id = LAST_INSERT_ID(id),
+                caller_number = COALESCE(VALUES(caller_number), caller_number),
+                caller_name = COALESCE(VALUES(caller_name), caller_name),
+                caller_id = COALESCE(VALUES(caller_id), caller_id),
+                callback_id = COALESCE(VALUES(callback_id), callback_id),
+                menu_path = COALESCE(VALUES(menu_path), menu_path),
+                ticket_typed = COALESCE(VALUES(ticket_typed), ticket_typed),
+                queue = COALESCE(VALUES(queue), queue),
+                status = %s,
+                agent_id = COALESCE(VALUES(agent_id), agent_id),
+                agent_interface = COALESCE(VALUES(agent_interface), agent_interface),
+                entered_at = LEAST(VALUES(entered_at), entered_at),
+                queued_at = COALESCE(VALUES(queued_at), queued_at),
+                answered_at = COALESCE(VALUES(answered_at), answered_at),
+                ended_at = COALESCE(VALUES(ended_at), ended_at),
+                ended_at_estimated = IF(VALUES(ended_at) IS NULL, ended_at_estimated, VALUES(ended_at_estimated)),
+                end_reason = COALESCE(VALUES(end_reason), end_reason),
+                wait_seconds = COALESCE(VALUES(wait_seconds), wait_seconds),
+                talk_seconds = COALESCE(VALUES(talk_seconds), IF(VALUES(ended_at) IS NOT NULL AND NOT VALUES(ended_at_estimated),
+                    COALESCE(talk_seconds, TIMESTAMPDIFF(SECOND, answered_at, VALUES(ended_at))), talk_seconds))
+            """;
+    /** A view that has not ended must not turn an ended call back into a live one. */
+    private static final String UPSERT_LIVE_CALL = UPSERT_CALL.formatted("IF(ended_at IS NULL, VALUES(status), status)");
+    /** An end that says how the call went (answered, abandoned, internal, callback) is the status. */
+    private static final String UPSERT_SETTLED_CALL = UPSERT_CALL.formatted("VALUES(status)");
+    /**
+     * Any other end keeps what was recorded before (e.g. by a Firstline that was restarted since): a call answered
+     * then ends answered, one abandoned stays so, one that reached a queue is not menu-only.
+     */
+    private static final String UPSERT_ENDED_CALL = UPSERT_CALL.formatted("CASE WHEN answered_at IS NOT NULL THEN '"
+            + CallStatus.ANSWERED.wire() + "' WHEN status = '" + CallStatus.ABANDONED.wire() + "' THEN '"
+            + CallStatus.ABANDONED.wire() + "' WHEN VALUES(status) = '" + CallStatus.MENU_ONLY.wire()
+            + "' AND queued_at IS NOT NULL THEN '" + CallStatus.UNANSWERED.wire() + "' ELSE VALUES(status) END");
+
+    private long upsertCall(Connection c, CallView call, Known known) throws SQLException {
+        String sql;
+        if (!call.ended()) {
+            sql = UPSERT_LIVE_CALL;
+        } else if (call.status() == CallStatus.ANSWERED || call.status() == CallStatus.ABANDONED
+                || call.status() == CallStatus.INTERNAL || call.status() == CallStatus.CALLBACK) {
+            sql = UPSERT_SETTLED_CALL;
+        } else {
+            sql = UPSERT_ENDED_CALL;
+        }
+        Instant ended = millis(call.endedAt());
+        try (PreparedStatement s = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+            bind(s, clip(call.pbx(), 64), clip(call.linkedid(), 64), clip(call.callerNumber(), 64), clip(call.callerName(), 200),
+                    ownerOf(known.owners(), call.callerIdHint()), known.callbackId(), clip(call.menuPath(), 255),
+                    clip(call.ticketTyped(), 32), clip(call.queue(), 80), call.status().wire(),
+                    call.memberInterface() == null ? null : known.agents().get(call.memberInterface()),
+                    clip(call.memberInterface(), 200), millis(call.enteredAt() != null ? call.enteredAt() : db.now()),
+                    millis(call.queuedAt()), millis(call.answeredAt()), ended, ended != null && call.endedAtEstimated(),
+                    clip(call.endReason(), 40), call.waitSeconds(), call.talkSeconds());
+            s.executeUpdate();
+            try (ResultSet keys = s.getGeneratedKeys()) {
+                if (!keys.next()) {
+                    throw new SQLException("no id for call " + call.pbx() + "/" + call.linkedid());
+                }
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    private static final String TIMELINE_ROW = "(?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private void insertTimeline(Connection c, long callId, List<CallChange.Timeline> entries, Map<String, Long> agents)
+            throws SQLException {
+        List<Object> values = new ArrayList<>(entries.size() * 8);
+        for (CallChange.Timeline e : entries) {
+            if (e == null || e.key() == null) {
+                continue; // without a key a replay could not be told from a new event
+            }
+            Collections.addAll(values, callId, clip(e.key(), 160), millis(e.at() != null ? e.at() : db.now()),
+                    clip(e.type() != null ? e.type() : "unknown", 40), clip(e.queue(), 80),
+                    e.memberInterface() == null ? null : agents.get(e.memberInterface()), clip(e.memberInterface(), 200),
+                    clip(e.detail(), 500));
+        }
+        if (values.isEmpty()) {
+            return;
+        }
+        String sql = "INSERT IGNORE INTO call_events (call_id, event_key, at, type, queue, agent_id, interface, detail) VALUES "
+                + String.join(", ", Collections.nCopies(values.size() / 8, TIMELINE_ROW));
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            bind(s, values.toArray());
+            s.executeUpdate();
+        }
+    }
+
+    private static final String TALK_ROW = "(?, ?, ?, ?, ?, ?)";
+
+    /** One row per agent who took the call, numbered in the order they took it. */
+    private static void upsertTalks(Connection c, long callId, List<CallView.Talk> talks, Map<String, Long> agents)
+            throws SQLException {
+        List<Object> values = new ArrayList<>(talks.size() * 6);
+        int seq = 0;
+        for (CallView.Talk t : talks) {
+            seq++;
+            if (t.memberInterface() == null || t.answeredAt() == null) {
+                continue;
+            }
+            Collections.addAll(values, callId, seq, agents.get(t.memberInterface()), clip(t.memberInterface(), 200),
+                    millis(t.answeredAt()), t.talkSeconds());
+        }
+        if (values.isEmpty()) {
+            return;
+        }
+        String sql = "INSERT INTO call_agents (call_id, seq, agent_id, agent_interface, answered_at, talk_seconds) VALUES "
+                + String.join(", ", Collections.nCopies(values.size() / 6, TALK_ROW))
+                + " ON DUPLICATE KEY UPDATE agent_id = COALESCE(VALUES(agent_id), agent_id),"
+                + " talk_seconds = COALESCE(VALUES(talk_seconds), talk_seconds)";
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            bind(s, values.toArray());
+            s.executeUpdate();
+        }
+    }
+
+    /** Binds values in order; an instant as the UTC date-time the DATETIME columns hold. */
+    private static void bind(PreparedStatement s, Object... values) throws SQLException {
+        for (int i = 0; i < values.length; i++) {
+            Object v = values[i];
+            s.setObject(i + 1, v instanceof Instant t ? LocalDateTime.ofInstant(t, ZoneOffset.UTC) : v);
+        }
+    }
+
+    /**
+     * The number in E.164, or null. Remembered: libphonenumber's parse was a good part of a write's CPU, and a
+     * call's number comes with each of its writes (a bounded memo, emptied when full).
+     */
+    private String e164(String number) {
+        if (number == null) {
+            return null;
+        }
+        String known = e164s.get(number);
+        if (known == null) {
+            if (e164s.size() >= E164_MEMO) {
+                e164s.clear();
+            }
+            known = phones.normalize(number).orElse("");
+            e164s.put(number, known);
+        }
+        return known.isEmpty() ? null : known;
     }
 
     /**
@@ -490,23 +602,17 @@ public final class CallStore {
         if (e164.isEmpty()) {
             return null;
         }
-        List<Long> owners = dsl.select(CALLER_PHONES.CALLER_ID).from(CALLER_PHONES)
-                .where(CALLER_PHONES.PHONE.eq(e164.get())).fetch(CALLER_PHONES.CALLER_ID);
+        return ownerOf(dsl.select(CALLER_PHONES.CALLER_ID).from(CALLER_PHONES)
+                .where(CALLER_PHONES.PHONE.eq(e164.get())).fetch(CALLER_PHONES.CALLER_ID), hint);
+    }
+
+    /** Among the owners of a number, the caller: the only one, or the one the hint names. */
+    private static Long ownerOf(List<Long> owners, String hint) {
         if (owners.size() == 1) {
             return owners.get(0);
         }
         Long hinted = parseId(hint);
         return hinted != null && owners.contains(hinted) ? hinted : null;
-    }
-
-    private static Map<String, Long> agentIds(DSLContext dsl, Set<String> interfaces) {
-        if (interfaces.isEmpty()) {
-            return Map.of();
-        }
-        Map<String, Long> out = new HashMap<>();
-        dsl.select(AGENTS.INTERFACE, AGENTS.ID).from(AGENTS).where(AGENTS.INTERFACE.in(interfaces))
-                .forEach(r -> out.put(r.get(AGENTS.INTERFACE), r.get(AGENTS.ID)));
-        return out;
     }
 
     private static RecordedCall toCall(Record r) {
@@ -518,11 +624,6 @@ public final class CallStore {
                 r.get(CALLS.ANSWERED_AT), ended, r.get(CALLS.WAIT_SECONDS), r.get(CALLS.TALK_SECONDS),
                 r.get(CALLS.END_REASON), r.get(CALLS.CALLBACK_ID),
                 ended != null && Boolean.TRUE.equals(r.get(CALLS.ENDED_AT_ESTIMATED)));
-    }
-
-    /** The new value, or the stored one when the new view does not know it. */
-    private static <T> Field<T> keep(T value, Field<T> column) {
-        return value == null ? column : DSL.val(value, column);
     }
 
     private static Long parseId(String s) {

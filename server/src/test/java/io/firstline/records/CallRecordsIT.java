@@ -484,6 +484,48 @@ class CallRecordsIT {
     }
 
     @Test
+    @DisplayName("each write of a call looks the people up as they are now: an agent and a caller added after its first"
+            + " write are on its next one, a phone that changed hands names its new agent; a write that changes nothing"
+            + " still gives the call's id")
+    void eachWriteSeesTheAgentsAndCallersOfNow() throws Exception {
+        String phone = "PJSIP/1077";
+        Instant t0 = Instant.parse("2026-11-26T09:00:00Z");
+        CallView talking = new CallView("pbx", "late-1", "555-777-0000", "Someone", null, "main/network", null, "network",
+                null, CallStatus.CONNECTED, t0, t0.plusSeconds(3), t0.plusSeconds(10), null, phone, "Carol", 7, null, null,
+                false, List.of(), null, List.of(new CallView.Talk(phone, "Carol", t0.plusSeconds(10), null)), false);
+        long id = await(store.record(talking, List.of(new CallChange.Timeline(t0.plusSeconds(10), "answered", "network",
+                phone, null, "answered"))));
+        assertThat(value("agent_id", "late-1")).isNull();
+        assertThat(value("caller_id", "late-1")).isNull();
+
+        AgentStore agents = new AgentStore(db);
+        long carol = await(agents.create("carol", "Carol Agent", "x", Role.AGENT, phone)).id();
+        long late = await(callers.create("Late Caller", null, null, false, List.of("+15557770000"))).id();
+        assertThat(await(store.record(talking, List.of(new CallChange.Timeline(t0.plusSeconds(11), "note", "network", phone,
+                null, "note-1"))))).isEqualTo(id);
+        assertThat(value("agent_id", "late-1")).isEqualTo(carol);
+        assertThat(value("caller_id", "late-1")).isEqualTo(late);
+        assertThat(count("SELECT COUNT(*) FROM call_agents WHERE call_id = ? AND agent_id = ?", id, carol)).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM call_events WHERE call_id = ? AND event_key = 'note-1' AND agent_id = ?", id,
+                carol)).isEqualTo(1);
+
+        assertThat(await(store.record(talking, List.of(new CallChange.Timeline(t0.plusSeconds(12), "note", "network", phone,
+                null, "note-2"))))).as("the row unchanged, the same id").isEqualTo(id);
+        assertThat(count("SELECT COUNT(*) FROM call_events WHERE call_id = ? AND event_key = 'note-2'", id)).isEqualTo(1);
+
+        await(agents.update(carol, new AgentStore.Changes(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(Optional.empty()), Optional.empty(), Optional.empty(), Optional.empty())));
+        long dave = await(agents.create("dave", "Dave Agent", "x", Role.AGENT, phone)).id();
+        CallView next = new CallView("pbx", "late-2", "555-777-0000", "Someone", null, "main/network", null, "network",
+                null, CallStatus.CONNECTED, t0.plusSeconds(60), t0.plusSeconds(63), t0.plusSeconds(70), null, phone, "Dave",
+                7, null, null, false, List.of());
+        long nextId = await(store.record(next, List.of()));
+        assertThat(nextId).isNotEqualTo(id);
+        assertThat(value("agent_id", "late-2")).isEqualTo(dave);
+        assertThat(value("agent_id", "late-1")).as("what was recorded stays").isEqualTo(carol);
+    }
+
+    @Test
     @DisplayName("texts longer than their columns are cut, not refused: no call is lost for an odd PBX value")
     void longTextsAreCut() throws Exception {
         CallView odd = new CallView("pbx", "long-1", "1".repeat(200), "N".repeat(200), null, "m/".repeat(150), "9".repeat(18),
