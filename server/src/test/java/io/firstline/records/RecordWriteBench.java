@@ -20,7 +20,7 @@ import java.util.Optional;
 /**
  * What writing a call costs, apart from the machine's latency: records N synthetic calls, each in
  * five successive writes as the recorder makes them (menu, queue, ring, answer, end), one at a time,
- * and prints the JVM's CPU and allocation per call and the statements MariaDB ran per call. Run by
+ * and prints the JVM's CPU and allocation per call, the statements MariaDB ran per call and its CPU for them (its query profiler, which slows it). Run by
  * hand (main thread), against FIRSTLINE_TEST_DB_URL, in a database of its own that it drops:
  * {@code java -cp server/target/firstline.jar:server/target/test-classes io.firstline.records.RecordWriteBench 3000}.
  */
@@ -65,6 +65,7 @@ public final class RecordWriteBench {
                     System.out.printf("  %s per call %.2f%n", k, (double) d / calls);
                 }
             }
+            mariaDbCpu(db, store);
             db.close();
         } finally {
             vertx.close().await();
@@ -126,6 +127,38 @@ public final class RecordWriteBench {
             });
             return out;
         }).toCompletionStage().toCompletableFuture().get();
+    }
+
+    /**
+     * MariaDB's CPU for a call's writes, from its query profiler (the session's last 100 statements, so two calls
+     * at a time), over 50 rounds; the profiler's own statements left out.
+     */
+    private static void mariaDbCpu(Database db, CallStore store) throws Exception {
+        double cpu = 0;
+        double busy = 0;
+        int rounds = 50;
+        for (int round = 0; round < rounds; round++) {
+            db.query(dsl -> dsl.execute("SET profiling_history_size = 0, profiling = 0")).toCompletionStage().toCompletableFuture().get();
+            db.query(dsl -> dsl.execute("SET profiling_history_size = 100, profiling = 1")).toCompletionStage().toCompletableFuture().get();
+            run(store, 2_000_000 + round * 2, 2);
+            double[] sums = db.query(dsl -> {
+                double[] out = new double[2];
+                dsl.connection(c -> {
+                    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(
+                            "SELECT SUM(CPU_USER + CPU_SYSTEM), SUM(DURATION) FROM information_schema.PROFILING")) {
+                        r.next();
+                        out[0] = r.getDouble(1);
+                        out[1] = r.getDouble(2);
+                    }
+                });
+                return out;
+            }).toCompletionStage().toCompletableFuture().get();
+            cpu += sums[0];
+            busy += sums[1];
+        }
+        db.query(dsl -> dsl.execute("SET profiling = 0")).toCompletionStage().toCompletableFuture().get();
+        System.out.printf("MariaDB per call (query profiler): CPU %.3f ms, statement time %.3f ms%n",
+                cpu * 1000 / (rounds * 2), busy * 1000 / (rounds * 2));
     }
 
     private static long processCpu() {
