@@ -20,8 +20,9 @@ import java.util.Optional;
 /**
  * What writing a call costs, apart from the machine's latency: records N synthetic calls, each in
  * five successive writes as the recorder makes them (menu, queue, ring, answer, end), one at a time,
- * and prints the JVM's CPU and allocation per call, the statements MariaDB ran per call and its CPU for them (its query profiler, which slows it). Run by
- * hand (main thread), against FIRSTLINE_TEST_DB_URL, in a database of its own that it drops:
+ * and prints the JVM's CPU and allocation per call, the statements MariaDB ran per call, and its CPU for
+ * them (from its query profiler, which slows it). Run by hand (main thread), against
+ * FIRSTLINE_TEST_DB_URL, in a database of its own that it drops:
  * {@code java -cp server/target/firstline.jar:server/target/test-classes io.firstline.records.RecordWriteBench 3000}.
  */
 public final class RecordWriteBench {
