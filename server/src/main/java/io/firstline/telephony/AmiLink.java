@@ -16,7 +16,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.asteriskjava.manager.AuthenticationFailedException;
-import org.asteriskjava.manager.DefaultManagerConnection;
 import org.asteriskjava.manager.ManagerConnection;
 import org.asteriskjava.manager.ManagerEventListener;
 import org.asteriskjava.manager.ResponseEvents;
@@ -28,6 +27,7 @@ import org.asteriskjava.manager.action.QueueStatusAction;
 import org.asteriskjava.manager.event.DisconnectEvent;
 import org.asteriskjava.manager.event.ManagerEvent;
 import org.asteriskjava.manager.event.ResponseEvent;
+import org.asteriskjava.manager.internal.FastEventsConnection;
 import org.asteriskjava.manager.response.ManagerError;
 import org.asteriskjava.manager.response.ManagerResponse;
 import org.slf4j.Logger;
@@ -205,9 +205,9 @@ public final class AmiLink implements AutoCloseable {
         }
         long gen = generation.incrementAndGet();
         status = PbxHealth.Status.CONNECTING;
-        // DefaultManagerConnection itself, not the ManagerConnection interface: only it takes these
-        // settings (the factory's result is not a ManagerConnectionImpl, so a cast to that set nothing).
-        DefaultManagerConnection c = new DefaultManagerConnection(pbx.host(), pbx.port(), pbx.user(), pbx.secret());
+        // Asterisk-Java's own connection (what DefaultManagerConnection wraps), whose reader builds events without
+        // reflection; the concrete class, not the ManagerConnection interface: only it takes these settings.
+        FastEventsConnection c = new FastEventsConnection(pbx.host(), pbx.port(), pbx.user(), pbx.secret());
         c.setSocketReadTimeout((int) timing.readTimeout().toMillis());
         c.setSocketTimeout((int) timing.readTimeout().toMillis());
         c.setDefaultResponseTimeout(timing.actionTimeout().toMillis());
