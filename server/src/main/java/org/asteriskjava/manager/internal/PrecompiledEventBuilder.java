@@ -1,5 +1,6 @@
 package org.asteriskjava.manager.internal;
 
+import java.lang.invoke.LambdaMetafactory;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -9,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.asteriskjava.manager.event.ManagerEvent;
 import org.asteriskjava.manager.event.ResponseEvent;
 import org.asteriskjava.manager.event.UserEvent;
@@ -30,6 +33,7 @@ final class PrecompiledEventBuilder implements EventBuilder {
     private static final int MAX_NAMES = 2_000;
     /** Another level below the event name: the user event's name (as Asterisk spells it). */
     private static final Object USER_EVENT = new Object();
+    private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
     /** Per class, shared by all connections: a class's setters never change. */
     private static final Map<Class<?>, Plan> PLANS = new ConcurrentHashMap<>();
 
@@ -117,40 +121,62 @@ final class PrecompiledEventBuilder implements EventBuilder {
 
     /** How one event class is built: its constructor and, by normalised attribute name, its setters. */
     private static final class Plan {
-        private static final MethodType SETTER = MethodType.methodType(void.class, Object.class, Object.class);
+        private final Function<Object, Object> constructor;
+        /** Raw attribute names per class, at most: so that made-up names (a UserEvent's) cannot grow the cache. */
+        private static final int MAX_KEYS = 512;
+        /** The setter of a raw attribute name that has none. */
+        private static final Setter NONE = new Setter(null, Conversion.UNSUPPORTED, false, false);
 
-        private final MethodHandle constructor;
         private final Map<String, Setter> setters = new java.util.HashMap<>();
+        /** By attribute name as the reader hands it over, so that it is normalised once per name, not per event. */
+        private final Map<String, Setter> byKey = new ConcurrentHashMap<>();
         private final boolean userEvent;
         private final boolean responseEvent;
 
         Plan(Class<?> eventClass) {
-            MethodHandle c;
-            try {
-                c = MethodHandles.publicLookup().unreflectConstructor(eventClass.getConstructor(Object.class))
-                        .asType(MethodType.methodType(Object.class, Object.class));
-            } catch (ReflectiveOperationException e) {
-                c = null; // the stock builder logs why
-            }
-            constructor = c;
+            constructor = constructor(eventClass);
             userEvent = UserEvent.class.isAssignableFrom(eventClass);
             responseEvent = ResponseEvent.class.isAssignableFrom(eventClass);
             // ReflectionUtil's own choice of setter per name (it prefers a subclass's), so the same one is called
             ReflectionUtil.getSetters(eventClass).forEach((name, method) -> setters.put(name, setter(method)));
         }
 
+        /*
+         * The constructor and the setters are called through small classes made here once (as a lambda is), not
+         * through method handles: at one call site for all the setters of all events, a handle's call costs about what
+         * the reflective one did.
+         */
+
+        @SuppressWarnings("unchecked")
+        private static Function<Object, Object> constructor(Class<?> eventClass) {
+            try {
+                MethodHandle target = LOOKUP.unreflectConstructor(eventClass.getConstructor(Object.class));
+                return (Function<Object, Object>) LambdaMetafactory.metafactory(LOOKUP, "apply",
+                        MethodType.methodType(Function.class), MethodType.methodType(Object.class, Object.class), target,
+                        MethodType.methodType(eventClass, Object.class)).getTarget().invokeExact();
+            } catch (Throwable e) {
+                return null; // not public, say: the stock builder says why it cannot build it
+            }
+        }
+
+        @SuppressWarnings("unchecked")
         private static Setter setter(Method method) {
             Class<?> type = method.getParameterTypes()[0];
             Conversion conversion = Conversion.of(type);
-            MethodHandle handle = null;
+            BiConsumer<Object, Object> call = null;
             if (conversion != Conversion.UNSUPPORTED) {
                 try {
-                    handle = MethodHandles.publicLookup().unreflect(method).asType(SETTER);
-                } catch (IllegalAccessException e) {
+                    MethodHandle target = LOOKUP.unreflect(method);
+                    Class<?> boxed = MethodType.methodType(type).wrap().returnType();
+                    call = (BiConsumer<Object, Object>) LambdaMetafactory.metafactory(LOOKUP, "accept",
+                            MethodType.methodType(BiConsumer.class), MethodType.methodType(void.class, Object.class,
+                                    Object.class), target, MethodType.methodType(void.class, method.getDeclaringClass(),
+                                    boxed)).getTarget().invokeExact();
+                } catch (Throwable e) {
                     conversion = Conversion.UNSUPPORTED;
                 }
             }
-            return new Setter(handle, conversion, type.isAssignableFrom(Map.class), type.isPrimitive());
+            return new Setter(call, conversion, type.isAssignableFrom(Map.class), type.isPrimitive());
         }
 
         /** The event, or null when the stock builder must build it (it would log, or convert differently). */
@@ -160,8 +186,7 @@ final class PrecompiledEventBuilder implements EventBuilder {
             }
             ManagerEvent event;
             try {
-                Object made = constructor.invokeExact(source); // exactly (Object)Object, as the handle's type
-                event = (ManagerEvent) made;
+                event = (ManagerEvent) constructor.apply(source);
             } catch (Throwable e) {
                 return null;
             }
@@ -193,6 +218,18 @@ final class PrecompiledEventBuilder implements EventBuilder {
         }
 
         private Setter setterFor(String key) {
+            Setter known = byKey.get(key);
+            if (known == null) {
+                known = lookUp(key);
+                if (byKey.size() < MAX_KEYS) {
+                    byKey.put(key, known == null ? NONE : known);
+                }
+            }
+            return known == NONE ? null : known;
+        }
+
+        /** As EventAttributesHelper.setAttributes finds the setter of an attribute. */
+        private Setter lookUp(String key) {
             String name = lettersAndDigits(key);
             if ("source".equals(name)) {
                 name = "src";
@@ -256,7 +293,55 @@ final class PrecompiledEventBuilder implements EventBuilder {
         }
     }
 
-    private record Setter(MethodHandle handle, Conversion conversion, boolean takesMap, boolean primitive) {
+    private static final Literals NULL_LITERALS = Literals.of("NULL_LITERALS", AstUtil::isNull);
+    private static final Literals TRUE_LITERALS = Literals.of("TRUE_LITERALS", AstUtil::isTrue);
+
+    /**
+     * AstUtil's words for null and for true, tested as AstUtil tests them (lower-cased, in a set) but without lower-casing
+     * a copy of every value: AstUtil's own test wherever that could differ (a non-ASCII value, words not read).
+     */
+    private record Literals(String[] words, java.util.function.Predicate<String> astUtil) {
+
+        static Literals of(String field, java.util.function.Predicate<String> astUtil) {
+            try {
+                java.lang.reflect.Field f = AstUtil.class.getDeclaredField(field);
+                f.setAccessible(true);
+                String[] words = ((java.util.Set<?>) f.get(null)).stream().map(String.class::cast).toArray(String[]::new);
+                for (String w : words) {
+                    if (!w.chars().allMatch(c -> c < 128) || !w.equals(w.toLowerCase(Locale.ENGLISH))) {
+                        return new Literals(null, astUtil);
+                    }
+                }
+                return new Literals(words, astUtil);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return new Literals(null, astUtil);
+            }
+        }
+
+        boolean matches(String s) {
+            if (words == null) {
+                return astUtil.test(s);
+            }
+            int n = s.length();
+            for (String w : words) {
+                if (w.length() == n && s.equalsIgnoreCase(w)) {
+                    return ascii(s) || astUtil.test(s);
+                }
+            }
+            return !ascii(s) && astUtil.test(s);
+        }
+
+        private static boolean ascii(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                if (s.charAt(i) >= 128) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private record Setter(BiConsumer<Object, Object> call, Conversion conversion, boolean takesMap, boolean primitive) {
 
         /** Converts and sets the value; false where the stock builder would log (and so must build the event). */
         boolean set(ManagerEvent event, Object raw) {
@@ -270,7 +355,7 @@ final class PrecompiledEventBuilder implements EventBuilder {
         private boolean convertAndSet(ManagerEvent event, Object raw) {
             Object value;
             switch (conversion) {
-                case BOOLEAN -> value = AstUtil.isTrue(raw);
+                case BOOLEAN -> value = raw instanceof String s ? TRUE_LITERALS.matches(s) : AstUtil.isTrue(raw);
                 case STRING -> value = string(raw);
                 case MAP -> {
                     value = map(raw);
@@ -304,7 +389,7 @@ final class PrecompiledEventBuilder implements EventBuilder {
                 }
             }
             try {
-                handle.invokeExact((Object) event, value);
+                call.accept(event, value);
                 return true;
             } catch (Throwable e) {
                 return false;
@@ -312,7 +397,7 @@ final class PrecompiledEventBuilder implements EventBuilder {
         }
 
         private static Object string(Object raw) {
-            if (AstUtil.isNull(raw)) {
+            if (raw instanceof String s ? NULL_LITERALS.matches(s) : AstUtil.isNull(raw)) {
                 return null;
             }
             if (raw instanceof List<?> lines) {

@@ -29,41 +29,49 @@ final class RecordedEvents {
     /** Each event's attributes, in the order of the recordings (a fresh map each, as the builder may change it). */
     static List<Map<String, Object>> all() throws IOException {
         List<Map<String, Object>> out = new ArrayList<>();
+        for (List<String> lines : allLines()) {
+            out.add(attributes(lines));
+        }
+        return out;
+    }
+
+    /** Each event's lines as Asterisk sent them, in the order of the recordings (responses left out). */
+    static List<List<String>> allLines() throws IOException {
+        List<List<String>> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(TestTraces.dir())) {
             for (Path raw : files.filter(p -> p.toString().endsWith(".raw")).sorted().toList()) {
-                out.addAll(of(Files.readString(raw, StandardCharsets.UTF_8)));
+                for (String block : Files.readString(raw, StandardCharsets.UTF_8).split("\r\n\r\n")) {
+                    List<String> lines = List.of(block.split("\r\n"));
+                    if (attributes(lines).containsKey("event")) {
+                        out.add(lines);
+                    }
+                }
             }
         }
         return out;
     }
 
-    /** The events of one recording, read line by line as ManagerReaderImpl.run reads its socket. */
-    static List<Map<String, Object>> of(String text) {
-        List<Map<String, Object>> out = new ArrayList<>();
+    /** An event's attributes as ManagerReaderImpl.run reads them from its socket into the map it hands the builder. */
+    static Map<String, Object> attributes(List<String> lines) {
         Map<String, Object> buffer = new HashMap<>();
-        for (String line : text.split("\r\n", -1)) {
+        read(lines, buffer);
+        return buffer;
+    }
+
+    /** As ManagerReaderImpl.run: the name in lower case, both trimmed, a repeated name's values in a list. */
+    static void read(List<String> lines, Map<String, Object> buffer) {
+        for (String line : lines) {
             if (line.startsWith("Asterisk Call Manager/")) {
                 continue;
             }
-            if ("Follows".equals(buffer.get("response")) && line.endsWith("--END COMMAND--")) {
-                buffer.put("__result__", line);
-                continue;
-            }
             String[] parts = line.split(":", 2);
-            if (!line.isEmpty() && parts.length == 2) {
+            if (parts.length == 2) {
                 String key = parts[0].toLowerCase(Locale.ENGLISH).trim();
                 if (!key.isEmpty()) {
                     add(buffer, key, parts[1].trim());
                 }
             }
-            if (line.isEmpty()) {
-                if (buffer.containsKey("event")) {
-                    out.add(new HashMap<>(buffer));
-                }
-                buffer.clear();
-            }
         }
-        return out;
     }
 
     @SuppressWarnings("unchecked")
