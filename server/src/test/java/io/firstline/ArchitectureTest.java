@@ -25,6 +25,14 @@ class ArchitectureTest {
                 .check(CLASSES);
     }
 
+    @Test
+    @DisplayName("only AmiLink reaches into Asterisk-Java's internals (its fast event builder's connection)")
+    void asteriskInternalsOnlyInAmiLink() {
+        noClasses().that().doNotHaveFullyQualifiedName("io.firstline.telephony.AmiLink")
+                .should().dependOnClassesThat().resideInAPackage("org.asteriskjava.manager.internal..")
+                .check(CLASSES);
+    }
+
     /** The class itself, or for a nested or anonymous class the top-level class it is written in. */
     private static DescribedPredicate<JavaClass> writtenIn(String description, java.util.function.Predicate<String> topLevelName) {
         // Arrays (byte[] of a request body, Object[] rows of a batch) are in no package of ours: never a store or a handler.
