@@ -66,7 +66,7 @@ final class PrecompiledEventBuilder implements EventBuilder {
         byUserEventName.clear();
     }
 
-    /** Events built here, not by the stock builder (read on the reader thread; for tests and the benchmark). */
+    /** Events built here, not by the stock builder (for tests and the benchmark). */
     long built() {
         return built;
     }
@@ -121,12 +121,12 @@ final class PrecompiledEventBuilder implements EventBuilder {
 
     /** How one event class is built: its constructor and, by normalised attribute name, its setters. */
     private static final class Plan {
-        private final Function<Object, Object> constructor;
         /** Raw attribute names per class, at most: so that made-up names (a UserEvent's) cannot grow the cache. */
         private static final int MAX_KEYS = 512;
         /** The setter of a raw attribute name that has none. */
         private static final Setter NONE = new Setter(null, Conversion.UNSUPPORTED, false, false);
 
+        private final Function<Object, Object> constructor;
         private final Map<String, Setter> setters = new java.util.HashMap<>();
         /** By attribute name as the reader hands it over, so that it is normalised once per name, not per event. */
         private final Map<String, Setter> byKey = new ConcurrentHashMap<>();

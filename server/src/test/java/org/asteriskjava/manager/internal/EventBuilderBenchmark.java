@@ -8,6 +8,7 @@ import java.util.Map;
 /**
  * How long Asterisk-Java's own event builder and Firstline's take to build every event of the recordings in traces/,
  * and how much each allocates: a plain main class, not run by the tests (see docs/benchmarks.md for the command).
+ * Arguments: the rounds (40), and optionally {@code stock} or {@code fast} to time only that builder (for a profiler).
  */
 public final class EventBuilderBenchmark {
 
