@@ -2,7 +2,14 @@ package org.asteriskjava.manager.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.firstline.TestTraces;
+import io.firstline.sim.AmiSimulator;
 import java.lang.reflect.Field;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.asteriskjava.manager.event.ManagerEvent;
+import org.asteriskjava.manager.event.NewChannelEvent;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +32,31 @@ class FastEventsConnectionTest {
         assertThat(connection.getHostname()).isEqualTo("127.0.0.1");
         assertThat(connection.getPort()).isEqualTo(5038);
         assertThat(connection.getUsername()).isEqualTo("firstline");
+    }
+
+    @Test
+    @DisplayName("logged in to a PBX over a real socket, its reader builds the events it hands on with the fast builder")
+    void eventsOverASocketAreBuiltFast() throws Exception {
+        try (AmiSimulator pbx = AmiSimulator.builder().host("127.0.0.1").port(0).build()) {
+            FastEventsConnection connection = new FastEventsConnection("127.0.0.1", pbx.port(), "firstline",
+                    "firstline-secret");
+            List<ManagerEvent> events = new CopyOnWriteArrayList<>();
+            connection.addEventListener(events::add);
+            connection.login("on");
+            try {
+                pbx.replay(TestTraces.amiRaw("answered-software"), false).get(30, TimeUnit.SECONDS);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (events.stream().noneMatch(e -> e instanceof NewChannelEvent n && "1795483013.0".equals(
+                        n.getLinkedid())) && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertThat(events).as("the trace's events").anyMatch(NewChannelEvent.class::isInstance);
+                assertThat(connection.buildsEventsFast()).isTrue();
+                assertThat(connection.eventsBuiltFast()).as("events built by the fast builder").isPositive();
+            } finally {
+                connection.logoff();
+            }
+        }
     }
 
     @Test
