@@ -274,8 +274,6 @@ public final class CallStore {
         }
     }
 
-    private static final String TIMELINE_ROW = "(?, ?, ?, ?, ?, ?, ?, ?)";
-
     private void insertTimeline(Connection c, long callId, List<CallChange.Timeline> entries, Map<String, Long> agents)
             throws SQLException {
         List<Object> values = new ArrayList<>(entries.size() * 8);
@@ -288,18 +286,9 @@ public final class CallStore {
                     e.memberInterface() == null ? null : agents.get(e.memberInterface()), clip(e.memberInterface(), 200),
                     clip(e.detail(), 500));
         }
-        if (values.isEmpty()) {
-            return;
-        }
-        String sql = "INSERT IGNORE INTO call_events (call_id, event_key, at, type, queue, agent_id, interface, detail) VALUES "
-                + String.join(", ", Collections.nCopies(values.size() / 8, TIMELINE_ROW));
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            bind(s, values.toArray());
-            s.executeUpdate();
-        }
+        insertRows(c, "INSERT IGNORE INTO call_events (call_id, event_key, at, type, queue, agent_id, interface, detail)",
+                8, values, "");
     }
-
-    private static final String TALK_ROW = "(?, ?, ?, ?, ?, ?)";
 
     /** One row per agent who took the call, numbered in the order they took it. */
     private static void upsertTalks(Connection c, long callId, List<CallView.Talk> talks, Map<String, Long> agents)
@@ -314,13 +303,19 @@ public final class CallStore {
             Collections.addAll(values, callId, seq, agents.get(t.memberInterface()), clip(t.memberInterface(), 200),
                     millis(t.answeredAt()), t.talkSeconds());
         }
+        insertRows(c, "INSERT INTO call_agents (call_id, seq, agent_id, agent_interface, answered_at, talk_seconds)", 6, values,
+                " ON DUPLICATE KEY UPDATE agent_id = COALESCE(VALUES(agent_id), agent_id),"
+                        + " talk_seconds = COALESCE(VALUES(talk_seconds), talk_seconds)");
+    }
+
+    /** One statement for many rows: {@code values} holds {@code columns} values a row, in order; nothing when empty. */
+    private static void insertRows(Connection c, String insert, int columns, List<Object> values, String onDuplicate)
+            throws SQLException {
         if (values.isEmpty()) {
             return;
         }
-        String sql = "INSERT INTO call_agents (call_id, seq, agent_id, agent_interface, answered_at, talk_seconds) VALUES "
-                + String.join(", ", Collections.nCopies(values.size() / 6, TALK_ROW))
-                + " ON DUPLICATE KEY UPDATE agent_id = COALESCE(VALUES(agent_id), agent_id),"
-                + " talk_seconds = COALESCE(VALUES(talk_seconds), talk_seconds)";
+        String row = "(" + String.join(", ", Collections.nCopies(columns, "?")) + ")";
+        String sql = insert + " VALUES " + String.join(", ", Collections.nCopies(values.size() / columns, row)) + onDuplicate;
         try (PreparedStatement s = c.prepareStatement(sql)) {
             bind(s, values.toArray());
             s.executeUpdate();
