@@ -13,6 +13,8 @@ let joinable = [];
 const FILTER_KEY = 'firstline.board.queue';
 let shownQueue = localStorage.getItem(FILTER_KEY) || '';
 let lastBoard = null;
+/** The number of the board this page has from its socket (board.update, then each board.delta after it); null: none. */
+let seq = null;
 /** Server time minus this browser's time, so that timers count from the server's instants. */
 let skew = 0;
 /** The help desk's time zone, from the server (FIRSTLINE_TIMEZONE). */
@@ -257,44 +259,33 @@ function presence(a) {
   return div;
 }
 
-function renderAgents(board) {
+/**
+ * Draws the agents' rows: all of them, or with `changed` (the keys of a delta's rows, in an unchanged order) only those,
+ * unless one of them comes into or goes out of the queue shown.
+ */
+function renderAgents(board, changed = null) {
   const tbody = $('#agents tbody');
+  if (changed) {
+    const some = board.agents.filter((a) => changed.has(a.key));
+    if (some.every((a) => rows.has(a.key) && rows.get(a.key).tr.isConnected === shows(a.queues || []))) {
+      some.forEach((a) => drawAgent(rows.get(a.key), a));
+      return;
+    }
+  }
   const seen = new Set();
-  board.agents.forEach((a, i) => {
-    // A wall screen's board has no interfaces: members without an account are told apart by place.
-    const key = a.id ? `id${a.id}` : a.interface ? `if${a.interface}` : `m${a.memberName || ''}#${i}`;
-    seen.add(key);
-    let row = rows.get(key);
+  board.agents.forEach((a) => {
+    seen.add(a.key);
+    let row = rows.get(a.key);
     if (!row) {
       row = { tr: h('tr', { dataset: { agent: a.username || a.interface } }), actions: actions(a) };
-      rows.set(key, row);
+      rows.set(a.key, row);
     }
-    row.actions.update(a);
     if (!shows(a.queues || [])) {
+      row.actions.update(a);
       row.tr.remove();
       return;
     }
-    const call = a.call;
-    // Two lines a cell: what the agent is doing above, how long or how much below.
-    const cells = [
-      h('td', { class: 'agent' }, h('strong', { text: a.name || a.interface }), h('br'),
-        h('span', { class: 'muted small', text: a.interface || '' })),
-      h('td', { class: 'state' }, h('span', { class: `pill state ${STATE_PILL[a.state] || ''}`, text: STATE_LABEL[a.state] || a.state }),
-        a.pauseReason ? h('span', { class: 'pause-text', text: ` ${a.pauseReason}` }) : null, h('br'),
-        h('span', { class: 'muted small', text: 'for ' }),
-        h('span', { class: 'timer', dataset: { since: a.since || '' }, text: secs(a.stateSeconds) })),
-      call ? h('td', { class: 'call' },
-        h('span', { class: 'caller' }, call.callerName && call.callerName !== call.callerNumber ? `${call.callerName} ` : '',
-          h('span', { class: 'number', text: call.callerNumber || '' }), h('br')),
-        h('span', { class: 'timer', dataset: { since: call.since || '' }, text: secs(call.seconds) }))
-        : h('td', { class: 'call', text: '—' }),
-      h('td', { class: 'today' },
-        h('span', { class: 'count' }, h('span', { class: 'handled', text: String(a.handledToday) }), ' handled'), ' · ',
-        h('span', { class: `count${a.missedToday > 0 ? ' some' : ''}`, title: "Rings let go unanswered today (Asterisk's AgentRingNoAnswer)" },
-          h('span', { class: 'missed', text: String(a.missedToday || 0) }), ' missed'),
-        presence(a)),
-    ];
-    row.tr.replaceChildren(...cells, row.actions.td);
+    drawAgent(row, a);
     tbody.append(row.tr);
   });
   for (const [key, row] of rows) {
@@ -303,6 +294,31 @@ function renderAgents(board) {
       rows.delete(key);
     }
   }
+}
+
+function drawAgent(row, a) {
+  row.actions.update(a);
+  const call = a.call;
+  // Two lines a cell: what the agent is doing above, how long or how much below.
+  const cells = [
+    h('td', { class: 'agent' }, h('strong', { text: a.name || a.interface }), h('br'),
+      h('span', { class: 'muted small', text: a.interface || '' })),
+    h('td', { class: 'state' }, h('span', { class: `pill state ${STATE_PILL[a.state] || ''}`, text: STATE_LABEL[a.state] || a.state }),
+      a.pauseReason ? h('span', { class: 'pause-text', text: ` ${a.pauseReason}` }) : null, h('br'),
+      h('span', { class: 'muted small', text: 'for ' }),
+      h('span', { class: 'timer', dataset: { since: a.since || '' }, text: secs(a.stateSeconds) })),
+    call ? h('td', { class: 'call' },
+      h('span', { class: 'caller' }, call.callerName && call.callerName !== call.callerNumber ? `${call.callerName} ` : '',
+        h('span', { class: 'number', text: call.callerNumber || '' }), h('br')),
+      h('span', { class: 'timer', dataset: { since: call.since || '' }, text: secs(call.seconds) }))
+      : h('td', { class: 'call', text: '—' }),
+    h('td', { class: 'today' },
+      h('span', { class: 'count' }, h('span', { class: 'handled', text: String(a.handledToday) }), ' handled'), ' · ',
+      h('span', { class: `count${a.missedToday > 0 ? ' some' : ''}`, title: "Rings let go unanswered today (Asterisk's AgentRingNoAnswer)" },
+        h('span', { class: 'missed', text: String(a.missedToday || 0) }), ' missed'),
+      presence(a)),
+  ];
+  row.tr.replaceChildren(...cells, row.actions.td);
 }
 
 // --- charts ------------------------------------------------------------------------------
@@ -361,7 +377,8 @@ function renderPbx(board) {
   banner.hidden = false;
 }
 
-function render(board) {
+/** Draws the board; `changed`: the keys of the only agents' rows that may have changed (a delta's), or null for all. */
+function render(board, changed = null) {
   skew = Date.parse(board.at) - Date.now();
   zone = board.timezone || zone;
   lastBoard = board;
@@ -369,7 +386,7 @@ function render(board) {
   renderFilter(board);
   renderTiles(board);
   renderWaiting(board);
-  renderAgents(board);
+  renderAgents(board, changed);
   renderCharts(board);
   $('#sl-definition').textContent = `${board.serviceLevelDefinition} Today is the day in ${board.timezone}.`;
   document.body.dataset.updated = board.at;
@@ -406,6 +423,20 @@ function tick() {
 
 let retry = 1000;
 
+/** A board.delta onto the board this page has: the rows it carries, their order if it changed, the rest whole. */
+function applyDelta(delta) {
+  const board = lastBoard;
+  for (const [k, v] of Object.entries(delta)) {
+    if (!['type', 'seq', 'base', 'agents', 'agentOrder'].includes(k)) {
+      board[k] = v;
+    }
+  }
+  const byKey = new Map(board.agents.map((a) => [a.key, a]));
+  delta.agents.forEach((a) => byKey.set(a.key, a));
+  board.agents = (delta.agentOrder || board.agents.map((a) => a.key)).map((k) => byKey.get(k));
+  render(board, delta.agentOrder ? null : new Set(delta.agents.map((a) => a.key)));
+}
+
 function connect() {
   const state = $('#link-state');
   const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`);
@@ -425,10 +456,19 @@ function connect() {
       return;
     }
     if (msg.type === 'board.update') {
+      seq = msg.seq;
       render(msg);
+    } else if (msg.type === 'board.delta') {
+      if (seq === null || msg.base !== seq || !lastBoard) {
+        ws.close(); // the server sends the whole board after a gap; should it not have, the new socket starts with it
+        return;
+      }
+      seq = msg.seq;
+      applyDelta(msg);
     }
   });
   ws.addEventListener('close', (event) => {
+    seq = null;
     state.className = 'pill bad';
     state.textContent = 'reconnecting…';
     if (event.code === 4401) {

@@ -17,17 +17,33 @@ public final class BoardFollowers {
     private final AtomicInteger boards = new AtomicInteger();
     private final AtomicInteger wallScreens = new AtomicInteger();
     private final AtomicLong updatesBuilt = new AtomicLong();
+    /** Counts the times the board went from no follower to one: changes in between were published to nobody. */
+    private final AtomicLong followedSince = new AtomicLong();
 
     /** One more follower of the full board ({@code wallScreen} false) or of the wall screen's form; returns its end. */
     public Runnable follow(boolean wallScreen) {
         AtomicInteger count = wallScreen ? wallScreens : boards;
-        count.incrementAndGet();
+        synchronized (this) {
+            if (count.incrementAndGet() + (wallScreen ? boards : wallScreens).get() == 1) {
+                followedSince.incrementAndGet();
+            }
+        }
         java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
         return () -> {
             if (ended.compareAndSet(false, true)) {
-                count.decrementAndGet();
+                synchronized (this) {
+                    count.decrementAndGet();
+                }
             }
         };
+    }
+
+    /**
+     * Changes whenever the board is followed again after a time without any follower: a board kept up to date by
+     * deltas since an earlier value has missed the changes of that time.
+     */
+    long followedSince() {
+        return followedSince.get();
     }
 
     /** Whether a supervisor's board follows. */

@@ -42,10 +42,12 @@ import org.slf4j.LoggerFactory;
  * What a supervisor sees live: per queue the callers waiting and today's figures, every agent, the
  * callers waiting and today's charts. The live parts are read from the call tracker's state; the
  * "today" figures are {@link Figures} over {@link KpiStore#fold} so that they equal the reports.
- * Changes are coalesced into at most {@value #PUBLISH_MS}-ms-apart {@code board.update} messages on
+ * Changes are coalesced into at most {@value #PUBLISH_MS}-ms-apart {@code board.delta} messages on
  * {@link Bus#BOARD_UPDATES} (and, without who is calling, on {@link Bus#WALL_SCREEN_UPDATES}), each built only
- * while someone on this node follows that form ({@link BoardFollowers}). Lives on the call flow's context: every
- * method is called there.
+ * while someone on this node follows that form ({@link BoardFollowers}). A delta carries the agents' rows that changed
+ * (a counter that only counts on with the clock, which the page counts on itself, does not change a row) and the
+ * small parts whole; a follower starts from the whole board of {@link Bus#BOARD_FOLLOW} and applies each next delta.
+ * Lives on the call flow's context: every method is called there.
  */
 public final class LiveBoard {
 
@@ -106,6 +108,19 @@ public final class LiveBoard {
     private final Map<String, Integer> priorities = new HashMap<>();
     private final Map<String, Instant> connectedUntil = new HashMap<>();
     private final Map<String, PbxHealth.Status> lastStatus = new HashMap<>();
+    /** The rows' keys of queue members who are no Firstline agent, by interface: an opaque number, not the interface. */
+    private final Map<String, String> memberKeys = new HashMap<>();
+
+    /** The board its followers have (the last whole board or delta published), its number, and its rows by key. */
+    private JsonObject base;
+    private long seq;
+    private final Map<String, JsonObject> baseRows = new HashMap<>();
+    private List<String> baseOrder = List.of();
+    /** {@link BoardFollowers#followedSince()} when the base was made: another value means it missed changes. */
+    private long baseFollowedSince = -1;
+    /** The base as a whole {@code board.update}, in each form, encoded once it is asked for. */
+    private String baseText;
+    private String baseWallScreenText;
 
     /**
      * @param clock what "now" and "today" (in {@code zone}) are
@@ -131,6 +146,7 @@ public final class LiveBoard {
     /** Registers the board's addresses and timers on the current (call flow) context. */
     public void start() {
         Bus.answer(vertx, Bus.BOARD_SNAPSHOT, none -> snapshot(clock.instant()));
+        Bus.answer(vertx, Bus.BOARD_FOLLOW, this::follow);
         Bus.listen(vertx, Bus.AGENTS_CHANGED, agentId -> loadAgents());
         Bus.listen(vertx, Bus.FIGURES_CHANGED, none -> figuresSoon());
         // New thresholds: the tiles' colours change at the next update, the service levels once today is read again.
@@ -229,22 +245,170 @@ public final class LiveBoard {
         });
     }
 
-    /** Builds the board and encodes each form that someone follows now: once for all its sockets, not once per socket. */
+    /**
+     * Builds the board and publishes what changed since the base, encoded once for each form that someone follows now
+     * (for all its sockets, not once per socket).
+     */
     private void publish() {
         boolean boards = followers.boards();
         boolean wallScreens = followers.wallScreens();
         if (!boards && !wallScreens) {
             return;
         }
-        JsonObject board = snapshot(clock.instant()).put("type", "board.update");
+        JsonObject board = snapshot(clock.instant());
         followers.updateBuilt();
+        if (!baseCurrent()) {
+            // Nobody has this base's past: whoever follows now asks for the whole board, and gets this one or a later one.
+            rebase(board);
+            return;
+        }
+        JsonObject delta = delta(board);
+        rebase(board);
         if (boards) {
-            Bus.publish(vertx, Bus.BOARD_UPDATES, board.encode());
+            Bus.publishNumbered(vertx, Bus.BOARD_UPDATES, delta.encode(), seq);
         }
         if (wallScreens) {
-            // The full form is encoded already: strip it in place rather than copy it.
-            Bus.publish(vertx, Bus.WALL_SCREEN_UPDATES, stripForWallScreen(board).encode());
+            // The delta's rows are the base's: strip a copy.
+            Bus.publishNumbered(vertx, Bus.WALL_SCREEN_UPDATES, stripForWallScreen(delta.copy()).encode(), seq);
         }
+    }
+
+    /** Whether the base is what every follower has: followed without a gap since it was made. */
+    private boolean baseCurrent() {
+        return base != null && baseFollowedSince == followers.followedSince();
+    }
+
+    /** The board's next number, and the board its followers have from now on. */
+    private void rebase(JsonObject board) {
+        seq++;
+        base = board;
+        baseFollowedSince = followers.followedSince();
+        baseText = null;
+        baseWallScreenText = null;
+        baseRows.clear();
+        JsonArray rows = board.getJsonArray("agents");
+        List<String> order = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            JsonObject row = rows.getJsonObject(i);
+            baseRows.put(row.getString("key"), row);
+            order.add(row.getString("key"));
+        }
+        baseOrder = order;
+    }
+
+    /**
+     * From the base to {@code board} (not yet the base): the agents' rows that changed, their order if it changed, the
+     * chart if it changed, and the rest whole.
+     */
+    private JsonObject delta(JsonObject board) {
+        JsonObject delta = new JsonObject().put("type", "board.delta").put("seq", seq + 1).put("base", seq);
+        for (Map.Entry<String, Object> e : board) {
+            if (!e.getKey().equals("agents") && !e.getKey().equals("chart")) {
+                delta.put(e.getKey(), e.getValue());
+            }
+        }
+        if (board.getValue("chart") != base.getValue("chart")) {
+            delta.put("chart", board.getValue("chart"));
+        }
+        JsonArray rows = board.getJsonArray("agents");
+        JsonArray changed = new JsonArray();
+        List<String> order = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            JsonObject row = rows.getJsonObject(i);
+            order.add(row.getString("key"));
+            if (!sameRow(baseRows.get(row.getString("key")), row)) {
+                changed.add(row);
+            }
+        }
+        delta.put("agents", changed);
+        if (!order.equals(baseOrder)) {
+            delta.put("agentOrder", new JsonArray(order));
+        }
+        return delta;
+    }
+
+    /**
+     * Whether an agent's row shows the same as before: the counters that count on with the clock alone
+     * ({@code stateSeconds}, the call's {@code seconds}) are left out, since the page counts them on from their
+     * {@code since}; today's time signed in and paused is compared in whole minutes, as the page shows it.
+     */
+    static boolean sameRow(JsonObject before, JsonObject now) {
+        if (before == null || before.size() != now.size()) {
+            return false;
+        }
+        for (Map.Entry<String, Object> e : now) {
+            String field = e.getKey();
+            Object was = before.getValue(field);
+            Object is = e.getValue();
+            boolean same = switch (field) {
+                case "stateSeconds" -> true;
+                case "signedInTodaySeconds", "pausedTodaySeconds" -> sameMinute(was, is);
+                case "call" -> was instanceof JsonObject w && is instanceof JsonObject c ? sameCall(w, c) : was == is;
+                case "pausedTodayByReason" -> was instanceof JsonArray w && is instanceof JsonArray r ? sameReasons(w, r)
+                        : was == is;
+                default -> java.util.Objects.equals(was, is);
+            };
+            if (!same) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean sameCall(JsonObject before, JsonObject now) {
+        if (before.size() != now.size()) {
+            return false;
+        }
+        for (Map.Entry<String, Object> e : now) {
+            if (!e.getKey().equals("seconds") && !java.util.Objects.equals(before.getValue(e.getKey()), e.getValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean sameReasons(JsonArray before, JsonArray now) {
+        if (before.size() != now.size()) {
+            return false;
+        }
+        for (int i = 0; i < now.size(); i++) {
+            JsonObject w = before.getJsonObject(i);
+            JsonObject r = now.getJsonObject(i);
+            if (!java.util.Objects.equals(w.getString("reason"), r.getString("reason"))
+                    || !sameMinute(w.getValue("seconds"), r.getValue("seconds"))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean sameMinute(Object before, Object now) {
+        if (before instanceof Number b && now instanceof Number n) {
+            return b.longValue() / 60 == n.longValue() / 60;
+        }
+        return before == null && now == null;
+    }
+
+    /**
+     * For a socket that starts to follow (or missed a delta): the base as a whole {@code board.update} and its number.
+     * A base that missed changes while nobody followed is made anew first.
+     */
+    JsonObject follow(boolean wallScreen) {
+        if (!baseCurrent()) {
+            rebase(snapshot(clock.instant()));
+        }
+        if (wallScreen && baseWallScreenText == null) {
+            baseWallScreenText = whole(stripForWallScreen(base.copy()));
+        } else if (!wallScreen && baseText == null) {
+            baseText = whole(base);
+        }
+        return new JsonObject().put("seq", seq).put("text", wallScreen ? baseWallScreenText : baseText);
+    }
+
+    private String whole(JsonObject board) {
+        JsonObject out = new JsonObject().put("type", "board.update").put("seq", seq);
+        board.forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out.encode();
     }
 
     /** Whether an update is due: false while nobody follows, whatever changed. */
@@ -477,20 +641,24 @@ public final class LiveBoard {
                 continue;
             }
             shown.add(MemberView.interfaceKey(a.memberInterface()));
-            rows.add(agentRow(a.id(), a.username(), a.name(), a.memberInterface(), m, byLinkedid, dayStart, now));
+            rows.add(agentRow("a" + a.id(), a.id(), a.username(), a.name(), a.memberInterface(), m, byLinkedid, dayStart, now));
         }
         for (MemberView m : memberList) {
             if (shown.add(MemberView.interfaceKey(m.memberInterface()))) {
-                rows.add(agentRow(null, null, m.memberName(), m.memberInterface(), m, byLinkedid, dayStart, now));
+                String key = memberKeys.computeIfAbsent(MemberView.interfaceKey(m.memberInterface()), k -> "m" + (memberKeys.size() + 1));
+                rows.add(agentRow(key, null, null, m.memberName(), m.memberInterface(), m, byLinkedid, dayStart, now));
             }
         }
         return rows;
     }
 
-    /** @param dayStart the start of today, for today's presence */
-    private JsonObject agentRow(Long id, String username, String name, String iface, MemberView m,
+    /**
+     * @param key the row's key: {@code a<id>} for an agent, another opaque one for a member who is no agent
+     * @param dayStart the start of today, for today's presence
+     */
+    private JsonObject agentRow(String key, Long id, String username, String name, String iface, MemberView m,
             Map<String, CallView> byLinkedid, Instant dayStart, Instant now) {
-        JsonObject row = new JsonObject().put("id", id).put("username", username).put("name", name).put("interface", iface)
+        JsonObject row = new JsonObject().put("key", key).put("id", id).put("username", username).put("name", name).put("interface", iface)
                 .put("state", m == null ? MemberState.SIGNED_OUT.wire() : m.state().wire())
                 .put("since", m == null ? null : str(m.since()))
                 .put("stateSeconds", m == null || m.since() == null ? null : Duration.between(m.since(), now).toSeconds())

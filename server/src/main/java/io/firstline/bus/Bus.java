@@ -59,6 +59,13 @@ public final class Bus {
     /** Body: nothing. Reply: the whole live board (docs/api.md, {@code GET /api/board}). */
     public static final Question<Void, JsonObject> BOARD_SNAPSHOT = new Question<>("board.snapshot");
 
+    /**
+     * Body: true for a wall screen's form. Reply: {@code {"seq", "text"}}, the whole board as its followers are kept up to
+     * date ({@code board.update} with that {@code seq}, as JSON text), for a socket that starts to follow or that missed a
+     * {@code board.delta}: the deltas on {@link #BOARD_UPDATES} whose {@code seq} is one more follow it.
+     */
+    public static final Question<Boolean, JsonObject> BOARD_FOLLOW = new Question<>("board.follow");
+
     // --- notices --------------------------------------------------------------------------------------------------
 
     /** Body: the id of an agent created or changed: the call flow reads the agents' interfaces again. */
@@ -76,11 +83,17 @@ public final class Bus {
      */
     public static final Notice<Void> SETTINGS_CHANGED = new Notice<>("settings.changed");
 
-    /** Body: the board as {@link #BOARD_SNAPSHOT} replies it, with {@code "type": "board.update"}, as JSON text. */
+    /**
+     * Body: what changed on the board since the previous delta, {@code {"type": "board.delta", "seq", "base", …}}
+     * (docs/api.md), as JSON text; its {@code seq} also in the header {@link #SEQ}, so that the fan-out need not parse it.
+     */
     public static final Notice<String> BOARD_UPDATES = new Notice<>("board.updates");
 
-    /** Body: the same board as a wall screen shows it (without who is calling), as JSON text. */
+    /** Body: the same delta as a wall screen shows it (without who is calling), as JSON text; header {@link #SEQ}. */
     public static final Notice<String> WALL_SCREEN_UPDATES = new Notice<>("board.updates.wall-screen");
+
+    /** The header of a numbered notice that carries its number. */
+    public static final String SEQ = "seq";
 
     private static final String TO_AGENT = "desk.agent.";
 
@@ -127,5 +140,15 @@ public final class Bus {
     /** Listens on the calling context. */
     public static <B> MessageConsumer<B> listen(Vertx vertx, Notice<B> n, Consumer<B> listener) {
         return vertx.eventBus().<B>consumer(n.name(), m -> listener.accept(m.body()));
+    }
+
+    /** Listens on the calling context to a numbered notice: the body and its {@link #SEQ}. */
+    public static <B> MessageConsumer<B> listenNumbered(Vertx vertx, Notice<B> n, java.util.function.ObjLongConsumer<B> listener) {
+        return vertx.eventBus().<B>consumer(n.name(), m -> listener.accept(m.body(), Long.parseLong(m.headers().get(SEQ))));
+    }
+
+    /** Publishes a numbered notice. */
+    public static <B> void publishNumbered(Vertx vertx, Notice<B> n, B body, long seq) {
+        vertx.eventBus().publish(n.name(), body, new DeliveryOptions().addHeader(SEQ, Long.toString(seq)));
     }
 }

@@ -323,27 +323,45 @@ public final class WsHub {
     }
 
     /**
-     * Sends the board to a supervisor's or kiosk's socket (a wall screen's without who is calling):
-     * the whole board at once, then each coalesced {@code board.update}. A socket that cannot keep up skips updates (the next one
-     * carries everything). Returns what stops it.
+     * Sends the board to a supervisor's or kiosk's socket (a wall screen's without who is calling): the whole board
+     * ({@code board.update}) at once, then each coalesced {@code board.delta} that follows the one it has. A socket
+     * that cannot keep up skips deltas, and once it can, gets the whole board again. Returns what stops it.
      */
     private Runnable followBoard(ServerWebSocket ws, boolean wallScreen) {
-        java.util.function.UnaryOperator<JsonObject> view = wallScreen ? io.firstline.board.LiveBoard::forWallScreen : b -> b;
         // Counted before the first board is asked for, so that no change after it goes unpublished.
         Runnable unfollow = followers.follow(wallScreen);
-        MessageConsumer<String> updates = Bus.listen(vertx, wallScreen ? Bus.WALL_SCREEN_UPDATES : Bus.BOARD_UPDATES,
-                frame -> {
-                    if (!ws.isClosed() && !ws.writeQueueFull()) {
+        long[] has = {-1}; // the number of the board this socket has; -1 while it has none it can build on
+        boolean[] asking = {false};
+        Runnable whole = () -> {
+            if (asking[0]) {
+                return;
+            }
+            asking[0] = true;
+            Bus.ask(vertx, Bus.BOARD_FOLLOW, wallScreen).onComplete(ar -> {
+                asking[0] = false;
+                if (ar.failed()) {
+                    log.debug("no board: {}", ar.cause().getMessage());
+                } else if (!ws.isClosed() && !ws.writeQueueFull() && ar.result().getLong("seq") > has[0]) {
+                    ws.writeTextMessage(ar.result().getString("text"));
+                    has[0] = ar.result().getLong("seq");
+                }
+            });
+        };
+        MessageConsumer<String> updates = Bus.listenNumbered(vertx, wallScreen ? Bus.WALL_SCREEN_UPDATES : Bus.BOARD_UPDATES,
+                (frame, seq) -> {
+                    if (ws.isClosed() || seq <= has[0]) {
+                        return;
+                    }
+                    if (has[0] == seq - 1 && !ws.writeQueueFull()) {
                         ws.writeTextMessage(frame);
+                        has[0] = seq;
+                    } else if (has[0] != -1 && ws.writeQueueFull()) {
+                        has[0] = -1;
+                    } else if (!ws.writeQueueFull()) {
+                        whole.run();
                     }
                 });
-        updates.completion().onComplete(ready -> Bus.ask(vertx, Bus.BOARD_SNAPSHOT, null)
-                .onSuccess(board -> {
-                    if (!ws.isClosed()) {
-                        ws.writeTextMessage(view.apply(board).copy().put("type", "board.update").encode());
-                    }
-                })
-                .onFailure(e -> log.debug("no board snapshot: {}", e.getMessage())));
+        updates.completion().onComplete(ready -> whole.run());
         return () -> {
             unfollow.run();
             updates.unregister();

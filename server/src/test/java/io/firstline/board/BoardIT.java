@@ -98,6 +98,7 @@ class BoardIT {
     /** A board's WebSocket as a client other than a browser opens it. */
     private final class Board implements AutoCloseable {
         final BlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
+        final BoardReplica replica = new BoardReplica();
         final WebSocket ws;
 
         Board(WebSocketConnectOptions options) throws Exception {
@@ -110,14 +111,15 @@ class BoardIT {
             JsonObject last = null;
             while (System.nanoTime() < deadline) {
                 JsonObject m = received.poll(50, TimeUnit.MILLISECONDS);
-                if (m != null && "board.update".equals(m.getString("type"))) {
-                    last = m;
-                    if (what.test(m)) {
-                        return m;
+                JsonObject board = m == null ? null : replica.take(m);
+                if (board != null) {
+                    last = board;
+                    if (what.test(board)) {
+                        return board.copy();
                     }
                 }
             }
-            throw new AssertionError("no such board.update within " + within + "; the last was " + last);
+            throw new AssertionError("no such board within " + within + "; the last was " + last);
         }
 
         @Override
@@ -192,7 +194,7 @@ class BoardIT {
             JsonObject error = null;
             while (System.nanoTime() < deadline) {
                 JsonObject m = b.received.poll(50, TimeUnit.MILLISECONDS);
-                assertThat(m == null ? null : m.getString("type")).isNotEqualTo("board.update");
+                assertThat(m == null ? null : m.getString("type")).isNotIn("board.update", "board.delta");
                 if (m != null && "error".equals(m.getString("type"))) {
                     error = m;
                 }
@@ -436,7 +438,7 @@ class BoardIT {
             double seconds = (System.nanoTime() - start) / 1e9;
             List<JsonObject> got = new ArrayList<>();
             board.received.drainTo(got);
-            long updates = got.stream().filter(m -> "board.update".equals(m.getString("type"))).count();
+            long updates = got.stream().filter(m -> board.replica.take(m) != null).count();
             assertThat(updates).isGreaterThan(2);
             assertThat(updates / seconds).isLessThanOrEqualTo(1000.0 / LiveBoard.PUBLISH_MS + 0.5);
             pbx.traffic().stop();

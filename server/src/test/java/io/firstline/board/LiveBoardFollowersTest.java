@@ -6,6 +6,8 @@ import io.firstline.bus.Bus;
 import io.firstline.calls.CallChange;
 import io.firstline.calls.CallStatus;
 import io.firstline.calls.CallView;
+import io.firstline.calls.MemberState;
+import io.firstline.calls.MemberView;
 import io.firstline.calls.PbxEvent;
 import io.firstline.config.Settings;
 import io.firstline.telephony.PbxHealth;
@@ -13,12 +15,16 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +33,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The board is built only for the forms someone on this node follows. */
+/** The board is built only for the forms someone on this node follows, and sent as what changed. */
 class LiveBoardFollowersTest {
 
     private static final Instant NOW = Instant.parse("2026-12-06T10:00:00Z");
@@ -37,8 +43,9 @@ class LiveBoardFollowersTest {
     private final BoardFollowers followers = new BoardFollowers();
     private final CallView caller = new CallView("north", "1700000000.1", "+41445550101", "Ada Caller", null, "1", null,
             "software", 1, CallStatus.QUEUED, NOW, NOW, null, null, null, null, null, null, null, false, List.of());
+    private final List<MemberView> members = new CopyOnWriteArrayList<>();
     private final LiveBoard board = new LiveBoard(vertx, () -> new Settings.Board(Settings.Thresholds.STANDARD, Map.of(), 30),
-            ZoneOffset.UTC, Clock.fixed(NOW, ZoneOffset.UTC), null, null, null, () -> List.of(caller), List::of,
+            ZoneOffset.UTC, Clock.fixed(NOW, ZoneOffset.UTC), null, null, null, () -> List.of(caller), () -> List.copyOf(members),
             () -> List.of(new PbxHealth("north", PbxHealth.Status.CONNECTED)), () -> Future.succeededFuture(), followers);
 
     @AfterEach
@@ -85,10 +92,12 @@ class LiveBoardFollowersTest {
         Runnable unfollow = followers.follow(false);
         CompletableFuture<String> update = new CompletableFuture<>();
         listen(Bus.BOARD_UPDATES, update);
+        JsonObject whole = on(() -> board.follow(false));
 
         assertThat(callerQueued()).isTrue();
         JsonObject frame = new JsonObject(update.get(10, TimeUnit.SECONDS));
-        assertThat(frame.getString("type")).isEqualTo("board.update");
+        assertThat(frame.getString("type")).isEqualTo("board.delta");
+        assertThat(frame.getLong("base")).isEqualTo(whole.getLong("seq"));
         assertThat(frame.getJsonArray("waiting").getJsonObject(0).getString("callerNumber")).isEqualTo("+41445550101");
         assertThat(followers.updatesBuilt()).isEqualTo(1);
 
@@ -105,6 +114,8 @@ class LiveBoardFollowersTest {
         List<String> boards = listen(Bus.BOARD_UPDATES, anyBoard);
         CompletableFuture<String> update = new CompletableFuture<>();
         listen(Bus.WALL_SCREEN_UPDATES, update);
+        JsonObject whole = new JsonObject(on(() -> board.follow(true)).getString("text"));
+        assertThat(whole.getJsonArray("waiting").getJsonObject(0).containsKey("callerNumber")).isFalse();
 
         assertThat(callerQueued()).isTrue();
         JsonObject frame = new JsonObject(update.get(10, TimeUnit.SECONDS));
@@ -112,5 +123,76 @@ class LiveBoardFollowersTest {
         assertThat(frame.getJsonArray("waiting").getJsonObject(0).getString("queue")).isEqualTo("software");
         // Both forms are published in one go, the full one first, to consumers on one context: none came before.
         assertThat(boards).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a follower that applies each delta to the whole board has the board as it is; a delta carries only the rows that changed")
+    void deltas() throws Exception {
+        members.addAll(List.of(member("PJSIP/1001", MemberState.AVAILABLE), member("PJSIP/1002", MemberState.AVAILABLE),
+                member("PJSIP/1003", MemberState.PAUSED)));
+        followers.follow(false);
+        BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+        MessageConsumer<String> consumer = on(() -> Bus.listenNumbered(vertx, Bus.BOARD_UPDATES, (frame, seq) -> frames.add(frame)));
+        consumer.completion().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        BoardReplica replica = new BoardReplica();
+        replica.take(new JsonObject(on(() -> board.follow(false)).getString("text")));
+
+        members.set(1, member("PJSIP/1002", MemberState.RINGING));
+        callerQueued();
+        JsonObject delta = new JsonObject(frames.poll(10, TimeUnit.SECONDS));
+        assertThat(delta.getJsonArray("agents").stream().map(o -> ((JsonObject) o).getString("interface")))
+                .containsExactly("PJSIP/1002");
+        assertThat(delta.containsKey("agentOrder")).isFalse();
+        assertThat(delta.containsKey("chart")).isFalse();
+        assertThat(replica.take(delta)).isEqualTo(asFollowed(on(() -> board.snapshot(NOW))));
+
+        callerQueued();
+        delta = new JsonObject(frames.poll(10, TimeUnit.SECONDS));
+        assertThat(delta.getJsonArray("agents")).isEmpty();
+        assertThat(delta.getJsonArray("waiting")).hasSize(1);
+        replica.take(delta);
+
+        members.add(0, member("PJSIP/0999", MemberState.AVAILABLE));
+        members.remove(3);
+        callerQueued();
+        delta = new JsonObject(frames.poll(10, TimeUnit.SECONDS));
+        assertThat(delta.getJsonArray("agents").stream().map(o -> ((JsonObject) o).getString("interface")))
+                .containsExactly("PJSIP/0999");
+        JsonObject followed = replica.take(delta);
+        assertThat(followed).isEqualTo(asFollowed(on(() -> board.snapshot(NOW))));
+        assertThat(followed.getJsonArray("agents").stream().map(o -> ((JsonObject) o).getString("interface")))
+                .as("the rows in the board's order, the one who left gone")
+                .containsExactly("PJSIP/0999", "PJSIP/1001", "PJSIP/1002");
+    }
+
+    @Test
+    @DisplayName("a row counts as changed by what the page shows: not by seconds that count on, by today's time in minutes")
+    void rowsCompareAsShown() {
+        JsonObject row = new JsonObject().put("key", "a1").put("state", "in-call").put("stateSeconds", 5L)
+                .put("call", new JsonObject().put("linkedid", "1.1").put("seconds", 3L)).put("signedInTodaySeconds", 61L)
+                .put("pausedTodayByReason", new JsonArray().add(new JsonObject().put("reason", "lunch").put("seconds", 130L)));
+        JsonObject later = row.copy().put("stateSeconds", 9L).put("signedInTodaySeconds", 119L);
+        later.getJsonObject("call").put("seconds", 7L);
+        later.getJsonArray("pausedTodayByReason").getJsonObject(0).put("seconds", 179L);
+        assertThat(LiveBoard.sameRow(row, later)).isTrue();
+        assertThat(LiveBoard.sameRow(row, later.copy().put("signedInTodaySeconds", 120L))).isFalse();
+        assertThat(LiveBoard.sameRow(row, later.copy().put("state", "available"))).isFalse();
+        JsonObject otherCall = later.copy();
+        otherCall.getJsonObject("call").put("linkedid", "1.2");
+        assertThat(LiveBoard.sameRow(row, otherCall)).isFalse();
+        JsonObject longerPause = later.copy();
+        longerPause.getJsonArray("pausedTodayByReason").getJsonObject(0).put("seconds", 180L);
+        assertThat(LiveBoard.sameRow(row, longerPause)).isFalse();
+    }
+
+    private static MemberView member(String iface, MemberState state) {
+        return new MemberView("north", iface, "Member " + iface, Set.of("software"), state, state == MemberState.PAUSED,
+                state == MemberState.PAUSED ? "lunch" : null, NOW.minusSeconds(30), null);
+    }
+
+    /** The board as its followers keep it: a whole board's type and number, as JSON that went over the wire. */
+    private JsonObject asFollowed(JsonObject snapshot) throws Exception {
+        JsonObject seq = on(() -> board.follow(false));
+        return new JsonObject(new JsonObject().put("type", "board.update").put("seq", seq.getLong("seq")).mergeIn(snapshot).encode());
     }
 }
