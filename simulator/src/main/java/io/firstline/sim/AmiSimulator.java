@@ -221,12 +221,17 @@ public final class AmiSimulator implements AutoCloseable {
     }
 
     /**
-     * Sends a captured trace's messages (everything after its login part) to the logged-in clients with events on,
-     * byte for byte; at the recorded pace (divided by the time scale) or as fast as possible.
+     * Sends a captured trace's events (everything after its login part but the responses) to the logged-in clients
+     * with events on, byte for byte; at the recorded pace (divided by the time scale) or as fast as possible.
+     *
+     * <p>The responses answered the recording session's own actions (down to its Logoff's Goodbye): Asterisk sends a
+     * response to the session whose action it answers only, and a client that gets one for an action it never sent
+     * cannot match it (Asterisk-Java logs an ERROR for each).
      */
     public CompletableFuture<Void> replay(Path amiRaw, boolean recordedSpeed) {
         AmiTrace trace = AmiTrace.load(amiRaw);
-        List<AmiTrace.Entry> entries = trace.entries().subList(trace.firstEntryAfterLogin(), trace.entries().size());
+        List<AmiTrace.Entry> entries = trace.entries().subList(trace.firstEntryAfterLogin(), trace.entries().size())
+                .stream().filter(e -> !e.isResponse()).toList();
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (entries.isEmpty()) {
             done.complete(null);

@@ -15,6 +15,11 @@ final class AmiTrace {
 
     /** One message of the trace: its parsed form, its exact bytes' position and the time its first byte arrived. */
     record Entry(AmiMessage message, int offset, int length, double seconds) {
+
+        /** A response to an action of the recording session; an event may have a Response header too (OriginateResponse). */
+        boolean isResponse() {
+            return message.eventName() == null && message.get("Response") != null;
+        }
     }
 
     private static final String RESOURCE_DIR = "/io/firstline/sim/traces/";

@@ -2,6 +2,11 @@ package org.asteriskjava.manager.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.firstline.TestTraces;
 import io.firstline.sim.AmiSimulator;
 import java.lang.reflect.Field;
@@ -12,6 +17,7 @@ import org.asteriskjava.manager.event.ManagerEvent;
 import org.asteriskjava.manager.event.NewChannelEvent;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 @DisplayName("the AMI connection's reader builds events with Firstline's builder (an Asterisk-Java upgrade that breaks this fails here)")
 class FastEventsConnectionTest {
@@ -35,8 +41,15 @@ class FastEventsConnectionTest {
     }
 
     @Test
-    @DisplayName("logged in to a PBX over a real socket, its reader builds the events it hands on with the fast builder")
+    @DisplayName("logged in to a PBX over a real socket, its reader builds the events it hands on with the fast builder,"
+            + " and Asterisk-Java logs no ERROR up to the Goodbye of its Logoff")
     void eventsOverASocketAreBuiltFast() throws Exception {
+        LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
+        Logger asteriskJava = logging.getLogger("org.asteriskjava");
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.setContext(logging);
+        logged.start();
+        asteriskJava.addAppender(logged);
         try (AmiSimulator pbx = AmiSimulator.builder().host("127.0.0.1").port(0).build()) {
             FastEventsConnection connection = new FastEventsConnection("127.0.0.1", pbx.port(), "firstline",
                     "firstline-secret");
@@ -56,6 +69,12 @@ class FastEventsConnectionTest {
             } finally {
                 connection.logoff();
             }
+            // Logoff waited for its Goodbye, which came after every replayed message on the socket and was dispatched
+            // after them: whatever Asterisk-Java had to say about those is logged by now.
+            assertThat(logged.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
+                    .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
+        } finally {
+            asteriskJava.detachAppender(logged);
         }
     }
 
