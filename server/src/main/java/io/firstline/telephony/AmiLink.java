@@ -148,6 +148,14 @@ public final class AmiLink implements AutoCloseable {
         return reconnects.get();
     }
 
+    /**
+     * Whether the link is connected through Firstline's {@link FastEventsConnection} and its reader builds the events
+     * without reflection (for tests; meaningful once {@link #health()} says connected).
+     */
+    boolean buildsEventsFast() {
+        return connection instanceof FastEventsConnection c && c.buildsEventsFast();
+    }
+
     /** Events Asterisk-Java dropped because its queue to Firstline's listener was full. */
     public long eventsDropped() {
         return eventsDropped.get();
