@@ -57,6 +57,7 @@ public final class Database implements AutoCloseable {
     private long checkTimer = -1;
     private long checkStarted;
     private boolean checking;
+    private boolean checkerClosed;
 
     private Database(HikariDataSource dataSource, WorkerExecutor workers, Optional<EmbeddedMariaDb> embedded,
             Clock clock) {
@@ -204,6 +205,9 @@ public final class Database implements AutoCloseable {
     }
 
     private synchronized void check() {
+        if (checkerClosed) {
+            return; // the timer fired just before close() cancelled it
+        }
         long now = System.nanoTime();
         if (checking) {
             if (up && now - checkStarted > TimeUnit.MILLISECONDS.toNanos(CHECK_WITHIN_MS)) {
@@ -256,6 +260,7 @@ public final class Database implements AutoCloseable {
             if (checker != null) {
                 checkVertx.cancelTimer(checkTimer);
                 checker.close();
+                checkerClosed = true;
             }
         }
         workers.close();
