@@ -401,16 +401,27 @@ public final class LoadRun {
         public List<WebSocketConnectOptions> desktops(List<String> interfaces) throws Exception {
             admin = api.login("admin", "load-run-admin");
             System.out.printf("creating and signing in %d agents…%n", interfaces.size());
-            for (int i = 0; i < interfaces.size(); i++) {
-                api.post("/api/agents", admin, new JsonObject().put("username", "load" + i).put("name", "Load Agent " + i)
-                        .put("password", "load-password").put("interface", interfaces.get(i)));
+            // A few at a time: each creation and each sign-in hashes a password on the server's workers.
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                List<java.util.concurrent.Future<String>> tokens = new ArrayList<>();
+                for (int i = 0; i < interfaces.size(); i++) {
+                    int n = i;
+                    tokens.add(pool.submit(() -> {
+                        api.post("/api/agents", admin, new JsonObject().put("username", "load" + n).put("name", "Load Agent " + n)
+                                .put("password", "load-password").put("interface", interfaces.get(n)));
+                        return api.login("load" + n, "load-password");
+                    }));
+                }
+                List<WebSocketConnectOptions> desktops = new ArrayList<>();
+                for (java.util.concurrent.Future<String> token : tokens) {
+                    desktops.add(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(api.port).setURI("/ws")
+                            .addHeader("Authorization", "Bearer " + token.get()));
+                }
+                return desktops;
+            } finally {
+                pool.shutdownNow();
             }
-            List<WebSocketConnectOptions> desktops = new ArrayList<>();
-            for (int i = 0; i < interfaces.size(); i++) {
-                desktops.add(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(api.port).setURI("/ws")
-                        .addHeader("Authorization", "Bearer " + api.login("load" + i, "load-password")));
-            }
-            return desktops;
         }
 
         @Override
