@@ -3,6 +3,8 @@ package io.firstline.presence;
 import static io.firstline.db.schema.Tables.AGENT_PRESENCE;
 
 import io.firstline.db.Database;
+import io.firstline.db.Fence;
+import io.firstline.db.FencedException;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.HashSet;
@@ -17,13 +19,29 @@ public final class PresenceStore {
 
     private final Database db;
 
+    private final Fence fence;
+
     public PresenceStore(Database db) {
-        this.db = db;
+        this(db, Fence.NONE);
     }
 
-    /** Applies the steps in order, in one transaction. */
+    /** @param fence what a write of a PBX's steps checks first in its transaction (cluster mode: that this node owns its link) */
+    public PresenceStore(Database db, Fence fence) {
+        this.db = db;
+        this.fence = fence;
+    }
+
+    /** Applies the steps in order, in one transaction; refused whole ({@link FencedException}) if a PBX's fence refuses. */
     Future<Void> write(List<PresenceStep> steps) {
+        List<Fence.Check> checks = new java.util.ArrayList<>();
+        steps.stream().map(PresenceStep::pbx).distinct().forEach(pbx -> {
+            Fence.Check c = fence.check(pbx);
+            if (c != null) {
+                checks.add(c);
+            }
+        });
         return db.transaction(dsl -> {
+            checks.forEach(c -> c.verify(dsl));
             for (PresenceStep step : steps) {
                 if (step instanceof PresenceStep.Open o) {
                     open(dsl, o.pbx(), o.memberInterface(), o.kind(), o.reason(), o.at());

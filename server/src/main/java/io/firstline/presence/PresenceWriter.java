@@ -1,6 +1,7 @@
 package io.firstline.presence;
 
 import io.firstline.db.Database;
+import io.firstline.db.FencedException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -39,6 +40,9 @@ public final class PresenceWriter {
     private int writing;
     private int failures;
     private boolean backingOff;
+    /** PBXs whose steps being written are to be dropped whatever the write's outcome ({@link #discard}). */
+    private final java.util.Set<String> dropInFlight = new java.util.HashSet<>();
+    private long fenced;
 
     public PresenceWriter(Vertx vertx, PresenceStore store) {
         this(vertx, store::write, Duration.ofMillis(500), Duration.ofSeconds(30));
@@ -111,6 +115,35 @@ public final class PresenceWriter {
         synchronized (this) {
             int written = writing;
             writing = 0;
+            java.util.Set<String> drop = new java.util.HashSet<>(dropInFlight);
+            dropInFlight.clear();
+            FencedException refused = FencedException.in(failure);
+            if (refused != null) {
+                drop.add(refused.pbx());
+            }
+            if (failure != null && !drop.isEmpty()) {
+                // The batch's steps of a PBX this node no longer owns are dropped; the others are written again.
+                int dropped = 0;
+                ArrayDeque<PresenceStep> kept = new ArrayDeque<>(waiting.size());
+                int i = 0;
+                for (PresenceStep step : waiting) {
+                    if (i++ < written && drop.contains(step.pbx())) {
+                        dropped++;
+                    } else {
+                        kept.add(step);
+                    }
+                }
+                waiting.clear();
+                waiting.addAll(kept);
+                if (refused != null) {
+                    // Not this node's to write (cluster mode): the node that owns the link now resynchronised them.
+                    fenced += dropped;
+                    log.warn("{} presence steps of PBX {} not written: {} ({} refused so far)", dropped, refused.pbx(),
+                            Database.oneLine(refused.getMessage()), fenced);
+                    failure = null;
+                    written = 0;
+                }
+            }
             if (failure == null) {
                 if (failures > 0) {
                     log.info("Presence intervals are written again after {} failed attempts", failures);
@@ -146,6 +179,44 @@ public final class PresenceWriter {
             batch = take();
         }
         start(batch);
+    }
+
+    /**
+     * Drops the PBX's steps not yet written (cluster mode: this node no longer owns its link); those being written are
+     * dropped once the write ends, and not retried. Thread-safe.
+     *
+     * @return how many steps were dropped now
+     */
+    public int discard(String pbx) {
+        List<Promise<Void>> flushed = List.of();
+        int dropped = 0;
+        synchronized (this) {
+            ArrayDeque<PresenceStep> kept = new ArrayDeque<>(waiting.size());
+            int i = 0;
+            for (PresenceStep step : waiting) {
+                if (i++ >= writing && step.pbx().equals(pbx)) {
+                    dropped++;
+                } else {
+                    kept.add(step);
+                }
+            }
+            waiting.clear();
+            waiting.addAll(kept);
+            if (writing > 0) {
+                dropInFlight.add(pbx);
+            }
+            if (waiting.isEmpty() && !flushWaiters.isEmpty()) {
+                flushed = List.copyOf(flushWaiters);
+                flushWaiters.clear();
+            }
+        }
+        flushed.forEach(Promise::complete);
+        return dropped;
+    }
+
+    /** Steps the fence refused (cluster mode), since start. */
+    public synchronized long fenced() {
+        return fenced;
     }
 
     long delayAfter(int failures) {

@@ -83,6 +83,11 @@ public final class CallReconciler {
             if (generations.getOrDefault(pbx, 0L) != generation) {
                 return;
             }
+            if (io.firstline.db.FencedException.in(ar.cause()) != null) {
+                // Cluster mode: another node owns the PBX's link now, and reconciles after its own snapshot.
+                log.info("PBX {}: the recorded calls are not reconciled here: {}", pbx, Database.oneLine(ar.cause().getMessage()));
+                return;
+            }
             log.warn("PBX {}: the calls recorded as in progress could not be reconciled ({}); trying again in {} s", pbx,
                     Database.oneLine(ar.cause().getMessage()), retryMs / 1000);
             vertx.setTimer(retryMs, id -> context.runOnContext(x -> {

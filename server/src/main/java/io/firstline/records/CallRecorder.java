@@ -3,6 +3,7 @@ package io.firstline.records;
 import io.firstline.calls.CallChange;
 import io.firstline.calls.CallView;
 import io.firstline.db.Database;
+import io.firstline.db.FencedException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -75,6 +76,8 @@ public final class CallRecorder {
     private int writing;
     private int failures;
     private boolean backingOff;
+    /** Writes refused by the fence (cluster mode). */
+    private long fenced;
 
     /**
      * @param parallel how many calls may be written at once (one at a time per call, always)
@@ -234,7 +237,19 @@ public final class CallRecorder {
             writing--;
             Pending p = w.pending();
             p.writing = false;
-            if (failure == null) {
+            FencedException refused = FencedException.in(failure);
+            if (refused != null) {
+                // Not this node's to write any more (cluster mode): what the write carried is dropped, not retried. The
+                // node that owns the PBX's link now read the calls from Asterisk, and its reconcile ends those that
+                // ended meanwhile.
+                fenced++;
+                log.warn("Call {} of PBX {} not written: {} ({} writes refused so far)", w.view().linkedid(), refused.pbx(),
+                        Database.oneLine(refused.getMessage()), fenced);
+                failure = null;
+            }
+            if (pending.get(p.key) != p) {
+                // Discarded while it was being written: nothing of it is kept.
+            } else if (failure == null) {
                 if (failures > 0) {
                     log.info("Call records are written again after {} failed attempts; {} calls still to write",
                             failures, pending.size());
@@ -275,6 +290,40 @@ public final class CallRecorder {
             start = takeWrites();
         }
         startAll(start);
+    }
+
+    /**
+     * Drops every change of the PBX's calls not yet written (cluster mode: this node no longer owns its link); a write
+     * in flight completes or is refused by the fence, and is not retried. Thread-safe.
+     *
+     * @return how many calls' changes were dropped
+     */
+    public int discard(String pbx) {
+        List<Promise<Void>> flushed = List.of();
+        int dropped = 0;
+        synchronized (this) {
+            String prefix = pbx + "\u0000";
+            for (var it = pending.values().iterator(); it.hasNext();) {
+                Pending p = it.next();
+                if (p.key.startsWith(prefix)) {
+                    it.remove();
+                    dropped++;
+                }
+            }
+            ready.removeIf(p -> p.key.startsWith(prefix));
+            settling.removeIf(p -> p.key.startsWith(prefix));
+            if (pending.isEmpty() && !flushWaiters.isEmpty()) {
+                flushed = List.copyOf(flushWaiters);
+                flushWaiters.clear();
+            }
+        }
+        flushed.forEach(Promise::complete);
+        return dropped;
+    }
+
+    /** Writes the fence refused (cluster mode), since start. */
+    public synchronized long fenced() {
+        return fenced;
     }
 
     long delayAfter(int failures) {

@@ -14,6 +14,7 @@ import io.firstline.calls.CallChange;
 import io.firstline.calls.CallStatus;
 import io.firstline.calls.CallView;
 import io.firstline.db.Database;
+import io.firstline.db.Fence;
 import io.firstline.db.Page;
 import io.firstline.desk.Outcome;
 import io.firstline.desk.OutcomeStore;
@@ -62,9 +63,17 @@ public final class CallStore {
     /** Callers' numbers as written, in E.164 ("" when a number has none). */
     private final Map<String, String> e164s = new ConcurrentHashMap<>();
 
+    private final Fence fence;
+
     public CallStore(Database db, PhoneNumbers phones) {
+        this(db, phones, Fence.NONE);
+    }
+
+    /** @param fence what each write of a PBX's calls checks first in its transaction (cluster mode: that this node owns its link) */
+    public CallStore(Database db, PhoneNumbers phones, Fence fence) {
         this.db = db;
         this.phones = phones;
+        this.fence = fence;
     }
 
     /** Which calls a list shows; an empty optional does not narrow. {@code to} is exclusive. */
@@ -104,7 +113,14 @@ public final class CallStore {
      */
     public Future<Long> record(CallView call, List<CallChange.Timeline> entries) {
         List<CallChange.Timeline> copy = List.copyOf(entries);
-        return db.transaction(dsl -> recordIn(dsl, call, copy));
+        Fence.Check check = fence.check(call.pbx());
+        if (check == null) {
+            return db.transaction(dsl -> recordIn(dsl, call, copy));
+        }
+        return db.transaction(dsl -> {
+            check.verify(dsl);
+            return recordIn(dsl, call, copy);
+        });
     }
 
     private long recordIn(DSLContext dsl, CallView call, List<CallChange.Timeline> entries) {
@@ -414,7 +430,11 @@ public final class CallStore {
      */
     public Future<Integer> endUnobserved(String pbx, Collection<String> linkedids, String reason) {
         List<String> all = List.copyOf(linkedids);
+        Fence.Check check = fence.check(pbx);
         return db.transaction(dsl -> {
+            if (check != null) {
+                check.verify(dsl);
+            }
             int ended = 0;
             for (int i = 0; i < all.size(); i += 500) {
                 ended += endUnobservedIn(dsl, pbx, all.subList(i, Math.min(all.size(), i + 500)), reason);
