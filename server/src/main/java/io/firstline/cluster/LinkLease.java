@@ -69,7 +69,7 @@ public final class LinkLease {
     private long renewEpoch;
     private long lastAttemptNanos;
     private boolean attempting;
-    private boolean stopped;
+    private volatile boolean stopped;
 
     public LinkLease(Vertx vertx, PbxOwnerStore store, String pbx, String node, Timing timing, Listener listener) {
         this.vertx = vertx;

@@ -1,0 +1,248 @@
+package io.firstline.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.firstline.TestDatabase;
+import io.firstline.calls.CallStatus;
+import io.firstline.calls.CallView;
+import io.firstline.db.Database;
+import io.firstline.db.Fence;
+import io.firstline.db.FencedException;
+import io.firstline.phone.PhoneNumbers;
+import io.firstline.records.CallRecorder;
+import io.firstline.records.CallStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.jooq.impl.DSL;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("PBX link ownership: one lease holder per PBX, taken over when it dies, fenced writes")
+class LinkLeaseIT {
+
+    /** Short leases, so that the takeovers take a second or two; the proportions are production's. */
+    private static final LinkLease.Timing FAST = new LinkLease.Timing(Duration.ofMillis(1500), Duration.ofMillis(250),
+            Duration.ofMillis(1000));
+    private static final Duration DEADLINE = Duration.ofSeconds(10);
+
+    private Vertx vertx;
+    private TestDatabase.Fresh fresh;
+    private Database db;
+    private WorkerExecutor workers;
+    private PbxOwnerStore store;
+    private final List<LinkLease> leases = new CopyOnWriteArrayList<>();
+    private final List<String> events = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() {
+        vertx = Vertx.vertx();
+        fresh = TestDatabase.fresh();
+        db = Database.open(vertx, fresh.url(), fresh.user(), fresh.password(), 4, Optional.empty());
+        workers = vertx.createSharedWorkerExecutor("test-lease", 2);
+        store = new PbxOwnerStore(db, workers);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        leases.forEach(LinkLease::halt);
+        workers.close();
+        db.close();
+        fresh.close();
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    private LinkLease lease(String node, LinkLease.Timing timing) {
+        LinkLease lease = new LinkLease(vertx, store, "pbx", node, timing, new LinkLease.Listener() {
+            @Override
+            public void acquired(String pbx, long epoch, boolean takeover) {
+                events.add(node + " acquired " + epoch + (takeover ? " takeover" : ""));
+            }
+
+            @Override
+            public void lost(String pbx, String why) {
+                events.add(node + " lost");
+            }
+        });
+        leases.add(lease);
+        vertx.runOnContext(v -> lease.start());
+        return lease;
+    }
+
+    private static void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + DEADLINE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - end > 0) {
+                throw new AssertionError("not within " + DEADLINE.toSeconds() + " s: " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    private long count(String sql, Object... args) {
+        try (Connection c = fresh.connect(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static CallView call(String linkedid) {
+        Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
+        return new CallView("pbx", linkedid, "+15551234567", "Jane Doe", null, "main/software", null, "software", null,
+                CallStatus.QUEUED, t0, t0.plusSeconds(1), null, null, null, null, null, null, null, false, List.of());
+    }
+
+    @Test
+    @DisplayName("two nodes: exactly one owns; when it stops renewing the other owns within the lease, under a higher epoch, and never both")
+    void oneOwnerAndTakeover() throws Exception {
+        LinkLease a = lease("node-a", FAST);
+        waitFor("node-a owns the link", () -> a.epoch().isPresent());
+        long first = a.epoch().getAsLong();
+        LinkLease b = lease("node-b", FAST);
+        waitFor("node-b sees node-a own the link", () -> "node-a".equals(b.owner()));
+        assertThat(b.epoch()).as("the standby does not own the link").isEmpty();
+        assertThat(a.epoch()).as("the owner renews its lease").hasValue(first);
+
+        // node-a dies: no more renewals, and no release.
+        vertx.runOnContext(v -> a.halt());
+        waitFor("node-b takes the link over", () -> {
+            boolean bOwns = b.epoch().isPresent();
+            // Checked at every look: the dead owner stops acting (its own clock) before anyone can take over.
+            assertThat(bOwns && a.epoch().isPresent()).as("two owners at once").isFalse();
+            return bOwns;
+        });
+        assertThat(b.epoch().getAsLong()).isGreaterThan(first);
+        assertThat(events).contains("node-a acquired " + first, "node-b acquired " + (first + 1) + " takeover");
+        assertThat(count("SELECT COUNT(*) FROM pbx_owners WHERE pbx = 'pbx' AND node = 'node-b' AND epoch = ?", first + 1))
+                .isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("a clean release hands the link over at once, without waiting for the lease to run out")
+    void releaseHandsOver() throws Exception {
+        // node-a's lease would last a minute: node-c can have the link within the deadline only by its release.
+        LinkLease a = lease("node-a", new LinkLease.Timing(Duration.ofSeconds(60), Duration.ofMillis(250), Duration.ofSeconds(1)));
+        waitFor("node-a owns the link", () -> a.epoch().isPresent());
+        LinkLease c = lease("node-c", FAST);
+        waitFor("node-c sees node-a own the link", () -> "node-a".equals(c.owner()));
+        Future<Void> released = Future.future(p -> vertx.runOnContext(v -> a.release().onComplete(p)));
+        await(released);
+        assertThat(a.epoch()).isEmpty();
+        waitFor("node-c owns the link", () -> c.epoch().isPresent());
+        assertThat(events).contains("node-c acquired 2 takeover");
+    }
+
+    @Test
+    @DisplayName("fencing: a write the old owner started before the takeover is refused after it, and nothing of it is committed")
+    void staleWriteRefused() throws Exception {
+        LinkOwnership ownerA = new LinkOwnership(vertx, store, "node-a", FAST, List.of("pbx"), quiet());
+        vertx.runOnContext(v -> ownerA.start());
+        waitFor("node-a owns the link", () -> ownerA.owns("pbx"));
+        // A write as the owner: committed.
+        CallStore storeA = new CallStore(db, new PhoneNumbers("US"), ownerA);
+        await(storeA.record(call("L-before"), List.of()));
+        assertThat(count("SELECT COUNT(*) FROM calls WHERE linkedid = 'L-before'")).isEqualTo(1);
+
+        // A write that started while node-a owned the link (its check taken then), whose transaction runs only later.
+        Fence.Check startedAsOwner = ownerA.check("pbx");
+        CallStore lateA = new CallStore(db, new PhoneNumbers("US"), pbx -> startedAsOwner);
+
+        // node-a gives the link up; node-b takes over.
+        vertx.runOnContext(v -> ownerA.release().onComplete(x -> { }));
+        LinkOwnership ownerB = new LinkOwnership(vertx, store, "node-b", FAST, List.of("pbx"), quiet());
+        vertx.runOnContext(v -> ownerB.start());
+        waitFor("node-b owns the link", () -> ownerB.owns("pbx"));
+        assertThat(ownerA.owns("pbx")).isFalse();
+
+        Throwable refused = catchThrowable(() -> await(lateA.record(call("L-stale"), List.of())));
+        assertThat(FencedException.in(refused)).as("the stale owner's write is refused").isNotNull();
+        assertThat(count("SELECT COUNT(*) FROM calls WHERE linkedid = 'L-stale'")).as("nothing of it committed").isZero();
+        // And node-a's own store, now that it does not own the link, refuses without asking the database.
+        assertThat(FencedException.in(catchThrowable(() -> await(storeA.record(call("L-after"), List.of()))))).isNotNull();
+
+        // Through the recorder: a refused write is dropped and counted, not retried for ever.
+        CallRecorder recorder = new CallRecorder(vertx, lateA::record, 2, Duration.ZERO);
+        recorder.submit(call("L-recorded"), null);
+        await(recorder.flushed());
+        assertThat(recorder.fenced()).isEqualTo(1);
+        assertThat(recorder.backlog()).isZero();
+        assertThat(count("SELECT COUNT(*) FROM calls WHERE linkedid = 'L-recorded'")).isZero();
+
+        // The new owner writes.
+        await(new CallStore(db, new PhoneNumbers("US"), ownerB).record(call("L-new-owner"), List.of()));
+        assertThat(count("SELECT COUNT(*) FROM calls WHERE linkedid = 'L-new-owner'")).isEqualTo(1);
+        vertx.runOnContext(v -> ownerB.release());
+    }
+
+    @Test
+    @DisplayName("fencing: a takeover cannot commit while a write of the old owner holds the owner row's share lock")
+    void takeoverWaitsForTheWriteInFlight() throws Exception {
+        LinkLease a = lease("node-a", FAST);
+        waitFor("node-a owns the link", () -> a.epoch().isPresent());
+        long epoch = a.epoch().getAsLong();
+        Fence.Check check = PbxOwnerStore.owned("pbx", "node-a", epoch);
+        vertx.runOnContext(v -> a.halt());
+        try (Connection c = fresh.connect()) {
+            c.setAutoCommit(false);
+            // The old owner's write transaction, begun while it owned the link: its check passed and holds the lock.
+            check.verify(DSL.using(c));
+            try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM pbx_owners WHERE lease_until < NOW(3)")) {
+                // Once the lease has run out, a takeover is due, yet it cannot happen while this write is open.
+                waitFor("node-a's lease runs out", () -> {
+                    try (ResultSet rs = s.executeQuery()) {
+                        rs.next();
+                        return rs.getLong(1) == 1;
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+            }
+            Throwable blocked = catchThrowable(() -> await(store.hold("pbx", "node-b", 0, FAST.lease())));
+            assertThat(blocked).as("the takeover waits for the lock, and gives up after its lock wait")
+                    .isInstanceOf(ExecutionException.class).hasMessageContaining("Lock wait timeout");
+            c.commit();
+        }
+        PbxOwnerStore.Holding h = await(store.hold("pbx", "node-b", 0, FAST.lease()));
+        assertThat(h.owned()).isTrue();
+        assertThat(h.epoch()).isEqualTo(epoch + 1);
+        assertThat(h.takeover()).isTrue();
+    }
+
+    private static LinkLease.Listener quiet() {
+        return new LinkLease.Listener() {
+            @Override
+            public void acquired(String pbx, long epoch, boolean takeover) {
+            }
+
+            @Override
+            public void lost(String pbx, String why) {
+            }
+        };
+    }
+}
