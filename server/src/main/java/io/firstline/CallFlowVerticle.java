@@ -3,6 +3,8 @@ package io.firstline;
 import io.firstline.board.LiveBoard;
 import io.firstline.bus.Bus;
 import io.firstline.calls.CallChange;
+import io.firstline.cluster.LinkLease;
+import io.firstline.cluster.LinkOwnership;
 import io.firstline.calls.CallTracker;
 import io.firstline.calls.CallView;
 import io.firstline.calls.MemberView;
@@ -19,11 +21,16 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -33,6 +40,9 @@ import org.slf4j.LoggerFactory;
  * The path of a call through Firstline: PBX events from every AMI link are handed, in order, to
  * this verticle's context, where the single {@link CallTracker} turns them into changes that go to
  * the screen pops and the call records. One context, no locks.
+ *
+ * <p>In cluster mode a PBX's link runs only while this node holds the PBX's lease; when it loses the lease, the link
+ * is closed and what this node knew of the PBX's calls is dropped, as if the PBX had gone quiet (docs/cluster.md).
  */
 final class CallFlowVerticle extends VerticleBase {
 
@@ -44,7 +54,11 @@ final class CallFlowVerticle extends VerticleBase {
     private final ScreenPops pops;
     private final Consumer<CallChange> records;
     private final CallTracker tracker = new CallTracker();
-    private final List<AmiLink> links = new ArrayList<>();
+    /** The links running now, by PBX name: every PBX's, or in cluster mode those this node owns. Read from any thread. */
+    private final Map<String, AmiLink> links = new ConcurrentHashMap<>();
+    private final Optional<Clustered> cluster;
+    /** While this node drops what it knew of a PBX it no longer owns: nothing is reconciled or paused for it. */
+    private boolean forgetting;
     private final AtomicLong eventsHandled = new AtomicLong();
     private PbxCommands commands;
     private final BoardFactory boardFactory;
@@ -54,6 +68,13 @@ final class CallFlowVerticle extends VerticleBase {
     private LiveBoard board;
     private final boolean wrapupPause;
     private Wrapups wrapups;
+
+    /**
+     * Cluster mode: the leases on the PBX links, and what drops the writes not yet made of a PBX this node gave up
+     * (says what it dropped, for the log).
+     */
+    record Clustered(LinkOwnership ownership, Function<String, String> dropWrites) {
+    }
 
     /** Makes the live board from the tracker's state, on this verticle's context. */
     interface BoardFactory {
@@ -69,6 +90,14 @@ final class CallFlowVerticle extends VerticleBase {
     CallFlowVerticle(List<Settings.Pbx> pbxs, AmiLink.Timing timing, Clock clock, ScreenPops pops, Consumer<CallChange> records,
             boolean wrapupPause, BoardFactory boardFactory, BiConsumer<PbxEvent, List<CallChange>> observer,
             BiConsumer<String, Predicate<String>> resynced, PresenceLog presence) {
+        this(pbxs, timing, clock, pops, records, wrapupPause, boardFactory, observer, resynced, presence, Optional.empty());
+    }
+
+    /** @param cluster in cluster mode, the leases that say which PBX links this node follows */
+    CallFlowVerticle(List<Settings.Pbx> pbxs, AmiLink.Timing timing, Clock clock, ScreenPops pops, Consumer<CallChange> records,
+            boolean wrapupPause, BoardFactory boardFactory, BiConsumer<PbxEvent, List<CallChange>> observer,
+            BiConsumer<String, Predicate<String>> resynced, PresenceLog presence, Optional<Clustered> cluster) {
+        this.cluster = cluster;
         this.pbxs = pbxs;
         this.timing = timing;
         this.clock = clock;
@@ -88,18 +117,87 @@ final class CallFlowVerticle extends VerticleBase {
         Bus.listen(vertx, Bus.AGENTS_CHANGED, agentId -> pops.agentsChanged());
         io.firstline.desk.CurrentCalls.register(vertx, tracker);
         vertx.setPeriodic(1000, id -> pops.databaseCheck());
-        for (Settings.Pbx pbx : pbxs) {
-            AmiLink link = new AmiLink(pbx, event -> ctx.runOnContext(v -> handle(event)), timing, clock);
-            links.add(link);
-            link.start();
+        if (cluster.isEmpty()) {
+            List<AmiLink> all = new ArrayList<>();
+            for (Settings.Pbx pbx : pbxs) {
+                AmiLink link = new AmiLink(pbx, event -> ctx.runOnContext(v -> handle(event)), timing, clock);
+                links.put(pbx.name(), link);
+                all.add(link);
+                link.start();
+            }
+            commands = new PbxCommands(vertx, all);
+        } else {
+            commands = new PbxCommands(vertx, pbxs.stream().map(Settings.Pbx::name).toList(), links::get);
         }
-        commands = new PbxCommands(vertx, links);
         wrapups = new Wrapups(wrapupPause, () -> commands, clock);
         wrapups.register(vertx);
-        board = boardFactory.create(tracker::activeCalls, tracker::members, this::health);
+        board = boardFactory.create(tracker::activeCalls, tracker::members, this::followedHealth);
         board.start();
         presence.start();
+        cluster.ifPresent(c -> c.ownership().start(new LinkLease.Listener() {
+            @Override
+            public void acquired(String pbx, long epoch, boolean takeover) {
+                follow(pbx);
+            }
+
+            @Override
+            public void lost(String pbx, String why) {
+                giveUp(pbx, why);
+            }
+        }));
         return Future.succeededFuture();
+    }
+
+    /** Cluster mode: this node owns the PBX's link now; it connects, and the snapshot tells it the PBX's calls. */
+    private void follow(String name) {
+        Settings.Pbx pbx = pbxs.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+        AmiLink[] self = new AmiLink[1];
+        // Events of a link this node has since given up are not applied: the link may still deliver a few as it closes.
+        AmiLink link = new AmiLink(pbx, event -> context.runOnContext(v -> {
+            if (links.get(name) == self[0]) {
+                handle(event);
+            }
+        }), timing, clock);
+        self[0] = link;
+        AmiLink before = links.put(name, link);
+        if (before != null) {
+            close(before);
+        }
+        link.start();
+    }
+
+    /**
+     * Cluster mode: this node no longer owns the PBX's link. The link is closed, and the PBX's calls and members are
+     * dropped as an empty snapshot would (their pops close, the board forgets them), none of it written: the calls'
+     * changes not yet written are dropped too, and a write in flight is refused by the fence. The node that owns the
+     * link now reads the calls from Asterisk, and its reconcile ends the recorded calls that ended meanwhile.
+     */
+    private void giveUp(String name, String why) {
+        AmiLink link = links.remove(name);
+        if (link == null) {
+            return;
+        }
+        close(link);
+        Instant at = clock.instant();
+        forgetting = true;
+        try {
+            handle(new PbxEvent.LinkLost(name, at));
+            handle(new PbxEvent.SnapshotStarted(name, at));
+            handle(new PbxEvent.SnapshotDone(name, at, true, true));
+        } finally {
+            forgetting = false;
+        }
+        String dropped = cluster.get().dropWrites().apply(name);
+        log.warn("PBX {}: this node gave its link up ({}); its calls and members are dropped here, and {} not yet written"
+                + " are not written: the node that owns the link now resynchronises from Asterisk", name, why, dropped);
+    }
+
+    /** Closes a link off the event loop (closing waits for its thread). */
+    private void close(AmiLink link) {
+        vertx.executeBlocking(() -> {
+            link.close();
+            return null;
+        }, false);
     }
 
     /** Every PBX event, on this verticle's context, in the order the links received them. */
@@ -129,7 +227,9 @@ final class CallFlowVerticle extends VerticleBase {
             }
             records.accept(change);
             try {
-                wrapups.apply(change);
+                if (!forgetting) {
+                    wrapups.apply(change);
+                }
             } catch (RuntimeException e) {
                 log.error("Wrap-up failed on {}", change.getClass().getSimpleName(), e);
             }
@@ -146,7 +246,7 @@ final class CallFlowVerticle extends VerticleBase {
             log.error("The board failed on {}", event.getClass().getSimpleName(), e);
         }
         // Only a whole channel listing tells which recorded calls the PBX no longer has.
-        if (event instanceof PbxEvent.SnapshotDone done && done.channelsListed()) {
+        if (event instanceof PbxEvent.SnapshotDone done && done.channelsListed() && !forgetting) {
             try {
                 resynced.accept(done.pbx(), linkedid -> tracker.call(done.pbx(), linkedid).isPresent());
             } catch (RuntimeException e) {
@@ -155,13 +255,36 @@ final class CallFlowVerticle extends VerticleBase {
         }
     }
 
-    /** The AMI links, once started (for metrics). */
-    List<AmiLink> links() {
-        return List.copyOf(links);
+    /** The AMI link of a PBX while it runs here (for metrics); null otherwise. Any thread. */
+    AmiLink link(String pbx) {
+        return links.get(pbx);
     }
 
+    /** The configured PBXs' names. */
+    List<String> pbxNames() {
+        return pbxs.stream().map(Settings.Pbx::name).toList();
+    }
+
+    /** Every configured PBX's link (cluster mode: who owns it, and "standby" where another node follows it). Any thread. */
     List<PbxHealth> health() {
-        return links.stream().map(AmiLink::health).toList();
+        List<PbxHealth> out = new ArrayList<>();
+        for (Settings.Pbx pbx : pbxs) {
+            AmiLink link = links.get(pbx.name());
+            if (cluster.isEmpty()) {
+                out.add(link.health());
+                continue;
+            }
+            LinkOwnership o = cluster.get().ownership();
+            boolean owned = link != null && o.owns(pbx.name());
+            PbxHealth.Status status = link != null ? link.health().status() : PbxHealth.Status.STANDBY;
+            out.add(new PbxHealth(pbx.name(), status, o.owner(pbx.name()), owned));
+        }
+        return out;
+    }
+
+    /** The links this node follows, for the board (cluster mode: another node's PBXs are not shown as down here). */
+    List<PbxHealth> followedHealth() {
+        return health().stream().filter(PbxHealth::owned).toList();
     }
 
     /** The actions Firstline sends to the PBXs; set once this verticle has started. */
@@ -175,7 +298,8 @@ final class CallFlowVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        links.forEach(AmiLink::close);
-        return Future.succeededFuture();
+        links.values().forEach(AmiLink::close);
+        // A clean stop gives the leases back, so that other nodes take the links over at once.
+        return cluster.map(c -> c.ownership().release()).orElse(Future.succeededFuture());
     }
 }

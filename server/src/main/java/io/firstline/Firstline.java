@@ -10,11 +10,15 @@ import io.firstline.board.BoardFollowers;
 import io.firstline.board.LiveBoard;
 import io.firstline.bus.Bus;
 import io.firstline.callers.CallerStore;
+import io.firstline.cluster.LinkLease;
+import io.firstline.cluster.LinkOwnership;
+import io.firstline.cluster.PbxOwnerStore;
 import io.firstline.config.ConfigException;
 import io.firstline.config.Settings;
 import io.firstline.config.SettingsLoader;
 import io.firstline.db.Database;
 import io.firstline.db.EmbeddedMariaDb;
+import io.firstline.db.Fence;
 import io.firstline.db.StoreException;
 import io.firstline.demo.DemoData;
 import io.firstline.desk.DeskStore;
@@ -68,6 +72,8 @@ public final class Firstline implements AutoCloseable {
     /** At most this many callers of the directory call the demo (all of the demo's own 3,000). */
     private static final int DEMO_CALLERS = 5000;
     private static final long DEMO_TRAFFIC_SEED = 42;
+    /** Cluster mode: a transaction idle this long is rolled back by the server (well within a lease, docs/cluster.md). */
+    private static final Duration CLUSTER_IDLE_TRANSACTION = Duration.ofSeconds(5);
 
     private final Vertx vertx;
     private final Database db;
@@ -145,6 +151,11 @@ public final class Firstline implements AutoCloseable {
      * one set to a chosen day and hour, so that nothing depends on the date, midnight or the machine's zone.
      */
     public static Firstline start(Settings settings, boolean demo, Clock clock) {
+        return start(settings, demo, clock, LinkLease.Timing.standard());
+    }
+
+    /** As {@link #start(Settings, boolean, Clock)}, with the PBX links' leases of cluster mode (tests shorten them). */
+    public static Firstline start(Settings settings, boolean demo, Clock clock, LinkLease.Timing linkLeases) {
         Metrics metrics = new Metrics();
         Vertx vertx = Vertx.builder().with(new io.vertx.core.VertxOptions().setMetricsOptions(metrics.vertxOptions()))
                 .withMetrics(metrics.vertxMetrics()).build();
@@ -177,8 +188,19 @@ public final class Firstline implements AutoCloseable {
                 pbxs.add(new Settings.Pbx("demo", "127.0.0.1", simulator.get().port(), DEMO_AMI_USER, DEMO_AMI_SECRET));
             }
 
+            // Cluster mode: a PBX's link is followed by the node holding its lease; its writes are fenced by it.
+            Optional<LinkOwnership> ownership = Optional.empty();
+            if (settings.cluster().enabled()) {
+                ownership = Optional.of(new LinkOwnership(vertx, new PbxOwnerStore(db,
+                        vertx.createSharedWorkerExecutor("firstline-lease", 1)), settings.cluster().nodeId(), linkLeases,
+                        pbxs.stream().map(Settings.Pbx::name).toList()));
+                log.info("Cluster mode: node {}; each PBX's link is followed by the node that holds its lease",
+                        settings.cluster().nodeId());
+            }
+            Fence fence = ownership.<Fence>map(o -> o).orElse(Fence.NONE);
+
             // The call path: one context follows the PBXs; what it learns pops, records and feeds the board.
-            CallStore calls = new CallStore(db, phones);
+            CallStore calls = new CallStore(db, phones, fence);
             recorder = new CallRecorder(vertx, calls::record, 2, Duration.ofMillis(200));
             CallRecorder records = recorder;
             ScreenPops pops = new ScreenPops(vertx, agents, callers, kb, phones, calls::idOf, clock, db::up);
@@ -191,7 +213,7 @@ public final class Firstline implements AutoCloseable {
             });
             KpiStore kpis = new KpiStore(db);
             // When each member was signed in and paused, written behind the call flow's back like the calls.
-            PresenceStore presence = new PresenceStore(db);
+            PresenceStore presence = new PresenceStore(db, fence);
             presenceWriter = new PresenceWriter(vertx, presence);
             PresenceWriter presenceSteps = presenceWriter;
             presenceLog = new PresenceLog(vertx, presenceWriter, clock);
@@ -204,7 +226,9 @@ public final class Firstline implements AutoCloseable {
             }, settings.desk().wrapupPause(), (liveCalls, members, health) -> new LiveBoard(vertx, () -> current.now().board(), settings.timezone(), clock, kpis, presence,
                     agents, liveCalls, members, health,
                     () -> Future.all(records.flushed(), presenceSteps.flushed()).mapEmpty(), boardFollowers),
-                    metrics::observe, reconciler::afterSnapshot, presenceLog);
+                    metrics::observe, reconciler::afterSnapshot, presenceLog,
+                    ownership.map(o -> new CallFlowVerticle.Clustered(o, pbx -> records.discard(pbx) + " calls' changes and "
+                            + presenceSteps.discard(pbx) + " presence steps")));
             await(vertx.deployVerticle(flow));
 
             // HTTP: every feature's handlers on one router.
@@ -222,6 +246,7 @@ public final class Firstline implements AutoCloseable {
             await(vertx.deployVerticle(agi));
 
             watch(metrics, vertx, pops, flow, db, records, web);
+            ownership.ifPresent(o -> metrics.cluster(o::owned, o::takeovers, () -> records.fenced() + presenceSteps.fenced()));
             metrics.presenceSteps(presenceSteps::backlog);
             metrics.board(boardFollowers);
             vertx.setPeriodic(TimeUnit.MINUTES.toMillis(10), id -> accounts.purgeIdleSessions());
@@ -268,7 +293,7 @@ public final class Firstline implements AutoCloseable {
             CallRecorder records, WebVerticle web) {
         metrics.watchPops(vertx, pops);
         metrics.eventLoops(vertx);
-        metrics.pbxLinks(flow.links());
+        metrics.pbxLinks(flow.pbxNames(), flow::link);
         metrics.database(db::up);
         metrics.callRecords(records::backlog, records::oldestWaiting, records::writes);
         metrics.webSockets(web::openWebSockets);
@@ -294,8 +319,9 @@ public final class Firstline implements AutoCloseable {
         Optional<io.micrometer.core.instrument.MeterRegistry> registry = Optional.ofNullable(metrics).map(Metrics::registry);
         if (settings.externalDb().isPresent()) {
             Settings.ExternalDb x = settings.externalDb().get();
+            // Cluster mode: a node cut off in the middle of a write must not hold its locks (its PBX's owner row) for long.
             return Database.open(vertx, x.url(), x.user(), x.password(), settings.dbPoolSize(), Optional.empty(),
-                    clock, registry);
+                    clock, registry, settings.cluster().enabled() ? Optional.of(CLUSTER_IDLE_TRANSACTION) : Optional.empty());
         }
         EmbeddedMariaDb embedded = EmbeddedMariaDb.start(settings.dataDir(), settings.embeddedDbPort());
         try {

@@ -21,9 +21,9 @@ public final class LinkOwnership implements Fence {
     private final Map<String, LinkLease> leases = new LinkedHashMap<>();
     private final AtomicLong takeovers = new AtomicLong();
 
-    /** @param listener told, on the context {@link #start()} is called on, when this node gains or loses a link */
-    public LinkOwnership(Vertx vertx, PbxOwnerStore store, String node, LinkLease.Timing timing, List<String> pbxs,
-            LinkLease.Listener listener) {
+    private volatile LinkLease.Listener listener;
+
+    public LinkOwnership(Vertx vertx, PbxOwnerStore store, String node, LinkLease.Timing timing, List<String> pbxs) {
         this.node = node;
         LinkLease.Listener counting = new LinkLease.Listener() {
             @Override
@@ -44,8 +44,13 @@ public final class LinkOwnership implements Fence {
         }
     }
 
-    /** Starts trying to hold every PBX's lease; on the context the listener is to be told on. */
-    public void start() {
+    /**
+     * Starts trying to hold every PBX's lease.
+     *
+     * @param listener told, on the context this is called on, when this node gains or loses a link
+     */
+    public void start(LinkLease.Listener listener) {
+        this.listener = listener;
         leases.values().forEach(LinkLease::start);
     }
 

@@ -28,6 +28,7 @@ public record Settings(
         Board board,
         PhoneMenu phoneMenu,
         Web web,
+        Cluster cluster,
         Map<String, String> runTimeGiven) {
 
     /**
@@ -60,6 +61,16 @@ public record Settings(
 
         /** Plain HTTP, no proxies, the default limits (for tests and tools that need a server). */
         public static final Web STANDARD = new Web(Optional.empty(), List.of(), 256, 10, 120, 20);
+    }
+
+    /**
+     * Several nodes against one database (FIRSTLINE_CLUSTER): each PBX's link is followed by the node that holds its
+     * lease. Off: a single node, as always.
+     *
+     * @param nodeId this node's name in the cluster, unique among the nodes (FIRSTLINE_NODE_ID; default host:HTTP port)
+     */
+    public record Cluster(boolean enabled, String nodeId) {
+        public static final Cluster OFF = new Cluster(false, "");
     }
 
     /** PEM files: the certificate (with its chain) and its private key. */
@@ -146,6 +157,6 @@ public record Settings(
                 + ", adminPassword=" + (adminPassword.isPresent() ? "***" : "unset")
                 + ", phoneRegion=" + phoneRegion + ", timezone=" + timezone + ", sessionIdle=" + sessionIdle
                 + ", metrics=" + metricsEnabled + ", pauseReasons=" + pauseReasons + ", desk=" + desk + ", board=" + board
-                + ", phoneMenu=" + phoneMenu + ", web=" + web + "]";
+                + ", phoneMenu=" + phoneMenu + ", web=" + web + ", cluster=" + cluster + "]";
     }
 }

@@ -40,7 +40,8 @@ public final class SettingsLoader {
             "SERVICE_LEVEL_SECONDS", "BOARD_WAITING", "BOARD_LONGEST_WAIT", "BOARD_SERVICE_LEVEL", "KIOSK_DAYS",
             "CALLBACK_CONTEXT", "TRANSFER_CONTEXT", "DESK_QUEUES", "WRAPUP_PAUSE", "CALLBACK_CLAIM_MINUTES",
             "PIN_FAILURES", "PIN_LOCK_MINUTES", "TLS_CERT_FILE", "TLS_KEY_FILE", "TRUSTED_PROXIES",
-            "HTTP_MAX_CONNECTIONS_PER_ADDRESS", "HTTP_REQUEST_HEAD_SECONDS", "HTTP_IDLE_SECONDS", "WEBSOCKETS_PER_SESSION");
+            "HTTP_MAX_CONNECTIONS_PER_ADDRESS", "HTTP_REQUEST_HEAD_SECONDS", "HTTP_IDLE_SECONDS", "WEBSOCKETS_PER_SESSION",
+            "CLUSTER", "NODE_ID");
     /** A queue's own wallboard thresholds: {@code QUEUE.<name>.WAITING} in the file. */
     private static final Pattern QUEUE_KEY = Pattern.compile(
             "QUEUE\\.([A-Za-z0-9_-]{1,64})\\.(SERVICE_LEVEL_SECONDS|WAITING|LONGEST_WAIT|SERVICE_LEVEL)");
@@ -49,6 +50,7 @@ public final class SettingsLoader {
             "QUEUE_([A-Z0-9_]{1,64})_(SERVICE_LEVEL_SECONDS|WAITING|LONGEST_WAIT|SERVICE_LEVEL)");
     private static final Pattern PBX_KEY = Pattern.compile("PBX\\.([A-Za-z0-9_-]{1,32})\\.(HOST|PORT|USER|SECRET)");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+    private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,100}");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\-\\[\\]%]{1,253}");
     private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
@@ -166,7 +168,36 @@ public final class SettingsLoader {
         return new Settings(httpHost, httpPort, dataDir, externalDb, embeddedDbPort, poolSize, pbxs, agiHost, agiPort,
                 adminPassword, region, zone, idle, metrics, reasons, desk(), board(),
                 new Settings.PhoneMenu(integer("PIN_FAILURES", 5, 1, 100),
-                        Duration.ofMinutes(integer("PIN_LOCK_MINUTES", 15, 1, 7 * 24 * 60))), web(), runTimeGiven());
+                        Duration.ofMinutes(integer("PIN_LOCK_MINUTES", 15, 1, 7 * 24 * 60))), web(), cluster(httpPort, externalDb.isPresent()), runTimeGiven());
+    }
+
+    private Settings.Cluster cluster(int httpPort, boolean sharedDb) {
+        boolean enabled = bool("CLUSTER", false);
+        Optional<String> given = text("NODE_ID");
+        if (!enabled) {
+            if (given.isPresent()) {
+                throw bad("NODE_ID", "set without CLUSTER=true; a single node needs no id");
+            }
+            return Settings.Cluster.OFF;
+        }
+        if (!sharedDb) {
+            // Each node's embedded MariaDB would make each node the owner of every PBX.
+            throw bad("CLUSTER", "true needs DB_URL: the nodes of a cluster share one MariaDB, not an embedded one each");
+        }
+        String id = given.orElseGet(() -> localHostName() + ":" + httpPort);
+        if (!NODE_ID.matcher(id).matches()) {
+            throw bad("NODE_ID", "'" + id + "' is not a node id (1-100 letters, digits and . _ : @ -)"
+                    + (given.isEmpty() ? "; set FIRSTLINE_NODE_ID" : ""));
+        }
+        return new Settings.Cluster(true, id);
+    }
+
+    private static String localHostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
     }
 
     /** Where each run-time setting was given (environment variable or file), for the start's comparison with the database. */

@@ -87,6 +87,19 @@ public final class Database implements AutoCloseable {
      */
     public static Database open(Vertx vertx, String url, String user, String password, int poolSize,
             Optional<EmbeddedMariaDb> embedded, Clock clock, Optional<MeterRegistry> metrics) {
+        return open(vertx, url, user, password, poolSize, embedded, clock, metrics, Optional.empty());
+    }
+
+    /**
+     * As above; with {@code idleTransactionTimeout}, the server rolls back a transaction that waits longer than that
+     * between two statements and drops its connection (MariaDB's idle_transaction_timeout). Cluster mode sets it: a
+     * node cut off from the database in the middle of a write would otherwise hold that write's locks, the lock on
+     * its PBX's owner row among them, until the server noticed the dead connection (hours), and no other node could
+     * take the link over.
+     */
+    public static Database open(Vertx vertx, String url, String user, String password, int poolSize,
+            Optional<EmbeddedMariaDb> embedded, Clock clock, Optional<MeterRegistry> metrics,
+            Optional<java.time.Duration> idleTransactionTimeout) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("firstline-db");
         config.setJdbcUrl(url);
@@ -106,7 +119,8 @@ public final class Database implements AutoCloseable {
         }
         metrics.ifPresent(m -> config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(m)));
         // DATETIME columns hold UTC: every session works in UTC whatever the server's zone.
-        config.setConnectionInitSql("SET time_zone = '+00:00', NAMES utf8mb4 COLLATE utf8mb4_unicode_ci");
+        config.setConnectionInitSql("SET time_zone = '+00:00', NAMES utf8mb4 COLLATE utf8mb4_unicode_ci"
+                + idleTransactionTimeout.map(t -> ", idle_transaction_timeout = " + Math.max(1, t.toSeconds())).orElse(""));
         config.setInitializationFailTimeout(TimeUnit.SECONDS.toMillis(10));
         HikariDataSource ds;
         try {

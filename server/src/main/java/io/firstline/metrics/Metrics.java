@@ -53,6 +53,8 @@ public final class Metrics {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private volatile LongSupplier countedWrites;
+    /** What this registry's function meters read (it holds their sources weakly). */
+    private final List<Object> held = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     {
         // Buckets for the worker pools' queue time, so that its tail can be read over any period, not only its recent max.
@@ -196,27 +198,63 @@ public final class Metrics {
 
     /** The PBX links: up (1 or 0), state, reconnects and events received. */
     public void pbxLinks(List<AmiLink> links) {
-        for (AmiLink link : links) {
-            Gauge.builder("firstline.pbx.link.up", () -> link.health().status() == PbxHealth.Status.CONNECTED ? 1 : 0)
-                    .description("1 while the AMI link is connected and logged in").tag("pbx", link.name()).register(registry);
+        Map<String, AmiLink> byName = new java.util.LinkedHashMap<>();
+        links.forEach(l -> byName.put(l.name(), l));
+        pbxLinks(List.copyOf(byName.keySet()), byName::get);
+    }
+
+    /**
+     * The PBX links by name; {@code current} gives the link running now, or null (cluster mode: while another node
+     * follows the PBX, its state is standby and its counters 0; they start again from 0 when this node takes it over).
+     */
+    public void pbxLinks(List<String> names, java.util.function.Function<String, AmiLink> current) {
+        held.add(current);
+        for (String name : names) {
+            Supplier<PbxHealth.Status> status = () -> {
+                AmiLink link = current.apply(name);
+                return link == null ? PbxHealth.Status.STANDBY : link.health().status();
+            };
+            Gauge.builder("firstline.pbx.link.up", () -> status.get() == PbxHealth.Status.CONNECTED ? 1 : 0)
+                    .description("1 while the AMI link is connected and logged in").tag("pbx", name).register(registry);
             for (PbxHealth.Status s : PbxHealth.Status.values()) {
-                Gauge.builder("firstline.pbx.link.state", () -> link.health().status() == s ? 1 : 0)
-                        .description("1 for the AMI link's current state").tag("pbx", link.name()).tag("state", s.wire())
+                Gauge.builder("firstline.pbx.link.state", () -> status.get() == s ? 1 : 0)
+                        .description("1 for the AMI link's current state").tag("pbx", name).tag("state", s.wire())
                         .register(registry);
             }
-            FunctionCounter.builder("firstline.pbx.reconnects", link, AmiLink::reconnects)
-                    .description("Times the AMI link was connected again after losing the PBX").tag("pbx", link.name())
-                    .register(registry);
-            FunctionCounter.builder("firstline.ami.events.received", link, AmiLink::eventsReceived)
-                    .description("AMI events read from the PBX, all types").tag("pbx", link.name()).register(registry);
-            FunctionCounter.builder("firstline.ami.events.unreadable", link, AmiLink::eventsUnreadable)
-                    .description("AMI events Firstline follows that could not be read and were skipped")
-                    .tag("pbx", link.name()).register(registry);
-            FunctionCounter.builder("firstline.ami.events.dropped", link, AmiLink::eventsDropped)
-                    .description("AMI events Asterisk-Java dropped because Firstline did not take them fast enough;"
-                            + " each series makes the link again and reads Asterisk's state")
-                    .tag("pbx", link.name()).register(registry);
+            linkCounter("firstline.pbx.reconnects", "Times the AMI link was connected again after losing the PBX", name,
+                    current, AmiLink::reconnects);
+            linkCounter("firstline.ami.events.received", "AMI events read from the PBX, all types", name, current,
+                    AmiLink::eventsReceived);
+            linkCounter("firstline.ami.events.unreadable", "AMI events Firstline follows that could not be read and were skipped",
+                    name, current, AmiLink::eventsUnreadable);
+            linkCounter("firstline.ami.events.dropped", "AMI events Asterisk-Java dropped because Firstline did not take them"
+                    + " fast enough; each series makes the link again and reads Asterisk's state", name, current,
+                    AmiLink::eventsDropped);
         }
+    }
+
+    private void linkCounter(String metric, String description, String pbx, java.util.function.Function<String, AmiLink> current,
+            java.util.function.ToLongFunction<AmiLink> count) {
+        LongSupplier value = () -> {
+            AmiLink link = current.apply(pbx);
+            return link == null ? 0 : count.applyAsLong(link);
+        };
+        held.add(value);
+        FunctionCounter.builder(metric, value, LongSupplier::getAsLong).description(description).tag("pbx", pbx)
+                .register(registry);
+    }
+
+    /** Cluster mode: how many PBX links this node owns, the takeovers it made, and the writes its fence refused. */
+    public void cluster(IntSupplier owned, LongSupplier takeovers, LongSupplier refusedWrites) {
+        held.add(takeovers);
+        held.add(refusedWrites);
+        Gauge.builder("firstline.cluster.links.owned", owned::getAsInt)
+                .description("PBX links this node owns (holds the lease of) now").strongReference(true).register(registry);
+        FunctionCounter.builder("firstline.cluster.takeovers", takeovers, LongSupplier::getAsLong)
+                .description("PBX links this node took over from a node whose lease had run out").register(registry);
+        FunctionCounter.builder("firstline.cluster.fenced.writes", refusedWrites, LongSupplier::getAsLong)
+                .description("Call-record and presence writes refused because this node no longer owned the PBX's link"
+                        + " (dropped, not retried)").register(registry);
     }
 
     /** Whether the database answers (its pool's own figures come from HikariCP, {@code hikaricp_connections_…}). */

@@ -81,13 +81,27 @@ public final class PbxCommands {
     private static final Pattern DEVICE = Pattern.compile("(?!Local/)[A-Za-z][A-Za-z0-9]{0,15}/[A-Za-z0-9_.+*#-]{1,80}");
 
     private final Vertx vertx;
-    private final Map<String, AmiLink> links;
+    private final List<String> names;
+    private final java.util.function.Function<String, AmiLink> links;
 
     public PbxCommands(Vertx vertx, List<AmiLink> links) {
         this.vertx = vertx;
         java.util.LinkedHashMap<String, AmiLink> byName = new java.util.LinkedHashMap<>();
         links.forEach(l -> byName.put(l.name(), l));
-        this.links = Map.copyOf(byName);
+        this.names = List.copyOf(byName.keySet());
+        Map<String, AmiLink> fixed = Map.copyOf(byName);
+        this.links = fixed::get;
+    }
+
+    /**
+     * Cluster mode: the links of the configured PBXs this node follows now.
+     *
+     * @param links the link of a configured PBX while this node owns it, else null; any thread
+     */
+    public PbxCommands(Vertx vertx, List<String> names, java.util.function.Function<String, AmiLink> links) {
+        this.vertx = vertx;
+        this.names = List.copyOf(names);
+        this.links = links;
     }
 
     /** Pauses a member in one queue, or in all of its queues when {@code queue} is empty. */
@@ -212,16 +226,21 @@ public final class PbxCommands {
 
     /** The names of the configured PBXs. */
     public List<String> pbxNames() {
-        return List.copyOf(links.keySet());
+        return names;
     }
 
     private Future<AmiLink.ActionResult> send(String pbx, ManagerAction action) {
         Context caller = vertx.getOrCreateContext();
         Promise<AmiLink.ActionResult> promise = Promise.promise();
-        AmiLink link = pbx == null && links.size() == 1 ? links.values().iterator().next() : links.get(pbx);
-        if (link == null) {
-            return Future.failedFuture(new PbxUnavailableException(links.isEmpty() ? "no PBX is configured"
+        String name = pbx == null && names.size() == 1 ? names.get(0) : pbx;
+        if (name == null || !names.contains(name)) {
+            return Future.failedFuture(new PbxUnavailableException(names.isEmpty() ? "no PBX is configured"
                     : pbx == null ? "several PBXs are configured: say which" : "no PBX is named '" + pbx + "'"));
+        }
+        AmiLink link = links.apply(name);
+        if (link == null) {
+            return Future.failedFuture(new PbxUnavailableException("PBX '" + name + "' is followed by another node of the"
+                    + " cluster, not this one"));
         }
         link.send(action).onComplete(ar -> caller.runOnContext(v -> promise.handle(ar)));
         return promise.future();

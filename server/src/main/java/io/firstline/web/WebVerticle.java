@@ -202,8 +202,13 @@ public final class WebVerticle extends VerticleBase {
                     if (links.isEmpty()) {
                         pbx.add(new JsonObject().put("name", "pbx").put("status", PbxHealth.Status.NOT_CONFIGURED.wire()));
                     }
-                    links.forEach(l -> pbx.add(new JsonObject().put("name", l.name()).put("status", l.status().wire())));
-                    boolean pbxOk = links.stream().allMatch(l -> l.status() == PbxHealth.Status.CONNECTED);
+                    for (PbxHealth l : links) {
+                        JsonObject one = new JsonObject().put("name", l.name()).put("status", l.status().wire());
+                        // Cluster mode: who follows the link; a link another node owns is as it should be here.
+                        l.owner().ifPresent(o -> one.put("owner", o).put("owned", l.owned()));
+                        pbx.add(one);
+                    }
+                    boolean pbxOk = links.stream().allMatch(PbxHealth::ok);
                     Http.ok(ctx, new JsonObject().put("status", up && pbxOk ? "ok" : "degraded")
                             .put("database", new JsonObject().put("status", up ? "up" : "down"))
                             .put("pbx", pbx));

@@ -161,8 +161,8 @@ class LinkLeaseIT {
     @Test
     @DisplayName("fencing: a write the old owner started before the takeover is refused after it, and nothing of it is committed")
     void staleWriteRefused() throws Exception {
-        LinkOwnership ownerA = new LinkOwnership(vertx, store, "node-a", FAST, List.of("pbx"), quiet());
-        vertx.runOnContext(v -> ownerA.start());
+        LinkOwnership ownerA = new LinkOwnership(vertx, store, "node-a", FAST, List.of("pbx"));
+        vertx.runOnContext(v -> ownerA.start(quiet()));
         waitFor("node-a owns the link", () -> ownerA.owns("pbx"));
         // A write as the owner: committed.
         CallStore storeA = new CallStore(db, new PhoneNumbers("US"), ownerA);
@@ -175,8 +175,8 @@ class LinkLeaseIT {
 
         // node-a gives the link up; node-b takes over.
         vertx.runOnContext(v -> ownerA.release().onComplete(x -> { }));
-        LinkOwnership ownerB = new LinkOwnership(vertx, store, "node-b", FAST, List.of("pbx"), quiet());
-        vertx.runOnContext(v -> ownerB.start());
+        LinkOwnership ownerB = new LinkOwnership(vertx, store, "node-b", FAST, List.of("pbx"));
+        vertx.runOnContext(v -> ownerB.start(quiet()));
         waitFor("node-b owns the link", () -> ownerB.owns("pbx"));
         assertThat(ownerA.owns("pbx")).isFalse();
 

@@ -170,6 +170,26 @@ class SettingsLoaderTest {
     }
 
     @Test
+    @DisplayName("cluster mode is off by default; on, it needs a shared database and takes a node id (default host:HTTP port)")
+    void clusterSettings() throws Exception {
+        assertThat(load(Map.of()).cluster()).isEqualTo(Settings.Cluster.OFF);
+        Map<String, String> db = Map.of("FIRSTLINE_DB_URL", "jdbc:mariadb://db:3306/firstline", "FIRSTLINE_DB_USER", "fl");
+        Map<String, String> on = new java.util.HashMap<>(db);
+        on.put("FIRSTLINE_CLUSTER", "true");
+        on.put("FIRSTLINE_HTTP_PORT", "8081");
+        assertThat(load(on).cluster()).isEqualTo(new Settings.Cluster(true,
+                java.net.InetAddress.getLocalHost().getHostName() + ":8081"));
+        on.put("FIRSTLINE_NODE_ID", "fl-2.example:8080");
+        assertThat(load(on).cluster()).isEqualTo(new Settings.Cluster(true, "fl-2.example:8080"));
+
+        on.put("FIRSTLINE_NODE_ID", "node 2");
+        assertBad(on, "FIRSTLINE_NODE_ID: 'node 2' is not a node id");
+        assertBad(Map.of("FIRSTLINE_CLUSTER", "true"), "FIRSTLINE_CLUSTER: true needs DB_URL");
+        assertBad(Map.of("FIRSTLINE_CLUSTER", "maybe"), "FIRSTLINE_CLUSTER: 'maybe' is not true or false");
+        assertBad(Map.of("FIRSTLINE_NODE_ID", "n1"), "FIRSTLINE_NODE_ID: set without CLUSTER=true");
+    }
+
+    @Test
     @DisplayName("the web server's limits, TLS files and trusted proxies have defaults; bad ones name the setting")
     void webSettings() throws IOException {
         Settings.Web d = load(Map.of()).web();
