@@ -299,7 +299,26 @@ final class CallFlowVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         links.values().forEach(AmiLink::close);
-        // A clean stop gives the leases back, so that other nodes take the links over at once.
-        return cluster.map(c -> c.ownership().release()).orElse(Future.succeededFuture());
+        return Future.succeededFuture();
+    }
+
+    /**
+     * Cluster mode, at a clean stop (once the records are written): closes the links, then gives the leases back, so
+     * that other nodes take the links over at once rather than when the leases run out. Any thread.
+     */
+    Future<Void> handBack() {
+        if (cluster.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+        context.runOnContext(v -> {
+            List<AmiLink> running = List.copyOf(links.values());
+            links.clear();
+            vertx.executeBlocking(() -> {
+                running.forEach(AmiLink::close);
+                return null;
+            }, false).eventually(() -> cluster.get().ownership().release()).onComplete(ar -> done.handle(ar.mapEmpty()));
+        });
+        return done.future();
     }
 }

@@ -83,9 +83,11 @@ public final class Firstline implements AutoCloseable {
     private final CallRecorder recorder;
     private final PresenceLog presenceLog;
     private final PresenceWriter presence;
+    private final CallFlowVerticle flow;
 
     private Firstline(Vertx vertx, Database db, WebVerticle web, AgiVerticle agi, Optional<AmiSimulator> simulator,
-            CallRecorder recorder, PresenceLog presenceLog, PresenceWriter presence) {
+            CallRecorder recorder, PresenceLog presenceLog, PresenceWriter presence, CallFlowVerticle flow) {
+        this.flow = flow;
         this.vertx = vertx;
         this.db = db;
         this.web = web;
@@ -256,7 +258,7 @@ public final class Firstline implements AutoCloseable {
             if (simulator.isPresent()) {
                 startDemoTraffic(simulator.get(), db);
             }
-            return new Firstline(vertx, db, web, agi, simulator, recorder, presenceLog, presenceWriter);
+            return new Firstline(vertx, db, web, agi, simulator, recorder, presenceLog, presenceWriter, flow);
         } catch (RuntimeException | Error | IOException e) {
             simulator.ifPresent(AmiSimulator::close);
             if (db != null) {
@@ -375,6 +377,13 @@ public final class Firstline implements AutoCloseable {
             presence.flushed().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.warn("Stopping: {} presence steps could not be written: {}", presence.backlog(), e.getMessage());
+        }
+        try {
+            // Cluster mode: the links close and their leases are given back, for other nodes to take over at once.
+            flow.handBack().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("Stopping: the PBX links' leases could not be given back ({}); other nodes take over once they run out",
+                    e.getMessage());
         }
         try {
             await(vertx.close());

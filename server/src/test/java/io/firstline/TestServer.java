@@ -70,6 +70,23 @@ public final class TestServer implements AutoCloseable {
 
     private static TestServer start(TestDatabase.Fresh db, boolean ownsDb, Map<String, String> extraEnv, boolean demo,
             Clock clock, java.util.function.UnaryOperator<String> dbUrl) {
+        return start(db, ownsDb, extraEnv, demo, clock, dbUrl, io.firstline.cluster.LinkLease.Timing.standard());
+    }
+
+    /**
+     * A node of a cluster (FIRSTLINE_CLUSTER=true, FIRSTLINE_NODE_ID {@code nodeId}) on a database the caller owns,
+     * following the simulator's PBX while it holds its lease, with the given lease timing.
+     */
+    public static TestServer clusterNode(TestDatabase.Fresh db, io.firstline.sim.AmiSimulator pbx, Map<String, String> extraEnv,
+            String nodeId, io.firstline.cluster.LinkLease.Timing leases) {
+        Map<String, String> env = new HashMap<>(pbxEnv(pbx, extraEnv));
+        env.put("FIRSTLINE_CLUSTER", "true");
+        env.put("FIRSTLINE_NODE_ID", nodeId);
+        return start(db, false, env, false, Clock.systemUTC(), java.util.function.UnaryOperator.identity(), leases);
+    }
+
+    private static TestServer start(TestDatabase.Fresh db, boolean ownsDb, Map<String, String> extraEnv, boolean demo,
+            Clock clock, java.util.function.UnaryOperator<String> dbUrl, io.firstline.cluster.LinkLease.Timing leases) {
         Map<String, String> env = new HashMap<>(db.env());
         env.put("FIRSTLINE_DB_URL", dbUrl.apply(db.url()));
         env.put("FIRSTLINE_HTTP_HOST", "127.0.0.1");
@@ -78,7 +95,7 @@ public final class TestServer implements AutoCloseable {
         env.put("FIRSTLINE_ADMIN_PASSWORD", ADMIN_PASSWORD);
         env.put("FIRSTLINE_DB_POOL_SIZE", "4");
         env.putAll(extraEnv);
-        return new TestServer(db, ownsDb, Firstline.start(SettingsLoader.load(env, Optional.empty()), demo, clock));
+        return new TestServer(db, ownsDb, Firstline.start(SettingsLoader.load(env, Optional.empty()), demo, clock, leases));
     }
 
     /** A server whose PBX is the given simulator (user firstline, the simulator's default secret). */

@@ -1,0 +1,117 @@
+package io.firstline.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.firstline.TestDatabase;
+import io.firstline.TestServer;
+import io.firstline.sim.AmiSimulator;
+import io.firstline.sim.TrafficConfig;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("cluster mode: two nodes on one database, one follows the PBX, the other takes its link over")
+class ClusterFailoverIT {
+
+    private static final Map<String, String> ENV = Map.of("FIRSTLINE_AMI_NAME", "north", "FIRSTLINE_TIMEZONE", "UTC");
+    /** Production's proportions, shorter. */
+    private static final LinkLease.Timing FAST = new LinkLease.Timing(Duration.ofMillis(1500), Duration.ofMillis(250),
+            Duration.ofMillis(1000));
+
+    private TestDatabase.Fresh db;
+    private AmiSimulator pbx;
+    private final List<TestServer> servers = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        servers.forEach(TestServer::close);
+        if (pbx != null) {
+            pbx.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    private TestServer node(String id, LinkLease.Timing leases) {
+        TestServer s = TestServer.clusterNode(db, pbx, ENV, id, leases);
+        servers.add(s);
+        return s;
+    }
+
+    private static JsonObject health(TestServer s) {
+        return s.get("/health", null).json();
+    }
+
+    private static JsonObject north(TestServer s) {
+        return health(s).getJsonArray("pbx").getJsonObject(0);
+    }
+
+    private static void await(String what, Duration within, BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("not within " + within.toSeconds() + " s: " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static double metric(TestServer s, String name) {
+        String text = s.get("/metrics", null).raw().body();
+        Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*})? ([0-9.eE+]+)$").matcher(text);
+        return m.find() ? Double.parseDouble(m.group(2)) : -1;
+    }
+
+    @Test
+    @DisplayName("the first node owns the link, the second stands by (healthy); when the first stops, the second follows"
+            + " the PBX and every call is recorded once")
+    void standbyTakesOver() throws Exception {
+        db = TestDatabase.fresh();
+        pbx = AmiSimulator.builder().host("127.0.0.1").port(0).timeScale(8).build();
+        // node-a's lease would last a minute: node-b can follow the PBX within the test's deadline only by its release.
+        TestServer a = node("node-a", new LinkLease.Timing(Duration.ofSeconds(60), Duration.ofMillis(250), Duration.ofSeconds(1)));
+        await("node-a follows the PBX", Duration.ofSeconds(30),
+                () -> north(a).getBoolean("owned", false) && "connected".equals(north(a).getString("status")));
+        assertThat(north(a).getString("owner")).isEqualTo("node-a");
+        TestServer b = node("node-b", FAST);
+        await("node-b sees node-a own the link", Duration.ofSeconds(30), () -> "node-a".equals(north(b).getString("owner")));
+        assertThat(north(b).getString("status")).isEqualTo("standby");
+        assertThat(north(b).getBoolean("owned")).isFalse();
+        assertThat(health(b).getString("status")).as("a standby node is healthy").isEqualTo("ok");
+        assertThat(metric(b, "firstline_cluster_links_owned")).isZero();
+        assertThat(metric(a, "firstline_cluster_links_owned")).isEqualTo(1);
+
+        String admin = a.loginAdmin();
+        a.createTraceAgents(admin);
+        pbx.traffic().start(TrafficConfig.builder().seed(7).callsPerSecond(2).maxCalls(6).outcomes(1, 0, 0)
+                .talkTime(Duration.ofSeconds(16), Duration.ofSeconds(24)).maxQueueWait(Duration.ofSeconds(80)).build());
+        await("calls are recorded in progress by node-a", Duration.ofSeconds(60),
+                () -> a.queryLong("SELECT COUNT(*) FROM calls WHERE pbx = 'north' AND ended_at IS NULL") >= 2);
+
+        long stopped = System.nanoTime();
+        servers.remove(a);
+        a.close(); // a clean stop gives the lease back
+        await("node-b follows the PBX", Duration.ofSeconds(10),
+                () -> north(b).getBoolean("owned", false) && "connected".equals(north(b).getString("status")));
+        System.out.printf("node-b followed the PBX %d ms after node-a began to stop%n", (System.nanoTime() - stopped) / 1_000_000);
+        assertThat(b.queryLong("SELECT epoch FROM pbx_owners WHERE pbx = 'north' AND node = 'node-b'")).isEqualTo(2);
+        assertThat(metric(b, "firstline_cluster_takeovers_total")).isEqualTo(1);
+
+        long generated = pbx.traffic().callsGenerated();
+        assertThat(pbx.traffic().awaitFinished(generated, Duration.ofSeconds(120))).as("the PBX ended every call").isTrue();
+        await("node-b recorded every call ended", Duration.ofSeconds(60),
+                () -> b.queryLong("SELECT COUNT(*) FROM calls WHERE pbx = 'north' AND ended_at IS NOT NULL") == generated);
+        assertThat(b.queryLong("SELECT COUNT(*) FROM calls WHERE pbx = 'north'")).as("each call once").isEqualTo(generated);
+        assertThat(b.queryLong("SELECT COUNT(*) FROM calls WHERE pbx = 'north' AND answered_at IS NOT NULL"))
+                .as("the calls answered while node-a followed the PBX stay answered").isGreaterThanOrEqualTo(2);
+    }
+}
