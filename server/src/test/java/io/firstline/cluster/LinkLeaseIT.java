@@ -28,12 +28,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.jooq.impl.DSL;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestInstance;
 
 @DisplayName("PBX link ownership: one lease holder per PBX, taken over when it dies, fenced writes")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LinkLeaseIT {
 
     /** Short leases, so that the takeovers take a second or two; the proportions are production's. */
@@ -48,8 +53,10 @@ class LinkLeaseIT {
     private PbxOwnerStore store;
     private final List<LinkLease> leases = new CopyOnWriteArrayList<>();
     private final List<String> events = new CopyOnWriteArrayList<>();
+    /** Each test's own PBX, so that the tests share one database. */
+    private String pbx;
 
-    @BeforeEach
+    @BeforeAll
     void start() {
         vertx = Vertx.vertx();
         fresh = TestDatabase.fresh();
@@ -58,9 +65,20 @@ class LinkLeaseIT {
         store = new PbxOwnerStore(db, workers);
     }
 
+    @BeforeEach
+    void pbx(TestInfo test) {
+        pbx = "pbx-" + test.getTestMethod().orElseThrow().getName();
+        events.clear();
+    }
+
     @AfterEach
+    void halt() {
+        leases.forEach(l -> vertx.runOnContext(v -> l.halt()));
+        leases.clear();
+    }
+
+    @AfterAll
     void stop() throws Exception {
-        leases.forEach(LinkLease::halt);
         workers.close();
         db.close();
         fresh.close();
@@ -68,7 +86,7 @@ class LinkLeaseIT {
     }
 
     private LinkLease lease(String node, LinkLease.Timing timing) {
-        LinkLease lease = new LinkLease(vertx, store, "pbx", node, timing, new LinkLease.Listener() {
+        LinkLease lease = new LinkLease(vertx, store, pbx, node, timing, new LinkLease.Listener() {
             @Override
             public void acquired(String pbx, long epoch, boolean takeover) {
                 events.add(node + " acquired " + epoch + (takeover ? " takeover" : ""));
@@ -112,9 +130,9 @@ class LinkLeaseIT {
         }
     }
 
-    private static CallView call(String linkedid) {
+    private CallView call(String linkedid) {
         Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
-        return new CallView("pbx", linkedid, "+15551234567", "Jane Doe", null, "main/software", null, "software", null,
+        return new CallView(pbx, linkedid, "+15551234567", "Jane Doe", null, "main/software", null, "software", null,
                 CallStatus.QUEUED, t0, t0.plusSeconds(1), null, null, null, null, null, null, null, false, List.of());
     }
 
@@ -139,7 +157,7 @@ class LinkLeaseIT {
         });
         assertThat(b.epoch().getAsLong()).isGreaterThan(first);
         assertThat(events).contains("node-a acquired " + first, "node-b acquired " + (first + 1) + " takeover");
-        assertThat(count("SELECT COUNT(*) FROM pbx_owners WHERE pbx = 'pbx' AND node = 'node-b' AND epoch = ?", first + 1))
+        assertThat(count("SELECT COUNT(*) FROM pbx_owners WHERE pbx = ? AND node = 'node-b' AND epoch = ?", pbx, first + 1))
                 .isEqualTo(1);
     }
 
@@ -161,24 +179,24 @@ class LinkLeaseIT {
     @Test
     @DisplayName("fencing: a write the old owner started before the takeover is refused after it, and nothing of it is committed")
     void staleWriteRefused() throws Exception {
-        LinkOwnership ownerA = new LinkOwnership(vertx, store, "node-a", FAST, List.of("pbx"));
+        LinkOwnership ownerA = new LinkOwnership(vertx, store, "node-a", FAST, List.of(pbx));
         vertx.runOnContext(v -> ownerA.start(quiet()));
-        waitFor("node-a owns the link", () -> ownerA.owns("pbx"));
+        waitFor("node-a owns the link", () -> ownerA.owns(pbx));
         // A write as the owner: committed.
         CallStore storeA = new CallStore(db, new PhoneNumbers("US"), ownerA);
         await(storeA.record(call("L-before"), List.of()));
         assertThat(count("SELECT COUNT(*) FROM calls WHERE linkedid = 'L-before'")).isEqualTo(1);
 
         // A write that started while node-a owned the link (its check taken then), whose transaction runs only later.
-        Fence.Check startedAsOwner = ownerA.check("pbx");
-        CallStore lateA = new CallStore(db, new PhoneNumbers("US"), pbx -> startedAsOwner);
+        Fence.Check startedAsOwner = ownerA.check(pbx);
+        CallStore lateA = new CallStore(db, new PhoneNumbers("US"), p -> startedAsOwner);
 
         // node-a gives the link up; node-b takes over.
         vertx.runOnContext(v -> ownerA.release().onComplete(x -> { }));
-        LinkOwnership ownerB = new LinkOwnership(vertx, store, "node-b", FAST, List.of("pbx"));
+        LinkOwnership ownerB = new LinkOwnership(vertx, store, "node-b", FAST, List.of(pbx));
         vertx.runOnContext(v -> ownerB.start(quiet()));
-        waitFor("node-b owns the link", () -> ownerB.owns("pbx"));
-        assertThat(ownerA.owns("pbx")).isFalse();
+        waitFor("node-b owns the link", () -> ownerB.owns(pbx));
+        assertThat(ownerA.owns(pbx)).isFalse();
 
         Throwable refused = catchThrowable(() -> await(lateA.record(call("L-stale"), List.of())));
         assertThat(FencedException.in(refused)).as("the stale owner's write is refused").isNotNull();
@@ -206,13 +224,14 @@ class LinkLeaseIT {
         LinkLease a = lease("node-a", FAST);
         waitFor("node-a owns the link", () -> a.epoch().isPresent());
         long epoch = a.epoch().getAsLong();
-        Fence.Check check = PbxOwnerStore.owned("pbx", "node-a", epoch);
+        Fence.Check check = PbxOwnerStore.owned(pbx, "node-a", epoch);
         vertx.runOnContext(v -> a.halt());
         try (Connection c = fresh.connect()) {
             c.setAutoCommit(false);
             // The old owner's write transaction, begun while it owned the link: its check passed and holds the lock.
             check.verify(DSL.using(c));
-            try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM pbx_owners WHERE lease_until < NOW(3)")) {
+            try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM pbx_owners WHERE pbx = ? AND lease_until < NOW(3)")) {
+                s.setString(1, pbx);
                 // Once the lease has run out, a takeover is due, yet it cannot happen while this write is open.
                 waitFor("node-a's lease runs out", () -> {
                     try (ResultSet rs = s.executeQuery()) {
@@ -223,15 +242,57 @@ class LinkLeaseIT {
                     }
                 });
             }
-            Throwable blocked = catchThrowable(() -> await(store.hold("pbx", "node-b", 0, FAST.lease())));
+            Throwable blocked = catchThrowable(() -> await(store.hold(pbx, "node-b", 0, FAST.lease())));
             assertThat(blocked).as("the takeover waits for the lock, and gives up after its lock wait")
                     .isInstanceOf(ExecutionException.class).hasMessageContaining("Lock wait timeout");
             c.commit();
         }
-        PbxOwnerStore.Holding h = await(store.hold("pbx", "node-b", 0, FAST.lease()));
+        PbxOwnerStore.Holding h = await(store.hold(pbx, "node-b", 0, FAST.lease()));
         assertThat(h.owned()).isTrue();
         assertThat(h.epoch()).isEqualTo(epoch + 1);
         assertThat(h.takeover()).isTrue();
+    }
+
+    @Test
+    @DisplayName("a single node's write path is unchanged (Fence.NONE adds no statement); a fenced write adds exactly its one locking select")
+    void statementsPerWrite() throws Exception {
+        assertThat(Fence.NONE.check("pbx")).isNull();
+        // One connection: the session's counters are those of the writes.
+        Database one = Database.open(vertx, fresh.url(), fresh.user(), fresh.password(), 1, Optional.empty());
+        try {
+            PbxOwnerStore.Holding h = await(store.hold(pbx, "node-a", 0, Duration.ofMinutes(1)));
+            CallStore plain = new CallStore(one, new PhoneNumbers("US"));
+            CallStore fenced = new CallStore(one, new PhoneNumbers("US"), p -> PbxOwnerStore.owned(p, "node-a", h.epoch()));
+            await(plain.record(call("S-warm"), List.of())); // the first write of the pool's connection
+            long[] single = statements(one, () -> plain.record(call("S-1"), List.of()));
+            long[] cluster = statements(one, () -> fenced.record(call("S-2"), List.of()));
+            assertThat(cluster[0]).as("statements").isEqualTo(single[0] + 1);
+            assertThat(cluster[1]).as("selects").isEqualTo(single[1] + 1);
+        } finally {
+            one.close();
+        }
+    }
+
+    /** The statements and the selects a write sent on the database's one connection. */
+    private long[] statements(Database one, java.util.function.Supplier<Future<?>> write) throws Exception {
+        long[] before = counters(one);
+        await(write.get());
+        long[] after = counters(one);
+        return new long[] {after[0] - before[0] - 1, after[1] - before[1]}; // less the SHOW STATUS itself
+    }
+
+    private long[] counters(Database one) throws Exception {
+        return await(one.query(dsl -> {
+            long[] out = new long[2];
+            dsl.fetch("SHOW SESSION STATUS WHERE Variable_name IN ('Questions', 'Com_select')").forEach(r -> {
+                if (r.get(0, String.class).equals("Questions")) {
+                    out[0] = r.get(1, Long.class);
+                } else {
+                    out[1] = r.get(1, Long.class);
+                }
+            });
+            return out;
+        }));
     }
 
     private static LinkLease.Listener quiet() {

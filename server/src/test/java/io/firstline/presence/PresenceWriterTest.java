@@ -67,4 +67,57 @@ class PresenceWriterTest {
         assertThat(List.of(writer.delayAfter(1), writer.delayAfter(2), writer.delayAfter(3), writer.delayAfter(8),
                 writer.delayAfter(100))).containsExactly(500L, 1000L, 2000L, 30_000L, 30_000L);
     }
+
+    @Test
+    @DisplayName("cluster mode: a batch the fence refuses for a PBX loses that PBX's steps, counted, and the others are written at once")
+    void fencedStepsDropped() throws Exception {
+        List<PresenceStep> written = new ArrayList<>();
+        PresenceWriter writer = new PresenceWriter(vertx, steps -> {
+            synchronized (written) {
+                if (steps.stream().anyMatch(st -> st.pbx().equals("b"))) {
+                    return Future.failedFuture(new io.firstline.db.FencedException("b", "another node owns b"));
+                }
+                written.addAll(steps);
+                return Future.succeededFuture();
+            }
+        }, Duration.ofMinutes(1), Duration.ofMinutes(1)); // a backoff would outlast the test: there must be none
+        PresenceStep a1 = new PresenceStep.Confirm("a", Instant.EPOCH.plusSeconds(1));
+        PresenceStep b2 = new PresenceStep.Confirm("b", Instant.EPOCH.plusSeconds(2));
+        PresenceStep a3 = new PresenceStep.Confirm("a", Instant.EPOCH.plusSeconds(3));
+        writer.submit(a1);
+        writer.submit(b2);
+        writer.submit(a3);
+        writer.flushed().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        synchronized (written) {
+            assertThat(written).containsSubsequence(a1, a3).doesNotContain(b2);
+        }
+        assertThat(writer.fenced()).isEqualTo(1);
+        assertThat(writer.backlog()).isZero();
+    }
+
+    @Test
+    @DisplayName("cluster mode: a PBX's steps not yet written are discarded when its link is given up")
+    void discard() throws Exception {
+        io.vertx.core.Promise<Void> held = io.vertx.core.Promise.promise();
+        List<List<PresenceStep>> batches = new ArrayList<>();
+        PresenceWriter writer = new PresenceWriter(vertx, steps -> {
+            synchronized (batches) {
+                batches.add(List.copyOf(steps));
+                return batches.size() == 1 ? held.future() : Future.succeededFuture();
+            }
+        }, Duration.ofMillis(1), Duration.ofMillis(4));
+        PresenceStep a1 = new PresenceStep.Confirm("a", Instant.EPOCH.plusSeconds(1));
+        PresenceStep b2 = new PresenceStep.Confirm("b", Instant.EPOCH.plusSeconds(2));
+        PresenceStep a3 = new PresenceStep.Confirm("a", Instant.EPOCH.plusSeconds(3));
+        writer.submit(a1); // being written (held)
+        writer.submit(b2);
+        writer.submit(a3);
+        assertThat(writer.discard("a")).as("a3 waits; a1 is in flight").isEqualTo(1);
+        held.fail("database away"); // the write in flight fails: a1 is dropped, not written again
+        writer.flushed().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        synchronized (batches) {
+            assertThat(batches).containsExactly(List.of(a1), List.of(b2));
+        }
+        assertThat(writer.backlog()).isZero();
+    }
 }

@@ -254,4 +254,35 @@ class CallRecorderTest {
         CallRecorder recorder = new CallRecorder(vertx, (c, e) -> Future.succeededFuture(), 1, Duration.ZERO);
         assertThat(recorder.flushed().succeeded()).isTrue();
     }
+
+    @Test
+    @DisplayName("cluster mode: a write the fence refuses is dropped and counted, not retried; a PBX's changes are discarded when its link is given up")
+    void fencedAndDiscarded() throws Exception {
+        List<String> written = Collections.synchronizedList(new ArrayList<>());
+        CallRecorder recorder = new CallRecorder(vertx, (call, entries) -> {
+            if (call.linkedid().startsWith("stale")) {
+                return Future.failedFuture(new io.firstline.db.FencedException("pbx", "another node owns pbx"));
+            }
+            written.add(call.linkedid());
+            return Future.succeededFuture();
+        }, 2, Duration.ZERO, Duration.ofMinutes(1), Duration.ofMinutes(1)); // a backoff would outlast the test
+        recorder.submit(view("stale-1", CallStatus.QUEUED, 1), entry(1));
+        recorder.submit(view("fresh-1", CallStatus.QUEUED, 1), entry(1));
+        recorder.flushed().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(recorder.fenced()).isEqualTo(1);
+        assertThat(recorder.backlog()).isZero();
+        assertThat(written).containsExactly("fresh-1");
+
+        CallRecorder settling = new CallRecorder(vertx, (call, entries) -> {
+            written.add(call.linkedid());
+            return Future.succeededFuture();
+        }, 2, Duration.ofMinutes(1));
+        settling.submit(view("later-1", CallStatus.QUEUED, 1), entry(1));
+        settling.submit(view("later-2", CallStatus.QUEUED, 1), entry(1));
+        assertThat(settling.discard("other-pbx")).isZero();
+        assertThat(settling.discard("pbx")).isEqualTo(2);
+        assertThat(settling.backlog()).isZero();
+        settling.flushed().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(written).containsExactly("fresh-1");
+    }
 }
