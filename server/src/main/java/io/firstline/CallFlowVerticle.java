@@ -57,7 +57,7 @@ final class CallFlowVerticle extends VerticleBase {
     /** The links running now, by PBX name: every PBX's, or in cluster mode those this node owns. Read from any thread. */
     private final Map<String, AmiLink> links = new ConcurrentHashMap<>();
     private final Optional<Clustered> cluster;
-    /** While this node drops what it knew of a PBX it no longer owns: nothing is reconciled or paused for it. */
+    /** While this node drops what it knew of a PBX it no longer owns: nothing is counted, reconciled or paused for it. */
     private boolean forgetting;
     private final AtomicLong eventsHandled = new AtomicLong();
     private PbxCommands commands;
@@ -181,9 +181,10 @@ final class CallFlowVerticle extends VerticleBase {
         Instant at = clock.instant();
         forgetting = true;
         try {
-            handle(new PbxEvent.LinkLost(name, at));
             handle(new PbxEvent.SnapshotStarted(name, at));
             handle(new PbxEvent.SnapshotDone(name, at, true, true));
+            // Last: the PBX is not live here any more (no minute's confirmation of its presence is written).
+            handle(new PbxEvent.LinkLost(name, at));
         } finally {
             forgetting = false;
         }
@@ -214,8 +215,10 @@ final class CallFlowVerticle extends VerticleBase {
             log.trace("{} → {}", event, changes);
         }
         try {
-            // Before the pops go out: a pop's latency is measured from here.
-            observer.accept(event, changes);
+            // Before the pops go out: a pop's latency is measured from here. Calls dropped here did not end: not counted.
+            if (!forgetting) {
+                observer.accept(event, changes);
+            }
         } catch (RuntimeException e) {
             log.error("Metrics failed on {}", event.getClass().getSimpleName(), e);
         }

@@ -113,5 +113,34 @@ class ClusterFailoverIT {
         assertThat(b.queryLong("SELECT COUNT(*) FROM calls WHERE pbx = 'north'")).as("each call once").isEqualTo(generated);
         assertThat(b.queryLong("SELECT COUNT(*) FROM calls WHERE pbx = 'north' AND answered_at IS NOT NULL"))
                 .as("the calls answered while node-a followed the PBX stay answered").isGreaterThanOrEqualTo(2);
+
+        // node-b loses the lease while calls are up (as if it had been cut off and node-x had taken over): it stops
+        // following the PBX and writes nothing more of its calls; once the lease is free again it follows it anew.
+        pbx.traffic().start(TrafficConfig.builder().seed(8).callsPerSecond(2).maxCalls(2).outcomes(1, 0, 0)
+                .talkTime(Duration.ofSeconds(24), Duration.ofSeconds(32)).maxQueueWait(Duration.ofSeconds(80)).build());
+        await("node-b records the new calls in progress", Duration.ofSeconds(60),
+                () -> b.queryLong("SELECT COUNT(*) FROM calls WHERE pbx = 'north' AND answered_at IS NOT NULL AND ended_at IS NULL") == 2);
+        b.db().connect().createStatement().executeUpdate("UPDATE pbx_owners SET node = 'node-x', epoch = epoch + 1,"
+                + " lease_until = NOW(3) + INTERVAL 1 MINUTE WHERE pbx = 'north'");
+        await("node-b gives the link up", Duration.ofSeconds(10),
+                () -> "standby".equals(north(b).getString("status")) && "node-x".equals(north(b).getString("owner")));
+        assertThat(health(b).getString("status")).isEqualTo("ok");
+        assertThat(metric(b, "firstline_cluster_links_owned")).isZero();
+        assertThat(b.queryLong("SELECT COUNT(*) FROM calls WHERE pbx = 'north' AND ended_at IS NULL"))
+                .as("node-b ended none of the calls it dropped").isEqualTo(2);
+
+        b.db().connect().createStatement().executeUpdate("UPDATE pbx_owners SET lease_until = NOW(3) - INTERVAL 1 SECOND"
+                + " WHERE pbx = 'north'");
+        await("node-b follows the PBX again", Duration.ofSeconds(10),
+                () -> north(b).getBoolean("owned", false) && "connected".equals(north(b).getString("status")));
+        assertThat(b.queryLong("SELECT epoch FROM pbx_owners WHERE pbx = 'north' AND node = 'node-b'")).isEqualTo(4);
+        assertThat(metric(b, "firstline_cluster_takeovers_total")).isEqualTo(2);
+        long all = pbx.traffic().callsGenerated();
+        assertThat(pbx.traffic().awaitFinished(all, Duration.ofSeconds(120))).isTrue();
+        await("node-b recorded the calls it took up again ended", Duration.ofSeconds(60),
+                () -> b.queryLong("SELECT COUNT(*) FROM calls WHERE pbx = 'north' AND ended_at IS NOT NULL") == all);
+        assertThat(b.queryLong("SELECT COUNT(*) FROM calls WHERE pbx = 'north'")).as("each call once").isEqualTo(all);
+        assertThat(b.queryLong("SELECT COUNT(*) FROM calls WHERE pbx = 'north' AND ended_at_estimated"))
+                .as("the calls still up at the resync were followed to their end").isZero();
     }
 }
