@@ -194,7 +194,8 @@ public final class Firstline implements AutoCloseable {
             Optional<LinkOwnership> ownership = Optional.empty();
             if (settings.cluster().enabled()) {
                 ownership = Optional.of(new LinkOwnership(vertx, new PbxOwnerStore(db,
-                        vertx.createSharedWorkerExecutor("firstline-lease", 1)), settings.cluster().nodeId(), linkLeases,
+                        vertx.createSharedWorkerExecutor("firstline-lease",
+                        Math.max(1, Math.min(4, pbxs.size())))), settings.cluster().nodeId(), linkLeases,
                         pbxs.stream().map(Settings.Pbx::name).toList()));
                 log.info("Cluster mode: node {}; each PBX's link is followed by the node that holds its lease",
                         settings.cluster().nodeId());

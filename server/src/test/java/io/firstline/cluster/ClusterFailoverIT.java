@@ -65,6 +65,12 @@ class ClusterFailoverIT {
         }
     }
 
+    private void execute(String sql) throws java.sql.SQLException {
+        try (java.sql.Connection c = db.connect(); java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate(sql);
+        }
+    }
+
     private static double metric(TestServer s, String name) {
         String text = s.get("/metrics", null).raw().body();
         Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*})? ([0-9.eE+]+)$").matcher(text);
@@ -120,8 +126,8 @@ class ClusterFailoverIT {
                 .talkTime(Duration.ofSeconds(24), Duration.ofSeconds(32)).maxQueueWait(Duration.ofSeconds(80)).build());
         await("node-b records the new calls in progress", Duration.ofSeconds(60),
                 () -> b.queryLong("SELECT COUNT(*) FROM calls WHERE pbx = 'north' AND answered_at IS NOT NULL AND ended_at IS NULL") == 2);
-        b.db().connect().createStatement().executeUpdate("UPDATE pbx_owners SET node = 'node-x', epoch = epoch + 1,"
-                + " lease_until = NOW(3) + INTERVAL 1 MINUTE WHERE pbx = 'north'");
+        execute("UPDATE pbx_owners SET node = 'node-x', epoch = epoch + 1, lease_until = NOW(3) + INTERVAL 1 MINUTE"
+                + " WHERE pbx = 'north'");
         await("node-b gives the link up", Duration.ofSeconds(10),
                 () -> "standby".equals(north(b).getString("status")) && "node-x".equals(north(b).getString("owner")));
         assertThat(health(b).getString("status")).isEqualTo("ok");
@@ -129,8 +135,7 @@ class ClusterFailoverIT {
         assertThat(b.queryLong("SELECT COUNT(*) FROM calls WHERE pbx = 'north' AND ended_at IS NULL"))
                 .as("node-b ended none of the calls it dropped").isEqualTo(2);
 
-        b.db().connect().createStatement().executeUpdate("UPDATE pbx_owners SET lease_until = NOW(3) - INTERVAL 1 SECOND"
-                + " WHERE pbx = 'north'");
+        execute("UPDATE pbx_owners SET lease_until = NOW(3) - INTERVAL 1 SECOND WHERE pbx = 'north'");
         await("node-b follows the PBX again", Duration.ofSeconds(10),
                 () -> north(b).getBoolean("owned", false) && "connected".equals(north(b).getString("status")));
         assertThat(b.queryLong("SELECT epoch FROM pbx_owners WHERE pbx = 'north' AND node = 'node-b'")).isEqualTo(4);
