@@ -127,7 +127,10 @@ final class CallFlowVerticle extends VerticleBase {
             }
             commands = new PbxCommands(vertx, all);
         } else {
-            commands = new PbxCommands(vertx, pbxs.stream().map(Settings.Pbx::name).toList(), links::get);
+            // Checked at each action, not only when the lease's loss is noticed: no action after this node's own deadline.
+            LinkOwnership ownership = cluster.get().ownership();
+            commands = new PbxCommands(vertx, pbxs.stream().map(Settings.Pbx::name).toList(),
+                    name -> ownership.owns(name) ? links.get(name) : null);
         }
         wrapups = new Wrapups(wrapupPause, () -> commands, clock);
         wrapups.register(vertx);
