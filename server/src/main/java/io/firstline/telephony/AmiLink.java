@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -102,11 +101,14 @@ public final class AmiLink implements AutoCloseable {
         this.clock = clock;
         this.lastPongNanos = System.nanoTime();
         this.nextRetry = timing.firstRetry();
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        java.util.concurrent.ScheduledThreadPoolExecutor one = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "ami-" + pbx.name());
             t.setDaemon(true);
             return t;
         });
+        // A close does not wait for the timeouts still scheduled (a listing's: up to actionTimeout).
+        one.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.thread = one;
     }
 
     public void start() {
@@ -152,6 +154,11 @@ public final class AmiLink implements AutoCloseable {
      * Whether the link is connected through Firstline's {@link FastEventsConnection} and its reader builds the events
      * without reflection (for tests; meaningful once {@link #health()} says connected).
      */
+    /** Whether the link's thread has ended (after {@link #close}). */
+    boolean closedDown() {
+        return thread.isTerminated();
+    }
+
     boolean buildsEventsFast() {
         return connection instanceof FastEventsConnection c && c.buildsEventsFast();
     }

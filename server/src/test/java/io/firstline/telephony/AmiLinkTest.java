@@ -24,7 +24,7 @@ class AmiLinkTest {
                      events::add, AmiLink.Timing.standard(), Clock.systemUTC())) {
             assertThat(link.buildsEventsFast()).as("before the login").isFalse();
             link.start();
-            // logged in and Asterisk's state read (a close in the middle of the snapshot waits for its list's timeout)
+            // logged in and Asterisk's state read
             PbxEvent e;
             do {
                 e = events.poll(20, TimeUnit.SECONDS);
@@ -32,6 +32,23 @@ class AmiLinkTest {
             } while (!(e instanceof PbxEvent.SnapshotDone));
             assertThat(link.health().status()).isEqualTo(PbxHealth.Status.CONNECTED);
             assertThat(link.buildsEventsFast()).isTrue();
+        }
+    }
+
+    @Test
+    @DisplayName("a close in the middle of the snapshot does not wait for its listing's timeout")
+    void closesDuringTheSnapshot() throws Exception {
+        BlockingQueue<PbxEvent> events = new LinkedBlockingQueue<>();
+        AmiLink.Timing slowLists = new AmiLink.Timing(AmiLink.Timing.standard().pingEvery(), AmiLink.Timing.standard().readTimeout(),
+                AmiLink.Timing.standard().firstRetry(), AmiLink.Timing.standard().maxRetry(), java.time.Duration.ofMinutes(5));
+        try (AmiSimulator pbx = AmiSimulator.builder().host("127.0.0.1").port(0).build()) {
+            AmiLink link = new AmiLink(new Settings.Pbx("west", "127.0.0.1", pbx.port(), "firstline", "firstline-secret"),
+                    events::add, slowLists, Clock.systemUTC());
+            pbx.setListsUnfinished(true); // the listing never ends: its timeout stays scheduled
+            link.start();
+            pbx.awaitAction("CoreShowChannels", java.time.Duration.ofSeconds(20)); // sent once its timeout is scheduled
+            link.close(); // waits up to 5 s for the link's thread
+            assertThat(link.closedDown()).as("the link's thread ended, its listing's timeout (5 min) not waited for").isTrue();
         }
     }
 }
