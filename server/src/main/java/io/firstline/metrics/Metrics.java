@@ -297,7 +297,7 @@ public final class Metrics {
                     .tag("form", wallScreen ? "wall-screen" : "board").register(registry);
         }
         FunctionCounter.builder("firstline.board.updates", followers, io.firstline.board.BoardFollowers::updatesBuilt)
-                .description("Boards built for board.update messages (none while nobody on this node follows)")
+                .description("Boards built for the board's updates (board.delta; none while nobody on this node follows)")
                 .register(registry);
     }
 
