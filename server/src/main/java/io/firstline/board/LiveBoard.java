@@ -394,8 +394,13 @@ public final class LiveBoard {
      * A base that missed changes while nobody followed is made anew first.
      */
     JsonObject follow(boolean wallScreen) {
+        Instant now = clock.instant();
         if (!baseCurrent()) {
-            rebase(snapshot(clock.instant()));
+            rebase(snapshot(now));
+        } else if (Duration.between(Instant.parse(base.getString("at")), now).toMillis() > PUBLISH_MS) {
+            // The base can be up to a heartbeat old: a page sets its clock by the board's "at", so send a fresh one
+            // (and the delta to it to those who follow already).
+            publish();
         }
         if (wallScreen && baseWallScreenText == null) {
             baseWallScreenText = whole(stripForWallScreen(base.copy()));

@@ -44,8 +44,26 @@ class LiveBoardFollowersTest {
     private final CallView caller = new CallView("north", "1700000000.1", "+41445550101", "Ada Caller", null, "1", null,
             "software", 1, CallStatus.QUEUED, NOW, NOW, null, null, null, null, null, null, null, false, List.of());
     private final List<MemberView> members = new CopyOnWriteArrayList<>();
+    /** The board's clock: stands still unless a test moves it. */
+    private volatile Instant now = NOW;
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    };
     private final LiveBoard board = new LiveBoard(vertx, () -> new Settings.Board(Settings.Thresholds.STANDARD, Map.of(), 30),
-            ZoneOffset.UTC, Clock.fixed(NOW, ZoneOffset.UTC), null, null, null, () -> List.of(caller), () -> List.copyOf(members),
+            ZoneOffset.UTC, clock, null, null, null, () -> List.of(caller), () -> List.copyOf(members),
             () -> List.of(new PbxHealth("north", PbxHealth.Status.CONNECTED)), () -> Future.succeededFuture(), followers);
 
     @AfterEach
@@ -163,6 +181,25 @@ class LiveBoardFollowersTest {
         assertThat(followed.getJsonArray("agents").stream().map(o -> ((JsonObject) o).getString("interface")))
                 .as("the rows in the board's order, the one who left gone")
                 .containsExactly("PJSIP/0999", "PJSIP/1001", "PJSIP/1002");
+    }
+
+    @Test
+    @DisplayName("a socket that starts to follow gets a board of now, not the last one sent (a page sets its clock by it), and those who follow already get the delta to it")
+    void newFollowerGetsABoardOfNow() throws Exception {
+        followers.follow(false);
+        BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+        MessageConsumer<String> consumer = on(() -> Bus.listenNumbered(vertx, Bus.BOARD_UPDATES, (frame, seq) -> frames.add(frame)));
+        consumer.completion().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        JsonObject first = on(() -> board.follow(false));
+        assertThat(new JsonObject(on(() -> board.follow(false)).getString("text")).getString("at"))
+                .as("a second follower within a quarter of a second gets the same board").isEqualTo(NOW.toString());
+
+        now = NOW.plusSeconds(3);
+        JsonObject second = on(() -> board.follow(false));
+        assertThat(new JsonObject(second.getString("text")).getString("at")).isEqualTo(NOW.plusSeconds(3).toString());
+        JsonObject delta = new JsonObject(frames.poll(10, TimeUnit.SECONDS));
+        assertThat(delta.getLong("base")).isEqualTo(first.getLong("seq"));
+        assertThat(delta.getLong("seq")).isEqualTo(second.getLong("seq"));
     }
 
     @Test
