@@ -35,6 +35,21 @@ public final class TestDatabase {
             return DriverManager.getConnection(url, user, password);
         }
 
+        /** The number a query of one row and one column answers, e.g. a {@code SELECT COUNT(*)}, on a connection of its own. */
+        public long count(String sql, Object... args) {
+            try (Connection c = connect(); java.sql.PreparedStatement s = c.prepareStatement(sql)) {
+                for (int i = 0; i < args.length; i++) {
+                    s.setObject(i + 1, args[i]);
+                }
+                try (java.sql.ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
         @Override
         public void close() {
             execute("DROP DATABASE IF EXISTS `" + name + "`");

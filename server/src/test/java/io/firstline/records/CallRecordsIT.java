@@ -77,17 +77,7 @@ class CallRecordsIT {
     }
 
     private long count(String sql, Object... args) {
-        try (Connection c = fresh.connect(); PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                s.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return fresh.count(sql, args);
     }
 
     private Object value(String column, String linkedid) {
