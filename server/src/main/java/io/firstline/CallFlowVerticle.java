@@ -19,6 +19,7 @@ import io.firstline.telephony.PbxHealth;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import java.time.Clock;
 import java.time.Instant;
@@ -65,7 +66,11 @@ final class CallFlowVerticle extends VerticleBase {
     private final BiConsumer<PbxEvent, List<CallChange>> observer;
     private final BiConsumer<String, Predicate<String>> resynced;
     private final PresenceLog presence;
+    /** While this node leads (answers the desk's and board's questions): the board; else null. */
     private LiveBoard board;
+    private final List<MessageConsumer<?>> answering = new ArrayList<>();
+    /** Cluster mode: where this node takes other nodes' commands for the PBXs it follows. */
+    private final Map<String, MessageConsumer<?>> serving = new java.util.HashMap<>();
     private final boolean wrapupPause;
     private Wrapups wrapups;
 
@@ -113,9 +118,7 @@ final class CallFlowVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         Context ctx = context;
-        Bus.answer(vertx, Bus.DESK_SNAPSHOT, agentId -> new JsonArray(new ArrayList<>(pops.snapshotFor(agentId))));
         Bus.listen(vertx, Bus.AGENTS_CHANGED, agentId -> pops.agentsChanged());
-        io.firstline.desk.CurrentCalls.register(vertx, tracker);
         vertx.setPeriodic(1000, id -> pops.databaseCheck());
         if (cluster.isEmpty()) {
             List<AmiLink> all = new ArrayList<>();
@@ -133,22 +136,58 @@ final class CallFlowVerticle extends VerticleBase {
                     name -> ownership.owns(name) ? links.get(name) : null);
         }
         wrapups = new Wrapups(wrapupPause, () -> commands, clock);
-        wrapups.register(vertx);
-        board = boardFactory.create(tracker::activeCalls, tracker::members, this::followedHealth);
-        board.start();
         presence.start();
+        if (cluster.isEmpty()) {
+            lead();
+        }
         cluster.ifPresent(c -> c.ownership().start(new LinkLease.Listener() {
             @Override
             public void acquired(String pbx, long epoch, boolean takeover) {
                 follow(pbx);
+                serving.put(pbx, commands.serve(pbx));
+                if (pbx.equals(c.ownership().leading())) {
+                    lead();
+                }
             }
 
             @Override
             public void lost(String pbx, String why) {
+                MessageConsumer<?> serve = serving.remove(pbx);
+                if (serve != null) {
+                    serve.unregister();
+                }
                 giveUp(pbx, why);
+                if (pbx.equals(c.ownership().leading())) {
+                    unlead();
+                }
             }
         }));
         return Future.succeededFuture();
+    }
+
+    /**
+     * This node answers the desk's and the board's questions, and builds the board: always on a single node; in
+     * cluster mode while it follows the PBXs (every node's sockets get the answers and the board over the event bus).
+     */
+    private void lead() {
+        if (board != null) {
+            return;
+        }
+        answering.add(Bus.answer(vertx, Bus.DESK_SNAPSHOT, agentId -> new JsonArray(new ArrayList<>(pops.snapshotFor(agentId)))));
+        answering.addAll(io.firstline.desk.CurrentCalls.register(vertx, tracker));
+        answering.add(wrapups.register(vertx));
+        board = boardFactory.create(tracker::activeCalls, tracker::members, this::followedHealth);
+        board.start();
+    }
+
+    /** Cluster mode: another node follows the PBXs now, and answers and builds the board in this node's place. */
+    private void unlead() {
+        answering.forEach(MessageConsumer::unregister);
+        answering.clear();
+        if (board != null) {
+            board.stop();
+            board = null;
+        }
     }
 
     /** Cluster mode: this node owns the PBX's link now; it connects, and the snapshot tells it the PBX's calls. */
@@ -247,7 +286,9 @@ final class CallFlowVerticle extends VerticleBase {
             log.error("Presence failed on {}", event.getClass().getSimpleName(), e);
         }
         try {
-            board.apply(event, changes);
+            if (board != null) {
+                board.apply(event, changes);
+            }
         } catch (RuntimeException e) {
             log.error("The board failed on {}", event.getClass().getSimpleName(), e);
         }

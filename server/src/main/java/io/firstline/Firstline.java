@@ -10,6 +10,7 @@ import io.firstline.board.BoardFollowers;
 import io.firstline.board.LiveBoard;
 import io.firstline.bus.Bus;
 import io.firstline.callers.CallerStore;
+import io.firstline.cluster.ClusterNode;
 import io.firstline.cluster.LinkLease;
 import io.firstline.cluster.LinkOwnership;
 import io.firstline.cluster.PbxOwnerStore;
@@ -136,7 +137,7 @@ public final class Firstline implements AutoCloseable {
             // One shutdown path: the call records still held are written, then Vert.x, the pool and MariaDB stop.
             app.db.stopAtExitOnlyOnClose();
             Runtime.getRuntime().addShutdownHook(new Thread(app::close, "firstline-shutdown"));
-        } catch (StoreException | ConfigException e) {
+        } catch (StoreException | ConfigException | ClusterNode.IncompatibleNodeException e) {
             System.err.println("firstline: cannot start: " + e.getMessage());
             System.exit(1);
         }
@@ -159,8 +160,31 @@ public final class Firstline implements AutoCloseable {
     /** As {@link #start(Settings, boolean, Clock)}, with the PBX links' leases of cluster mode (tests shorten them). */
     public static Firstline start(Settings settings, boolean demo, Clock clock, LinkLease.Timing linkLeases) {
         Metrics metrics = new Metrics();
-        Vertx vertx = Vertx.builder().with(new io.vertx.core.VertxOptions().setMetricsOptions(metrics.vertxOptions()))
-                .withMetrics(metrics.vertxMetrics()).build();
+        if (settings.cluster().enabled() && demo) {
+            throw new ConfigException("--demo runs a simulated PBX of its own on each node: not with CLUSTER=true");
+        }
+        if (settings.cluster().enabled() && settings.pbxs().isEmpty()) {
+            throw new ConfigException("CLUSTER=true needs the PBXs (FIRSTLINE_AMI_* or PBX.<name>.*): the nodes follow them");
+        }
+        io.vertx.core.VertxOptions vertxOptions = new io.vertx.core.VertxOptions().setMetricsOptions(metrics.vertxOptions());
+        io.vertx.core.VertxBuilder builder = Vertx.builder().with(vertxOptions).withMetrics(metrics.vertxMetrics());
+        Optional<ClusterNode> member = Optional.empty();
+        Vertx vertx;
+        if (settings.cluster().enabled()) {
+            // Cluster mode: joined, and checked to run the members' build, before this node touches the database.
+            Settings.Cluster c = settings.cluster();
+            member = Optional.of(ClusterNode.of(c, version(), Database.newestMigration()));
+            vertxOptions.getEventBusOptions().setHost(c.host()).setPort(c.busPort()).setClusterPublicHost(c.host());
+            vertx = await(builder.withClusterManager(member.get().manager()).buildClustered());
+            try {
+                member.get().checkMembers();
+            } catch (RuntimeException e) {
+                await(vertx.close());
+                throw e;
+            }
+        } else {
+            vertx = builder.build();
+        }
         Database db = null;
         Optional<AmiSimulator> simulator = Optional.empty();
         CallRecorder recorder = null;
@@ -221,7 +245,7 @@ public final class Firstline implements AutoCloseable {
             PresenceWriter presenceSteps = presenceWriter;
             presenceLog = new PresenceLog(vertx, presenceWriter, clock);
             // The sockets following the board (web event loop) tell the board (call flow) whether to build it at all.
-            BoardFollowers boardFollowers = new BoardFollowers();
+            BoardFollowers boardFollowers = settings.cluster().enabled() ? BoardFollowers.followedEverywhere() : new BoardFollowers();
             CallFlowVerticle flow = new CallFlowVerticle(pbxs, AmiLink.Timing.standard(), clock, pops, change -> {
                 if (change.call() != null) {
                     records.submit(change.call(), change.timeline());
@@ -240,7 +264,8 @@ public final class Firstline implements AutoCloseable {
                             new DeskStore(db, settings.desk().callbackClaim()), kpis, accounts, phones, flow::health,
                             flow.commands(), settings, runSettings, current),
                     new WebVerticle.BoardServices(new AuditStore(db), new KioskStore(db),
-                            settings.metricsEnabled() ? metrics::scrape : null, boardFollowers));
+                            settings.metricsEnabled() ? metrics::scrape : null, boardFollowers,
+                            member.map(m -> m::members)));
             await(vertx.deployVerticle(web));
 
             // The phone menu's FastAGI server.
@@ -250,6 +275,7 @@ public final class Firstline implements AutoCloseable {
 
             watch(metrics, vertx, pops, flow, db, records, web);
             ownership.ifPresent(o -> metrics.cluster(o::owned, o::takeovers, () -> records.fenced() + presenceSteps.fenced()));
+            member.ifPresent(m -> metrics.clusterMembers(m::size));
             metrics.presenceSteps(presenceSteps::backlog);
             metrics.board(boardFollowers);
             vertx.setPeriodic(TimeUnit.MINUTES.toMillis(10), id -> accounts.purgeIdleSessions());
@@ -393,6 +419,17 @@ public final class Firstline implements AutoCloseable {
         }
         db.close();
         log.info("Firstline stopped");
+    }
+
+    /** This build's version (the project's), which the nodes of a cluster compare. */
+    static String version() {
+        try (java.io.InputStream in = Firstline.class.getResourceAsStream("build.properties")) {
+            java.util.Properties p = new java.util.Properties();
+            p.load(in);
+            return p.getProperty("version");
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("io/firstline/build.properties is missing from the build", e);
+        }
     }
 
     static <T> T await(io.vertx.core.Future<T> f) {

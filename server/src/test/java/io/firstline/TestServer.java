@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -78,11 +79,30 @@ public final class TestServer implements AutoCloseable {
      * following the simulator's PBX while it holds its lease, with the given lease timing.
      */
     public static TestServer clusterNode(TestDatabase.Fresh db, io.firstline.sim.AmiSimulator pbx, Map<String, String> extraEnv,
-            String nodeId, io.firstline.cluster.LinkLease.Timing leases) {
+            String nodeId, io.firstline.cluster.LinkLease.Timing leases, int clusterPort, List<Integer> memberPorts) {
         Map<String, String> env = new HashMap<>(pbxEnv(pbx, extraEnv));
-        env.put("FIRSTLINE_CLUSTER", "true");
-        env.put("FIRSTLINE_NODE_ID", nodeId);
+        env.putAll(clusterEnv(nodeId, clusterPort, memberPorts));
         return start(db, false, env, false, Clock.systemUTC(), java.util.function.UnaryOperator.identity(), leases);
+    }
+
+    /**
+     * The settings of a cluster node on loopback: membership on {@code clusterPort}, joining the members on
+     * {@code memberPorts}, the event bus on any free port, the tests' secret.
+     */
+    public static Map<String, String> clusterEnv(String nodeId, int clusterPort, List<Integer> memberPorts) {
+        return Map.of("FIRSTLINE_CLUSTER", "true", "FIRSTLINE_NODE_ID", nodeId, "FIRSTLINE_CLUSTER_HOST", "127.0.0.1",
+                "FIRSTLINE_CLUSTER_PORT", Integer.toString(clusterPort), "FIRSTLINE_CLUSTER_BUS_PORT", "0",
+                "FIRSTLINE_CLUSTER_MEMBERS", String.join(",", memberPorts.stream().map(p -> "127.0.0.1:" + p).toList()),
+                "FIRSTLINE_CLUSTER_NAME", "firstline-tests", "FIRSTLINE_CLUSTER_SECRET", "the tests' cluster secret");
+    }
+
+    /** A TCP port free now (on loopback), for a server of a test to listen on. */
+    public static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static TestServer start(TestDatabase.Fresh db, boolean ownsDb, Map<String, String> extraEnv, boolean demo,

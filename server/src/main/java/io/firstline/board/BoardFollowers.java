@@ -8,9 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * is built and encoded only for a form someone follows. Counted by the web event loop(s) (WsHub), read by the call
  * flow's context (LiveBoard): any thread.
  *
- * <p>Counts this node's sockets only. When another node fans the board out (issue 15), that node's followers must be
- * added in here too (e.g. each node publishing its counts, or a remote fan-out counting as one follower of each form
- * it needs), so that the node that builds the board still builds it for them.
+ * <p>In cluster mode the sockets of the other nodes follow the board this node may build: it is then built for both
+ * forms at all times ({@link #followedEverywhere}), as the counts of this node alone cannot say whether it is needed.
  */
 public final class BoardFollowers {
 
@@ -19,13 +18,30 @@ public final class BoardFollowers {
     private final AtomicLong updatesBuilt = new AtomicLong();
     /** Counts the times the board went from no follower to one: changes in between were published to nobody. */
     private final AtomicLong followedSince = new AtomicLong();
+    private final boolean everywhere;
+
+    /** Counts this node's followers; the board is built for the forms they follow. */
+    public BoardFollowers() {
+        this(false);
+    }
+
+    private BoardFollowers(boolean everywhere) {
+        this.everywhere = everywhere;
+    }
+
+    /** Cluster mode: counts this node's followers (for /metrics), and has the board built for both forms always. */
+    public static BoardFollowers followedEverywhere() {
+        return new BoardFollowers(true);
+    }
 
     /** One more follower of the full board ({@code wallScreen} false) or of the wall screen's form; returns its end. */
     public Runnable follow(boolean wallScreen) {
         AtomicInteger count = wallScreen ? wallScreens : boards;
         synchronized (this) {
             if (count.incrementAndGet() + (wallScreen ? boards : wallScreens).get() == 1) {
-                followedSince.incrementAndGet();
+                if (!everywhere) { // else nothing went unpublished
+                    followedSince.incrementAndGet();
+                }
             }
         }
         java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
@@ -48,12 +64,12 @@ public final class BoardFollowers {
 
     /** Whether a supervisor's board follows. */
     public boolean boards() {
-        return boards.get() > 0;
+        return everywhere || boards.get() > 0;
     }
 
     /** Whether a wall screen follows. */
     public boolean wallScreens() {
-        return wallScreens.get() > 0;
+        return everywhere || wallScreens.get() > 0;
     }
 
     /** How many follow the full board ({@code wallScreen} false) or the wall screen's form now. */

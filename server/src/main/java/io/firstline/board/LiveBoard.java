@@ -19,6 +19,7 @@ import io.firstline.reports.KpiStore;
 import io.firstline.telephony.PbxHealth;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -111,9 +112,18 @@ public final class LiveBoard {
     /** The rows' keys of queue members who are no Firstline agent, by interface: an opaque number, not the interface. */
     private final Map<String, String> memberKeys = new HashMap<>();
 
-    /** The board its followers have (the last whole board or delta published), its number, and its rows by key. */
+    private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+    private final List<Long> timers = new ArrayList<>();
+    private boolean stopped;
+
+    /**
+     * The board its followers have (the last whole board or delta published), its number, and its rows by key. The
+     * numbers start from the wall clock's milliseconds times 1,000: in a cluster, the board of a node that takes the
+     * PBXs over numbers on from above the one before, so that its followers ask for its whole board rather than
+     * take its first deltas for old ones.
+     */
     private JsonObject base;
-    private long seq;
+    private long seq = System.currentTimeMillis() * 1000;
     private final Map<String, JsonObject> baseRows = new HashMap<>();
     private List<String> baseOrder = List.of();
     /** {@link BoardFollowers#followedSince()} when the base was made: another value means it missed changes. */
@@ -145,18 +155,32 @@ public final class LiveBoard {
 
     /** Registers the board's addresses and timers on the current (call flow) context. */
     public void start() {
-        Bus.answer(vertx, Bus.BOARD_SNAPSHOT, none -> snapshot(clock.instant()));
-        Bus.answer(vertx, Bus.BOARD_FOLLOW, this::follow);
-        Bus.listen(vertx, Bus.AGENTS_CHANGED, agentId -> loadAgents());
-        Bus.listen(vertx, Bus.FIGURES_CHANGED, none -> figuresSoon());
+        consumers.add(Bus.answer(vertx, Bus.BOARD_SNAPSHOT, none -> snapshot(clock.instant())));
+        consumers.add(Bus.answer(vertx, Bus.BOARD_FOLLOW, this::follow));
+        consumers.add(Bus.listen(vertx, Bus.AGENTS_CHANGED, agentId -> loadAgents()));
+        consumers.add(Bus.listen(vertx, Bus.FIGURES_CHANGED, none -> figuresSoon()));
         // New thresholds: the tiles' colours change at the next update, the service levels once today is read again.
-        Bus.listen(vertx, Bus.SETTINGS_CHANGED, none -> figuresSoon());
+        consumers.add(Bus.listen(vertx, Bus.SETTINGS_CHANGED, none -> figuresSoon()));
         loadAgents();
         refreshFigures();
-        vertx.setPeriodic(FIGURES_EVERY_MS, id -> refreshFigures());
-        vertx.setPeriodic(30_000, id -> loadAgents());
-        vertx.setPeriodic(HEARTBEAT_MS, id -> publishSoon());
-        vertx.setPeriodic(1000, id -> watchLinks());
+        timers.add(vertx.setPeriodic(FIGURES_EVERY_MS, id -> refreshFigures()));
+        timers.add(vertx.setPeriodic(30_000, id -> loadAgents()));
+        timers.add(vertx.setPeriodic(HEARTBEAT_MS, id -> publishSoon()));
+        timers.add(vertx.setPeriodic(1000, id -> watchLinks()));
+    }
+
+    /**
+     * Stops answering and publishing for good (cluster mode: this node no longer follows the PBXs; the node that does
+     * has a board of its own). On the board's context.
+     */
+    public void stop() {
+        stopped = true;
+        consumers.forEach(MessageConsumer::unregister);
+        consumers.clear();
+        timers.forEach(vertx::cancelTimer);
+        timers.clear();
+        vertx.cancelTimer(publishTimer);
+        vertx.cancelTimer(figuresTimer);
     }
 
     /** One PBX event and what it changed. */
@@ -236,7 +260,7 @@ public final class LiveBoard {
      * gets the board at once ({@link Bus#BOARD_SNAPSHOT}), then the updates of the changes after it came.
      */
     private void publishSoon() {
-        if (publishTimer != -1 || !followers.boards() && !followers.wallScreens()) {
+        if (stopped || publishTimer != -1 || !followers.boards() && !followers.wallScreens()) {
             return;
         }
         publishTimer = vertx.setTimer(PUBLISH_MS, id -> {
@@ -428,7 +452,7 @@ public final class LiveBoard {
 
     /** Recomputes today's figures while calls change, at most once a second (less often when reading them is slow). */
     private void figuresSoon() {
-        if (figuresTimer != -1) {
+        if (stopped || figuresTimer != -1) {
             return;
         }
         long wait = Math.max(1, lastFiguresStart + figuresGapMs(lastFiguresReadMs) - System.currentTimeMillis());
@@ -439,6 +463,9 @@ public final class LiveBoard {
     }
 
     private void refreshFigures() {
+        if (stopped) {
+            return;
+        }
         if (figuresRunning) {
             figuresAgain = true;
             return;

@@ -66,6 +66,16 @@ public final class Bus {
      */
     public static final Question<Boolean, JsonObject> BOARD_FOLLOW = new Question<>("board.follow");
 
+    /**
+     * Cluster mode. Body: a command for the PBX ({@code {"action": "QueuePause" | "QueueAdd" | "QueueRemove" | "Originate"
+     * | "Spy" | "BlindTransfer", …}}, as {@code PbxCommands} makes it). Reply: Asterisk's answer, {@code {"success",
+     * "message", "fields"}}; fails with 503 when the PBX is not connected or no longer followed there. Answered only by
+     * the node that follows the PBX now.
+     */
+    public static Question<JsonObject, JsonObject> pbxCommand(String pbx) {
+        return new Question<>("pbx.command." + pbx);
+    }
+
     // --- notices --------------------------------------------------------------------------------------------------
 
     /** Body: the id of an agent created or changed: the call flow reads the agents' interfaces again. */
@@ -112,6 +122,34 @@ public final class Bus {
 
     public static <B, R> Future<R> ask(Vertx vertx, Question<B, R> q, B body) {
         return vertx.eventBus().<R>request(q.name(), body).map(Message::body);
+    }
+
+    /** As {@link #ask(Vertx, Question, Object)}, failing with a timeout after {@code timeoutMs}. */
+    public static <B, R> Future<R> ask(Vertx vertx, Question<B, R> q, B body, long timeoutMs) {
+        return vertx.eventBus().<R>request(q.name(), body, new DeliveryOptions().setSendTimeout(timeoutMs)).map(Message::body);
+    }
+
+    /**
+     * Answers a question on the calling context with what the future brings; when it fails, the question fails with
+     * {@code failureCode} and the failure's message.
+     */
+    public static <B, R> MessageConsumer<B> answerLater(Vertx vertx, Question<B, R> q, Function<B, Future<R>> answer,
+            int failureCode) {
+        return vertx.eventBus().<B>consumer(q.name(), m -> {
+            Future<R> f;
+            try {
+                f = answer.apply(m.body());
+            } catch (RuntimeException e) {
+                f = Future.failedFuture(e);
+            }
+            f.onComplete(ar -> {
+                if (ar.succeeded()) {
+                    m.reply(ar.result());
+                } else {
+                    m.fail(failureCode, String.valueOf(ar.cause().getMessage()));
+                }
+            });
+        });
     }
 
     /** Answers a question on the calling context. */

@@ -70,8 +70,19 @@ public final class LinkLease {
     private long lastAttemptNanos;
     private boolean attempting;
     private volatile boolean stopped;
+    private final java.util.function.BooleanSupplier mayHold;
 
     public LinkLease(Vertx vertx, PbxOwnerStore store, String pbx, String node, Timing timing, Listener listener) {
+        this(vertx, store, pbx, node, timing, listener, () -> true);
+    }
+
+    /**
+     * @param mayHold asked before each attempt: while false, this node does not try to take the lease, and gives it
+     *     back if it holds it
+     */
+    public LinkLease(Vertx vertx, PbxOwnerStore store, String pbx, String node, Timing timing, Listener listener,
+            java.util.function.BooleanSupplier mayHold) {
+        this.mayHold = mayHold;
         this.vertx = vertx;
         this.store = store;
         this.pbx = pbx;
@@ -114,6 +125,10 @@ public final class LinkLease {
             lose("no renewal of the lease succeeded for " + timing.ownFor().toMillis() + " ms");
         }
         if (attempting || (lastAttemptNanos != 0 && now - lastAttemptNanos < timing.renewEvery().toNanos())) {
+            return;
+        }
+        if (!mayHold.getAsBoolean()) {
+            giveBack();
             return;
         }
         attempting = true;
@@ -160,6 +175,19 @@ public final class LinkLease {
         renewEpoch = 0;
         log.warn("PBX {}: this node ({}) no longer owns the link (epoch {}): {}", pbx, node, was, why);
         listener.lost(pbx, why);
+    }
+
+    /** Gives the lease back, if held, without stopping: the node may take it again once it may hold it. */
+    private void giveBack() {
+        long held = renewEpoch;
+        if (heldEpoch != 0) {
+            lose("this node no longer follows the PBXs it follows together with this one");
+        }
+        renewEpoch = 0;
+        if (held != 0) {
+            attempting = true;
+            store.release(pbx, node, held).onComplete(ar -> context.runOnContext(v -> attempting = false));
+        }
     }
 
     /**

@@ -20,6 +20,7 @@ public final class LinkOwnership implements Fence {
     private final String node;
     private final Map<String, LinkLease> leases = new LinkedHashMap<>();
     private final AtomicLong takeovers = new AtomicLong();
+    private final String first;
 
     private volatile LinkLease.Listener listener;
 
@@ -39,8 +40,12 @@ public final class LinkOwnership implements Fence {
                 listener.lost(pbx, why);
             }
         };
+        // One node follows every PBX: the call state, the board and the desk's questions are whole in one place. It
+        // takes the others' leases once it holds the first's, and a node that loses the first gives the others back.
+        this.first = pbxs.isEmpty() ? null : pbxs.get(0);
         for (String pbx : pbxs) {
-            leases.put(pbx, new LinkLease(vertx, store, pbx, node, timing, counting));
+            leases.put(pbx, pbx.equals(first) ? new LinkLease(vertx, store, pbx, node, timing, counting)
+                    : new LinkLease(vertx, store, pbx, node, timing, counting, () -> owns(first)));
         }
     }
 
@@ -61,6 +66,14 @@ public final class LinkOwnership implements Fence {
         return epoch.isPresent() ? PbxOwnerStore.owned(pbx, node, epoch.getAsLong()) : PbxOwnerStore.notOwned(pbx, node);
     }
 
+    /**
+     * The PBX whose lease decides which node follows them all (the first configured): that node answers the desk's and
+     * the board's questions for the cluster.
+     */
+    public String leading() {
+        return first;
+    }
+
     public String node() {
         return node;
     }
@@ -74,7 +87,13 @@ public final class LinkOwnership implements Fence {
     /** The node that owns the PBX's link as last seen, if known. Any thread. */
     public Optional<String> owner(String pbx) {
         LinkLease lease = leases.get(pbx);
-        return Optional.ofNullable(lease == null ? null : lease.owner());
+        if (lease == null) {
+            return Optional.empty();
+        }
+        if (!pbx.equals(first) && !owns(pbx)) {
+            return owner(first); // followed together with the first: a standby does not ask for the others' leases
+        }
+        return Optional.ofNullable(lease.owner());
     }
 
     /** How many PBX links this node owns now. */

@@ -64,13 +64,32 @@ public record Settings(
     }
 
     /**
-     * Several nodes against one database (FIRSTLINE_CLUSTER): each PBX's link is followed by the node that holds its
-     * lease. Off: a single node, as always.
+     * Several nodes against one database (FIRSTLINE_CLUSTER), joined by Vert.x's clustered event bus (Hazelcast): the
+     * node that holds the PBXs' leases follows them; every node serves any person. Off: a single node, as always.
      *
      * @param nodeId this node's name in the cluster, unique among the nodes (FIRSTLINE_NODE_ID; default host:HTTP port)
+     * @param host the address the other nodes reach this one on (FIRSTLINE_CLUSTER_HOST)
+     * @param port the cluster membership's TCP port (Hazelcast; FIRSTLINE_CLUSTER_PORT)
+     * @param busPort the event bus's TCP port (FIRSTLINE_CLUSTER_BUS_PORT)
+     * @param members the nodes to join, host:port of their membership port (FIRSTLINE_CLUSTER_MEMBERS)
+     * @param name the cluster's name (FIRSTLINE_CLUSTER_NAME); with the secret it keeps other clusters apart
+     * @param secret shared by the nodes (FIRSTLINE_CLUSTER_SECRET): a node with another one forms a cluster of its own
      */
-    public record Cluster(boolean enabled, String nodeId) {
-        public static final Cluster OFF = new Cluster(false, "");
+    public record Cluster(boolean enabled, String nodeId, String host, int port, int busPort, List<String> members,
+            String name, String secret) {
+        public static final Cluster OFF = new Cluster(false, "", "", 0, 0, List.of(), "", "");
+
+        /** A node on this machine (tests): membership and event bus on loopback, the given ports. */
+        public static Cluster loopback(String nodeId, int port, int busPort, List<Integer> memberPorts, String secret) {
+            return new Cluster(true, nodeId, "127.0.0.1", port, busPort,
+                    memberPorts.stream().map(p -> "127.0.0.1:" + p).toList(), "firstline", secret);
+        }
+
+        @Override
+        public String toString() {
+            return enabled ? "Cluster[node=" + nodeId + ", host=" + host + ", port=" + port + ", busPort=" + busPort
+                    + ", members=" + members + ", name=" + name + ", secret=***]" : "Cluster[off]";
+        }
     }
 
     /** PEM files: the certificate (with its chain) and its private key. */

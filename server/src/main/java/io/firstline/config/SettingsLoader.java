@@ -41,7 +41,8 @@ public final class SettingsLoader {
             "CALLBACK_CONTEXT", "TRANSFER_CONTEXT", "DESK_QUEUES", "WRAPUP_PAUSE", "CALLBACK_CLAIM_MINUTES",
             "PIN_FAILURES", "PIN_LOCK_MINUTES", "TLS_CERT_FILE", "TLS_KEY_FILE", "TRUSTED_PROXIES",
             "HTTP_MAX_CONNECTIONS_PER_ADDRESS", "HTTP_REQUEST_HEAD_SECONDS", "HTTP_IDLE_SECONDS", "WEBSOCKETS_PER_SESSION",
-            "CLUSTER", "NODE_ID");
+            "CLUSTER", "NODE_ID", "CLUSTER_HOST", "CLUSTER_PORT", "CLUSTER_BUS_PORT", "CLUSTER_MEMBERS", "CLUSTER_NAME",
+            "CLUSTER_SECRET");
     /** A queue's own wallboard thresholds: {@code QUEUE.<name>.WAITING} in the file. */
     private static final Pattern QUEUE_KEY = Pattern.compile(
             "QUEUE\\.([A-Za-z0-9_-]{1,64})\\.(SERVICE_LEVEL_SECONDS|WAITING|LONGEST_WAIT|SERVICE_LEVEL)");
@@ -51,6 +52,9 @@ public final class SettingsLoader {
     private static final Pattern PBX_KEY = Pattern.compile("PBX\\.([A-Za-z0-9_-]{1,32})\\.(HOST|PORT|USER|SECRET)");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,32}");
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,100}");
+    private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,60}");
+    /** A member: host (a name, an IPv4 address, or an IPv6 one in brackets) and an optional port. */
+    private static final Pattern MEMBER = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[^:\\[\\]]+)(?::(\\d{1,5}))?");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\-\\[\\]%]{1,253}");
     private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
@@ -175,8 +179,11 @@ public final class SettingsLoader {
         boolean enabled = bool("CLUSTER", false);
         Optional<String> given = text("NODE_ID");
         if (!enabled) {
-            if (given.isPresent()) {
-                throw bad("NODE_ID", "set without CLUSTER=true; a single node needs no id");
+            for (String k : List.of("NODE_ID", "CLUSTER_HOST", "CLUSTER_PORT", "CLUSTER_BUS_PORT", "CLUSTER_MEMBERS",
+                    "CLUSTER_NAME", "CLUSTER_SECRET")) {
+                if (text(k).isPresent()) {
+                    throw bad(k, "set without CLUSTER=true; a single node needs no cluster settings");
+                }
             }
             return Settings.Cluster.OFF;
         }
@@ -189,7 +196,39 @@ public final class SettingsLoader {
             throw bad("NODE_ID", "'" + id + "' is not a node id (1-100 letters, digits and . _ : @ -)"
                     + (given.isEmpty() ? "; set FIRSTLINE_NODE_ID" : ""));
         }
-        return new Settings.Cluster(true, id);
+        String host = text("CLUSTER_HOST").orElseThrow(() -> bad("CLUSTER_HOST",
+                "missing; it is required with CLUSTER=true: the IP address the other nodes reach this one on"));
+        if (!IPV4.matcher(host).matches() && !IPV6.matcher(host).matches()) {
+            throw bad("CLUSTER_HOST", "'" + host + "' is not an IP address (the nodes' membership binds to it)");
+        }
+        int port = port("CLUSTER_PORT", 5701, false);
+        int busPort = port("CLUSTER_BUS_PORT", 5801, true); // 0: any free port (the nodes tell each other which)
+        if (port == busPort || port == httpPort || busPort != 0 && busPort == httpPort) {
+            throw bad("CLUSTER_BUS_PORT", "the HTTP port (" + httpPort + "), CLUSTER_PORT (" + port
+                    + ") and CLUSTER_BUS_PORT (" + busPort + ") must differ");
+        }
+        List<String> members = new ArrayList<>();
+        for (String m : text("CLUSTER_MEMBERS").orElseThrow(() -> bad("CLUSTER_MEMBERS", "missing; it is required with"
+                + " CLUSTER=true: the nodes to join, as host:port of their CLUSTER_PORT, comma-separated (this node may be"
+                + " among them)")).split(",")) {
+            String member = m.strip();
+            java.util.regex.Matcher hp = MEMBER.matcher(member);
+            if (!hp.matches() || !HOST.matcher(hp.group(1)).matches()
+                    || hp.group(2) != null && (Integer.parseInt(hp.group(2)) < 1 || Integer.parseInt(hp.group(2)) > 65535)) {
+                throw bad("CLUSTER_MEMBERS", "'" + member + "' is not host or host:port (port 1-65535)");
+            }
+            members.add(hp.group(2) == null ? member + ":5701" : member);
+        }
+        String name = text("CLUSTER_NAME").orElse("firstline");
+        if (!CLUSTER_NAME.matcher(name).matches()) {
+            throw bad("CLUSTER_NAME", "'" + name + "' is not a cluster name (1-60 letters, digits and . _ -)");
+        }
+        String secret = Optional.ofNullable(values.get("CLUSTER_SECRET")).orElseThrow(() -> bad("CLUSTER_SECRET",
+                "missing; it is required with CLUSTER=true: the same secret (16 characters or more) on every node"));
+        if (secret.length() < 16) {
+            throw bad("CLUSTER_SECRET", "too short; use at least 16 characters, the same on every node");
+        }
+        return new Settings.Cluster(true, id, host, port, busPort, List.copyOf(members), name, secret);
     }
 
     private static String localHostName() {

@@ -139,6 +139,37 @@ public final class Database implements AutoCloseable {
         return new Database(ds, workers, embedded, clock);
     }
 
+    /**
+     * The newest schema version this build migrates to (the highest {@code V<n>__} among its migrations), read from the
+     * class path without a database: in cluster mode the nodes compare it before any of them migrates.
+     */
+    public static String newestMigration() {
+        java.util.regex.Pattern name = java.util.regex.Pattern.compile("(?:.*/)?V(\\d+)__[^/]*\\.sql");
+        java.net.URL dir = Database.class.getClassLoader().getResource("db/migration");
+        if (dir == null) {
+            throw new IllegalStateException("no db/migration on the class path");
+        }
+        java.util.stream.Stream<String> names;
+        try {
+            if ("jar".equals(dir.getProtocol())) {
+                java.net.JarURLConnection jar = (java.net.JarURLConnection) dir.openConnection();
+                jar.setUseCaches(false);
+                try (java.util.jar.JarFile file = jar.getJarFile()) {
+                    names = file.stream().map(java.util.zip.ZipEntry::getName).filter(n -> n.startsWith("db/migration/")).toList().stream();
+                }
+            } else {
+                try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(java.nio.file.Path.of(dir.toURI()))) {
+                    names = files.map(f -> f.getFileName().toString()).toList().stream();
+                }
+            }
+        } catch (java.io.IOException | java.net.URISyntaxException e) {
+            throw new IllegalStateException("the migrations cannot be listed: " + e.getMessage(), e);
+        }
+        return String.valueOf(names.map(name::matcher).filter(java.util.regex.Matcher::matches)
+                .mapToInt(m -> Integer.parseInt(m.group(1))).max()
+                .orElseThrow(() -> new IllegalStateException("no migration in db/migration")));
+    }
+
     private static void migrate(HikariDataSource ds) {
         try {
             MigrateResult result = Flyway.configure()

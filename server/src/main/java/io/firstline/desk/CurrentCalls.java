@@ -5,7 +5,9 @@ import io.firstline.calls.CallTracker;
 import io.firstline.calls.CallView;
 import io.firstline.calls.MemberView;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -18,9 +20,9 @@ public final class CurrentCalls {
     private CurrentCalls() {
     }
 
-    public static void register(Vertx vertx, CallTracker tracker) {
-        Bus.answer(vertx, Bus.CURRENT_CALL, iface -> find(tracker, iface).orElseGet(JsonObject::new));
-        Bus.answerOrFail(vertx, Bus.MEMBER_STATE, iface -> member(tracker, iface), "not a queue member");
+    public static List<MessageConsumer<String>> register(Vertx vertx, CallTracker tracker) {
+        return List.of(Bus.answer(vertx, Bus.CURRENT_CALL, iface -> find(tracker, iface).orElseGet(JsonObject::new)),
+                Bus.answerOrFail(vertx, Bus.MEMBER_STATE, iface -> member(tracker, iface), "not a queue member"));
     }
 
     /** One JSON shape for a member's state, for the desk's and the board's questions alike. */

@@ -5,6 +5,7 @@ import io.firstline.calls.CallChange;
 import io.firstline.calls.MemberView;
 import io.firstline.telephony.PbxCommands;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,8 +48,8 @@ public final class Wrapups {
     }
 
     /** Answers {@link Bus#WRAPUP_READY}. */
-    public void register(Vertx vertx) {
-        Bus.answer(vertx, Bus.WRAPUP_READY, iface -> ready(iface, clock.instant()).orElseGet(JsonObject::new));
+    public MessageConsumer<String> register(Vertx vertx) {
+        return Bus.answer(vertx, Bus.WRAPUP_READY, iface -> ready(iface, clock.instant()).orElseGet(JsonObject::new));
     }
 
     public void apply(CallChange change) {

@@ -257,6 +257,13 @@ public final class Metrics {
                         + " (dropped, not retried)").register(registry);
     }
 
+    /** Cluster mode: the members this node sees (itself included). */
+    public void clusterMembers(IntSupplier members) {
+        Gauge.builder("firstline.cluster.members", members::getAsInt)
+                .description("Members of the cluster as this node sees them, itself included").strongReference(true)
+                .register(registry);
+    }
+
     /** Whether the database answers (its pool's own figures come from HikariCP, {@code hikaricp_connections_…}). */
     public void database(BooleanSupplier up) {
         Gauge.builder("firstline.db.up", () -> up.getAsBoolean() ? 1 : 0)

@@ -1,9 +1,14 @@
 package io.firstline.telephony;
 
+import io.firstline.bus.Bus;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +27,9 @@ import org.asteriskjava.manager.action.QueueRemoveAction;
  * link is down or does not answer in time. Thread-safe.
  */
 public final class PbxCommands {
+
+    /** A forwarded command's answer: the link's own timeout, with time for the hops. */
+    private static final long FORWARD_TIMEOUT_MS = 15_000;
 
     /**
      * How a supervisor steps into an agent's call: a set of ChanSpy options, and who hears whom. ChanSpy
@@ -83,6 +91,8 @@ public final class PbxCommands {
     private final Vertx vertx;
     private final List<String> names;
     private final java.util.function.Function<String, AmiLink> links;
+    /** Cluster mode: a command for a PBX another node follows is sent to that node over the event bus. */
+    private final boolean forwarding;
 
     public PbxCommands(Vertx vertx, List<AmiLink> links) {
         this.vertx = vertx;
@@ -91,6 +101,7 @@ public final class PbxCommands {
         this.names = List.copyOf(byName.keySet());
         Map<String, AmiLink> fixed = Map.copyOf(byName);
         this.links = fixed::get;
+        this.forwarding = false;
     }
 
     /**
@@ -102,21 +113,19 @@ public final class PbxCommands {
         this.vertx = vertx;
         this.names = List.copyOf(names);
         this.links = links;
+        this.forwarding = true;
     }
 
     /** Pauses a member in one queue, or in all of its queues when {@code queue} is empty. */
     public Future<AmiLink.ActionResult> pause(String pbx, String memberInterface, Optional<String> queue, String reason) {
-        QueuePauseAction a = new QueuePauseAction(line(memberInterface), true);
-        queue.ifPresent(q -> a.setQueue(line(q)));
-        a.setReason(line(reason));
-        return send(pbx, a);
+        return send(pbx, command("QueuePause").put("interface", memberInterface).put("paused", true)
+                .put("queue", queue.orElse(null)).put("reason", reason));
     }
 
     /** Ends a member's pause in one queue, or in all of its queues when {@code queue} is empty. */
     public Future<AmiLink.ActionResult> resume(String pbx, String memberInterface, Optional<String> queue) {
-        QueuePauseAction a = new QueuePauseAction(line(memberInterface), false);
-        queue.ifPresent(q -> a.setQueue(line(q)));
-        return send(pbx, a);
+        return send(pbx, command("QueuePause").put("interface", memberInterface).put("paused", false)
+                .put("queue", queue.orElse(null)));
     }
 
     /**
@@ -126,12 +135,8 @@ public final class PbxCommands {
      */
     public Future<AmiLink.ActionResult> join(String pbx, String queue, String memberInterface, String memberName,
             Optional<String> stateInterface) {
-        QueueAddAction a = new QueueAddAction(line(queue), line(memberInterface));
-        a.setPenalty(0);
-        a.setMemberName(line(memberName));
-        stateInterface.ifPresent(s -> a.setStateInterface(line(s)));
-        a.setPaused(false);
-        return send(pbx, a);
+        return send(pbx, command("QueueAdd").put("queue", queue).put("interface", memberInterface)
+                .put("memberName", memberName).put("stateInterface", stateInterface.orElse(null)));
     }
 
     /**
@@ -156,7 +161,7 @@ public final class PbxCommands {
 
     /** Removes a member from a queue. */
     public Future<AmiLink.ActionResult> leave(String pbx, String queue, String memberInterface) {
-        return send(pbx, new QueueRemoveAction(line(queue), line(memberInterface)));
+        return send(pbx, command("QueueRemove").put("queue", queue).put("interface", memberInterface));
     }
 
     /**
@@ -165,19 +170,10 @@ public final class PbxCommands {
      */
     public Future<AmiLink.ActionResult> originate(String pbx, String channel, String context, String exten,
             String callerId, Map<String, String> variables) {
-        OriginateAction a = new OriginateAction();
-        a.setChannel(line(channel));
-        a.setContext(line(context));
-        a.setExten(line(exten));
-        a.setPriority(1);
-        a.setCallerId(line(callerId));
-        a.setAsync(true);
-        if (!variables.isEmpty()) {
-            java.util.Map<String, String> safe = new java.util.LinkedHashMap<>();
-            variables.forEach((k, v) -> safe.put(line(k), line(v)));
-            a.setVariables(safe);
-        }
-        return send(pbx, a);
+        JsonObject vars = new JsonObject();
+        variables.forEach(vars::put);
+        return send(pbx, command("Originate").put("channel", channel).put("context", context).put("exten", exten)
+                .put("callerId", callerId).put("variables", vars));
     }
 
     /**
@@ -188,13 +184,8 @@ public final class PbxCommands {
             SpyMode mode, String callerId) {
         String spec = spySpec(agentPhone).orElseThrow(() -> new IllegalArgumentException(
                 "not a phone device ChanSpy can pick: " + agentPhone));
-        OriginateAction a = new OriginateAction();
-        a.setChannel(line(supervisorInterface));
-        a.setApplication("ChanSpy");
-        a.setData(line(spec + "," + mode.options()));
-        a.setCallerId(line(callerId));
-        a.setAsync(true);
-        return send(pbx, a);
+        return send(pbx, command("Spy").put("channel", supervisorInterface).put("data", spec + "," + mode.options())
+                .put("callerId", callerId));
     }
 
     /**
@@ -209,11 +200,70 @@ public final class PbxCommands {
 
     /** Sends the channel (the caller's side of an agent's call) to {@code exten} in {@code context}. */
     public Future<AmiLink.ActionResult> blindTransfer(String pbx, String channel, String context, String exten) {
-        BlindTransferAction a = new BlindTransferAction();
-        a.setChannel(line(channel));
-        a.setContext(line(context));
-        a.setExten(line(exten));
-        return send(pbx, a);
+        return send(pbx, command("BlindTransfer").put("channel", channel).put("context", context).put("exten", exten));
+    }
+
+    private static JsonObject command(String action) {
+        return new JsonObject().put("action", action);
+    }
+
+    /**
+     * The AMI action of a command (as {@link #send} takes it, possibly from another node); every value is made one line
+     * here, the last guard, whichever node the command came from.
+     */
+    static ManagerAction action(JsonObject c) {
+        switch (c.getString("action", "")) {
+            case "QueuePause" -> {
+                QueuePauseAction a = new QueuePauseAction(line(c.getString("interface")), c.getBoolean("paused"));
+                Optional.ofNullable(c.getString("queue")).ifPresent(q -> a.setQueue(line(q)));
+                Optional.ofNullable(c.getString("reason")).ifPresent(r -> a.setReason(line(r)));
+                return a;
+            }
+            case "QueueAdd" -> {
+                QueueAddAction a = new QueueAddAction(line(c.getString("queue")), line(c.getString("interface")));
+                a.setPenalty(0);
+                a.setMemberName(line(c.getString("memberName")));
+                Optional.ofNullable(c.getString("stateInterface")).ifPresent(si -> a.setStateInterface(line(si)));
+                a.setPaused(false);
+                return a;
+            }
+            case "QueueRemove" -> {
+                return new QueueRemoveAction(line(c.getString("queue")), line(c.getString("interface")));
+            }
+            case "Originate" -> {
+                OriginateAction a = new OriginateAction();
+                a.setChannel(line(c.getString("channel")));
+                a.setContext(line(c.getString("context")));
+                a.setExten(line(c.getString("exten")));
+                a.setPriority(1);
+                a.setCallerId(line(c.getString("callerId")));
+                a.setAsync(true);
+                JsonObject vars = c.getJsonObject("variables", new JsonObject());
+                if (!vars.isEmpty()) {
+                    Map<String, String> safe = new java.util.LinkedHashMap<>();
+                    vars.forEach(e -> safe.put(line(e.getKey()), line(String.valueOf(e.getValue()))));
+                    a.setVariables(safe);
+                }
+                return a;
+            }
+            case "Spy" -> {
+                OriginateAction a = new OriginateAction();
+                a.setChannel(line(c.getString("channel")));
+                a.setApplication("ChanSpy");
+                a.setData(line(c.getString("data")));
+                a.setCallerId(line(c.getString("callerId")));
+                a.setAsync(true);
+                return a;
+            }
+            case "BlindTransfer" -> {
+                BlindTransferAction a = new BlindTransferAction();
+                a.setChannel(line(c.getString("channel")));
+                a.setContext(line(c.getString("context")));
+                a.setExten(line(c.getString("exten")));
+                return a;
+            }
+            default -> throw new IllegalArgumentException("no such PBX command: " + c.getString("action"));
+        }
     }
 
     /**
@@ -229,20 +279,60 @@ public final class PbxCommands {
         return names;
     }
 
-    private Future<AmiLink.ActionResult> send(String pbx, ManagerAction action) {
+    private Future<AmiLink.ActionResult> send(String pbx, JsonObject command) {
         Context caller = vertx.getOrCreateContext();
-        Promise<AmiLink.ActionResult> promise = Promise.promise();
         String name = pbx == null && names.size() == 1 ? names.get(0) : pbx;
         if (name == null || !names.contains(name)) {
             return Future.failedFuture(new PbxUnavailableException(names.isEmpty() ? "no PBX is configured"
                     : pbx == null ? "several PBXs are configured: say which" : "no PBX is named '" + pbx + "'"));
         }
         AmiLink link = links.apply(name);
+        if (link == null && forwarding) {
+            // Cluster mode: the node that follows the PBX sends it; only that node ever does.
+            return Bus.ask(vertx, Bus.pbxCommand(name), command, FORWARD_TIMEOUT_MS).transform(ar -> ar.succeeded()
+                    ? Future.succeededFuture(result(ar.result()))
+                    : Future.failedFuture(new PbxUnavailableException(forwardFailure(name, ar.cause()))));
+        }
         if (link == null) {
             return Future.failedFuture(new PbxUnavailableException("PBX '" + name + "' is followed by another node of the"
                     + " cluster, not this one"));
         }
-        link.send(action).onComplete(ar -> caller.runOnContext(v -> promise.handle(ar)));
+        Promise<AmiLink.ActionResult> promise = Promise.promise();
+        link.send(action(command)).onComplete(ar -> caller.runOnContext(v -> promise.handle(ar)));
         return promise.future();
+    }
+
+    /**
+     * Cluster mode, on the node that follows the PBX now: sends the commands of other nodes to it, while this node
+     * follows it (the link is asked at each command: none is sent after this node's own deadline). Unregister it when
+     * the node gives the link up.
+     */
+    public MessageConsumer<JsonObject> serve(String pbx) {
+        return Bus.answerLater(vertx, Bus.pbxCommand(pbx), command -> {
+            AmiLink link = links.apply(pbx);
+            if (link == null) {
+                return Future.failedFuture("this node no longer follows the PBX '" + pbx + "'");
+            }
+            return link.send(action(command)).map(r -> {
+                JsonObject fields = new JsonObject();
+                r.fields().forEach((k, v) -> fields.put(k, v == null ? null : String.valueOf(v)));
+                return new JsonObject().put("success", r.success()).put("message", r.message()).put("fields", fields);
+            });
+        }, 503);
+    }
+
+    private static AmiLink.ActionResult result(JsonObject r) {
+        return new AmiLink.ActionResult(r.getBoolean("success", false), r.getString("message"),
+                r.getJsonObject("fields", new JsonObject()).getMap());
+    }
+
+    private static String forwardFailure(String pbx, Throwable cause) {
+        if (cause instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+            return r.getMessage();
+        }
+        if (cause instanceof ReplyException r && r.failureType() == ReplyFailure.TIMEOUT) {
+            return "the node that follows the PBX '" + pbx + "' did not answer in time";
+        }
+        return "no node of the cluster follows the PBX '" + pbx + "' now (a node takes it over within seconds)";
     }
 }

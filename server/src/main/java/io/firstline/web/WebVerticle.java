@@ -42,6 +42,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -70,7 +71,7 @@ public final class WebVerticle extends VerticleBase {
      * following the board are counted for the board to see.
      */
     public record BoardServices(AuditStore audit, KioskStore kiosks, Supplier<String> metrics,
-            io.firstline.board.BoardFollowers followers) {
+            io.firstline.board.BoardFollowers followers, Optional<Supplier<JsonArray>> clusterMembers) {
     }
 
     private final String host;
@@ -209,9 +210,12 @@ public final class WebVerticle extends VerticleBase {
                         pbx.add(one);
                     }
                     boolean pbxOk = links.stream().allMatch(PbxHealth::ok);
-                    Http.ok(ctx, new JsonObject().put("status", up && pbxOk ? "ok" : "degraded")
+                    JsonObject out = new JsonObject().put("status", up && pbxOk ? "ok" : "degraded")
                             .put("database", new JsonObject().put("status", up ? "up" : "down"))
-                            .put("pbx", pbx));
+                            .put("pbx", pbx);
+                    // Cluster mode: the members this node sees (itself among them); one alone is no failure.
+                    board.clusterMembers().ifPresent(m -> out.put("cluster", new JsonObject().put("members", m.get())));
+                    Http.ok(ctx, out);
                 });
     }
 

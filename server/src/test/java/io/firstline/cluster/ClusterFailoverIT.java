@@ -18,7 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("cluster mode: two nodes on one database, one follows the PBX, the other takes its link over")
+@DisplayName("cluster mode: two nodes on one database and one event bus, one follows the PBX, the other serves its people"
+        + " and takes the link over")
 class ClusterFailoverIT {
 
     private static final Map<String, String> ENV = Map.of("FIRSTLINE_AMI_NAME", "north", "FIRSTLINE_TIMEZONE", "UTC");
@@ -32,6 +33,9 @@ class ClusterFailoverIT {
 
     @AfterEach
     void stop() {
+        if (client != null) {
+            client.close();
+        }
         servers.forEach(TestServer::close);
         if (pbx != null) {
             pbx.close();
@@ -41,8 +45,13 @@ class ClusterFailoverIT {
         }
     }
 
+    private final int portA = TestServer.freePort();
+    private final int portB = TestServer.freePort();
+    private io.vertx.core.Vertx client;
+
     private TestServer node(String id, LinkLease.Timing leases) {
-        TestServer s = TestServer.clusterNode(db, pbx, ENV, id, leases);
+        TestServer s = TestServer.clusterNode(db, pbx, ENV, id, leases, id.equals("node-a") ? portA : portB,
+                List.of(portA, portB));
         servers.add(s);
         return s;
     }
@@ -98,10 +107,47 @@ class ClusterFailoverIT {
 
         String admin = a.loginAdmin();
         a.createTraceAgents(admin);
+        a.createUser(admin, "sam", "Sam Supervisor", "supervisor", null);
+        assertThat(health(b).getJsonObject("cluster").getJsonArray("members")).as("members seen by node-b").hasSize(2);
+        assertThat(metric(a, "firstline_cluster_members")).isEqualTo(2);
+
+        // The agents' desktops and a supervisor's board on node-b, which does not follow the PBX.
+        client = io.vertx.core.Vertx.vertx();
+        io.vertx.core.http.WebSocketClient ws = client.createWebSocketClient();
+        List<JsonObject> pops = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (String agent : List.of("alice", "bob", "carol")) {
+            io.firstline.TestSockets.open(ws, b.port(), b.login(agent, agent + "-password"), text -> {
+                JsonObject m = new JsonObject(text);
+                if ("call.connected".equals(m.getString("type"))) {
+                    pops.add(m.put("to", agent));
+                }
+            });
+        }
+        List<JsonObject> boards = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.vertx.core.http.WebSocket board = io.firstline.TestSockets.open(ws, b.port(), b.login("sam", "sam-password"),
+                text -> boards.add(new JsonObject(text)));
+        board.writeTextMessage(new JsonObject().put("type", "board.follow").encode());
+
         pbx.traffic().start(TrafficConfig.builder().seed(7).callsPerSecond(2).maxCalls(6).outcomes(1, 0, 0)
                 .talkTime(Duration.ofSeconds(16), Duration.ofSeconds(24)).maxQueueWait(Duration.ofSeconds(80)).build());
         await("calls are recorded in progress by node-a", Duration.ofSeconds(60),
                 () -> a.queryLong("SELECT COUNT(*) FROM calls WHERE pbx = 'north' AND ended_at IS NULL") >= 2);
+        await("calls answered pop on node-b's desktops", Duration.ofSeconds(60), () -> !pops.isEmpty());
+        await("node-b's supervisor follows node-a's board: whole, then its deltas", Duration.ofSeconds(10),
+                () -> boards.stream().anyMatch(m -> "board.update".equals(m.getString("type")))
+                        && boards.stream().anyMatch(m -> "board.delta".equals(m.getString("type"))));
+        JsonObject boardOfB = b.get("/api/live/board", b.login("sam", "sam-password")).json();
+        assertThat(boardOfB.getJsonArray("pbx").getJsonObject(0).getMap())
+                .as("node-b's board is the board of node-a, which follows the PBX")
+                .containsEntry("name", "north").containsEntry("status", "connected");
+        // A desk action on node-b is sent to the PBX by node-a, the node that follows it.
+        int sent = pbx.receivedActions().size();
+        String carol = b.login("carol", "carol-password");
+        TestServer.Reply paused = b.post("/api/agents/me/pause", carol, new JsonObject().put("reason", "lunch"));
+        assertThat(paused.status()).as(String.valueOf(paused.json())).isEqualTo(200);
+        assertThat(pbx.receivedActions().subList(sent, pbx.receivedActions().size()))
+                .anyMatch(act -> "QueuePause".equals(act.name()) && "Local/1003@agents/n".equals(act.get("Interface")));
+        assertThat(b.post("/api/agents/me/unpause", carol, new JsonObject()).status()).isEqualTo(200);
 
         long stopped = System.nanoTime();
         servers.remove(a);
@@ -112,6 +158,7 @@ class ClusterFailoverIT {
         assertThat(b.queryLong("SELECT epoch FROM pbx_owners WHERE pbx = 'north' AND node = 'node-b'")).isEqualTo(2);
         assertThat(metric(b, "firstline_cluster_takeovers_total")).isEqualTo(1);
 
+        int popsBefore = pops.size();
         long generated = pbx.traffic().callsGenerated();
         assertThat(pbx.traffic().awaitFinished(generated, Duration.ofSeconds(120))).as("the PBX ended every call").isTrue();
         await("node-b recorded every call ended", Duration.ofSeconds(60),
@@ -126,6 +173,8 @@ class ClusterFailoverIT {
                 .talkTime(Duration.ofSeconds(24), Duration.ofSeconds(32)).maxQueueWait(Duration.ofSeconds(80)).build());
         await("node-b records the new calls in progress", Duration.ofSeconds(60),
                 () -> b.queryLong("SELECT COUNT(*) FROM calls WHERE pbx = 'north' AND answered_at IS NOT NULL AND ended_at IS NULL") == 2);
+        await("the desktops on node-b, never dropped, get the pops node-b makes now", Duration.ofSeconds(10),
+                () -> pops.size() >= popsBefore + 2);
         execute("UPDATE pbx_owners SET node = 'node-x', epoch = epoch + 1, lease_until = NOW(3) + INTERVAL 1 MINUTE"
                 + " WHERE pbx = 'north'");
         await("node-b gives the link up", Duration.ofSeconds(10),

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
@@ -170,22 +171,55 @@ class SettingsLoaderTest {
     }
 
     @Test
-    @DisplayName("cluster mode is off by default; on, it needs a shared database and takes a node id (default host:HTTP port)")
+    @DisplayName("cluster mode is off by default; on, it needs a shared database, this node's address, the members to join and"
+            + " a secret, and takes a node id (default host:HTTP port), ports and a name")
     void clusterSettings() throws Exception {
         assertThat(load(Map.of()).cluster()).isEqualTo(Settings.Cluster.OFF);
         Map<String, String> db = Map.of("FIRSTLINE_DB_URL", "jdbc:mariadb://db:3306/firstline", "FIRSTLINE_DB_USER", "fl");
         Map<String, String> on = new java.util.HashMap<>(db);
         on.put("FIRSTLINE_CLUSTER", "true");
         on.put("FIRSTLINE_HTTP_PORT", "8081");
+        on.put("FIRSTLINE_CLUSTER_HOST", "10.0.0.2");
+        on.put("FIRSTLINE_CLUSTER_MEMBERS", "10.0.0.1, 10.0.0.2:5702 ,fl-3.example");
+        on.put("FIRSTLINE_CLUSTER_SECRET", "0123456789abcdef");
         assertThat(load(on).cluster()).isEqualTo(new Settings.Cluster(true,
-                java.net.InetAddress.getLocalHost().getHostName() + ":8081"));
+                java.net.InetAddress.getLocalHost().getHostName() + ":8081", "10.0.0.2", 5701, 5801,
+                List.of("10.0.0.1:5701", "10.0.0.2:5702", "fl-3.example:5701"), "firstline", "0123456789abcdef"));
         on.put("FIRSTLINE_NODE_ID", "fl-2.example:8080");
-        assertThat(load(on).cluster()).isEqualTo(new Settings.Cluster(true, "fl-2.example:8080"));
+        on.put("FIRSTLINE_CLUSTER_PORT", "6000");
+        on.put("FIRSTLINE_CLUSTER_BUS_PORT", "0");
+        on.put("FIRSTLINE_CLUSTER_NAME", "desk-north");
+        assertThat(load(on).cluster()).isEqualTo(new Settings.Cluster(true, "fl-2.example:8080", "10.0.0.2", 6000, 0,
+                List.of("10.0.0.1:5701", "10.0.0.2:5702", "fl-3.example:5701"), "desk-north", "0123456789abcdef"));
+        assertThat(load(on).cluster().toString()).doesNotContain("0123456789abcdef");
 
-        on.put("FIRSTLINE_NODE_ID", "node 2");
-        assertBad(on, "FIRSTLINE_NODE_ID: 'node 2' is not a node id");
+        Map<String, String> bad = new java.util.HashMap<>(on);
+        bad.put("FIRSTLINE_NODE_ID", "node 2");
+        assertBad(bad, "FIRSTLINE_NODE_ID: 'node 2' is not a node id");
+        bad = new java.util.HashMap<>(on);
+        bad.put("FIRSTLINE_CLUSTER_HOST", "fl-2.example");
+        assertBad(bad, "FIRSTLINE_CLUSTER_HOST: 'fl-2.example' is not an IP address");
+        bad.remove("FIRSTLINE_CLUSTER_HOST");
+        assertBad(bad, "FIRSTLINE_CLUSTER_HOST: missing");
+        bad = new java.util.HashMap<>(on);
+        bad.put("FIRSTLINE_CLUSTER_MEMBERS", "10.0.0.1:99999");
+        assertBad(bad, "FIRSTLINE_CLUSTER_MEMBERS: '10.0.0.1:99999' is not host or host:port");
+        bad.remove("FIRSTLINE_CLUSTER_MEMBERS");
+        assertBad(bad, "FIRSTLINE_CLUSTER_MEMBERS: missing");
+        bad = new java.util.HashMap<>(on);
+        bad.put("FIRSTLINE_CLUSTER_SECRET", "short");
+        assertBad(bad, "FIRSTLINE_CLUSTER_SECRET: too short");
+        bad.remove("FIRSTLINE_CLUSTER_SECRET");
+        assertBad(bad, "FIRSTLINE_CLUSTER_SECRET: missing");
+        bad = new java.util.HashMap<>(on);
+        bad.put("FIRSTLINE_CLUSTER_BUS_PORT", "6000");
+        assertBad(bad, "FIRSTLINE_CLUSTER_BUS_PORT: the HTTP port (8081), CLUSTER_PORT (6000) and CLUSTER_BUS_PORT (6000) must differ");
+        bad = new java.util.HashMap<>(on);
+        bad.put("FIRSTLINE_CLUSTER_NAME", "desk north");
+        assertBad(bad, "FIRSTLINE_CLUSTER_NAME: 'desk north' is not a cluster name");
         assertBad(Map.of("FIRSTLINE_CLUSTER", "true"), "FIRSTLINE_CLUSTER: true needs DB_URL");
         assertBad(Map.of("FIRSTLINE_CLUSTER", "maybe"), "FIRSTLINE_CLUSTER: 'maybe' is not true or false");
+        assertBad(Map.of("FIRSTLINE_CLUSTER_MEMBERS", "10.0.0.1"), "FIRSTLINE_CLUSTER_MEMBERS: set without CLUSTER=true");
         assertBad(Map.of("FIRSTLINE_NODE_ID", "n1"), "FIRSTLINE_NODE_ID: set without CLUSTER=true");
     }
 
