@@ -222,7 +222,6 @@ public final class FirstlineProcess implements AutoCloseable {
         }
     }
 
-    /** SIGKILL, as the OOM killer or {@code kill -9} does: no shutdown hook runs. */
     /** Sends SIGTERM, as a service manager stops it, and returns its exit code. */
     public int terminate(Duration within) {
         process.destroy();
@@ -238,12 +237,37 @@ public final class FirstlineProcess implements AutoCloseable {
         }
     }
 
+    /** SIGKILL, as the OOM killer or {@code kill -9} does: no shutdown hook runs. */
     public void kill() {
         process.destroyForcibly();
         try {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 throw new AssertionError("Firstline (pid " + pid() + ") survived SIGKILL");
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** SIGSTOP: the JVM stands still, its sockets open, as a machine that hangs or is cut off does; {@link #resume} ends it. */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new AssertionError("kill -" + name + " " + pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -151,7 +151,8 @@ public final class TestServer implements AutoCloseable {
         return start(db, false, pbxEnv(pbx, extraEnv), false, clock, java.util.function.UnaryOperator.identity());
     }
 
-    private static Map<String, String> pbxEnv(io.firstline.sim.AmiSimulator pbx, Map<String, String> extraEnv) {
+    /** The settings of a server whose PBX is the simulator (user firstline, the simulator's default secret), and more. */
+    public static Map<String, String> pbxEnv(io.firstline.sim.AmiSimulator pbx, Map<String, String> extraEnv) {
         Map<String, String> env = new HashMap<>(Map.of("FIRSTLINE_AMI_HOST", "127.0.0.1",
                 "FIRSTLINE_AMI_PORT", String.valueOf(pbx.port()), "FIRSTLINE_AMI_USER", "firstline",
                 "FIRSTLINE_AMI_SECRET", "firstline-secret"));
