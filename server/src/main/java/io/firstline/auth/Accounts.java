@@ -38,7 +38,7 @@ public final class Accounts {
     /** How old the saved last use may get while the session is used: a tenth of the idle period, at most a minute. */
     private final Duration touchEvery;
     private final Clock clock;
-    private final LoginThrottle throttle = new LoginThrottle();
+    private final LoginThrottle throttle;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     private record Cached(Agent agent, Instant checkedAt, Instant lastSeenAt) {
@@ -71,27 +71,29 @@ public final class Accounts {
         Duration tenth = idle.dividedBy(10);
         this.touchEvery = tenth.compareTo(TOUCH_AT_MOST_EVERY) < 0 ? tenth : TOUCH_AT_MOST_EVERY;
         this.clock = clock;
+        this.throttle = new LoginThrottle(vertx);
     }
 
     public Future<LoginResult> login(String username, String password, String address) {
-        Instant now = clock.instant();
-        Optional<Duration> wait = throttle.waitBefore(username, address, now);
-        if (wait.isPresent()) {
-            return Future.succeededFuture(new LoginResult(Optional.empty(), Optional.of(new Refusal.Throttled(wait.get()))));
-        }
-        return agents.credentials(username).compose(found -> vertx.executeBlocking(() -> {
-            String hash = found.map(AgentStore.Credentials::passwordHash).orElse(DUMMY_HASH);
-            boolean ok = Passwords.matches(password, hash) && found.isPresent() && found.get().agent().active();
-            return ok ? found.get().agent() : null;
-        }, false)).compose(agent -> {
-            if (agent == null) {
-                throttle.failed(username, address, clock.instant());
-                return Future.succeededFuture(new LoginResult(Optional.empty(), Optional.of(new Refusal.BadCredentials())));
+        return throttle.waitBefore(username, address, clock.instant()).compose(wait -> {
+            if (wait.isPresent()) {
+                return Future.succeededFuture(new LoginResult(Optional.empty(), Optional.of(new Refusal.Throttled(wait.get()))));
             }
-            throttle.succeeded(username, address);
-            String token = newToken();
-            return sessions.create(hash(token), agent.id(), clock.instant())
-                    .map(v -> new LoginResult(Optional.of(new SignedIn(token, agent)), Optional.empty()));
+            return agents.credentials(username).compose(found -> vertx.executeBlocking(() -> {
+                String hash = found.map(AgentStore.Credentials::passwordHash).orElse(DUMMY_HASH);
+                boolean ok = Passwords.matches(password, hash) && found.isPresent() && found.get().agent().active();
+                return ok ? found.get().agent() : null;
+            }, false)).compose(agent -> {
+                if (agent == null) {
+                    // Counted before the answer, so that the next attempt, on whichever node, sees it.
+                    return throttle.failed(username, address, clock.instant())
+                            .map(v -> new LoginResult(Optional.empty(), Optional.of(new Refusal.BadCredentials())));
+                }
+                String token = newToken();
+                return throttle.succeeded(username, address)
+                        .compose(v -> sessions.create(hash(token), agent.id(), clock.instant()))
+                        .map(v -> new LoginResult(Optional.of(new SignedIn(token, agent)), Optional.empty()));
+            });
         });
     }
 
@@ -116,23 +118,25 @@ public final class Accounts {
      * The new password must have been checked ({@link Passwords#weakness}) by the caller.
      */
     public Future<PasswordChange> changeOwnPassword(Agent me, String token, String current, String next, String address) {
-        Optional<Duration> wait = throttle.waitBefore(me.username(), address, clock.instant());
-        if (wait.isPresent()) {
-            return Future.succeededFuture(new PasswordChange.Throttled(wait.get()));
-        }
-        return agents.credentials(me.username()).compose(found -> vertx.executeBlocking(() -> {
-            boolean ok = found.isPresent() && found.get().agent().id() == me.id()
-                    && Passwords.matches(current, found.get().passwordHash());
-            return ok ? Passwords.hash(next) : null;
-        }, false)).compose(hash -> {
-            if (hash == null) {
-                throttle.failed(me.username(), address, clock.instant());
-                return Future.succeededFuture(new PasswordChange.WrongCurrent());
+        return throttle.waitBefore(me.username(), address, clock.instant()).compose(wait -> {
+            if (wait.isPresent()) {
+                return Future.succeededFuture(new PasswordChange.Throttled(wait.get()));
             }
-            throttle.succeeded(me.username(), address);
-            return agents.changeOwnPassword(me.id(), hash, hash(token)).map(changed -> {
-                forget(me.id());
-                return changed.<PasswordChange>map(PasswordChange.Changed::new).orElseGet(PasswordChange.WrongCurrent::new);
+            return agents.credentials(me.username()).compose(found -> vertx.executeBlocking(() -> {
+                boolean ok = found.isPresent() && found.get().agent().id() == me.id()
+                        && Passwords.matches(current, found.get().passwordHash());
+                return ok ? Passwords.hash(next) : null;
+            }, false)).compose(hash -> {
+                if (hash == null) {
+                    return throttle.failed(me.username(), address, clock.instant())
+                            .<PasswordChange>map(v -> new PasswordChange.WrongCurrent());
+                }
+                return throttle.succeeded(me.username(), address)
+                        .compose(v -> agents.changeOwnPassword(me.id(), hash, hash(token))).map(changed -> {
+                            forget(me.id());
+                            return changed.<PasswordChange>map(PasswordChange.Changed::new)
+                                    .orElseGet(PasswordChange.WrongCurrent::new);
+                        });
             });
         });
     }
@@ -174,6 +178,11 @@ public final class Accounts {
         return sessions.delete(key);
     }
 
+    /** Forgets a cached session, by the SHA-256 of its token ({@link #hash}), e.g. after it signed out on another node. */
+    public void forgetSession(String tokenHash) {
+        cache.remove(tokenHash);
+    }
+
     /** Forgets cached sessions of this agent, e.g. after their role or password changed. */
     public void forget(long agentId) {
         cache.values().removeIf(c -> c.agent().id() == agentId);
@@ -212,7 +221,8 @@ public final class Accounts {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    static String hash(String token) {
+    /** The SHA-256 of a session token, in hex: what the database keeps, and what names a session on the event bus. */
+    public static String hash(String token) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
