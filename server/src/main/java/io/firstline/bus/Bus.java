@@ -13,7 +13,8 @@ import java.util.function.Function;
 
 /**
  * Every event-bus address of Firstline and what travels on it: the one place to read the contracts
- * between the call flow (which owns the call tracker, the pops and the board) and the web side.
+ * between the call flow (which owns the call tracker, the pops and the board) and the web side, and between
+ * the nodes of a cluster, whose event bus spans them all.
  * Bodies are JSON objects or plain values that Vert.x copies on local delivery, so no sender and
  * no receiver ever share a mutable object.
  *
@@ -101,6 +102,22 @@ public final class Bus {
 
     /** Body: the same delta as a wall screen shows it (without who is calling), as JSON text; header {@link #SEQ}. */
     public static final Notice<String> WALL_SCREEN_UPDATES = new Notice<>("board.updates.wall-screen");
+
+    /**
+     * Sessions have ended: published by the node that ended them, once the database says so, to every node's socket
+     * hub, which forgets them from its cache of sessions and closes their sockets (4401) at once. Body:
+     * {@code {"session": hash}} when one session signed out, or {@code {"agent": id, "keep": hash}} when all of a
+     * person's sessions ended (deactivated, a new role, a new password) but the one with that hash ({@code keep} absent:
+     * none kept). A hash is the SHA-256 of the token in hex ({@code Accounts.hash}), as the database keeps it: a
+     * cluster's bus crosses the network, and a hash names a session as well as its token, without being one.
+     */
+    public static final Notice<JsonObject> SESSIONS_ENDED = new Notice<>("auth.sessions.ended");
+
+    /**
+     * Body: the id of a kiosk screen a supervisor revoked, published by the node that did it: every node forgets the
+     * screens it has cached and closes that screen's sockets (4401) at once.
+     */
+    public static final Notice<Long> KIOSK_REVOKED = new Notice<>("auth.kiosk.revoked");
 
     /** The header of a numbered notice that carries its number. */
     public static final String SEQ = "seq";

@@ -4,8 +4,10 @@ import io.firstline.audit.AuditStore;
 import io.firstline.auth.Agent;
 import io.firstline.auth.KioskStore;
 import io.firstline.auth.Role;
+import io.firstline.bus.Bus;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonArray;
@@ -38,6 +40,7 @@ public final class Kiosks {
     private static final Duration CACHE_FOR = Duration.ofSeconds(10);
     private static final Set<String> CREATE = Set.of("name");
 
+    private final Vertx vertx;
     private final KioskStore store;
     private final AuditStore audit;
     private final int days;
@@ -47,7 +50,8 @@ public final class Kiosks {
     private record Cached(KioskStore.Screen screen, Instant checkedAt) {
     }
 
-    Kiosks(KioskStore store, AuditStore audit, int days, Clock clock) {
+    Kiosks(Vertx vertx, KioskStore store, AuditStore audit, int days, Clock clock) {
+        this.vertx = vertx;
         this.clock = clock;
         this.store = store;
         this.audit = audit;
@@ -103,6 +107,11 @@ public final class Kiosks {
         });
     }
 
+    /** Trusts no screen from memory any longer: each is checked in the database again. */
+    void forget() {
+        cache.clear();
+    }
+
     private void create(RoutingContext ctx) {
         Agent me = Http.require(ctx, Role.SUPERVISOR);
         Input in = Input.of(ctx, CREATE);
@@ -134,7 +143,9 @@ public final class Kiosks {
             if (!done) {
                 throw ApiException.notFound("no live kiosk screen " + id);
             }
-            cache.clear();
+            // Here at once; on every node (this one too) its sockets close and the screens cached are forgotten.
+            forget();
+            Bus.publish(vertx, Bus.KIOSK_REVOKED, id);
             return audit.add(new AuditStore.NewEntry(me.id(), null, "kiosk.revoke", "screen " + id, null, true, null));
         }).onComplete(Http.reply(ctx, a -> ctx.response().setStatusCode(204).end()));
     }

@@ -151,7 +151,7 @@ public final class WebVerticle extends VerticleBase {
         Pages.mount(router);
         WsHub ws = new WsHub(vertx, s.accounts(), proxies, guard, web.webSocketsPerSession(), board.followers());
         hub = ws;
-        Kiosks kiosks = new Kiosks(board.kiosks(), board.audit(), s.settings().board().kioskDays(), s.db().clock());
+        Kiosks kiosks = new Kiosks(vertx, board.kiosks(), board.audit(), s.settings().board().kioskDays(), s.db().clock());
         ws.kiosks(kiosks);
         router.get("/metrics").handler(ctx -> {
             if (board.metrics() == null) {
@@ -184,10 +184,12 @@ public final class WebVerticle extends VerticleBase {
             throw ApiException.notFound("no API at " + ctx.request().method() + " " + ctx.request().path());
         });
         router.route().failureHandler(this::failure);
-        return vertx.createHttpServer(options).connectionHandler(guard::connected).requestHandler(router)
+        // Sockets are taken only once this node hears every node's notices that close them.
+        return ws.listening().compose(v -> vertx.createHttpServer(options).connectionHandler(guard::connected)
+                .requestHandler(router)
                 // WebSockets are decided before they open: the handshake handler accepts /ws for a live session.
                 .webSocketHandshakeHandler(ws::handshake).webSocketHandler(socket -> { })
-                .listen(port, host).onSuccess(srv -> server = srv);
+                .listen(port, host)).onSuccess(srv -> server = srv);
     }
 
     /** The port the server listens on (useful when configured as 0). */

@@ -4,6 +4,7 @@ import io.firstline.auth.Accounts;
 import io.firstline.auth.Agent;
 import io.firstline.auth.SessionApi;
 import io.firstline.bus.Bus;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -22,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * {@code /ws}: the live channel to a desktop. Authenticated by the session cookie (browsers) or
  * {@code Authorization: Bearer} (other clients); a browser's Origin must be this server's. Each
  * socket listens on its agent's event-bus address, so an agent gets only their own calls; on
- * connect it first gets its state and current call again. Runs on the web verticle's event loop.
+ * connect it first gets its state and current call again. Sessions ended and kiosk screens revoked on any node
+ * close their sockets here at once ({@link Bus#SESSIONS_ENDED}, {@link Bus#KIOSK_REVOKED}). Runs on the web
+ * verticle's event loop, on which it is made.
  */
 public final class WsHub {
 
@@ -47,10 +50,13 @@ public final class WsHub {
     private Kiosks kiosks;
     /** How many of this node's sockets follow the board, so that it is built only while someone does. */
     private final io.firstline.board.BoardFollowers followers;
-    /** The open sockets of each session token, closed at once when that session signs out. */
+    /** The open sockets of each session, by the hash of its token, closed at once when that session ends. */
     private final java.util.Map<String, java.util.Set<ServerWebSocket>> bySession = new java.util.HashMap<>();
-    /** Whose each session token with open sockets is, so that ending a person's sessions closes their sockets. */
+    /** Whose each session with open sockets is (by its hash), so that ending a person's sessions closes their sockets. */
     private final java.util.Map<String, Long> sessionAgent = new java.util.HashMap<>();
+    /** The open sockets of each kiosk screen, by its id, closed at once when it is revoked. */
+    private final java.util.Map<Long, java.util.Set<ServerWebSocket>> byKiosk = new java.util.HashMap<>();
+    private final Future<Void> listening;
 
     WsHub(Vertx vertx, Accounts accounts, Proxies proxies, ConnectionGuard guard, int perSession,
             io.firstline.board.BoardFollowers followers) {
@@ -60,6 +66,14 @@ public final class WsHub {
         this.proxies = proxies;
         this.guard = guard;
         this.perSession = perSession;
+        MessageConsumer<JsonObject> ended = Bus.listen(vertx, Bus.SESSIONS_ENDED, this::sessionsEnded);
+        MessageConsumer<Long> revoked = Bus.listen(vertx, Bus.KIOSK_REVOKED, this::kioskRevoked);
+        this.listening = Future.all(ended.completion(), revoked.completion()).mapEmpty();
+    }
+
+    /** Done once this hub hears the notices of ended sessions and revoked screens from every node. */
+    Future<Void> listening() {
+        return listening;
     }
 
     /** Lets kiosk screens (wall boards) open a read-only socket that gets only the board. */
@@ -115,7 +129,7 @@ public final class WsHub {
                         ws.close(CLOSE_UNAUTHORIZED, "this kiosk link is no longer valid");
                         return;
                     }
-                    cleanup[0] = openedKiosk(ws, kiosk.get());
+                    cleanup[0] = openedKiosk(ws, kiosk.get(), ar.result().get().id());
                     ws.resume();
                 });
             }).onFailure(e -> {
@@ -205,30 +219,70 @@ public final class WsHub {
         return Optional.empty();
     }
 
-    /** Closes every socket of a session that has just signed out (runs on the web event loop). */
+    /**
+     * Tells every node that this session has signed out: each closes its sockets (runs on the web event loop, after the
+     * session was deleted).
+     */
     public void closeSession(String token) {
-        java.util.Set<ServerWebSocket> sockets = bySession.remove(token);
-        sessionAgent.remove(token);
+        Bus.publish(vertx, Bus.SESSIONS_ENDED, new JsonObject().put("session", Accounts.hash(token)));
+    }
+
+    /**
+     * Tells every node that this person's sessions have ended but {@code keepToken}'s (null: all): deactivated, a new
+     * role or password. Each closes their sockets at once. Runs on the web event loop, after the database change.
+     */
+    public void closeAgent(long agentId, String keepToken) {
+        JsonObject body = new JsonObject().put("agent", agentId);
+        if (keepToken != null) {
+            body.put("keep", Accounts.hash(keepToken));
+        }
+        Bus.publish(vertx, Bus.SESSIONS_ENDED, body);
+    }
+
+    /**
+     * On every node: forgets the ended sessions this node trusts from memory (so that they are not let in again for
+     * the seconds of that cache) and closes their sockets.
+     */
+    private void sessionsEnded(JsonObject ended) {
+        String session = ended.getString("session");
+        if (session != null) {
+            accounts.forgetSession(session);
+            closeSockets(session);
+            return;
+        }
+        long agentId = ended.getLong("agent");
+        String keep = ended.getString("keep");
+        accounts.forget(agentId);
+        List<String> sessions = sessionAgent.entrySet().stream().filter(e -> e.getValue() == agentId)
+                .map(java.util.Map.Entry::getKey).filter(h -> !h.equals(keep)).toList();
+        sessions.forEach(this::closeSockets);
+    }
+
+    private void closeSockets(String tokenHash) {
+        java.util.Set<ServerWebSocket> sockets = bySession.remove(tokenHash);
+        sessionAgent.remove(tokenHash);
         if (sockets != null) {
             sockets.forEach(ws -> ws.close(CLOSE_UNAUTHORIZED, "signed out"));
         }
     }
 
-    /**
-     * Closes at once every socket of this person's sessions but {@code keepToken}'s (null: all), after
-     * those sessions were ended: deactivated, a new role or password. Runs on the web event loop.
-     */
-    public void closeAgent(long agentId, String keepToken) {
-        List<String> tokens = sessionAgent.entrySet().stream().filter(e -> e.getValue() == agentId)
-                .map(java.util.Map.Entry::getKey).filter(t -> !t.equals(keepToken)).toList();
-        tokens.forEach(this::closeSession);
+    /** On every node: a revoked screen is no longer trusted from memory, and its sockets close. */
+    private void kioskRevoked(long kioskId) {
+        if (kiosks != null) {
+            kiosks.forget();
+        }
+        java.util.Set<ServerWebSocket> sockets = byKiosk.remove(kioskId);
+        if (sockets != null) {
+            sockets.forEach(ws -> ws.close(CLOSE_UNAUTHORIZED, "this kiosk link is no longer valid"));
+        }
     }
 
     /** Sets up a desktop's socket; returns what its close undoes. */
     private Runnable opened(ServerWebSocket ws, Agent agent, String token) {
         open.incrementAndGet();
-        bySession.computeIfAbsent(token, t -> new java.util.HashSet<>()).add(ws);
-        sessionAgent.put(token, agent.id());
+        String session = Accounts.hash(token);
+        bySession.computeIfAbsent(session, t -> new java.util.HashSet<>()).add(ws);
+        sessionAgent.put(session, agent.id());
         MessageConsumer<JsonObject> consumer = Bus.listen(vertx, Bus.toAgent(agent.id()), msg -> {
             log.trace("to the desktop of {}: {}", agent.username(), msg.getString("type"));
             if (!ws.isClosed()) {
@@ -275,10 +329,10 @@ public final class WsHub {
         ws.exceptionHandler(e -> log.debug("WebSocket of agent {}: {}", agent.id(), e.getMessage()));
         return () -> {
             open.decrementAndGet();
-            java.util.Set<ServerWebSocket> sockets = bySession.get(token);
+            java.util.Set<ServerWebSocket> sockets = bySession.get(session);
             if (sockets != null && sockets.remove(ws) && sockets.isEmpty()) {
-                bySession.remove(token);
-                sessionAgent.remove(token);
+                bySession.remove(session);
+                sessionAgent.remove(session);
             }
             vertx.cancelTimer(timer);
             vertx.cancelTimer(pinger);
@@ -299,8 +353,9 @@ public final class WsHub {
     }
 
     /** A wall screen's socket: the board's updates only; anything it sends is ignored but a ping. */
-    private Runnable openedKiosk(ServerWebSocket ws, String kioskToken) {
+    private Runnable openedKiosk(ServerWebSocket ws, String kioskToken, long kioskId) {
         open.incrementAndGet();
+        byKiosk.computeIfAbsent(kioskId, id -> new java.util.HashSet<>()).add(ws);
         Runnable board = followBoard(ws, true);
         long timer = vertx.setPeriodic(RECHECK_MS, id -> kiosks.screen(kioskToken).onSuccess(still -> {
             if (still.isEmpty() && !ws.isClosed()) {
@@ -316,6 +371,10 @@ public final class WsHub {
         ws.exceptionHandler(e -> log.debug("kiosk WebSocket: {}", e.getMessage()));
         return () -> {
             open.decrementAndGet();
+            java.util.Set<ServerWebSocket> sockets = byKiosk.get(kioskId);
+            if (sockets != null && sockets.remove(ws) && sockets.isEmpty()) {
+                byKiosk.remove(kioskId);
+            }
             vertx.cancelTimer(timer);
             vertx.cancelTimer(pinger);
             board.run();

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -100,10 +101,12 @@ class BoardIT {
         final BlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
         final BoardReplica replica = new BoardReplica();
         final WebSocket ws;
+        /** The close code the server closed this socket with. */
+        final CompletableFuture<Short> closed = new CompletableFuture<>();
 
         Board(WebSocketConnectOptions options) throws Exception {
             ws = TestSockets.open(wsClient, options.setHost("127.0.0.1").setPort(server.port()).setURI("/ws"),
-                    t -> received.add(new JsonObject(t)), code -> { }).get(10, TimeUnit.SECONDS);
+                    t -> received.add(new JsonObject(t)), closed::complete).get(10, TimeUnit.SECONDS);
         }
 
         JsonObject next(Predicate<JsonObject> what, Duration within) throws InterruptedException {
@@ -486,7 +489,8 @@ class BoardIT {
 
     @Test
     @Order(8)
-    @DisplayName("kiosk mode: a wall screen's link gives a cookie that reads the board and nothing else, until revoked")
+    @DisplayName("kiosk mode: a wall screen's link gives a cookie that reads the board and nothing else, until revoked, "
+            + "which closes its socket at once")
     void kioskMode() throws Exception {
         TestServer.Reply made = server.post("/api/kiosks", sam, new JsonObject().put("name", "Wall by the coffee machine"));
         assertThat(made.status()).isEqualTo(201);
@@ -519,8 +523,11 @@ class BoardIT {
             JsonObject update = wall.next(b -> true, Duration.ofSeconds(10));
             assertThat(update.getJsonArray("agents")).isNotEmpty()
                     .allSatisfy(a -> assertThat(((JsonObject) a).containsKey("interface")).isFalse());
+
+            assertThat(server.send("DELETE", "/api/kiosks/" + made.json().getLong("id"), sam, null).status()).isEqualTo(204);
+            // By the notice every node hears, not at the socket's next check of its link, a minute later.
+            assertThat(wall.closed.get(5, TimeUnit.SECONDS)).isEqualTo((short) 4401);
         }
-        assertThat(server.send("DELETE", "/api/kiosks/" + made.json().getLong("id"), sam, null).status()).isEqualTo(204);
         assertThat(withCookie("/api/live/queues", cookie).status()).isEqualTo(401);
         assertThat(server.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + link)).GET().build())
                 .status()).isEqualTo(404);
