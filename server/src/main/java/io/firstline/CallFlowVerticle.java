@@ -5,6 +5,7 @@ import io.firstline.bus.Bus;
 import io.firstline.calls.CallChange;
 import io.firstline.cluster.LinkLease;
 import io.firstline.cluster.LinkOwnership;
+import io.firstline.cluster.Witness;
 import io.firstline.calls.CallTracker;
 import io.firstline.calls.CallView;
 import io.firstline.calls.MemberView;
@@ -69,6 +70,8 @@ final class CallFlowVerticle extends VerticleBase {
     /** While this node leads (answers the desk's and board's questions): the board; else null. */
     private LiveBoard board;
     private final List<MessageConsumer<?>> answering = new ArrayList<>();
+    /** Cluster mode: the PBXs this node stands by for, by name (on this verticle's context). */
+    private final Map<String, Watching> witnesses = new java.util.HashMap<>();
     /** Cluster mode: where this node takes other nodes' commands for the PBXs it follows. */
     private final Map<String, MessageConsumer<?>> serving = new java.util.HashMap<>();
     private final boolean wrapupPause;
@@ -78,7 +81,12 @@ final class CallFlowVerticle extends VerticleBase {
      * Cluster mode: the leases on the PBX links, and what drops the writes not yet made of a PBX this node gave up
      * (says what it dropped, for the log).
      */
-    record Clustered(LinkOwnership ownership, Function<String, String> dropWrites) {
+    record Clustered(LinkOwnership ownership, Function<String, String> dropWrites,
+            BiConsumer<CallView, CallChange.Timeline> writeWitnessed) {
+    }
+
+    /** Cluster mode: a PBX this node stands by for, watched through a read-only link of its own. */
+    private record Watching(AmiLink link, Witness witness) {
     }
 
     /** Makes the live board from the tracker's state, on this verticle's context. */
@@ -140,9 +148,18 @@ final class CallFlowVerticle extends VerticleBase {
         if (cluster.isEmpty()) {
             lead();
         }
+        cluster.ifPresent(c -> pbxs.forEach(p -> witness(p.name())));
         cluster.ifPresent(c -> c.ownership().start(new LinkLease.Listener() {
             @Override
             public void acquired(String pbx, long epoch, boolean takeover) {
+                Watching watched = witnesses.remove(pbx);
+                if (watched != null) {
+                    close(watched.link());
+                    // Before the link's own changes: what the PBX did while no node could write it is written first.
+                    int calls = watched.witness().handOver(c.writeWitnessed());
+                    log.info("PBX {}: this node writes the {} calls it witnessed in the last minute (those the node that"
+                            + " followed the PBX wrote already are merged, not doubled)", pbx, calls);
+                }
                 follow(pbx);
                 serving.put(pbx, commands.serve(pbx));
                 if (pbx.equals(c.ownership().leading())) {
@@ -160,6 +177,7 @@ final class CallFlowVerticle extends VerticleBase {
                 if (pbx.equals(c.ownership().leading())) {
                     unlead();
                 }
+                witness(pbx);
             }
         }));
         return Future.succeededFuture();
@@ -205,6 +223,24 @@ final class CallFlowVerticle extends VerticleBase {
         if (before != null) {
             close(before);
         }
+        link.start();
+    }
+
+    /** Cluster mode: this node stands by for the PBX, and watches its calls through a read-only link (see {@link Witness}). */
+    private void witness(String name) {
+        if (witnesses.containsKey(name)) {
+            return;
+        }
+        Settings.Pbx pbx = pbxs.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+        Witness witness = new Witness();
+        Watching[] self = new Watching[1];
+        AmiLink link = new AmiLink(pbx, event -> context.runOnContext(v -> {
+            if (witnesses.get(name) == self[0]) {
+                witness.apply(event);
+            }
+        }), timing, clock);
+        self[0] = new Watching(link, witness);
+        witnesses.put(name, self[0]);
         link.start();
     }
 
@@ -346,6 +382,7 @@ final class CallFlowVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         links.values().forEach(AmiLink::close);
+        witnesses.values().forEach(w -> w.link().close());
         return Future.succeededFuture();
     }
 
@@ -359,8 +396,10 @@ final class CallFlowVerticle extends VerticleBase {
         }
         io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
         context.runOnContext(v -> {
-            List<AmiLink> running = List.copyOf(links.values());
+            List<AmiLink> running = new ArrayList<>(links.values());
+            witnesses.values().forEach(w -> running.add(w.link()));
             links.clear();
+            witnesses.clear();
             vertx.executeBlocking(() -> {
                 running.forEach(AmiLink::close);
                 return null;

@@ -255,7 +255,7 @@ public final class Firstline implements AutoCloseable {
                     () -> Future.all(records.flushed(), presenceSteps.flushed()).mapEmpty(), boardFollowers),
                     metrics::observe, reconciler::afterSnapshot, presenceLog,
                     ownership.map(o -> new CallFlowVerticle.Clustered(o, pbx -> records.discard(pbx) + " calls' changes and "
-                            + presenceSteps.discard(pbx) + " presence steps")));
+                            + presenceSteps.discard(pbx) + " presence steps", records::submit)));
             await(vertx.deployVerticle(flow));
 
             // HTTP: every feature's handlers on one router.
