@@ -105,6 +105,19 @@ public final class ClusterNode {
         }
         log.info("Cluster {}: this node ({}, {}) joined; {} members", settings.name(), settings.nodeId(),
                 hz.getCluster().getLocalMember().getAddress(), hz.getCluster().getMembers().size());
+        hz.getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
+            @Override
+            public void memberAdded(com.hazelcast.cluster.MembershipEvent e) {
+                log.info("Cluster {}: node {} ({}) joined; {} members", settings.name(), e.getMember().getAttribute(NODE),
+                        e.getMember().getAddress(), e.getMembers().size());
+            }
+
+            @Override
+            public void memberRemoved(com.hazelcast.cluster.MembershipEvent e) {
+                log.warn("Cluster {}: node {} ({}) left or is unreachable; {} members", settings.name(),
+                        e.getMember().getAttribute(NODE), e.getMember().getAddress(), e.getMembers().size());
+            }
+        });
     }
 
     /** What Vert.x's clustered mode runs on. */
