@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.LongSummaryStatistics;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -53,17 +54,25 @@ import java.util.regex.Pattern;
  * {@code --pjsip} is the share of answered and abandoned calls played from the PJSIP trunk
  * recordings (0.5 unless given); {@code --ami-user all} sends every event instead of what the
  * shipped manager_firstline.conf lets through; {@code --server-jvm "-Xmx2g -XX:+UseG1GC"} are the
- * JVM options of the server (and of the relay); {@code --floor false} skips the relay phase.
+ * JVM options of the server (and of the relay); {@code --floor false} skips the relay phase. {@code --nodes 2
+ * --db-url jdbc:mariadb://127.0.0.1:3306/} runs Firstline as two nodes of a cluster on a database it makes on that
+ * server (and drops after), the desktops and supervisors spread over the nodes in turn; {@code --db-url} alone runs one
+ * node on that server, for a comparison on the same database.
  */
 public final class LoadRun {
 
     private static final String USAGE = "usage: LoadRun [--rate R] [--agents N] [--seconds T] [--pjsip SHARE]"
-            + " [--ami-user firstline|all] [--server-jvm \"OPTIONS\"] [--floor true|false] [--supervisors N]";
+            + " [--ami-user firstline|all] [--server-jvm \"OPTIONS\"] [--floor true|false] [--supervisors N]"
+            + " [--nodes 1..3 --db-url jdbc:mariadb://HOST:PORT/ [--db-user U] [--db-password P]]";
     private static final Pattern FIRSTLINE_READY = Pattern.compile("Firstline is ready on http://127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern RELAY_READY = Pattern.compile("relay ready on port (\\d+)");
     private static final Pattern GC_PAUSE = Pattern.compile("Pause .*\\s(\\d+(?:\\.\\d+)?)ms$");
 
     private LoadRun() {
+    }
+
+    /** A MariaDB server the run makes its database on (and drops it after). */
+    private record ExternalDb(String url, String user, String password) {
     }
 
     /** What one phase measured. */
@@ -100,6 +109,15 @@ public final class LoadRun {
         List<String> jvm = Arrays.stream(opts.getOrDefault("server-jvm", "").trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
         String floorOpt = opts.getOrDefault("floor", "true");
         int supervisors = Integer.parseInt(opts.getOrDefault("supervisors", "0"));
+        int nodes = Integer.parseInt(opts.getOrDefault("nodes", "1"));
+        Optional<ExternalDb> db = Optional.ofNullable(opts.get("db-url")).map(url -> new ExternalDb(url,
+                opts.getOrDefault("db-user", "root"), opts.getOrDefault("db-password", "")));
+        if (nodes < 1 || nodes > 3 || nodes > 1 && db.isEmpty()) {
+            throw new IllegalArgumentException("--nodes 1..3; more than one needs --db-url (the nodes share one MariaDB server)");
+        }
+        if (db.isPresent() && !db.get().url().matches("jdbc:mariadb://[^/]+/")) {
+            throw new IllegalArgumentException("--db-url is the server's URL without a database, e.g. jdbc:mariadb://127.0.0.1:3306/");
+        }
         if (!amiUser.equals("firstline") && !amiUser.equals("all")) {
             throw new IllegalArgumentException("--ami-user firstline (the shipped read classes and event filters) or all (every event)");
         }
@@ -118,8 +136,10 @@ public final class LoadRun {
             ChildJvm.deleteTree(data);
         }, "load-run-stop-children"));
         System.out.printf(Locale.ROOT, "load run: %.1f calls/s, %d agents, %d s, %.0f %% of answered and abandoned calls over a"
-                + " PJSIP trunk to PJSIP phones, AMI user %s, server JVM options %s (data in %s, logs kept in %s)%n", rate,
-                agents, seconds, pjsip * 100, amiUser, jvm.isEmpty() ? "none" : String.join(" ", jvm), data, logs);
+                + " PJSIP trunk to PJSIP phones, AMI user %s, server JVM options %s, %s (data in %s, logs kept in %s)%n", rate,
+                agents, seconds, pjsip * 100, amiUser, jvm.isEmpty() ? "none" : String.join(" ", jvm),
+                (nodes == 1 ? "one node" : nodes + " nodes of a cluster, the desktops spread over them")
+                        + db.map(d -> " on the MariaDB server " + d.url()).orElse(" on an embedded MariaDB"), data, logs);
         List<String> interfaces = new ArrayList<>();
         for (int i = 0; i < agents; i++) {
             interfaces.add("Local/" + (2000 + i) + "@agents/n");
@@ -128,7 +148,8 @@ public final class LoadRun {
         try {
             System.out.println();
             System.out.println("== phase 1: Firstline");
-            Phase firstline = phase(vertx, new FirstlineServer(data, logs, jvm, agents + supervisors), interfaces, supervisors, rate, pjsip, amiUser, seconds);
+            Phase firstline = phase(vertx, new FirstlineServer(data, logs, jvm, agents + supervisors, nodes, db), interfaces,
+                    supervisors, rate, pjsip, amiUser, seconds);
             Phase floor = null;
             if (floorOpt.equals("true")) {
                 System.gc();
@@ -335,33 +356,42 @@ public final class LoadRun {
     }
 
 
-    /** Firstline in its own JVM, on a fresh embedded MariaDB. */
+    /**
+     * Firstline in its own JVM, on a fresh embedded MariaDB; or several nodes of a cluster, each in its own JVM, on a
+     * fresh database of a MariaDB server (the first node started follows the PBX).
+     */
     private static final class FirstlineServer implements Server {
         private final Path data;
         private final Path logs;
         private final List<String> jvm;
         private final int agents;
+        private final int nodes;
+        private final Optional<ExternalDb> db;
         private final Path gcLog;
+        private final List<ChildJvm> children = new ArrayList<>();
+        private final List<Api> apis = new ArrayList<>();
         private ChildJvm child;
         private Api api;
+        private String database;
         private String admin;
         private Scrape before;
         private long gcLogBefore;
         private Duration jvmCpuBefore;
         private Duration dbCpuBefore;
 
-        FirstlineServer(Path data, Path logs, List<String> jvm, int agents) {
+        FirstlineServer(Path data, Path logs, List<String> jvm, int agents, int nodes, Optional<ExternalDb> db) {
             this.data = data;
             this.logs = logs;
             this.jvm = jvm;
             this.agents = agents;
+            this.nodes = nodes;
+            this.db = db;
             this.gcLog = logs.resolve("firstline-gc.log");
         }
 
         @Override
         public void start(int amiPort) throws Exception {
             Map<String, String> env = new HashMap<>();
-            env.put("FIRSTLINE_DATA_DIR", data.resolve("firstline").toString());
             env.put("FIRSTLINE_HTTP_HOST", "127.0.0.1");
             env.put("FIRSTLINE_HTTP_PORT", "0");
             env.put("FIRSTLINE_AGI_PORT", "0");
@@ -374,27 +404,87 @@ public final class LoadRun {
             env.put("FIRSTLINE_AMI_PORT", String.valueOf(amiPort));
             env.put("FIRSTLINE_AMI_USER", "firstline");
             env.put("FIRSTLINE_AMI_SECRET", "firstline-secret");
-            List<String> options = new ArrayList<>(jvm);
-            options.add("-Xlog:gc:file=" + gcLog);
-            child = ChildJvm.start("firstline", options, "io.firstline.Firstline", List.of(), env, logs.resolve("firstline.log"));
-            int port = Integer.parseInt(child.await(FIRSTLINE_READY, Duration.ofMinutes(3)));
-            api = new Api(port);
+            if (db.isPresent()) {
+                database = "firstline_load_" + Long.toHexString(System.nanoTime() & 0xffff_ffffL);
+                try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.get().url(), db.get().user(),
+                        db.get().password()); java.sql.Statement st = c.createStatement()) {
+                    st.execute("CREATE DATABASE `" + database + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+                }
+                env.put("FIRSTLINE_DB_URL", db.get().url() + database);
+                env.put("FIRSTLINE_DB_USER", db.get().user());
+                env.put("FIRSTLINE_DB_PASSWORD", db.get().password());
+            }
+            List<String> members = new ArrayList<>();
+            List<Integer> clusterPorts = new ArrayList<>();
+            for (int n = 0; n < nodes; n++) {
+                clusterPorts.add(ChildJvm.freePort());
+                members.add("127.0.0.1:" + clusterPorts.get(n));
+            }
+            for (int n = 0; n < nodes; n++) {
+                Map<String, String> nodeEnv = new HashMap<>(env);
+                nodeEnv.put("FIRSTLINE_DATA_DIR", data.resolve("firstline-" + n).toString());
+                if (nodes > 1) {
+                    nodeEnv.putAll(Map.of("FIRSTLINE_CLUSTER", "true", "FIRSTLINE_NODE_ID", "load-" + n,
+                            "FIRSTLINE_CLUSTER_HOST", "127.0.0.1", "FIRSTLINE_CLUSTER_PORT", String.valueOf(clusterPorts.get(n)),
+                            "FIRSTLINE_CLUSTER_BUS_PORT", "0", "FIRSTLINE_CLUSTER_MEMBERS", String.join(",", members),
+                            "FIRSTLINE_CLUSTER_SECRET", "the load run's cluster secret"));
+                }
+                List<String> options = new ArrayList<>(jvm);
+                options.add("-Xlog:gc:file=" + (n == 0 ? gcLog : logs.resolve("firstline-" + n + "-gc.log")));
+                String name = nodes == 1 ? "firstline" : "firstline-" + n;
+                ChildJvm c = ChildJvm.start(name, options, "io.firstline.Firstline", List.of(), nodeEnv,
+                        logs.resolve(name + ".log"));
+                children.add(c);
+                int port = Integer.parseInt(c.await(FIRSTLINE_READY, Duration.ofMinutes(3)));
+                Api a = new Api(port);
+                apis.add(a);
+                // The first node healthy follows the PBX; the others are healthy as its standbys.
+                awaitHealthy(a, c);
+                System.out.printf(Locale.ROOT, "%s (pid %d) healthy %.1f s after its JVM started, on port %d; its log: %s%n",
+                        name, c.pid(), c.secondsSinceStart(), port, c.log);
+            }
+            child = children.get(0);
+            api = apis.get(0);
+        }
+
+        private static void awaitHealthy(Api a, ChildJvm c) throws Exception {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
             while (true) {
                 try {
-                    if ("ok".equals(api.get("/health", null).getString("status"))) {
-                        break;
+                    if ("ok".equals(a.get("/health", null).getString("status"))) {
+                        return;
                     }
                 } catch (IOException | IllegalStateException notYet) {
                     // degraded (503) until the AMI link is up
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Firstline is not healthy a minute after it started; see " + child.log);
+                    throw new IllegalStateException("Firstline is not healthy a minute after it started; see " + c.log);
                 }
                 Thread.sleep(100);
             }
-            System.out.printf(Locale.ROOT, "Firstline (pid %d) healthy %.1f s after its JVM started, on port %d; its log: %s%n",
-                    child.pid(), child.secondsSinceStart(), port, child.log);
+        }
+
+        /** The node desktop or supervisor {@code i} connects to: spread over the nodes in turn. */
+        private int portFor(int i) {
+            return apis.get(i % nodes).port;
+        }
+
+        private Duration jvmsCpu() {
+            Duration sum = Duration.ZERO;
+            for (ChildJvm c : children) {
+                sum = sum.plus(c.cpu());
+            }
+            return sum;
+        }
+
+        /** The embedded MariaDB's CPU (the first node's child); or the MariaDB server's, found by its command. */
+        private Duration databaseCpu() {
+            if (db.isEmpty()) {
+                return child.descendantsCpu();
+            }
+            return ProcessHandle.allProcesses().filter(p -> p.info().command()
+                    .map(cmd -> cmd.endsWith("/mariadbd") || cmd.endsWith("/mysqld")).orElse(false))
+                    .map(p -> p.info().totalCpuDuration().orElse(Duration.ZERO)).reduce(Duration.ZERO, Duration::plus);
         }
 
         @Override
@@ -415,8 +505,8 @@ public final class LoadRun {
                 }
                 List<WebSocketConnectOptions> desktops = new ArrayList<>();
                 for (java.util.concurrent.Future<String> token : tokens) {
-                    desktops.add(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(api.port).setURI("/ws")
-                            .addHeader("Authorization", "Bearer " + token.get()));
+                    desktops.add(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(portFor(desktops.size()))
+                            .setURI("/ws").addHeader("Authorization", "Bearer " + token.get()));
                 }
                 return desktops;
             } finally {
@@ -430,7 +520,7 @@ public final class LoadRun {
             for (int i = 0; i < n; i++) {
                 api.post("/api/agents", admin, new JsonObject().put("username", "super" + i).put("name", "Load Supervisor " + i)
                         .put("password", "load-password").put("role", "supervisor"));
-                followers.add(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(api.port).setURI("/ws")
+                followers.add(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(portFor(i)).setURI("/ws")
                         .addHeader("Authorization", "Bearer " + api.login("super" + i, "load-password")));
             }
             return followers;
@@ -440,15 +530,15 @@ public final class LoadRun {
         public void runStarts() throws Exception {
             before = new Scrape(api.text("/metrics"));
             gcLogBefore = Files.size(gcLog);
-            jvmCpuBefore = child.cpu();
-            dbCpuBefore = child.descendantsCpu();
+            jvmCpuBefore = jvmsCpu();
+            dbCpuBefore = databaseCpu();
         }
 
         @Override
         public void runEnded(Phase phase, double seconds) throws Exception {
             long generated = phase.generated();
-            Duration jvmCpu = child.cpu().minus(jvmCpuBefore);
-            Duration dbCpu = child.descendantsCpu().minus(dbCpuBefore);
+            Duration jvmCpu = jvmsCpu().minus(jvmCpuBefore);
+            Duration dbCpu = databaseCpu().minus(dbCpuBefore);
             Scrape after = new Scrape(api.text("/metrics"));
             List<Double> pauses = gcPauses();
             long recorded = -1;
@@ -464,9 +554,10 @@ public final class LoadRun {
             System.out.printf("calls recorded         %d %s%n", recorded, recorded == generated ? "(all, once each)" : "(MISMATCH)");
             System.out.printf("answered (recorded)    %d, of which %d without a pop%n", answered,
                     Math.max(0, answered - phase.popsRight()));
-            System.out.printf(Locale.ROOT, "server CPU             Firstline's JVM %.1f ms per call (%.0f %% of a core), MariaDB"
+            System.out.printf(Locale.ROOT, "server CPU             Firstline's JVM%s %.1f ms per call (%.0f %% of a core), MariaDB"
                     + " %.1f ms per call (%.0f %% of a core), over the %.0f s from the first call to 2 s after the last one ended%n",
-                    jvmCpu.toNanos() / 1e6 / generated, jvmCpu.toNanos() / 1e7 / seconds, dbCpu.toNanos() / 1e6 / generated,
+                    nodes == 1 ? "" : "s (" + nodes + " nodes)", jvmCpu.toNanos() / 1e6 / generated,
+                    jvmCpu.toNanos() / 1e7 / seconds, dbCpu.toNanos() / 1e6 / generated,
                     dbCpu.toNanos() / 1e7 / seconds, seconds);
             System.out.printf(Locale.ROOT, "server allocation      %.0f MiB/s%n",
                     (after.sum("jvm_gc_memory_allocated_bytes_total", "") - before.sum("jvm_gc_memory_allocated_bytes_total", ""))
@@ -538,8 +629,16 @@ public final class LoadRun {
 
         @Override
         public void stop() {
-            if (child != null) {
-                child.stop();
+            for (int n = children.size() - 1; n >= 0; n--) {
+                children.get(n).stop();
+            }
+            if (database != null) {
+                try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.get().url(), db.get().user(),
+                        db.get().password()); java.sql.Statement st = c.createStatement()) {
+                    st.execute("DROP DATABASE IF EXISTS `" + database + "`");
+                } catch (java.sql.SQLException e) {
+                    System.err.println("could not drop the run's database " + database + ": " + e.getMessage());
+                }
             }
         }
     }
