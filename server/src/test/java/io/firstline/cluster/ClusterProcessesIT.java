@@ -27,11 +27,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two Firstline JVMs of one cluster on loopback, one MariaDB, the AMI simulator, with the production lease timing
- * (6 s leases renewed every 2 s): the owner of the PBX link killed with SIGKILL under traffic, then the new owner
- * frozen with SIGSTOP (as a machine that hangs or is cut off) and thawed again.
+ * Firstline JVMs of one cluster on loopback, one MariaDB, the AMI simulator, with the production lease timing (6 s
+ * leases renewed every 2 s): of two, the owner of the PBX link killed with SIGKILL under traffic; then of three, the
+ * new owner frozen with SIGSTOP (as a machine that hangs or is cut off) and thawed again.
  */
-@DisplayName("cluster mode, two JVMs: kill -9 of the node that follows the PBX, then a frozen node")
+@DisplayName("cluster mode, two then three JVMs: kill -9 of the node that follows the PBX, then a frozen node")
 class ClusterProcessesIT {
 
     private static final Duration TAKEOVER = Duration.ofSeconds(10);
@@ -45,6 +45,7 @@ class ClusterProcessesIT {
     private final List<FirstlineProcess> nodes = new ArrayList<>();
     private final int portA = TestServer.freePort();
     private final int portB = TestServer.freePort();
+    private final int portC = TestServer.freePort();
 
     @AfterEach
     void stop() {
@@ -69,7 +70,12 @@ class ClusterProcessesIT {
         Map<String, String> env = new HashMap<>(TestServer.pbxEnv(pbx, Map.of("FIRSTLINE_AMI_NAME", "north",
                 "FIRSTLINE_TIMEZONE", "UTC")));
         env.putAll(db.env());
-        env.putAll(TestServer.clusterEnv(id, id.equals("node-a") ? portA : portB, List.of(portA, portB)));
+        int port = switch (id) {
+            case "node-a" -> portA;
+            case "node-b" -> portB;
+            default -> portC;
+        };
+        env.putAll(TestServer.clusterEnv(id, port, List.of(portA, portB, portC)));
         FirstlineProcess n = FirstlineProcess.start(dir.resolve(id), env);
         nodes.add(n);
         return n;
@@ -160,13 +166,21 @@ class ClusterProcessesIT {
                 .as("calls that ended while no node could write them: their real end, as node-b witnessed it").isZero();
         assertThat(closed).as("desktops on the surviving node closed").isEmpty();
 
-        // node-a again, as a standby; then node-b, the owner, freezes: node-a takes over; node-b, thawed, sends nothing.
+        // node-a again and node-c, as standbys (three nodes); then node-b, the owner, freezes: one of the two takes
+        // over, the other stands by; node-b, thawed, sends nothing.
         FirstlineProcess a2 = node("node-a");
-        await("node-a stands by", Duration.ofSeconds(30), () -> "standby".equals(north(a2).getString("status")));
+        FirstlineProcess c = node("node-c");
+        await("node-a and node-c stand by", Duration.ofSeconds(30), () -> "standby".equals(north(a2).getString("status"))
+                && "standby".equals(north(c).getString("status")));
+        assertThat(c.get("/health", null).json().getJsonObject("cluster").getJsonArray("members")).hasSize(3);
         b.pause();
-        long frozenTakeover = await("node-a follows the PBX while node-b is frozen", TAKEOVER, () -> follows(a2));
-        System.out.printf("node-a followed the PBX %d ms after node-b froze%n", frozenTakeover);
+        long frozenTakeover = await("node-a or node-c follows the PBX while node-b is frozen", TAKEOVER,
+                () -> follows(a2) || follows(c));
+        FirstlineProcess owner = follows(a2) ? a2 : c;
+        FirstlineProcess other = owner == a2 ? c : a2;
+        System.out.printf("%s followed the PBX %d ms after node-b froze%n", owner == a2 ? "node-a" : "node-c", frozenTakeover);
         assertThat(ownersInDatabase()).isEqualTo(1);
+        assertThat(north(other).getString("status")).isEqualTo("standby");
         int actions = pbx.receivedActions().size();
         b.resume();
         // At once, before node-b has had a chance to renew anything: it must not act as the owner.
@@ -177,7 +191,8 @@ class ClusterProcessesIT {
         await("node-b stands by", TAKEOVER, () -> "standby".equals(north(b).getString("status")));
         List<ReceivedAction> since = pbx.receivedActions().subList(actions, pbx.receivedActions().size());
         assertThat(since.stream().filter(x -> x.name().equals("QueuePause")).count()).as("the pause, sent once").isEqualTo(1);
-        assertThat(follows(a2)).isTrue();
+        assertThat(follows(owner)).isTrue();
+        assertThat(north(other).getString("status")).isEqualTo("standby");
         assertThat(ownersInDatabase()).isEqualTo(1);
     }
 }
