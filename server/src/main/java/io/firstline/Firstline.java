@@ -245,7 +245,7 @@ public final class Firstline implements AutoCloseable {
             PresenceWriter presenceSteps = presenceWriter;
             presenceLog = new PresenceLog(vertx, presenceWriter, clock);
             // The sockets following the board (web event loop) tell the board (call flow) whether to build it at all.
-            BoardFollowers boardFollowers = settings.cluster().enabled() ? BoardFollowers.followedEverywhere() : new BoardFollowers();
+            BoardFollowers boardFollowers = new BoardFollowers();
             CallFlowVerticle flow = new CallFlowVerticle(pbxs, AmiLink.Timing.standard(), clock, pops, change -> {
                 if (change.call() != null) {
                     records.submit(change.call(), change.timeline());

@@ -161,6 +161,11 @@ public final class LiveBoard {
         consumers.add(Bus.listen(vertx, Bus.FIGURES_CHANGED, none -> figuresSoon()));
         // New thresholds: the tiles' colours change at the next update, the service levels once today is read again.
         consumers.add(Bus.listen(vertx, Bus.SETTINGS_CHANGED, none -> figuresSoon()));
+        // Cluster mode: the other nodes' sockets that follow the board.
+        consumers.add(Bus.listen(vertx, Bus.BOARD_FOLLOWED, forms -> {
+            followers.followedElsewhere(forms.getBoolean("boards", false), forms.getBoolean("wallScreens", false));
+            publishSoon();
+        }));
         loadAgents();
         refreshFigures();
         timers.add(vertx.setPeriodic(FIGURES_EVERY_MS, id -> refreshFigures()));

@@ -100,6 +100,13 @@ public final class Bus {
      */
     public static final Notice<String> BOARD_UPDATES = new Notice<>("board.updates");
 
+    /**
+     * Cluster mode. Body: {@code {"boards": true|false, "wallScreens": true|false}}, which forms of the board sockets on
+     * the sending node follow; sent every {@code BoardFollowers.REMOTE_EVERY_MS} while any does, so that the node that
+     * builds the board builds it for them (and not when nobody anywhere follows it).
+     */
+    public static final Notice<JsonObject> BOARD_FOLLOWED = new Notice<>("board.followed");
+
     /** Body: the same delta as a wall screen shows it (without who is calling), as JSON text; header {@link #SEQ}. */
     public static final Notice<String> WALL_SCREEN_UPDATES = new Notice<>("board.updates.wall-screen");
 

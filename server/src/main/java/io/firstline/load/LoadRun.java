@@ -406,10 +406,7 @@ public final class LoadRun {
             env.put("FIRSTLINE_AMI_SECRET", "firstline-secret");
             if (db.isPresent()) {
                 database = "firstline_load_" + Long.toHexString(System.nanoTime() & 0xffff_ffffL);
-                try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.get().url(), db.get().user(),
-                        db.get().password()); java.sql.Statement st = c.createStatement()) {
-                    st.execute("CREATE DATABASE `" + database + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
-                }
+                io.firstline.db.ServerDatabases.create(db.get().url(), db.get().user(), db.get().password(), database);
                 env.put("FIRSTLINE_DB_URL", db.get().url() + database);
                 env.put("FIRSTLINE_DB_USER", db.get().user());
                 env.put("FIRSTLINE_DB_PASSWORD", db.get().password());
@@ -633,10 +630,9 @@ public final class LoadRun {
                 children.get(n).stop();
             }
             if (database != null) {
-                try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.get().url(), db.get().user(),
-                        db.get().password()); java.sql.Statement st = c.createStatement()) {
-                    st.execute("DROP DATABASE IF EXISTS `" + database + "`");
-                } catch (java.sql.SQLException e) {
+                try {
+                    io.firstline.db.ServerDatabases.drop(db.get().url(), db.get().user(), db.get().password(), database);
+                } catch (io.firstline.db.StoreException e) {
                     System.err.println("could not drop the run's database " + database + ": " + e.getMessage());
                 }
             }

@@ -151,6 +151,9 @@ public final class WebVerticle extends VerticleBase {
         Pages.mount(router);
         WsHub ws = new WsHub(vertx, s.accounts(), proxies, guard, web.webSocketsPerSession(), board.followers());
         hub = ws;
+        if (s.settings().cluster().enabled()) {
+            ws.announcingFollowers();
+        }
         Kiosks kiosks = new Kiosks(vertx, board.kiosks(), board.audit(), s.settings().board().kioskDays(), s.db().clock());
         ws.kiosks(kiosks);
         router.get("/metrics").handler(ctx -> {

@@ -48,6 +48,7 @@ public final class WsHub {
     private final java.util.concurrent.atomic.AtomicLong overCap = new java.util.concurrent.atomic.AtomicLong();
     private long lastWarning;
     private Kiosks kiosks;
+    private boolean announcing;
     /** How many of this node's sockets follow the board, so that it is built only while someone does. */
     private final io.firstline.board.BoardFollowers followers;
     /** The open sockets of each session, by the hash of its token, closed at once when that session ends. */
@@ -74,6 +75,24 @@ public final class WsHub {
     /** Done once this hub hears the notices of ended sessions and revoked screens from every node. */
     Future<Void> listening() {
         return listening;
+    }
+
+    /**
+     * Cluster mode: tells the node that builds the board which forms this node's sockets follow, when one starts to and
+     * every {@link io.firstline.board.BoardFollowers#REMOTE_EVERY_MS} ms while any does.
+     */
+    WsHub announcingFollowers() {
+        announcing = true;
+        vertx.setPeriodic(io.firstline.board.BoardFollowers.REMOTE_EVERY_MS, id -> announceFollowers());
+        return this;
+    }
+
+    private void announceFollowers() {
+        boolean boards = followers.count(false) > 0;
+        boolean wallScreens = followers.count(true) > 0;
+        if (boards || wallScreens) {
+            Bus.publish(vertx, Bus.BOARD_FOLLOWED, new JsonObject().put("boards", boards).put("wallScreens", wallScreens));
+        }
     }
 
     /** Lets kiosk screens (wall boards) open a read-only socket that gets only the board. */
@@ -389,6 +408,9 @@ public final class WsHub {
     private Runnable followBoard(ServerWebSocket ws, boolean wallScreen) {
         // Counted before the first board is asked for, so that no change after it goes unpublished.
         Runnable unfollow = followers.follow(wallScreen);
+        if (announcing) {
+            announceFollowers(); // before the question: the node that builds the board learns of it first
+        }
         long[] has = {-1}; // the number of the board this socket has; -1 while it has none it can build on
         boolean[] asking = {false};
         Runnable whole = () -> {

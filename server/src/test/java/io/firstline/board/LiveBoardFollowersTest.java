@@ -125,6 +125,22 @@ class LiveBoardFollowersTest {
     }
 
     @Test
+    @DisplayName("cluster mode: another node's word that its sockets follow a form has that form built here, as a new start")
+    void followedOnAnotherNode() throws Exception {
+        assertThat(callerQueued()).isFalse();
+        long since = followers.followedSince();
+        on(() -> {
+            followers.followedElsewhere(false, true); // as the board does on Bus.BOARD_FOLLOWED
+            return null;
+        });
+        assertThat(followers.wallScreens()).isTrue();
+        assertThat(followers.boards()).isFalse();
+        assertThat(followers.count(true)).as("this node's own sockets").isZero();
+        assertThat(followers.followedSince()).as("the board is made anew for them").isEqualTo(since + 1);
+        assertThat(callerQueued()).isTrue();
+    }
+
+    @Test
     @DisplayName("with only a wall screen following, only the wall screen's form (without who is calling) is published")
     void onlyWallScreenFollows() throws Exception {
         followers.follow(true);
