@@ -35,9 +35,18 @@ public final class Witness {
     }
 
     private final CallTracker tracker = new CallTracker();
+    private final int maxCalls;
     /** By Linkedid, the least recently changed first. */
     private final LinkedHashMap<String, Seen> calls = new LinkedHashMap<>(16, 0.75f, true);
     private long lastPruneNanos;
+
+    public Witness() {
+        this(MAX_CALLS);
+    }
+
+    Witness(int maxCalls) {
+        this.maxCalls = maxCalls;
+    }
 
     /** One event of the PBX, in order. */
     public void apply(PbxEvent event) {
@@ -53,7 +62,7 @@ public final class Witness {
                 s.entries.add(change.timeline());
             }
         }
-        if (now - lastPruneNanos > 1_000_000_000L || calls.size() > MAX_CALLS) {
+        if (now - lastPruneNanos > 1_000_000_000L || calls.size() > maxCalls) {
             prune(now);
         }
     }
@@ -62,7 +71,7 @@ public final class Witness {
         lastPruneNanos = now;
         for (Iterator<Map.Entry<String, Seen>> it = calls.entrySet().iterator(); it.hasNext(); ) {
             Seen s = it.next().getValue();
-            boolean over = calls.size() > MAX_CALLS;
+            boolean over = calls.size() > maxCalls;
             if (over || s.view.endedAt() != null && now - s.lastNanos > KEEP_ENDED_NANOS) {
                 it.remove();
             } else if (now - s.lastNanos <= KEEP_ENDED_NANOS) {
