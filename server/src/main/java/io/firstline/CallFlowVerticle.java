@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * the screen pops and the call records. One context, no locks.
  *
  * <p>In cluster mode a PBX's link runs only while this node holds the PBX's lease; when it loses the lease, the link
- * is closed and what this node knew of the PBX's calls is dropped, as if the PBX had gone quiet (docs/cluster.md).
+ * is closed and what this node knew of the PBX's calls is dropped, as if the PBX had gone quiet, and the node watches
+ * the PBX through a read-only {@link Witness} again. The node that holds the first PBX's lease (and so all of them)
+ * answers the desk's and the board's questions for the cluster and builds the board (docs/cluster.md).
  */
 final class CallFlowVerticle extends VerticleBase {
 
@@ -210,7 +212,7 @@ final class CallFlowVerticle extends VerticleBase {
 
     /** Cluster mode: this node owns the PBX's link now; it connects, and the snapshot tells it the PBX's calls. */
     private void follow(String name) {
-        Settings.Pbx pbx = pbxs.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+        Settings.Pbx pbx = configured(name);
         AmiLink[] self = new AmiLink[1];
         // Events of a link this node has since given up are not applied: the link may still deliver a few as it closes.
         AmiLink link = new AmiLink(pbx, event -> context.runOnContext(v -> {
@@ -226,12 +228,16 @@ final class CallFlowVerticle extends VerticleBase {
         link.start();
     }
 
+    private Settings.Pbx configured(String name) {
+        return pbxs.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+    }
+
     /** Cluster mode: this node stands by for the PBX, and watches its calls through a read-only link (see {@link Witness}). */
     private void witness(String name) {
         if (witnesses.containsKey(name)) {
             return;
         }
-        Settings.Pbx pbx = pbxs.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+        Settings.Pbx pbx = configured(name);
         Witness witness = new Witness();
         Watching[] self = new Watching[1];
         AmiLink link = new AmiLink(pbx, event -> context.runOnContext(v -> {

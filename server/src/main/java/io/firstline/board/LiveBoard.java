@@ -261,8 +261,9 @@ public final class LiveBoard {
     }
 
     /**
-     * An update within {@value #PUBLISH_MS} ms, unless nobody on this node follows the board: a follower that comes
-     * gets the board at once ({@link Bus#BOARD_SNAPSHOT}), then the updates of the changes after it came.
+     * An update within {@value #PUBLISH_MS} ms, unless nobody follows the board (on this node, or on another that said
+     * so): a follower that comes gets the board at once ({@link Bus#BOARD_FOLLOW}), then the updates of the changes
+     * after it came.
      */
     private void publishSoon() {
         if (stopped || publishTimer != -1 || !followers.boards() && !followers.wallScreens()) {
