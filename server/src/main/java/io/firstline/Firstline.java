@@ -174,7 +174,10 @@ public final class Firstline implements AutoCloseable {
             // Cluster mode: joined, and checked to run the members' build, before this node touches the database.
             Settings.Cluster c = settings.cluster();
             member = Optional.of(ClusterNode.of(c, version(), Database.newestMigration()));
-            vertxOptions.getEventBusOptions().setHost(c.host()).setPort(c.busPort()).setClusterPublicHost(c.host());
+            vertxOptions.getEventBusOptions().setHost(c.host()).setPort(c.busPort()).setClusterPublicHost(c.publicHost());
+            if (c.publicBusPort() != 0) {
+                vertxOptions.getEventBusOptions().setClusterPublicPort(c.publicBusPort());
+            }
             vertx = await(builder.withClusterManager(member.get().manager()).buildClustered());
             try {
                 member.get().checkMembers();
@@ -412,6 +415,7 @@ public final class Firstline implements AutoCloseable {
             log.warn("Stopping: the PBX links' leases could not be given back ({}); other nodes take over once they run out",
                     e.getMessage());
         }
+        db.unwatch();
         try {
             await(vertx.close());
         } catch (RuntimeException e) {

@@ -44,6 +44,11 @@ public final class TcpProxy implements AutoCloseable {
         return server.getLocalPort();
     }
 
+    /** The port it forwards to. */
+    public int targetPort() {
+        return targetPort;
+    }
+
     /** Connections accepted so far. */
     public long accepted() {
         return accepted.get();

@@ -76,12 +76,13 @@ public final class TestServer implements AutoCloseable {
 
     /**
      * A node of a cluster (FIRSTLINE_CLUSTER=true, FIRSTLINE_NODE_ID {@code nodeId}) on a database the caller owns,
-     * following the simulator's PBX while it holds its lease, with the given lease timing.
+     * following the simulator's PBX while it holds its lease, with the given lease timing ({@code extraEnv} overrides
+     * the cluster settings of {@link #clusterEnv}).
      */
     public static TestServer clusterNode(TestDatabase.Fresh db, io.firstline.sim.AmiSimulator pbx, Map<String, String> extraEnv,
             String nodeId, io.firstline.cluster.LinkLease.Timing leases, int clusterPort, List<Integer> memberPorts) {
-        Map<String, String> env = new HashMap<>(pbxEnv(pbx, extraEnv));
-        env.putAll(clusterEnv(nodeId, clusterPort, memberPorts));
+        Map<String, String> env = new HashMap<>(clusterEnv(nodeId, clusterPort, memberPorts));
+        env.putAll(pbxEnv(pbx, extraEnv));
         return start(db, false, env, false, Clock.systemUTC(), java.util.function.UnaryOperator.identity(), leases);
     }
 

@@ -55,7 +55,7 @@ public final class ClusterNode {
         config.setInstanceName("firstline-" + settings.nodeId() + "-" + java.util.UUID.randomUUID());
         NetworkConfig net = config.getNetworkConfig();
         net.setPort(settings.port()).setPortAutoIncrement(false);
-        net.setPublicAddress(settings.host() + ":" + settings.port());
+        net.setPublicAddress(settings.publicHost() + ":" + settings.publicPort());
         net.getInterfaces().setEnabled(true).setInterfaces(List.of(settings.host()));
         net.getJoin().getMulticastConfig().setEnabled(false);
         net.getJoin().getAutoDetectionConfig().setEnabled(false);
@@ -105,6 +105,9 @@ public final class ClusterNode {
         }
         log.info("Cluster {}: this node ({}, {}) joined; {} members", settings.name(), settings.nodeId(),
                 hz.getCluster().getLocalMember().getAddress(), hz.getCluster().getMembers().size());
+        if (hz.getCluster().getMembers().size() == 1) {
+            warnAlone();
+        }
         hz.getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
             @Override
             public void memberAdded(com.hazelcast.cluster.MembershipEvent e) {
@@ -116,8 +119,19 @@ public final class ClusterNode {
             public void memberRemoved(com.hazelcast.cluster.MembershipEvent e) {
                 log.warn("Cluster {}: node {} ({}) left or is unreachable; {} members", settings.name(),
                         e.getMember().getAttribute(NODE), e.getMember().getAddress(), e.getMembers().size());
+                if (e.getMembers().size() == 1) {
+                    warnAlone();
+                }
             }
         });
+    }
+
+    /** Alone, this node serves its own people only: it pops nothing unless it follows the PBXs itself. */
+    private void warnAlone() {
+        log.warn("Cluster {}: this node reaches no other member ({}); it goes on as a cluster of one, and its people get"
+                + " pops only if it follows the PBXs. It joins the others as soon as they are reachable (check"
+                + " FIRSTLINE_CLUSTER_MEMBERS, the secret, and that the ports are open between the nodes)",
+                settings.name(), String.join(", ", settings.members()));
     }
 
     /** What Vert.x's clustered mode runs on. */

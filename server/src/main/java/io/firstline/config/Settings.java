@@ -74,21 +74,29 @@ public record Settings(
      * @param members the nodes to join, host:port of their membership port (FIRSTLINE_CLUSTER_MEMBERS)
      * @param name the cluster's name (FIRSTLINE_CLUSTER_NAME); with the secret it keeps other clusters apart
      * @param secret shared by the nodes (FIRSTLINE_CLUSTER_SECRET): a node with another one forms a cluster of its own
+     * @param publicHost where the other nodes reach this one when a NAT or port mapping lies between (FIRSTLINE_CLUSTER_PUBLIC_HOST;
+     *        default {@code host})
+     * @param publicPort the membership's port as the other nodes reach it (FIRSTLINE_CLUSTER_PUBLIC_PORT; default {@code port})
+     * @param publicBusPort the event bus's port as the other nodes reach it (FIRSTLINE_CLUSTER_PUBLIC_BUS_PORT; 0: the
+     *        port it listens on)
      */
     public record Cluster(boolean enabled, String nodeId, String host, int port, int busPort, List<String> members,
-            String name, String secret) {
-        public static final Cluster OFF = new Cluster(false, "", "", 0, 0, List.of(), "", "");
+            String name, String secret, String publicHost, int publicPort, int publicBusPort) {
+        public static final Cluster OFF = new Cluster(false, "", "", 0, 0, List.of(), "", "", "", 0, 0);
 
         /** A node on this machine (tests): membership and event bus on loopback, the given ports. */
         public static Cluster loopback(String nodeId, int port, int busPort, List<Integer> memberPorts, String secret) {
             return new Cluster(true, nodeId, "127.0.0.1", port, busPort,
-                    memberPorts.stream().map(p -> "127.0.0.1:" + p).toList(), "firstline", secret);
+                    memberPorts.stream().map(p -> "127.0.0.1:" + p).toList(), "firstline", secret, "127.0.0.1", port, 0);
         }
 
         @Override
         public String toString() {
             return enabled ? "Cluster[node=" + nodeId + ", host=" + host + ", port=" + port + ", busPort=" + busPort
-                    + ", members=" + members + ", name=" + name + ", secret=***]" : "Cluster[off]";
+                    + ", members=" + members + ", name=" + name + ", secret=***"
+                    + (publicHost.equals(host) && publicPort == port && publicBusPort == 0 ? ""
+                            : ", public=" + publicHost + ":" + publicPort + (publicBusPort == 0 ? "" : "/" + publicBusPort))
+                    + "]" : "Cluster[off]";
         }
     }
 

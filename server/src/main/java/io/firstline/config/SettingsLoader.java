@@ -42,7 +42,7 @@ public final class SettingsLoader {
             "PIN_FAILURES", "PIN_LOCK_MINUTES", "TLS_CERT_FILE", "TLS_KEY_FILE", "TRUSTED_PROXIES",
             "HTTP_MAX_CONNECTIONS_PER_ADDRESS", "HTTP_REQUEST_HEAD_SECONDS", "HTTP_IDLE_SECONDS", "WEBSOCKETS_PER_SESSION",
             "CLUSTER", "NODE_ID", "CLUSTER_HOST", "CLUSTER_PORT", "CLUSTER_BUS_PORT", "CLUSTER_MEMBERS", "CLUSTER_NAME",
-            "CLUSTER_SECRET");
+            "CLUSTER_SECRET", "CLUSTER_PUBLIC_HOST", "CLUSTER_PUBLIC_PORT", "CLUSTER_PUBLIC_BUS_PORT");
     /** A queue's own wallboard thresholds: {@code QUEUE.<name>.WAITING} in the file. */
     private static final Pattern QUEUE_KEY = Pattern.compile(
             "QUEUE\\.([A-Za-z0-9_-]{1,64})\\.(SERVICE_LEVEL_SECONDS|WAITING|LONGEST_WAIT|SERVICE_LEVEL)");
@@ -180,7 +180,7 @@ public final class SettingsLoader {
         Optional<String> given = text("NODE_ID");
         if (!enabled) {
             for (String k : List.of("NODE_ID", "CLUSTER_HOST", "CLUSTER_PORT", "CLUSTER_BUS_PORT", "CLUSTER_MEMBERS",
-                    "CLUSTER_NAME", "CLUSTER_SECRET")) {
+                    "CLUSTER_NAME", "CLUSTER_SECRET", "CLUSTER_PUBLIC_HOST", "CLUSTER_PUBLIC_PORT", "CLUSTER_PUBLIC_BUS_PORT")) {
                 if (text(k).isPresent()) {
                     throw bad(k, "set without CLUSTER=true; a single node needs no cluster settings");
                 }
@@ -228,7 +228,15 @@ public final class SettingsLoader {
         if (secret.length() < 16) {
             throw bad("CLUSTER_SECRET", "too short; use at least 16 characters, the same on every node");
         }
-        return new Settings.Cluster(true, id, host, port, busPort, List.copyOf(members), name, secret);
+        // Behind a NAT or a port mapping the other nodes reach this one elsewhere than where it listens.
+        String publicHost = text("CLUSTER_PUBLIC_HOST").orElse(host);
+        if (!HOST.matcher(publicHost).matches()) {
+            throw bad("CLUSTER_PUBLIC_HOST", "'" + publicHost + "' is not a host name or IP address");
+        }
+        int publicPort = port("CLUSTER_PUBLIC_PORT", port, false);
+        int publicBusPort = port("CLUSTER_PUBLIC_BUS_PORT", 0, true);
+        return new Settings.Cluster(true, id, host, port, busPort, List.copyOf(members), name, secret, publicHost,
+                publicPort, publicBusPort);
     }
 
     private static String localHostName() {

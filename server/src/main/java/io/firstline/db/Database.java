@@ -299,15 +299,18 @@ public final class Database implements AutoCloseable {
         embedded.ifPresent(EmbeddedMariaDb::stopAtExitOnlyAfterClose);
     }
 
+    /** Stops the checks {@link #watch} started; before Vert.x closes, whose closing ends the checks' thread first. */
+    public synchronized void unwatch() {
+        if (checker != null && !checkerClosed) {
+            checkVertx.cancelTimer(checkTimer);
+            checker.close();
+            checkerClosed = true;
+        }
+    }
+
     @Override
     public void close() {
-        synchronized (this) {
-            if (checker != null) {
-                checkVertx.cancelTimer(checkTimer);
-                checker.close();
-                checkerClosed = true;
-            }
-        }
+        unwatch();
         workers.close();
         dataSource.close();
         embedded.ifPresent(EmbeddedMariaDb::close);

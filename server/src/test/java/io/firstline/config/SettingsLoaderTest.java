@@ -184,14 +184,23 @@ class SettingsLoaderTest {
         on.put("FIRSTLINE_CLUSTER_SECRET", "0123456789abcdef");
         assertThat(load(on).cluster()).isEqualTo(new Settings.Cluster(true,
                 java.net.InetAddress.getLocalHost().getHostName() + ":8081", "10.0.0.2", 5701, 5801,
-                List.of("10.0.0.1:5701", "10.0.0.2:5702", "fl-3.example:5701"), "firstline", "0123456789abcdef"));
+                List.of("10.0.0.1:5701", "10.0.0.2:5702", "fl-3.example:5701"), "firstline", "0123456789abcdef",
+                "10.0.0.2", 5701, 0));
         on.put("FIRSTLINE_NODE_ID", "fl-2.example:8080");
         on.put("FIRSTLINE_CLUSTER_PORT", "6000");
         on.put("FIRSTLINE_CLUSTER_BUS_PORT", "0");
         on.put("FIRSTLINE_CLUSTER_NAME", "desk-north");
         assertThat(load(on).cluster()).isEqualTo(new Settings.Cluster(true, "fl-2.example:8080", "10.0.0.2", 6000, 0,
-                List.of("10.0.0.1:5701", "10.0.0.2:5702", "fl-3.example:5701"), "desk-north", "0123456789abcdef"));
+                List.of("10.0.0.1:5701", "10.0.0.2:5702", "fl-3.example:5701"), "desk-north", "0123456789abcdef",
+                "10.0.0.2", 6000, 0));
         assertThat(load(on).cluster().toString()).doesNotContain("0123456789abcdef");
+        Map<String, String> mapped = new java.util.HashMap<>(on);
+        mapped.put("FIRSTLINE_CLUSTER_PUBLIC_HOST", "fl-2.public.example");
+        mapped.put("FIRSTLINE_CLUSTER_PUBLIC_PORT", "15701");
+        mapped.put("FIRSTLINE_CLUSTER_PUBLIC_BUS_PORT", "15801");
+        assertThat(load(mapped).cluster()).extracting(Settings.Cluster::publicHost, Settings.Cluster::publicPort,
+                Settings.Cluster::publicBusPort).as("reached through a port mapping").containsExactly("fl-2.public.example", 15701, 15801);
+        assertThat(load(mapped).cluster().toString()).contains("public=fl-2.public.example:15701/15801");
 
         Map<String, String> bad = new java.util.HashMap<>(on);
         bad.put("FIRSTLINE_NODE_ID", "node 2");
@@ -217,10 +226,16 @@ class SettingsLoaderTest {
         bad = new java.util.HashMap<>(on);
         bad.put("FIRSTLINE_CLUSTER_NAME", "desk north");
         assertBad(bad, "FIRSTLINE_CLUSTER_NAME: 'desk north' is not a cluster name");
+        bad = new java.util.HashMap<>(mapped);
+        bad.put("FIRSTLINE_CLUSTER_PUBLIC_PORT", "0");
+        assertBad(bad, "FIRSTLINE_CLUSTER_PUBLIC_PORT: 0 is not a port number");
+        bad.put("FIRSTLINE_CLUSTER_PUBLIC_HOST", "fl 2");
+        assertBad(bad, "FIRSTLINE_CLUSTER_PUBLIC_HOST: 'fl 2' is not a host name or IP address");
         assertBad(Map.of("FIRSTLINE_CLUSTER", "true"), "FIRSTLINE_CLUSTER: true needs DB_URL");
         assertBad(Map.of("FIRSTLINE_CLUSTER", "maybe"), "FIRSTLINE_CLUSTER: 'maybe' is not true or false");
         assertBad(Map.of("FIRSTLINE_CLUSTER_MEMBERS", "10.0.0.1"), "FIRSTLINE_CLUSTER_MEMBERS: set without CLUSTER=true");
         assertBad(Map.of("FIRSTLINE_NODE_ID", "n1"), "FIRSTLINE_NODE_ID: set without CLUSTER=true");
+        assertBad(Map.of("FIRSTLINE_CLUSTER_PUBLIC_PORT", "15701"), "FIRSTLINE_CLUSTER_PUBLIC_PORT: set without CLUSTER=true");
     }
 
     @Test
