@@ -178,6 +178,19 @@ public final class Firstline implements AutoCloseable {
             if (c.publicBusPort() != 0) {
                 vertxOptions.getEventBusOptions().setClusterPublicPort(c.publicBusPort());
             }
+            if (c.busTls().isPresent()) {
+                // Both ways: a peer without a certificate the CA file vouches for can neither send to the bus nor read it.
+                Settings.BusTls t = c.busTls().get();
+                vertxOptions.getEventBusOptions().setSsl(true)
+                        .setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions().setCertPath(t.certFile().toString())
+                                .setKeyPath(t.keyFile().toString()))
+                        .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(t.caFile().toString()))
+                        .setClientAuth(io.vertx.core.http.ClientAuth.REQUIRED);
+            } else {
+                log.warn("Cluster: the event bus speaks plain TCP: whoever reaches port {} can read the pops and send"
+                        + " commands to the PBXs. Set FIRSTLINE_CLUSTER_TLS_CERT_FILE and _KEY_FILE (docs/cluster.md),"
+                        + " or keep the port on a private network", c.busPort());
+            }
             vertx = await(builder.withClusterManager(member.get().manager()).buildClustered());
             try {
                 member.get().checkMembers();

@@ -79,15 +79,17 @@ public record Settings(
      * @param publicPort the membership's port as the other nodes reach it (FIRSTLINE_CLUSTER_PUBLIC_PORT; default {@code port})
      * @param publicBusPort the event bus's port as the other nodes reach it (FIRSTLINE_CLUSTER_PUBLIC_BUS_PORT; 0: the
      *        port it listens on)
+     * @param busTls the event bus over mutual TLS (FIRSTLINE_CLUSTER_TLS_*); empty: plain TCP
      */
     public record Cluster(boolean enabled, String nodeId, String host, int port, int busPort, List<String> members,
-            String name, String secret, String publicHost, int publicPort, int publicBusPort) {
-        public static final Cluster OFF = new Cluster(false, "", "", 0, 0, List.of(), "", "", "", 0, 0);
+            String name, String secret, String publicHost, int publicPort, int publicBusPort, Optional<BusTls> busTls) {
+        public static final Cluster OFF = new Cluster(false, "", "", 0, 0, List.of(), "", "", "", 0, 0, Optional.empty());
 
         /** A node on this machine (tests): membership and event bus on loopback, the given ports. */
         public static Cluster loopback(String nodeId, int port, int busPort, List<Integer> memberPorts, String secret) {
             return new Cluster(true, nodeId, "127.0.0.1", port, busPort,
-                    memberPorts.stream().map(p -> "127.0.0.1:" + p).toList(), "firstline", secret, "127.0.0.1", port, 0);
+                    memberPorts.stream().map(p -> "127.0.0.1:" + p).toList(), "firstline", secret, "127.0.0.1", port, 0,
+                    Optional.empty());
         }
 
         @Override
@@ -96,8 +98,18 @@ public record Settings(
                     + ", members=" + members + ", name=" + name + ", secret=***"
                     + (publicHost.equals(host) && publicPort == port && publicBusPort == 0 ? ""
                             : ", public=" + publicHost + ":" + publicPort + (publicBusPort == 0 ? "" : "/" + publicBusPort))
-                    + "]" : "Cluster[off]";
+                    + (busTls.isPresent() ? ", busTls" : "") + "]" : "Cluster[off]";
         }
+    }
+
+    /**
+     * The event bus's TLS, both ways: each node shows its certificate and accepts only peers whose certificate the CA
+     * file holds (or was signed by a certificate it holds).
+     *
+     * @param caFile PEM certificates trusted (FIRSTLINE_CLUSTER_TLS_CA_FILE; default the node's own certificate, for one
+     *        certificate shared by all nodes)
+     */
+    public record BusTls(Path certFile, Path keyFile, Path caFile) {
     }
 
     /** PEM files: the certificate (with its chain) and its private key. */

@@ -42,7 +42,8 @@ public final class SettingsLoader {
             "PIN_FAILURES", "PIN_LOCK_MINUTES", "TLS_CERT_FILE", "TLS_KEY_FILE", "TRUSTED_PROXIES",
             "HTTP_MAX_CONNECTIONS_PER_ADDRESS", "HTTP_REQUEST_HEAD_SECONDS", "HTTP_IDLE_SECONDS", "WEBSOCKETS_PER_SESSION",
             "CLUSTER", "NODE_ID", "CLUSTER_HOST", "CLUSTER_PORT", "CLUSTER_BUS_PORT", "CLUSTER_MEMBERS", "CLUSTER_NAME",
-            "CLUSTER_SECRET", "CLUSTER_PUBLIC_HOST", "CLUSTER_PUBLIC_PORT", "CLUSTER_PUBLIC_BUS_PORT");
+            "CLUSTER_SECRET", "CLUSTER_PUBLIC_HOST", "CLUSTER_PUBLIC_PORT", "CLUSTER_PUBLIC_BUS_PORT", "CLUSTER_TLS_CERT_FILE",
+            "CLUSTER_TLS_KEY_FILE", "CLUSTER_TLS_CA_FILE");
     /** A queue's own wallboard thresholds: {@code QUEUE.<name>.WAITING} in the file. */
     private static final Pattern QUEUE_KEY = Pattern.compile(
             "QUEUE\\.([A-Za-z0-9_-]{1,64})\\.(SERVICE_LEVEL_SECONDS|WAITING|LONGEST_WAIT|SERVICE_LEVEL)");
@@ -180,7 +181,8 @@ public final class SettingsLoader {
         Optional<String> given = text("NODE_ID");
         if (!enabled) {
             for (String k : List.of("NODE_ID", "CLUSTER_HOST", "CLUSTER_PORT", "CLUSTER_BUS_PORT", "CLUSTER_MEMBERS",
-                    "CLUSTER_NAME", "CLUSTER_SECRET", "CLUSTER_PUBLIC_HOST", "CLUSTER_PUBLIC_PORT", "CLUSTER_PUBLIC_BUS_PORT")) {
+                    "CLUSTER_NAME", "CLUSTER_SECRET", "CLUSTER_PUBLIC_HOST", "CLUSTER_PUBLIC_PORT", "CLUSTER_PUBLIC_BUS_PORT",
+                    "CLUSTER_TLS_CERT_FILE", "CLUSTER_TLS_KEY_FILE", "CLUSTER_TLS_CA_FILE")) {
                 if (text(k).isPresent()) {
                     throw bad(k, "set without CLUSTER=true; a single node needs no cluster settings");
                 }
@@ -235,8 +237,22 @@ public final class SettingsLoader {
         }
         int publicPort = port("CLUSTER_PUBLIC_PORT", port, false);
         int publicBusPort = port("CLUSTER_PUBLIC_BUS_PORT", 0, true);
+        Optional<String> cert = text("CLUSTER_TLS_CERT_FILE");
+        Optional<String> key = text("CLUSTER_TLS_KEY_FILE");
+        if (cert.isPresent() != key.isPresent()) {
+            String missing = cert.isPresent() ? "CLUSTER_TLS_KEY_FILE" : "CLUSTER_TLS_CERT_FILE";
+            throw bad(missing, "missing; CLUSTER_TLS_CERT_FILE and CLUSTER_TLS_KEY_FILE go together (PEM files)");
+        }
+        if (cert.isEmpty() && text("CLUSTER_TLS_CA_FILE").isPresent()) {
+            throw bad("CLUSTER_TLS_CA_FILE", "set without CLUSTER_TLS_CERT_FILE and CLUSTER_TLS_KEY_FILE");
+        }
+        Optional<Settings.BusTls> busTls = cert.map(c -> {
+            Path certFile = readableFile("CLUSTER_TLS_CERT_FILE", c);
+            return new Settings.BusTls(certFile, readableFile("CLUSTER_TLS_KEY_FILE", key.get()),
+                    text("CLUSTER_TLS_CA_FILE").map(ca -> readableFile("CLUSTER_TLS_CA_FILE", ca)).orElse(certFile));
+        });
         return new Settings.Cluster(true, id, host, port, busPort, List.copyOf(members), name, secret, publicHost,
-                publicPort, publicBusPort);
+                publicPort, publicBusPort, busTls);
     }
 
     private static String localHostName() {

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("cluster mode: two nodes on one database and one event bus, one follows the PBX, the other serves its people"
-        + " and takes the link over")
+@DisplayName("cluster mode: two nodes on one database and one event bus (TLS both ways), one follows the PBX, the other"
+        + " serves its people and takes the link over")
 class ClusterFailoverIT {
 
     private static final Map<String, String> ENV = Map.of("FIRSTLINE_AMI_NAME", "north", "FIRSTLINE_TIMEZONE", "UTC");
@@ -49,8 +49,23 @@ class ClusterFailoverIT {
     private final int portB = TestServer.freePort();
     private io.vertx.core.Vertx client;
 
-    private TestServer node(String id, LinkLease.Timing leases) {
-        TestServer s = TestServer.clusterNode(db, pbx, ENV, id, leases, id.equals("node-a") ? portA : portB,
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path dir;
+    private io.firstline.TestCertificate busCertificate;
+    private final int busPortB = TestServer.freePort();
+
+    /** A node whose event bus speaks TLS both ways, with one certificate for both nodes. */
+    private TestServer node(String id, LinkLease.Timing leases) throws Exception {
+        if (busCertificate == null) {
+            busCertificate = io.firstline.TestCertificate.make(dir);
+        }
+        Map<String, String> env = new java.util.HashMap<>(ENV);
+        env.put("FIRSTLINE_CLUSTER_TLS_CERT_FILE", busCertificate.certFile().toString());
+        env.put("FIRSTLINE_CLUSTER_TLS_KEY_FILE", busCertificate.keyFile().toString());
+        if (id.equals("node-b")) {
+            env.put("FIRSTLINE_CLUSTER_BUS_PORT", Integer.toString(busPortB));
+        }
+        TestServer s = TestServer.clusterNode(db, pbx, env, id, leases, id.equals("node-a") ? portA : portB,
                 List.of(portA, portB));
         servers.add(s);
         return s;
@@ -148,6 +163,24 @@ class ClusterFailoverIT {
         assertThat(pbx.receivedActions().subList(sent, pbx.receivedActions().size()))
                 .anyMatch(act -> "QueuePause".equals(act.name()) && "Local/1003@agents/n".equals(act.get("Interface")));
         assertThat(b.post("/api/agents/me/unpause", carol, new JsonObject()).status()).isEqualTo(200);
+        // All that crossed the event bus over TLS: a peer with the cluster's certificate completes a handshake, one
+        // without any is refused.
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) busCertificate.showingIt().getSocketFactory()
+                .createSocket("127.0.0.1", busPortB)) {
+            s.setSoTimeout(10_000);
+            s.startHandshake();
+            assertThat(s.getSession().getPeerCertificates()[0]).isEqualTo(busCertificate.certificate());
+        }
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) busCertificate.trustingIt().getSocketFactory()
+                .createSocket("127.0.0.1", busPortB)) {
+            s.setSoTimeout(10_000);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+                s.startHandshake();
+                s.getOutputStream().write(new byte[] {0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0});
+                s.getOutputStream().flush();
+                s.getInputStream().read();
+            }).as("a TLS client that shows no certificate").isInstanceOf(javax.net.ssl.SSLException.class);
+        }
 
         long stopped = System.nanoTime();
         servers.remove(a);

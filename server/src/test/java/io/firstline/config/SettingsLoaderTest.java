@@ -185,14 +185,14 @@ class SettingsLoaderTest {
         assertThat(load(on).cluster()).isEqualTo(new Settings.Cluster(true,
                 java.net.InetAddress.getLocalHost().getHostName() + ":8081", "10.0.0.2", 5701, 5801,
                 List.of("10.0.0.1:5701", "10.0.0.2:5702", "fl-3.example:5701"), "firstline", "0123456789abcdef",
-                "10.0.0.2", 5701, 0));
+                "10.0.0.2", 5701, 0, Optional.empty()));
         on.put("FIRSTLINE_NODE_ID", "fl-2.example:8080");
         on.put("FIRSTLINE_CLUSTER_PORT", "6000");
         on.put("FIRSTLINE_CLUSTER_BUS_PORT", "0");
         on.put("FIRSTLINE_CLUSTER_NAME", "desk-north");
         assertThat(load(on).cluster()).isEqualTo(new Settings.Cluster(true, "fl-2.example:8080", "10.0.0.2", 6000, 0,
                 List.of("10.0.0.1:5701", "10.0.0.2:5702", "fl-3.example:5701"), "desk-north", "0123456789abcdef",
-                "10.0.0.2", 6000, 0));
+                "10.0.0.2", 6000, 0, Optional.empty()));
         assertThat(load(on).cluster().toString()).doesNotContain("0123456789abcdef");
         Map<String, String> mapped = new java.util.HashMap<>(on);
         mapped.put("FIRSTLINE_CLUSTER_PUBLIC_HOST", "fl-2.public.example");
@@ -226,6 +226,20 @@ class SettingsLoaderTest {
         bad = new java.util.HashMap<>(on);
         bad.put("FIRSTLINE_CLUSTER_NAME", "desk north");
         assertBad(bad, "FIRSTLINE_CLUSTER_NAME: 'desk north' is not a cluster name");
+        Path pem = Files.writeString(dir.resolve("bus.pem"), "-----BEGIN CERTIFICATE-----\n");
+        Map<String, String> tls = new java.util.HashMap<>(on);
+        tls.put("FIRSTLINE_CLUSTER_TLS_CERT_FILE", pem.toString());
+        tls.put("FIRSTLINE_CLUSTER_TLS_KEY_FILE", pem.toString());
+        assertThat(load(tls).cluster().busTls()).as("the CA is the certificate itself unless given")
+                .contains(new Settings.BusTls(pem, pem, pem));
+        bad = new java.util.HashMap<>(tls);
+        bad.put("FIRSTLINE_CLUSTER_TLS_CA_FILE", dir.resolve("none.pem").toString());
+        assertBad(bad, "FIRSTLINE_CLUSTER_TLS_CA_FILE: '" + dir.resolve("none.pem") + "' is not a readable file");
+        bad.remove("FIRSTLINE_CLUSTER_TLS_KEY_FILE");
+        assertBad(bad, "FIRSTLINE_CLUSTER_TLS_KEY_FILE: missing; CLUSTER_TLS_CERT_FILE and CLUSTER_TLS_KEY_FILE go together");
+        bad = new java.util.HashMap<>(on);
+        bad.put("FIRSTLINE_CLUSTER_TLS_CA_FILE", pem.toString());
+        assertBad(bad, "FIRSTLINE_CLUSTER_TLS_CA_FILE: set without CLUSTER_TLS_CERT_FILE");
         bad = new java.util.HashMap<>(mapped);
         bad.put("FIRSTLINE_CLUSTER_PUBLIC_PORT", "0");
         assertBad(bad, "FIRSTLINE_CLUSTER_PUBLIC_PORT: 0 is not a port number");
