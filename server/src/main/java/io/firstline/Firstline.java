@@ -194,6 +194,8 @@ public final class Firstline implements AutoCloseable {
             vertx = await(builder.withClusterManager(member.get().manager()).buildClustered());
             try {
                 member.get().checkMembers();
+                Vertx joined = vertx;
+                member.get().onRejoined(() -> Bus.publishHere(joined, Bus.CLUSTER_REJOINED, true));
             } catch (RuntimeException e) {
                 await(vertx.close());
                 throw e;

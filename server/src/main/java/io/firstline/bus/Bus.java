@@ -126,6 +126,13 @@ public final class Bus {
      */
     public static final Notice<Long> KIOSK_REVOKED = new Notice<>("auth.kiosk.revoked");
 
+    /**
+     * Cluster mode, on this node only: it is joined to other nodes again after it lost one (a node that left, or the
+     * network between them split and healed). What crossed the bus meanwhile may be lost or late: every desktop here is
+     * greeted again, and its state and current call sent anew (docs/calls.md, "hello"). No body.
+     */
+    public static final Notice<Boolean> CLUSTER_REJOINED = new Notice<>("cluster.rejoined");
+
     /** The header of a numbered notice that carries its number. */
     public static final String SEQ = "seq";
 
@@ -193,6 +200,11 @@ public final class Bus {
 
     public static <B> void publish(Vertx vertx, Notice<B> n, B body) {
         vertx.eventBus().publish(n.name(), body);
+    }
+
+    /** Publishes to the listeners on this node only, never across the cluster. */
+    public static <B> void publishHere(Vertx vertx, Notice<B> n, B body) {
+        vertx.eventBus().publish(n.name(), body, new DeliveryOptions().setLocalOnly(true));
     }
 
     public static <B> void publish(Vertx vertx, Notice<B> n, B body, DeliveryOptions options) {

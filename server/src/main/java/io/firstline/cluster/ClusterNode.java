@@ -38,6 +38,9 @@ public final class ClusterNode {
     private final String instanceName;
     private final HazelcastClusterManager manager;
     private volatile HazelcastInstance hazelcast;
+    /** Whether a member left since this node last had them all (or since it joined). */
+    private final java.util.concurrent.atomic.AtomicBoolean lostOne = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile Runnable rejoined = () -> { };
 
     private ClusterNode(Settings.Cluster settings, String version, String schema, Config config) {
         this.settings = settings;
@@ -113,17 +116,41 @@ public final class ClusterNode {
             public void memberAdded(com.hazelcast.cluster.MembershipEvent e) {
                 log.info("Cluster {}: node {} ({}) joined; {} members", settings.name(), e.getMember().getAttribute(NODE),
                         e.getMember().getAddress(), e.getMembers().size());
+                rejoinedIfApart();
             }
 
             @Override
             public void memberRemoved(com.hazelcast.cluster.MembershipEvent e) {
                 log.warn("Cluster {}: node {} ({}) left or is unreachable; {} members", settings.name(),
                         e.getMember().getAttribute(NODE), e.getMember().getAddress(), e.getMembers().size());
+                lostOne.set(true);
                 if (e.getMembers().size() == 1) {
                     warnAlone();
                 }
             }
         });
+        // The side of a split that merges into the other restarts its membership: it may see no member join.
+        hz.getLifecycleService().addLifecycleListener(e -> {
+            if (e.getState() == com.hazelcast.core.LifecycleEvent.LifecycleState.MERGED) {
+                log.info("Cluster {}: merged with the other side of a split; {} members", settings.name(),
+                        hz.getCluster().getMembers().size());
+                rejoinedIfApart();
+            }
+        });
+    }
+
+    /**
+     * What to do once this node is joined to others again after it lost one (on a Hazelcast thread: hand the work
+     * over to a context). Set once, after {@link #checkMembers()}.
+     */
+    public void onRejoined(Runnable r) {
+        rejoined = r;
+    }
+
+    private void rejoinedIfApart() {
+        if (lostOne.getAndSet(false)) {
+            rejoined.run();
+        }
     }
 
     /** Alone, this node serves its own people only: it pops nothing unless it follows the PBXs itself. */

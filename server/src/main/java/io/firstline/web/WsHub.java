@@ -57,6 +57,8 @@ public final class WsHub {
     private final java.util.Map<String, Long> sessionAgent = new java.util.HashMap<>();
     /** The open sockets of each kiosk screen, by its id, closed at once when it is revoked. */
     private final java.util.Map<Long, java.util.Set<ServerWebSocket>> byKiosk = new java.util.HashMap<>();
+    /** Every open socket of a signed-in person, and whose it is. */
+    private final java.util.Map<ServerWebSocket, Agent> desktops = new java.util.HashMap<>();
     private final Future<Void> listening;
 
     WsHub(Vertx vertx, Accounts accounts, Proxies proxies, ConnectionGuard guard, int perSession,
@@ -69,6 +71,7 @@ public final class WsHub {
         this.perSession = perSession;
         MessageConsumer<JsonObject> ended = Bus.listen(vertx, Bus.SESSIONS_ENDED, this::sessionsEnded);
         MessageConsumer<Long> revoked = Bus.listen(vertx, Bus.KIOSK_REVOKED, this::kioskRevoked);
+        Bus.listen(vertx, Bus.CLUSTER_REJOINED, none -> greetAgain());
         this.listening = Future.all(ended.completion(), revoked.completion()).mapEmpty();
     }
 
@@ -309,12 +312,8 @@ public final class WsHub {
             }
         });
         // "hello" once the desktop is listening; then its state and current call, which nothing missed.
-        consumer.completion().onComplete(ready -> {
-            ws.writeTextMessage(new JsonObject().put("type", "hello").put("agent", agent.json()).encode());
-            Bus.ask(vertx, Bus.DESK_SNAPSHOT, agent.id())
-                    .onSuccess(reply -> reply.forEach(o -> ws.writeTextMessage(((JsonObject) o).encode())))
-                    .onFailure(e -> log.debug("no desk snapshot for agent {}: {}", agent.id(), e.getMessage()));
-        });
+        consumer.completion().onComplete(ready -> greet(ws, agent));
+        desktops.put(ws, agent);
         // A supervisor's socket gets the board once it asks ({"type": "board.follow"}): the board page does, the desk does not.
         Runnable[] board = {null};
         long timer = vertx.setPeriodic(RECHECK_MS, id -> accounts.authenticate(token).onSuccess(still -> {
@@ -348,6 +347,7 @@ public final class WsHub {
         ws.exceptionHandler(e -> log.debug("WebSocket of agent {}: {}", agent.id(), e.getMessage()));
         return () -> {
             open.decrementAndGet();
+            desktops.remove(ws);
             java.util.Set<ServerWebSocket> sockets = bySession.get(session);
             if (sockets != null && sockets.remove(ws) && sockets.isEmpty()) {
                 bySession.remove(session);
@@ -360,6 +360,26 @@ public final class WsHub {
                 board[0].run();
             }
         };
+    }
+
+    /**
+     * "hello", then the agent's state and current call: the desktop keeps the call it shows only if the call is among
+     * them (docs/api.md).
+     */
+    private void greet(ServerWebSocket ws, Agent agent) {
+        if (ws.isClosed()) {
+            return;
+        }
+        ws.writeTextMessage(new JsonObject().put("type", "hello").put("agent", agent.json()).encode());
+        Bus.ask(vertx, Bus.DESK_SNAPSHOT, agent.id())
+                .onSuccess(reply -> reply.forEach(o -> ws.writeTextMessage(((JsonObject) o).encode())))
+                .onFailure(e -> log.debug("no desk snapshot for agent {}: {}", agent.id(), e.getMessage()));
+    }
+
+    /** Cluster mode, joined again after a node was lost: what crossed the bus meanwhile may be lost or stale. */
+    private void greetAgain() {
+        log.info("Cluster joined again: the state and current call of {} desktops sent anew", desktops.size());
+        java.util.Map.copyOf(desktops).forEach(this::greet);
     }
 
     /** Pings the socket now and then (the browser answers by itself), so that a quiet one is not idle. */

@@ -120,12 +120,15 @@ class ClusterSplitIT {
         client = io.vertx.core.Vertx.vertx();
         io.vertx.core.http.WebSocketClient ws = client.createWebSocketClient();
         Map<TestServer, List<String>> pops = Map.of(a, new CopyOnWriteArrayList<>(), b, new CopyOnWriteArrayList<>());
+        Map<TestServer, List<String>> hellos = Map.of(a, new CopyOnWriteArrayList<>(), b, new CopyOnWriteArrayList<>());
         for (TestServer node : List.of(a, b)) {
             for (String agent : List.of("alice", "bob", "carol")) {
                 TestSockets.open(ws, node.port(), node.login(agent, agent + "-password"), text -> {
                     JsonObject m = new JsonObject(text);
                     if ("call.connected".equals(m.getString("type"))) {
                         pops.get(node).add(agent);
+                    } else if ("hello".equals(m.getString("type"))) {
+                        hellos.get(node).add(agent);
                     }
                 });
             }
@@ -169,11 +172,17 @@ class ClusterSplitIT {
         assertThat(pops.get(a).size()).as("node-a's desktops got pops while apart").isGreaterThan(popsOfA);
         assertThat(pops.get(b).size()).as("node-b's desktops, out of reach of node-a, got none").isEqualTo(popsOfB);
 
+        await("every desktop greeted", Duration.ofSeconds(10), () -> hellos.get(a).size() == 3 && hellos.get(b).size() == 3);
         all.forEach(TcpProxy::resume);
         long healed = System.nanoTime();
         await("the nodes are one cluster again", Duration.ofSeconds(60), () -> members(a) == 2 && members(b) == 2);
         System.out.printf("the nodes were one cluster again %d ms after the network healed%n",
                 (System.nanoTime() - healed) / 1_000_000);
+        // What the bus carried while apart is lost: each node greets its desktops again, with their state and current
+        // call (the desktop drops a call it shows that does not come again).
+        await("every desktop on both nodes greeted again", Duration.ofSeconds(10),
+                () -> hellos.get(a).size() == 6 && hellos.get(b).size() == 6);
+        assertThat(hellos.get(b)).containsExactlyInAnyOrder("alice", "bob", "carol", "alice", "bob", "carol");
         sent = pbx.receivedActions().size();
         TestServer.Reply paused = b.post("/api/agents/me/pause", carolOnB, new JsonObject().put("reason", "lunch"));
         assertThat(paused.status()).as(String.valueOf(paused.json())).isEqualTo(200);
