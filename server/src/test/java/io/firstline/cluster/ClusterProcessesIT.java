@@ -66,7 +66,14 @@ class ClusterProcessesIT {
         }
     }
 
-    private FirstlineProcess node(String id) {
+    private io.firstline.TestCertificate busCertificate;
+
+    /** A Firstline JVM of the cluster, its event bus over TLS (one certificate for all nodes, as docs/cluster.md shows). */
+    private FirstlineProcess node(String id) throws Exception {
+        if (busCertificate == null) {
+            java.nio.file.Files.createDirectories(dir.resolve("tls"));
+            busCertificate = io.firstline.TestCertificate.make(dir.resolve("tls"));
+        }
         Map<String, String> env = new HashMap<>(TestServer.pbxEnv(pbx, Map.of("FIRSTLINE_AMI_NAME", "north",
                 "FIRSTLINE_TIMEZONE", "UTC")));
         env.putAll(db.env());
@@ -76,6 +83,8 @@ class ClusterProcessesIT {
             default -> portC;
         };
         env.putAll(TestServer.clusterEnv(id, port, List.of(portA, portB, portC)));
+        env.put("FIRSTLINE_CLUSTER_TLS_CERT_FILE", busCertificate.certFile().toString());
+        env.put("FIRSTLINE_CLUSTER_TLS_KEY_FILE", busCertificate.keyFile().toString());
         FirstlineProcess n = FirstlineProcess.start(dir.resolve(id), env);
         nodes.add(n);
         return n;
