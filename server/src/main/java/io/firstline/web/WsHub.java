@@ -36,6 +36,8 @@ public final class WsHub {
     private static final long WARN_EVERY_MS = 10_000;
     /** WebSocket close code for "not signed in" (4000-4999 are the application's). */
     static final short CLOSE_UNAUTHORIZED = 4401;
+    /** How many times a desktop's state and call are asked for when its node has joined the cluster again. */
+    private static final int GREET_AGAIN_TRIES = 15;
 
     private final Vertx vertx;
     private final Accounts accounts;
@@ -312,7 +314,7 @@ public final class WsHub {
             }
         });
         // "hello" once the desktop is listening; then its state and current call, which nothing missed.
-        consumer.completion().onComplete(ready -> greet(ws, agent));
+        consumer.completion().onComplete(ready -> greet(ws, agent, false));
         desktops.put(ws, agent);
         // A supervisor's socket gets the board once it asks ({"type": "board.follow"}): the board page does, the desk does not.
         Runnable[] board = {null};
@@ -364,22 +366,44 @@ public final class WsHub {
 
     /**
      * "hello", then the agent's state and current call: the desktop keeps the call it shows only if the call is among
-     * them (docs/api.md).
+     * them (docs/calls.md). Greeted {@code again} on an open socket, it gets "hello" only with its state and call in
+     * hand, so that a call still up is never taken for ended when they cannot be had.
      */
-    private void greet(ServerWebSocket ws, Agent agent) {
-        if (ws.isClosed()) {
-            return;
+    private void greet(ServerWebSocket ws, Agent agent, boolean again) {
+        String hello = new JsonObject().put("type", "hello").put("agent", agent.json()).encode();
+        if (!again && !ws.isClosed()) {
+            ws.writeTextMessage(hello);
         }
-        ws.writeTextMessage(new JsonObject().put("type", "hello").put("agent", agent.json()).encode());
-        Bus.ask(vertx, Bus.DESK_SNAPSHOT, agent.id())
-                .onSuccess(reply -> reply.forEach(o -> ws.writeTextMessage(((JsonObject) o).encode())))
-                .onFailure(e -> log.debug("no desk snapshot for agent {}: {}", agent.id(), e.getMessage()));
+        snapshot(agent, again ? GREET_AGAIN_TRIES : 1).onSuccess(reply -> {
+            if (ws.isClosed()) {
+                return;
+            }
+            if (again) {
+                ws.writeTextMessage(hello);
+            }
+            reply.forEach(o -> ws.writeTextMessage(((JsonObject) o).encode()));
+        }).onFailure(e -> log.debug("no desk snapshot for agent {}: {}", agent.id(), e.getMessage()));
+    }
+
+    /**
+     * The agent's state and current call from the node that follows the PBXs; asked up to {@code tries} times a second
+     * apart (just after the cluster heals, that node's answer may not be reachable yet).
+     */
+    private Future<io.vertx.core.json.JsonArray> snapshot(Agent agent, int tries) {
+        return Bus.ask(vertx, Bus.DESK_SNAPSHOT, agent.id()).recover(e -> {
+            if (tries <= 1) {
+                return Future.failedFuture(e);
+            }
+            io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
+            vertx.setTimer(1000, id -> later.complete());
+            return later.future().compose(v -> snapshot(agent, tries - 1));
+        });
     }
 
     /** Cluster mode, joined again after a node was lost: what crossed the bus meanwhile may be lost or stale. */
     private void greetAgain() {
         log.info("Cluster joined again: the state and current call of {} desktops sent anew", desktops.size());
-        java.util.Map.copyOf(desktops).forEach(this::greet);
+        java.util.Map.copyOf(desktops).forEach((ws, agent) -> greet(ws, agent, true));
     }
 
     /** Pings the socket now and then (the browser answers by itself), so that a quiet one is not idle. */

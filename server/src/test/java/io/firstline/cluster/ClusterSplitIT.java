@@ -142,15 +142,15 @@ class ClusterSplitIT {
 
         all.forEach(TcpProxy::cut);
         long cut = System.nanoTime();
-        pbx.traffic().start(TrafficConfig.builder().seed(11).callsPerSecond(1).maxCalls(12).outcomes(1, 0, 0)
+        pbx.traffic().start(TrafficConfig.builder().seed(11).callsPerSecond(1).maxCalls(8).outcomes(1, 0, 0)
                 .talkTime(Duration.ofSeconds(16), Duration.ofSeconds(24)).maxQueueWait(Duration.ofSeconds(80)).build());
         await("each node sees itself alone", Duration.ofSeconds(40), () -> members(a) == 1 && members(b) == 1);
         System.out.printf("the nodes saw the split %d ms after the cut%n", (System.nanoTime() - cut) / 1_000_000);
         int popsOfA = pops.get(a).size();
         int popsOfB = pops.get(b).size();
-        long generated = 12;
+        long generated = 8;
         // While apart: node-a keeps its lease (it renews it in the database), node-b never follows the PBX.
-        long watchUntil = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+        long watchUntil = System.nanoTime() + Duration.ofSeconds(4).toNanos();
         while (System.nanoTime() < watchUntil || pbx.traffic().callsGenerated() < generated) {
             assertThat(north(b).getBoolean("owned")).as("node-b never owns the link while apart").isFalse();
             assertThat(north(a).getBoolean("owned")).as("node-a keeps the link").isTrue();
