@@ -57,7 +57,8 @@ import java.util.regex.Pattern;
  * JVM options of the server (and of the relay); {@code --floor false} skips the relay phase. {@code --nodes 2
  * --db-url jdbc:mariadb://127.0.0.1:3306/} runs Firstline as two nodes of a cluster on a database it makes on that
  * server (and drops after), the desktops and supervisors spread over the nodes in turn; {@code --db-url} alone runs one
- * node on that server, for a comparison on the same database.
+ * node on that server, for a comparison on the same database. The nodes' event bus speaks TLS when the load run is
+ * started with {@code FIRSTLINE_CLUSTER_TLS_CERT_FILE} and {@code _KEY_FILE} (and {@code _CA_FILE}) set.
  */
 public final class LoadRun {
 
@@ -425,6 +426,12 @@ public final class LoadRun {
                             "FIRSTLINE_CLUSTER_HOST", "127.0.0.1", "FIRSTLINE_CLUSTER_PORT", String.valueOf(clusterPorts.get(n)),
                             "FIRSTLINE_CLUSTER_BUS_PORT", "0", "FIRSTLINE_CLUSTER_MEMBERS", String.join(",", members),
                             "FIRSTLINE_CLUSTER_SECRET", "the load run's cluster secret"));
+                    // The event bus over TLS when the load run itself is given the files (docs/benchmarks.md).
+                    System.getenv().forEach((k, v) -> {
+                        if (k.startsWith("FIRSTLINE_CLUSTER_TLS_")) {
+                            nodeEnv.put(k, v);
+                        }
+                    });
                 }
                 List<String> options = new ArrayList<>(jvm);
                 options.add("-Xlog:gc:file=" + (n == 0 ? gcLog : logs.resolve("firstline-" + n + "-gc.log")));
