@@ -187,9 +187,9 @@ public final class Firstline implements AutoCloseable {
                         .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(t.caFile().toString()))
                         .setClientAuth(io.vertx.core.http.ClientAuth.REQUIRED);
             } else {
-                log.warn("Cluster: the event bus speaks plain TCP: whoever reaches port {} can read the pops and send"
-                        + " commands to the PBXs. Set FIRSTLINE_CLUSTER_TLS_CERT_FILE and _KEY_FILE (docs/cluster.md),"
-                        + " or keep the port on a private network", c.busPort());
+                log.warn("Cluster: the event bus speaks plain TCP: whoever reaches its port ({}) can read the pops and"
+                        + " send commands to the PBXs. Set FIRSTLINE_CLUSTER_TLS_CERT_FILE and _KEY_FILE (docs/cluster.md),"
+                        + " or keep the port on a private network", c.busPort() == 0 ? "any free one, as set" : c.busPort());
             }
             vertx = await(builder.withClusterManager(member.get().manager()).buildClustered());
             try {
