@@ -558,8 +558,9 @@ public final class LoadRun {
             System.out.printf("calls recorded         %d %s%n", recorded, recorded == generated ? "(all, once each)" : "(MISMATCH)");
             long droppedAsEnded = Math.round(after.sum("firstline_pops_dropped_total", "")
                     - before.sum("firstline_pops_dropped_total", ""));
-            System.out.printf("answered (recorded)    %d, of which %d without a pop (%d pops not sent by the owner: their"
-                    + " call had ended before they could go)%n", answered, Math.max(0, answered - phase.popsRight()), droppedAsEnded);
+            System.out.printf("answered (recorded)    %d, of which %d without a pop (%d pops, ringing or connected, not sent"
+                    + " by the owner: their call had ended before they could go)%n", answered,
+                    Math.max(0, answered - phase.popsRight()), droppedAsEnded);
             System.out.printf(Locale.ROOT, "server CPU             Firstline's JVM%s %.1f ms per call (%.0f %% of a core), MariaDB"
                     + " %.1f ms per call (%.0f %% of a core), over the %.0f s from the first call to 2 s after the last one ended%n",
                     nodes == 1 ? "" : "s (" + nodes + " nodes)", jvmCpu.toNanos() / 1e6 / generated,
