@@ -43,10 +43,11 @@ import org.slf4j.LoggerFactory;
  * this verticle's context, where the single {@link CallTracker} turns them into changes that go to
  * the screen pops and the call records. One context, no locks.
  *
- * <p>In cluster mode a PBX's link runs only while this node holds the PBX's lease; when it loses the lease, the link
- * is closed and what this node knew of the PBX's calls is dropped, as if the PBX had gone quiet, and the node watches
- * the PBX through a read-only {@link Witness} again. The node that holds the first PBX's lease (and so all of them)
- * answers the desk's and the board's questions for the cluster and builds the board (docs/cluster.md).
+ * <p>In cluster mode a PBX's link runs only while this node holds the PBX's lease (the links are spread over the
+ * nodes); when it loses the lease, the link is closed and what this node knew of the PBX's calls is dropped, as if the
+ * PBX had gone quiet, and the node watches the PBX through a read-only {@link Witness} again. The node that holds the
+ * first PBX's lease leads: it answers the desk's and the board's questions for the cluster and builds the board, from
+ * the PBXs it follows and, for the others, from what its witnesses see (observed: no pop, no write; docs/cluster.md).
  */
 final class CallFlowVerticle extends VerticleBase {
 
@@ -71,11 +72,12 @@ final class CallFlowVerticle extends VerticleBase {
     private final PresenceLog presence;
     /** While this node leads (answers the desk's and board's questions): the board; else null. */
     private LiveBoard board;
+    private boolean leading;
     private final List<MessageConsumer<?>> answering = new ArrayList<>();
     /** Cluster mode: the PBXs this node stands by for, by name (on this verticle's context). */
     private final Map<String, Watching> witnesses = new java.util.HashMap<>();
-    /** Cluster mode: where this node takes other nodes' commands for the PBXs it follows. */
-    private final Map<String, MessageConsumer<?>> serving = new java.util.HashMap<>();
+    /** Cluster mode: where this node takes other nodes' commands and desk questions for the PBXs it follows. */
+    private final Map<String, List<MessageConsumer<?>>> serving = new java.util.HashMap<>();
     private final boolean wrapupPause;
     private Wrapups wrapups;
 
@@ -157,13 +159,17 @@ final class CallFlowVerticle extends VerticleBase {
                 Watching watched = witnesses.remove(pbx);
                 if (watched != null) {
                     close(watched.link());
+                    if (leading) {
+                        forgetObserved(pbx); // this node's own link, followed now, tells its calls anew
+                    }
                     // Before the link's own changes: what the PBX did while no node could write it is written first.
                     int calls = watched.witness().handOver(c.writeWitnessed());
                     log.info("PBX {}: this node writes the {} calls it witnessed in the last minute (those the node that"
                             + " followed the PBX wrote already are merged, not doubled)", pbx, calls);
                 }
                 follow(pbx);
-                serving.put(pbx, commands.serve(pbx));
+                serving.put(pbx, List.of(commands.serve(pbx), Bus.answer(vertx, Bus.deskSnapshot(pbx),
+                        agentId -> new JsonArray(new ArrayList<>(pops.snapshotFor(agentId, pbx::equals))))));
                 if (pbx.equals(c.ownership().leading())) {
                     lead();
                 }
@@ -171,10 +177,8 @@ final class CallFlowVerticle extends VerticleBase {
 
             @Override
             public void lost(String pbx, String why) {
-                MessageConsumer<?> serve = serving.remove(pbx);
-                if (serve != null) {
-                    serve.unregister();
-                }
+                serving.getOrDefault(pbx, List.of()).forEach(MessageConsumer::unregister);
+                serving.remove(pbx);
                 giveUp(pbx, why);
                 if (pbx.equals(c.ownership().leading())) {
                     unlead();
@@ -187,27 +191,64 @@ final class CallFlowVerticle extends VerticleBase {
 
     /**
      * This node answers the desk's and the board's questions, and builds the board: always on a single node; in
-     * cluster mode while it follows the PBXs (every node's sockets get the answers and the board over the event bus).
+     * cluster mode while it follows the first PBX (every node's sockets get the answers and the board over the event
+     * bus), watching the PBXs other nodes follow through its witnesses' links, started anew so that their snapshots
+     * tell it those PBXs' calls and members.
      */
     private void lead() {
-        if (board != null) {
+        if (leading) {
             return;
         }
-        answering.add(Bus.answer(vertx, Bus.DESK_SNAPSHOT, agentId -> new JsonArray(new ArrayList<>(pops.snapshotFor(agentId)))));
+        leading = true;
+        answering.add(Bus.answerLater(vertx, Bus.DESK_SNAPSHOT, this::deskSnapshot, 503));
         answering.addAll(io.firstline.desk.CurrentCalls.register(vertx, tracker));
         answering.add(wrapups.register(vertx));
-        board = boardFactory.create(tracker::activeCalls, tracker::members, this::followedHealth);
+        board = boardFactory.create(tracker::activeCalls, tracker::members, this::boardHealth);
         board.start();
+        List.copyOf(witnesses.keySet()).forEach(name -> {
+            Watching was = witnesses.get(name);
+            close(was.link());
+            watch(name, was.witness());
+        });
     }
 
-    /** Cluster mode: another node follows the PBXs now, and answers and builds the board in this node's place. */
+    /** Cluster mode: another node follows the first PBX now, and leads in this node's place. */
     private void unlead() {
+        leading = false;
         answering.forEach(MessageConsumer::unregister);
         answering.clear();
         if (board != null) {
             board.stop();
             board = null;
         }
+        witnesses.keySet().forEach(this::forgetObserved);
+    }
+
+    /**
+     * An agent's state and current call: from this node's pops for the PBXs it follows, and asked of the nodes that
+     * follow the others (fails while one of those does not answer: the asker tries again).
+     */
+    private Future<JsonArray> deskSnapshot(long agentId) {
+        List<Future<JsonArray>> parts = new ArrayList<>();
+        parts.add(Future.succeededFuture(new JsonArray(new ArrayList<>(pops.snapshotFor(agentId, this::followsHere)))));
+        for (Settings.Pbx pbx : pbxs) {
+            if (!followsHere(pbx.name())) {
+                parts.add(Bus.ask(vertx, Bus.deskSnapshot(pbx.name()), agentId, 2000));
+            }
+        }
+        return Future.all(parts).map(all -> {
+            // Every agent.state first, then the calls, as one node would tell them.
+            JsonArray states = new JsonArray();
+            JsonArray calls = new JsonArray();
+            parts.forEach(part -> part.result().forEach(m -> ("agent.state".equals(((io.vertx.core.json.JsonObject) m)
+                    .getString("type")) ? states : calls).add(m)));
+            return states.addAll(calls);
+        });
+    }
+
+    /** Whether this node follows the PBX's link now (always, for a single node). Any thread. */
+    private boolean followsHere(String pbx) {
+        return cluster.isEmpty() || links.containsKey(pbx) && cluster.get().ownership().owns(pbx);
     }
 
     /** Cluster mode: this node owns the PBX's link now; it connects, and the snapshot tells it the PBX's calls. */
@@ -234,20 +275,37 @@ final class CallFlowVerticle extends VerticleBase {
 
     /** Cluster mode: this node stands by for the PBX, and watches its calls through a read-only link (see {@link Witness}). */
     private void witness(String name) {
-        if (witnesses.containsKey(name)) {
-            return;
+        if (!witnesses.containsKey(name)) {
+            watch(name, new Witness());
         }
-        Settings.Pbx pbx = configured(name);
-        Witness witness = new Witness();
+    }
+
+    /** A read-only link to the PBX feeding the witness, and while this node leads, the board and the desk's answers too. */
+    private void watch(String name, Witness witness) {
         Watching[] self = new Watching[1];
-        AmiLink link = new AmiLink(pbx, event -> context.runOnContext(v -> {
+        AmiLink link = new AmiLink(configured(name), event -> context.runOnContext(v -> {
             if (witnesses.get(name) == self[0]) {
                 witness.apply(event);
+                if (leading) {
+                    handle(event, true);
+                }
             }
         }), timing, clock);
         self[0] = new Watching(link, witness);
         witnesses.put(name, self[0]);
         link.start();
+    }
+
+    /** Cluster mode, leading: drops what this node observed of a PBX another node followed, without a pop or a write. */
+    private void forgetObserved(String name) {
+        Instant at = clock.instant();
+        forgetting = true;
+        try {
+            handle(new PbxEvent.SnapshotStarted(name, at), true);
+            handle(new PbxEvent.SnapshotDone(name, at, true, true), true);
+        } finally {
+            forgetting = false;
+        }
     }
 
     /**
@@ -285,8 +343,16 @@ final class CallFlowVerticle extends VerticleBase {
         }, false);
     }
 
-    /** Every PBX event, on this verticle's context, in the order the links received them. */
+    /** Every PBX event of the links this node follows, on this verticle's context, in the order the links received them. */
     private void handle(PbxEvent event) {
+        handle(event, false);
+    }
+
+    /**
+     * @param observed an event of a PBX another node follows, seen by this node's witness while it leads: it feeds the
+     *     board and the desk's answers only (the node that follows the PBX pops, writes and counts it)
+     */
+    private void handle(PbxEvent event, boolean observed) {
         eventsHandled.incrementAndGet();
         List<CallChange> changes;
         try {
@@ -300,21 +366,24 @@ final class CallFlowVerticle extends VerticleBase {
         }
         try {
             // Before the pops go out: a pop's latency is measured from here. Calls dropped here did not end: not counted.
-            if (!forgetting) {
+            if (!forgetting && !observed) {
                 observer.accept(event, changes);
             }
         } catch (RuntimeException e) {
             log.error("Metrics failed on {}", event.getClass().getSimpleName(), e);
         }
         for (CallChange change : changes) {
-            try {
-                pops.apply(change);
-            } catch (RuntimeException e) {
-                log.error("Screen pop for {} failed", change.getClass().getSimpleName(), e);
+            if (!observed) {
+                try {
+                    pops.apply(change);
+                } catch (RuntimeException e) {
+                    log.error("Screen pop for {} failed", change.getClass().getSimpleName(), e);
+                }
+                records.accept(change);
             }
-            records.accept(change);
             try {
-                if (!forgetting) {
+                // By the node that leads only, for every PBX: it answers the agents' "ready" (its pauses go to the PBX's node).
+                if (!forgetting && leading) {
                     wrapups.apply(change);
                 }
             } catch (RuntimeException e) {
@@ -323,7 +392,9 @@ final class CallFlowVerticle extends VerticleBase {
         }
         try {
             // Before the board: a refresh of today's figures that this event starts waits for these steps.
-            presence.apply(event, changes, tracker::members);
+            if (!observed) {
+                presence.apply(event, changes, tracker::members);
+            }
         } catch (RuntimeException e) {
             log.error("Presence failed on {}", event.getClass().getSimpleName(), e);
         }
@@ -335,7 +406,7 @@ final class CallFlowVerticle extends VerticleBase {
             log.error("The board failed on {}", event.getClass().getSimpleName(), e);
         }
         // Only a whole channel listing tells which recorded calls the PBX no longer has.
-        if (event instanceof PbxEvent.SnapshotDone done && done.channelsListed() && !forgetting) {
+        if (event instanceof PbxEvent.SnapshotDone done && done.channelsListed() && !forgetting && !observed) {
             try {
                 resynced.accept(done.pbx(), linkedid -> tracker.call(done.pbx(), linkedid).isPresent());
             } catch (RuntimeException e) {
@@ -371,9 +442,17 @@ final class CallFlowVerticle extends VerticleBase {
         return out;
     }
 
-    /** The links this node follows, for the board (cluster mode: another node's PBXs are not shown as down here). */
-    List<PbxHealth> followedHealth() {
-        return health().stream().filter(PbxHealth::owned).toList();
+    /**
+     * Every PBX's link for the board: those this node follows; in cluster mode the others as its witness's link sees
+     * them (the node that follows one has the same view of Asterisk, give or take the moment).
+     */
+    private List<PbxHealth> boardHealth() {
+        List<PbxHealth> out = new ArrayList<>();
+        for (PbxHealth h : health()) {
+            Watching w = h.owned() ? null : witnesses.get(h.name());
+            out.add(w == null ? h : new PbxHealth(h.name(), w.link().health().status(), h.owner(), false));
+        }
+        return out;
     }
 
     /** The actions Firstline sends to the PBXs; set once this verticle has started. */

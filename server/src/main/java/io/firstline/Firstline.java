@@ -238,7 +238,7 @@ public final class Firstline implements AutoCloseable {
                 ownership = Optional.of(new LinkOwnership(vertx, new PbxOwnerStore(db,
                         vertx.createSharedWorkerExecutor("firstline-lease",
                         Math.max(1, Math.min(4, pbxs.size())))), settings.cluster().nodeId(), linkLeases,
-                        pbxs.stream().map(Settings.Pbx::name).toList()));
+                        pbxs.stream().map(Settings.Pbx::name).toList(), member.orElseThrow()::size));
                 log.info("Cluster mode: node {}; each PBX's link is followed by the node that holds its lease",
                         settings.cluster().nodeId());
             }

@@ -81,9 +81,16 @@ public final class TestServer implements AutoCloseable {
      */
     public static TestServer clusterNode(TestDatabase.Fresh db, io.firstline.sim.AmiSimulator pbx, Map<String, String> extraEnv,
             String nodeId, io.firstline.cluster.LinkLease.Timing leases, int clusterPort, List<Integer> memberPorts) {
+        return clusterNode(db, pbx, extraEnv, nodeId, leases, clusterPort, memberPorts, Optional.empty());
+    }
+
+    /** As above, with a settings file besides (e.g. more PBXs, {@code PBX.<name>.*}, which only a file can name). */
+    public static TestServer clusterNode(TestDatabase.Fresh db, io.firstline.sim.AmiSimulator pbx, Map<String, String> extraEnv,
+            String nodeId, io.firstline.cluster.LinkLease.Timing leases, int clusterPort, List<Integer> memberPorts,
+            Optional<java.nio.file.Path> settingsFile) {
         Map<String, String> env = new HashMap<>(clusterEnv(nodeId, clusterPort, memberPorts));
         env.putAll(pbxEnv(pbx, extraEnv));
-        return start(db, false, env, false, Clock.systemUTC(), java.util.function.UnaryOperator.identity(), leases);
+        return start(db, false, env, false, Clock.systemUTC(), java.util.function.UnaryOperator.identity(), leases, settingsFile);
     }
 
     /**
@@ -108,6 +115,12 @@ public final class TestServer implements AutoCloseable {
 
     private static TestServer start(TestDatabase.Fresh db, boolean ownsDb, Map<String, String> extraEnv, boolean demo,
             Clock clock, java.util.function.UnaryOperator<String> dbUrl, io.firstline.cluster.LinkLease.Timing leases) {
+        return start(db, ownsDb, extraEnv, demo, clock, dbUrl, leases, Optional.empty());
+    }
+
+    private static TestServer start(TestDatabase.Fresh db, boolean ownsDb, Map<String, String> extraEnv, boolean demo,
+            Clock clock, java.util.function.UnaryOperator<String> dbUrl, io.firstline.cluster.LinkLease.Timing leases,
+            Optional<java.nio.file.Path> settingsFile) {
         Map<String, String> env = new HashMap<>(db.env());
         env.put("FIRSTLINE_DB_URL", dbUrl.apply(db.url()));
         env.put("FIRSTLINE_HTTP_HOST", "127.0.0.1");
@@ -116,7 +129,7 @@ public final class TestServer implements AutoCloseable {
         env.put("FIRSTLINE_ADMIN_PASSWORD", ADMIN_PASSWORD);
         env.put("FIRSTLINE_DB_POOL_SIZE", "4");
         env.putAll(extraEnv);
-        return new TestServer(db, ownsDb, Firstline.start(SettingsLoader.load(env, Optional.empty()), demo, clock, leases));
+        return new TestServer(db, ownsDb, Firstline.start(SettingsLoader.load(env, settingsFile), demo, clock, leases));
     }
 
     /** A server whose PBX is the given simulator (user firstline, the simulator's default secret). */

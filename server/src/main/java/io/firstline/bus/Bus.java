@@ -77,6 +77,14 @@ public final class Bus {
         return new Question<>("pbx.command." + pbx);
     }
 
+    /**
+     * Cluster mode. Body: an agent's id. Reply: as {@link #DESK_SNAPSHOT}, of that one PBX's calls and members; answered
+     * only by the node that follows the PBX now, and asked by the node that answers {@link #DESK_SNAPSHOT}.
+     */
+    public static Question<Long, JsonArray> deskSnapshot(String pbx) {
+        return new Question<>("desk.snapshot." + pbx);
+    }
+
     // --- notices --------------------------------------------------------------------------------------------------
 
     /** Body: the id of an agent created or changed: the call flow reads the agents' interfaces again. */

@@ -128,7 +128,11 @@ public final class LinkLease {
             return;
         }
         if (!mayHold.getAsBoolean()) {
-            giveBack();
+            if (heldEpoch != 0 || renewEpoch != 0) {
+                giveBack();
+            } else {
+                look(now);
+            }
             return;
         }
         attempting = true;
@@ -169,6 +173,19 @@ public final class LinkLease {
         }));
     }
 
+    /** Not trying for the lease: only who holds it is read, for /health. */
+    private void look(long now) {
+        attempting = true;
+        lastAttemptNanos = now;
+        store.owner(pbx).onComplete(ar -> context.runOnContext(v -> {
+            attempting = false;
+            if (!stopped && ar.succeeded()) {
+                owner = ar.result().orElse(null);
+                listener.ownerSeen(pbx, owner);
+            }
+        }));
+    }
+
     private void lose(String why) {
         long was = heldEpoch;
         heldEpoch = 0;
@@ -181,7 +198,7 @@ public final class LinkLease {
     private void giveBack() {
         long held = renewEpoch;
         if (heldEpoch != 0) {
-            lose("this node no longer follows the PBXs it follows together with this one");
+            lose("this node follows more than its share of the PBX links: another node takes this one");
         }
         renewEpoch = 0;
         if (held != 0) {

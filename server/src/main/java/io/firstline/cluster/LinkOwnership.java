@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 
 /**
  * This node's leases on the links of every configured PBX (cluster mode), and the {@link Fence} of their writes: a
@@ -21,11 +22,14 @@ public final class LinkOwnership implements Fence {
     private final Map<String, LinkLease> leases = new LinkedHashMap<>();
     private final AtomicLong takeovers = new AtomicLong();
     private final String first;
+    private final IntSupplier members;
 
     private volatile LinkLease.Listener listener;
 
-    public LinkOwnership(Vertx vertx, PbxOwnerStore store, String node, LinkLease.Timing timing, List<String> pbxs) {
+    public LinkOwnership(Vertx vertx, PbxOwnerStore store, String node, LinkLease.Timing timing, List<String> pbxs,
+            IntSupplier members) {
         this.node = node;
+        this.members = members;
         LinkLease.Listener counting = new LinkLease.Listener() {
             @Override
             public void acquired(String pbx, long epoch, boolean takeover) {
@@ -40,13 +44,25 @@ public final class LinkOwnership implements Fence {
                 listener.lost(pbx, why);
             }
         };
-        // One node follows every PBX: the call state, the board and the desk's questions are whole in one place. It
-        // takes the others' leases once it holds the first's, and a node that loses the first gives the others back.
         this.first = pbxs.isEmpty() ? null : pbxs.get(0);
         for (String pbx : pbxs) {
-            leases.put(pbx, pbx.equals(first) ? new LinkLease(vertx, store, pbx, node, timing, counting)
-                    : new LinkLease(vertx, store, pbx, node, timing, counting, () -> owns(first)));
+            leases.put(pbx, new LinkLease(vertx, store, pbx, node, timing, counting, () -> mayHold(pbx)));
         }
+    }
+
+    /**
+     * The links spread over the members: a node takes a lease only while it holds (or asks for) fewer than its share,
+     * the PBXs ÷ the members it sees, rounded up; one over its share (a member joined) gives back one link at a time,
+     * the last configured first, so that the first (whose holder leads) moves last. With one member it follows them all.
+     */
+    private boolean mayHold(String pbx) {
+        int share = (leases.size() + Math.max(1, members.getAsInt()) - 1) / Math.max(1, members.getAsInt());
+        // Two leases taken at once may put a node over its share for a moment: it gives one back at its next attempt.
+        List<String> held = leases.keySet().stream().filter(this::owns).toList();
+        if (owns(pbx)) {
+            return held.size() <= share || !pbx.equals(held.get(held.size() - 1));
+        }
+        return held.size() < share;
     }
 
     /**
@@ -67,8 +83,8 @@ public final class LinkOwnership implements Fence {
     }
 
     /**
-     * The PBX whose lease decides which node follows them all (the first configured): that node answers the desk's and
-     * the board's questions for the cluster.
+     * The PBX whose holder leads (the first configured): that node answers the desk's and the board's questions for the
+     * cluster and builds the board, watching the PBXs other nodes follow.
      */
     public String leading() {
         return first;
@@ -89,9 +105,6 @@ public final class LinkOwnership implements Fence {
         LinkLease lease = leases.get(pbx);
         if (lease == null) {
             return Optional.empty();
-        }
-        if (!pbx.equals(first) && !owns(pbx)) {
-            return owner(first); // followed together with the first: a standby does not ask for the others' leases
         }
         return Optional.ofNullable(lease.owner());
     }

@@ -74,6 +74,12 @@ public final class PbxOwnerStore {
         }, false);
     }
 
+    /** Who holds the PBX's lease now (a plain read, no lock); empty when nobody ever did or it has run out. */
+    public Future<java.util.Optional<String>> owner(String pbx) {
+        return workers.executeBlocking(() -> java.util.Optional.ofNullable(db.dsl().fetchOne(
+                "SELECT node FROM pbx_owners WHERE pbx = ? AND lease_until >= NOW(3)", pbx)).map(r -> r.get(0, String.class)), false);
+    }
+
     /** Ends the lease at once if {@code node} still holds it under {@code epoch}, so that another node takes over without waiting. */
     public Future<Boolean> release(String pbx, String node, long epoch) {
         return workers.executeBlocking(() -> db.dsl().execute("SET STATEMENT innodb_lock_wait_timeout = "

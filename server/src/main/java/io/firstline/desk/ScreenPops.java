@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,11 +128,11 @@ public final class ScreenPops {
         directory.reload().onSuccess(v -> List.copyOf(members.values()).forEach(this::memberChanged));
     }
 
-    /** What a desktop that (re)connects should be told first: its state and current call. */
-    public List<JsonObject> snapshotFor(long agentId) {
+    /** What a desktop that (re)connects should be told first: its state and current call, those of the PBXs asked for. */
+    public List<JsonObject> snapshotFor(long agentId, Predicate<String> pbxs) {
         List<JsonObject> out = new ArrayList<>();
-        Optional.ofNullable(states.get(agentId)).ifPresent(out::add);
-        Optional.ofNullable(current.get(agentId)).ifPresent(out::add);
+        Optional.ofNullable(states.get(agentId)).filter(m -> pbxs.test(m.getString("pbx"))).ifPresent(out::add);
+        Optional.ofNullable(current.get(agentId)).filter(m -> pbxs.test(m.getJsonObject("call").getString("pbx"))).ifPresent(out::add);
         return out;
     }
 

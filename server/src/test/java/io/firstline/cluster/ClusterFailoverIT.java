@@ -18,8 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("cluster mode: two nodes on one database and one event bus (TLS both ways), one follows the PBX, the other"
-        + " serves its people and takes the link over")
+@DisplayName("cluster mode: two nodes on one database and one event bus (TLS both ways), each following one of two PBXs"
+        + " and serving the other's people, one taking the other's link over")
 class ClusterFailoverIT {
 
     private static final Map<String, String> ENV = Map.of("FIRSTLINE_AMI_NAME", "north", "FIRSTLINE_TIMEZONE", "UTC");
@@ -29,6 +29,8 @@ class ClusterFailoverIT {
 
     private TestDatabase.Fresh db;
     private AmiSimulator pbx;
+    /** The second PBX, with one agent of its own (Dave). */
+    private AmiSimulator south;
     private final List<TestServer> servers = new ArrayList<>();
 
     @AfterEach
@@ -39,6 +41,9 @@ class ClusterFailoverIT {
         servers.forEach(TestServer::close);
         if (pbx != null) {
             pbx.close();
+        }
+        if (south != null) {
+            south.close();
         }
         if (db != null) {
             db.close();
@@ -65,8 +70,11 @@ class ClusterFailoverIT {
         if (id.equals("node-b")) {
             env.put("FIRSTLINE_CLUSTER_BUS_PORT", Integer.toString(busPortB));
         }
+        java.nio.file.Path file = dir.resolve(id + ".properties");
+        java.nio.file.Files.writeString(file, "PBX.south.HOST=127.0.0.1\nPBX.south.PORT=" + south.port()
+                + "\nPBX.south.USER=firstline\nPBX.south.SECRET=firstline-secret\n");
         TestServer s = TestServer.clusterNode(db, pbx, env, id, leases, id.equals("node-a") ? portA : portB,
-                List.of(portA, portB));
+                List.of(portA, portB), java.util.Optional.of(file));
         servers.add(s);
         return s;
     }
@@ -77,6 +85,16 @@ class ClusterFailoverIT {
 
     private static JsonObject north(TestServer s) {
         return health(s).getJsonArray("pbx").getJsonObject(0);
+    }
+
+    private static JsonObject south(TestServer s) {
+        JsonObject h = health(s).getJsonArray("pbx").getJsonObject(1);
+        assertThat(h.getString("name")).isEqualTo("south");
+        return h;
+    }
+
+    private static boolean follows(JsonObject pbx) {
+        return pbx.getBoolean("owned", false) && "connected".equals(pbx.getString("status"));
     }
 
     private static void await(String what, Duration within, BooleanSupplier done) throws InterruptedException {
@@ -102,27 +120,37 @@ class ClusterFailoverIT {
     }
 
     @Test
-    @DisplayName("the first node owns the link, the second stands by (healthy); when the first stops, the second follows"
-            + " the PBX and every call is recorded once")
-    void standbyTakesOver() throws Exception {
+    @DisplayName("alone, the first node follows both PBXs; once the second joins, each follows one and pops, acts and"
+            + " shows the board for the other's; when the first stops, the second follows both and every call is recorded once")
+    void linksSpreadAndFailOver() throws Exception {
         db = TestDatabase.fresh();
         pbx = AmiSimulator.builder().host("127.0.0.1").port(0).timeScale(8).build();
+        south = AmiSimulator.builder().host("127.0.0.1").port(0).timeScale(8).agent("Local/2001@agents/n", "Dave Agent").build();
         // node-a's lease would last a minute: node-b can follow the PBX within the test's deadline only by its release.
         TestServer a = node("node-a", new LinkLease.Timing(Duration.ofSeconds(60), Duration.ofMillis(250), Duration.ofSeconds(1)));
         await("node-a follows the PBX", Duration.ofSeconds(30),
                 () -> north(a).getBoolean("owned", false) && "connected".equals(north(a).getString("status")));
         assertThat(north(a).getString("owner")).isEqualTo("node-a");
+        await("node-a, alone, follows the second PBX too", Duration.ofSeconds(30), () -> follows(south(a)));
         TestServer b = node("node-b", FAST);
-        await("node-b sees node-a own the link", Duration.ofSeconds(30), () -> "node-a".equals(north(b).getString("owner")));
+        // Two members, two PBXs: a share of one each. node-a gives back the last configured, node-b takes it.
+        await("node-b follows the second PBX, node-a the first", Duration.ofSeconds(30),
+                () -> follows(south(b)) && "node-a".equals(north(b).getString("owner")));
+        long spread = System.nanoTime();
         assertThat(north(b).getString("status")).isEqualTo("standby");
         assertThat(north(b).getBoolean("owned")).isFalse();
-        assertThat(health(b).getString("status")).as("a standby node is healthy").isEqualTo("ok");
-        assertThat(metric(b, "firstline_cluster_links_owned")).isZero();
+        await("node-a sees node-b follow the second PBX", Duration.ofSeconds(10),
+                () -> "node-b".equals(south(a).getString("owner")) && !south(a).getBoolean("owned"));
+        System.out.printf("node-a saw node-b follow south %d ms after node-b did%n", (System.nanoTime() - spread) / 1_000_000);
+        assertThat(health(b).getString("status")).isEqualTo("ok");
+        assertThat(health(a).getString("status")).isEqualTo("ok");
+        assertThat(metric(b, "firstline_cluster_links_owned")).isEqualTo(1);
         assertThat(metric(a, "firstline_cluster_links_owned")).isEqualTo(1);
 
         String admin = a.loginAdmin();
         a.createTraceAgents(admin);
         a.createUser(admin, "sam", "Sam Supervisor", "supervisor", null);
+        a.createUser(admin, "dave", "Dave Agent", "agent", "Local/2001@agents/n");
         assertThat(health(b).getJsonObject("cluster").getJsonArray("members")).as("members seen by node-b").hasSize(2);
         assertThat(metric(a, "firstline_cluster_members")).isEqualTo(2);
 
@@ -138,6 +166,11 @@ class ClusterFailoverIT {
                 }
             });
         }
+        // Dave's desktop on node-a, which does not follow his PBX: his state and pops come from node-b.
+        List<JsonObject> dave = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.firstline.TestSockets.open(ws, a.port(), a.login("dave", "dave-password"), text -> dave.add(new JsonObject(text)));
+        await("Dave's state, known only to node-b, reaches his desktop on node-a", Duration.ofSeconds(10),
+                () -> dave.stream().anyMatch(m -> "agent.state".equals(m.getString("type")) && "south".equals(m.getString("pbx"))));
         List<JsonObject> boards = new java.util.concurrent.CopyOnWriteArrayList<>();
         io.vertx.core.http.WebSocket board = io.firstline.TestSockets.open(ws, b.port(), b.login("sam", "sam-password"),
                 text -> boards.add(new JsonObject(text)));
@@ -145,16 +178,35 @@ class ClusterFailoverIT {
 
         pbx.traffic().start(TrafficConfig.builder().seed(7).callsPerSecond(2).maxCalls(6).outcomes(1, 0, 0)
                 .talkTime(Duration.ofSeconds(16), Duration.ofSeconds(24)).maxQueueWait(Duration.ofSeconds(80)).build());
+        south.traffic().start(TrafficConfig.builder().seed(9).callsPerSecond(1).maxCalls(3).outcomes(1, 0, 0)
+                .talkTime(Duration.ofSeconds(16), Duration.ofSeconds(24)).maxQueueWait(Duration.ofSeconds(80)).build());
         await("calls are recorded in progress by node-a", Duration.ofSeconds(60),
                 () -> a.queryLong("SELECT COUNT(*) FROM calls WHERE pbx = 'north' AND ended_at IS NULL") >= 2);
         await("calls answered pop on node-b's desktops", Duration.ofSeconds(60), () -> !pops.isEmpty());
         await("node-b's supervisor follows node-a's board: whole, then its deltas", Duration.ofSeconds(10),
                 () -> boards.stream().anyMatch(m -> "board.update".equals(m.getString("type")))
                         && boards.stream().anyMatch(m -> "board.delta".equals(m.getString("type"))));
+        await("a call of the second PBX, followed by node-b, pops on Dave's desktop on node-a", Duration.ofSeconds(60),
+                () -> dave.stream().anyMatch(m -> "call.connected".equals(m.getString("type"))
+                        && "south".equals(m.getJsonObject("call").getString("pbx"))));
         JsonObject boardOfB = b.get("/api/live/board", b.login("sam", "sam-password")).json();
         assertThat(boardOfB.getJsonArray("pbx").getJsonObject(0).getMap())
-                .as("node-b's board is the board of node-a, which follows the PBX")
+                .as("node-b's board is the board of node-a, which follows the first PBX")
                 .containsEntry("name", "north").containsEntry("status", "connected");
+        assertThat(boardOfB.getJsonArray("pbx").getJsonObject(1).getMap())
+                .as("the board shows the second PBX, which node-a watches").containsEntry("name", "south").containsEntry("status", "connected");
+        assertThat(boardOfB.getJsonArray("agents").stream().map(JsonObject.class::cast)
+                .filter(r -> "dave".equals(r.getString("username"))).findFirst().orElseThrow().getJsonArray("queues"))
+                .as("Dave, a member only of the second PBX, on node-a's board").isNotEmpty();
+        // Dave pauses on node-a: the action goes to his PBX, through node-b, once.
+        int southSent = south.receivedActions().size();
+        String daveToken = a.login("dave", "dave-password");
+        TestServer.Reply davePaused = a.post("/api/agents/me/pause", daveToken, new JsonObject().put("reason", "lunch"));
+        assertThat(davePaused.status()).as(String.valueOf(davePaused.json())).isEqualTo(200);
+        assertThat(south.receivedActions().subList(southSent, south.receivedActions().size()).stream()
+                .filter(act -> "QueuePause".equals(act.name()))).hasSize(1)
+                .allMatch(act -> "Local/2001@agents/n".equals(act.get("Interface")));
+        assertThat(a.post("/api/agents/me/unpause", daveToken, new JsonObject()).status()).isEqualTo(200);
         // A desk action on node-b is sent to the PBX by node-a, the node that follows it.
         int sent = pbx.receivedActions().size();
         String carol = b.login("carol", "carol-password");
@@ -189,7 +241,8 @@ class ClusterFailoverIT {
                 () -> north(b).getBoolean("owned", false) && "connected".equals(north(b).getString("status")));
         System.out.printf("node-b followed the PBX %d ms after node-a began to stop%n", (System.nanoTime() - stopped) / 1_000_000);
         assertThat(b.queryLong("SELECT epoch FROM pbx_owners WHERE pbx = 'north' AND node = 'node-b'")).isEqualTo(2);
-        assertThat(metric(b, "firstline_cluster_takeovers_total")).isEqualTo(1);
+        assertThat(metric(b, "firstline_cluster_takeovers_total")).as("south, given back by node-a, then north").isEqualTo(2);
+        assertThat(metric(b, "firstline_cluster_links_owned")).isEqualTo(2);
 
         int popsBefore = pops.size();
         long generated = pbx.traffic().callsGenerated();
@@ -213,7 +266,7 @@ class ClusterFailoverIT {
         await("node-b gives the link up", Duration.ofSeconds(10),
                 () -> "standby".equals(north(b).getString("status")) && "node-x".equals(north(b).getString("owner")));
         assertThat(health(b).getString("status")).isEqualTo("ok");
-        assertThat(metric(b, "firstline_cluster_links_owned")).isZero();
+        assertThat(metric(b, "firstline_cluster_links_owned")).as("south still").isEqualTo(1);
         assertThat(b.queryLong("SELECT COUNT(*) FROM calls WHERE pbx = 'north' AND ended_at IS NULL"))
                 .as("node-b ended none of the calls it dropped").isEqualTo(2);
 
@@ -221,7 +274,7 @@ class ClusterFailoverIT {
         await("node-b follows the PBX again", Duration.ofSeconds(10),
                 () -> north(b).getBoolean("owned", false) && "connected".equals(north(b).getString("status")));
         assertThat(b.queryLong("SELECT epoch FROM pbx_owners WHERE pbx = 'north' AND node = 'node-b'")).isEqualTo(4);
-        assertThat(metric(b, "firstline_cluster_takeovers_total")).isEqualTo(2);
+        assertThat(metric(b, "firstline_cluster_takeovers_total")).isEqualTo(3);
         long all = pbx.traffic().callsGenerated();
         assertThat(pbx.traffic().awaitFinished(all, Duration.ofSeconds(120))).isTrue();
         await("node-b recorded the calls it took up again ended", Duration.ofSeconds(60),
@@ -229,5 +282,10 @@ class ClusterFailoverIT {
         assertThat(b.queryLong("SELECT COUNT(*) FROM calls WHERE pbx = 'north'")).as("each call once").isEqualTo(all);
         assertThat(b.queryLong("SELECT COUNT(*) FROM calls WHERE pbx = 'north' AND ended_at_estimated"))
                 .as("the calls still up at the resync were followed to their end").isZero();
+        long southCalls = south.traffic().callsGenerated();
+        assertThat(south.traffic().awaitFinished(southCalls, Duration.ofSeconds(60))).isTrue();
+        await("every call of the second PBX recorded ended", Duration.ofSeconds(30),
+                () -> b.queryLong("SELECT COUNT(*) FROM calls WHERE pbx = 'south' AND ended_at IS NOT NULL") == southCalls);
+        assertThat(b.queryLong("SELECT COUNT(*) FROM calls WHERE pbx = 'south'")).as("each call once").isEqualTo(southCalls);
     }
 }

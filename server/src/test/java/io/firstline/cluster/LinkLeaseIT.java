@@ -169,7 +169,7 @@ class LinkLeaseIT {
     @Test
     @DisplayName("fencing: a write the old owner started before the takeover is refused after it, and nothing of it is committed")
     void staleWriteRefused() throws Exception {
-        LinkOwnership ownerA = new LinkOwnership(vertx, store, "node-a", FAST, List.of(pbx));
+        LinkOwnership ownerA = new LinkOwnership(vertx, store, "node-a", FAST, List.of(pbx), () -> 2);
         vertx.runOnContext(v -> ownerA.start(quiet()));
         waitFor("node-a owns the link", () -> ownerA.owns(pbx));
         // A write as the owner: committed.
@@ -183,7 +183,7 @@ class LinkLeaseIT {
 
         // node-a gives the link up; node-b takes over.
         vertx.runOnContext(v -> ownerA.release().onComplete(x -> { }));
-        LinkOwnership ownerB = new LinkOwnership(vertx, store, "node-b", FAST, List.of(pbx));
+        LinkOwnership ownerB = new LinkOwnership(vertx, store, "node-b", FAST, List.of(pbx), () -> 2);
         vertx.runOnContext(v -> ownerB.start(quiet()));
         waitFor("node-b owns the link", () -> ownerB.owns(pbx));
         assertThat(ownerA.owns(pbx)).isFalse();
@@ -205,6 +205,35 @@ class LinkLeaseIT {
         // The new owner writes.
         await(new CallStore(db, new PhoneNumbers("US"), ownerB).record(call("L-new-owner"), List.of()));
         assertThat(count("SELECT COUNT(*) FROM calls WHERE linkedid = 'L-new-owner'")).isEqualTo(1);
+        vertx.runOnContext(v -> ownerB.release());
+    }
+
+    @Test
+    @DisplayName("several PBXs: a node alone holds them all; with two members each holds its share; the survivor takes them back")
+    void linksSpread() throws Exception {
+        List<String> four = List.of(pbx + "-1", pbx + "-2", pbx + "-3", pbx + "-4");
+        java.util.concurrent.atomic.AtomicInteger members = new java.util.concurrent.atomic.AtomicInteger(1);
+        LinkOwnership ownerA = new LinkOwnership(vertx, store, "node-a", FAST, four, members::get);
+        vertx.runOnContext(v -> ownerA.start(quiet()));
+        waitFor("node-a, alone, holds every lease", () -> ownerA.owned() == 4);
+
+        members.set(2);
+        LinkOwnership ownerB = new LinkOwnership(vertx, store, "node-b", FAST, four, members::get);
+        vertx.runOnContext(v -> ownerB.start(quiet()));
+        waitFor("two each", () -> ownerA.owned() == 2 && ownerB.owned() == 2);
+        assertThat(ownerA.owns(four.get(0))).as("the first (the leader's) moves last").isTrue();
+        for (String p : four) {
+            assertThat(ownerA.owns(p)).as(p + " held by one node").isNotEqualTo(ownerB.owns(p));
+            String owner = ownerA.owns(p) ? "node-a" : "node-b";
+            waitFor("both see who holds " + p, () -> ownerA.owner(p).equals(Optional.of(owner)) && ownerB.owner(p).equals(Optional.of(owner)));
+        }
+        Thread.sleep(FAST.lease().toMillis());
+        assertThat(ownerA.owned() + ownerB.owned()).as("settled: no lease goes back and forth").isEqualTo(4);
+        assertThat(ownerB.takeovers()).as("node-b took over the two node-a gave back").isEqualTo(2);
+
+        members.set(1);
+        vertx.runOnContext(v -> ownerA.release()); // node-a stops
+        waitFor("node-b, alone now, holds every lease", () -> ownerB.owned() == 4);
         vertx.runOnContext(v -> ownerB.release());
     }
 
