@@ -583,6 +583,12 @@ public final class LoadRun {
                     mean(before, after, "firstline_event_loop_delay_seconds", ""),
                     seconds(Scrape.quantile(before, after, "firstline_event_loop_delay_seconds", "", 0.99)),
                     seconds(Scrape.quantile(before, after, "firstline_event_loop_delay_seconds", "", 1)));
+            // The part of a pop's latency spent in the server after its AMI event was taken up by the call flow.
+            String connected = "type=\"call.connected\"";
+            System.out.printf(Locale.ROOT, "pop inside the server  from the call flow taking its event to its leaving: mean %.2f ms, p99 ≤ %s, max ≤ %s%n",
+                    mean(before, after, "firstline_pop_latency_seconds", connected),
+                    seconds(Scrape.quantile(before, after, "firstline_pop_latency_seconds", connected, 0.99)),
+                    seconds(Scrape.quantile(before, after, "firstline_pop_latency_seconds", connected, 1)));
             String db = "pool_name=\"firstline-db\"";
             System.out.printf(Locale.ROOT, "firstline-db queue     %.0f tasks, wait for a worker mean %.2f ms, p99 ≤ %s, max ≤ %s%n",
                     after.sum("vertx_pool_queue_time_seconds_count", db) - before.sum("vertx_pool_queue_time_seconds_count", db),

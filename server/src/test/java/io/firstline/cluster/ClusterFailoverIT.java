@@ -195,6 +195,10 @@ class ClusterFailoverIT {
                 .containsEntry("name", "north").containsEntry("status", "connected");
         assertThat(boardOfB.getJsonArray("pbx").getJsonObject(1).getMap())
                 .as("the board shows the second PBX, which node-a watches").containsEntry("name", "south").containsEntry("status", "connected");
+        JsonObject boardOfA = a.get("/api/live/board", a.login("sam", "sam-password")).json();
+        assertThat(boardOfA.getJsonArray("pbx")).as("the board on each node").isEqualTo(boardOfB.getJsonArray("pbx"));
+        assertThat(boardOfA.getJsonArray("agents").stream().map(r -> ((JsonObject) r).getString("username")).toList())
+                .isEqualTo(boardOfB.getJsonArray("agents").stream().map(r -> ((JsonObject) r).getString("username")).toList());
         assertThat(boardOfB.getJsonArray("agents").stream().map(JsonObject.class::cast)
                 .filter(r -> "dave".equals(r.getString("username"))).findFirst().orElseThrow().getJsonArray("queues"))
                 .as("Dave, a member only of the second PBX, on node-a's board").isNotEmpty();
