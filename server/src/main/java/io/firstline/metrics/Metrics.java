@@ -227,9 +227,6 @@ public final class Metrics {
                     AmiLink::eventsReceived);
             linkCounter("firstline.ami.events.unreadable", "AMI events Firstline follows that could not be read and were skipped",
                     name, current, AmiLink::eventsUnreadable);
-            linkCounter("firstline.ami.events.dropped", "AMI events Asterisk-Java dropped because Firstline did not take them"
-                    + " fast enough; each series makes the link again and reads Asterisk's state", name, current,
-                    AmiLink::eventsDropped);
         }
     }
 

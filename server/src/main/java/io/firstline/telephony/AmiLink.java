@@ -73,11 +73,6 @@ public final class AmiLink implements AutoCloseable {
     private final AtomicLong eventsReceived = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong eventsUnreadable = new AtomicLong();
-    private final AtomicLong eventsDropped = new AtomicLong();
-    /** The connection generation whose dropped events have been acted on (the link is being made again). */
-    private final AtomicLong droppedIn = new AtomicLong(-1);
-    /** The connection generation whose reader thread {@link DroppedEvents} knows. */
-    private volatile long readerKnownFor = -1;
     /** Kinds of unreadable events already logged: bounded by Asterisk-Java's event classes. */
     private final java.util.Set<String> unreadableKinds = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -112,10 +107,6 @@ public final class AmiLink implements AutoCloseable {
     }
 
     public void start() {
-        if (!DroppedEvents.install()) {
-            log.warn("PBX {}: logging is not Logback's, so events Asterisk-Java drops when its queue is full cannot be"
-                    + " noticed", pbx.name());
-        }
         thread.execute(this::connect);
     }
 
@@ -161,23 +152,6 @@ public final class AmiLink implements AutoCloseable {
 
     boolean buildsEventsFast() {
         return connection instanceof FastEventsConnection c && c.buildsEventsFast();
-    }
-
-    /** Events Asterisk-Java dropped because its queue to Firstline's listener was full. */
-    public long eventsDropped() {
-        return eventsDropped.get();
-    }
-
-    /**
-     * Asterisk-Java dropped an event of connection {@code gen}: the calls Firstline follows may now be wrong, so the
-     * link is made again and the state read from Asterisk, as after any lost link (on Asterisk-Java's reader thread).
-     */
-    void eventDropped(long gen) {
-        eventsDropped.incrementAndGet();
-        if (droppedIn.getAndSet(gen) != gen) {
-            thread.execute(() -> lost(gen, "Asterisk-Java's event queue was full and it dropped events"
-                    + " (firstline_ami_events_dropped_total); reading Asterisk's state again"));
-        }
     }
 
     /** Sends an action and completes with Asterisk's answer; fails when the link is down or times out. */
@@ -364,10 +338,6 @@ public final class AmiLink implements AutoCloseable {
             if (gen != generation.get()) {
                 return;
             }
-            if (readerKnownFor != gen) {
-                DroppedEvents.heardFrom(Thread.currentThread().getName(), this, gen);
-                readerKnownFor = gen;
-            }
             if (event instanceof DisconnectEvent) {
                 thread.execute(() -> lost(gen, "disconnected"));
                 return;
@@ -399,7 +369,6 @@ public final class AmiLink implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        DroppedEvents.forget(this);
         thread.execute(() -> {
             generation.incrementAndGet();
             quietLogoff(connection);

@@ -1,25 +1,18 @@
 package org.asteriskjava.manager.internal;
 
-import java.lang.reflect.Field;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 /**
- * Asterisk-Java's manager connection whose socket reader builds events with {@link PrecompiledEventBuilder} instead of
- * its reflective stock builder (a fifth of the server's CPU at 50 calls/s); the events are the same. Used like
- * {@code DefaultManagerConnection}, from the thread that connects; its reader is created on that thread too.
+ * Asterisk-Java's manager connection with Firstline's socket reader, {@link DirectManagerReader}: the same events and
+ * responses, built by {@link PrecompiledEventBuilder} instead of Asterisk-Java's reflective builder (a fifth of the
+ * server's CPU at 50 calls/s), and handed to the listeners on the reader's thread instead of through a queue that drops
+ * events when full. Used like {@code DefaultManagerConnection}, from the thread that connects.
  *
- * <p>It lives in Asterisk-Java's package because the reader's builder can only be reached from there: the builder
- * interface is package-private, and the reader keeps its builder in a private final field set in its constructor.
- * Should an upgrade of Asterisk-Java move that field, the stock builder stays and a warning says so
- * (FastEventsConnectionTest fails in CI first).
+ * <p>It lives in Asterisk-Java's package because the reader and its builder can only be made there: the builder and
+ * dispatcher interfaces are package-private. {@link #createReader} is Asterisk-Java's own hook for another reader
+ * (FastEventsConnectionTest fails in CI first should an upgrade change it).
  */
 public class FastEventsConnection extends ManagerConnectionImpl {
 
-    private static final Logger log = LoggerFactory.getLogger(FastEventsConnection.class);
-    private static volatile boolean warned;
-
-    private volatile PrecompiledEventBuilder builder;
+    private volatile DirectManagerReader reader;
 
     public FastEventsConnection(String host, int port, String user, String secret) {
         setHostname(host);
@@ -30,43 +23,19 @@ public class FastEventsConnection extends ManagerConnectionImpl {
 
     @Override
     protected ManagerReader createReader(Dispatcher dispatcher, Object source) {
-        ManagerReader reader = super.createReader(dispatcher, source);
-        builder = install(reader);
-        return reader;
+        DirectManagerReader r = new DirectManagerReader(dispatcher, source);
+        reader = r;
+        return r;
     }
 
-    /** Whether the current reader builds events with the fast builder (false before the first login). */
+    /** Whether the connection has made its reader, Firstline's (false before the first login). */
     public boolean buildsEventsFast() {
-        return builder != null;
+        return reader != null;
     }
 
     /** Events its reader built without the stock builder's reflection (for tests). */
     public long eventsBuiltFast() {
-        PrecompiledEventBuilder b = builder;
-        return b == null ? 0 : b.built();
-    }
-
-    /** Swaps the reader's stock builder for one that wraps it; null (and a warning, once) where it cannot. */
-    static PrecompiledEventBuilder install(ManagerReader reader) {
-        try {
-            if (!(reader instanceof ManagerReaderImpl)) {
-                throw new IllegalStateException("the reader is a " + reader.getClass().getName());
-            }
-            Field field = ManagerReaderImpl.class.getDeclaredField("eventBuilder");
-            field.setAccessible(true);
-            if (!(field.get(reader) instanceof EventBuilder stock)) {
-                throw new IllegalStateException("its eventBuilder field holds no EventBuilder");
-            }
-            PrecompiledEventBuilder fast = new PrecompiledEventBuilder(stock);
-            field.set(reader, fast);
-            return fast;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            if (!warned) {
-                warned = true;
-                log.warn("Asterisk-Java's reader could not be given Firstline's fast event builder ({}); its own, slower"
-                        + " one builds the events (has Asterisk-Java been upgraded?)", e.toString());
-            }
-            return null;
-        }
+        DirectManagerReader r = reader;
+        return r == null ? 0 : r.eventBuilder().built();
     }
 }

@@ -9,7 +9,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.firstline.TestTraces;
 import io.firstline.sim.AmiSimulator;
-import java.lang.reflect.Field;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -23,17 +22,14 @@ import org.slf4j.LoggerFactory;
 class FastEventsConnectionTest {
 
     @Test
-    @DisplayName("the reader it creates holds the fast builder, wrapping Asterisk-Java's own")
-    void readerGetsTheFastBuilder() throws Exception {
+    @DisplayName("the reader it creates is Firstline's, with the fast builder")
+    void readerIsFirstlines() {
         FastEventsConnection connection = new FastEventsConnection("127.0.0.1", 5038, "firstline", "secret");
         assertThat(connection.buildsEventsFast()).isFalse();
 
         ManagerReader reader = connection.createReader(connection, connection);
 
-        assertThat(reader).isInstanceOf(ManagerReaderImpl.class);
-        Field field = ManagerReaderImpl.class.getDeclaredField("eventBuilder");
-        field.setAccessible(true);
-        assertThat(field.get(reader)).isInstanceOf(PrecompiledEventBuilder.class);
+        assertThat(reader).isInstanceOf(DirectManagerReader.class);
         assertThat(connection.buildsEventsFast()).isTrue();
         assertThat(connection.getHostname()).isEqualTo("127.0.0.1");
         assertThat(connection.getPort()).isEqualTo(5038);
@@ -78,9 +74,4 @@ class FastEventsConnectionTest {
         }
     }
 
-    @Test
-    @DisplayName("a reader it cannot change keeps its own builder: the connection still works, only slower")
-    void otherReaderKeepsItsBuilder() {
-        assertThat(FastEventsConnection.install(null)).isNull();
-    }
 }
