@@ -51,7 +51,7 @@ public final class LinkOwnership implements Fence {
     }
 
     /**
-     * The links spread over the members: a node takes a lease only while it holds (or asks for) fewer than its share,
+     * The links spread over the members: a node takes a lease only while it holds fewer than its share,
      * the PBXs ÷ the members it sees, rounded up; one over its share (a member joined) gives back one link at a time,
      * the last configured first, so that the first (whose holder leads) moves last. With one member it follows them all.
      */
