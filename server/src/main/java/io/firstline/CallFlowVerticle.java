@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -64,7 +63,6 @@ final class CallFlowVerticle extends VerticleBase {
     private final Optional<Clustered> cluster;
     /** While this node drops what it knew of a PBX it no longer owns: nothing is counted, reconciled or paused for it. */
     private boolean forgetting;
-    private final AtomicLong eventsHandled = new AtomicLong();
     private PbxCommands commands;
     private final BoardFactory boardFactory;
     private final BiConsumer<PbxEvent, List<CallChange>> observer;
@@ -353,7 +351,6 @@ final class CallFlowVerticle extends VerticleBase {
      *     board and the desk's answers only (the node that follows the PBX pops, writes and counts it)
      */
     private void handle(PbxEvent event, boolean observed) {
-        eventsHandled.incrementAndGet();
         List<CallChange> changes;
         try {
             changes = tracker.apply(event);
@@ -458,10 +455,6 @@ final class CallFlowVerticle extends VerticleBase {
     /** The actions Firstline sends to the PBXs; set once this verticle has started. */
     PbxCommands commands() {
         return commands;
-    }
-
-    long eventsHandled() {
-        return eventsHandled.get();
     }
 
     @Override

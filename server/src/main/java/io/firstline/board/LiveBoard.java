@@ -19,6 +19,7 @@ import io.firstline.reports.KpiStore;
 import io.firstline.telephony.PbxHealth;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -35,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +50,10 @@ import org.slf4j.LoggerFactory;
  * while someone on this node follows that form ({@link BoardFollowers}). A delta carries the agents' rows that changed
  * (a counter that only counts on with the clock, which the page counts on itself, does not change a row) and the
  * small parts whole; a follower starts from the whole board of {@link Bus#BOARD_FOLLOW} and applies each next delta.
- * Lives on the call flow's context: every method is called there.
+ * Lives on the call flow's context, which only keeps the board's inputs up to date and takes a copy of them
+ * ({@link Inputs}, a fraction of a millisecond) when a board is due: building the rows, comparing them with the last
+ * ones and encoding the delta (milliseconds with thousands of agents) is done by the board's own worker thread, so
+ * that the call flow (and the pop) does not wait for it. The board its followers have (the base) belongs to that thread.
  */
 public final class LiveBoard {
 
@@ -102,6 +107,7 @@ public final class LiveBoard {
     private long lastFiguresStart;
     private long lastFiguresReadMs;
     private long publishTimer = -1;
+    /** Every queue each member was in today, by member; each set is replaced, never changed, so a copy can be shared. */
     private final Map<String, Set<String>> queuesOfMember = new HashMap<>();
     private final Map<String, Instant> queueChangedAt = new HashMap<>();
     private final Set<String> resyncing = new HashSet<>();
@@ -110,14 +116,21 @@ public final class LiveBoard {
     private final Map<String, Instant> connectedUntil = new HashMap<>();
     private final Map<String, PbxHealth.Status> lastStatus = new HashMap<>();
     /** The rows' keys of queue members who are no Firstline agent, by interface: an opaque number, not the interface. */
-    private final Map<String, String> memberKeys = new HashMap<>();
+    private final Map<String, String> memberKeys = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger memberKeysGiven = new java.util.concurrent.atomic.AtomicInteger();
 
     private final List<MessageConsumer<?>> consumers = new ArrayList<>();
     private final List<Long> timers = new ArrayList<>();
-    private boolean stopped;
+    private volatile boolean stopped;
+    /** One thread that builds, compares and encodes the boards, one at a time and in the order asked. */
+    private final WorkerExecutor builder;
+    /** A board is being built: the next one waits for it (the board's updates give way when they cannot keep up). */
+    private boolean building;
+    private boolean buildAgain;
 
     /**
-     * The board its followers have (the last whole board or delta published), its number, and its rows by key. The
+     * The board its followers have (the last whole board or delta published), its number, and its rows by key: the
+     * builder's alone. The
      * numbers start from the wall clock's milliseconds times 1,000: in a cluster, the board of a node that takes the
      * PBXs over numbers on from above the one before, so that its followers ask for its whole board rather than
      * take its first deltas for old ones.
@@ -151,12 +164,16 @@ public final class LiveBoard {
         this.health = health;
         this.recorded = recorded;
         this.followers = followers;
+        this.builder = vertx.createSharedWorkerExecutor("firstline-board", 1);
     }
 
     /** Registers the board's addresses and timers on the current (call flow) context. */
     public void start() {
-        consumers.add(Bus.answer(vertx, Bus.BOARD_SNAPSHOT, none -> snapshot(clock.instant())));
-        consumers.add(Bus.answer(vertx, Bus.BOARD_FOLLOW, this::follow));
+        consumers.add(Bus.answerOn(vertx, Bus.BOARD_SNAPSHOT, builder, none -> {
+            Inputs in = inputs(clock.instant());
+            return () -> build(in);
+        }));
+        consumers.add(Bus.answerOn(vertx, Bus.BOARD_FOLLOW, builder, this::prepareFollow));
         consumers.add(Bus.listen(vertx, Bus.AGENTS_CHANGED, agentId -> loadAgents()));
         consumers.add(Bus.listen(vertx, Bus.FIGURES_CHANGED, none -> figuresSoon()));
         // New thresholds: the tiles' colours change at the next update, the service levels once today is read again.
@@ -186,6 +203,7 @@ public final class LiveBoard {
         timers.clear();
         vertx.cancelTimer(publishTimer);
         vertx.cancelTimer(figuresTimer);
+        builder.close();
     }
 
     /** One PBX event and what it changed. */
@@ -211,7 +229,13 @@ public final class LiveBoard {
             }
             if (c instanceof CallChange.MemberChanged m) {
                 MemberView v = m.member();
-                queuesOfMember.computeIfAbsent(key(v.pbx(), v.memberInterface()), k -> new TreeSet<>()).addAll(v.queues());
+                String member = key(v.pbx(), v.memberInterface());
+                Set<String> was = queuesOfMember.getOrDefault(member, Set.of());
+                if (!was.containsAll(v.queues())) {
+                    Set<String> all = new TreeSet<>(was);
+                    all.addAll(v.queues());
+                    queuesOfMember.put(member, java.util.Collections.unmodifiableSet(all));
+                }
                 v.queues().forEach(q -> queueChangedAt.put(q, now));
                 String p = v.queues().isEmpty() ? "out" : v.paused() ? "paused " + v.pauseReason() : "in";
                 if (!p.equals(presenceOf.put(key(v.pbx(), v.memberInterface()), p))) {
@@ -276,8 +300,9 @@ public final class LiveBoard {
     }
 
     /**
-     * Builds the board and publishes what changed since the base, encoded once for each form that someone follows now
-     * (for all its sockets, not once per socket).
+     * Takes the board's inputs now and has the builder publish what changed since the base, encoded once for each form
+     * that someone follows now (for all its sockets, not once per socket). While a board is being built the next one
+     * waits for it: when building cannot keep up, the updates come less often rather than pile up.
      */
     private void publish() {
         boolean boards = followers.boards();
@@ -285,15 +310,41 @@ public final class LiveBoard {
         if (!boards && !wallScreens) {
             return;
         }
-        JsonObject board = snapshot(clock.instant());
+        if (building) {
+            buildAgain = true;
+            return;
+        }
+        building = true;
+        Inputs in = inputs(clock.instant());
+        builder.executeBlocking(() -> {
+            publishBuilt(in, boards, wallScreens);
+            return null;
+        }, true).onComplete(ar -> {
+            building = false;
+            if (ar.failed()) {
+                log.error("The board could not be built", ar.cause());
+            }
+            if (buildAgain) {
+                buildAgain = false;
+                publishSoon();
+            }
+        });
+    }
+
+    /** On the builder: builds the board of {@code in} and publishes the delta from the base to it. */
+    private void publishBuilt(Inputs in, boolean boards, boolean wallScreens) {
+        if (stopped) {
+            return;
+        }
+        JsonObject board = build(in);
         followers.updateBuilt();
-        if (!baseCurrent()) {
+        if (!baseCurrent(in)) {
             // Nobody has this base's past: whoever follows now asks for the whole board, and gets this one or a later one.
-            rebase(board);
+            rebase(board, in);
             return;
         }
         JsonObject delta = delta(board);
-        rebase(board);
+        rebase(board, in);
         if (boards) {
             Bus.publishNumbered(vertx, Bus.BOARD_UPDATES, delta.encode(), seq);
         }
@@ -303,16 +354,16 @@ public final class LiveBoard {
         }
     }
 
-    /** Whether the base is what every follower has: followed without a gap since it was made. */
-    private boolean baseCurrent() {
-        return base != null && baseFollowedSince == followers.followedSince();
+    /** Whether the base is what every follower has: followed without a gap from when it was made to {@code in}. */
+    private boolean baseCurrent(Inputs in) {
+        return base != null && baseFollowedSince == in.followedSince();
     }
 
     /** The board's next number, and the board its followers have from now on. */
-    private void rebase(JsonObject board) {
+    private void rebase(JsonObject board, Inputs in) {
         seq++;
         base = board;
-        baseFollowedSince = followers.followedSince();
+        baseFollowedSince = in.followedSince();
         baseText = null;
         baseWallScreenText = null;
         baseRows.clear();
@@ -420,24 +471,33 @@ public final class LiveBoard {
     }
 
     /**
-     * For a socket that starts to follow (or missed a delta): the base as a whole {@code board.update} and its number.
-     * A base that missed changes while nobody followed is made anew first.
+     * For a socket that starts to follow (or missed a delta), on the call flow's context: what the builder then answers,
+     * the base as a whole {@code board.update} and its number. A base that missed changes while nobody followed is made
+     * anew first; so is one older than an update's interval (a page sets its clock by the board's {@code at}), and
+     * those who follow already get the delta to it.
      */
-    JsonObject follow(boolean wallScreen) {
-        Instant now = clock.instant();
-        if (!baseCurrent()) {
-            rebase(snapshot(now));
-        } else if (Duration.between(Instant.parse(base.getString("at")), now).toMillis() > PUBLISH_MS) {
-            // The base can be up to a heartbeat old: a page sets its clock by the board's "at", so send a fresh one
-            // (and the delta to it to those who follow already).
-            publish();
-        }
-        if (wallScreen && baseWallScreenText == null) {
-            baseWallScreenText = whole(stripForWallScreen(base.copy()));
-        } else if (!wallScreen && baseText == null) {
-            baseText = whole(base);
-        }
-        return new JsonObject().put("seq", seq).put("text", wallScreen ? baseWallScreenText : baseText);
+    Callable<JsonObject> prepareFollow(boolean wallScreen) {
+        Inputs in = inputs(clock.instant());
+        boolean boards = followers.boards();
+        boolean wallScreens = followers.wallScreens();
+        return () -> {
+            if (!baseCurrent(in)) {
+                rebase(build(in), in);
+            } else if (Duration.between(Instant.parse(base.getString("at")), in.now()).toMillis() > PUBLISH_MS) {
+                publishBuilt(in, boards, wallScreens);
+            }
+            if (wallScreen && baseWallScreenText == null) {
+                baseWallScreenText = whole(stripForWallScreen(base.copy()));
+            } else if (!wallScreen && baseText == null) {
+                baseText = whole(base);
+            }
+            return new JsonObject().put("seq", seq).put("text", wallScreen ? baseWallScreenText : baseText);
+        };
+    }
+
+    /** {@link #prepareFollow} and its answer on the builder, as {@link Bus#BOARD_FOLLOW} gives it. */
+    Future<JsonObject> follow(boolean wallScreen) {
+        return builder.executeBlocking(prepareFollow(wallScreen), true);
     }
 
     private String whole(JsonObject board) {
@@ -535,11 +595,37 @@ public final class LiveBoard {
         return LocalDate.ofInstant(now, zone).atStartOfDay(zone).toInstant();
     }
 
-    /** The whole board now. */
+    /**
+     * What a board is built from, taken on the call flow's context at one moment: the builder reads nothing else that
+     * changes. The maps are copies, or never changed once made.
+     */
+    private record Inputs(Instant now, long followedSince, List<CallView> calls, List<MemberView> members, List<PbxHealth> links,
+            Set<String> resyncing, Map<String, Instant> connectedUntil, Map<String, Integer> priorities, Settings.Board settings,
+            List<Agent> agents, Map<String, Figures> figures, Map<Long, Integer> handledToday, Map<Long, Integer> missedToday,
+            PresenceDay.Prepared presenceToday, JsonObject chart, Instant figuresAsOf, Instant pendingSince,
+            Map<String, Set<String>> queuesOfMember, Map<String, Instant> queueChangedAt) {
+    }
+
+    /** The board's inputs now: on the call flow's context. */
+    private Inputs inputs(Instant now) {
+        return new Inputs(now, followers.followedSince(), calls.get(), members.get(), health.get(), Set.copyOf(resyncing),
+                Map.copyOf(connectedUntil), new HashMap<>(priorities), settings.get(), agents, figures, handledToday,
+                missedToday, presenceToday, chart, figuresAsOf, pendingSince, new HashMap<>(queuesOfMember),
+                new HashMap<>(queueChangedAt));
+    }
+
+    /** The whole board now, built on the calling thread: on the call flow's context. */
     JsonObject snapshot(Instant now) {
-        List<CallView> active = calls.get();
-        List<MemberView> memberList = members.get();
-        List<PbxHealth> links = health.get();
+        return build(inputs(now));
+    }
+
+    /** The whole board of {@code in}: any thread. */
+    private JsonObject build(Inputs in) {
+        Instant now = in.now();
+        List<CallView> active = in.calls();
+        List<MemberView> memberList = in.members();
+        List<PbxHealth> links = in.links();
+        Set<String> resyncing = in.resyncing();
         Instant liveAsOf = now;
         JsonArray pbx = new JsonArray();
         for (PbxHealth h : links) {
@@ -547,17 +633,17 @@ public final class LiveBoard {
                     : h.status().wire();
             pbx.add(new JsonObject().put("name", h.name()).put("status", status));
             if (h.status() != PbxHealth.Status.CONNECTED || resyncing.contains(h.name())) {
-                Instant last = connectedUntil.get(h.name());
+                Instant last = in.connectedUntil().get(h.name());
                 liveAsOf = last == null ? null : liveAsOf == null || last.isBefore(liveAsOf) ? last : liveAsOf;
             }
         }
         // Asterisk answers a queue's callers by priority, then by when they joined: that is their position now.
         List<CallView> waiting = active.stream().filter(LiveBoard::isWaiting)
-                .sorted(Comparator.comparing(CallView::queue).thenComparing(Comparator.comparingInt(this::priority).reversed())
+                .sorted(Comparator.comparing(CallView::queue).thenComparing(Comparator.comparingInt((CallView c) -> priority(in, c)).reversed())
                         .thenComparing(c -> c.queuedAt() == null ? now : c.queuedAt()))
                 .toList();
-        Settings.Board board = settings.get();
-        Set<String> queueNames = new TreeSet<>(figures.keySet());
+        Settings.Board board = in.settings();
+        Set<String> queueNames = new TreeSet<>(in.figures().keySet());
         board.queues().keySet().forEach(q -> {
             if (queueNames.stream().noneMatch(n -> Settings.Board.normalQueue(n).equals(q))) {
                 queueNames.add(q);
@@ -565,18 +651,18 @@ public final class LiveBoard {
         });
         waiting.forEach(c -> queueNames.add(c.queue()));
         memberList.forEach(m -> queueNames.addAll(m.queues()));
-        queuesOfMember.values().forEach(queueNames::addAll);
+        in.queuesOfMember().values().forEach(queueNames::addAll);
 
         // One pass over the members and the callers for all queues: a pass per queue grows as queues × agents.
         Map<String, List<CallView>> waitingIn = new HashMap<>();
         waiting.forEach(c -> waitingIn.computeIfAbsent(c.queue(), k -> new ArrayList<>()).add(c));
-        Map<String, int[]> agentCounts = agentCounts(memberList);
+        Map<String, int[]> agentCounts = agentCounts(memberList, in.queuesOfMember());
         JsonArray queues = new JsonArray();
         for (String q : queueNames) {
-            queues.add(queue(q, board.forQueue(q), waitingIn.getOrDefault(q, List.of()),
-                    agentCounts.getOrDefault(q, new int[STATES]), now, liveAsOf));
+            queues.add(queue(in, q, board.forQueue(q), waitingIn.getOrDefault(q, List.of()),
+                    agentCounts.getOrDefault(q, new int[STATES]), liveAsOf));
         }
-        JsonArray agentRows = agents(memberList, active, now);
+        JsonArray agentRows = agents(in);
         JsonArray waitingRows = new JsonArray();
         Map<String, Integer> positions = new HashMap<>();
         for (CallView c : waiting) {
@@ -585,13 +671,13 @@ public final class LiveBoard {
             waitingRows.add(new JsonObject().put("queue", c.queue()).put("position", position)
                     .put("waitSeconds", c.waitedSeconds(now)).put("queuedAt", str(c.queuedAt()))
                     .put("callerNumber", c.callerNumber()).put("callerName", c.callerName())
-                    .put("menuPath", c.menuPath()).put("priority", priority(c)).put("ringing", !c.ringing().isEmpty())
+                    .put("menuPath", c.menuPath()).put("priority", priority(in, c)).put("ringing", !c.ringing().isEmpty())
                     .put("linkedid", c.linkedid()).put("pbx", c.pbx()));
         }
         return new JsonObject().put("at", now.toString()).put("liveAsOf", str(liveAsOf))
-                .put("figuresAsOf", str(figuresAsOf)).put("today", startOfDay(now).toString()).put("timezone", zone.getId())
+                .put("figuresAsOf", str(in.figuresAsOf())).put("today", startOfDay(now).toString()).put("timezone", zone.getId())
                 .put("serviceLevelDefinition", SERVICE_LEVEL_DEFINITION).put("pbx", pbx).put("queues", queues)
-                .put("agents", agentRows).put("waiting", waitingRows).put("chart", chart);
+                .put("agents", agentRows).put("waiting", waitingRows).put("chart", in.chart());
     }
 
     private static final int AVAILABLE = 0;
@@ -603,7 +689,7 @@ public final class LiveBoard {
     private static final int STATES = 6;
 
     /** Per queue, its members by state; a member who was in the queue today and has left it counts as signed out. */
-    private Map<String, int[]> agentCounts(List<MemberView> memberList) {
+    private static Map<String, int[]> agentCounts(List<MemberView> memberList, Map<String, Set<String>> queuesOfMember) {
         Map<String, int[]> counts = new HashMap<>();
         for (MemberView m : memberList) {
             for (String q : m.queues()) {
@@ -627,9 +713,12 @@ public final class LiveBoard {
     }
 
     /** @param here the queue's waiting callers; @param counts its members by state ({@link #agentCounts}) */
-    private JsonObject queue(String name, Settings.Thresholds t, List<CallView> here, int[] counts, Instant now,
+    private static JsonObject queue(Inputs in, String name, Settings.Thresholds t, List<CallView> here, int[] counts,
             Instant liveAsOf) {
-        Figures f = figures.getOrDefault(name, new Figures(t.serviceLevelSeconds()));
+        Instant now = in.now();
+        Instant figuresAsOf = in.figuresAsOf();
+        Instant pendingSince = in.pendingSince();
+        Figures f = in.figures().getOrDefault(name, new Figures(t.serviceLevelSeconds()));
         int longest = here.stream().mapToInt(c -> c.waitedSeconds(now)).max().orElse(0);
         int available = counts[AVAILABLE];
         int onCall = counts[ON_CALL];
@@ -660,31 +749,33 @@ public final class LiveBoard {
                         .put("waiting", new JsonObject().put("amber", t.waitingAmber()).put("red", t.waitingRed()))
                         .put("longestWaitSeconds", new JsonObject().put("amber", t.longestWaitAmber()).put("red", t.longestWaitRed()))
                         .put("serviceLevelPercent", new JsonObject().put("amber", t.serviceLevelAmber()).put("red", t.serviceLevelRed())));
-        Instant changed = queueChangedAt.get(name);
+        Instant changed = in.queueChangedAt().get(name);
         out.put("changedAt", str(changed));
         return out;
     }
 
-    private JsonArray agents(List<MemberView> memberList, List<CallView> active, Instant now) {
-        Instant dayStart = startOfDay(now);
+    private JsonArray agents(Inputs in) {
+        List<MemberView> memberList = in.members();
+        Instant dayStart = startOfDay(in.now());
         Map<String, MemberView> byInterface = new HashMap<>();
         memberList.forEach(m -> byInterface.putIfAbsent(MemberView.interfaceKey(m.memberInterface()), m));
         Map<String, CallView> byLinkedid = new HashMap<>();
-        active.forEach(c -> byLinkedid.put(key(c.pbx(), c.linkedid()), c));
+        in.calls().forEach(c -> byLinkedid.put(key(c.pbx(), c.linkedid()), c));
         JsonArray rows = new JsonArray();
         Set<String> shown = new HashSet<>();
-        for (Agent a : agents) {
+        for (Agent a : in.agents()) {
             MemberView m = byInterface.get(MemberView.interfaceKey(a.memberInterface()));
             if (a.role() != Role.AGENT && m == null) {
                 continue;
             }
             shown.add(MemberView.interfaceKey(a.memberInterface()));
-            rows.add(agentRow("a" + a.id(), a.id(), a.username(), a.name(), a.memberInterface(), m, byLinkedid, dayStart, now));
+            rows.add(agentRow(in, "a" + a.id(), a.id(), a.username(), a.name(), a.memberInterface(), m, byLinkedid, dayStart));
         }
         for (MemberView m : memberList) {
             if (shown.add(MemberView.interfaceKey(m.memberInterface()))) {
-                String key = memberKeys.computeIfAbsent(MemberView.interfaceKey(m.memberInterface()), k -> "m" + (memberKeys.size() + 1));
-                rows.add(agentRow(key, null, null, m.memberName(), m.memberInterface(), m, byLinkedid, dayStart, now));
+                String key = memberKeys.computeIfAbsent(MemberView.interfaceKey(m.memberInterface()),
+                        k -> "m" + memberKeysGiven.incrementAndGet());
+                rows.add(agentRow(in, key, null, null, m.memberName(), m.memberInterface(), m, byLinkedid, dayStart));
             }
         }
         return rows;
@@ -694,8 +785,9 @@ public final class LiveBoard {
      * @param key the row's key: {@code a<id>} for an agent, another opaque one for a member who is no agent
      * @param dayStart the start of today, for today's presence
      */
-    private JsonObject agentRow(String key, Long id, String username, String name, String iface, MemberView m,
-            Map<String, CallView> byLinkedid, Instant dayStart, Instant now) {
+    private static JsonObject agentRow(Inputs in, String key, Long id, String username, String name, String iface, MemberView m,
+            Map<String, CallView> byLinkedid, Instant dayStart) {
+        Instant now = in.now();
         JsonObject row = new JsonObject().put("key", key).put("id", id).put("username", username).put("name", name).put("interface", iface)
                 .put("state", m == null ? MemberState.SIGNED_OUT.wire() : m.state().wire())
                 .put("since", m == null ? null : str(m.since()))
@@ -703,8 +795,9 @@ public final class LiveBoard {
                 .put("paused", m != null && m.paused())
                 .put("pauseReason", m == null ? null : m.pauseReason())
                 .put("queues", new JsonArray(m == null ? List.of() : new ArrayList<>(new TreeSet<>(m.queues()))))
-                .put("handledToday", id == null ? 0 : handledToday.getOrDefault(id, 0))
-                .put("missedToday", id == null ? 0 : missedToday.getOrDefault(id, 0));
+                .put("handledToday", id == null ? 0 : in.handledToday().getOrDefault(id, 0))
+                .put("missedToday", id == null ? 0 : in.missedToday().getOrDefault(id, 0));
+        PresenceDay.Prepared presenceToday = in.presenceToday();
         putPresence(row, presenceToday == null ? null : presenceToday.totals(MemberView.interfaceKey(iface), dayStart, now));
         CallView c = m == null || m.linkedid() == null ? null : byLinkedid.get(key(m.pbx(), m.linkedid()));
         if (c != null) {
@@ -767,8 +860,8 @@ public final class LiveBoard {
     }
 
     /** The queue priority the dialplan gave the caller (higher is answered first); 0 when none. */
-    private int priority(CallView c) {
-        return priorities.getOrDefault(key(c.pbx(), c.linkedid()), 0);
+    private static int priority(Inputs in, CallView c) {
+        return in.priorities().getOrDefault(key(c.pbx(), c.linkedid()), 0);
     }
 
     private static String rising(int value, int amber, int red) {

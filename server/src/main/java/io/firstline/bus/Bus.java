@@ -2,12 +2,14 @@ package io.firstline.bus;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -188,6 +190,32 @@ public final class Bus {
                     m.fail(failureCode, String.valueOf(ar.cause().getMessage()));
                 }
             });
+        });
+    }
+
+    /**
+     * Answers a question in two steps: {@code prepare} on the calling context (what it must read there), then the work
+     * it returns on {@code worker}, which sends the answer itself, ahead of what that thread sends after it.
+     */
+    public static <B, R> MessageConsumer<B> answerOn(Vertx vertx, Question<B, R> q, WorkerExecutor worker,
+            Function<B, Callable<R>> prepare) {
+        return vertx.eventBus().<B>consumer(q.name(), m -> {
+            Callable<R> work;
+            try {
+                work = prepare.apply(m.body());
+            } catch (RuntimeException e) {
+                m.fail(500, String.valueOf(e.getMessage()));
+                return;
+            }
+            worker.executeBlocking(() -> {
+                try {
+                    m.reply(work.call());
+                } catch (Exception e) {
+                    org.slf4j.LoggerFactory.getLogger(Bus.class).error("{} could not be answered", q.name(), e);
+                    m.fail(500, String.valueOf(e.getMessage()));
+                }
+                return null;
+            }, true);
         });
     }
 

@@ -14,6 +14,7 @@ import io.firstline.telephony.PbxHealth;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -26,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -86,6 +88,11 @@ class LiveBoardFollowersTest {
         return done.get(10, TimeUnit.SECONDS);
     }
 
+    /** What a socket that starts to follow is answered: asked on the board's context, answered by its builder. */
+    private JsonObject follow(boolean wallScreen) throws Exception {
+        return on(() -> board.follow(wallScreen)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
     /** Frames published on an address, in the order they came, received on the board's context. */
     private List<String> listen(Bus.Notice<String> address, CompletableFuture<String> first) throws Exception {
         List<String> frames = new CopyOnWriteArrayList<>();
@@ -110,7 +117,7 @@ class LiveBoardFollowersTest {
         Runnable unfollow = followers.follow(false);
         CompletableFuture<String> update = new CompletableFuture<>();
         listen(Bus.BOARD_UPDATES, update);
-        JsonObject whole = on(() -> board.follow(false));
+        JsonObject whole = follow(false);
 
         assertThat(callerQueued()).isTrue();
         JsonObject frame = new JsonObject(update.get(10, TimeUnit.SECONDS));
@@ -148,7 +155,7 @@ class LiveBoardFollowersTest {
         List<String> boards = listen(Bus.BOARD_UPDATES, anyBoard);
         CompletableFuture<String> update = new CompletableFuture<>();
         listen(Bus.WALL_SCREEN_UPDATES, update);
-        JsonObject whole = new JsonObject(on(() -> board.follow(true)).getString("text"));
+        JsonObject whole = new JsonObject(follow(true).getString("text"));
         assertThat(whole.getJsonArray("waiting").getJsonObject(0).containsKey("callerNumber")).isFalse();
 
         assertThat(callerQueued()).isTrue();
@@ -169,7 +176,7 @@ class LiveBoardFollowersTest {
         MessageConsumer<String> consumer = on(() -> Bus.listenNumbered(vertx, Bus.BOARD_UPDATES, (frame, seq) -> frames.add(frame)));
         consumer.completion().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         BoardReplica replica = new BoardReplica();
-        replica.take(new JsonObject(on(() -> board.follow(false)).getString("text")));
+        replica.take(new JsonObject(follow(false).getString("text")));
 
         members.set(1, member("PJSIP/1002", MemberState.RINGING));
         callerQueued();
@@ -206,16 +213,62 @@ class LiveBoardFollowersTest {
         BlockingQueue<String> frames = new LinkedBlockingQueue<>();
         MessageConsumer<String> consumer = on(() -> Bus.listenNumbered(vertx, Bus.BOARD_UPDATES, (frame, seq) -> frames.add(frame)));
         consumer.completion().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        JsonObject first = on(() -> board.follow(false));
-        assertThat(new JsonObject(on(() -> board.follow(false)).getString("text")).getString("at"))
+        JsonObject first = follow(false);
+        assertThat(new JsonObject(follow(false).getString("text")).getString("at"))
                 .as("a second follower within a quarter of a second gets the same board").isEqualTo(NOW.toString());
 
         now = NOW.plusSeconds(3);
-        JsonObject second = on(() -> board.follow(false));
+        JsonObject second = follow(false);
         assertThat(new JsonObject(second.getString("text")).getString("at")).isEqualTo(NOW.plusSeconds(3).toString());
         JsonObject delta = new JsonObject(frames.poll(10, TimeUnit.SECONDS));
         assertThat(delta.getLong("base")).isEqualTo(first.getLong("seq"));
         assertThat(delta.getLong("seq")).isEqualTo(second.getLong("seq"));
+    }
+
+    @Test
+    @DisplayName("the board is built on its own thread: while one is being built the call flow goes on, and the changes meanwhile make one more board, not one each")
+    void builtOffTheCallFlow() throws Exception {
+        followers.follow(false);
+        BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+        MessageConsumer<String> consumer = on(() -> Bus.listenNumbered(vertx, Bus.BOARD_UPDATES, (frame, seq) -> frames.add(frame)));
+        consumer.completion().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        JsonObject whole = follow(false);
+
+        // The board's one thread is kept busy.
+        WorkerExecutor boardThread = vertx.createSharedWorkerExecutor("firstline-board", 1);
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        boardThread.executeBlocking(() -> {
+            busy.countDown();
+            return release.await(30, TimeUnit.SECONDS);
+        });
+        assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
+        for (int i = 0; i < 3; i++) {
+            assertThat(callerQueued()).as("the call flow takes the change at once").isTrue();
+            awaitTrue(() -> !on(board::publishPending)); // the update fell due and waits for the board's thread
+        }
+        assertThat(frames).isEmpty();
+
+        release.countDown();
+        JsonObject first = new JsonObject(frames.poll(10, TimeUnit.SECONDS));
+        JsonObject second = new JsonObject(frames.poll(10, TimeUnit.SECONDS));
+        assertThat(first.getLong("base")).isEqualTo(whole.getLong("seq"));
+        assertThat(second.getLong("base")).isEqualTo(first.getLong("seq"));
+        now = NOW.plusSeconds(7);
+        callerQueued();
+        JsonObject next = new JsonObject(frames.poll(10, TimeUnit.SECONDS));
+        assertThat(next.getString("at")).as("the changes while the thread was busy made two boards").isEqualTo(now.toString());
+        assertThat(next.getLong("base")).isEqualTo(second.getLong("seq"));
+        assertThat(followers.updatesBuilt()).isEqualTo(3);
+        boardThread.close();
+    }
+
+    private void awaitTrue(java.util.concurrent.Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.call()) {
+            assertThat(System.nanoTime()).as("waited 10 s").isLessThan(deadline);
+            Thread.sleep(5);
+        }
     }
 
     @Test
@@ -245,7 +298,7 @@ class LiveBoardFollowersTest {
 
     /** The board as its followers keep it: a whole board's type and number, as JSON that went over the wire. */
     private JsonObject asFollowed(JsonObject snapshot) throws Exception {
-        JsonObject seq = on(() -> board.follow(false));
+        JsonObject seq = follow(false);
         return new JsonObject(new JsonObject().put("type", "board.update").put("seq", seq.getLong("seq")).mergeIn(snapshot).encode());
     }
 }
