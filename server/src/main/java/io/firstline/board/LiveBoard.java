@@ -18,6 +18,7 @@ import io.firstline.presence.PresenceStore;
 import io.firstline.reports.KpiStore;
 import io.firstline.telephony.PbxHealth;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -73,6 +74,8 @@ public final class LiveBoard {
     static final int FIGURES_COST_FACTOR = 10;
     private static final long FIGURES_EVERY_MS = 15_000;
     private static final long HEARTBEAT_MS = 5_000;
+    /** Today's figures are kept current this long after the board was last asked for (GET /api/live/…). */
+    private static final long ASKED_KEEPS_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
 
     private final Vertx vertx;
     /** The thresholds in force now: read afresh for every snapshot, never from the database on this context. */
@@ -103,6 +106,15 @@ public final class LiveBoard {
     private Instant pendingSince;
     private boolean figuresRunning;
     private boolean figuresAgain;
+    /**
+     * Calls changed while nobody followed the board or asked for it: today's figures were not read again then (reading
+     * the day's calls is the board's largest cost to the database), and are read before they are shown again.
+     */
+    private boolean figuresBehind;
+    /** When {@link Bus#BOARD_SNAPSHOT} was last asked (System.nanoTime), or never. */
+    private long lastAskedNanos = System.nanoTime() - 2 * ASKED_KEEPS_NANOS;
+    /** Answers of {@link Bus#BOARD_SNAPSHOT} that wait for the next read of today's figures to start and end. */
+    private List<Promise<Void>> figuresWaiters = new ArrayList<>();
     private long figuresTimer = -1;
     private long lastFiguresStart;
     private long lastFiguresReadMs;
@@ -170,10 +182,13 @@ public final class LiveBoard {
     /** Registers the board's addresses and timers on the current (call flow) context. */
     public void start() {
         consumers.add(Bus.answerOn(vertx, Bus.BOARD_SNAPSHOT, builder, none -> {
-            Inputs in = inputs(clock.instant());
-            return () -> build(in);
+            lastAskedNanos = System.nanoTime();
+            return figuresCurrent().map(v -> {
+                Inputs in = inputs(clock.instant());
+                return () -> build(in);
+            });
         }));
-        consumers.add(Bus.answerOn(vertx, Bus.BOARD_FOLLOW, builder, this::prepareFollow));
+        consumers.add(Bus.answerOn(vertx, Bus.BOARD_FOLLOW, builder, wallScreen -> Future.succeededFuture(prepareFollow(wallScreen))));
         consumers.add(Bus.listen(vertx, Bus.AGENTS_CHANGED, agentId -> loadAgents()));
         consumers.add(Bus.listen(vertx, Bus.FIGURES_CHANGED, none -> figuresSoon()));
         // New thresholds: the tiles' colours change at the next update, the service levels once today is read again.
@@ -185,7 +200,7 @@ public final class LiveBoard {
         }));
         loadAgents();
         refreshFigures();
-        timers.add(vertx.setPeriodic(FIGURES_EVERY_MS, id -> refreshFigures()));
+        timers.add(vertx.setPeriodic(FIGURES_EVERY_MS, id -> figuresSoon()));
         timers.add(vertx.setPeriodic(30_000, id -> loadAgents()));
         timers.add(vertx.setPeriodic(HEARTBEAT_MS, id -> publishSoon()));
         timers.add(vertx.setPeriodic(1000, id -> watchLinks()));
@@ -204,6 +219,8 @@ public final class LiveBoard {
         vertx.cancelTimer(publishTimer);
         vertx.cancelTimer(figuresTimer);
         builder.close();
+        figuresWaiters.forEach(w -> w.tryFail("the board stopped"));
+        figuresWaiters.clear();
     }
 
     /** One PBX event and what it changed. */
@@ -477,6 +494,9 @@ public final class LiveBoard {
      * those who follow already get the delta to it.
      */
     Callable<JsonObject> prepareFollow(boolean wallScreen) {
+        if (figuresBehind) {
+            figuresSoon(); // this board comes at once, with the figures as of when last read; the next has them current
+        }
         Inputs in = inputs(clock.instant());
         boolean boards = followers.boards();
         boolean wallScreens = followers.wallScreens();
@@ -506,6 +526,11 @@ public final class LiveBoard {
         return out.encode();
     }
 
+    /** Whether a read of today's figures is planned or running. */
+    boolean figuresPending() {
+        return figuresTimer != -1 || figuresRunning;
+    }
+
     /** Whether an update is due: false while nobody follows, whatever changed. */
     boolean publishPending() {
         return publishTimer != -1;
@@ -519,6 +544,10 @@ public final class LiveBoard {
     /** Recomputes today's figures while calls change, at most once a second (less often when reading them is slow). */
     private void figuresSoon() {
         if (stopped || figuresTimer != -1) {
+            return;
+        }
+        if (!figuresWanted()) {
+            figuresBehind = true;
             return;
         }
         long wait = Math.max(1, lastFiguresStart + figuresGapMs(lastFiguresReadMs) - System.currentTimeMillis());
@@ -537,13 +566,16 @@ public final class LiveBoard {
             return;
         }
         figuresRunning = true;
+        figuresBehind = false;
+        List<Promise<Void>> readFor = figuresWaiters;
+        figuresWaiters = new ArrayList<>();
         lastFiguresStart = System.currentTimeMillis();
         // The recorder's future may complete (or time out) on another thread: come back to this
         // context, which owns the board's state, before reading or touching anything.
         io.vertx.core.Context here = vertx.getOrCreateContext();
         recorded.get().timeout(3, java.util.concurrent.TimeUnit.SECONDS).recover(e -> Future.succeededFuture())
                 .transform(ar -> {
-                    io.vertx.core.Promise<Void> back = io.vertx.core.Promise.promise();
+                    Promise<Void> back = Promise.promise();
                     here.runOnContext(v -> back.complete());
                     return back.future();
                 })
@@ -582,7 +614,27 @@ public final class LiveBoard {
                         figuresAgain = false;
                         figuresSoon();
                     }
+                    readFor.forEach(Promise::tryComplete);
                 });
+    }
+
+    /** Whether today's figures are to be kept current: someone follows the board, or asked for it a minute ago or less. */
+    private boolean figuresWanted() {
+        return followers.boards() || followers.wallScreens() || System.nanoTime() - lastAskedNanos < ASKED_KEEPS_NANOS;
+    }
+
+    /**
+     * Completes once today's figures include the calls so far: at once unless calls changed while nobody wanted them,
+     * else once they were read again (or failed to be: the board says as of when they are).
+     */
+    Future<Void> figuresCurrent() {
+        if (!figuresBehind) {
+            return Future.succeededFuture();
+        }
+        Promise<Void> read = Promise.promise();
+        figuresWaiters.add(read);
+        refreshFigures(); // or, while a read runs that began before, once it ends
+        return read.future();
     }
 
     /** How long after a refresh began the next one may begin, given how long the last read of today's calls took. */

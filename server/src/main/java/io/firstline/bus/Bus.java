@@ -195,19 +195,18 @@ public final class Bus {
 
     /**
      * Answers a question in two steps: {@code prepare} on the calling context (what it must read there), then the work
-     * it returns on {@code worker}, which sends the answer itself, ahead of what that thread sends after it.
+     * it gives on {@code worker}, which sends the answer itself, ahead of what that thread sends after it.
      */
     public static <B, R> MessageConsumer<B> answerOn(Vertx vertx, Question<B, R> q, WorkerExecutor worker,
-            Function<B, Callable<R>> prepare) {
+            Function<B, Future<Callable<R>>> prepare) {
         return vertx.eventBus().<B>consumer(q.name(), m -> {
-            Callable<R> work;
+            Future<Callable<R>> prepared;
             try {
-                work = prepare.apply(m.body());
+                prepared = prepare.apply(m.body());
             } catch (RuntimeException e) {
-                m.fail(500, String.valueOf(e.getMessage()));
-                return;
+                prepared = Future.failedFuture(e);
             }
-            worker.executeBlocking(() -> {
+            prepared.onFailure(e -> m.fail(500, String.valueOf(e.getMessage()))).onSuccess(work -> worker.executeBlocking(() -> {
                 try {
                     m.reply(work.call());
                 } catch (Exception e) {
@@ -215,7 +214,7 @@ public final class Bus {
                     m.fail(500, String.valueOf(e.getMessage()));
                 }
                 return null;
-            }, true);
+            }, true));
         });
     }
 

@@ -263,6 +263,33 @@ class LiveBoardFollowersTest {
         boardThread.close();
     }
 
+    @Test
+    @DisplayName("while nobody follows the board or asks for it, calls that end read no figures; the first who asks has them read, once")
+    void figuresReadOnlyForSomeone() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        // Each read of today's figures first waits for the call records: that is what is counted here. The figures
+        // themselves are not read (no database in this test): the board then says as of when they are.
+        LiveBoard counted = new LiveBoard(vertx, () -> new Settings.Board(Settings.Thresholds.STANDARD, Map.of(), 30),
+                ZoneOffset.UTC, clock, null, null, null, () -> List.of(caller), () -> List.copyOf(members),
+                () -> List.of(new PbxHealth("north", PbxHealth.Status.CONNECTED)), () -> {
+                    reads.incrementAndGet();
+                    return Future.succeededFuture();
+                }, followers);
+        CallView ended = new CallView("north", "1700000000.1", "+41445550101", "Ada Caller", null, "1", null, "software", 1,
+                CallStatus.ABANDONED, NOW, NOW, null, NOW.plusSeconds(20), null, null, 20, null, "caller", false, List.of());
+        assertThat(on(() -> {
+            counted.apply(new PbxEvent.QueueLeft("north", NOW.plusSeconds(20), "1700000000.1", "1700000000.1", "software"),
+                    List.of(new CallChange.CallEnded(ended, null)));
+            return counted.figuresPending();
+        })).as("no read of today's figures planned").isFalse();
+        assertThat(reads).hasValue(0);
+
+        on(counted::figuresCurrent).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(reads).hasValue(1);
+        assertThat(on(counted::figuresCurrent).succeeded()).as("nothing changed since: at once").isTrue();
+        assertThat(reads).hasValue(1);
+    }
+
     private void awaitTrue(java.util.concurrent.Callable<Boolean> condition) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!condition.call()) {
