@@ -249,6 +249,8 @@ public final class LoadRun {
                 long deliveredBefore = sim.eventsDelivered();
                 measuring.set(true);
                 UnreadSampler unread = new UnreadSampler(sim.port());
+                long ownCpu0 = AgiLoad.cpuTicks(ProcessHandle.current().pid());
+                long[] machine0 = AgiLoad.machineTicks();
                 long t0 = System.nanoTime();
                 sim.traffic().start(TrafficConfig.builder().callsPerSecond(rate).seed(7).outcomes(0.8, 0.1, 0.1)
                         .ringTime(Duration.ofMillis(500)).talkTime(Duration.ofSeconds(1), Duration.ofSeconds(4))
@@ -275,6 +277,8 @@ public final class LoadRun {
                 measuring.set(false);
                 unread.close();
                 double window = (System.nanoTime() - t0) / 1e9;
+                long ownCpu = AgiLoad.cpuTicks(ProcessHandle.current().pid()) - ownCpu0;
+                long[] machine1 = AgiLoad.machineTicks();
                 if (sim.connectedClients() == 0) {
                     System.out.println("WARNING: the AMI client was no longer connected at the end of the phase: its figures"
                             + " cover only part of it; see its log");
@@ -286,6 +290,14 @@ public final class LoadRun {
                 Phase p = new Phase(generated, elapsed, lat, popsRight.get(),
                         popsWrong.get(), events, delivered, writeWait, queued, unread.samples);
                 printPhase(p, window);
+                // What else used the machine's cores meanwhile: the figures of a busy machine are its as much as the server's.
+                System.out.printf(Locale.ROOT, "load run's JVM         %.1f ms per call (%.0f %% of a core): the simulated PBX and the"
+                        + " desktops, on the same machine%n", ownCpu * 10.0 / Math.max(1, generated), ownCpu / window);
+                if (machine0 != null && machine1 != null) {
+                    System.out.printf(Locale.ROOT, "machine                %.0f %% busy (all %d cores, every process)%n",
+                            100.0 * (machine1[0] - machine0[0]) / Math.max(1, machine1[1] - machine0[1]),
+                            Runtime.getRuntime().availableProcessors());
+                }
                 board.print(window);
                 server.runEnded(p, window);
                 wsClient.close();
