@@ -93,6 +93,9 @@ public final class LiveBoard {
     private final BoardFollowers followers;
 
     private List<Agent> agents = List.of();
+    /** A read of the agents is under way; {@link #agentsAgain}: another is wanted after it (changes came meanwhile). */
+    private boolean agentsLoading;
+    private boolean agentsAgain;
     private Map<String, Figures> figures = Map.of();
     private Map<Long, Integer> handledToday = Map.of();
     private Map<Long, Integer> missedToday = Map.of();
@@ -292,8 +295,22 @@ public final class LiveBoard {
         }
     }
 
+    /** Reads the agents; changes while a read is under way make one read after it, not one each. */
     private void loadAgents() {
-        agentStore.withInterfaces().onSuccess(this::agentsRead).onFailure(e -> log.debug("board: agents not loaded: {}", e.getMessage()));
+        if (agentsLoading) {
+            agentsAgain = true;
+            return;
+        }
+        agentsLoading = true;
+        agentStore.withInterfaces().onSuccess(this::agentsRead)
+                .onFailure(e -> log.debug("board: agents not loaded: {}", e.getMessage()))
+                .onComplete(ar -> {
+                    agentsLoading = false;
+                    if (agentsAgain && !stopped) {
+                        agentsAgain = false;
+                        loadAgents();
+                    }
+                });
     }
 
     void agentsRead(List<Agent> list) {

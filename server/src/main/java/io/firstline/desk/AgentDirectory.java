@@ -3,12 +3,15 @@ package io.firstline.desk;
 import io.firstline.auth.Agent;
 import io.firstline.auth.AgentStore;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Which agent a queue member is: by the Asterisk interface the agent is configured with (compared
@@ -21,15 +24,22 @@ final class AgentDirectory {
 
     private static final Duration REFRESH = Duration.ofSeconds(30);
 
-    private final AgentStore agents;
+    private final Supplier<Future<List<Agent>>> read;
     private Map<String, Agent> byInterface = Map.of();
     private Map<String, Agent> byName = Map.of();
     private Instant loadedAt = Instant.EPOCH;
-    private long started;
-    private long applied;
+    /** The read under way, if any. */
+    private Future<Void> reading;
+    /** Those who asked while a read was under way: the read after it answers them. */
+    private Promise<Void> readAgain;
 
     AgentDirectory(AgentStore agents) {
-        this.agents = agents;
+        this(agents::withInterfaces);
+    }
+
+    /** @param read all active agents with an interface ({@link AgentStore#withInterfaces} in production) */
+    AgentDirectory(Supplier<Future<List<Agent>>> read) {
+        this.read = read;
     }
 
     /** The agent for this member, loading the table when it is old or the member is unknown. */
@@ -55,26 +65,53 @@ final class AgentDirectory {
         return Optional.ofNullable(a);
     }
 
-    /** Reads the agents again; when several reads overlap, the one started last wins. */
+    /**
+     * Reads the agents again. A read asked for while one is under way is the read after it, one for all who asked
+     * meanwhile: an admin creating two thousand agents makes two reads of the table, not two thousand.
+     */
     Future<Void> reload() {
-        long mine = ++started;
-        return agents.withInterfaces().map(list -> {
-            if (mine < applied) {
+        if (reading == null) {
+            return start();
+        }
+        if (readAgain == null) {
+            readAgain = Promise.promise();
+        }
+        return readAgain.future();
+    }
+
+    private Future<Void> start() {
+        Future<Void> f;
+        try {
+            f = read.get().map(list -> {
+                apply(list);
                 return (Void) null;
+            });
+        } catch (RuntimeException e) {
+            f = Future.failedFuture(e);
+        }
+        reading = f;
+        f.onComplete(ar -> {
+            reading = null;
+            Promise<Void> next = readAgain;
+            readAgain = null;
+            if (next != null) {
+                start().onComplete(next);
             }
-            applied = mine;
-            Map<String, Agent> i = new HashMap<>();
-            Map<String, Agent> n = new HashMap<>();
-            for (Agent a : list) {
-                i.put(normal(a.memberInterface()), a);
-                n.putIfAbsent(a.name().strip().toLowerCase(Locale.ROOT), a);
-            }
-            byInterface = i;
-            byName = n;
-            loadedAt = Instant.now();
-            log.debug("{} agents with a queue-member interface", i.size());
-            return (Void) null;
         });
+        return f;
+    }
+
+    private void apply(List<Agent> list) {
+        Map<String, Agent> i = new HashMap<>();
+        Map<String, Agent> n = new HashMap<>();
+        for (Agent a : list) {
+            i.put(normal(a.memberInterface()), a);
+            n.putIfAbsent(a.name().strip().toLowerCase(Locale.ROOT), a);
+        }
+        byInterface = i;
+        byName = n;
+        loadedAt = Instant.now();
+        log.debug("{} agents with a queue-member interface", i.size());
     }
 
     static String normal(String iface) {
