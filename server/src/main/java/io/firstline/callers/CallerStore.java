@@ -83,6 +83,11 @@ public final class CallerStore {
                 TicketStore.openTicketsOf(dsl, id))));
     }
 
+    /** The profile of a caller just read (the screen pop's: it found them by number), without reading them again. */
+    public Future<Profile> profileOf(Caller c, int historySize) {
+        return db.query(dsl -> new Profile(c, history(dsl, c.id(), historySize), TicketStore.openTicketsOf(dsl, c.id())));
+    }
+
     /** A note about a caller: on one of their tickets ({@code ticketId}), or in an outcome of one of their calls ({@code callId}). */
     public record Note(Instant at, Long agentId, String agentName, String body, Long ticketId, Long callId) {
         public JsonObject json() {
@@ -125,31 +130,40 @@ public final class CallerStore {
 
     /** Callers who own the number (E.164); usually one, several for a shared switchboard. */
     public Future<Page<Caller>> byPhone(String e164, int limit, int offset) {
-        return db.query(dsl -> {
-            Condition owns = CALLERS.ID.in(DSL.select(CALLER_PHONES.CALLER_ID).from(CALLER_PHONES)
-                    .where(CALLER_PHONES.PHONE.eq(e164)));
-            return page(dsl, owns, CALLERS.NAME.asc(), limit, offset);
-        });
+        return db.query(dsl -> page(dsl, owns(e164), CALLERS.NAME.asc(), limit, offset));
+    }
+
+    /** The first {@code limit} owners of the number by name, without counting them all (the screen pop's lookup). */
+    public Future<List<Caller>> owning(String e164, int limit) {
+        return db.query(dsl -> rows(dsl, owns(e164), CALLERS.NAME.asc(), limit, 0));
+    }
+
+    private static Condition owns(String e164) {
+        return CALLERS.ID.in(DSL.select(CALLER_PHONES.CALLER_ID).from(CALLER_PHONES).where(CALLER_PHONES.PHONE.eq(e164)));
     }
 
     /** Callers whose name, organisation or email has every word typed (as word prefixes). */
     public Future<Page<Caller>> search(String q, int limit, int offset) {
-        return db.query(dsl -> {
-            List<String> words = FullText.words(q);
-            if (words.isEmpty()) {
-                return page(dsl, DSL.trueCondition(), CALLERS.NAME.asc(), limit, offset);
-            }
-            Condition match;
-            if (FullText.indexable(words)) {
-                match = DSL.condition("MATCH({0}, {1}, {2}) AGAINST ({3} IN BOOLEAN MODE)", CALLERS.NAME,
-                        CALLERS.ORGANISATION, CALLERS.EMAIL, DSL.val(FullText.allPrefixes(words)));
-            } else {
-                String prefix = String.join(" ", words);
-                match = CALLERS.NAME.startsWithIgnoreCase(prefix).or(CALLERS.ORGANISATION.startsWithIgnoreCase(prefix))
-                        .or(CALLERS.EMAIL.startsWithIgnoreCase(prefix));
-            }
-            return page(dsl, match, CALLERS.NAME.asc(), limit, offset);
-        });
+        return db.query(dsl -> page(dsl, matching(q), CALLERS.NAME.asc(), limit, offset));
+    }
+
+    /** The first {@code limit} callers {@link #search} finds, without counting them all (the screen pop's guesses). */
+    public Future<List<Caller>> firstMatches(String q, int limit) {
+        return db.query(dsl -> rows(dsl, matching(q), CALLERS.NAME.asc(), limit, 0));
+    }
+
+    private static Condition matching(String q) {
+        List<String> words = FullText.words(q);
+        if (words.isEmpty()) {
+            return DSL.trueCondition();
+        }
+        if (FullText.indexable(words)) {
+            return DSL.condition("MATCH({0}, {1}, {2}) AGAINST ({3} IN BOOLEAN MODE)", CALLERS.NAME,
+                    CALLERS.ORGANISATION, CALLERS.EMAIL, DSL.val(FullText.allPrefixes(words)));
+        }
+        String prefix = String.join(" ", words);
+        return CALLERS.NAME.startsWithIgnoreCase(prefix).or(CALLERS.ORGANISATION.startsWithIgnoreCase(prefix))
+                .or(CALLERS.EMAIL.startsWithIgnoreCase(prefix));
     }
 
     public Future<Optional<Caller>> update(long id, Changes c) {
@@ -338,12 +352,15 @@ public final class CallerStore {
     }
 
     private static Page<Caller> page(DSLContext dsl, Condition where, org.jooq.SortField<?> order, int limit, int offset) {
+        List<Caller> items = rows(dsl, where, order, limit, offset);
+        return new Page<>(items, dsl.fetchCount(CALLERS, where), limit, offset);
+    }
+
+    private static List<Caller> rows(DSLContext dsl, Condition where, org.jooq.SortField<?> order, int limit, int offset) {
         List<CallersRecord> rows = dsl.selectFrom(CALLERS).where(where).orderBy(order, CALLERS.ID.asc())
                 .limit(limit).offset(offset).fetch();
-        int total = dsl.fetchCount(CALLERS, where);
         Map<Long, List<String>> phones = phonesOf(dsl, rows.stream().map(CallersRecord::getId).toList());
-        return new Page<>(rows.stream().map(r -> toCaller(r, phones.getOrDefault(r.getId(), List.of()))).toList(),
-                total, limit, offset);
+        return rows.stream().map(r -> toCaller(r, phones.getOrDefault(r.getId(), List.of()))).toList();
     }
 
     private static Map<Long, List<String>> phonesOf(DSLContext dsl, List<Long> ids) {

@@ -401,20 +401,18 @@ public final class ScreenPops {
 
     private Future<JsonObject> load(CallView call) {
         Future<Optional<Long>> callId = callIds.apply(call.pbx(), call.linkedid()).recover(e -> Future.succeededFuture(Optional.empty()));
-        Future<JsonObject> data = identify(call).compose(caller -> {
+        Optional<String> e164 = phones.normalize(call.callerNumber());
+        Future<List<Caller>> owners = e164.isEmpty() ? Future.succeededFuture(List.of()) : callers.owning(e164.get(), 20);
+        Future<JsonObject> data = owners.compose(o -> {
+            Optional<Caller> caller = identify(call, o);
             if (caller.isEmpty()) {
-                return unknownCaller(call);
+                return unknownCaller(call, o);
             }
-            return callers.profile(caller.get().id(), HISTORY).compose(p -> {
-                if (p.isEmpty()) {
-                    return unknownCaller(call);
-                }
-                return suggestions(call, p.get()).map(s -> new JsonObject()
-                        .put("caller", p.get().caller().json())
-                        .put("history", new JsonArray(p.get().history().stream().map(CallSummary::json).toList()))
-                        .put("openTickets", new JsonArray(p.get().openTickets().stream().map(Ticket::json).toList()))
-                        .put("suggestions", s));
-            });
+            return callers.profileOf(caller.get(), HISTORY).compose(p -> suggestions(call, p).map(s -> new JsonObject()
+                    .put("caller", p.caller().json())
+                    .put("history", new JsonArray(p.history().stream().map(CallSummary::json).toList()))
+                    .put("openTickets", new JsonArray(p.openTickets().stream().map(Ticket::json).toList()))
+                    .put("suggestions", s)));
         });
         return Future.all(callId, data).map(cf -> data.result().put("callId", callId.result().orElse(null)))
                 .onSuccess(d -> {
@@ -426,35 +424,26 @@ public final class ScreenPops {
                 .onFailure(e -> log.warn("Pop data for call {} could not be loaded: {}", call.linkedid(), e.getMessage()));
     }
 
-    /** The caller by number; the dialplan's FIRSTLINE_CALLER_ID is believed only when that caller owns the number. */
-    private Future<Optional<Caller>> identify(CallView call) {
-        Optional<String> e164 = phones.normalize(call.callerNumber());
-        if (e164.isEmpty()) {
-            return Future.succeededFuture(Optional.empty());
+    /** The caller among the number's owners; the dialplan's FIRSTLINE_CALLER_ID is believed only when that caller owns the number. */
+    private static Optional<Caller> identify(CallView call, List<Caller> owners) {
+        if (owners.size() == 1) {
+            return Optional.of(owners.get(0));
         }
-        return callers.byPhone(e164.get(), 20, 0).map(page -> {
-            List<Caller> owners = page.items();
-            if (owners.size() == 1) {
-                return Optional.of(owners.get(0));
-            }
-            if (call.callerIdHint() != null) {
-                return owners.stream().filter(c -> String.valueOf(c.id()).equals(call.callerIdHint())).findFirst();
-            }
-            return Optional.<Caller>empty();
-        });
+        if (call.callerIdHint() != null) {
+            return owners.stream().filter(c -> String.valueOf(c.id()).equals(call.callerIdHint())).findFirst();
+        }
+        return Optional.empty();
     }
 
-    private Future<JsonObject> unknownCaller(CallView call) {
-        Optional<String> e164 = phones.normalize(call.callerNumber());
+    /** The number's owners (the first five by name), or else the callers the caller-ID name finds. */
+    private Future<JsonObject> unknownCaller(CallView call, List<Caller> owners) {
         Future<List<Caller>> likely;
-        if (e164.isPresent()) {
-            likely = callers.byPhone(e164.get(), 5, 0).map(p -> p.items());
+        if (!owners.isEmpty()) {
+            likely = Future.succeededFuture(owners.subList(0, Math.min(5, owners.size())));
+        } else if (call.callerName() != null && call.callerName().codePoints().anyMatch(Character::isLetter)) {
+            likely = callers.firstMatches(call.callerName(), 5);
         } else {
             likely = Future.succeededFuture(List.of());
-        }
-        if (call.callerName() != null && call.callerName().codePoints().anyMatch(Character::isLetter)) {
-            likely = likely.compose(l -> l.isEmpty() ? callers.search(call.callerName(), 5, 0).map(p -> p.items())
-                    : Future.succeededFuture(l));
         }
         List<String> categories = category(call.menuPath()).map(List::of).orElse(List.of());
         return likely.compose(l -> kb.suggest(categories, Optional.empty(), SUGGESTIONS).map(s -> {

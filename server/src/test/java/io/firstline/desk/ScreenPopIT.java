@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -160,6 +161,35 @@ class ScreenPopIT {
             Thread.sleep(300);
             assertThat(bob.drain()).noneMatch(m -> m.getString("type").startsWith("call.")
                     && "1795483013.0".equals(m.getJsonObject("call").getString("linkedid")));
+        }
+    }
+
+    @Test
+    @DisplayName("an unknown caller's pop offers likely callers: the owners of a shared number, else those the caller-ID name finds")
+    void unknownCallerLikelyMatches() throws Exception {
+        long zoe = server.post("/api/callers", admin, new JsonObject().put("name", "Zoe Zimmer")
+                .put("phones", new JsonArray().add("+1 555 777 0002"))).json().getLong("id");
+        long adam = server.post("/api/callers", admin, new JsonObject().put("name", "Adam Ames")
+                .put("phones", new JsonArray().add("+1 555 777 0002"))).json().getLong("id");
+        long sam = server.post("/api/callers", admin, new JsonObject().put("name", "Sam Smith")
+                .put("phones", new JsonArray().add("+1 555 000 1111"))).json().getLong("id");
+        Predicate<JsonObject> loaded = m -> m.getString("type").startsWith("call.") && "loaded".equals(m.getString("callerData"));
+        try (Desk bob = new Desk("bob")) {
+            // Both ring Bob at once. Sam Smith calls from a number Zoe and Adam share, and from one nobody owns.
+            pbx.replay(TestTraces.amiRaw("supervisor-listen"), true);
+            pbx.replay(TestTraces.amiRaw("ring-no-answer-software"), true);
+            Map<String, JsonObject> unknown = new HashMap<>();
+            while (unknown.size() < 2) {
+                JsonObject m = bob.next(loaded, Duration.ofSeconds(30));
+                assertThat(m.getValue("caller")).isNull();
+                unknown.put(m.getJsonObject("unknownCaller").getString("number"), m.getJsonObject("unknownCaller"));
+            }
+            // A shared number names nobody: the pop offers its owners, by name.
+            assertThat(unknown.get("+15557770002").getJsonArray("likelyMatches").stream()
+                    .map(c -> ((JsonObject) c).getLong("id"))).containsExactly(adam, zoe);
+            // A number nobody owns: the pop offers the callers the caller-ID name finds.
+            assertThat(unknown.get("+15557770001").getJsonArray("likelyMatches").stream()
+                    .map(c -> ((JsonObject) c).getLong("id"))).containsExactly(sam);
         }
     }
 
