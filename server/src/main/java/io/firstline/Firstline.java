@@ -246,7 +246,7 @@ public final class Firstline implements AutoCloseable {
 
             // The call path: one context follows the PBXs; what it learns pops, records and feeds the board.
             CallStore calls = new CallStore(db, phones, fence);
-            recorder = new CallRecorder(vertx, calls::record, 2, Duration.ofMillis(200));
+            recorder = new CallRecorder(vertx, calls.writer(), 2, Duration.ofMillis(200));
             CallRecorder records = recorder;
             ScreenPops pops = new ScreenPops(vertx, agents, callers, kb, phones, calls::idOf, clock, db::up);
             // Calls recorded in progress that the PBX no longer has: the board reads today's figures again once they are ended.
@@ -342,7 +342,7 @@ public final class Firstline implements AutoCloseable {
         metrics.eventLoops(vertx);
         metrics.pbxLinks(flow.pbxNames(), flow::link);
         metrics.database(db::up);
-        metrics.callRecords(records::backlog, records::oldestWaiting, records::writes);
+        metrics.callRecords(records::backlog, records::oldestWaiting, records::writes, records::batches);
         metrics.webSockets(web::openWebSockets);
         metrics.webRefusals(WebVerticle.REFUSALS, web::refused);
     }

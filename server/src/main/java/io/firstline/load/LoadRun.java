@@ -613,7 +613,10 @@ public final class LoadRun {
                     seconds(Scrape.quantile(before, after, "vertx_pool_queue_time_seconds", db, 1)));
             double writes = after.sum("firstline_call_records_writes_total", "")
                     - before.sum("firstline_call_records_writes_total", "");
-            System.out.printf(Locale.ROOT, "call record writes     %.0f, %.1f per call%n", writes, writes / generated);
+            double batches = after.sum("firstline_call_records_batches_total", "")
+                    - before.sum("firstline_call_records_batches_total", "");
+            System.out.printf(Locale.ROOT, "call record writes     %.0f, %.1f per call, in %.0f transactions (%.1f per call)%n", writes,
+                    writes / generated, batches, batches / generated);
             System.out.println("server heap            " + heapAfterGc());
         }
 

@@ -53,6 +53,7 @@ public final class Metrics {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private volatile LongSupplier countedWrites;
+    private volatile LongSupplier countedBatches;
     /** What this registry's function meters read (it holds their sources weakly). */
     private final List<Object> held = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -268,11 +269,15 @@ public final class Metrics {
     }
 
     /** The call records: how many calls wait to be written, for how long the oldest change has, and the writes so far. */
-    public void callRecords(IntSupplier waiting, Supplier<Duration> oldest, LongSupplier writes) {
+    public void callRecords(IntSupplier waiting, Supplier<Duration> oldest, LongSupplier writes, LongSupplier batches) {
         FunctionCounter.builder("firstline.call.records.writes", writes, LongSupplier::getAsLong)
                 .description("Writes of call records started (a call's changes coalesced into one write; retries count)")
                 .register(registry);
+        FunctionCounter.builder("firstline.call.records.batches", batches, LongSupplier::getAsLong)
+                .description("Transactions those writes went in (under load several calls' writes go in one)")
+                .register(registry);
         countedWrites = writes; // the registry holds its counters' sources weakly
+        countedBatches = batches;
         Gauge.builder("firstline.call.records.waiting", waiting::getAsInt)
                 .description("Calls with changes not yet written to the database (kept in memory, retried)").register(registry);
         TimeGauge.builder("firstline.call.records.oldest.waiting", () -> oldest.get().toNanos(), TimeUnit.NANOSECONDS)

@@ -26,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * ring, an answer and a bridge), so a change waits up to a settle time (200 ms in production) for
  * the rest of its burst before it is written: one write instead of one per event.
  *
+ * <p>Calls ready to be written while the writers are busy go together, up to {@value #BATCH} of one PBX in one
+ * {@link Writer#writeAll} (one transaction in production: one commit instead of one each). A batch that fails is
+ * retried call by call, so that one call the database refuses holds up no other.
+ *
  * <p>{@link #submit} is meant to be called from the tracker's context; the writes complete on the
  * database pool. Every method is thread-safe (one lock guards the state; writes start outside it).
  */
@@ -33,10 +37,30 @@ public final class CallRecorder {
 
     private static final Logger log = LoggerFactory.getLogger(CallRecorder.class);
 
-    /** What writes one call and its new timeline entries; {@link CallStore#record} in production. */
+    /** The most calls written together. */
+    static final int BATCH = 25;
+
+    /** One call as it is now and its timeline entries not yet written. */
+    public record Item(CallView call, List<CallChange.Timeline> entries) {
+    }
+
+    /** What writes calls and their new timeline entries; {@link CallStore#writer} in production. */
     @FunctionalInterface
     public interface Writer {
         Future<?> write(CallView call, List<CallChange.Timeline> entries);
+
+        /**
+         * Writes several calls of one PBX. This default writes them one after another; a writer that can do better
+         * (one transaction) says so. On a failure some may be written already: writes are repeatable, the recorder
+         * writes them all again.
+         */
+        default Future<?> writeAll(List<Item> items) {
+            Future<?> f = Future.succeededFuture();
+            for (Item i : items) {
+                f = f.compose(x -> write(i.call(), i.entries()));
+            }
+            return f;
+        }
     }
 
     /** One call's changes not yet written. */
@@ -46,12 +70,16 @@ public final class CallRecorder {
         long since = System.nanoTime();
         CallView latest;
         final List<CallChange.Timeline> entries = new ArrayList<>();
+        final String pbx;
         boolean queued;
         boolean settling;
         boolean writing;
+        /** Its last write failed: the next goes alone, so that a call the database refuses holds up no other. */
+        boolean alone;
 
-        Pending(String key) {
+        Pending(String key, String pbx) {
             this.key = key;
+            this.pbx = pbx;
         }
     }
 
@@ -72,6 +100,7 @@ public final class CallRecorder {
     private final List<Pending> settling = new ArrayList<>();
     private boolean settleTimer;
     private long writes;
+    private long batches;
     private final List<Promise<Void>> flushWaiters = new ArrayList<>();
     private int writing;
     private int failures;
@@ -104,10 +133,10 @@ public final class CallRecorder {
 
     /** Takes a call's new state and, if the change adds one, its timeline entry. Never blocks, never fails. */
     public void submit(CallView call, CallChange.Timeline entry) {
-        List<Write> start;
+        List<List<Write>> start;
         synchronized (this) {
             String key = call.pbx() + "\u0000" + call.linkedid();
-            Pending p = pending.computeIfAbsent(key, Pending::new);
+            Pending p = pending.computeIfAbsent(key, k -> new Pending(k, call.pbx()));
             p.latest = call;
             if (entry != null) {
                 p.entries.add(entry);
@@ -136,7 +165,7 @@ public final class CallRecorder {
     }
 
     private void settled() {
-        List<Write> start;
+        List<List<Write>> start;
         synchronized (this) {
             settleTimer = false;
             readySettling();
@@ -154,9 +183,14 @@ public final class CallRecorder {
         settling.clear();
     }
 
-    /** How many writes were started, retries included (a measure of how well changes are coalesced). */
+    /** How many writes of a call were started, retries included (a measure of how well changes are coalesced). */
     public synchronized long writes() {
         return writes;
+    }
+
+    /** How many times the writer was called: each call's write alone, or several together. */
+    public synchronized long batches() {
+        return batches;
     }
 
     /** Whether a change of this call is still to be written (or being written). */
@@ -181,7 +215,7 @@ public final class CallRecorder {
 
     /** Completes once everything submitted so far, and since, has been written; nothing waits to settle meanwhile. */
     public Future<Void> flushed() {
-        List<Write> start;
+        List<List<Write>> start;
         Future<Void> done;
         synchronized (this) {
             if (pending.isEmpty()) {
@@ -204,71 +238,100 @@ public final class CallRecorder {
         }
     }
 
-    /** The writes to start now. Called with the lock held. */
-    private List<Write> takeWrites() {
-        List<Write> out = new ArrayList<>();
+    /** The batches to start now: each the next ready call, and more of its PBX unless it must go alone. Called with the lock held. */
+    private List<List<Write>> takeWrites() {
+        List<List<Write>> out = new ArrayList<>();
         while (!backingOff && writing < parallel && !ready.isEmpty()) {
-            Pending p = ready.poll();
-            p.queued = false;
-            p.writing = true;
+            Pending first = ready.poll();
+            List<Write> batch = new ArrayList<>();
+            batch.add(take(first));
+            if (!first.alone) {
+                for (var it = ready.iterator(); it.hasNext() && batch.size() < BATCH;) {
+                    Pending p = it.next();
+                    if (!p.alone && p.pbx.equals(first.pbx)) {
+                        it.remove();
+                        batch.add(take(p));
+                    }
+                }
+            }
             writing++;
-            writes++;
-            out.add(new Write(p, p.latest, List.copyOf(p.entries), System.nanoTime()));
+            batches++;
+            out.add(batch);
         }
         return out;
     }
 
-    private void startAll(List<Write> writes) {
-        for (Write w : writes) {
+    private Write take(Pending p) {
+        p.queued = false;
+        p.writing = true;
+        writes++;
+        return new Write(p, p.latest, List.copyOf(p.entries), System.nanoTime());
+    }
+
+    private void startAll(List<List<Write>> batches) {
+        for (List<Write> batch : batches) {
             Future<?> f;
             try {
-                f = writer.write(w.view(), w.entries());
+                if (batch.size() == 1) {
+                    f = writer.write(batch.get(0).view(), batch.get(0).entries());
+                } else {
+                    f = writer.writeAll(batch.stream().map(w -> new Item(w.view(), w.entries())).toList());
+                }
             } catch (RuntimeException e) {
                 f = Future.failedFuture(e);
             }
-            f.onComplete(ar -> done(w, ar.succeeded() ? null : ar.cause()));
+            f.onComplete(ar -> done(batch, ar.succeeded() ? null : ar.cause()));
         }
     }
 
-    private void done(Write w, Throwable failure) {
-        List<Write> start;
+    private void done(List<Write> batch, Throwable failure) {
+        List<List<Write>> start;
         List<Promise<Void>> flushed = List.of();
         synchronized (this) {
             writing--;
-            Pending p = w.pending();
-            p.writing = false;
             FencedException refused = FencedException.in(failure);
             if (refused != null) {
                 // Not this node's to write any more (cluster mode): what the write carried is dropped, not retried. The
                 // node that owns the PBX's link now read the calls from Asterisk, and its reconcile ends those that
                 // ended meanwhile.
-                fenced++;
-                log.warn("Call {} of PBX {} not written: {} ({} writes refused so far)", w.view().linkedid(), refused.pbx(),
-                        Database.oneLine(refused.getMessage()), fenced);
+                fenced += batch.size();
+                log.warn("{} not written: {} ({} writes refused so far)", batch.size() == 1
+                        ? "Call " + batch.get(0).view().linkedid() + " of PBX " + refused.pbx()
+                        : batch.size() + " calls of PBX " + refused.pbx(), Database.oneLine(refused.getMessage()), fenced);
                 failure = null;
             }
-            if (pending.get(p.key) != p) {
-                // Discarded while it was being written: nothing of it is kept.
-            } else if (failure == null) {
+            for (Write w : batch) {
+                Pending p = w.pending();
+                p.writing = false;
+                if (pending.get(p.key) != p) {
+                    // Discarded while it was being written: nothing of it is kept.
+                } else if (failure == null) {
+                    p.alone = false;
+                    p.entries.subList(0, w.entries().size()).clear();
+                    if (p.latest == w.view() && p.entries.isEmpty()) {
+                        pending.remove(p.key);
+                    } else {
+                        p.since = w.taken(); // what is left came after this write was taken
+                        markReady(p);
+                    }
+                } else {
+                    p.alone = true;
+                    markReady(p);
+                }
+            }
+            if (failure == null) {
                 if (failures > 0) {
                     log.info("Call records are written again after {} failed attempts; {} calls still to write",
                             failures, pending.size());
                 }
                 failures = 0;
-                p.entries.subList(0, w.entries().size()).clear();
-                if (p.latest == w.view() && p.entries.isEmpty()) {
-                    pending.remove(p.key);
-                } else {
-                    p.since = w.taken(); // what is left came after this write was taken
-                    markReady(p);
-                }
             } else {
                 failures++;
-                markReady(p);
                 if (!backingOff) {
                     backingOff = true;
                     long delay = delayAfter(failures);
-                    log.warn("Cannot write call {} ({}); {} calls wait in memory, retrying in {} ms", w.view().linkedid(),
+                    log.warn("Cannot write {} ({}); {} calls wait in memory, retrying in {} ms", batch.size() == 1
+                            ? "call " + batch.get(0).view().linkedid() : batch.size() + " calls",
                             Database.oneLine(failure.getMessage()), pending.size(), delay);
                     vertx.setTimer(delay, id -> retry());
                 }
@@ -284,7 +347,7 @@ public final class CallRecorder {
     }
 
     private void retry() {
-        List<Write> start;
+        List<List<Write>> start;
         synchronized (this) {
             backingOff = false;
             start = takeWrites();

@@ -219,6 +219,98 @@ class CallRecorderTest {
         }
     }
 
+    /** Records each call of the writer (one call, or several together) and holds it until the test completes it. */
+    static final class BatchWriter implements CallRecorder.Writer {
+        final List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
+        final List<Promise<Void>> held = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public Future<?> write(CallView call, List<CallChange.Timeline> entries) {
+            return writeAll(List.of(new CallRecorder.Item(call, entries)));
+        }
+
+        @Override
+        public Future<?> writeAll(List<CallRecorder.Item> items) {
+            batches.add(items.stream().map(i -> i.call().pbx() + "/" + i.call().linkedid()).toList());
+            Promise<Void> p = Promise.promise();
+            held.add(p);
+            return p.future();
+        }
+    }
+
+    static CallView view(String pbx, String linkedid) {
+        return new CallView(pbx, linkedid, "+15551234567", "Jane Doe", null, "main/software", null, "software", null,
+                CallStatus.QUEUED, T0, T0.plusSeconds(1), null, null, null, null, null, null, null, false, List.of());
+    }
+
+    @Test
+    @DisplayName("calls ready while the writers are busy go together: up to 25 of one PBX a write, in the order they came")
+    void batchesWhileBusy() {
+        BatchWriter db = new BatchWriter();
+        CallRecorder recorder = new CallRecorder(vertx, db, 1, Duration.ZERO);
+        recorder.submit(view("a", "first"), entry(1));
+        List<String> a = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            recorder.submit(view("a", "c" + i), entry(1));
+            a.add("a/c" + i);
+            if (i == 9) {
+                for (int j = 0; j < 3; j++) {
+                    recorder.submit(view("b", "o" + j), entry(1));
+                }
+            }
+        }
+        assertThat(db.batches).containsExactly(List.of("a/first"));
+        db.held.get(0).complete();
+        assertThat(db.batches.get(1)).isEqualTo(a.subList(0, 25));
+        db.held.get(1).complete();
+        assertThat(db.batches.get(2)).containsExactly("b/o0", "b/o1", "b/o2");
+        db.held.get(2).complete();
+        assertThat(db.batches.get(3)).isEqualTo(a.subList(25, 30));
+        db.held.get(3).complete();
+        assertThat(db.batches).hasSize(4);
+        assertThat(recorder.backlog()).isZero();
+        assertThat(recorder.writes()).isEqualTo(34);
+        assertThat(recorder.batches()).isEqualTo(4);
+    }
+
+    @Test
+    @DisplayName("a batch that fails is retried call by call: a call the database refuses holds up no other")
+    void failedBatchGoesCallByCall() throws Exception {
+        List<String> written = Collections.synchronizedList(new ArrayList<>());
+        List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());
+        CallRecorder.Writer db = new CallRecorder.Writer() {
+            @Override
+            public Future<?> write(CallView call, List<CallChange.Timeline> entries) {
+                return writeAll(List.of(new CallRecorder.Item(call, entries)));
+            }
+
+            @Override
+            public Future<?> writeAll(List<CallRecorder.Item> items) {
+                sizes.add(items.size());
+                if (items.stream().anyMatch(i -> i.call().linkedid().equals("bad"))) {
+                    return Future.failedFuture(new IllegalStateException("Data too long for column 'detail'"));
+                }
+                items.forEach(i -> written.add(i.call().linkedid()));
+                return Future.succeededFuture();
+            }
+        };
+        CallRecorder recorder = new CallRecorder(vertx, db, 1, Duration.ofHours(1), Duration.ofMillis(5), Duration.ofMillis(10));
+        recorder.submit(view("g1", CallStatus.QUEUED, 0), entry(1));
+        recorder.submit(view("bad", CallStatus.QUEUED, 0), entry(1));
+        recorder.submit(view("g2", CallStatus.QUEUED, 0), entry(1));
+        recorder.submit(view("g3", CallStatus.QUEUED, 0), entry(1));
+        recorder.flushed(); // the settle time is over: all four are ready, written together, and that fails
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (written.size() < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(written).containsExactlyInAnyOrder("g1", "g2", "g3");
+        assertThat(sizes.get(0)).isEqualTo(4);
+        assertThat(sizes.subList(1, sizes.size())).containsOnly(1);
+        assertThat(recorder.pending("pbx", "bad")).isTrue();
+        assertThat(recorder.backlog()).isEqualTo(1);
+    }
+
     @Test
     @DisplayName("the wait between retries doubles from the first delay up to the longest")
     void backoff() {

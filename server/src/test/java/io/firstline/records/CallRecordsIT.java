@@ -146,10 +146,33 @@ class CallRecordsIT {
     }
 
     @Test
+    @DisplayName("several calls written together: one transaction, all of them or, when one fails midway, none")
+    void batchAllOrNone() throws Exception {
+        CallChange.Timeline step = new CallChange.Timeline(Instant.parse("2026-11-24T10:00:01Z"), "queued", "network", null,
+                null, "batch:queued");
+        Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
+        CallView broken = new CallView("pbx", "batch-2", "+15551234567", "Someone", null, "main/network", null, "network", null,
+                null, t0, t0.plusSeconds(5), null, null, null, null, null, null, null, false, List.of()); // no status: fails midway
+        Future<Void> failed = store.recordAll(List.of(
+                new CallRecorder.Item(view("batch-1", "+15551234567", null, CallStatus.QUEUED), List.of(step)),
+                new CallRecorder.Item(broken, List.of(step))));
+        assertThat(failed.toCompletionStage().toCompletableFuture()).failsWithin(30, TimeUnit.SECONDS);
+        assertThat(count("SELECT COUNT(*) FROM calls WHERE linkedid LIKE 'batch-%'")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM call_events WHERE event_key = 'batch:queued'")).isZero();
+
+        await(store.recordAll(List.of(
+                new CallRecorder.Item(view("batch-3", "+15551234567", null, CallStatus.ABANDONED), List.of(step)),
+                new CallRecorder.Item(view("batch-1", "+15551234567", null, CallStatus.QUEUED), List.of(step)))));
+        assertThat(count("SELECT COUNT(*) FROM calls WHERE linkedid IN ('batch-1', 'batch-3') AND caller_id = ?", jane)).isEqualTo(2);
+        assertThat(value("status", "batch-3")).isEqualTo(CallStatus.ABANDONED.wire());
+        assertThat(count("SELECT COUNT(*) FROM call_events WHERE event_key = 'batch:queued'")).isEqualTo(2);
+    }
+
+    @Test
     @DisplayName("answered-software through the tracker and the recorder: one row, the agent, the caller, the whole path; recorded 3 times more, nothing doubles")
     void answeredOnce() throws Exception {
         List<CallChange> changes = replay("answered-software");
-        CallRecorder recorder = new CallRecorder(vertx, store::record, 2, Duration.ZERO);
+        CallRecorder recorder = new CallRecorder(vertx, store.writer(), 2, Duration.ZERO);
         submitAll(recorder, changes);
         await(recorder.flushed());
 
@@ -192,7 +215,7 @@ class CallRecordsIT {
     @DisplayName("abandoned-hardware: the caller who hung up waiting gets one callback request, however often the call is recorded")
     void abandonedGetsOneCallback() throws Exception {
         List<CallChange> changes = replay("abandoned-hardware");
-        CallRecorder recorder = new CallRecorder(vertx, store::record, 1, Duration.ZERO);
+        CallRecorder recorder = new CallRecorder(vertx, store.writer(), 1, Duration.ZERO);
         submitAll(recorder, changes);
         await(recorder.flushed());
         CallView last = callOf(changes.stream().filter(c -> c instanceof CallChange.CallEnded).findFirst().orElseThrow());
@@ -230,7 +253,7 @@ class CallRecordsIT {
         long abigail = await(callers.create("Abigail Smith", null, null, false, List.of("+15552502194"))).id();
         String linkedid = "e2e-pbx-1796415615.5";
         List<CallChange> changes = replayCall("pjsip-e2e-scenarios", linkedid);
-        CallRecorder recorder = new CallRecorder(vertx, store::record, 1, Duration.ZERO);
+        CallRecorder recorder = new CallRecorder(vertx, store.writer(), 1, Duration.ZERO);
         submitAll(recorder, changes);
         await(recorder.flushed());
         CallView last = callOf(changes.stream().filter(c -> c instanceof CallChange.CallEnded).findFirst().orElseThrow());
@@ -261,7 +284,7 @@ class CallRecordsIT {
         execute("INSERT INTO callback_requests (id, phone, reason, status, created_at, result) VALUES (521, '+15557650001',"
                 + " 'requested', 'in-progress', NOW(3), 'originated')");
         List<CallChange> all = replay("pjsip-e2e-scenarios");
-        CallRecorder recorder = new CallRecorder(vertx, store::record, 2, Duration.ZERO);
+        CallRecorder recorder = new CallRecorder(vertx, store.writer(), 2, Duration.ZERO);
         for (String linkedid : List.of("e2e-pbx-1796416058.42", "e2e-pbx-1796416226.60")) {
             submitAll(recorder, all.stream().filter(c -> callOf(c) != null && callOf(c).linkedid().equals(linkedid)).toList());
         }
@@ -288,7 +311,7 @@ class CallRecordsIT {
     void pjsipAgentTryingTheQueueIsNoOfferedCall() throws Exception {
         String linkedid = "1796482679.42";
         List<CallChange> changes = replayCall("pjsip-internal-abandon", linkedid);
-        CallRecorder recorder = new CallRecorder(vertx, store::record, 1, Duration.ZERO);
+        CallRecorder recorder = new CallRecorder(vertx, store.writer(), 1, Duration.ZERO);
         submitAll(recorder, changes);
         await(recorder.flushed());
         assertThat(value("status", linkedid)).isEqualTo("internal");
@@ -336,7 +359,7 @@ class CallRecordsIT {
     void pjsipTransferredCallShowsEveryAgent() throws Exception {
         String linkedid = "e2e-pbx-1796416049.37";
         List<CallChange> changes = replayCall("pjsip-e2e-scenarios", linkedid);
-        CallRecorder recorder = new CallRecorder(vertx, store::record, 1, Duration.ZERO);
+        CallRecorder recorder = new CallRecorder(vertx, store.writer(), 1, Duration.ZERO);
         submitAll(recorder, changes);
         await(recorder.flushed());
         long id = ((Number) value("id", linkedid)).longValue();
