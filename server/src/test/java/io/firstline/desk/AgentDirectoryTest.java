@@ -15,6 +15,14 @@ import org.junit.jupiter.api.Test;
 @DisplayName("the agent directory: which agent a queue member is")
 class AgentDirectoryTest {
 
+    /** The directory's reads of the agents table, each completed by the test. */
+    private final List<Promise<List<Agent>>> reads = new ArrayList<>();
+    private final AgentDirectory d = new AgentDirectory(() -> {
+        Promise<List<Agent>> p = Promise.promise();
+        reads.add(p);
+        return p.future();
+    });
+
     private static Agent agent(long id, String iface) {
         return new Agent(id, "a" + id, "Agent " + id, Role.AGENT, iface, null, null, true, Instant.EPOCH);
     }
@@ -22,12 +30,6 @@ class AgentDirectoryTest {
     @Test
     @DisplayName("reloads asked for while a read is under way make one read after it, answered with what it read")
     void reloadsCoalesce() {
-        List<Promise<List<Agent>>> reads = new ArrayList<>();
-        AgentDirectory d = new AgentDirectory(() -> {
-            Promise<List<Agent>> p = Promise.promise();
-            reads.add(p);
-            return p.future();
-        });
 
         Future<Void> first = d.reload();
         List<Future<Void>> meanwhile = List.of(d.reload(), d.reload(), d.reload());
@@ -51,12 +53,6 @@ class AgentDirectoryTest {
     @Test
     @DisplayName("a failed read fails those it answers and does not stop the next")
     void failedReadDoesNotStick() {
-        List<Promise<List<Agent>>> reads = new ArrayList<>();
-        AgentDirectory d = new AgentDirectory(() -> {
-            Promise<List<Agent>> p = Promise.promise();
-            reads.add(p);
-            return p.future();
-        });
         Future<Void> first = d.reload();
         Future<Void> second = d.reload();
         reads.get(0).fail("database away");
