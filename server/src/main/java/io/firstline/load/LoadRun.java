@@ -108,8 +108,8 @@ public final class LoadRun {
         int seconds = Integer.parseInt(opts.getOrDefault("seconds", "60"));
         double pjsip = Double.parseDouble(opts.getOrDefault("pjsip", "0.5"));
         String amiUser = opts.getOrDefault("ami-user", "firstline");
-        // The production unit's heap (docs/operations.md) unless told otherwise: the JVM's default on a large machine is a
-        // quarter of its memory, whose young generation makes GC pauses of 40-60 ms that a deployed server does not have.
+        // The production unit's heap (docs/operations.md) unless told otherwise, so that the server collects its garbage as a
+        // deployed one does (the JVM's default heap here is a quarter of the machine's 24 GiB).
         List<String> jvm = Arrays.stream(opts.getOrDefault("server-jvm", DEFAULT_SERVER_JVM).trim().split("\\s+"))
                 .filter(s -> !s.isEmpty()).toList();
         String floorOpt = opts.getOrDefault("floor", "true");

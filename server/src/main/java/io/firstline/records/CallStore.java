@@ -42,6 +42,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Record;
@@ -114,14 +115,7 @@ public final class CallStore {
      */
     public Future<Long> record(CallView call, List<CallChange.Timeline> entries) {
         List<CallChange.Timeline> copy = List.copyOf(entries);
-        Fence.Check check = fence.check(call.pbx());
-        if (check == null) {
-            return db.transaction(dsl -> recordIn(dsl, call, copy));
-        }
-        return db.transaction(dsl -> {
-            check.verify(dsl);
-            return recordIn(dsl, call, copy);
-        });
+        return fenced(call.pbx(), dsl -> recordIn(dsl, call, copy));
     }
 
     /**
@@ -140,15 +134,22 @@ public final class CallStore {
                 .map(i -> new CallRecorder.Item(i.call(), List.copyOf(i.entries())))
                 .sorted(Comparator.comparing(i -> i.call().linkedid()))
                 .toList();
+        return fenced(pbx, dsl -> {
+            for (CallRecorder.Item i : sorted) {
+                recordIn(dsl, i.call(), i.entries());
+            }
+            return null;
+        });
+    }
+
+    /** One transaction that first checks the PBX's fence (cluster mode; nothing to check on a single node). */
+    private <T> Future<T> fenced(String pbx, Function<DSLContext, T> work) {
         Fence.Check check = fence.check(pbx);
         return db.transaction(dsl -> {
             if (check != null) {
                 check.verify(dsl);
             }
-            for (CallRecorder.Item i : sorted) {
-                recordIn(dsl, i.call(), i.entries());
-            }
-            return null;
+            return work.apply(dsl);
         });
     }
 
