@@ -26,7 +26,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -36,6 +35,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +43,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Record;
@@ -114,13 +116,14 @@ public final class CallStore {
      * @return the call's id
      */
     public Future<Long> record(CallView call, List<CallChange.Timeline> entries) {
-        List<CallChange.Timeline> copy = List.copyOf(entries);
-        return fenced(call.pbx(), dsl -> recordIn(dsl, call, copy));
+        List<CallRecorder.Item> one = List.of(new CallRecorder.Item(call, List.copyOf(entries)));
+        return fenced(call.pbx(), dsl -> recordIn(dsl, call.pbx(), one).get(call.linkedid()));
     }
 
     /**
      * Writes several calls of one PBX in one transaction, all or none, in the order of their Linkedids (so that two
-     * such transactions take their locks in the same order): under load, one commit for many calls.
+     * such transactions take their locks in the same order): under load, one commit and a handful of statements for
+     * many calls.
      */
     public Future<Void> recordAll(List<CallRecorder.Item> items) {
         if (items.isEmpty()) {
@@ -135,9 +138,7 @@ public final class CallStore {
                 .sorted(Comparator.comparing(i -> i.call().linkedid()))
                 .toList();
         return fenced(pbx, dsl -> {
-            for (CallRecorder.Item i : sorted) {
-                recordIn(dsl, i.call(), i.entries());
-            }
+            recordIn(dsl, pbx, sorted);
             return null;
         });
     }
@@ -168,23 +169,32 @@ public final class CallStore {
         };
     }
 
-    private long recordIn(DSLContext dsl, CallView call, List<CallChange.Timeline> entries) {
-        String number = clip(call.callerNumber(), 64);
-        String menuPath = clip(call.menuPath(), 255);
-        String queue = clip(call.queue(), 80);
-        Instant ended = millis(call.endedAt());
-        long id = dsl.connectionResult(c -> {
-            Known known = lookUp(c, call, entries);
-            long callId = upsertCall(c, call, known);
-            insertTimeline(c, callId, entries, known.agents());
-            upsertTalks(c, callId, call.talks(), known.agents());
-            return callId;
+    /**
+     * Writes calls of one PBX, in the order given, in the same few statements however many there are: what they
+     * need from other tables, the calls, their ids, their timelines and their agents; then what concerns callbacks,
+     * call by call (few calls have any). Returns the calls' ids by Linkedid.
+     */
+    private Map<String, Long> recordIn(DSLContext dsl, String pbx, List<CallRecorder.Item> items) {
+        Map<String, Long> ids = dsl.connectionResult(c -> {
+            Known known = lookUp(c, items);
+            upsertCalls(c, items, known);
+            Map<String, Long> written = idsOf(c, pbx, items);
+            insertTimelines(c, items, written, known.agents());
+            upsertTalks(c, items, written, known.agents());
+            return written;
         });
+        for (CallRecorder.Item item : items) {
+            callbacks(dsl, item.call(), ids.get(item.call().linkedid()));
+        }
+        return ids;
+    }
 
+    private void callbacks(DSLContext dsl, CallView call, long id) {
         // Only a number Asterisk can dial back outside: an extension (1002, 9000) is a phone of the help desk.
+        String number = clip(call.callerNumber(), 64);
         if (call.ended() && call.status() == CallStatus.ABANDONED && callbackable(number)) {
             Long callerId = dsl.select(CALLS.CALLER_ID).from(CALLS).where(CALLS.ID.eq(id)).fetchOne(CALLS.CALLER_ID);
-            openCallback(dsl, id, callerId, number, queue, menuPath, ended);
+            openCallback(dsl, id, callerId, number, clip(call.queue(), 80), clip(call.menuPath(), 255), millis(call.endedAt()));
         }
         if (call.callbackRequestChannel() != null) {
             // The phone menu stored the request (keyed by the channel) before it told the dialplan ok.
@@ -194,56 +204,64 @@ public final class CallStore {
                     .execute();
         }
         if (call.callbackId() != null && call.ended() && !call.endedAtEstimated()) {
-            closeCallback(dsl, call.callbackId(), call.callbackDialStatus(), ended); // an unknown request id updates nothing
+            closeCallback(dsl, call.callbackId(), call.callbackDialStatus(), millis(call.endedAt())); // an unknown request id updates nothing
         }
-        return id;
     }
 
     /*
-     * A call's write is the hot path of the server (five or so per call), so its statements are fixed SQL run on
-     * the transaction's connection: jOOQ rendered each anew, a large share of the server's CPU, and the call's id
-     * was a select of its own (docs/benchmarks.md, "Writing a call"). Each view reads what it needs from other
-     * tables in one plain (non-locking) select before the upsert; as subqueries of the INSERT they would be
-     * locking reads under REPEATABLE READ, holding gap locks on agents and caller_phones until the commit.
+     * Writing calls is the hot path of the server (five or so writes a call), so its statements are fixed SQL run on
+     * the transaction's connection: jOOQ rendered each anew, a large share of the server's CPU (docs/benchmarks.md,
+     * "Writing a call"). A batch of calls is five statements, not five a call (docs/benchmarks.md, "Call records in
+     * a handful of statements"). What the writes need from other tables is read in one plain (non-locking) select
+     * before the upsert; as subqueries of the INSERT they would be locking reads under REPEATABLE READ, holding gap
+     * locks on agents and caller_phones until the commit.
      */
 
-    /** What a write needs from other tables: the agents of its interfaces, the owners of its number, and its callback request if it exists. */
-    private record Known(Map<String, Long> agents, List<Long> owners, Long callbackId) {
+    /** What writes need from other tables: the agents of their interfaces, the owners of their numbers (E.164), the callback requests that exist. */
+    private record Known(Map<String, Long> agents, Map<String, List<Long>> owners, Set<Long> callbacks) {
     }
 
     private static final int AGENT = 1;
     private static final int OWNER = 2;
     private static final int CALLBACK = 3;
+    /** Rows in one multi-row statement at most (a batch is far smaller; this bounds a call with a long timeline). */
+    private static final int ROWS_PER_STATEMENT = 500;
 
-    private Known lookUp(Connection c, CallView call, List<CallChange.Timeline> entries) throws SQLException {
+    private Known lookUp(Connection c, List<CallRecorder.Item> items) throws SQLException {
         Set<String> interfaces = new LinkedHashSet<>();
-        if (call.memberInterface() != null) {
+        Set<String> numbers = new LinkedHashSet<>();
+        Set<Long> callbackIds = new LinkedHashSet<>();
+        for (CallRecorder.Item item : items) {
+            CallView call = item.call();
             interfaces.add(call.memberInterface());
+            item.entries().forEach(e -> interfaces.add(e == null ? null : e.memberInterface()));
+            call.talks().forEach(t -> interfaces.add(t.memberInterface()));
+            numbers.add(e164(call.callerNumber()));
+            callbackIds.add(call.callbackId());
         }
-        entries.stream().map(CallChange.Timeline::memberInterface).filter(i -> i != null).forEach(interfaces::add);
-        call.talks().forEach(t -> interfaces.add(t.memberInterface()));
         interfaces.remove(null);
-        String e164 = e164(call.callerNumber());
+        numbers.remove(null);
+        callbackIds.remove(null);
         List<String> parts = new ArrayList<>(3);
-        List<Object> values = new ArrayList<>(interfaces);
+        List<Object> values = new ArrayList<>();
         if (!interfaces.isEmpty()) {
-            parts.add("SELECT " + AGENT + ", interface, id FROM agents WHERE interface IN ("
-                    + String.join(", ", Collections.nCopies(interfaces.size(), "?")) + ")");
+            parts.add("SELECT " + AGENT + ", interface, id FROM agents WHERE interface IN (" + marks(interfaces.size()) + ")");
+            values.addAll(interfaces);
         }
-        if (e164 != null) {
-            parts.add("SELECT " + OWNER + ", NULL, caller_id FROM caller_phones WHERE phone = ?");
-            values.add(e164);
+        if (!numbers.isEmpty()) {
+            parts.add("SELECT " + OWNER + ", phone, caller_id FROM caller_phones WHERE phone IN (" + marks(numbers.size()) + ")");
+            values.addAll(numbers);
         }
-        if (call.callbackId() != null) {
-            // The request id comes from a channel variable: linked only when such a request exists.
-            parts.add("SELECT " + CALLBACK + ", NULL, id FROM callback_requests WHERE id = ?");
-            values.add(call.callbackId());
+        if (!callbackIds.isEmpty()) {
+            // A request id comes from a channel variable: linked only when such a request exists.
+            parts.add("SELECT " + CALLBACK + ", NULL, id FROM callback_requests WHERE id IN (" + marks(callbackIds.size()) + ")");
+            values.addAll(callbackIds);
         }
         Map<String, Long> agents = new HashMap<>();
-        List<Long> owners = new ArrayList<>(1);
-        Long callbackId = null;
+        Map<String, List<Long>> owners = new HashMap<>();
+        Set<Long> callbacks = new HashSet<>();
         if (parts.isEmpty()) {
-            return new Known(agents, owners, null);
+            return new Known(agents, owners, callbacks);
         }
         try (PreparedStatement s = c.prepareStatement(String.join(" UNION ALL ", parts))) {
             bind(s, values.toArray());
@@ -251,28 +269,34 @@ public final class CallStore {
                 while (r.next()) {
                     switch (r.getInt(1)) {
                         case AGENT -> agents.put(r.getString(2), r.getLong(3));
-                        case OWNER -> owners.add(r.getLong(3));
-                        default -> callbackId = r.getLong(3);
+                        case OWNER -> owners.computeIfAbsent(r.getString(2), k -> new ArrayList<>(1)).add(r.getLong(3));
+                        default -> callbacks.add(r.getLong(3));
                     }
                 }
             }
         }
-        return new Known(agents, owners, callbackId);
+        return new Known(agents, owners, callbacks);
+    }
+
+    private static String marks(int n) {
+        return String.join(", ", Collections.nCopies(n, "?"));
     }
 
     /*
      * On a duplicate, VALUES(c) is what this write brings for c, and COALESCE(VALUES(c), c) keeps what was recorded
      * when this view does not know it. The assignments run in their order: the status reads the answer, the end and
-     * the status recorded before this write; the talk time reads the answer as this write leaves it.
-     * id = LAST_INSERT_ID(id) hands the existing row's id back with the update count, as a new row's id is.
+     * the status recorded before this write; the talk time reads the answer as this write leaves it. The status:
+     * a view that has not ended must not turn an ended call back into a live one; an end that says how the call went
+     * (answered, abandoned, internal, callback) is the status; any other end keeps what was recorded before (e.g. by
+     * a Firstline that was restarted since): a call answered then ends answered, one abandoned stays so, one that
+     * reached a queue is not menu-only.
      */
-    private static final String UPSERT_CALL = """
+    private static final String UPSERT_CALLS = """
             INSERT INTO calls (pbx, linkedid, caller_number, caller_name, caller_id, callback_id, menu_path, ticket_typed,
                 queue, status, agent_id, agent_interface, entered_at, queued_at, answered_at, ended_at, ended_at_estimated,
                 end_reason, wait_seconds, talk_seconds)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES %s
             ON DUPLICATE KEY UPDATE
-                id = LAST_INSERT_ID(id),
                 caller_number = COALESCE(VALUES(caller_number), caller_number),
                 caller_name = COALESCE(VALUES(caller_name), caller_name),
                 caller_id = COALESCE(VALUES(caller_id), caller_id),
@@ -280,7 +304,13 @@ public final class CallStore {
                 menu_path = COALESCE(VALUES(menu_path), menu_path),
                 ticket_typed = COALESCE(VALUES(ticket_typed), ticket_typed),
                 queue = COALESCE(VALUES(queue), queue),
-                status = %s,
+                status = CASE
+                    WHEN VALUES(ended_at) IS NULL THEN IF(ended_at IS NULL, VALUES(status), status)
+                    WHEN VALUES(status) IN (%s) THEN VALUES(status)
+                    WHEN answered_at IS NOT NULL THEN '%s'
+                    WHEN status = '%s' THEN status
+                    WHEN VALUES(status) = '%s' AND queued_at IS NOT NULL THEN '%s'
+                    ELSE VALUES(status) END,
                 agent_id = COALESCE(VALUES(agent_id), agent_id),
                 agent_interface = COALESCE(VALUES(agent_interface), agent_interface),
                 entered_at = LEAST(VALUES(entered_at), entered_at),
@@ -292,94 +322,107 @@ public final class CallStore {
                 wait_seconds = COALESCE(VALUES(wait_seconds), wait_seconds),
                 talk_seconds = COALESCE(VALUES(talk_seconds), IF(VALUES(ended_at) IS NOT NULL AND NOT VALUES(ended_at_estimated),
                     COALESCE(talk_seconds, TIMESTAMPDIFF(SECOND, answered_at, VALUES(ended_at))), talk_seconds))
-            """;
-    /** A view that has not ended must not turn an ended call back into a live one. */
-    private static final String UPSERT_LIVE_CALL = UPSERT_CALL.formatted("IF(ended_at IS NULL, VALUES(status), status)");
-    /** An end that says how the call went (answered, abandoned, internal, callback) is the status. */
-    private static final String UPSERT_SETTLED_CALL = UPSERT_CALL.formatted("VALUES(status)");
-    /**
-     * Any other end keeps what was recorded before (e.g. by a Firstline that was restarted since): a call answered
-     * then ends answered, one abandoned stays so, one that reached a queue is not menu-only.
-     */
-    private static final String UPSERT_ENDED_CALL = UPSERT_CALL.formatted("CASE WHEN answered_at IS NOT NULL THEN '"
-            + CallStatus.ANSWERED.wire() + "' WHEN status = '" + CallStatus.ABANDONED.wire() + "' THEN '"
-            + CallStatus.ABANDONED.wire() + "' WHEN VALUES(status) = '" + CallStatus.MENU_ONLY.wire()
-            + "' AND queued_at IS NOT NULL THEN '" + CallStatus.UNANSWERED.wire() + "' ELSE VALUES(status) END");
+            """.formatted("%s", Stream.of(CallStatus.ANSWERED, CallStatus.ABANDONED, CallStatus.INTERNAL, CallStatus.CALLBACK)
+                    .map(st -> "'" + st.wire() + "'").collect(Collectors.joining(", ")),
+            CallStatus.ANSWERED.wire(), CallStatus.ABANDONED.wire(), CallStatus.MENU_ONLY.wire(), CallStatus.UNANSWERED.wire());
 
-    private long upsertCall(Connection c, CallView call, Known known) throws SQLException {
-        String sql;
-        if (!call.ended()) {
-            sql = UPSERT_LIVE_CALL;
-        } else if (call.status() == CallStatus.ANSWERED || call.status() == CallStatus.ABANDONED
-                || call.status() == CallStatus.INTERNAL || call.status() == CallStatus.CALLBACK) {
-            sql = UPSERT_SETTLED_CALL;
-        } else {
-            sql = UPSERT_ENDED_CALL;
-        }
-        Instant ended = millis(call.endedAt());
-        try (PreparedStatement s = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
-            bind(s, clip(call.pbx(), 64), clip(call.linkedid(), 64), clip(call.callerNumber(), 64), clip(call.callerName(), 200),
-                    ownerOf(known.owners(), call.callerIdHint()), known.callbackId(), clip(call.menuPath(), 255),
+    private void upsertCalls(Connection c, List<CallRecorder.Item> items, Known known) throws SQLException {
+        List<Object> values = new ArrayList<>(items.size() * 20);
+        for (CallRecorder.Item item : items) {
+            CallView call = item.call();
+            Instant ended = millis(call.endedAt());
+            List<Long> owners = known.owners().getOrDefault(e164(call.callerNumber()), List.of());
+            Long callbackId = call.callbackId() != null && known.callbacks().contains(call.callbackId()) ? call.callbackId() : null;
+            Collections.addAll(values, clip(call.pbx(), 64), clip(call.linkedid(), 64), clip(call.callerNumber(), 64),
+                    clip(call.callerName(), 200), ownerOf(owners, call.callerIdHint()), callbackId, clip(call.menuPath(), 255),
                     clip(call.ticketTyped(), 32), clip(call.queue(), 80), call.status().wire(),
                     call.memberInterface() == null ? null : known.agents().get(call.memberInterface()),
                     clip(call.memberInterface(), 200), millis(call.enteredAt() != null ? call.enteredAt() : db.now()),
                     millis(call.queuedAt()), millis(call.answeredAt()), ended, ended != null && call.endedAtEstimated(),
                     clip(call.endReason(), 40), call.waitSeconds(), call.talkSeconds());
-            s.executeUpdate();
-            try (ResultSet keys = s.getGeneratedKeys()) {
-                if (!keys.next()) {
-                    throw new SQLException("no id for call " + call.pbx() + "/" + call.linkedid());
-                }
-                return keys.getLong(1);
-            }
         }
+        insertRows(c, UPSERT_CALLS, 20, values);
     }
 
-    private void insertTimeline(Connection c, long callId, List<CallChange.Timeline> entries, Map<String, Long> agents)
-            throws SQLException {
-        List<Object> values = new ArrayList<>(entries.size() * 8);
-        for (CallChange.Timeline e : entries) {
-            if (e == null || e.key() == null) {
-                continue; // without a key a replay could not be told from a new event
-            }
-            Collections.addAll(values, callId, clip(e.key(), 160), millis(e.at() != null ? e.at() : db.now()),
-                    clip(e.type() != null ? e.type() : "unknown", 40), clip(e.queue(), 80),
-                    e.memberInterface() == null ? null : agents.get(e.memberInterface()), clip(e.memberInterface(), 200),
-                    clip(e.detail(), 500));
-        }
-        insertRows(c, "INSERT IGNORE INTO call_events (call_id, event_key, at, type, queue, agent_id, interface, detail)",
-                8, values, "");
-    }
-
-    /** One row per agent who took the call, numbered in the order they took it. */
-    private static void upsertTalks(Connection c, long callId, List<CallView.Talk> talks, Map<String, Long> agents)
-            throws SQLException {
-        List<Object> values = new ArrayList<>(talks.size() * 6);
-        int seq = 0;
-        for (CallView.Talk t : talks) {
-            seq++;
-            if (t.memberInterface() == null || t.answeredAt() == null) {
-                continue;
-            }
-            Collections.addAll(values, callId, seq, agents.get(t.memberInterface()), clip(t.memberInterface(), 200),
-                    millis(t.answeredAt()), t.talkSeconds());
-        }
-        insertRows(c, "INSERT INTO call_agents (call_id, seq, agent_id, agent_interface, answered_at, talk_seconds)", 6, values,
-                " ON DUPLICATE KEY UPDATE agent_id = COALESCE(VALUES(agent_id), agent_id),"
-                        + " talk_seconds = COALESCE(VALUES(talk_seconds), talk_seconds)");
-    }
-
-    /** One statement for many rows: {@code values} holds {@code columns} values a row, in order; nothing when empty. */
-    private static void insertRows(Connection c, String insert, int columns, List<Object> values, String onDuplicate)
-            throws SQLException {
-        if (values.isEmpty()) {
-            return;
-        }
-        String row = "(" + String.join(", ", Collections.nCopies(columns, "?")) + ")";
-        String sql = insert + " VALUES " + String.join(", ", Collections.nCopies(values.size() / columns, row)) + onDuplicate;
-        try (PreparedStatement s = c.prepareStatement(sql)) {
+    /** The ids of the calls just written (a multi-row upsert hands back no id per row). */
+    private static Map<String, Long> idsOf(Connection c, String pbx, List<CallRecorder.Item> items) throws SQLException {
+        List<String> linkedids = items.stream().map(i -> clip(i.call().linkedid(), 64)).distinct().toList();
+        Map<String, Long> ids = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT linkedid, id FROM calls WHERE pbx = ? AND linkedid IN ("
+                + marks(linkedids.size()) + ")")) {
+            List<Object> values = new ArrayList<>(linkedids.size() + 1);
+            values.add(clip(pbx, 64));
+            values.addAll(linkedids);
             bind(s, values.toArray());
-            s.executeUpdate();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    ids.put(r.getString(1), r.getLong(2));
+                }
+            }
+        }
+        for (CallRecorder.Item item : items) {
+            Long id = ids.get(clip(item.call().linkedid(), 64));
+            if (id == null) {
+                throw new SQLException("no id for call " + pbx + "/" + item.call().linkedid());
+            }
+            ids.put(item.call().linkedid(), id); // also under the Linkedid as given, should it have been cut
+        }
+        return ids;
+    }
+
+    private void insertTimelines(Connection c, List<CallRecorder.Item> items, Map<String, Long> ids, Map<String, Long> agents)
+            throws SQLException {
+        List<Object> values = new ArrayList<>();
+        for (CallRecorder.Item item : items) {
+            long callId = ids.get(item.call().linkedid());
+            for (CallChange.Timeline e : item.entries()) {
+                if (e == null || e.key() == null) {
+                    continue; // without a key a replay could not be told from a new event
+                }
+                Collections.addAll(values, callId, clip(e.key(), 160), millis(e.at() != null ? e.at() : db.now()),
+                        clip(e.type() != null ? e.type() : "unknown", 40), clip(e.queue(), 80),
+                        e.memberInterface() == null ? null : agents.get(e.memberInterface()), clip(e.memberInterface(), 200),
+                        clip(e.detail(), 500));
+            }
+        }
+        insertRows(c, "INSERT IGNORE INTO call_events (call_id, event_key, at, type, queue, agent_id, interface, detail) VALUES %s",
+                8, values);
+    }
+
+    /** One row per agent who took a call, numbered in the order they took it. */
+    private static void upsertTalks(Connection c, List<CallRecorder.Item> items, Map<String, Long> ids, Map<String, Long> agents)
+            throws SQLException {
+        List<Object> values = new ArrayList<>();
+        for (CallRecorder.Item item : items) {
+            long callId = ids.get(item.call().linkedid());
+            int seq = 0;
+            for (CallView.Talk t : item.call().talks()) {
+                seq++;
+                if (t.memberInterface() == null || t.answeredAt() == null) {
+                    continue;
+                }
+                Collections.addAll(values, callId, seq, agents.get(t.memberInterface()), clip(t.memberInterface(), 200),
+                        millis(t.answeredAt()), t.talkSeconds());
+            }
+        }
+        insertRows(c, "INSERT INTO call_agents (call_id, seq, agent_id, agent_interface, answered_at, talk_seconds) VALUES %s"
+                + " ON DUPLICATE KEY UPDATE agent_id = COALESCE(VALUES(agent_id), agent_id),"
+                + " talk_seconds = COALESCE(VALUES(talk_seconds), talk_seconds)", 6, values);
+    }
+
+    /**
+     * Multi-row statements: {@code sql} has {@code %s} where the rows go, {@code values} holds {@code columns} values a
+     * row, in order; rows in their order, at most {@link #ROWS_PER_STATEMENT} a statement; nothing when empty.
+     */
+    private static void insertRows(Connection c, String sql, int columns, List<Object> values) throws SQLException {
+        String row = "(" + marks(columns) + ")";
+        int rows = values.size() / columns;
+        for (int from = 0; from < rows; from += ROWS_PER_STATEMENT) {
+            int n = Math.min(ROWS_PER_STATEMENT, rows - from);
+            try (PreparedStatement s = c.prepareStatement(sql.formatted(String.join(", ", Collections.nCopies(n, row))))) {
+                bind(s, values.subList(from * columns, (from + n) * columns).toArray());
+                s.executeUpdate();
+            }
         }
     }
 

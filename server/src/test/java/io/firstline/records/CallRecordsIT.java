@@ -168,6 +168,86 @@ class CallRecordsIT {
         assertThat(count("SELECT COUNT(*) FROM call_events WHERE event_key = 'batch:queued'")).isEqualTo(2);
     }
 
+    /** A call's two views, written one after the other: the second says how a later write meets what the first left. */
+    private record TwoViews(String name, CallView first, CallView second, List<CallChange.Timeline> entries) {
+        CallView first(String prefix) {
+            return renamed(first, prefix + name);
+        }
+
+        CallView second(String prefix) {
+            return renamed(second, prefix + name);
+        }
+
+        private static CallView renamed(CallView v, String linkedid) {
+            return new CallView(v.pbx(), linkedid, v.callerNumber(), v.callerName(), v.callerIdHint(), v.menuPath(),
+                    v.ticketTyped(), v.queue(), null, v.status(), v.enteredAt(), v.queuedAt(), v.answeredAt(), v.endedAt(),
+                    v.memberInterface(), v.memberName(), v.waitSeconds(), v.talkSeconds(), v.endReason(), false, List.of(),
+                    null, v.talks(), v.endedAtEstimated());
+        }
+    }
+
+    @Test
+    @DisplayName("a batch writes each of its calls as a write of that call alone would: statuses, answers, agents,"
+            + " callers, talk times and timelines, whatever else the batch holds")
+    void batchWritesEachCallAsAlone() throws Exception {
+        Instant t0 = Instant.parse("2026-11-27T09:00:00Z");
+        CallChange.Timeline queued = new CallChange.Timeline(t0.plusSeconds(3), "queued", "network", null, null, "queued");
+        CallChange.Timeline answered = new CallChange.Timeline(t0.plusSeconds(10), "answered", "network", ALICE_IFACE, null,
+                "answered");
+        List<CallView.Talk> aliceTalks = List.of(new CallView.Talk(ALICE_IFACE, "Alice", t0.plusSeconds(10), null));
+        CallView connected = new CallView("pbx", "", "+15551234567", "Jane", null, "main/network", null, "network", null,
+                CallStatus.CONNECTED, t0, t0.plusSeconds(3), t0.plusSeconds(10), null, ALICE_IFACE, "Alice", 7, null, null,
+                false, List.of(), null, aliceTalks, false);
+        CallView endedKnowingLess = new CallView("pbx", "", "+15551234567", null, null, null, null, null, null,
+                CallStatus.MENU_ONLY, t0.plusSeconds(30), null, null, t0.plusSeconds(70), null, null, null, null, "caller",
+                false, List.of());
+        CallView inQueue = new CallView("pbx", "", "+15559990000", "Nobody", null, "main/network", null, "network", null,
+                CallStatus.QUEUED, t0, t0.plusSeconds(3), null, null, null, null, null, null, null, false, List.of());
+        CallView abandoned = new CallView("pbx", "", "+15559990000", "Nobody", null, "main/network", null, "network", null,
+                CallStatus.ABANDONED, t0, t0.plusSeconds(3), null, t0.plusSeconds(40), null, null, 37, null, "caller", false,
+                List.of());
+        CallView answeredEnd = new CallView("pbx", "", "+15551234567", "Jane", null, "main/network", null, "network", null,
+                CallStatus.ANSWERED, t0, t0.plusSeconds(3), t0.plusSeconds(10), t0.plusSeconds(50), ALICE_IFACE, "Alice", 7,
+                40, "agent", false, List.of(), null, List.of(new CallView.Talk(ALICE_IFACE, "Alice", t0.plusSeconds(10), 40)),
+                false);
+        CallView stillInMenu = new CallView("pbx", "", "+15551234567", null, null, "main", null, null, null,
+                CallStatus.IN_MENU, t0.plusSeconds(20), null, null, null, null, null, null, null, null, false, List.of());
+        List<TwoViews> calls = List.of(
+                new TwoViews("answered-then-less", connected, endedKnowingLess, List.of(queued, answered)),
+                new TwoViews("queued-then-gone", inQueue, endedKnowingLess, List.of(queued)),
+                new TwoViews("abandoned-then-less", abandoned, endedKnowingLess, List.of(queued)),
+                new TwoViews("ended-then-live", answeredEnd, stillInMenu, List.of(answered)),
+                new TwoViews("queued-then-abandoned", inQueue, abandoned, List.of(queued)),
+                new TwoViews("live-then-answered", connected, answeredEnd, List.of(answered)));
+
+        for (TwoViews c : calls) {
+            await(store.record(c.first("alone-"), List.of()));
+            await(store.record(c.second("alone-"), c.entries()));
+        }
+        await(store.recordAll(calls.stream().map(c -> new CallRecorder.Item(c.first("together-"), List.of())).toList()));
+        await(store.recordAll(calls.stream().map(c -> new CallRecorder.Item(c.second("together-"), c.entries())).toList()));
+
+        String row = "CONCAT_WS('|', status, caller_id, agent_id, answered_at, ended_at, ended_at_estimated, talk_seconds,"
+                + " wait_seconds, end_reason, menu_path, (SELECT COUNT(*) FROM call_events e WHERE e.call_id = calls.id),"
+                + " (SELECT GROUP_CONCAT(CONCAT_WS(':', seq, agent_id, talk_seconds)) FROM call_agents a WHERE a.call_id = calls.id))";
+        for (TwoViews c : calls) {
+            assertThat(value(row, "together-" + c.name())).as(c.name()).isEqualTo(value(row, "alone-" + c.name()));
+        }
+        assertThat(value("status", "together-answered-then-less")).isEqualTo("answered");
+        assertThat(value("talk_seconds", "together-answered-then-less")).isEqualTo(60);
+        assertThat(value("agent_id", "together-answered-then-less")).isEqualTo(alice);
+        assertThat(value("caller_id", "together-answered-then-less")).isEqualTo(jane);
+        assertThat(value("status", "together-queued-then-gone")).isEqualTo("unanswered");
+        assertThat(value("status", "together-abandoned-then-less")).isEqualTo("abandoned");
+        assertThat(value("status", "together-ended-then-live")).isEqualTo("answered");
+        assertThat(value("ended_at", "together-ended-then-live")).isNotNull();
+        assertThat(value("status", "together-queued-then-abandoned")).isEqualTo("abandoned");
+        assertThat(value("status", "together-live-then-answered")).isEqualTo("answered");
+        assertThat(value("talk_seconds", "together-live-then-answered")).isEqualTo(40);
+        assertThat(count("SELECT COUNT(*) FROM call_events e JOIN calls c ON c.id = e.call_id WHERE c.linkedid LIKE 'together-%'"))
+                .isEqualTo(calls.stream().mapToLong(c -> c.entries().size()).sum());
+    }
+
     @Test
     @DisplayName("answered-software through the tracker and the recorder: one row, the agent, the caller, the whole path; recorded 3 times more, nothing doubles")
     void answeredOnce() throws Exception {
