@@ -24,6 +24,7 @@ import io.firstline.db.StoreException;
 import io.firstline.demo.DemoData;
 import io.firstline.desk.DeskStore;
 import io.firstline.desk.OutcomeStore;
+import io.firstline.desk.PopDataStore;
 import io.firstline.desk.ScreenPops;
 import io.firstline.kb.KbStore;
 import io.firstline.metrics.Metrics;
@@ -248,7 +249,7 @@ public final class Firstline implements AutoCloseable {
             CallStore calls = new CallStore(db, phones, fence);
             recorder = new CallRecorder(vertx, calls.writer(), 2, Duration.ofMillis(200));
             CallRecorder records = recorder;
-            ScreenPops pops = new ScreenPops(vertx, agents, callers, kb, phones, calls::idOf, clock, db::up);
+            ScreenPops pops = new ScreenPops(vertx, agents, new PopDataStore(db, phones), phones, clock);
             // Calls recorded in progress that the PBX no longer has: the board reads today's figures again once they are ended.
             CallReconciler reconciler = new CallReconciler(vertx, calls, records, (pbx, ended) -> {
                 metrics.reconciled(pbx, ended);

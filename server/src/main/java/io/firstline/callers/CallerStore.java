@@ -84,8 +84,8 @@ public final class CallerStore {
     }
 
     /** The profile of a caller just read (the screen pop's: it found them by number), without reading them again. */
-    public Future<Profile> profileOf(Caller c, int historySize) {
-        return db.query(dsl -> new Profile(c, history(dsl, c.id(), historySize), TicketStore.openTicketsOf(dsl, c.id())));
+    public static Profile profileOf(DSLContext dsl, Caller c, int historySize) {
+        return new Profile(c, history(dsl, c.id(), historySize), TicketStore.openTicketsOf(dsl, c.id()));
     }
 
     /** A note about a caller: on one of their tickets ({@code ticketId}), or in an outcome of one of their calls ({@code callId}). */
@@ -134,8 +134,8 @@ public final class CallerStore {
     }
 
     /** The first {@code limit} owners of the number by name, without counting them all (the screen pop's lookup). */
-    public Future<List<Caller>> owning(String e164, int limit) {
-        return db.query(dsl -> rows(dsl, owns(e164), CALLERS.NAME.asc(), limit, 0));
+    public static List<Caller> owning(DSLContext dsl, String e164, int limit) {
+        return rows(dsl, owns(e164), CALLERS.NAME.asc(), limit, 0);
     }
 
     private static Condition owns(String e164) {
@@ -148,8 +148,8 @@ public final class CallerStore {
     }
 
     /** The first {@code limit} callers {@link #search} finds, without counting them all (the screen pop's guesses). */
-    public Future<List<Caller>> firstMatches(String q, int limit) {
-        return db.query(dsl -> rows(dsl, matching(q), CALLERS.NAME.asc(), limit, 0));
+    public static List<Caller> firstMatches(DSLContext dsl, String q, int limit) {
+        return rows(dsl, matching(q), CALLERS.NAME.asc(), limit, 0);
     }
 
     private static Condition matching(String q) {

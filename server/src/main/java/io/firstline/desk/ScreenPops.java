@@ -3,12 +3,10 @@ package io.firstline.desk;
 import io.firstline.auth.Agent;
 import io.firstline.bus.Bus;
 import io.firstline.callers.Caller;
-import io.firstline.callers.CallerStore;
 import io.firstline.calls.CallChange;
 import io.firstline.calls.CallView;
 import io.firstline.calls.MemberView;
 import io.firstline.kb.KbArticle;
-import io.firstline.kb.KbStore;
 import io.firstline.phone.PhoneNumbers;
 import io.firstline.records.CallSummary;
 import io.firstline.tickets.Ticket;
@@ -24,14 +22,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiFunction;
-import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,8 +49,6 @@ import org.slf4j.LoggerFactory;
 public final class ScreenPops {
 
     private static final Logger log = LoggerFactory.getLogger(ScreenPops.class);
-    private static final int HISTORY = 10;
-    private static final int SUGGESTIONS = 5;
     private static final int KNOWN_CALLERS = 10_000;
     /** How long after its PBX event a pop may wait for the caller's data before it goes without. */
     public static final Duration DEADLINE = Duration.ofMillis(300);
@@ -70,11 +63,8 @@ public final class ScreenPops {
     private final Vertx vertx;
     private final Clock clock;
     private final AgentDirectory directory;
-    private final CallerStore callers;
-    private final KbStore kb;
+    private final PopDataStore popData;
     private final PhoneNumbers phones;
-    private final BiFunction<String, String, Future<Optional<Long>>> callIds;
-    private final BooleanSupplier databaseUp;
     /** Caller data per live call (pbx + linkedid), loaded once when the first phone rings; removed when the call ends. */
     private final Map<String, Future<JsonObject>> prepared = new HashMap<>();
     /** The callers lately identified, by calling number, so that a pop can name them while the database is away. */
@@ -104,21 +94,15 @@ public final class ScreenPops {
     private final AtomicLong droppedAsEnded = new AtomicLong();
 
     /**
-     * @param callIds the database id of a call by (pbx, linkedid), once it has been recorded
+     * @param data what a pop carries about its caller; while its database does not answer, no caller data is asked for
      * @param clock the clock the call events are stamped with, for the caller's wait so far
-     * @param databaseUp whether the database answers; while it does not, no caller data is asked for
      */
-    public ScreenPops(Vertx vertx, io.firstline.auth.AgentStore agents, CallerStore callers, KbStore kb,
-            PhoneNumbers phones, BiFunction<String, String, Future<Optional<Long>>> callIds, Clock clock,
-            BooleanSupplier databaseUp) {
+    public ScreenPops(Vertx vertx, io.firstline.auth.AgentStore agents, PopDataStore data, PhoneNumbers phones, Clock clock) {
         this.vertx = vertx;
         this.clock = clock;
         this.directory = new AgentDirectory(agents);
-        this.callers = callers;
-        this.kb = kb;
+        this.popData = data;
         this.phones = phones;
-        this.callIds = callIds;
-        this.databaseUp = databaseUp;
     }
 
     /** Reads the agents' interfaces again (after an agent was created or changed). */
@@ -177,7 +161,7 @@ public final class ScreenPops {
      * caller's data ask for it again. Either goes as {@code call.updated}.
      */
     public void databaseCheck() {
-        boolean up = databaseUp.getAsBoolean();
+        boolean up = popData.up();
         boolean back = up && !databaseWasUp;
         boolean lost = !up && databaseWasUp;
         databaseWasUp = up;
@@ -375,7 +359,7 @@ public final class ScreenPops {
                     .put("suggestions", d.getValue("suggestions")).put("callerData", LOADED);
         }
         JsonObject known = call.callerNumber() == null ? null : knownCallers.get(call.callerNumber());
-        boolean coming = !data.isComplete() && databaseUp.getAsBoolean();
+        boolean coming = !data.isComplete() && popData.up();
         return msg.put("caller", known == null ? null : known.copy()).put("history", new JsonArray())
                 .put("openTickets", new JsonArray()).put("suggestions", new JsonArray())
                 .put("callerData", coming ? PENDING : UNAVAILABLE);
@@ -389,7 +373,7 @@ public final class ScreenPops {
     private Future<JsonObject> prepare(CallView call) {
         String key = key(call);
         Future<JsonObject> known = prepared.get(key);
-        boolean up = databaseUp.getAsBoolean();
+        boolean up = popData.up();
         if (known != null && !(known.failed() && up)) {
             return known;
         }
@@ -400,21 +384,17 @@ public final class ScreenPops {
     }
 
     private Future<JsonObject> load(CallView call) {
-        Future<Optional<Long>> callId = callIds.apply(call.pbx(), call.linkedid()).recover(e -> Future.succeededFuture(Optional.empty()));
-        Optional<String> e164 = phones.normalize(call.callerNumber());
-        Future<List<Caller>> owners = e164.isEmpty() ? Future.succeededFuture(List.of()) : callers.owning(e164.get(), 20);
-        Future<JsonObject> data = owners.compose(o -> {
-            Optional<Caller> caller = identify(call, o);
-            if (caller.isEmpty()) {
-                return unknownCaller(call, o);
-            }
-            return callers.profileOf(caller.get(), HISTORY).compose(p -> suggestions(call, p).map(s -> new JsonObject()
+        return popData.load(call).map(found -> {
+            JsonObject d = found.profile().map(p -> new JsonObject()
                     .put("caller", p.caller().json())
                     .put("history", new JsonArray(p.history().stream().map(CallSummary::json).toList()))
-                    .put("openTickets", new JsonArray(p.openTickets().stream().map(Ticket::json).toList()))
-                    .put("suggestions", s)));
-        });
-        return Future.all(callId, data).map(cf -> data.result().put("callId", callId.result().orElse(null)))
+                    .put("openTickets", new JsonArray(p.openTickets().stream().map(Ticket::json).toList())))
+                    .orElseGet(() -> new JsonObject().putNull("caller")
+                            .put("unknownCaller", new JsonObject().put("number", call.callerNumber()).put("name", call.callerName())
+                                    .put("likelyMatches", new JsonArray(found.likely().stream().map(Caller::json).toList())))
+                            .put("history", new JsonArray()).put("openTickets", new JsonArray()));
+            return d.put("suggestions", articles(found.suggestions())).put("callId", found.callId().orElse(null));
+        })
                 .onSuccess(d -> {
                     if (d.getValue("caller") instanceof JsonObject c && call.callerNumber() != null) {
                         knownCallers.put(call.callerNumber(), c);
@@ -422,51 +402,6 @@ public final class ScreenPops {
                 })
                 .onComplete(ar -> log.trace("pop data for {}: {}", call.linkedid(), ar.succeeded() ? "ready" : ar.cause()))
                 .onFailure(e -> log.warn("Pop data for call {} could not be loaded: {}", call.linkedid(), e.getMessage()));
-    }
-
-    /** The caller among the number's owners; the dialplan's FIRSTLINE_CALLER_ID is believed only when that caller owns the number. */
-    private static Optional<Caller> identify(CallView call, List<Caller> owners) {
-        if (owners.size() == 1) {
-            return Optional.of(owners.get(0));
-        }
-        if (call.callerIdHint() != null) {
-            return owners.stream().filter(c -> String.valueOf(c.id()).equals(call.callerIdHint())).findFirst();
-        }
-        return Optional.empty();
-    }
-
-    /** The number's owners (the first five by name), or else the callers the caller-ID name finds. */
-    private Future<JsonObject> unknownCaller(CallView call, List<Caller> owners) {
-        Future<List<Caller>> likely;
-        if (!owners.isEmpty()) {
-            likely = Future.succeededFuture(owners.subList(0, Math.min(5, owners.size())));
-        } else if (call.callerName() != null && call.callerName().codePoints().anyMatch(Character::isLetter)) {
-            likely = callers.firstMatches(call.callerName(), 5);
-        } else {
-            likely = Future.succeededFuture(List.of());
-        }
-        List<String> categories = category(call.menuPath()).map(List::of).orElse(List.of());
-        return likely.compose(l -> kb.suggest(categories, Optional.empty(), SUGGESTIONS).map(s -> {
-            JsonArray m = new JsonArray();
-            l.forEach(c -> m.add(c.json()));
-            return new JsonObject().putNull("caller")
-                    .put("unknownCaller", new JsonObject().put("number", call.callerNumber()).put("name", call.callerName())
-                            .put("likelyMatches", m))
-                    .put("history", new JsonArray()).put("openTickets", new JsonArray()).put("suggestions", articles(s));
-        }));
-    }
-
-    private Future<JsonArray> suggestions(CallView call, CallerStore.Profile p) {
-        LinkedHashSet<String> categories = new LinkedHashSet<>();
-        category(call.menuPath()).ifPresent(categories::add);
-        p.openTickets().forEach(t -> categories.add(t.category()));
-        Optional<String> text = p.openTickets().stream().findFirst().map(Ticket::subject);
-        return kb.suggest(List.copyOf(categories), text, SUGGESTIONS).map(ScreenPops::articles);
-    }
-
-    /** The knowledge-base category a menu path points at: main/software → software. */
-    static Optional<String> category(String menuPath) {
-        return io.firstline.kpi.ProblemCategory.ofMenuPath(menuPath);
     }
 
     private static JsonArray articles(List<KbArticle> list) {

@@ -102,27 +102,25 @@ public final class KbStore {
      * Articles that likely fit a caller: those matching {@code text} (e.g. their open ticket's
      * subject) first, then the most used of the {@code categories} (e.g. the menu choice's).
      */
-    public Future<List<KbArticle>> suggest(List<String> categories, Optional<String> text, int n) {
-        return db.query(dsl -> {
-            List<KbArticle> out = new java.util.ArrayList<>();
-            List<String> words = text.map(FullText::words).orElse(List.of());
-            if (FullText.indexable(words)) {
-                Field<Double> score = DSL.field("MATCH({0}, {1}, {2}) AGAINST ({3})", Double.class,
-                        KB_ARTICLES.TITLE, KB_ARTICLES.PROBLEM, KB_ARTICLES.SOLUTION, DSL.val(String.join(" ", words)));
-                out.addAll(dsl.selectFrom(KB_ARTICLES).where(score.gt(0.0)).and(KB_ARTICLES.RETIRED_AT.isNull())
-                        .orderBy(score.desc()).limit(n)
-                        .fetch(KbStore::toArticle));
-            }
-            if (out.size() < n && !categories.isEmpty()) {
-                Condition notYet = out.isEmpty() ? DSL.trueCondition()
-                        : KB_ARTICLES.ID.notIn(out.stream().map(KbArticle::id).toList());
-                out.addAll(dsl.selectFrom(KB_ARTICLES).where(KB_ARTICLES.CATEGORY.in(categories)).and(notYet)
-                        .and(KB_ARTICLES.RETIRED_AT.isNull())
-                        .orderBy(KB_ARTICLES.TIMES_USED.desc(), KB_ARTICLES.ID.asc()).limit(n - out.size())
-                        .fetch(KbStore::toArticle));
-            }
-            return out;
-        });
+    public static List<KbArticle> suggest(DSLContext dsl, List<String> categories, Optional<String> text, int n) {
+        List<KbArticle> out = new java.util.ArrayList<>();
+        List<String> words = text.map(FullText::words).orElse(List.of());
+        if (FullText.indexable(words)) {
+            Field<Double> score = DSL.field("MATCH({0}, {1}, {2}) AGAINST ({3})", Double.class,
+                    KB_ARTICLES.TITLE, KB_ARTICLES.PROBLEM, KB_ARTICLES.SOLUTION, DSL.val(String.join(" ", words)));
+            out.addAll(dsl.selectFrom(KB_ARTICLES).where(score.gt(0.0)).and(KB_ARTICLES.RETIRED_AT.isNull())
+                    .orderBy(score.desc()).limit(n)
+                    .fetch(KbStore::toArticle));
+        }
+        if (out.size() < n && !categories.isEmpty()) {
+            Condition notYet = out.isEmpty() ? DSL.trueCondition()
+                    : KB_ARTICLES.ID.notIn(out.stream().map(KbArticle::id).toList());
+            out.addAll(dsl.selectFrom(KB_ARTICLES).where(KB_ARTICLES.CATEGORY.in(categories)).and(notYet)
+                    .and(KB_ARTICLES.RETIRED_AT.isNull())
+                    .orderBy(KB_ARTICLES.TIMES_USED.desc(), KB_ARTICLES.ID.asc()).limit(n - out.size())
+                    .fetch(KbStore::toArticle));
+        }
+        return out;
     }
 
     /** Adds every article of an import in one transaction: all of them or, on any failure, none. Returns how many. */

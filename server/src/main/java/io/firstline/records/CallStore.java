@@ -660,11 +660,6 @@ public final class CallStore {
     }
 
     /** The id of a recorded call by its PBX and Linkedid (empty until it has been written). */
-    public Future<Optional<Long>> idOf(String pbx, String linkedid) {
-        return db.query(dsl -> dsl.select(CALLS.ID).from(CALLS).where(CALLS.PBX.eq(pbx)).and(CALLS.LINKEDID.eq(linkedid))
-                .fetchOptional(CALLS.ID));
-    }
-
     public Future<Optional<Detail>> find(long id) {
         return db.query(dsl -> findIn(dsl, id).map(c -> new Detail(c, timeline(dsl, id), OutcomeStore.outcomesOf(dsl, id),
                 agentsOf(dsl, id))));
