@@ -54,7 +54,7 @@ import java.util.regex.Pattern;
  * {@code --pjsip} is the share of answered and abandoned calls played from the PJSIP trunk
  * recordings (0.5 unless given); {@code --ami-user all} sends every event instead of what the
  * shipped manager_firstline.conf lets through; {@code --server-jvm "-Xmx2g -XX:+UseG1GC"} are the
- * JVM options of the server (and of the relay), {@code -Xmx1g} (the production unit's) unless given; {@code --floor false} skips the relay phase. {@code --nodes 2
+ * JVM options of the server (and of the relay), {@code -Xms1g -Xmx1g} (the production unit's) unless given; {@code --floor false} skips the relay phase. {@code --nodes 2
  * --db-url jdbc:mariadb://127.0.0.1:3306/} runs Firstline as two nodes of a cluster on a database it makes on that
  * server (and drops after), the desktops and supervisors spread over the nodes in turn; {@code --db-url} alone runs one
  * node on that server, for a comparison on the same database. The nodes' event bus speaks TLS when the load run is
@@ -65,7 +65,7 @@ public final class LoadRun {
     private static final String USAGE = "usage: LoadRun [--rate R] [--agents N] [--seconds T] [--pjsip SHARE]"
             + " [--ami-user firstline|all] [--server-jvm \"OPTIONS\"] [--floor true|false] [--supervisors N]"
             + " [--nodes 1..3 --db-url jdbc:mariadb://HOST:PORT/ [--db-user U] [--db-password P]]";
-    private static final String DEFAULT_SERVER_JVM = "-Xmx1g";
+    private static final String DEFAULT_SERVER_JVM = "-Xms1g -Xmx1g";
     private static final Pattern FIRSTLINE_READY = Pattern.compile("Firstline is ready on http://127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern RELAY_READY = Pattern.compile("relay ready on port (\\d+)");
     private static final Pattern GC_PAUSE = Pattern.compile("Pause .*\\s(\\d+(?:\\.\\d+)?)ms$");
