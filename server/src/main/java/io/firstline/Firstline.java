@@ -249,7 +249,7 @@ public final class Firstline implements AutoCloseable {
             CallStore calls = new CallStore(db, phones, fence);
             recorder = new CallRecorder(vertx, calls.writer(), 2, Duration.ofMillis(200));
             CallRecorder records = recorder;
-            ScreenPops pops = new ScreenPops(vertx, agents, new PopDataStore(db, phones), phones, clock);
+            ScreenPops pops = new ScreenPops(vertx, agents, new PopDataStore(db, phones), clock);
             // Calls recorded in progress that the PBX no longer has: the board reads today's figures again once they are ended.
             CallReconciler reconciler = new CallReconciler(vertx, calls, records, (pbx, ended) -> {
                 metrics.reconciled(pbx, ended);

@@ -79,8 +79,7 @@ public final class CallerStore {
     }
 
     public Future<Optional<Profile>> profile(long id, int historySize) {
-        return db.query(dsl -> findIn(dsl, id).map(c -> new Profile(c, history(dsl, id, historySize),
-                TicketStore.openTicketsOf(dsl, id))));
+        return db.query(dsl -> findIn(dsl, id).map(c -> profileOf(dsl, c, historySize)));
     }
 
     /** The profile of a caller just read (the screen pop's: it found them by number), without reading them again. */

@@ -7,7 +7,6 @@ import io.firstline.calls.CallChange;
 import io.firstline.calls.CallView;
 import io.firstline.calls.MemberView;
 import io.firstline.kb.KbArticle;
-import io.firstline.phone.PhoneNumbers;
 import io.firstline.records.CallSummary;
 import io.firstline.tickets.Ticket;
 import io.vertx.core.Future;
@@ -64,7 +63,6 @@ public final class ScreenPops {
     private final Clock clock;
     private final AgentDirectory directory;
     private final PopDataStore popData;
-    private final PhoneNumbers phones;
     /** Caller data per live call (pbx + linkedid), loaded once when the first phone rings; removed when the call ends. */
     private final Map<String, Future<JsonObject>> prepared = new HashMap<>();
     /** The callers lately identified, by calling number, so that a pop can name them while the database is away. */
@@ -97,12 +95,11 @@ public final class ScreenPops {
      * @param data what a pop carries about its caller; while its database does not answer, no caller data is asked for
      * @param clock the clock the call events are stamped with, for the caller's wait so far
      */
-    public ScreenPops(Vertx vertx, io.firstline.auth.AgentStore agents, PopDataStore data, PhoneNumbers phones, Clock clock) {
+    public ScreenPops(Vertx vertx, io.firstline.auth.AgentStore agents, PopDataStore data, Clock clock) {
         this.vertx = vertx;
         this.clock = clock;
         this.directory = new AgentDirectory(agents);
         this.popData = data;
-        this.phones = phones;
     }
 
     /** Reads the agents' interfaces again (after an agent was created or changed). */
