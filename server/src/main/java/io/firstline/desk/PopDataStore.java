@@ -52,14 +52,14 @@ public final class PopDataStore {
     }
 
     public Future<Found> load(CallView call) {
-        Optional<String> e164 = phones.normalize(call.callerNumber());
         return db.query(dsl -> {
+            Optional<String> e164 = phones.normalize(call.callerNumber()); // libphonenumber: off the call flow's context
             Optional<Long> callId = dsl.select(CALLS.ID).from(CALLS).where(CALLS.PBX.eq(call.pbx()))
                     .and(CALLS.LINKEDID.eq(call.linkedid())).fetchOptional(CALLS.ID);
             List<Caller> owners = e164.map(n -> CallerStore.owning(dsl, n, OWNERS)).orElse(List.of());
             Optional<Caller> caller = identify(call, owners);
             LinkedHashSet<String> categories = new LinkedHashSet<>();
-            category(call.menuPath()).ifPresent(categories::add);
+            ProblemCategory.ofMenuPath(call.menuPath()).ifPresent(categories::add);
             if (caller.isPresent()) {
                 CallerStore.Profile p = CallerStore.profileOf(dsl, caller.get(), HISTORY);
                 p.openTickets().forEach(t -> categories.add(t.category()));
@@ -92,10 +92,5 @@ public final class PopDataStore {
             return CallerStore.firstMatches(dsl, call.callerName(), LIKELY);
         }
         return List.of();
-    }
-
-    /** The knowledge-base category a menu path points at: main/software → software. */
-    static Optional<String> category(String menuPath) {
-        return ProblemCategory.ofMenuPath(menuPath);
     }
 }
