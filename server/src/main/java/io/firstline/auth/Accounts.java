@@ -11,9 +11,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -26,6 +29,8 @@ public final class Accounts {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** How long a checked session is trusted without asking the database again. */
     private static final Duration CACHE_FOR = Duration.ofSeconds(10);
+    /** Sessions kept in memory at most; past it the memory starts again empty. */
+    private static final int CACHED_AT_MOST = 10_000;
     /** A session's last use is saved at least this often, and at least ten times per idle period. */
     private static final Duration TOUCH_AT_MOST_EVERY = Duration.ofSeconds(60);
     /** A password check against no account still costs as much as a real one. */
@@ -164,11 +169,31 @@ public final class Accounts {
                 touched = sessions.touch(key, now);
                 lastSeen = now;
             }
-            if (cache.size() > 10_000) {
+            if (cache.size() > CACHED_AT_MOST) {
                 cache.clear();
             }
             cache.put(key, new Cached(found.get().agent(), now, lastSeen));
             return touched.map(v -> Optional.of(found.get().agent()));
+        });
+    }
+
+    /**
+     * Of these sessions (by the SHA-256 of their token), those still live; each moves its idle deadline as
+     * {@link #authenticate} would. One database task for them all: a node's open desktops are rechecked together.
+     */
+    public Future<Set<String>> stillSignedIn(Collection<String> tokenHashes) {
+        Instant now = clock.instant();
+        return sessions.refresh(tokenHashes, now.minus(idle), now.minus(touchEvery), now).map(found -> {
+            Set<String> live = new HashSet<>();
+            if (cache.size() + found.size() > CACHED_AT_MOST) {
+                cache.clear();
+            }
+            for (SessionStore.Session s : found) {
+                live.add(s.tokenHash());
+                cache.put(s.tokenHash(), new Cached(s.agent(), now, s.lastSeenAt()));
+            }
+            tokenHashes.stream().filter(h -> !live.contains(h)).forEach(cache::remove);
+            return live;
         });
     }
 

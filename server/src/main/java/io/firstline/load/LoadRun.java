@@ -79,7 +79,7 @@ public final class LoadRun {
 
     /** What one phase measured. */
     private record Phase(long generated, double seconds, List<Long> latencyMicros, long popsRight, long popsWrong,
-            long events, long delivered, Samples writeWaitMicros, Samples queuedBytes, Samples unreadBytes) {
+            long popsWithoutData, long events, long delivered, Samples writeWaitMicros, Samples queuedBytes, Samples unreadBytes) {
     }
 
     /** How a phase starts its server and signs in the desktops, and what it measures of the server. */
@@ -221,6 +221,7 @@ public final class LoadRun {
                 List<Long> latenciesMicros = Collections.synchronizedList(new ArrayList<>());
                 AtomicLong popsRight = new AtomicLong();
                 AtomicLong popsWrong = new AtomicLong();
+                AtomicLong popsWithoutData = new AtomicLong();
                 List<Future<WebSocket>> sockets = new ArrayList<>();
                 for (int i = 0; i < interfaces.size(); i++) {
                     String iface = interfaces.get(i);
@@ -229,7 +230,12 @@ public final class LoadRun {
                         if (!t.contains("\"call.connected\"")) {
                             return;
                         }
-                        String linkedid = new JsonObject(t).getJsonObject("call").getString("linkedid");
+                        JsonObject pop = new JsonObject(t);
+                        String linkedid = pop.getJsonObject("call").getString("linkedid");
+                        String data = pop.getString("callerData");
+                        if ("pending".equals(data) || "unavailable".equals(data)) {
+                            popsWithoutData.incrementAndGet(); // it went at its deadline, before the caller's data
+                        }
                         Long sent = connectSent.get(linkedid);
                         if (sent != null) {
                             latenciesMicros.add((now - sent) / 1000);
@@ -292,7 +298,7 @@ public final class LoadRun {
                 List<Long> lat = new ArrayList<>(latenciesMicros);
                 Collections.sort(lat);
                 Phase p = new Phase(generated, elapsed, lat, popsRight.get(),
-                        popsWrong.get(), events, delivered, writeWait, queued, unread.samples);
+                        popsWrong.get(), popsWithoutData.get(), events, delivered, writeWait, queued, unread.samples);
                 printPhase(p, window);
                 // What else used the machine's cores meanwhile: the figures of a busy machine are its as much as the server's.
                 System.out.printf(Locale.ROOT, "load run's JVM         %.1f ms per call (%.0f %% of a core): the simulated PBX and the"
@@ -314,7 +320,8 @@ public final class LoadRun {
 
     private static void printPhase(Phase p, double window) {
         System.out.printf(Locale.ROOT, "calls generated        %d (%.1f/s)%n", p.generated(), p.generated() / p.seconds());
-        System.out.printf("pops to the right agent %d, to a wrong agent %d%n", p.popsRight(), p.popsWrong());
+        System.out.printf("pops to the right agent %d, to a wrong agent %d; %d went without the caller's data (pending or"
+                + " unavailable)%n", p.popsRight(), p.popsWrong(), p.popsWithoutData());
         List<Long> lat = p.latencyMicros();
         System.out.printf(Locale.ROOT, "pop latency            p50 %s  p99 %s  p99.9 %s  max %s  (n=%d)%n", ms(pct(lat, 50)),
                 ms(pct(lat, 99)), ms(pct(lat, 99.9)), ms(pct(lat, 100)), lat.size());

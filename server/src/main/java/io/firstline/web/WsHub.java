@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class WsHub {
 
     private static final Logger log = LoggerFactory.getLogger(WsHub.class);
+    /** How often the sessions of the open sockets are checked again, all in one database task. */
     private static final long RECHECK_MS = 60_000;
     /** A ping this often keeps a quiet socket (a wall screen's) inside the connection idle timeout. */
     private static final long PING_MS = 30_000;
@@ -75,6 +76,24 @@ public final class WsHub {
         MessageConsumer<Long> revoked = Bus.listen(vertx, Bus.KIOSK_REVOKED, this::kioskRevoked);
         Bus.listen(vertx, Bus.CLUSTER_REJOINED, none -> greetAgain());
         this.listening = Future.all(ended.completion(), revoked.completion()).mapEmpty();
+        vertx.setPeriodic(RECHECK_MS, id -> recheckSessions());
+    }
+
+    /**
+     * Closes the sockets whose session has ended unnoticed (idle, or its agent deactivated) and moves the idle deadline
+     * of the others. All at once: a timer per socket, started in the burst of a restart's reconnections, sent thousands
+     * of checks to the database in the same second every minute, and the screen pops queued behind them.
+     */
+    private void recheckSessions() {
+        if (bySession.isEmpty()) {
+            return;
+        }
+        List<String> sessions = List.copyOf(bySession.keySet());
+        accounts.stillSignedIn(sessions).onSuccess(live -> sessions.stream().filter(s -> !live.contains(s))
+                .forEach(s -> {
+                    log.debug("session {}…: ended, its sockets close", s.substring(0, 8));
+                    closeSockets(s);
+                }));
     }
 
     /** Done once this hub hears the notices of ended sessions and revoked screens from every node. */
@@ -318,11 +337,6 @@ public final class WsHub {
         desktops.put(ws, agent);
         // A supervisor's socket gets the board once it asks ({"type": "board.follow"}): the board page does, the desk does not.
         Runnable[] board = {null};
-        long timer = vertx.setPeriodic(RECHECK_MS, id -> accounts.authenticate(token).onSuccess(still -> {
-            if (still.isEmpty() && !ws.isClosed()) {
-                ws.close(CLOSE_UNAUTHORIZED, "signed out");
-            }
-        }));
         long pinger = keepAlive(ws);
         ws.textMessageHandler(text -> {
             JsonObject msg;
@@ -355,7 +369,6 @@ public final class WsHub {
                 bySession.remove(session);
                 sessionAgent.remove(session);
             }
-            vertx.cancelTimer(timer);
             vertx.cancelTimer(pinger);
             consumer.unregister();
             if (board[0] != null) {
@@ -438,7 +451,6 @@ public final class WsHub {
             if (sockets != null && sockets.remove(ws) && sockets.isEmpty()) {
                 byKiosk.remove(kioskId);
             }
-            vertx.cancelTimer(timer);
             vertx.cancelTimer(pinger);
             board.run();
         };

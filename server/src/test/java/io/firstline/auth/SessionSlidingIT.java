@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -112,5 +114,29 @@ class SessionSlidingIT {
         assertThat(use(token)).as("55 s after the last use").isPresent();
         clock.advance(Duration.ofSeconds(61));
         assertThat(use(token)).as("61 s after the last use").isEmpty();
+    }
+
+    @Test
+    @DisplayName("the open desktops' sessions rechecked together each minute stay alive; ended, idle or unknown ones are not")
+    void recheckedTogether() throws Exception {
+        String kept = signIn();
+        String signedOut = signIn();
+        String neverUsed = signIn();
+        String unknown = Accounts.hash("no-such-token-anywhere-0123456789");
+        List<String> all = List.of(Accounts.hash(kept), Accounts.hash(signedOut), unknown);
+        clock.advance(Duration.ofSeconds(50));
+        assertThat(await(accounts.stillSignedIn(all))).as("50 s after sign-in")
+                .containsExactlyInAnyOrder(Accounts.hash(kept), Accounts.hash(signedOut));
+        await(accounts.logout(signedOut));
+        for (int i = 2; i <= 12; i++) {
+            clock.advance(Duration.ofSeconds(50));
+            assertThat(await(accounts.stillSignedIn(all))).as("recheck %d, %d s after sign-in", i, i * 50)
+                    .containsExactly(Accounts.hash(kept));
+        }
+        assertThat(use(kept)).as("a rechecked session, used by its token").isPresent();
+        assertThat(use(neverUsed)).as("the session neither used nor rechecked for ten minutes").isEmpty();
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(await(accounts.stillSignedIn(all))).as("61 s after the last recheck and use").isEqualTo(Set.of());
+        assertThat(use(kept)).as("nor by its token").isEmpty();
     }
 }
