@@ -421,7 +421,10 @@ public final class WsHub {
 
     /** Pings the socket now and then (the browser answers by itself), so that a quiet one is not idle. */
     private long keepAlive(ServerWebSocket ws) {
-        return vertx.setPeriodic(PING_MS, id -> {
+        // Each socket's first ping at its own moment: the sockets that reconnect together after a restart must not be
+        // pinged together, thousands in one turn of the event loop, every half minute.
+        long first = 1 + java.util.concurrent.ThreadLocalRandom.current().nextLong(PING_MS);
+        return vertx.setPeriodic(first, PING_MS, id -> {
             if (!ws.isClosed()) {
                 ws.writePing(io.vertx.core.buffer.Buffer.buffer());
             }
