@@ -33,6 +33,7 @@ public final class Accounts {
     private static final int CACHED_AT_MOST = 10_000;
     /** A session's last use is saved at least this often, and at least ten times per idle period. */
     private static final Duration TOUCH_AT_MOST_EVERY = Duration.ofSeconds(60);
+    private static final Duration RECHECK_AT_MOST_EVERY = Duration.ofSeconds(60);
     /** A password check against no account still costs as much as a real one. */
     private static final String DUMMY_HASH = Passwords.hash("not a password of anybody");
 
@@ -175,6 +176,15 @@ public final class Accounts {
             cache.put(key, new Cached(found.get().agent(), now, lastSeen));
             return touched.map(v -> Optional.of(found.get().agent()));
         });
+    }
+
+    /**
+     * How often the sessions of open WebSockets are checked again ({@link #stillSignedIn}): every minute, or twice per
+     * idle period if that is shorter, so that a socket open all along keeps its session however short the period.
+     */
+    public Duration recheckEvery() {
+        Duration half = idle.dividedBy(2);
+        return half.compareTo(RECHECK_AT_MOST_EVERY) < 0 ? half : RECHECK_AT_MOST_EVERY;
     }
 
     /**

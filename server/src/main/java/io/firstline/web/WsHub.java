@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class WsHub {
 
     private static final Logger log = LoggerFactory.getLogger(WsHub.class);
-    /** How often the sessions of the open sockets are checked again, all in one database task. */
+    /** How often a kiosk screen's link is checked again. */
     private static final long RECHECK_MS = 60_000;
     /** A ping this often keeps a quiet socket (a wall screen's) inside the connection idle timeout. */
     private static final long PING_MS = 30_000;
@@ -76,7 +76,7 @@ public final class WsHub {
         MessageConsumer<Long> revoked = Bus.listen(vertx, Bus.KIOSK_REVOKED, this::kioskRevoked);
         Bus.listen(vertx, Bus.CLUSTER_REJOINED, none -> greetAgain());
         this.listening = Future.all(ended.completion(), revoked.completion()).mapEmpty();
-        vertx.setPeriodic(RECHECK_MS, id -> recheckSessions());
+        vertx.setPeriodic(accounts.recheckEvery().toMillis(), id -> recheckSessions());
     }
 
     /**
