@@ -195,7 +195,7 @@ public final class Accounts {
         Instant now = clock.instant();
         return sessions.refresh(tokenHashes, now.minus(idle), now.minus(touchEvery), now).map(found -> {
             Set<String> live = new HashSet<>();
-            if (cache.size() + found.size() > CACHED_AT_MOST) {
+            if (cache.size() > CACHED_AT_MOST) {
                 cache.clear();
             }
             for (SessionStore.Session s : found) {
