@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
 import org.jooq.Record;
 
 /** Signed-in sessions, kept by the SHA-256 of their token so that every node sees the same ones. */
@@ -40,12 +42,7 @@ public final class SessionStore {
 
     /** The session, if it exists, belongs to an active agent, and was seen after {@code idleSince}. */
     public Future<Optional<Session>> find(String tokenHash, Instant idleSince) {
-        return db.query(dsl -> dsl.select(SESSIONS.TOKEN_HASH, SESSIONS.LAST_SEEN_AT, AGENTS.asterisk()).from(SESSIONS).join(AGENTS)
-                .on(AGENTS.ID.eq(SESSIONS.AGENT_ID))
-                .where(SESSIONS.TOKEN_HASH.eq(tokenHash))
-                .and(SESSIONS.LAST_SEEN_AT.gt(idleSince))
-                .and(AGENTS.ACTIVE.isTrue())
-                .fetchOptional()
+        return db.query(dsl -> live(dsl, SESSIONS.TOKEN_HASH.eq(tokenHash), idleSince).fetchOptional()
                 .map(SessionStore::toSession));
     }
 
@@ -58,12 +55,8 @@ public final class SessionStore {
         return db.query(dsl -> {
             List<Session> live = new ArrayList<>();
             for (int from = 0; from < all.size(); from += PER_STATEMENT) {
-                List<Session> found = dsl.select(SESSIONS.TOKEN_HASH, SESSIONS.LAST_SEEN_AT, AGENTS.asterisk()).from(SESSIONS)
-                        .join(AGENTS).on(AGENTS.ID.eq(SESSIONS.AGENT_ID))
-                        .where(SESSIONS.TOKEN_HASH.in(all.subList(from, Math.min(all.size(), from + PER_STATEMENT))))
-                        .and(SESSIONS.LAST_SEEN_AT.gt(idleSince))
-                        .and(AGENTS.ACTIVE.isTrue())
-                        .fetch(SessionStore::toSession);
+                List<Session> found = live(dsl, SESSIONS.TOKEN_HASH.in(all.subList(from, Math.min(all.size(), from + PER_STATEMENT))),
+                        idleSince).fetch(SessionStore::toSession);
                 Set<String> stale = found.stream().filter(s -> !s.lastSeenAt().isAfter(touchBefore))
                         .map(Session::tokenHash).collect(Collectors.toSet());
                 if (!stale.isEmpty()) {
@@ -73,6 +66,13 @@ public final class SessionStore {
             }
             return live;
         });
+    }
+
+    /** The sessions {@code which} names that were seen after {@code idleSince} and belong to an active agent. */
+    private static org.jooq.ResultQuery<Record> live(DSLContext dsl, Condition which, Instant idleSince) {
+        return dsl.select(SESSIONS.TOKEN_HASH, SESSIONS.LAST_SEEN_AT).select(AGENTS.fields()).from(SESSIONS)
+                .join(AGENTS).on(AGENTS.ID.eq(SESSIONS.AGENT_ID))
+                .where(which).and(SESSIONS.LAST_SEEN_AT.gt(idleSince)).and(AGENTS.ACTIVE.isTrue());
     }
 
     private static Session toSession(Record r) {
