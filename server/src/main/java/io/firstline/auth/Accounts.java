@@ -170,10 +170,7 @@ public final class Accounts {
                 touched = sessions.touch(key, now);
                 lastSeen = now;
             }
-            if (cache.size() > CACHED_AT_MOST) {
-                cache.clear();
-            }
-            cache.put(key, new Cached(found.get().agent(), now, lastSeen));
+            remember(key, new Cached(found.get().agent(), now, lastSeen));
             return touched.map(v -> Optional.of(found.get().agent()));
         });
     }
@@ -195,16 +192,20 @@ public final class Accounts {
         Instant now = clock.instant();
         return sessions.refresh(tokenHashes, now.minus(idle), now.minus(touchEvery), now).map(found -> {
             Set<String> live = new HashSet<>();
-            if (cache.size() > CACHED_AT_MOST) {
-                cache.clear();
-            }
             for (SessionStore.Session s : found) {
                 live.add(s.tokenHash());
-                cache.put(s.tokenHash(), new Cached(s.agent(), now, s.lastSeenAt()));
+                remember(s.tokenHash(), new Cached(s.agent(), now, s.lastSeenAt()));
             }
             tokenHashes.stream().filter(h -> !live.contains(h)).forEach(cache::remove);
             return live;
         });
+    }
+
+    private void remember(String tokenHash, Cached checked) {
+        if (cache.size() > CACHED_AT_MOST) {
+            cache.clear();
+        }
+        cache.put(tokenHash, checked);
     }
 
     public Future<Void> logout(String token) {

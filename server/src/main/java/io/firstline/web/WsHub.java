@@ -93,7 +93,8 @@ public final class WsHub {
                 .forEach(s -> {
                     log.debug("session {}…: ended, its sockets close", s.substring(0, 8));
                     closeSockets(s);
-                }));
+                })).onFailure(e -> log.debug("open sockets' sessions not rechecked ({}): they stay open until the next try",
+                        e.getMessage()));
     }
 
     /** Done once this hub hears the notices of ended sessions and revoked screens from every node. */
